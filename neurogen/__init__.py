@@ -1,0 +1,39 @@
+"""neurogen: Brian2-style spiking network models compiled to C++.
+
+``from neurogen import *`` gives Brian2's names for the supported subset; importing does no
+work (sympy, the compiler and the cache are touched only when a model first runs).
+"""
+from __future__ import annotations
+
+from .errors import (CompilationError, DimensionMismatchError, EquationError, NeurogenError)
+from .equations import Equations, parse_equations
+from .network import MagicNetwork, Network, run
+from .objects.clock import Clock
+from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
+from .objects.neurongroup import NeuronGroup
+from .preferences import prefs
+from .session import seed, session, start_scope
+from .units import *  # noqa: F401,F403  (Brian2's unit names are part of the API)
+from .units import __all__ as _unit_names
+
+import numpy as np  # noqa: E402  (Brian2's star import provides np and numpy functions too)
+from numpy import (arange, array, asarray, ceil, clip, cos, cumsum, diff, exp, floor, linspace,  # noqa: E402
+                   log, mean, ones, sin, sqrt, std, tanh, var, where, zeros)
+
+__version__ = "0.1.0"
+
+
+def __getattr__(name: str):  # defaultclock is per session, created on first use
+    if name == "defaultclock":
+        return session().defaultclock
+    raise AttributeError(f"module 'neurogen' has no attribute {name!r}")
+
+
+__all__ = [
+    "NeuronGroup", "SpikeMonitor", "StateMonitor", "PopulationRateMonitor", "Network",
+    "MagicNetwork", "run", "Clock", "defaultclock", "seed", "start_scope", "prefs", "Equations",
+    "NeurogenError", "EquationError", "DimensionMismatchError", "CompilationError", "np",
+    "arange", "array", "asarray", "ceil", "clip", "cos", "cumsum", "diff", "exp", "floor",
+    "linspace", "log", "mean", "ones", "sin", "sqrt", "std", "tanh", "var", "where", "zeros",
+    *_unit_names,
+]

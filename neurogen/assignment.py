@@ -1,0 +1,115 @@
+"""``G.v = 'expression'``: evaluated by generated C++ right away, never by numpy.
+
+The runtime and a standalone program then compute identical initial values, random ones
+included: each assignment draws from its own counter (``step`` = -(assignment number)), so
+the numbers do not depend on what else ran before.
+"""
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import numpy as np
+
+from .errors import EquationError
+from .expressions import Statement, parse_expression
+from .ir import FieldKind, NetworkIR, ObjectIR
+from .lower import ObjectContext, expression_dims, make_resolver, struct_name
+from .namespace import External, resolve_externals
+from .runtime import Simulation, compiled_network
+from .session import session
+
+
+class _Assignment:
+    """Quacks like a group for name resolution: the assignment's one expression."""
+
+    def __init__(self, group: Any, variable: str, expression: str) -> None:
+        self.group, self.variable, self.expression = group, variable, expression
+        self.name = group.name
+        self.namespace = group.namespace
+        where = f"{type(group).__name__} '{group.name}', assignment '{variable} = {expression}'"
+        self.where = where
+        self.tree = parse_expression(expression, where)
+
+    def _variable_dims(self) -> dict[str, Any]:
+        return self.group._variable_dims()
+
+    def _expression_sources(self) -> list[tuple[str, Any]]:
+        sources = [(self.where, self.tree)]
+        for eq in self.group._equations.of_kind("subexpression"):
+            sources.append((eq.describe(), parse_expression(eq.expr, eq.describe())))
+        return sources
+
+
+def run_assignment(group: Any, variable: str, expression: str, index: Any) -> None:
+    assignment = _Assignment(group, variable, expression)
+    indices = np.ascontiguousarray(np.arange(group.N)[index], dtype=np.int32).reshape(-1)
+    externals = resolve_externals(assignment, None, _user_namespace())
+    specs = ";".join(f"{n}:{s.dtype}:{s.shared}" for n, s in group._specs.items())
+    parts = ["assign", *group._structure(), specs, variable, expression,
+             ";".join(e.key() for e in externals.values())]
+    library, manifest = compiled_network(parts, lambda: _lower(assignment, externals))
+    group._assignments += 1
+    values = _values(group, indices, externals)
+    state = session()
+    simulation = Simulation(library, manifest)
+    _, error = simulation.run(values, dt=state.defaultclock.dt_, t_start=0.0, seed=state.run_seed(),
+                              step0=-group._assignments, n_steps=0, interval=1.0, callback=None)
+    if error is not None:
+        raise error
+
+
+def _values(group: Any, indices: np.ndarray, externals: dict[str, External]) -> Any:
+    from .lower import stream_id
+
+    def value(member: str, name: str, kind: str) -> Any:
+        if name == "_indices":
+            return indices
+        if kind == "array":
+            return group._state[name]
+        return {"_n_indices": len(indices), "N": group.N, "_every": 1,
+                "_stream": stream_id(group.name)}.get(name, externals.get(name, External(name, None, 0.0, False)).value)  # type: ignore[arg-type]
+    return value
+
+
+def _lower(assignment: _Assignment, externals: dict[str, External]) -> NetworkIR:
+    from .lower_neurons import _group_access, _subexpressions, lower_statements
+
+    group = assignment.group
+    ctx = ObjectContext(group, "group0", externals, {id(group): "group0"})
+    dims = group._variable_dims()
+    if assignment.variable not in group._specs:
+        raise EquationError(f"{assignment.where}: '{assignment.variable}' is not a stored variable")
+    dim_of = expression_dims(ctx, dims)
+    resolve = make_resolver(ctx, _subexpressions(ctx, dim_of))
+    access = _group_access(ctx)
+    ctx.fields = [f for f in ctx.fields]  # keep declaration order
+    ctx.add_field("N", "int64_t", FieldKind.INTEGER, "number of elements")
+    ctx.add_field("_every", "int64_t", FieldKind.INTEGER, "unused by assignments")
+    ctx.add_field("_indices", "int32_t", FieldKind.ARRAY, "the assigned indices")
+    ctx.add_field("_n_indices", "int64_t", FieldKind.INTEGER, "number of assigned indices")
+    statement = Statement(assignment.variable, "=", assignment.expression,
+                          f"{assignment.variable} = {assignment.expression}", 1)
+    statements, writes = lower_statements(ctx, [statement], dim_of, resolve, "assignment")
+    from .lower import build_kernel
+
+    integer_names = {"i", "N"} | {n for n, s in group._specs.items() if s.dtype in ("int32", "int64")}
+    kernel = build_kernel(ctx, name="assign", template="assign", when="start", order=0,
+                          statements=statements, access=access, writes=writes,
+                          integer_names=integer_names, comment=[f"assignment: {statement.line}"],
+                          extra=[("call", True)])
+    obj = ObjectIR("group0", struct_name("group0"), type(group).__name__,
+                   (type(group).__name__, *(eq.line for eq in group._equations)), tuple(ctx.fields), (kernel,))
+    return NetworkIR((obj,), (), (("group0", kernel.name),))
+
+
+def _user_namespace() -> dict[str, Any]:
+    """The namespace of the first frame outside neurogen: where the user wrote the assignment."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("neurogen"):
+        frame = frame.f_back  # type: ignore[assignment]
+    if frame is None:
+        return {}
+    namespace = {**frame.f_globals, **frame.f_locals}
+    del frame
+    return namespace

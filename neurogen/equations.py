@@ -1,0 +1,171 @@
+"""Parse Brian2 model strings into equation records, at the level of text.
+
+No sympy here: a warm start needs the names, units and flags of a model (to allocate its
+state and find its compiled module) but never its algebra. Expressions stay strings until
+the cold path converts them (:mod:`neurogen.expressions`).
+"""
+from __future__ import annotations
+
+import keyword
+import re
+from dataclasses import dataclass
+from typing import Iterator, Literal
+
+from .errors import EquationError
+from .units import DIMENSIONLESS, Dimension, parse_unit
+
+Kind = Literal["differential", "subexpression", "parameter"]
+DType = Literal["float", "integer", "boolean"]
+
+#: Names every group defines; a model may not redefine them.
+RESERVED = frozenset({"t", "dt", "i", "j", "N", "lastspike", "not_refractory", "xi"})
+
+#: Flags each kind of equation accepts (Synapses add theirs in a later layer).
+FLAGS: dict[Kind, frozenset[str]] = {
+    "differential": frozenset({"unless refractory", "clock-driven", "event-driven"}),
+    "subexpression": frozenset({"shared", "constant over dt", "summed"}),
+    "parameter": frozenset({"constant", "shared", "linked"}),
+}
+
+_IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
+_DIFF = re.compile(rf"^d\s*(?P<name>{_IDENT})\s*/\s*dt\s*=(?P<expr>.*)$")
+_SUB = re.compile(rf"^(?P<name>{_IDENT})\s*=(?P<expr>.*)$")
+_PARAM = re.compile(rf"^(?P<name>{_IDENT})\s*$")
+_FLAGS = re.compile(r"\((?P<flags>[^()]*)\)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Equation:
+    """One model line: ``dv/dt = expr : unit (flags)``, ``x = expr : unit`` or ``x : unit``."""
+
+    kind: Kind
+    name: str
+    expr: str | None
+    unit: str
+    dim: Dimension
+    dtype: DType
+    flags: frozenset[str]
+    lineno: int
+    line: str
+
+    def describe(self) -> str:
+        """The line as the user wrote it, for error messages."""
+        return f"line {self.lineno}: '{self.line}'"
+
+
+@dataclass(frozen=True, slots=True)
+class Equations:
+    """An ordered, validated set of model lines (Brian2's ``Equations``)."""
+
+    equations: tuple[Equation, ...]
+    text: str
+
+    def __iter__(self) -> Iterator[Equation]:
+        return iter(self.equations)
+
+    def __getitem__(self, name: str) -> Equation:
+        for eq in self.equations:
+            if eq.name == name:
+                return eq
+        raise KeyError(name)
+
+    def __contains__(self, name: object) -> bool:
+        return any(eq.name == name for eq in self.equations)
+
+    def of_kind(self, kind: Kind) -> tuple[Equation, ...]:
+        return tuple(eq for eq in self.equations if eq.kind == kind)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(eq.name for eq in self.equations)
+
+
+def parse_equations(text: str | Equations, *, owner: str = "model") -> Equations:
+    """Split a model string into :class:`Equation` records, checking names, units and flags."""
+    if isinstance(text, Equations):
+        return text
+    if not isinstance(text, str):
+        raise TypeError(f"{owner}: equations must be a string, got {type(text).__name__}")
+    records: list[Equation] = []
+    for lineno, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if line:
+            records.append(_parse_line(line, lineno, owner))
+    _check_unique(records, owner)
+    return Equations(tuple(records), text)
+
+
+def _parse_line(line: str, lineno: int, owner: str) -> Equation:
+    where = f"{owner}, line {lineno}: '{line}'"
+    body, sep, tail = line.rpartition(":")
+    if not sep:
+        raise EquationError(f"{where}: expected ': unit' at the end (e.g. 'v : volt' or ': 1')")
+    unit_text, flags = _split_flags(tail.strip(), where)
+    kind, name, expr = _parse_lhs(body.strip(), where)
+    dtype, dim = _parse_type(unit_text, where)
+    allowed = FLAGS[kind]
+    unknown = sorted(flags - allowed)
+    if unknown:
+        raise EquationError(
+            f"{where}: flag(s) {', '.join(unknown)} not allowed on a {kind}; "
+            f"allowed: {', '.join(sorted(allowed)) or 'none'}"
+        )
+    if kind == "differential" and dtype != "float":
+        raise EquationError(f"{where}: a differential equation needs a floating-point unit, not '{dtype}'")
+    return Equation(kind, name, expr, unit_text, dim, dtype, frozenset(flags), lineno, line)
+
+
+def _split_flags(tail: str, where: str) -> tuple[str, set[str]]:
+    match = _FLAGS.search(tail)
+    if not match:
+        if "(" in tail and ")" not in tail:
+            raise EquationError(f"{where}: unbalanced parenthesis in flags")
+        return tail, set()
+    flags = {" ".join(f.split()) for f in match.group("flags").split(",") if f.strip()}
+    return tail[: match.start()].strip(), flags
+
+
+def _parse_lhs(body: str, where: str) -> tuple[Kind, str, str | None]:
+    for kind, pattern in (("differential", _DIFF), ("subexpression", _SUB), ("parameter", _PARAM)):
+        match = pattern.match(body)
+        if match:
+            name = match.group("name")
+            _check_name(name, where)
+            expr = match.groupdict().get("expr")
+            if expr is not None:
+                expr = expr.strip()
+                if not expr:
+                    raise EquationError(f"{where}: missing expression after '='")
+            return kind, name, expr  # type: ignore[return-value]
+    raise EquationError(
+        f"{where}: expected 'dx/dt = expression', 'x = expression' or 'x' before ': unit'"
+    )
+
+
+def _check_name(name: str, where: str) -> None:
+    if name in RESERVED or name.startswith("xi_"):
+        raise EquationError(f"{where}: '{name}' is a reserved name and cannot be defined in a model")
+    if keyword.iskeyword(name) or name.startswith("_"):
+        raise EquationError(f"{where}: '{name}' is not a valid variable name")
+
+
+def _parse_type(unit_text: str, where: str) -> tuple[DType, Dimension]:
+    if unit_text in ("integer", "boolean"):
+        return unit_text, DIMENSIONLESS  # type: ignore[return-value]
+    if not unit_text:
+        raise EquationError(f"{where}: missing unit after ':' (use ': 1' for dimensionless)")
+    try:
+        return "float", parse_unit(unit_text)
+    except ValueError as exc:
+        raise EquationError(f"{where}: bad unit '{unit_text}': {exc}") from None
+
+
+def _check_unique(records: list[Equation], owner: str) -> None:
+    seen: dict[str, Equation] = {}
+    for eq in records:
+        if eq.name in seen:
+            first = seen[eq.name]
+            raise EquationError(
+                f"{owner}: '{eq.name}' is defined twice ({first.describe()} and {eq.describe()})"
+            )
+        seen[eq.name] = eq

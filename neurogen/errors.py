@@ -1,0 +1,44 @@
+"""One exception hierarchy for everything neurogen raises on purpose."""
+from __future__ import annotations
+
+
+class NeurogenError(Exception):
+    """Base class of all neurogen errors."""
+
+
+class EquationError(NeurogenError, ValueError):
+    """A model string (equation, threshold, reset, statement) is malformed or inconsistent."""
+
+
+class DimensionMismatchError(NeurogenError, ValueError):
+    """Physical dimensions that must agree do not.
+
+    Mirrors Brian2: ``DimensionMismatchError(description, *dims)``; the message names
+    both dimensions, and ``.dims`` keeps them for code that inspects the failure.
+    """
+
+    def __init__(self, description: str, *dims: object) -> None:
+        self.description = description
+        self.dims = dims
+        super().__init__(description)
+
+    def __str__(self) -> str:
+        if not self.dims:
+            return self.description
+        if len(self.dims) == 1:
+            return f"{self.description} (unit is {_dim_text(self.dims[0])})."
+        shown = " and ".join(_dim_text(d) for d in self.dims)
+        return f"{self.description} (units are {shown})."
+
+
+def _dim_text(dim: object) -> str:
+    text = str(dim)
+    return text if text else "1"
+
+
+class CompilationError(NeurogenError):
+    """The C++ compiler or Cython failed; the message quotes the command and the log."""
+
+
+class CompilerNotFoundError(CompilationError):
+    """No usable C++ compiler was found on this machine."""

@@ -1,0 +1,155 @@
+"""The intermediate representation: frozen, hashable descriptions of what the C++ does.
+
+Everything here is plain data. sympy appears only inside expressions; every symbol is
+made by :func:`sym` so that two modules naming ``v`` mean the same symbol.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Union
+
+import sympy
+
+
+def sym(name: str) -> sympy.Symbol:
+    """The one way to make a symbol for a model name (all symbols are real)."""
+    return sympy.Symbol(name, real=True)
+
+
+DT = sym("dt")
+T = sym("t")
+
+
+@dataclass(frozen=True, slots=True)
+class Assign:
+    """``target = expr``; ``declare`` makes a new local (``const double``), else it writes a variable."""
+
+    target: str
+    expr: sympy.Expr
+    declare: bool = False
+    comment: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixExp:
+    """Locals ``{target}_{r}_{c}`` = entries of ``expm(matrix)`` (``matrix`` row-major, ``size``²).
+
+    Exact integration of coupled linear systems computes its propagator from runtime values
+    this way, so coincident time constants and complex eigenvalues need no special formula.
+    """
+
+    target: str
+    size: int
+    matrix: tuple[sympy.Expr, ...]
+    comment: str = ""
+
+    def entry(self, row: int, col: int) -> sympy.Symbol:
+        return sym(f"{self.target}_{row}_{col}")
+
+
+Statement = Union[Assign, MatrixExp]
+
+
+class Scope(Enum):
+    """Where a value lives: once per network (scalar) or once per element of a loop (vector)."""
+
+    SCALAR = "scalar"
+    VECTOR = "vector"
+
+
+@dataclass(frozen=True, slots=True)
+class Integration:
+    """What an integrator produces for one set of differential equations.
+
+    ``statements`` compute temporaries (declared locals, names starting with ``_``) from the
+    values at the start of the step; ``updates`` give each variable's new value in terms of
+    those temporaries and the old values. Lowering writes the updates back (guarding the
+    ``(unless refractory)`` ones), so every update sees only old values.
+    """
+
+    method: str
+    statements: tuple[Statement, ...]
+    updates: tuple[tuple[str, sympy.Expr], ...]
+    comments: tuple[tuple[str, str], ...] = field(default=())
+
+
+class FieldKind(Enum):
+    """How a struct member gets its value at each run."""
+
+    ARRAY = "array"      # pointer to a numpy array's data (zero copy)
+    SCALAR = "scalar"    # a double: an external constant or a per-run value
+    INTEGER = "integer"  # an int64: sizes, step offsets, random streams
+    DYNAMIC = "dynamic"  # a std::vector the C++ side grows (spike records), copied out after a run
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A member of an object's C++ struct."""
+
+    name: str
+    ctype: str
+    kind: FieldKind
+    comment: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Load:
+    """``const ctype local = source[index]`` at the top of a loop body (or once, if scalar)."""
+
+    local: str
+    ctype: str
+    source: str           # C++ expression of the array, e.g. ``_src.v``
+    scalar: bool = False  # a shared variable: element 0, read once per call
+
+
+@dataclass(frozen=True, slots=True)
+class Kernel:
+    """One function of the step loop (or a one-off call), rendered from ``templates/kernels``.
+
+    ``hoisted`` statements run once per call (values the same for every element);
+    ``statements`` run per element between ``loads`` and ``stores``.
+    """
+
+    name: str
+    template: str
+    owner: str
+    source: str
+    when: str
+    order: int
+    loads: tuple[Load, ...]
+    stores: tuple[tuple[str, str], ...]
+    hoisted: tuple[Statement, ...]
+    statements: tuple[Statement, ...]
+    condition: sympy.Expr | None = None
+    integer_names: frozenset[str] = frozenset()
+    random: bool = False
+    comment: tuple[str, ...] = ()
+    extra: tuple[tuple[str, object], ...] = ()
+
+    def option(self, key: str, default: object = None) -> object:
+        return dict(self.extra).get(key, default)
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectIR:
+    """One object of the network: its C++ struct (``member`` of ``Network``) and its kernels."""
+
+    member: str
+    struct: str
+    kind: str
+    description: tuple[str, ...]
+    fields: tuple[Field, ...]
+    kernels: tuple[Kernel, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkIR:
+    """Everything the renderer needs: objects, the step schedule, one-off calls."""
+
+    objects: tuple[ObjectIR, ...]
+    schedule: tuple[tuple[str, str], ...]  # (object member, kernel name), in execution order
+    calls: tuple[tuple[str, str], ...] = ()  # run once before the step loop (assignments)
+
+    def kernels(self) -> tuple[Kernel, ...]:
+        return tuple(k for o in self.objects for k in o.kernels)

@@ -1,0 +1,199 @@
+"""Objects → ``NetworkIR``: names resolved, dimensions checked, kernels and the schedule built.
+
+This is the cold path (sympy). Each object family has its lowering function in
+:mod:`neurogen.lower_neurons` / :mod:`neurogen.lower_monitors`; this module holds what they
+share (the symbol resolver, the kernel builder) and assembles the network.
+"""
+from __future__ import annotations
+
+import ast
+import zlib
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping
+
+import sympy
+
+from .errors import DimensionMismatchError, EquationError
+from .expressions import infer_dims
+from .ir import (Assign, Field, FieldKind, Kernel, Load, MatrixExp, NetworkIR, ObjectIR,
+                 Statement, sym)
+from .namespace import External
+from .objects.validation import SLOTS
+from .symbolic import to_sympy, uses_random
+from .units import DIMENSIONLESS, Dimension, second
+
+
+@dataclass
+class ObjectContext:
+    """What lowering one object needs: its C++ member name and its resolved externals."""
+
+    obj: Any
+    member: str
+    externals: Mapping[str, External]
+    members: Mapping[int, str]          # id(object) -> member, to reference sources
+    fields: list[Field] = field(default_factory=list)
+
+    def add_field(self, name: str, ctype: str, kind: FieldKind, comment: str = "") -> None:
+        if all(f.name != name for f in self.fields):
+            self.fields.append(Field(name, ctype, kind, comment))
+
+    def where(self) -> str:
+        return f"{type(self.obj).__name__} '{self.obj.name}'"
+
+
+def struct_name(member: str) -> str:
+    return member[0].upper() + member[1:]
+
+
+def stream_id(name: str) -> int:
+    """A stable 32-bit random-number stream for an object, from its name (not its address)."""
+    return zlib.crc32(name.encode())
+
+
+# -- expressions --------------------------------------------------------------------------
+
+def expression_dims(ctx: ObjectContext, dims: Mapping[str, Dimension]) -> Callable[[str], Dimension]:
+    """Dimension lookup for a group's expression: variables, externals, ``t`` and ``dt``."""
+    def dim_of(name: str) -> Dimension:
+        if name in dims:
+            return dims[name]
+        if name in ("t", "dt"):
+            return second.dim
+        if name in ctx.externals:
+            return ctx.externals[name].dim
+        raise EquationError(f"{ctx.where()}: unknown name '{name}'")
+    return dim_of
+
+
+def check_dims(tree: ast.expr, expected: Dimension, dim_of: Callable[[str], Dimension],
+               where: str, what: str) -> None:
+    actual = infer_dims(tree, dim_of, where)
+    if actual != expected:
+        raise DimensionMismatchError(f"{where}: {what} has the wrong units; expected {expected or '1'}",
+                                     expected, actual)
+
+
+def make_resolver(ctx: ObjectContext, subexpressions: Mapping[str, sympy.Expr]) -> Callable[[str], sympy.Expr]:
+    """Names → sympy: literals inline, subexpressions substituted, everything else a symbol."""
+    def resolve(name: str) -> sympy.Expr:
+        if name in subexpressions:
+            return subexpressions[name]
+        external = ctx.externals.get(name)
+        if external is not None and external.literal:
+            return sympy.Float(external.value)
+        return sym(name)
+    return resolve
+
+
+def convert(tree: ast.expr, resolve: Callable[[str], sympy.Expr], where: str) -> sympy.Expr:
+    return to_sympy(tree, resolve, where)
+
+
+# -- kernels ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Access:
+    """How a kernel reaches one name: a per-element array, or a value once per call."""
+
+    ctype: str
+    source: str
+    scalar: bool
+
+
+def scalar_context(ctx: ObjectContext, struct_ref: str = "_grp") -> dict[str, Access]:
+    """``t``, ``dt`` and the object's runtime externals, as kernel locals."""
+    access = {"t": Access("double", "_t", True), "dt": Access("double", "_net.dt", True)}
+    for name, external in ctx.externals.items():
+        if not external.literal:
+            access[name] = Access("double", f"{struct_ref}.{name}", True)
+    return access
+
+
+def free_names(items: Iterable[Any]) -> set[str]:
+    names: set[str] = set()
+    for item in items:
+        if item is None:
+            continue
+        if isinstance(item, Assign):
+            names |= {s.name for s in item.expr.free_symbols}
+        elif isinstance(item, MatrixExp):
+            for entry in item.matrix:
+                names |= {s.name for s in entry.free_symbols}
+        else:
+            names |= {s.name for s in item.free_symbols}
+    return names
+
+
+def build_kernel(ctx: ObjectContext, *, name: str, template: str, when: str, order: int,
+                 statements: Iterable[Statement], access: Mapping[str, Access],
+                 writes: Iterable[str] = (), condition: sympy.Expr | None = None,
+                 source: str | None = None, integer_names: Iterable[str] = (),
+                 comment: Iterable[str] = (), extra: Iterable[tuple[str, object]] = ()) -> Kernel:
+    """A kernel whose loads/stores are derived from what its statements read and write."""
+    statements = tuple(statements)
+    writes = tuple(writes)
+    declared = {s.target for s in statements if isinstance(s, (Assign, MatrixExp))}
+    used = free_names(statements) | free_names([condition]) | set(writes)
+    if any(uses_random(s.expr) for s in statements if isinstance(s, Assign)) and ctx.obj is not None:
+        ctx.add_field("_stream", "uint32_t", FieldKind.INTEGER, "random-number stream of this object")
+    loads = tuple(
+        Load(n, access[n].ctype, access[n].source, access[n].scalar)
+        for n in sorted(used - (declared - set(writes))) if n in access
+    )
+    random = any(uses_random(s.expr) for s in statements if isinstance(s, Assign)) or (
+        condition is not None and uses_random(condition))
+    stores = tuple((w, access[w].source) for w in writes)
+    return Kernel(
+        name=f"{ctx.member}_{name}", template=template, owner=ctx.member,
+        source=source or ctx.member, when=when, order=order, loads=loads, stores=stores,
+        hoisted=(), statements=statements, condition=condition,
+        integer_names=frozenset(integer_names), random=random, comment=tuple(comment),
+        extra=tuple(extra),
+    )
+
+
+# -- the network --------------------------------------------------------------------------
+
+Lowerer = Callable[[ObjectContext], list[Kernel]]
+
+
+def lower_network(objects: list[Any], externals: Mapping[int, Mapping[str, External]]) -> NetworkIR:
+    """Lower objects (already in schedule order) into one ``NetworkIR``."""
+    from .lower_monitors import LOWERERS as MONITORS
+    from .lower_neurons import LOWERERS as NEURONS
+
+    lowerers: dict[str, Lowerer] = {**NEURONS, **MONITORS}
+    members = {id(o): f"{_prefix(o)}{k}" for k, o in enumerate(objects)}
+    lowered = []
+    for obj in objects:
+        ctx = ObjectContext(obj, members[id(obj)], externals[id(obj)], members)
+        ctx.add_field("_every", "int64_t", FieldKind.INTEGER, "runs every _every steps (its clock)")
+        kernels = lowerers[type(obj).__name__](ctx)
+        lowered.append(ObjectIR(ctx.member, struct_name(ctx.member), type(obj).__name__,
+                                _description(obj), tuple(ctx.fields), tuple(kernels)))
+    schedule = sorted(
+        ((SLOTS.index(k.when), k.order, obj.name, pos, o.member, k.name)
+         for obj, o in zip(objects, lowered) for pos, k in enumerate(o.kernels)
+         if not k.option("call")),
+    )
+    calls = tuple((o.member, k.name) for o in lowered for k in o.kernels if k.option("call"))
+    return NetworkIR(tuple(lowered), tuple((m, k) for *_, m, k in schedule), calls)
+
+
+def schedule_order(objects: Iterable[Any]) -> list[Any]:
+    """Brian2's order: by slot of the first kernel, then ``order``, then name."""
+    return sorted(objects, key=lambda o: (SLOTS.index(o.when), o.order, o.name))
+
+
+def _prefix(obj: Any) -> str:
+    return {"NeuronGroup": "group", "SpikeMonitor": "spikemonitor", "StateMonitor": "statemonitor",
+            "PopulationRateMonitor": "ratemonitor"}.get(type(obj).__name__, "object")
+
+
+def _description(obj: Any) -> tuple[str, ...]:
+    equations = getattr(obj, "_equations", None)
+    lines = [f"{type(obj).__name__}"]
+    if equations is not None:
+        lines += [eq.line for eq in equations]
+    return tuple(lines)
+

@@ -1,0 +1,70 @@
+"""Monitors → kernels that record into per-run buffers (or C++ vectors, for spikes)."""
+from __future__ import annotations
+
+import sympy
+
+from .ir import Assign, FieldKind, Kernel, sym
+from .lower import Access, ObjectContext, build_kernel, expression_dims, make_resolver, scalar_context
+from .lower_neurons import _CTYPES, _subexpressions
+
+
+def lower_spikemonitor(ctx: ObjectContext) -> list[Kernel]:
+    mon = ctx.obj
+    ctx.add_field("count", "int32_t", FieldKind.ARRAY, "spikes per neuron")
+    if mon.record:
+        ctx.add_field("i", "int32_t", FieldKind.DYNAMIC, "index of each recorded spike")
+        ctx.add_field("t", "double", FieldKind.DYNAMIC, "time of each recorded spike, second")
+    return [build_kernel(ctx, name="record", template="spikemonitor", when=mon.when, order=mon.order,
+                         statements=(), access={}, source=ctx.members[id(mon.source)],
+                         comment=[f"record the spikes of {type(mon.source).__name__} "
+                                  f"{ctx.members[id(mon.source)]}"],
+                         extra=[("record", mon.record)])]
+
+
+def lower_statemonitor(ctx: ObjectContext) -> list[Kernel]:
+    mon = ctx.obj
+    source = mon.source
+    source_ctx = ObjectContext(source, ctx.member, ctx.externals, ctx.members)
+    subexpressions = _subexpressions(source_ctx, expression_dims(ctx, source._variable_dims()))
+    resolve = make_resolver(ctx, subexpressions)
+    access = scalar_context(ctx)
+    access["N"] = Access("int64_t", "_src.N", True)
+    for name, spec in source._specs.items():
+        access[name] = Access(_CTYPES[spec.dtype], f"_src.{name}[0]" if spec.shared else f"_src.{name}",
+                              spec.shared)
+    for name, external in ctx.externals.items():
+        if not external.literal:
+            ctx.add_field(name, "double", FieldKind.SCALAR, f"external constant, {external.dim or '1'}")
+    for field_name, ctype, kind, comment in (
+        ("_indices", "int32_t", FieldKind.ARRAY, "recorded indices"),
+        ("_n_indices", "int64_t", FieldKind.INTEGER, "number of recorded indices"),
+        ("_first_step", "int64_t", FieldKind.INTEGER, "step of the first record of this run"),
+        ("_t", "double", FieldKind.ARRAY, "record times of this run, second"),
+    ):
+        ctx.add_field(field_name, ctype, kind, comment)
+    statements = []
+    for var in mon.record_variables:
+        ctx.add_field(f"rec_{var}", "double", FieldKind.ARRAY, f"records of {var} (rows: times)")
+        value = resolve(var) if var in subexpressions else sym(var)
+        statements.append(Assign(f"_value_{var}", sympy.Float(1) * value if value.is_Number else value,
+                                 declare=True, comment=f"record {var}"))
+    integer_names = {"i", "N"} | {n for n, s in source._specs.items() if s.dtype in ("int32", "int64")}
+    return [build_kernel(ctx, name="record", template="statemonitor", when=mon.when, order=mon.order,
+                         statements=statements, access=access, source=ctx.members[id(source)],
+                         integer_names=integer_names, comment=[f"record {', '.join(mon.record_variables)}"],
+                         extra=[("variables", tuple(mon.record_variables)),
+                                ("outputs", tuple(f"_value_{v}" for v in mon.record_variables))])]
+
+
+def lower_ratemonitor(ctx: ObjectContext) -> list[Kernel]:
+    mon = ctx.obj
+    ctx.add_field("_first_step", "int64_t", FieldKind.INTEGER, "step of the first record of this run")
+    ctx.add_field("_t", "double", FieldKind.ARRAY, "record times of this run, second")
+    ctx.add_field("_rate", "double", FieldKind.ARRAY, "population rate of this run, Hz")
+    return [build_kernel(ctx, name="record", template="ratemonitor", when=mon.when, order=mon.order,
+                         statements=(), access={}, source=ctx.members[id(mon.source)],
+                         comment=["population rate: spikes / (N * dt)"])]
+
+
+LOWERERS = {"SpikeMonitor": lower_spikemonitor, "StateMonitor": lower_statemonitor,
+            "PopulationRateMonitor": lower_ratemonitor}

@@ -1,0 +1,196 @@
+"""NeuronGroup → kernels: state update, threshold, reset (Brian2's refractoriness rules).
+
+Refractoriness as Brian2 documents it: a spiking neuron stays refractory while
+``timestep(t - lastspike) < timestep(refractory)``; variables flagged ``(unless refractory)``
+are not integrated then, and the threshold is not tested.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import sympy
+
+from .errors import EquationError
+from .expressions import parse_expression
+from .integrators import integrate
+from .ir import Assign, FieldKind, Kernel, Statement, sym
+from .lower import (Access, ObjectContext, build_kernel, check_dims, convert, expression_dims,
+                    make_resolver, scalar_context)
+from .symbolic import and_, ge, not_, select, timestep
+from .units import DIMENSIONLESS, second
+
+_CTYPES = {"float64": "double", "int32": "int32_t", "int64": "int64_t", "bool": "char"}
+
+
+def lower_neurongroup(ctx: ObjectContext) -> list[Kernel]:
+    group = ctx.obj
+    dims = group._variable_dims()
+    dim_of = expression_dims(ctx, dims)
+    subexpressions = _subexpressions(ctx, dim_of)
+    resolve = make_resolver(ctx, subexpressions)
+    access = _group_access(ctx)
+    integer_names = {"i", "N"} | {n for n, s in group._specs.items() if s.dtype in ("int32", "int64")}
+    kernels = [_state_update(ctx, dim_of, resolve, access, integer_names)]
+    if group.threshold is not None:
+        kernels.append(_threshold(ctx, dim_of, resolve, access, integer_names))
+        if group._reset_statements:
+            kernels.append(_reset(ctx, dim_of, resolve, access, integer_names))
+    ctx.add_field("N", "int64_t", FieldKind.INTEGER, "number of neurons")
+    return [k for k in kernels if k is not None]
+
+
+def _group_access(ctx: ObjectContext) -> dict[str, Access]:
+    group = ctx.obj
+    access = scalar_context(ctx)
+    access["N"] = Access("int64_t", "_grp.N", True)
+    for name, spec in group._specs.items():
+        ctype = _CTYPES[spec.dtype]
+        ctx.add_field(name, ctype, FieldKind.ARRAY, f"{spec.dim or '1'}")
+        access[name] = Access(ctype, f"_grp.{name}[0]" if spec.shared else f"_grp.{name}", spec.shared)
+    for name, external in ctx.externals.items():
+        if not external.literal:
+            ctx.add_field(name, "double", FieldKind.SCALAR, f"external constant, {external.dim or '1'}")
+    if group.refractory is not False and not isinstance(group.refractory, str):
+        ctx.add_field("refractory", "double", FieldKind.SCALAR, "refractory period, second")
+        access["refractory"] = Access("double", "_grp.refractory", True)
+    return access
+
+
+def _subexpressions(ctx: ObjectContext, dim_of: Any) -> dict[str, sympy.Expr]:
+    """Each subexpression as sympy, with the subexpressions it uses substituted (checked for cycles)."""
+    group = ctx.obj
+    pending = {eq.name: eq for eq in group._equations.of_kind("subexpression")}
+    done: dict[str, sympy.Expr] = {}
+    while pending:
+        progressed = False
+        for name, eq in list(pending.items()):
+            tree = parse_expression(eq.expr, f"{ctx.where()}, {eq.describe()}")
+            from .expressions import names_in
+
+            if names_in(tree)[0] & set(pending) - {name}:
+                continue
+            if name in names_in(tree)[0]:
+                raise EquationError(f"{ctx.where()}, {eq.describe()}: subexpression refers to itself")
+            check_dims(tree, eq.dim, dim_of, f"{ctx.where()}, {eq.describe()}", f"'{eq.expr}'")
+            done[name] = convert(tree, make_resolver(ctx, done), eq.describe())
+            del pending[name]
+            progressed = True
+        if not progressed:
+            raise EquationError(f"{ctx.where()}: subexpressions {sorted(pending)} depend on each other in a cycle")
+    return done
+
+
+def _not_refractory(ctx: ObjectContext, dim_of: Any, resolve: Any) -> tuple[list[Statement], list[str]]:
+    """Statements computing ``not_refractory`` at the start of the state update."""
+    group = ctx.obj
+    if group.refractory is False:
+        return [], []
+    t, lastspike = sym("t"), sym("lastspike")
+    if isinstance(group.refractory, str):
+        where = f"{ctx.where()}, refractory"
+        tree = parse_expression(group.refractory, where)
+        dim = check_refractory_dims(tree, dim_of, where)
+        value = convert(tree, resolve, where)
+        if dim == DIMENSIONLESS:  # a condition: refractory while it holds
+            return [Assign("not_refractory", not_(value), comment=f"refractory: {group.refractory}")], ["not_refractory"]
+    else:
+        value = sym("refractory")
+    margin = (timestep(value, sym("dt")) - sympy.Rational(1, 2)) * sym("dt")
+    return [
+        Assign("_refractory_until", margin, declare=True, comment="refractory period, in whole steps"),
+        Assign("not_refractory", ge(t - lastspike, sym("_refractory_until")),
+               comment="timestep(t - lastspike) >= timestep(refractory)"),
+    ], ["not_refractory"]
+
+
+def check_refractory_dims(tree: Any, dim_of: Any, where: str) -> Any:
+    from .expressions import infer_dims, is_boolean
+
+    dim = infer_dims(tree, dim_of, where)
+    if is_boolean(tree):
+        return DIMENSIONLESS
+    if dim != second.dim:
+        from .errors import DimensionMismatchError
+
+        raise DimensionMismatchError(f"{where}: expected a time or a condition", dim)
+    return dim
+
+
+def _state_update(ctx: ObjectContext, dim_of: Any, resolve: Any, access: Mapping[str, Access],
+                  integer_names: set[str]) -> Kernel | None:
+    group = ctx.obj
+    statements, writes = _not_refractory(ctx, dim_of, resolve)
+    diff = group._equations.of_kind("differential")
+    equations = []
+    for eq in diff:
+        where = f"{ctx.where()}, {eq.describe()}"
+        tree = parse_expression(eq.expr, where)
+        check_dims(tree, eq.dim / second.dim, dim_of, where, f"the right-hand side of d{eq.name}/dt")
+        equations.append((eq.name, convert(tree, resolve, where)))
+    if not equations and not statements:
+        return None
+    if equations:
+        integration = integrate(equations, group.method)
+        statements += list(integration.statements)
+        for eq, (name, update) in zip(diff, integration.updates):
+            statements.append(Assign(f"_{name}_new", update, declare=True, comment=eq.line))
+        for eq in diff:
+            new = sym(f"_{eq.name}_new")
+            guarded = "unless refractory" in eq.flags and group.refractory is not False
+            value = select(sym("not_refractory"), new, sym(eq.name)) if guarded else new
+            statements.append(Assign(eq.name, value))
+            writes.append(eq.name)
+        method = integration.method
+    else:
+        method = "none"
+    return build_kernel(ctx, name="stateupdate", template="vector", when="groups", order=group.order,
+                        statements=statements, access=access, writes=writes,
+                        integer_names=integer_names, comment=[f"state update ({method})"])
+
+
+def _threshold(ctx: ObjectContext, dim_of: Any, resolve: Any, access: Mapping[str, Access],
+               integer_names: set[str]) -> Kernel:
+    group = ctx.obj
+    where = f"{ctx.where()}, threshold"
+    tree = parse_expression(group.threshold, where)
+    check_dims(tree, DIMENSIONLESS, dim_of, where, f"'{group.threshold}'")
+    condition = convert(tree, resolve, where)
+    refractory = group.refractory is not False
+    if refractory:
+        condition = and_(condition, sym("not_refractory"))
+    return build_kernel(ctx, name="thresholder", template="threshold", when="thresholds", order=group.order,
+                        statements=(), access=access, condition=condition, integer_names=integer_names,
+                        comment=[f"threshold: {group.threshold}"], extra=[("refractory", refractory)])
+
+
+def _reset(ctx: ObjectContext, dim_of: Any, resolve: Any, access: Mapping[str, Access],
+           integer_names: set[str]) -> Kernel:
+    group = ctx.obj
+    statements, writes = lower_statements(ctx, group._reset_statements, dim_of, resolve, "reset")
+    return build_kernel(ctx, name="resetter", template="reset", when="resets", order=group.order,
+                        statements=statements, access=access, writes=writes, integer_names=integer_names,
+                        comment=[f"reset: {s.line}" for s in group._reset_statements])
+
+
+def lower_statements(ctx: ObjectContext, source: Any, dim_of: Any, resolve: Any,
+                     what: str) -> tuple[list[Statement], list[str]]:
+    """``x op= expr`` lines → assignments, each checked against the target's units."""
+    statements: list[Statement] = []
+    writes: list[str] = []
+    for stmt in source:
+        where = f"{ctx.where()}, {what} line '{stmt.line}'"
+        tree = parse_expression(stmt.expr, where)
+        target_dim = dim_of(stmt.target)
+        expected = DIMENSIONLESS if stmt.op in ("*=", "/=") else target_dim
+        check_dims(tree, expected, dim_of, where, f"'{stmt.expr}'")
+        value = convert(tree, resolve, where)
+        old = sym(stmt.target)
+        value = {"=": value, "+=": old + value, "-=": old - value, "*=": old * value,
+                 "/=": old / value}[stmt.op]
+        statements.append(Assign(stmt.target, value, comment=stmt.line))
+        if stmt.target not in writes:
+            writes.append(stmt.target)
+    return statements, writes
+
+
+LOWERERS = {"NeuronGroup": lower_neurongroup}

@@ -1,0 +1,148 @@
+"""External names and object collection: the only place that inspects the caller's frame.
+
+Names in model strings that are not variables resolve at ``run()`` time, as in Brian2: the
+object's own ``namespace=``, else ``run(namespace=...)``, else the caller's locals and globals,
+and always neurogen's units and constants. A unit (``mV``) is a literal of the model text;
+any other value (``tau``) is runtime data, so changing it never recompiles.
+"""
+from __future__ import annotations
+
+import ast
+import math
+import warnings
+from dataclasses import dataclass
+from types import FrameType
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+
+from .errors import EquationError
+from .expressions import FUNCTION_DIMS, names_in
+from .units import UNITS, DIMENSIONLESS, Dimension, Quantity, get_dimensions
+
+#: Constants every model may use (Brian2 provides these too).
+CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e, "inf": math.inf}
+
+
+@dataclass(frozen=True, slots=True)
+class External:
+    """A resolved external name: a literal (units, constants) or a runtime scalar."""
+
+    name: str
+    dim: Dimension
+    value: float
+    literal: bool
+
+    def key(self) -> str:
+        """What this name contributes to the front-end key: literals by value, scalars by unit."""
+        return f"{self.name}={self.value!r}" if self.literal else f"{self.name}:{self.dim!r}"
+
+
+def external_names(obj: Any) -> list[str]:
+    """Names an object's expressions use that are neither its variables nor functions."""
+    own = set(obj._variable_dims()) | {"t", "dt", "True", "False"}
+    found: set[str] = set()
+    for where, tree in obj._expression_sources():
+        names, functions = names_in(tree)
+        found |= names - own
+        unknown = functions - set(FUNCTION_DIMS)
+        if unknown:
+            raise EquationError(f"{type(obj).__name__} '{obj.name}', {where}: unknown function '{sorted(unknown)[0]}'")
+    return sorted(found)
+
+
+def resolve_externals(obj: Any, run_namespace: Mapping[str, Any] | None,
+                      frame_namespace: Mapping[str, Any]) -> dict[str, External]:
+    """Resolve every external name of ``obj``; an unknown name raises naming the object."""
+    if obj.namespace is not None:
+        sources = [obj.namespace]
+    elif run_namespace is not None:
+        sources = [run_namespace]
+    else:
+        sources = [frame_namespace]
+    return {name: _resolve(name, sources, obj) for name in external_names(obj)}
+
+
+def _resolve(name: str, sources: list[Mapping[str, Any]], obj: Any) -> External:
+    for source in sources:
+        if name in source:
+            return _external(name, source[name], obj)
+    if name in UNITS:
+        return _external(name, UNITS[name], obj)
+    if name in CONSTANTS:
+        return External(name, DIMENSIONLESS, CONSTANTS[name], literal=True)
+    raise EquationError(
+        f"{type(obj).__name__} '{obj.name}': the name '{name}' is not a model variable and is not "
+        "defined in the namespace (define it before run(), or pass namespace=)"
+    )
+
+
+def _external(name: str, value: Any, obj: Any) -> External:
+    if callable(value) and not isinstance(value, (Quantity, np.ndarray)):
+        raise NotImplementedError(
+            f"{type(obj).__name__} '{obj.name}': '{name}' is a Python function; user-defined "
+            "functions in model code are not supported yet"
+        )
+    literal = name in UNITS and value is UNITS[name]
+    array = np.asarray(value)
+    if array.ndim != 0 or array.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{type(obj).__name__} '{obj.name}': external '{name}' must be a scalar number or "
+            f"quantity, got {type(value).__name__}"
+        )
+    return External(name, get_dimensions(value), float(array), literal)
+
+
+# -- collecting objects for run() ----------------------------------------------------------
+
+def collect_objects(frame: FrameType) -> list[Any]:
+    """Objects reachable from the caller's frame by name, also inside lists, tuples, dicts and sets.
+
+    Brian2 looks only at plain names and silently drops objects kept in containers; neurogen
+    includes those, and warns about objects created since ``start_scope()`` still left out.
+    """
+    from .objects.base import SimObject
+    from .session import session
+
+    found: dict[int, SimObject] = {}
+    for namespace in (frame.f_locals, frame.f_globals):
+        for value in list(namespace.values()):
+            for obj in _walk(value, depth=2):
+                if isinstance(obj, SimObject) and obj._scope_id == session().scope_id:
+                    found[id(obj)] = obj
+    _warn_left_out(found.values())
+    return sorted(found.values(), key=lambda o: o._creation_index)
+
+
+def _walk(value: Any, depth: int) -> Iterable[Any]:
+    yield value
+    if depth == 0 or isinstance(value, (str, bytes, np.ndarray)):
+        return
+    if isinstance(value, dict):
+        items: Iterable[Any] = value.values()
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        items = value
+    else:
+        return
+    for item in items:
+        yield from _walk(item, depth - 1)
+
+
+def _warn_left_out(found: Iterable[Any]) -> None:
+    from .session import session
+
+    included = {id(o) for o in found}
+    left_out = [o for o in session().objects_in_scope() if id(o) not in included]
+    if left_out:
+        names = ", ".join(f"{type(o).__name__} '{o.name}'" for o in left_out)
+        warnings.warn(
+            f"run(): {len(left_out)} object(s) created since start_scope() are not reachable from "
+            f"this scope and will not be simulated: {names}",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+
+
+def parse_names(text: str) -> set[str]:
+    """Names in one expression (used by tests and error messages)."""
+    return names_in(ast.parse(text, mode="eval").body)[0]

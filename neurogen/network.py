@@ -1,0 +1,335 @@
+"""``Network`` and ``run()``: collect objects, resolve names, and simulate in one C++ call.
+
+A run resolves external names, computes the front-end key (text only), loads or builds the
+compiled network, binds the objects' numpy arrays and values, and calls the step loop once.
+"""
+from __future__ import annotations
+
+import copy
+import inspect
+import logging
+import math
+import sys
+import time
+from typing import Any, Callable, Iterable, Mapping
+
+import numpy as np
+
+from .errors import NeurogenError
+from .lower import schedule_order, stream_id
+from .namespace import External, collect_objects, resolve_externals
+from .objects.base import SimObject
+from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
+from .runtime import Simulation, compiled_network
+from .session import session
+from .units import Quantity, second
+
+log = logging.getLogger(__name__)
+
+
+class Network:
+    """A set of objects simulated together (Brian2's ``Network``).
+
+    >>> net = Network(G, M)       # doctest: +SKIP
+    >>> net.run(100*ms)           # doctest: +SKIP
+    """
+
+    def __init__(self, *objects: Any, name: str = "network") -> None:
+        self.name = name
+        self.objects: list[SimObject] = []
+        self._step = 0          # time kept in whole steps of self._dt
+        self._dt: float | None = None
+        self._simulation: Simulation | None = None
+        self._stored: dict[str, Any] = {}
+        self.add(*objects)
+
+    def add(self, *objects: Any) -> None:
+        for obj in _flatten(objects):
+            if not isinstance(obj, SimObject):
+                raise TypeError(f"Network.add: {obj!r} is not a neurogen object")
+            if obj not in self.objects:
+                self.objects.append(obj)
+
+    def remove(self, *objects: Any) -> None:
+        for obj in _flatten(objects):
+            self.objects.remove(obj)
+
+    def __contains__(self, obj: Any) -> bool:
+        return obj in self.objects
+
+    @property
+    def t_(self) -> float:
+        return self._step * (self._dt or 0.0)
+
+    @property
+    def t(self) -> Quantity:
+        return Quantity(self.t_, dim=second.dim)
+
+    def run(self, duration: Quantity, report: str | Callable[..., Any] | None = None,
+            report_period: Quantity = 10 * second, namespace: Mapping[str, Any] | None = None,
+            level: int = 0) -> None:
+        """Simulate for ``duration``: one compiled call for all steps of all objects."""
+        frame = sys._getframe(level + 1)
+        frame_namespace = {**frame.f_globals, **frame.f_locals}
+        del frame
+        _run(self, duration, report, report_period, namespace, frame_namespace)
+
+    def store(self, name: str = "default") -> None:
+        """Keep a copy of every object's state and records, and the time (Brian2's ``store``)."""
+        self._stored[name] = (self._step, self._dt, {id(o): _snapshot(o) for o in self.objects})
+
+    def restore(self, name: str = "default") -> None:
+        if name not in self._stored:
+            raise KeyError(f"Network.restore: nothing stored under the name {name!r}")
+        self._step, self._dt, snapshots = self._stored[name]
+        for obj in self.objects:
+            if id(obj) in snapshots:
+                _restore_snapshot(obj, snapshots[id(obj)])
+
+    def scheduling_summary(self) -> list[tuple[str, str, str, int]]:
+        """(object, kind, when, order) in execution order."""
+        return [(o.name, type(o).__name__, o.when, o.order) for o in schedule_order(self.objects)]
+
+
+def _flatten(objects: Iterable[Any]) -> Iterable[Any]:
+    for obj in objects:
+        if isinstance(obj, (list, tuple, set)):
+            yield from _flatten(obj)
+        else:
+            yield obj
+
+
+def _snapshot(obj: Any) -> dict[str, Any]:
+    keep = {k: v for k, v in obj.__dict__.items() if k not in ("source", "_clock", "namespace")}
+    return copy.deepcopy(keep)
+
+
+def _restore_snapshot(obj: Any, snapshot: dict[str, Any]) -> None:
+    for key, value in copy.deepcopy(snapshot).items():
+        if key == "_state":
+            for name, array in value.items():
+                obj._state[name][...] = array  # in place: the arrays stay shared with C++
+        else:
+            obj.__dict__[key] = value
+
+
+# -- running -----------------------------------------------------------------------------
+
+_REPORT_INTERVAL = 0.1  # seconds of wall time between checks for Ctrl-C
+
+
+def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
+         namespace: Mapping[str, Any] | None, frame_namespace: Mapping[str, Any]) -> None:
+    from .objects.validation import check_quantity
+
+    seconds = check_quantity(duration, second, "run(duration)")
+    if seconds < 0:
+        raise ValueError(f"run(): the duration must not be negative, got {duration}")
+    objects = [o for o in net.objects if o.active]
+    _check_dependencies(objects)
+    dt = min((o.clock.dt_ for o in objects), default=session().defaultclock.dt_)
+    if net._dt is not None and net._dt != dt:
+        net._step = int(round(net.t_ / dt))
+    net._dt = dt
+    n_steps = int(round(seconds / dt))
+    if not objects or n_steps == 0:
+        net._step += n_steps
+        return
+    objects.sort(key=lambda o: o._creation_index)
+    every = {id(o): _every(o, dt) for o in objects}
+    externals = {id(o): resolve_externals(o, namespace, frame_namespace) for o in objects}
+    library, manifest = compiled_network(
+        _frontend_parts(objects, externals, every),
+        lambda: _lower(objects, externals),
+    )
+    if net._simulation is None or net._simulation.manifest != manifest:
+        net._simulation = Simulation(library, manifest)
+    step0 = net._step
+    members = {f"{_member_prefix(o)}{k}": o for k, o in enumerate(objects)}
+    for obj in objects:
+        if isinstance(obj, (StateMonitor, PopulationRateMonitor)):
+            obj._allocate(_records(step0, n_steps, every[id(obj)]))
+    values = _value_provider(members, externals, every, step0)
+    callback, interval = _callback(report, report_period, seconds, net.t_, n_steps)
+    done, error = net._simulation.run(values, dt=dt, t_start=net.t_, seed=session().run_seed(),
+                                      step0=step0, n_steps=n_steps, interval=interval, callback=callback)
+    _collect(net._simulation, members, every, step0, done)
+    net._step = step0 + done
+    if callback is not None and error is None and hasattr(callback, "finish"):
+        callback.finish()
+    if error is not None:
+        raise error
+
+
+def _check_dependencies(objects: list[SimObject]) -> None:
+    for obj in objects:
+        for dep in obj._dependencies():
+            if dep not in objects:
+                raise NeurogenError(
+                    f"{type(obj).__name__} '{obj.name}' uses {type(dep).__name__} '{dep.name}', "
+                    "which is not part of the network (add it, or keep a name referring to it)"
+                )
+
+
+def _every(obj: SimObject, dt: float) -> int:
+    ratio = obj.clock.dt_ / dt
+    every = int(round(ratio))
+    if abs(ratio - every) > 1e-9 * ratio:
+        raise NotImplementedError(
+            f"{obj.name}: its dt ({obj.clock.dt}) is not an integer multiple of the network's "
+            "smallest dt; clocks of unrelated time steps are not supported yet"
+        )
+    return every
+
+
+def _member_prefix(obj: Any) -> str:
+    from .lower import _prefix
+
+    return _prefix(obj)
+
+
+def _frontend_parts(objects: list[Any], externals: Mapping[int, Mapping[str, External]],
+                    every: Mapping[int, int]) -> list[str]:
+    """Everything that decides the generated code, as text (no sympy needed)."""
+    index = {id(o): k for k, o in enumerate(objects)}
+    parts = []
+    for obj in objects:
+        parts += list(obj._structure())
+        parts.append(f"when={obj.when};order={obj.order};name={obj.name}")
+        parts.append(",".join(str(index.get(id(d), -1)) for d in obj._dependencies()))
+        parts.append(";".join(e.key() for e in externals[id(obj)].values()))
+        parts.append(";".join(f"{n}:{s.dtype}:{s.shared}" for n, s in getattr(obj, "_specs", {}).items()))
+    return parts
+
+
+def _lower(objects: list[Any], externals: Mapping[int, Mapping[str, External]]) -> Any:
+    from .lower import lower_network
+
+    return lower_network(objects, externals)
+
+
+def _records(step0: int, n_steps: int, every: int) -> int:
+    first = -(-step0 // every) * every
+    return max(0, -(-(step0 + n_steps - first) // every))
+
+
+def _value_provider(members: Mapping[str, Any], externals: Mapping[int, Mapping[str, External]],
+                    every: Mapping[int, int], step0: int) -> Callable[[str, str, str], Any]:
+    def value(member: str, name: str, kind: str) -> Any:
+        obj = members[member]
+        if kind == "array":
+            return _array(obj, name)
+        if name == "_every":
+            return every[id(obj)]
+        if name == "_first_step":
+            return -(-step0 // every[id(obj)]) * every[id(obj)]
+        if name == "_stream":
+            return stream_id(obj.name)
+        if name == "_n_indices":
+            return len(obj.record)
+        if name == "N":
+            return obj.N
+        if name == "refractory":
+            return float(np.asarray(obj.refractory))
+        return externals[id(obj)][name].value
+    return value
+
+
+def _array(obj: Any, name: str) -> np.ndarray:
+    if isinstance(obj, SpikeMonitor):
+        return obj.count_
+    if isinstance(obj, StateMonitor):
+        if name == "_indices":
+            return obj.record
+        return obj._buffers[name[4:] if name.startswith("rec_") else name]
+    if isinstance(obj, PopulationRateMonitor):
+        return obj._buffers[name]
+    return obj._state[name]
+
+
+def _collect(simulation: Simulation, members: Mapping[str, Any], every: Mapping[int, int],
+             step0: int, done: int) -> None:
+    dynamic = simulation.dynamic()
+    for member, obj in members.items():
+        if isinstance(obj, SpikeMonitor) and obj.record:
+            obj._collect(dynamic[(member, "i")], dynamic[(member, "t")])
+        elif isinstance(obj, (StateMonitor, PopulationRateMonitor)):
+            obj._collect(_records(step0, done, every[id(obj)]))
+
+
+# -- progress reports ---------------------------------------------------------------------
+
+def _callback(report: Any, report_period: Any, duration: float, t_start: float,
+              n_steps: int) -> tuple[Any, float]:
+    """The callback the step loop calls: it always lets Ctrl-C through, and reports if asked."""
+    if report is None:
+        return None, _REPORT_INTERVAL
+    period = float(np.asarray(report_period))
+    reporter = _Reporter(report, period, duration, t_start, n_steps)
+    return reporter, min(_REPORT_INTERVAL, period)
+
+
+class _Reporter:
+    """Brian2's ``report='text'`` (or a callable ``f(elapsed, completed, start, duration)``)."""
+
+    def __init__(self, report: Any, period: float, duration: float, t_start: float, n_steps: int) -> None:
+        if not (callable(report) or report in ("text", "stdout", "stderr")):
+            raise ValueError(f"run(): report must be 'text', 'stdout', 'stderr' or a callable, got {report!r}")
+        self.report, self.period, self.duration = report, period, duration
+        self.t_start, self.n_steps = t_start, n_steps
+        self.started = self.last = time.monotonic()
+        self._emit(0.0, 0.0)
+
+    def __call__(self, steps_done: int) -> None:
+        now = time.monotonic()
+        if now - self.last >= self.period:
+            self.last = now
+            self._emit(now - self.started, steps_done / self.n_steps)
+
+    def finish(self) -> None:
+        self._emit(time.monotonic() - self.started, 1.0)
+
+    def _emit(self, elapsed: float, completed: float) -> None:
+        if callable(self.report):
+            self.report(elapsed * second, completed, self.t_start * second, self.duration * second)
+            return
+        stream = sys.stderr if self.report == "stderr" else sys.stdout
+        if completed == 0.0:
+            print(f"Starting simulation at t={self.t_start:g} s for duration {self.duration:g} s", file=stream)
+            return
+        remaining = elapsed * (1 - completed) / completed if completed else math.inf
+        print(f"{completed * self.duration:g} s ({completed:.0%}) simulated in {elapsed:.3g} s"
+              + (f", estimated {remaining:.3g} s remaining." if completed < 1 else ""), file=stream)
+
+
+# -- run() without a Network ----------------------------------------------------------------
+
+class MagicNetwork(Network):
+    """The network ``run()`` builds from the objects reachable in the caller's frame."""
+
+
+_magic: dict[str, Network] = {}
+
+
+def run(duration: Quantity, report: Any = None, report_period: Quantity = 10 * second,
+        namespace: Mapping[str, Any] | None = None, level: int = 0) -> None:
+    """Collect the objects visible from the caller (also inside containers) and run them."""
+    frame = inspect.currentframe().f_back  # type: ignore[union-attr]
+    for _ in range(level):
+        frame = frame.f_back  # type: ignore[union-attr]
+    objects = collect_objects(frame)  # type: ignore[arg-type]
+    frame_namespace = {**frame.f_globals, **frame.f_locals}  # type: ignore[union-attr]
+    del frame
+    net = _magic_network(objects)
+    _run(net, duration, report, report_period, namespace, frame_namespace)
+
+
+def _magic_network(objects: list[Any]) -> Network:
+    """One magic network per session; its time continues while the same objects are run."""
+    state = session()
+    net = getattr(state, "magic_network", None)
+    if net is None or not any(o in net.objects for o in objects):
+        net = MagicNetwork(name="magicnetwork")
+        state.magic_network = net  # type: ignore[attr-defined]
+    net.objects = list(objects)
+    return net

@@ -1,0 +1,1 @@
+"""User-facing simulation objects: validated specs plus numpy state, no code generation."""

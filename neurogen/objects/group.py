@@ -1,0 +1,92 @@
+"""``Group``: an object with N elements and named state variables (NeuronGroup, later Synapses)."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..equations import Equations
+from ..errors import NeurogenError
+from ..units import DIMENSIONLESS
+from .base import SimObject
+from .variables import VariableSpec, VariableView, coerce_value, wrap
+
+_DTYPES = {"float": "float64", "integer": "int32", "boolean": "bool"}
+
+
+class Group(SimObject):
+    """N elements with state arrays; subclasses declare ``_specs`` and provide ``_equations``."""
+
+    _equations: Equations
+
+    def _init_state(self, n: int, specs: list[VariableSpec]) -> None:
+        object.__setattr__(self, "_specs", {s.name: s for s in specs})
+        object.__setattr__(self, "_state", {})
+        self.N = n
+        for spec in specs:
+            size = 1 if spec.shared else n
+            self._state[spec.name] = np.zeros(size, dtype=spec.numpy_dtype())
+        self._assignments = 0  # how many string assignments ran (their random-number counter)
+
+    @staticmethod
+    def _specs_from_equations(equations: Equations) -> list[VariableSpec]:
+        specs = []
+        for eq in equations:
+            if eq.kind == "subexpression":
+                continue
+            specs.append(VariableSpec(
+                eq.name, eq.dim, _DTYPES[eq.dtype], shared="shared" in eq.flags,
+                constant="constant" in eq.flags,
+            ))
+        return specs
+
+    def __getattr__(self, name: str) -> Any:
+        specs = self.__dict__.get("_specs")
+        if specs is None:
+            raise AttributeError(name)
+        if name in specs:
+            return VariableView(self, specs[name])
+        if name.endswith("_") and name[:-1] in specs:
+            return self._state[name[:-1]]
+        if name == "i":
+            return np.arange(self.N)
+        if "_equations" in self.__dict__ and name in self._equations:
+            raise NotImplementedError(f"{self.name}.{name}: reading a subexpression from Python")
+        raise AttributeError(f"{type(self).__name__} '{self.name}' has no variable '{name}'")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        specs = self.__dict__.get("_specs")
+        if specs is not None and name in specs:
+            self._set_variable(name, value, slice(None))
+        elif specs is not None and name.endswith("_") and name[:-1] in specs:
+            self._state[name[:-1]][:] = value
+        elif specs is not None and "_equations" in self.__dict__ and name in self._equations:
+            raise NeurogenError(f"{self.name}.{name} is a subexpression and cannot be assigned")
+        else:
+            object.__setattr__(self, name, value)
+
+    def _set_variable(self, name: str, value: Any, index: Any) -> None:
+        spec = self._specs[name]
+        if spec.read_only:
+            raise NeurogenError(f"{self.name}.{name} is read-only")
+        if isinstance(value, str):
+            from ..runtime import assign_expression
+
+            assign_expression(self, name, value, index)
+            return
+        self._state[name][index] = coerce_value(value, spec, self.name)
+
+    def get_states(self, variables: list[str] | None = None) -> dict[str, Any]:
+        names = variables if variables is not None else list(self._specs)
+        return {n: wrap(self._state[n].copy(), self._specs[n]) for n in names}
+
+    def _variable_dims(self) -> dict[str, Any]:
+        """Dimensions of every name a model expression of this group may use."""
+        dims = {name: spec.dim for name, spec in self._specs.items()}
+        for eq in self._equations.of_kind("subexpression"):
+            dims[eq.name] = eq.dim
+        dims.update(i=DIMENSIONLESS, N=DIMENSIONLESS)
+        return dims
+
+    def __len__(self) -> int:
+        return self.N

@@ -1,0 +1,263 @@
+"""Monitors: SpikeMonitor, StateMonitor, PopulationRateMonitor (Brian2's names and results).
+
+The compiled loop records into per-run buffers (numpy arrays sized before the run, or
+C++ vectors for spikes); after each run the monitor appends them to its results.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..errors import NeurogenError
+from ..expressions import parse_expression
+from ..units import Quantity, second, Hz
+from .base import SimObject
+from .clock import Clock
+from .group import Group
+
+
+class SpikeMonitor(SimObject):
+    """Records the index and time of every spike of a group (``t``, ``i``, ``count``)."""
+
+    _base_name = "spikemonitor"
+
+    def __init__(self, source: Group, variables: Any = None, record: bool = True,
+                 when: str = "thresholds", order: int = 1, name: str = "spikemonitor*",
+                 codeobj_class: Any = None) -> None:
+        super().__init__(name=name, when=when, order=order, clock=source.clock if source._clock else None)
+        if variables not in (None, [], ()) or codeobj_class is not None:
+            raise NotImplementedError("SpikeMonitor: recording variables at spike times (variables=)")
+        if record not in (True, False):
+            raise NotImplementedError("SpikeMonitor: record= must be True or False")
+        self.source = source
+        self.record = bool(record)
+        self.count_ = np.zeros(source.N, dtype=np.int32)
+        self._i: list[np.ndarray] = []
+        self._t: list[np.ndarray] = []
+
+    def _dependencies(self) -> tuple[SimObject, ...]:
+        return (self.source,)
+
+    def _structure(self) -> tuple[str, ...]:
+        return ("SpikeMonitor", str(self.record))
+
+    def _variable_dims(self) -> dict[str, Any]:
+        return {}
+
+    def _expression_sources(self) -> list[tuple[str, Any]]:
+        return []
+
+    def _collect(self, i: np.ndarray, t: np.ndarray) -> None:
+        if len(i):
+            self._i.append(i.astype(np.int32))
+            self._t.append(t.astype(float))
+
+    @property
+    def i(self) -> np.ndarray:
+        return np.concatenate(self._i) if self._i else np.zeros(0, dtype=np.int32)
+
+    @property
+    def t_(self) -> np.ndarray:
+        return np.concatenate(self._t) if self._t else np.zeros(0)
+
+    @property
+    def t(self) -> Quantity:
+        return Quantity(self.t_, dim=second.dim)
+
+    @property
+    def it(self) -> tuple[np.ndarray, Quantity]:
+        return self.i, self.t
+
+    @property
+    def count(self) -> np.ndarray:
+        return self.count_.copy()
+
+    @property
+    def num_spikes(self) -> int:
+        return int(self.count_.sum())
+
+    def spike_trains(self) -> dict[int, Quantity]:
+        """Spike times of each neuron, ``{index: times}`` (Brian2's ``spike_trains()``)."""
+        if not self.record:
+            raise NeurogenError(f"{self.name}: spike_trains() needs record=True")
+        i, t = self.i, self.t_
+        order = np.argsort(i, kind="stable")
+        bounds = np.searchsorted(i[order], np.arange(self.source.N + 1))
+        return {k: Quantity(t[order[bounds[k]:bounds[k + 1]]], dim=second.dim) for k in range(self.source.N)}
+
+
+class StateMonitor(SimObject):
+    """Records variables of a group at the start of each (monitor) time step."""
+
+    _base_name = "statemonitor"
+
+    def __init__(self, source: Group, variables: str | Sequence[str] | bool, record: Any,
+                 dt: Quantity | None = None, clock: Clock | None = None, when: str = "start",
+                 order: int = 0, name: str = "statemonitor*", codeobj_class: Any = None) -> None:
+        super().__init__(name=name, when=when, order=order, dt=dt, clock=clock)
+        self.source = source
+        self.record_variables = _variable_list(source, variables, self.name)
+        self.record = _record_indices(source, record, self.name)
+        self.record_all = record is True
+        self._t: list[np.ndarray] = []
+        self._values: dict[str, list[np.ndarray]] = {v: [] for v in self.record_variables}
+        self._buffers: dict[str, np.ndarray] = {}
+
+    def _dependencies(self) -> tuple[SimObject, ...]:
+        return (self.source,)
+
+    def _structure(self) -> tuple[str, ...]:
+        return ("StateMonitor", ",".join(self.record_variables))
+
+    def _variable_dims(self) -> dict[str, Any]:
+        return self.source._variable_dims()
+
+    def _expression_sources(self) -> list[tuple[str, Any]]:
+        """The source's subexpressions, when one of them is recorded (they are evaluated here)."""
+        if all(v in self.source._specs for v in self.record_variables):
+            return []
+        return [(eq.describe(), parse_expression(eq.expr, eq.describe()))
+                for eq in self.source._equations.of_kind("subexpression")]
+
+    def _allocate(self, n_records: int) -> None:
+        self._buffers = {"_t": np.zeros(n_records)}
+        for var in self.record_variables:
+            self._buffers[var] = np.zeros((n_records, len(self.record)))
+
+    def _collect(self, rows: int) -> None:
+        self._t.append(self._buffers["_t"][:rows].copy())
+        for var in self.record_variables:
+            self._values[var].append(self._buffers[var][:rows].copy())
+
+    @property
+    def t_(self) -> np.ndarray:
+        return np.concatenate(self._t) if self._t else np.zeros(0)
+
+    @property
+    def t(self) -> Quantity:
+        return Quantity(self.t_, dim=second.dim)
+
+    def _trace(self, var: str) -> Any:
+        chunks = self._values[var]
+        values = np.concatenate(chunks).T if chunks else np.zeros((len(self.record), 0))
+        dim = self.source._variable_dims()[var]
+        return Quantity(values, dim=dim) if dim != Quantity(1).dim else values
+
+    def __getattr__(self, name: str) -> Any:
+        values = self.__dict__.get("_values")
+        if values is not None:
+            if name in values:
+                return self._trace(name)
+            if name.endswith("_") and name[:-1] in values:
+                return np.asarray(self._trace(name[:-1]))
+        raise AttributeError(f"StateMonitor '{self.__dict__.get('name')}' has no attribute '{name}'")
+
+    def __getitem__(self, index: int) -> "_StateMonitorView":
+        matches = np.flatnonzero(self.record == index)
+        if not len(matches):
+            raise IndexError(f"{self.name} does not record index {index}")
+        return _StateMonitorView(self, int(matches[0]))
+
+
+class _StateMonitorView:
+    """``mon[5].v``: the trace of one recorded element by its index in the group."""
+
+    def __init__(self, monitor: StateMonitor, row: int) -> None:
+        self._monitor, self._row = monitor, row
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._monitor, name)[self._row]
+
+
+class PopulationRateMonitor(SimObject):
+    """The fraction of a group spiking per time step, as a rate (``rate``, ``t``, ``smooth_rate``)."""
+
+    _base_name = "ratemonitor"
+
+    def __init__(self, source: Group, when: str = "end", order: int = 0,
+                 name: str = "ratemonitor*", codeobj_class: Any = None, dtype: Any = None) -> None:
+        super().__init__(name=name, when=when, order=order, clock=source._clock)
+        self.source = source
+        self._rate: list[np.ndarray] = []
+        self._t: list[np.ndarray] = []
+        self._buffers: dict[str, np.ndarray] = {}
+
+    def _dependencies(self) -> tuple[SimObject, ...]:
+        return (self.source,)
+
+    def _structure(self) -> tuple[str, ...]:
+        return ("PopulationRateMonitor",)
+
+    def _variable_dims(self) -> dict[str, Any]:
+        return {}
+
+    def _expression_sources(self) -> list[tuple[str, Any]]:
+        return []
+
+    def _allocate(self, n_records: int) -> None:
+        self._buffers = {"_t": np.zeros(n_records), "_rate": np.zeros(n_records)}
+
+    def _collect(self, rows: int) -> None:
+        self._t.append(self._buffers["_t"][:rows].copy())
+        self._rate.append(self._buffers["_rate"][:rows].copy())
+
+    @property
+    def rate(self) -> Quantity:
+        return Quantity(np.concatenate(self._rate) if self._rate else np.zeros(0), dim=Hz.dim)
+
+    @property
+    def t(self) -> Quantity:
+        return Quantity(np.concatenate(self._t) if self._t else np.zeros(0), dim=second.dim)
+
+    def smooth_rate(self, window: str | np.ndarray = "gaussian", width: Quantity | None = None) -> Quantity:
+        """The rate convolved with a window: 'gaussian' (``width`` = its standard deviation),
+        'flat' (``width`` = its total duration), or an array of odd length (Brian2's semantics)."""
+        dt = self.clock.dt_
+        if isinstance(window, str):
+            if width is None:
+                raise TypeError("smooth_rate: a named window needs width=")
+            window = _window(window, float(np.asarray(width)) / dt)
+        window = np.asarray(window, dtype=float)
+        if window.ndim != 1 or len(window) % 2 != 1:
+            raise TypeError("smooth_rate: the window must be a 1-d array of odd length")
+        smoothed = np.convolve(np.asarray(self.rate), window / window.sum(), mode="same")
+        return Quantity(smoothed, dim=Hz.dim)
+
+
+def _window(kind: str, width_steps: float) -> np.ndarray:
+    if kind == "gaussian":
+        half = int(round(2 * width_steps))
+        k = np.arange(-half, half + 1)
+        return np.exp(-(k**2) / (2 * width_steps**2))
+    if kind == "flat":
+        size = int(round(width_steps))
+        return np.ones(size + 1 - size % 2)
+    raise NotImplementedError(f"smooth_rate: unknown window '{kind}' (use 'gaussian' or 'flat')")
+
+
+def _variable_list(source: Group, variables: Any, name: str) -> tuple[str, ...]:
+    known = [v for v in source._variable_dims() if not v.startswith("_") and v not in ("i", "N")]
+    if variables is True:
+        names = [v for v in known if v in source._specs and source._specs[v].dtype == "float64"]
+    elif isinstance(variables, str):
+        names = [variables]
+    else:
+        names = list(variables)
+    for var in names:
+        if var not in known:
+            raise KeyError(f"StateMonitor '{name}': '{var}' is not a variable of {source.name}")
+    return tuple(names)
+
+
+def _record_indices(source: Group, record: Any, name: str) -> np.ndarray:
+    if record is True:
+        return np.arange(source.N, dtype=np.int32)
+    if record is False or record is None:
+        return np.zeros(0, dtype=np.int32)
+    indices = np.atleast_1d(np.asarray(record))
+    if indices.dtype.kind not in "iu":
+        raise TypeError(f"StateMonitor '{name}': record= must be True, False or integer indices")
+    if len(indices) and (indices.min() < 0 or indices.max() >= source.N):
+        raise IndexError(f"StateMonitor '{name}': record index out of range 0..{source.N - 1}")
+    return indices.astype(np.int32)

@@ -1,0 +1,141 @@
+"""``NeuronGroup``: Brian2's neuron model object (equations, threshold, reset, refractoriness)."""
+from __future__ import annotations
+
+import ast
+from typing import Any, Mapping
+
+import numpy as np
+
+from ..equations import Equations, parse_equations
+from ..errors import EquationError
+from ..expressions import Statement, is_boolean, parse_expression, parse_statements
+from ..units import DIMENSIONLESS, Quantity, get_dimensions, second
+from .clock import Clock
+from .group import Group
+from .variables import VariableSpec
+
+LASTSPIKE_INITIAL = -1e4  # seconds, Brian2's initial value: "long ago"
+
+
+class NeuronGroup(Group):
+    """A group of neurons, as Brian2's ``NeuronGroup``.
+
+    >>> G = NeuronGroup(10, 'dv/dt = -v/tau : volt', threshold='v > 10*mV', reset='v = 0*mV')
+    """
+
+    _base_name = "neurongroup"
+
+    def __init__(self, N: int, model: str | Equations, method: str | None = None,
+                 threshold: str | None = None, reset: str | None = None,
+                 refractory: bool | str | Quantity = False, events: Any = None,
+                 namespace: Mapping[str, Any] | None = None, dtype: Any = None,
+                 dt: Quantity | None = None, clock: Clock | None = None, order: int = 0,
+                 name: str = "neurongroup*", codeobj_class: Any = None) -> None:
+        super().__init__(name=name, when="groups", order=order, dt=dt, clock=clock, namespace=namespace)
+        if events is not None or codeobj_class is not None or dtype is not None:
+            raise NotImplementedError("NeuronGroup: events=, dtype= and codeobj_class= are not supported yet")
+        n = _check_size(N, self.name)
+        self._equations = parse_equations(model, owner=f"NeuronGroup '{self.name}'")
+        self._check_flags()
+        self.method = method
+        self.threshold = self._check_threshold(threshold)
+        self.reset = reset
+        self._reset_statements = self._check_reset(reset)
+        self.refractory = self._check_refractory(refractory)
+        specs = self._specs_from_equations(self._equations)
+        if self.refractory is not False:
+            specs += [VariableSpec("lastspike", second.dim, "float64", read_only=False),
+                      VariableSpec("not_refractory", DIMENSIONLESS, "bool")]
+        specs.append(VariableSpec("_spikespace", DIMENSIONLESS, "int32", read_only=True))
+        self._init_state(n, specs)
+        self._state["_spikespace"] = np.zeros(n + 1, dtype=np.int32)
+        if self.refractory is not False:
+            self._state["lastspike"][:] = LASTSPIKE_INITIAL
+            self._state["not_refractory"][:] = 1
+
+    def _check_flags(self) -> None:
+        for eq in self._equations:
+            bad = eq.flags & {"clock-driven", "event-driven", "summed", "linked"}
+            if bad:
+                raise EquationError(
+                    f"NeuronGroup '{self.name}', {eq.describe()}: flag '{sorted(bad)[0]}' "
+                    "belongs to Synapses, not to a NeuronGroup"
+                )
+
+    def _check_threshold(self, threshold: str | None) -> str | None:
+        if threshold is None:
+            return None
+        where = f"NeuronGroup '{self.name}', threshold"
+        tree = parse_expression(threshold, where)
+        if not is_boolean(tree):
+            raise EquationError(f"{where}: '{threshold}' is not a condition (expected e.g. 'v > v_th')")
+        return threshold
+
+    def _check_reset(self, reset: str | None) -> tuple[Statement, ...]:
+        if reset is None:
+            return ()
+        if self.threshold is None:
+            raise EquationError(f"NeuronGroup '{self.name}': reset given without a threshold")
+        statements = parse_statements(reset, f"NeuronGroup '{self.name}', reset")
+        for stmt in statements:
+            self._check_writable(stmt.target, f"reset line '{stmt.line}'")
+        return statements
+
+    def _check_writable(self, name: str, where: str) -> None:
+        if name not in self._equations:
+            raise EquationError(f"NeuronGroup '{self.name}', {where}: '{name}' is not a variable of the model")
+        eq = self._equations[name]
+        if eq.kind == "subexpression" or "constant" in eq.flags:
+            raise EquationError(
+                f"NeuronGroup '{self.name}', {where}: '{name}' is a {eq.kind if eq.kind == 'subexpression' else 'constant'}"
+                " and cannot be written"
+            )
+
+    def _check_refractory(self, refractory: Any) -> Any:
+        if refractory is False or refractory is None:
+            return False
+        where = f"NeuronGroup '{self.name}', refractory"
+        if isinstance(refractory, str):
+            parse_expression(refractory, where)
+            return refractory
+        if get_dimensions(refractory) != second.dim:
+            from ..errors import DimensionMismatchError
+
+            raise DimensionMismatchError(f"{where} must be a time or a string", get_dimensions(refractory))
+        value = float(np.asarray(refractory))
+        if value < 0:
+            raise ValueError(f"{where} must not be negative, got {refractory}")
+        return refractory
+
+    # -- what lowering and the front-end key need (text only, no sympy) ---------------------
+
+    def _structure(self) -> tuple[str, ...]:
+        ref = self.refractory
+        ref_text = "none" if ref is False else ("time" if not isinstance(ref, str) else f"expr:{ref}")
+        return ("NeuronGroup", self._equations.text, str(self.method), str(self.threshold),
+                str(self.reset), ref_text)
+
+    def _expression_sources(self) -> list[tuple[str, ast.expr]]:
+        """Every expression of the model, parsed, for name lookup and dimension checks."""
+        sources = []
+        for eq in self._equations:
+            if eq.expr is not None:
+                sources.append((f"{eq.describe()}", parse_expression(eq.expr, eq.describe())))
+        if self.threshold is not None:
+            sources.append(("threshold", parse_expression(self.threshold, "threshold")))
+        for stmt in self._reset_statements:
+            sources.append((f"reset '{stmt.line}'", parse_expression(stmt.expr, "reset")))
+        if isinstance(self.refractory, str):
+            sources.append(("refractory", parse_expression(self.refractory, "refractory")))
+        return sources
+
+    def _variable_dims(self) -> dict[str, Any]:
+        dims = super()._variable_dims()
+        dims.pop("_spikespace", None)
+        return dims
+
+
+def _check_size(n: Any, name: str) -> int:
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"NeuronGroup '{name}': N must be a positive integer, got {n!r}")
+    return int(n)

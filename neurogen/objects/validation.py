@@ -1,0 +1,31 @@
+"""Argument checks shared by the objects: clear errors naming the argument and the unit."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import DimensionMismatchError
+from ..units import Quantity, get_dimensions
+
+
+def check_quantity(value: object, unit: Quantity, what: str) -> float:
+    """The SI value of a scalar ``value`` that must have ``unit``'s dimensions."""
+    if isinstance(value, str):
+        raise TypeError(f"{what}: expected a quantity in {unit.dim}, got the string {value!r}")
+    dim = get_dimensions(value)
+    if dim != unit.dim:
+        raise DimensionMismatchError(f"{what} must be in units of {unit.dim}", dim)
+    array = np.asarray(value, dtype=float)
+    if array.ndim != 0:
+        raise ValueError(f"{what}: expected a scalar, got shape {array.shape}")
+    return float(array)
+
+
+def check_when(when: str, what: str) -> str:
+    if when not in SLOTS:
+        raise ValueError(f"{what}: when={when!r} is not a scheduling slot; use one of {', '.join(SLOTS)}")
+    return when
+
+
+SLOTS = ("start", "before_groups", "groups", "after_groups", "before_thresholds", "thresholds",
+         "after_thresholds", "before_synapses", "synapses", "after_synapses", "before_resets",
+         "resets", "after_resets", "before_end", "end", "after_end")

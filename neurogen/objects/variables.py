@@ -1,0 +1,136 @@
+"""State variables as users see them: ``G.v`` reads a Quantity, ``G.v = ...`` writes with checks.
+
+Values live in plain numpy arrays shared with the compiled code (zero copy). A string
+assigned to a variable (``G.v = 'rand()'``) runs as generated C++, never numpy, so the
+runtime and the standalone program set the same values.
+"""
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..errors import DimensionMismatchError
+from ..units import DIMENSIONLESS, Dimension, Quantity, get_dimensions
+
+if TYPE_CHECKING:
+    from .group import Group
+
+
+@dataclass(frozen=True, slots=True)
+class VariableSpec:
+    """What the code generator needs to know about one stored variable."""
+
+    name: str
+    dim: Dimension
+    dtype: str            # numpy dtype name: float64, int32, int64, bool
+    shared: bool = False  # one value for the whole group
+    constant: bool = False
+    read_only: bool = False
+
+    @property
+    def ctype(self) -> str:
+        return {"float64": "double", "int32": "int32_t", "int64": "int64_t", "bool": "char"}[self.dtype]
+
+    def numpy_dtype(self) -> np.dtype:
+        return np.dtype(np.uint8) if self.dtype == "bool" else np.dtype(self.dtype)
+
+
+def wrap(values: np.ndarray, spec: VariableSpec) -> Any:
+    """A view with units (floats) or the plain values (integers, booleans)."""
+    if spec.dtype == "bool":
+        return values.astype(bool)
+    if spec.dtype != "float64" or spec.dim == DIMENSIONLESS:
+        return values
+    return Quantity(values, dim=spec.dim)
+
+
+class VariableView:
+    """``G.v``: indexable, assignable (numbers, quantities, arrays, strings), array-like."""
+
+    __slots__ = ("group", "spec")
+
+    def __init__(self, group: "Group", spec: VariableSpec) -> None:
+        self.group = group
+        self.spec = spec
+
+    @property
+    def _values(self) -> np.ndarray:
+        return self.group._state[self.spec.name]
+
+    def get_value_with_unit(self) -> Any:
+        return wrap(self._values.copy(), self.spec)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, str):
+            raise NotImplementedError("indexing a variable with a string condition for reading")
+        return wrap(self._values[index], self.spec)
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        self.group._set_variable(self.spec.name, value, index)
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        values = self._values.astype(bool) if self.spec.dtype == "bool" else self._values
+        return np.array(values, dtype=dtype, copy=True)
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        unwrapped = [x[:] if isinstance(x, VariableView) else x for x in inputs]
+        return getattr(ufunc, method)(*unwrapped, **kwargs)
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        unwrapped = [x[:] if isinstance(x, VariableView) else x for x in args]
+        return func(*unwrapped, **kwargs)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self[:])
+
+    def __repr__(self) -> str:
+        return f"<{self.group.name}.{self.spec.name}: {self[:]!r}>"
+
+    def __float__(self) -> float:
+        return float(self._values.reshape(-1)[0]) if self._values.size == 1 else float(self[:])
+
+
+def _forward(name: str) -> Any:
+    op = getattr(operator, name)
+
+    def method(self: VariableView, other: Any) -> Any:
+        return op(self[:], other[:] if isinstance(other, VariableView) else other)
+
+    def reflected(self: VariableView, other: Any) -> Any:
+        return op(other, self[:])
+
+    return method, reflected
+
+
+for _name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "lt", "le", "gt", "ge", "eq", "ne"):
+    _method, _reflected = _forward(_name)
+    setattr(VariableView, f"__{_name}__", _method)
+    if _name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow"):
+        setattr(VariableView, f"__r{_name}__", _reflected)
+VariableView.__neg__ = lambda self: -self[:]  # type: ignore[attr-defined]
+VariableView.__abs__ = lambda self: abs(self[:])  # type: ignore[attr-defined]
+VariableView.__hash__ = None  # type: ignore[assignment]
+
+
+def coerce_value(value: Any, spec: VariableSpec, owner: str) -> np.ndarray:
+    """Numbers, quantities or arrays → SI values in the variable's dtype, after a unit check."""
+    if isinstance(value, VariableView):
+        value = value[:]
+    dim = get_dimensions(value)
+    if dim != spec.dim and not _is_zero(value):
+        raise DimensionMismatchError(
+            f"{owner}.{spec.name}: cannot assign a value in these units to a variable in {spec.dim or '1'}",
+            dim,
+        )
+    return np.asarray(value, dtype=float if spec.dtype == "float64" else None)
+
+
+def _is_zero(value: Any) -> bool:
+    array = np.asarray(value)
+    return array.size > 0 and array.dtype.kind in "iuf" and not np.any(array)

@@ -1,0 +1,77 @@
+"""Pure ``NetworkIR → NetworkIR`` passes, applied in the order of :data:`PASSES`."""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable
+
+from .ir import Assign, Kernel, MatrixExp, NetworkIR, Statement
+from .lower import free_names
+from .symbolic import uses_random
+
+
+def hoist(kernel: Kernel) -> Kernel:
+    """Move statements that are the same for every element out of the loop.
+
+    Exact integration's ``exp(-dt/tau)`` (or a whole matrix exponential) then costs once per
+    step, not once per neuron, which is why parameter values can stay runtime data.
+    """
+    scalar = {l.local for l in kernel.loads if l.scalar} | _always_scalar(kernel)
+    hoisted: list[Statement] = list(kernel.hoisted)
+    remaining: list[Statement] = []
+    for stmt in kernel.statements:
+        if _is_hoistable(stmt, scalar):
+            hoisted.append(stmt)
+            scalar.add(stmt.target)
+        else:
+            remaining.append(stmt)
+    return replace(kernel, hoisted=tuple(hoisted), statements=tuple(remaining))
+
+
+def _always_scalar(kernel: Kernel) -> set[str]:
+    return {"t", "dt", "N"} - {l.local for l in kernel.loads if not l.scalar}
+
+
+def _is_hoistable(stmt: Statement, scalar: set[str]) -> bool:
+    if isinstance(stmt, MatrixExp):
+        return free_names([stmt]) <= scalar
+    return stmt.declare and not uses_random(stmt.expr) and free_names([stmt]) <= scalar
+
+
+def prune(kernel: Kernel) -> Kernel:
+    """Drop temporaries nothing reads and loads nothing uses (no unused-variable warnings)."""
+    statements = list(kernel.hoisted) + list(kernel.statements)
+    needed = free_names([kernel.condition]) | {name for name, _ in kernel.stores}
+    needed |= set(kernel.option("outputs", ()))  # type: ignore[arg-type]
+    keep: list[Statement] = []
+    for stmt in reversed(statements):
+        if isinstance(stmt, Assign) and stmt.declare and stmt.target not in needed:
+            continue
+        if isinstance(stmt, MatrixExp) and not any(n.startswith(f"{stmt.target}_") for n in needed):
+            continue
+        keep.append(stmt)
+        needed |= free_names([stmt])
+        if isinstance(stmt, Assign) and not stmt.declare:
+            needed.add(stmt.target)
+    kept = set(map(id, keep))
+    return replace(
+        kernel,
+        hoisted=tuple(s for s in kernel.hoisted if id(s) in kept),
+        statements=tuple(s for s in kernel.statements if id(s) in kept),
+        loads=tuple(l for l in kernel.loads if l.local in needed),
+    )
+
+
+KernelPass = Callable[[Kernel], Kernel]
+PASSES: tuple[KernelPass, ...] = (hoist, prune)
+
+
+def run_passes(network: NetworkIR) -> NetworkIR:
+    objects = []
+    for obj in network.objects:
+        kernels = []
+        for kernel in obj.kernels:
+            for apply in PASSES:
+                kernel = apply(kernel)
+            kernels.append(kernel)
+        objects.append(replace(obj, kernels=tuple(kernels)))
+    return replace(network, objects=tuple(objects))

@@ -1,0 +1,106 @@
+"""The only place that touches Jinja2: ``NetworkIR`` → a sorted ``{filename: text}`` bundle.
+
+Templates receive one explicit context made of plain strings and lists; the C++ for each
+statement comes from :mod:`neurogen.printer`. Nothing here depends on object names,
+addresses or time, so the same model renders the same bytes in every process.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .ir import Assign, Kernel, MatrixExp, NetworkIR
+from .lower import free_names
+from .printer import print_expr, print_statement
+
+STATIC_HEADERS = ("functions.hpp", "random.hpp")
+
+
+def templates_dir() -> Path:
+    """Templates ship inside the package; a source checkout keeps them at the top level."""
+    packaged = resources.files("neurogen") / "templates"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+
+
+def static_headers() -> dict[str, str]:
+    base = templates_dir() / "static"
+    return {name: (base / name).read_text() for name in STATIC_HEADERS}
+
+
+def render_network(network: NetworkIR) -> dict[str, str]:
+    """The generated sources of one network (static headers are added by the build)."""
+    env = _environment()
+    context = {
+        "objects": [_object_context(o) for o in network.objects],
+        "schedule": [{"member": m, "kernel": k} for m, k in network.schedule],
+        "calls": [{"member": m, "kernel": k} for m, k in network.calls],
+    }
+    files = {
+        "network.hpp": env.get_template("network.hpp.j2").render(context),
+        "network.cpp": env.get_template("network.cpp.j2").render(context),
+    }
+    return dict(sorted(files.items()))
+
+
+def _object_context(obj: Any) -> dict[str, Any]:
+    return {
+        "member": obj.member,
+        "struct": obj.struct,
+        "kind": obj.kind,
+        "description": list(obj.description),
+        "fields": [{"name": f.name, "ctype": f.ctype, "kind": f.kind.value, "comment": f.comment}
+                   for f in obj.fields],
+        "kernels": [_kernel_context(k) for k in obj.kernels],
+    }
+
+
+def _kernel_context(kernel: Kernel) -> dict[str, Any]:
+    written = {s.target for s in kernel.statements + kernel.hoisted
+               if isinstance(s, Assign) and not s.declare} | {n for n, _ in kernel.stores}
+    ctypes = {l.local: l.ctype for l in kernel.loads}
+    used_later = free_names(kernel.hoisted + kernel.statements)
+    ints = kernel.integer_names
+
+    def lines(statements: Any) -> list[str]:
+        out: list[str] = []
+        for stmt in statements:
+            out += print_statement(stmt, ctypes, ints, frozenset(used_later))
+        return out
+
+    def load(l: Any) -> dict[str, Any]:
+        return {"local": l.local, "ctype": l.ctype, "source": l.source, "mutable": l.local in written}
+
+    return {
+        "name": kernel.name,
+        "template": f"kernels/{kernel.template}.j2",
+        "owner": kernel.owner,
+        "source": kernel.source,
+        "comment": list(kernel.comment),
+        "scalar_loads": [load(l) for l in kernel.loads if l.scalar],
+        "vector_loads": [load(l) for l in kernel.loads if not l.scalar],
+        "hoisted": lines(kernel.hoisted),
+        "statements": lines(kernel.statements),
+        "stores": [{"local": n, "target": t} for n, t in kernel.stores],
+        "condition": print_expr(kernel.condition, ints) if kernel.condition is not None else None,
+        "random": kernel.random,
+        "uses_matrix_exp": any(isinstance(s, MatrixExp) for s in kernel.hoisted + kernel.statements),
+        "extra": dict(kernel.extra),
+    }

@@ -1,0 +1,200 @@
+"""Find or build the compiled network, bind numpy buffers, and run it in one C++ call.
+
+Warm path (no sympy): a front-end key over the model's text, structure and the units of its
+external names finds a manifest, which names the compiled library and the order in which
+it takes its arrays and values. Cold path: lower → passes → render → compile → cache.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from . import cache
+from .errors import NeurogenError
+from .render import static_headers, templates_dir
+from .toolchain import (BuildConfig, build_config, compile_shared_library, cythonize,
+                        extension_suffix, python_include_dirs)
+
+log = logging.getLogger(__name__)
+
+VERSION = "0.1.0"
+_NUMPY_DTYPES = {"double": np.float64, "int32_t": np.int32, "int64_t": np.int64, "char": np.uint8,
+                 "uint32_t": np.uint32}
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """How to call one compiled network: its library and the order of its inputs."""
+
+    module: str
+    fields: tuple[tuple[str, str, str, str], ...]  # (member, name, ctype, kind), bind order
+
+    def to_json(self) -> str:
+        return json.dumps({"module": self.module, "fields": self.fields}, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Manifest":
+        data = json.loads(text)
+        return cls(data["module"], tuple(tuple(f) for f in data["fields"]))
+
+    def dynamic(self) -> list[tuple[str, str, str]]:
+        return [(m, n, c) for m, n, c, kind in self.fields if kind == "dynamic"]
+
+
+# -- the shell --------------------------------------------------------------------------
+
+_shell_module: Any = None
+
+
+def shell() -> Any:
+    """The Cython shell module, built once per neurogen version, Python and toolchain."""
+    global _shell_module
+    if _shell_module is None:
+        config = build_config()
+        pyx = templates_dir() / "shell" / "_neurogen_shell.pyx"
+        import Cython
+
+        key = cache.compute_key(["shell", str(cache.CACHE_FORMAT), VERSION, pyx.read_text(),
+                                 Cython.__version__, extension_suffix(), *config.key_parts()])
+        entry = cache.install(key, lambda d: _build_shell(d, pyx, config))
+        path = entry / f"_neurogen_shell{extension_suffix()}"
+        spec = importlib.util.spec_from_file_location("_neurogen_shell", path)
+        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+        spec.loader.exec_module(module)  # type: ignore[union-attr]
+        _shell_module = module
+    return _shell_module
+
+
+def _build_shell(directory: Path, pyx: Path, config: BuildConfig) -> None:
+    log.info("building neurogen's runtime shell (once per version and toolchain)")
+    source = directory / "_neurogen_shell.cpp"
+    cythonize(pyx, source)
+    flags = ("-std=c++17", "-O2", "-fPIC", "-fvisibility=hidden")
+    shell_config = BuildConfig(config.compiler, config.compiler_version, flags, config.machine, "")
+    compile_shared_library([source], directory / f"_neurogen_shell{extension_suffix()}", shell_config,
+                           python_include_dirs(), extra=("-w",))
+
+
+# -- compiled networks ------------------------------------------------------------------
+
+def compiled_network(frontend_parts: Sequence[str], make_ir: Callable[[], Any]) -> tuple[Path, Manifest]:
+    """The library and manifest for a model, compiling only when no cached build matches."""
+    config = build_config()
+    frontend_key = cache.compute_key(["frontend", str(cache.CACHE_FORMAT), VERSION,
+                                      *config.key_parts(), *frontend_parts])
+    entry = cache.lookup(frontend_key)
+    if entry is not None:
+        manifest = Manifest.from_json((entry / "manifest.json").read_text())
+        library = cache.lookup(manifest.module)
+        if library is not None:
+            return library / "network.so", manifest
+        log.debug("manifest %s found but its library is gone; rebuilding", frontend_key[:12])
+    manifest, library = _build_network(make_ir, config, frontend_key)
+    cache.install(frontend_key, lambda d: (d / "manifest.json").write_text(manifest.to_json()),
+                  max_bytes=_max_bytes())
+    return library, manifest
+
+
+def _build_network(make_ir: Callable[[], Any], config: BuildConfig, frontend_key: str) -> tuple[Manifest, Path]:
+    from .passes import run_passes
+    from .render import render_network
+
+    network = run_passes(make_ir())
+    files = render_network(network)
+    headers = static_headers()
+    parts = ["network", str(cache.CACHE_FORMAT), VERSION, *config.key_parts()]
+    for name, text in sorted({**files, **headers}.items()):
+        parts += [name, text]
+    module_key = cache.compute_key(parts)
+    fields = tuple((o.member, f.name, f.ctype, f.kind.value) for o in network.objects for f in o.fields)
+    manifest = Manifest(module_key, fields)
+    if cache.lookup(module_key) is None:
+        log.info("compiling network %s: no compiled code for this model structure yet "
+                 "(front-end key %s; first use, or equations, flags or compiler changed)",
+                 module_key[:12], frontend_key[:12])
+    entry = cache.install(module_key, lambda d: _compile_network(d, files, headers, config),
+                          max_bytes=_max_bytes())
+    return manifest, entry / "network.so"
+
+
+def _compile_network(directory: Path, files: dict[str, str], headers: dict[str, str],
+                     config: BuildConfig) -> None:
+    for name, text in {**files, **headers}.items():
+        (directory / name).write_text(text)
+    messages = compile_shared_library([directory / "network.cpp"], directory / "network.so", config,
+                                      [directory])
+    if messages.strip():
+        log.warning("compiler warnings in generated code (a neurogen bug):\n%s", messages)
+    (directory / "build.log").write_text(messages)
+
+
+def _max_bytes() -> int:
+    from .preferences import prefs
+
+    return int(prefs.cache.max_bytes)
+
+
+# -- running ------------------------------------------------------------------------------
+
+class Simulation:
+    """A loaded network instance: binds buffers and runs steps."""
+
+    def __init__(self, library: Path, manifest: Manifest) -> None:
+        self.manifest = manifest
+        self.library = library
+        try:
+            self.model = shell().Model(str(library))
+        except ImportError:
+            cache.discard(manifest.module)  # corrupt entry: never load it again
+            raise
+
+    def run(self, values: Callable[[str, str, str], Any], *, dt: float, t_start: float, seed: int,
+            step0: int, n_steps: int, interval: float, callback: Any) -> tuple[int, BaseException | None]:
+        """``values(member, field, kind)`` supplies every input named in the manifest."""
+        arrays, keep, scalars, integers = [], [], [dt, t_start], [_as_int64(seed)]
+        for member, name, ctype, kind in self.manifest.fields:
+            if kind == "array":
+                array = values(member, name, kind)
+                _check_array(array, ctype, member, name)
+                keep.append(array)
+                arrays.append(array.ctypes.data)
+            elif kind == "scalar":
+                scalars.append(float(values(member, name, kind)))
+            elif kind == "integer":
+                integers.append(_as_int64(int(values(member, name, kind))))
+        return self.model.run(
+            np.array(arrays, dtype=np.uintp), np.array([a.size for a in keep], dtype=np.int64),
+            np.array(scalars, dtype=np.float64), np.array(integers, dtype=np.int64),
+            step0, n_steps, interval, callback,
+        )
+
+    def dynamic(self) -> dict[tuple[str, str], np.ndarray]:
+        """C++-owned records since the last call, as numpy arrays."""
+        result = {}
+        for index, (member, name, ctype) in enumerate(self.manifest.dynamic()):
+            dtype = np.dtype(_NUMPY_DTYPES[ctype])
+            result[(member, name)] = np.frombuffer(self.model.dynamic(index, dtype.itemsize), dtype=dtype)
+        return result
+
+
+def _as_int64(value: int) -> int:
+    return value - (1 << 64) if value >= (1 << 63) else value
+
+
+def _check_array(array: np.ndarray, ctype: str, member: str, name: str) -> None:
+    expected = np.dtype(_NUMPY_DTYPES[ctype])
+    if not isinstance(array, np.ndarray) or array.dtype != expected or not array.flags.c_contiguous:
+        raise NeurogenError(f"internal error: {member}.{name} must be a contiguous {expected} array")
+
+
+def assign_expression(group: Any, variable: str, expression: str, index: Any) -> None:
+    """``G.v = 'expr'``: run the assignment as generated C++ (see :mod:`neurogen.assignment`)."""
+    from .assignment import run_assignment
+
+    run_assignment(group, variable, expression, index)

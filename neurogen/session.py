@@ -1,0 +1,70 @@
+"""The Brian2-style process state a script relies on: the default clock, the seed, and scope.
+
+Brian2's API needs these (``defaultclock.dt = ...``, ``seed(1)``, ``start_scope()``); they
+live in this one clearly named object rather than scattered module globals.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import weakref
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .objects.base import SimObject
+
+
+class Session:
+    """Default clock, seed, and a weak registry of created objects (for ``run()``'s warnings)."""
+
+    def __init__(self) -> None:
+        from .objects.clock import Clock
+
+        self.defaultclock = Clock(name="defaultclock")
+        self.seed_value: int | None = None
+        self.scope_id = 0
+        self._creation = itertools.count()
+        self._objects: "weakref.WeakValueDictionary[int, SimObject]" = weakref.WeakValueDictionary()
+        self._names: dict[str, int] = {}
+
+    def register(self, obj: "SimObject") -> int:
+        index = next(self._creation)
+        self._objects[index] = obj
+        return index
+
+    def unique_name(self, base: str) -> str:
+        """``neurongroup``, ``neurongroup_1``, ... as Brian2 names objects."""
+        count = self._names.get(base, 0)
+        self._names[base] = count + 1
+        return base if count == 0 else f"{base}_{count}"
+
+    def objects_in_scope(self) -> list["SimObject"]:
+        return [o for o in list(self._objects.values()) if o._scope_id == self.scope_id]
+
+    def run_seed(self) -> int:
+        """The seed for the next run: the user's, or fresh entropy (runs differ without seed())."""
+        if self.seed_value is not None:
+            return self.seed_value
+        return int.from_bytes(os.urandom(8), "little")
+
+
+_session: Session | None = None
+
+
+def session() -> Session:
+    global _session
+    if _session is None:
+        _session = Session()
+    return _session
+
+
+def start_scope() -> None:
+    """Forget objects created so far: a following ``run()`` collects only newer ones (Brian2)."""
+    session().scope_id += 1
+
+
+def seed(value: int | None = None) -> None:
+    """Fix the random numbers of later runs (``None`` returns to fresh entropy per run)."""
+    if value is not None and not (0 <= int(value) < 2**64):
+        raise ValueError(f"seed must be an integer in [0, 2**64), got {value!r}")
+    session().seed_value = None if value is None else int(value)

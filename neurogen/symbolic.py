@@ -1,0 +1,144 @@
+"""Convert checked model expressions (Python ``ast``) into sympy, on the cold path only.
+
+Comparisons, logic, ``clip`` and friends become opaque sympy functions so that sympy never
+"simplifies" a threshold into a Python bool or rejects ``v * (v > 0)``; only arithmetic and
+the elementary functions the integrators reason about are real sympy operations.
+"""
+from __future__ import annotations
+
+import ast
+from typing import Callable
+
+import sympy
+
+from .errors import EquationError
+
+# Opaque functions: printed by neurogen.printer, never evaluated by sympy.
+clip = sympy.Function("clip")
+int_ = sympy.Function("int_")
+mod = sympy.Function("mod")
+exprel = sympy.Function("exprel")
+log10 = sympy.Function("log10")
+expm1 = sympy.Function("expm1")
+log1p = sympy.Function("log1p")
+rand = sympy.Function("rand")
+randn = sympy.Function("randn")
+gt, ge, lt, le = (sympy.Function(n) for n in ("gt", "ge", "lt", "le"))
+eq, ne = sympy.Function("eq"), sympy.Function("ne")
+and_, or_, not_ = sympy.Function("and_"), sympy.Function("or_"), sympy.Function("not_")
+select = sympy.Function("select")      # select(condition, if_true, if_false)
+timestep = sympy.Function("timestep")  # Brian2's timestep(x, dt) = floor(x/dt + 0.5)
+
+RANDOM_FUNCTIONS = (rand, randn)
+
+_FUNCTIONS: dict[str, Callable[..., sympy.Expr]] = {
+    "exp": sympy.exp, "log": sympy.log, "sqrt": sympy.sqrt, "sin": sympy.sin, "cos": sympy.cos,
+    "tan": sympy.tan, "sinh": sympy.sinh, "cosh": sympy.cosh, "tanh": sympy.tanh,
+    "arcsin": sympy.asin, "arccos": sympy.acos, "arctan": sympy.atan, "asin": sympy.asin,
+    "acos": sympy.acos, "atan": sympy.atan, "abs": sympy.Abs, "floor": sympy.floor,
+    "ceil": sympy.ceiling, "sign": sympy.sign, "clip": clip, "int": int_, "exprel": exprel,
+    "log10": log10, "expm1": expm1, "log1p": log1p,
+}
+_COMPARE = {ast.Gt: gt, ast.GtE: ge, ast.Lt: lt, ast.LtE: le, ast.Eq: eq, ast.NotEq: ne}
+
+Resolver = Callable[[str], sympy.Expr]
+
+
+def to_sympy(tree: ast.expr, resolve: Resolver, where: str) -> sympy.Expr:
+    """Convert an expression; ``resolve`` maps each name to a symbol or a literal.
+
+    Each ``rand()``/``randn()`` gets its own occurrence number as argument, so that two
+    calls stay two different numbers (sympy would otherwise merge ``rand() + rand()``).
+    """
+    converter = _Converter(resolve, where)
+    return converter.visit(tree)
+
+
+class _Converter(ast.NodeVisitor):
+    def __init__(self, resolve: Resolver, where: str) -> None:
+        self.resolve = resolve
+        self.where = where
+        self.draws = 0
+
+    def visit_Constant(self, node: ast.Constant) -> sympy.Expr:
+        if isinstance(node.value, bool):
+            return sympy.Integer(int(node.value))
+        if isinstance(node.value, int):
+            return sympy.Integer(node.value)
+        return sympy.Float(node.value, 17)
+
+    def visit_Name(self, node: ast.Name) -> sympy.Expr:
+        if node.id in ("True", "False"):
+            return sympy.Integer(node.id == "True")
+        return self.resolve(node.id)
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> sympy.Expr:
+        operand = self.visit(node.operand)
+        if isinstance(node.op, ast.USub):
+            return -operand
+        if isinstance(node.op, ast.Not):
+            return not_(operand)
+        return operand
+
+    def visit_BinOp(self, node: ast.BinOp) -> sympy.Expr:
+        left, right = self.visit(node.left), self.visit(node.right)
+        op = type(node.op)
+        if op is ast.Add:
+            return left + right
+        if op is ast.Sub:
+            return left - right
+        if op is ast.Mult:
+            return left * right
+        if op is ast.Div:
+            return left / right
+        if op is ast.FloorDiv:
+            return sympy.floor(left / right)
+        if op is ast.Mod:
+            return mod(left, right)
+        return left**right
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> sympy.Expr:
+        combine = and_ if isinstance(node.op, ast.And) else or_
+        values = [self.visit(v) for v in node.values]
+        result = values[0]
+        for value in values[1:]:
+            result = combine(result, value)
+        return result
+
+    def visit_Compare(self, node: ast.Compare) -> sympy.Expr:
+        operands = [self.visit(node.left), *(self.visit(c) for c in node.comparators)]
+        parts = [_COMPARE[type(op)](a, b) for op, a, b in zip(node.ops, operands, operands[1:])]
+        result = parts[0]
+        for part in parts[1:]:
+            result = and_(result, part)
+        return result
+
+    def visit_Call(self, node: ast.Call) -> sympy.Expr:
+        name = node.func.id  # type: ignore[attr-defined]
+        if name in ("rand", "randn"):
+            self.draws += 1
+            return (rand if name == "rand" else randn)(sympy.Integer(self.draws - 1))
+        function = _FUNCTIONS.get(name)
+        if function is None:
+            raise EquationError(f"{self.where}: unknown function '{name}'")
+        return function(*(self.visit(a) for a in node.args))
+
+    def generic_visit(self, node: ast.AST) -> sympy.Expr:
+        raise EquationError(f"{self.where}: cannot convert '{ast.unparse(node)}'")
+
+
+def renumber_draws(exprs: list[sympy.Expr], start: int = 0) -> tuple[list[sympy.Expr], int]:
+    """Give every random draw in a kernel its own draw index, in statement order."""
+    counter = start
+    result = []
+    for expr in exprs:
+        mapping = {}
+        for call in sorted(expr.atoms(*RANDOM_FUNCTIONS), key=sympy.default_sort_key):
+            mapping[call] = call.func(sympy.Integer(counter))
+            counter += 1
+        result.append(expr.xreplace(mapping))
+    return result, counter
+
+
+def uses_random(expr: sympy.Expr) -> bool:
+    return bool(expr.atoms(*RANDOM_FUNCTIONS))

@@ -1,0 +1,111 @@
+# cython: language_level=3, boundscheck=False, wraparound=False
+"""The model-independent shell: loads a compiled network library and runs it without the GIL.
+
+Built once per neurogen version and toolchain; every model is a plain C++ shared library
+that this shell opens with dlopen, so a model build never runs Cython.
+"""
+from libc.stdint cimport int64_t
+from cpython.exc cimport PyErr_CheckSignals
+
+cdef extern from "<dlfcn.h>" nogil:
+    void* dlopen(const char* filename, int flags)
+    void* dlsym(void* handle, const char* symbol)
+    int dlclose(void* handle)
+    char* dlerror()
+    int RTLD_NOW
+    int RTLD_LOCAL
+
+ctypedef int (*callback_t)(void*, int64_t) noexcept nogil
+ctypedef void* (*create_t)() noexcept nogil
+ctypedef void (*destroy_t)(void*) noexcept nogil
+ctypedef int (*abi_t)() noexcept nogil
+ctypedef int64_t (*run_t)(void*, void**, const int64_t*, const double*, const int64_t*,
+                          int64_t, int64_t, double, callback_t, void*) noexcept nogil
+ctypedef int64_t (*dyn_size_t)(void*, int) noexcept nogil
+ctypedef const void* (*dyn_data_t)(void*, int) noexcept nogil
+ctypedef void (*dyn_clear_t)(void*, int) noexcept nogil
+
+ABI_VERSION = 1
+
+
+cdef int _on_callback(void* data, int64_t steps_done) noexcept nogil:
+    with gil:
+        return (<Model>data)._callback(steps_done)
+
+
+cdef void* _symbol(void* handle, bytes name) except NULL:
+    cdef void* found = dlsym(handle, name)
+    if found == NULL:
+        raise ImportError("compiled network library lacks symbol " + name.decode())
+    return found
+
+
+cdef class Model:
+    """One instance of a compiled network: its library handle and its C++ state."""
+    cdef void* handle
+    cdef void* network
+    cdef run_t run_fn
+    cdef destroy_t destroy_fn
+    cdef dyn_size_t dyn_size_fn
+    cdef dyn_data_t dyn_data_fn
+    cdef dyn_clear_t dyn_clear_fn
+    cdef object callback
+    cdef object error
+
+    def __cinit__(self, str path):
+        self.handle = dlopen(path.encode(), RTLD_NOW | RTLD_LOCAL)
+        if self.handle == NULL:
+            raise ImportError("cannot load compiled network " + path + ": " + dlerror().decode())
+        if (<abi_t>_symbol(self.handle, b"ng_abi_version"))() != ABI_VERSION:
+            raise ImportError("compiled network " + path + " has another ABI version")
+        self.run_fn = <run_t>_symbol(self.handle, b"ng_run")
+        self.destroy_fn = <destroy_t>_symbol(self.handle, b"ng_destroy")
+        self.dyn_size_fn = <dyn_size_t>_symbol(self.handle, b"ng_dynamic_size")
+        self.dyn_data_fn = <dyn_data_t>_symbol(self.handle, b"ng_dynamic_data")
+        self.dyn_clear_fn = <dyn_clear_t>_symbol(self.handle, b"ng_dynamic_clear")
+        self.network = (<create_t>_symbol(self.handle, b"ng_create"))()
+
+    def __dealloc__(self):
+        if self.network != NULL:
+            self.destroy_fn(self.network)
+        # The library stays loaded: other Model instances may share its handle's code.
+
+    cdef int _callback(self, int64_t steps_done):
+        try:
+            PyErr_CheckSignals()
+            if self.callback is not None:
+                self.callback(steps_done)
+        except BaseException as exc:
+            self.error = exc
+            return 1
+        return 0
+
+    def run(self, const size_t[::1] addresses, const int64_t[::1] sizes, const double[::1] scalars,
+            const int64_t[::1] integers, int64_t step0, int64_t n_steps, double interval, callback):
+        """Run n_steps from step0 with the GIL released; returns (steps done, exception or None).
+
+        ``callback(steps_done)`` runs every ``interval`` seconds of wall time; Ctrl-C (or an
+        exception in the callback) stops the loop at a step boundary and is returned, so the
+        caller can first bring its state up to date, then raise it.
+        """
+        cdef int64_t done
+        cdef void** arrays = <void**>&addresses[0] if addresses.shape[0] else NULL
+        cdef const int64_t* size_ptr = &sizes[0] if sizes.shape[0] else NULL
+        cdef const double* scalar_ptr = &scalars[0]
+        cdef const int64_t* integer_ptr = &integers[0]
+        self.callback = callback
+        self.error = None
+        with nogil:
+            done = self.run_fn(self.network, arrays, size_ptr, scalar_ptr, integer_ptr, step0,
+                               n_steps, interval, _on_callback, <void*>self)
+        self.callback = None
+        error, self.error = self.error, None
+        return done, error
+
+    def dynamic(self, int index, int itemsize):
+        """A copy of C++-owned record ``index`` as bytes; the C++ side then forgets it."""
+        cdef int64_t size = self.dyn_size_fn(self.network, index)
+        cdef const char* data = <const char*>self.dyn_data_fn(self.network, index)
+        result = data[:size * itemsize] if size > 0 else b""
+        self.dyn_clear_fn(self.network, index)
+        return result

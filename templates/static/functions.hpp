@@ -1,0 +1,78 @@
+// neurogen static header: the functions model code may call (Brian2's semantics).
+#pragma once
+#include <cmath>
+#include <cstdint>
+
+namespace ng {
+
+inline double clip(double x, double low, double high) {
+    return x < low ? low : (x > high ? high : x);
+}
+
+// Python's int(): truncation toward zero.
+inline int64_t int_(double x) { return static_cast<int64_t>(x); }
+
+// Python's % for floats: the result has the sign of the divisor.
+inline double mod(double a, double b) {
+    const double r = std::fmod(a, b);
+    return (r != 0.0 && ((r < 0.0) != (b < 0.0))) ? r + b : r;
+}
+
+inline double sign(double x) { return double((x > 0.0) - (x < 0.0)); }
+
+// (exp(x) - 1)/x without cancellation near 0, as Brian2's exprel.
+inline double exprel(double x) {
+    if (std::fabs(x) < 1e-16) return 1.0;
+    if (x > 717.0) return INFINITY;
+    return std::expm1(x) / x;
+}
+
+// Brian2's conversion of a duration to whole steps: floor(x/dt + 0.5).
+inline int64_t timestep(double x, double dt) {
+    return static_cast<int64_t>(std::floor(x / dt + 0.5));
+}
+
+// In-place matrix exponential of a small dense N x N matrix (row-major).
+// Exact integration of coupled linear ODEs computes its propagator from runtime values
+// this way: scaling and squaring around a Taylor series of degree 20 on a matrix scaled
+// to norm <= 1/2, which is accurate to rounding for the well-conditioned propagators of
+// neuron models, whatever the eigenvalues (equal or complex) are.
+template <int N>
+void expm_inplace(double* a) {
+    double norm = 0.0;
+    for (int r = 0; r < N; ++r) {
+        double row = 0.0;
+        for (int c = 0; c < N; ++c) row += std::fabs(a[r * N + c]);
+        norm = row > norm ? row : norm;
+    }
+    int squarings = 0;
+    while (norm > 0.5 && squarings < 64) { norm *= 0.5; ++squarings; }
+    const double scale = std::ldexp(1.0, -squarings);
+    double x[N * N], term[N * N], next[N * N], sum[N * N];
+    for (int k = 0; k < N * N; ++k) {
+        x[k] = a[k] * scale;
+        term[k] = (k % (N + 1) == 0) ? 1.0 : 0.0;
+        sum[k] = term[k];
+    }
+    for (int order = 1; order <= 20; ++order) {
+        for (int r = 0; r < N; ++r)
+            for (int c = 0; c < N; ++c) {
+                double acc = 0.0;
+                for (int m = 0; m < N; ++m) acc += term[r * N + m] * x[m * N + c];
+                next[r * N + c] = acc / order;
+            }
+        for (int k = 0; k < N * N; ++k) { term[k] = next[k]; sum[k] += term[k]; }
+    }
+    for (int s = 0; s < squarings; ++s) {
+        for (int r = 0; r < N; ++r)
+            for (int c = 0; c < N; ++c) {
+                double acc = 0.0;
+                for (int m = 0; m < N; ++m) acc += sum[r * N + m] * sum[m * N + c];
+                next[r * N + c] = acc;
+            }
+        for (int k = 0; k < N * N; ++k) sum[k] = next[k];
+    }
+    for (int k = 0; k < N * N; ++k) a[k] = sum[k];
+}
+
+}  // namespace ng

@@ -1,0 +1,148 @@
+// neurogen static header: counter-based random numbers for rand() and randn().
+//
+// Every random number is a pure function of (seed, stream, step, element, draw):
+// there is no generator state, so the numbers do not depend on evaluation order,
+// execution mode or thread count.  The generator is Philox4x32-10 (Salmon, Moraes,
+// Dror & Shaw, "Parallel random numbers: as easy as 1, 2, 3", SC'11), bit-exact with
+// Random123's philox4x32 at 10 rounds (checked against its known-answer vectors).
+//
+// Addressing of one Philox block (4 x 32 bits) for a number:
+//   key[0] = uint32(seed)                        low half of the 64-bit seed
+//   key[1] = stream                              stable 32-bit id of the drawing object
+//   ctr[0] = uint32(step)                        time step, low half
+//   ctr[1] = uint32(step >> 32) ^ uint32(seed >> 32) ^ tag
+//   ctr[2] = element                             neuron / synapse index
+//   ctr[3] = draw                                which draw of this element in this step
+// tag is 0 for rand_uniform and 0x80000000 for rand_normal, so that a uniform and a
+// normal at the same arguments come from different blocks and are independent.
+// (Folding the seed's high half and the tag into ctr[1] can only make two addresses
+// collide when step >= 2^32, i.e. never in practice, or between two runs whose seeds
+// differ in exactly those bits.)
+//
+// From the block words out[0..3]:
+//   rand_uniform = k * 2^-53 with k = (uint64(out[0]) << 21) | (out[1] >> 11), the
+//                  53-bit integer made of all of out[0] and the top 21 bits of out[1];
+//                  a multiple of 2^-53 in [0, 1 - 2^-53], computed exactly.
+//   rand_normal  = sqrt(-2 ln u1) * cos(2 pi u2)  (Box-Muller, cosine branch) with
+//                  u1 = (k1 + 1) * 2^-53 in (0, 1]   (k1 from out[0], out[1] as above)
+//                  u2 =  k2      * 2^-53 in [0, 1)   (k2 from out[2], out[3] likewise)
+//                  so log never sees 0 and |rand_normal| <= sqrt(106 ln 2) ~ 8.57.
+// Uniforms are exact integer arithmetic, hence identical on every platform.  Normals
+// go through std::log/std::sqrt/std::cos: bit-identical for a given C library and
+// compiler flags without -ffast-math and with -ffp-contract=off (no FMA contraction).
+#pragma once
+#include <cmath>
+#include <cstdint>
+
+namespace ng {
+
+// -- Philox4x32-10 --------------------------------------------------------------------
+
+namespace philox_detail {
+constexpr uint32_t M0 = 0xD2511F53u;  // round multipliers
+constexpr uint32_t M1 = 0xCD9E8D57u;
+constexpr uint32_t W0 = 0x9E3779B9u;  // Weyl key increments (golden ratio, sqrt(3) - 1)
+constexpr uint32_t W1 = 0xBB67AE85u;
+
+// One Philox S-box round on x with round key k: two 32x32->64 multiplications.
+inline void philox_round(uint32_t x[4], const uint32_t k[2]) {
+    const uint64_t p0 = uint64_t(M0) * x[0];
+    const uint64_t p1 = uint64_t(M1) * x[2];
+    const uint32_t hi0 = uint32_t(p0 >> 32), lo0 = uint32_t(p0);
+    const uint32_t hi1 = uint32_t(p1 >> 32), lo1 = uint32_t(p1);
+    const uint32_t x1 = x[1], x3 = x[3];
+    x[0] = hi1 ^ x1 ^ k[0];
+    x[1] = lo1;
+    x[2] = hi0 ^ x3 ^ k[1];
+    x[3] = lo0;
+}
+}  // namespace philox_detail
+
+// Random123's philox4x32_R(10, ctr, key): 10 rounds, the key bumped by the Weyl
+// constants (mod 2^32) before every round but the first.
+inline void philox4x32_10(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4]) {
+    uint32_t x[4] = {ctr[0], ctr[1], ctr[2], ctr[3]};
+    uint32_t k[2] = {key[0], key[1]};
+    philox_detail::philox_round(x, k);
+    for (int r = 1; r < 10; ++r) {
+        k[0] += philox_detail::W0;
+        k[1] += philox_detail::W1;
+        philox_detail::philox_round(x, k);
+    }
+    out[0] = x[0];
+    out[1] = x[1];
+    out[2] = x[2];
+    out[3] = x[3];
+}
+
+// -- from random bits to doubles ------------------------------------------------------
+
+// 2^-53: the spacing of doubles just below 1 (exact).
+constexpr double TWO_POW_MINUS_53 = 1.0 / 9007199254740992.0;
+
+// The 53-bit integer (hi << 21) | (lo >> 11): all of hi, the top 21 bits of lo.
+inline uint64_t bits53(uint32_t hi, uint32_t lo) {
+    return (uint64_t(hi) << 21) | uint64_t(lo >> 11);
+}
+
+// Uniform in [0, 1): k * 2^-53.  (0, 0) -> 0; (~0, ~0) -> 1 - 2^-53.
+inline double uniform_co(uint32_t hi, uint32_t lo) {
+    return double(bits53(hi, lo)) * TWO_POW_MINUS_53;
+}
+
+// Uniform in (0, 1]: (k + 1) * 2^-53.  (0, 0) -> 2^-53; (~0, ~0) -> 1.
+inline double uniform_oc(uint32_t hi, uint32_t lo) {
+    return double(bits53(hi, lo) + 1) * TWO_POW_MINUS_53;
+}
+
+// -- stream addressing ----------------------------------------------------------------
+
+namespace philox_detail {
+constexpr uint32_t TAG_UNIFORM = 0u;
+constexpr uint32_t TAG_NORMAL = 0x80000000u;
+
+// The Philox block of (seed, stream, step, element, draw), per the table at the top.
+inline void block(uint64_t seed, uint32_t stream, uint64_t step, uint32_t element,
+                  uint32_t draw, uint32_t tag, uint32_t out[4]) {
+    const uint32_t key[2] = {uint32_t(seed), stream};
+    const uint32_t ctr[4] = {uint32_t(step), uint32_t(step >> 32) ^ uint32_t(seed >> 32) ^ tag,
+                             element, draw};
+    philox4x32_10(ctr, key, out);
+}
+}  // namespace philox_detail
+
+// Uniform in [0, 1), a multiple of 2^-53 (see the top of this file).
+inline double rand_uniform(uint64_t seed, uint32_t stream, uint64_t step, uint32_t element,
+                           uint32_t draw) {
+    uint32_t w[4];
+    philox_detail::block(seed, stream, step, element, draw, philox_detail::TAG_UNIFORM, w);
+    return uniform_co(w[0], w[1]);
+}
+
+// Standard normal: Box-Muller on two 53-bit uniforms, cosine branch (see the top).
+inline double rand_normal(uint64_t seed, uint32_t stream, uint64_t step, uint32_t element,
+                          uint32_t draw) {
+    // 2 pi rounded to double; written out so that no M_PI (non-standard) is needed.
+    constexpr double TWO_PI = 6.283185307179586476925286766559;
+    uint32_t w[4];
+    philox_detail::block(seed, stream, step, element, draw, philox_detail::TAG_NORMAL, w);
+    const double u1 = uniform_oc(w[0], w[1]);  // (0, 1]: log(u1) is finite, <= 0
+    const double u2 = uniform_co(w[2], w[3]);  // [0, 1)
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(TWO_PI * u2);
+}
+
+// Convenience for generated code: the (seed, stream) part of the address, fixed per
+// object and run.
+struct RandomStream {
+    uint64_t seed;
+    uint32_t stream;
+
+    double uniform(uint64_t step, uint32_t element, uint32_t draw) const {
+        return rand_uniform(seed, stream, step, element, draw);
+    }
+    double normal(uint64_t step, uint32_t element, uint32_t draw) const {
+        return rand_normal(seed, stream, step, element, draw);
+    }
+};
+
+}  // namespace ng

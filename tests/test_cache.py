@@ -1,0 +1,290 @@
+"""Tests for the on-disk build cache and its command line."""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from neurogen import cache
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "cache"
+    monkeypatch.setenv("NEUROGEN_CACHE_DIR", str(root))
+    return root
+
+
+def _env(**extra: str) -> dict[str, str]:
+    """Environment for child processes: they must import this checkout of neurogen."""
+    env = dict(os.environ, **extra)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH")) if p)
+    return env
+
+
+def _writer(name: str = "lib.so", data: bytes = b"x" * 100, calls: list[Path] | None = None):
+    def build(tmpdir: Path) -> None:
+        if calls is not None:
+            calls.append(tmpdir)
+        (tmpdir / name).write_bytes(data)
+
+    return build
+
+
+def _tmp_children(cache_dir: Path) -> list[Path]:
+    tmp = cache_dir / f"v{cache.CACHE_FORMAT}" / "tmp"
+    return sorted(tmp.iterdir()) if tmp.exists() else []
+
+
+# --- keys -------------------------------------------------------------------
+
+def test_key_format_is_length_prefixed_sha256() -> None:
+    expected = hashlib.sha256(
+        (2).to_bytes(8, "little") + b"ab" + (1).to_bytes(8, "little") + b"\x00"
+    ).hexdigest()
+    assert cache.compute_key(["ab", b"\x00"]) == expected
+
+
+def test_key_stable_across_processes_with_different_hash_seeds() -> None:
+    parts = ["1", "0.1.0", "int main() {}", "-O3", "g++ (GCC) 12"]
+    code = f"from neurogen.cache import compute_key; print(compute_key({parts!r}))"
+    keys = {
+        subprocess.run(
+            [sys.executable, "-c", code], env=_env(PYTHONHASHSEED=seed),
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()
+        for seed in ("1", "2")
+    }
+    assert keys == {cache.compute_key(parts)}
+
+
+def test_key_part_boundaries_matter() -> None:
+    assert cache.compute_key(["ab", "c"]) != cache.compute_key(["a", "bc"])
+    assert cache.compute_key(["a", ""]) != cache.compute_key(["a"])
+
+
+def test_any_changed_part_changes_key() -> None:
+    parts = ["1", "0.1.0", "code", "-O3", "gcc 12"]
+    base = cache.compute_key(parts)
+    for i in range(len(parts)):
+        changed = list(parts)
+        changed[i] += " "
+        assert cache.compute_key(changed) != base
+    assert cache.compute_key([p.encode() for p in parts]) == base
+
+
+def test_key_rejects_bad_parts() -> None:
+    with pytest.raises(TypeError):
+        cache.compute_key("abc")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        cache.compute_key(["a", 1])  # type: ignore[list-item]
+
+
+def test_invalid_key_rejected() -> None:
+    for key in ("../evil", "a/b", "", ".hidden"):
+        with pytest.raises(ValueError):
+            cache.lookup(key)
+
+
+# --- location ---------------------------------------------------------------
+
+def test_cache_root_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    assert cache.cache_root() == tmp_path / "cache"
+    monkeypatch.delenv("NEUROGEN_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.cache_root() == tmp_path / "xdg" / "neurogen"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache.cache_root() == tmp_path / "home" / ".cache" / "neurogen"
+
+
+# --- install / lookup -------------------------------------------------------
+
+def test_install_then_lookup(cache_dir: Path) -> None:
+    key = cache.compute_key(["roundtrip"])
+    assert cache.lookup(key) is None
+    entry = cache.install(key, _writer(data=b"payload"))
+    assert entry == cache_dir / f"v{cache.CACHE_FORMAT}" / "entries" / key
+    assert (entry / "lib.so").read_bytes() == b"payload"
+    assert cache.lookup(key) == entry
+    assert _tmp_children(cache_dir) == []
+
+
+def test_second_install_does_not_rebuild() -> None:
+    key = cache.compute_key(["once"])
+    calls: list[Path] = []
+    first = cache.install(key, _writer(calls=calls))
+    second = cache.install(key, _writer(calls=calls))
+    assert first == second and len(calls) == 1
+
+
+def test_lookup_touches_mtime() -> None:
+    key = cache.compute_key(["touch"])
+    entry = cache.install(key, _writer())
+    os.utime(entry, (1000, 1000))
+    cache.lookup(key)
+    assert entry.stat().st_mtime > 1000
+
+
+def test_failed_build_is_not_cached(cache_dir: Path) -> None:
+    key = cache.compute_key(["fails"])
+
+    def bad_build(tmpdir: Path) -> None:
+        (tmpdir / "half.o").write_bytes(b"junk")
+        raise RuntimeError("compiler exploded")
+
+    with pytest.raises(RuntimeError, match="exploded"):
+        cache.install(key, bad_build)
+    assert cache.lookup(key) is None
+    assert _tmp_children(cache_dir) == []
+    calls: list[Path] = []
+    cache.install(key, _writer(calls=calls))
+    assert len(calls) == 1
+
+
+def test_failed_build_dir_kept_on_request(cache_dir: Path) -> None:
+    key = cache.compute_key(["kept"])
+
+    class KeptError(Exception):
+        keep_build_dir = True
+
+    def bad_build(tmpdir: Path) -> None:
+        (tmpdir / "build.log").write_text("error: boom")
+        raise KeptError
+
+    with pytest.raises(KeptError):
+        cache.install(key, bad_build)
+    assert cache.lookup(key) is None
+    [kept] = _tmp_children(cache_dir)
+    assert kept.name.startswith(f"{key}.{os.getpid()}.")
+    assert (kept / "build.log").read_text() == "error: boom"
+
+
+def test_stale_tmp_dirs_are_cleaned(cache_dir: Path) -> None:
+    tmp = cache_dir / f"v{cache.CACHE_FORMAT}" / "tmp"
+    old, fresh = tmp / "old.1.abc", tmp / "fresh.1.abc"
+    old.mkdir(parents=True)
+    fresh.mkdir()
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(old, (two_days_ago, two_days_ago))
+    cache.install(cache.compute_key(["trigger"]), _writer())
+    assert not old.exists() and fresh.exists()
+
+
+CONCURRENT_SCRIPT = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from neurogen import cache
+
+    counter = Path(sys.argv[1])
+
+    def build(tmpdir):
+        (tmpdir / "first").write_text("1")
+        with counter.open("a") as f:
+            f.write("built\\n")
+        time.sleep(0.5)
+        (tmpdir / "second").write_text("2")
+
+    entry = cache.install(cache.compute_key(["concurrent"]), build)
+    assert (entry / "first").read_text() == "1" and (entry / "second").read_text() == "2"
+    print(entry)
+    """
+)
+
+
+def test_concurrent_install_builds_once(tmp_path: Path, cache_dir: Path) -> None:
+    counter = tmp_path / "counter.txt"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", CONCURRENT_SCRIPT, str(counter)],
+            env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for _ in range(4)
+    ]
+    results = [p.communicate(timeout=60) + (p.returncode,) for p in procs]
+    assert all(rc == 0 for _, _, rc in results), [err for _, err, _ in results]
+    assert counter.read_text() == "built\n"
+    assert len({out.strip() for out, _, _ in results}) == 1
+    assert _tmp_children(cache_dir) == []
+
+
+# --- eviction, discard, info, clear -------------------------------------------
+
+def test_lru_eviction_keeps_recently_used() -> None:
+    keys = {name: cache.compute_key([name]) for name in "abcd"}
+    for name in "abc":
+        cache.install(keys[name], _writer())  # 100 bytes each
+    for name, mtime in (("a", 1000), ("b", 3000), ("c", 2000)):
+        os.utime(cache.lookup(keys[name]), (mtime, mtime))
+    cache.install(keys["d"], _writer(), max_bytes=250)
+    kept = {e.key for e in cache.entries()}
+    assert kept == {keys["b"], keys["d"]}
+
+
+def test_eviction_never_removes_new_entry() -> None:
+    old = cache.compute_key(["old"])
+    new = cache.compute_key(["new"])
+    cache.install(old, _writer())
+    entry = cache.install(new, _writer(), max_bytes=0)
+    assert entry.is_dir() and cache.lookup(old) is None
+
+
+def test_discard(cache_dir: Path) -> None:
+    key = cache.compute_key(["discard"])
+    cache.install(key, _writer())
+    assert cache.discard(key) is True
+    assert cache.lookup(key) is None
+    assert cache.discard(key) is False
+    assert _tmp_children(cache_dir) == []
+    calls: list[Path] = []
+    cache.install(key, _writer(calls=calls))
+    assert len(calls) == 1
+
+
+def test_info_and_clear(cache_dir: Path) -> None:
+    assert cache.info()["entries"] == 0
+    cache.install(cache.compute_key(["one"]), _writer(data=b"1" * 10))
+    cache.install(cache.compute_key(["two"]), _writer(data=b"2" * 30))
+    summary = cache.info()
+    assert summary["root"] == cache_dir
+    assert summary["entries"] == 2 and summary["bytes"] == 40
+    assert summary["max_bytes"] == cache.DEFAULT_MAX_BYTES
+    assert cache.clear() == 2
+    assert cache.info()["entries"] == 0 and cache.clear() == 0
+
+
+# --- command line -----------------------------------------------------------
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "neurogen", *args], env=_env(), capture_output=True, text=True,
+    )
+
+
+def test_cli_info_and_clear(cache_dir: Path) -> None:
+    cache.install(cache.compute_key(["cli1"]), _writer(data=b"x" * 2048))
+    cache.install(cache.compute_key(["cli2"]), _writer())
+    info = _cli("cache", "info")
+    assert info.returncode == 0, info.stderr
+    assert str(cache_dir) in info.stdout
+    assert "entries:    2" in info.stdout and "KiB" in info.stdout
+    cleared = _cli("cache", "clear")
+    assert cleared.returncode == 0, cleared.stderr
+    assert "removed 2" in cleared.stdout
+    assert cache.entries() == []
+
+
+@pytest.mark.parametrize("args", [(), ("cache",), ("cache", "bogus"), ("nope",)])
+def test_cli_bad_input_exits_2(args: tuple[str, ...]) -> None:
+    result = _cli(*args)
+    assert result.returncode == 2
+    assert "usage:" in result.stderr
