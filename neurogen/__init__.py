@@ -23,6 +23,23 @@ from numpy import (arange, array, asarray, ceil, clip, cos, cumsum, diff, exp, f
 __version__ = "0.1.0"
 
 
+def _log_from_environment() -> None:
+    """``NEUROGEN_LOG=debug`` (or info, warning) prints neurogen's log, e.g. why it compiled."""
+    import logging
+    import os
+
+    level = os.environ.get("NEUROGEN_LOG")
+    if level:
+        logger = logging.getLogger("neurogen")
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("neurogen %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(level.upper())
+
+
+_log_from_environment()
+
+
 def __getattr__(name: str):  # defaultclock is per session, created on first use
     if name == "defaultclock":
         return session().defaultclock

@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 Equations = Sequence[tuple[str, sympy.Expr]]
 Integrator = Callable[[Equations], Integration]
 
-# Zero-argument-like opaque functions whose value changes at every call: never a constant.
+# Opaque functions (see neurogen.symbolic) with a new value at every call: never a constant.
 _RANDOM_FUNCTIONS = frozenset({"rand", "randn"})
 
 

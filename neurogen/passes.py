@@ -4,7 +4,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable
 
-from .ir import Assign, Kernel, MatrixExp, NetworkIR, Statement
+import sympy
+
+from .ir import Assign, Kernel, MatrixExp, NetworkIR, Statement, sym
 from .lower import free_names
 from .symbolic import uses_random
 
@@ -25,6 +27,43 @@ def hoist(kernel: Kernel) -> Kernel:
         else:
             remaining.append(stmt)
     return replace(kernel, hoisted=tuple(hoisted), statements=tuple(remaining))
+
+
+def hoist_invariants(kernel: Kernel) -> Kernel:
+    """Pull loop-invariant parts of per-element expressions (``exp(-dt/tau)``) out of the loop."""
+    scalar = {l.local for l in kernel.loads if l.scalar} | _always_scalar(kernel)
+    scalar |= {s.target for s in kernel.hoisted if isinstance(s, Assign)}
+    scalar |= {n for s in kernel.hoisted if isinstance(s, MatrixExp) for n in _entries(s)}
+    invariants: dict[sympy.Expr, sympy.Symbol] = {}
+
+    def extract(expr: sympy.Expr) -> sympy.Expr:
+        if _is_invariant(expr, scalar):
+            if expr not in invariants:
+                invariants[expr] = sym(f"_invariant_{len(invariants)}")
+            return invariants[expr]
+        if not expr.args or isinstance(expr, sympy.Symbol):
+            return expr
+        return expr.func(*(extract(a) for a in expr.args))
+
+    statements = tuple(replace(s, expr=extract(s.expr)) if isinstance(s, Assign) else s
+                       for s in kernel.statements)
+    condition = extract(kernel.condition) if kernel.condition is not None else None
+    hoisted = kernel.hoisted + tuple(Assign(v.name, e, declare=True, comment="loop invariant")
+                                     for e, v in invariants.items())
+    return replace(kernel, statements=statements, condition=condition, hoisted=hoisted)
+
+
+def _entries(stmt: MatrixExp) -> list[str]:
+    return [stmt.entry(r, c).name for r in range(stmt.size) for c in range(stmt.size)]
+
+
+def _is_invariant(expr: sympy.Expr, scalar: set[str]) -> bool:
+    """Worth hoisting: a compound expression of per-call values only, with no random draw."""
+    if expr.is_Atom or uses_random(expr) or (expr.is_Mul and any(a.is_Number for a in expr.args) and len(expr.args) == 2 and expr.args[1].is_Symbol):
+        return False
+    if isinstance(expr, sympy.Pow) and expr.exp == -1 and expr.base.is_Symbol:
+        return expr.base.name in scalar
+    return bool(expr.free_symbols) and {s.name for s in expr.free_symbols} <= scalar
 
 
 def _always_scalar(kernel: Kernel) -> set[str]:
@@ -62,7 +101,7 @@ def prune(kernel: Kernel) -> Kernel:
 
 
 KernelPass = Callable[[Kernel], Kernel]
-PASSES: tuple[KernelPass, ...] = (hoist, prune)
+PASSES: tuple[KernelPass, ...] = (hoist, hoist_invariants, prune)
 
 
 def run_passes(network: NetworkIR) -> NetworkIR:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+from functools import lru_cache
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,19 @@ from .toolchain import (BuildConfig, build_config, compile_shared_library, cytho
 log = logging.getLogger(__name__)
 
 VERSION = "0.1.0"
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """neurogen's version plus a hash of its own sources and templates.
+
+    Part of every key: a changed template or pass must never be served a stale build, even
+    when the version number was not bumped (a development checkout, a patched install).
+    """
+    package = Path(__file__).resolve().parent
+    files = sorted(package.rglob("*.py")) + sorted(p for p in templates_dir().rglob("*") if p.is_file())
+    parts = [VERSION] + [f"{p.name}:{p.read_bytes().hex()}" for p in files if "__pycache__" not in p.parts]
+    return cache.compute_key(parts)
 _NUMPY_DTYPES = {"double": np.float64, "int32_t": np.int32, "int64_t": np.int64, "char": np.uint8,
                  "uint32_t": np.uint32}
 
@@ -86,7 +100,7 @@ def _build_shell(directory: Path, pyx: Path, config: BuildConfig) -> None:
 def compiled_network(frontend_parts: Sequence[str], make_ir: Callable[[], Any]) -> tuple[Path, Manifest]:
     """The library and manifest for a model, compiling only when no cached build matches."""
     config = build_config()
-    frontend_key = cache.compute_key(["frontend", str(cache.CACHE_FORMAT), VERSION,
+    frontend_key = cache.compute_key(["frontend", str(cache.CACHE_FORMAT), code_fingerprint(),
                                       *config.key_parts(), *frontend_parts])
     entry = cache.lookup(frontend_key)
     if entry is not None:
@@ -108,7 +122,7 @@ def _build_network(make_ir: Callable[[], Any], config: BuildConfig, frontend_key
     network = run_passes(make_ir())
     files = render_network(network)
     headers = static_headers()
-    parts = ["network", str(cache.CACHE_FORMAT), VERSION, *config.key_parts()]
+    parts = ["network", str(cache.CACHE_FORMAT), code_fingerprint(), *config.key_parts()]
     for name, text in sorted({**files, **headers}.items()):
         parts += [name, text]
     module_key = cache.compute_key(parts)

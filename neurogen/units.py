@@ -91,15 +91,15 @@ class Dimension:
     def __mul__(self, other: Dimension) -> Dimension:
         if not isinstance(other, Dimension):
             return NotImplemented
-        return Dimension(a + b for a, b in zip(self._exps, other._exps))
+        return _combine(self, other, 1.0)
 
     def __truediv__(self, other: Dimension) -> Dimension:
         if not isinstance(other, Dimension):
             return NotImplemented
-        return Dimension(a - b for a, b in zip(self._exps, other._exps))
+        return _combine(self, other, -1.0)
 
     def __pow__(self, power: float) -> Dimension:
-        return Dimension(a * float(power) for a in self._exps)
+        return _power(self, float(power))
 
     def __str__(self) -> str:
         if self is DIMENSIONLESS:
@@ -120,6 +120,17 @@ class Dimension:
 
 
 DIMENSIONLESS = Dimension()
+
+
+@functools.lru_cache(maxsize=4096)
+def _combine(a: Dimension, b: Dimension, sign: float) -> Dimension:
+    """Cached product (sign 1) or quotient (sign -1): unit arithmetic repeats the same pairs."""
+    return Dimension(x + sign * y for x, y in zip(a.dims, b.dims))
+
+
+@functools.lru_cache(maxsize=4096)
+def _power(a: Dimension, power: float) -> Dimension:
+    return Dimension(x * power for x in a.dims)
 _DIM_SYMBOLS: dict[Dimension, str] = {}  # filled from the unit table: volt -> "V", ...
 
 

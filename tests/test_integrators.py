@@ -174,6 +174,13 @@ def test_exact_sees_through_hidden_constants():
     assert sympy.simplify(dict(result.updates)["v"] - v * sympy.exp(-DT / tau)) == 0
 
 
+def test_exact_refuses_random_numbers():
+    rand = sympy.Function("rand")
+    with pytest.raises(EquationError, match="random"):
+        integrate([("v", (rand() - v) / tau)], "exact")
+    assert integrate([("v", (rand() - v) / tau)], None).method == "euler"
+
+
 def test_exact_refuses_state_dependent_coupling():
     with pytest.raises(EquationError, match=r"dv/dt = .*coefficient of v"):
         integrate([("v", -w * v), ("w", -w / tau)], "exact")

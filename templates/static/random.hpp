@@ -15,9 +15,9 @@
 //   ctr[3] = draw                                which draw of this element in this step
 // tag is 0 for rand_uniform and 0x80000000 for rand_normal, so that a uniform and a
 // normal at the same arguments come from different blocks and are independent.
-// (Folding the seed's high half and the tag into ctr[1] can only make two addresses
-// collide when step >= 2^32, i.e. never in practice, or between two runs whose seeds
-// differ in exactly those bits.)
+// (Folding the seed's high half and the tag into ctr[1] means that two addresses share
+// a block only if one of them has step >= 2^32, which no simulation reaches, or if they
+// belong to two runs whose seeds differ only in their high halves.)
 //
 // From the block words out[0..3]:
 //   rand_uniform = k * 2^-53 with k = (uint64(out[0]) << 21) | (out[1] >> 11), the
