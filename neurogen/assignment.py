@@ -16,7 +16,7 @@ from .expressions import Statement, parse_expression
 from .ir import FieldKind, NetworkIR, ObjectIR
 from .lower import ObjectContext, expression_dims, make_resolver, struct_name
 from .namespace import External, resolve_externals
-from .runtime import Simulation, compiled_network
+from .runtime import load_simulation
 from .session import session
 
 
@@ -48,11 +48,10 @@ def run_assignment(group: Any, variable: str, expression: str, index: Any) -> No
     specs = ";".join(f"{n}:{s.dtype}:{s.shared}" for n, s in group._specs.items())
     parts = ["assign", *group._structure(), specs, variable, expression,
              ";".join(e.key() for e in externals.values())]
-    library, manifest = compiled_network(parts, lambda: _lower(assignment, externals))
+    simulation = load_simulation(parts, lambda: _lower(assignment, externals))
     group._assignments += 1
     values = _values(group, indices, externals)
     state = session()
-    simulation = Simulation(library, manifest)
     _, error = simulation.run(values, dt=state.defaultclock.dt_, t_start=0.0, seed=state.run_seed(),
                               step0=-group._assignments, n_steps=0, interval=1.0, callback=None)
     if error is not None:

@@ -20,7 +20,7 @@ from .lower import schedule_order, stream_id
 from .namespace import External, collect_objects, resolve_externals
 from .objects.base import SimObject
 from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
-from .runtime import Simulation, compiled_network
+from .runtime import Simulation, load_simulation
 from .session import session
 from .units import Quantity, second
 
@@ -138,12 +138,8 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
     objects.sort(key=lambda o: o._creation_index)
     every = {id(o): _every(o, dt) for o in objects}
     externals = {id(o): resolve_externals(o, namespace, frame_namespace) for o in objects}
-    library, manifest = compiled_network(
-        _frontend_parts(objects, externals, every),
-        lambda: _lower(objects, externals),
-    )
-    if net._simulation is None or net._simulation.manifest != manifest:
-        net._simulation = Simulation(library, manifest)
+    net._simulation = load_simulation(_frontend_parts(objects, externals, every),
+                                      lambda: _lower(objects, externals), net._simulation)
     step0 = net._step
     members = {f"{_member_prefix(o)}{k}": o for k, o in enumerate(objects)}
     for obj in objects:

@@ -154,6 +154,23 @@ def _max_bytes() -> int:
     return int(prefs.cache.max_bytes)
 
 
+def load_simulation(frontend_parts: Sequence[str], make_ir: Callable[[], Any],
+                    current: "Simulation | None" = None) -> "Simulation":
+    """The loaded network for a model: ``current`` if it still fits, else found or built.
+
+    A cache entry that fails to load (a truncated library) is discarded and rebuilt once.
+    """
+    library, manifest = compiled_network(frontend_parts, make_ir)
+    if current is not None and current.manifest == manifest:
+        return current
+    try:
+        return Simulation(library, manifest)
+    except ImportError as exc:
+        log.warning("discarding a corrupt cache entry and rebuilding: %s", exc)
+        library, manifest = compiled_network(frontend_parts, make_ir)
+        return Simulation(library, manifest)
+
+
 # -- running ------------------------------------------------------------------------------
 
 class Simulation:
