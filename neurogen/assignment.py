@@ -13,8 +13,6 @@ import numpy as np
 
 from .errors import EquationError
 from .expressions import Statement, parse_expression
-from .ir import FieldKind, NetworkIR, ObjectIR
-from .lower import ObjectContext, expression_dims, make_resolver, struct_name
 from .namespace import External, resolve_externals
 from .runtime import load_simulation
 from .session import session
@@ -59,7 +57,7 @@ def run_assignment(group: Any, variable: str, expression: str, index: Any) -> No
 
 
 def _values(group: Any, indices: np.ndarray, externals: dict[str, External]) -> Any:
-    from .lower import stream_id
+    from .schedule import stream_id
 
     def value(member: str, name: str, kind: str) -> Any:
         if name == "_indices":
@@ -71,7 +69,9 @@ def _values(group: Any, indices: np.ndarray, externals: dict[str, External]) -> 
     return value
 
 
-def _lower(assignment: _Assignment, externals: dict[str, External]) -> NetworkIR:
+def _lower(assignment: _Assignment, externals: dict[str, External]) -> Any:
+    from .ir import FieldKind, NetworkIR, ObjectIR
+    from .lower import ObjectContext, build_kernel, expression_dims, make_resolver, struct_name
     from .lower_neurons import _group_access, _subexpressions, lower_statements
 
     group = assignment.group
@@ -90,7 +90,6 @@ def _lower(assignment: _Assignment, externals: dict[str, External]) -> NetworkIR
     statement = Statement(assignment.variable, "=", assignment.expression,
                           f"{assignment.variable} = {assignment.expression}", 1)
     statements, writes = lower_statements(ctx, [statement], dim_of, resolve, "assignment")
-    from .lower import build_kernel
 
     integer_names = {"i", "N"} | {n for n, s in group._specs.items() if s.dtype in ("int32", "int64")}
     kernel = build_kernel(ctx, name="assign", template="assign", when="start", order=0,

@@ -7,7 +7,6 @@ share (the symbol resolver, the kernel builder) and assembles the network.
 from __future__ import annotations
 
 import ast
-import zlib
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
@@ -19,6 +18,7 @@ from .ir import (Assign, Field, FieldKind, Kernel, Load, MatrixExp, NetworkIR, O
                  Statement, sym)
 from .namespace import External
 from .objects.validation import SLOTS
+from .schedule import member_name
 from .symbolic import to_sympy, uses_random
 from .units import DIMENSIONLESS, Dimension, second
 
@@ -43,11 +43,6 @@ class ObjectContext:
 
 def struct_name(member: str) -> str:
     return member[0].upper() + member[1:]
-
-
-def stream_id(name: str) -> int:
-    """A stable 32-bit random-number stream for an object, from its name (not its address)."""
-    return zlib.crc32(name.encode())
 
 
 # -- expressions --------------------------------------------------------------------------
@@ -163,7 +158,7 @@ def lower_network(objects: list[Any], externals: Mapping[int, Mapping[str, Exter
     from .lower_neurons import LOWERERS as NEURONS
 
     lowerers: dict[str, Lowerer] = {**NEURONS, **MONITORS}
-    members = {id(o): f"{_prefix(o)}{k}" for k, o in enumerate(objects)}
+    members = {id(o): member_name(o, k) for k, o in enumerate(objects)}
     lowered = []
     for obj in objects:
         ctx = ObjectContext(obj, members[id(obj)], externals[id(obj)], members)
@@ -178,16 +173,6 @@ def lower_network(objects: list[Any], externals: Mapping[int, Mapping[str, Exter
     )
     calls = tuple((o.member, k.name) for o in lowered for k in o.kernels if k.option("call"))
     return NetworkIR(tuple(lowered), tuple((m, k) for *_, m, k in schedule), calls)
-
-
-def schedule_order(objects: Iterable[Any]) -> list[Any]:
-    """Brian2's order: by slot of the first kernel, then ``order``, then name."""
-    return sorted(objects, key=lambda o: (SLOTS.index(o.when), o.order, o.name))
-
-
-def _prefix(obj: Any) -> str:
-    return {"NeuronGroup": "group", "SpikeMonitor": "spikemonitor", "StateMonitor": "statemonitor",
-            "PopulationRateMonitor": "ratemonitor"}.get(type(obj).__name__, "object")
 
 
 def _description(obj: Any) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable, Mapping
 import numpy as np
 
 from .errors import NeurogenError
-from .lower import schedule_order, stream_id
+from .schedule import member_name, schedule_order, stream_id
 from .namespace import External, collect_objects, resolve_externals
 from .objects.base import SimObject
 from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
@@ -141,7 +141,7 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
     net._simulation = load_simulation(_frontend_parts(objects, externals, every),
                                       lambda: _lower(objects, externals), net._simulation)
     step0 = net._step
-    members = {f"{_member_prefix(o)}{k}": o for k, o in enumerate(objects)}
+    members = {member_name(o, k): o for k, o in enumerate(objects)}
     for obj in objects:
         if isinstance(obj, (StateMonitor, PopulationRateMonitor)):
             obj._allocate(_records(step0, n_steps, every[id(obj)]))
@@ -176,12 +176,6 @@ def _every(obj: SimObject, dt: float) -> int:
             "smallest dt; clocks of unrelated time steps are not supported yet"
         )
     return every
-
-
-def _member_prefix(obj: Any) -> str:
-    from .lower import _prefix
-
-    return _prefix(obj)
 
 
 def _frontend_parts(objects: list[Any], externals: Mapping[int, Mapping[str, External]],

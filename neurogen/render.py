@@ -7,8 +7,6 @@ addresses or time, so the same model renders the same bytes in every process.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -16,16 +14,7 @@ import jinja2
 from .ir import Assign, Kernel, MatrixExp, NetworkIR
 from .lower import free_names
 from .printer import print_expr, print_statement
-
-STATIC_HEADERS = ("functions.hpp", "random.hpp")
-
-
-def templates_dir() -> Path:
-    """Templates ship inside the package; a source checkout keeps them at the top level."""
-    packaged = resources.files("neurogen") / "templates"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "templates"
+from .resources import templates_dir
 
 
 @lru_cache(maxsize=1)
@@ -38,11 +27,6 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
-
-
-def static_headers() -> dict[str, str]:
-    base = templates_dir() / "static"
-    return {name: (base / name).read_text() for name in STATIC_HEADERS}
 
 
 def render_network(network: NetworkIR) -> dict[str, str]:

@@ -18,7 +18,7 @@ import numpy as np
 
 from . import cache
 from .errors import NeurogenError
-from .render import static_headers, templates_dir
+from .resources import static_headers, templates_dir
 from .toolchain import (BuildConfig, build_config, compile_shared_library, cythonize,
                         extension_suffix, python_include_dirs)
 

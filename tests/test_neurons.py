@@ -68,7 +68,7 @@ def test_string_assignment_uses_index_and_size():
     G = lif_group(50, 2 * ms)
     G.I = "20*mV * i / N"
     np.testing.assert_allclose(np.asarray(G.I), 0.02 * np.arange(50) / 50, rtol=1e-15, atol=0)
-    G.I[10:20] = "1*mV + 0*i"
+    G.I[10:20] = "1*mV * (1 + 0*i)"
     assert np.allclose(np.asarray(G.I)[10:20], 1e-3)
     assert np.allclose(np.asarray(G.I)[20:], 0.02 * np.arange(20, 50) / 50)
 
