@@ -154,9 +154,9 @@ class _DimensionChecker(ast.NodeVisitor):
 
     def _same(self, node: ast.AST, lnode: ast.AST, left: Dimension, rnode: ast.AST,
               right: Dimension, what: str) -> Dimension:
-        if left == right or _is_zero(rnode):
+        if left == right or is_zero(rnode):
             return left
-        if _is_zero(lnode):
+        if is_zero(lnode):
             return right
         self._fail(node, f"dimensions do not match in {what}", left, right)
         raise AssertionError  # unreachable
@@ -232,6 +232,6 @@ def _numeric(node: ast.AST) -> float | None:
     return None
 
 
-def _is_zero(node: ast.AST) -> bool:
+def is_zero(node: ast.AST) -> bool:
     """Brian2 treats a literal 0 as having any unit (``v > 0`` for a voltage is fine)."""
     return _numeric(node) == 0

@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable, Mapping
 import sympy
 
 from .errors import DimensionMismatchError, EquationError
-from .expressions import infer_dims
+from .expressions import infer_dims, is_zero
 from .ir import (Assign, Field, FieldKind, Kernel, Load, MatrixExp, NetworkIR, ObjectIR,
                  Statement, sym)
 from .namespace import External
@@ -63,7 +63,7 @@ def expression_dims(ctx: ObjectContext, dims: Mapping[str, Dimension]) -> Callab
 def check_dims(tree: ast.expr, expected: Dimension, dim_of: Callable[[str], Dimension],
                where: str, what: str) -> None:
     actual = infer_dims(tree, dim_of, where)
-    if actual != expected:
+    if actual != expected and not is_zero(tree):
         raise DimensionMismatchError(f"{where}: {what} has the wrong units; expected {expected or '1'}",
                                      expected, actual)
 

@@ -11,6 +11,7 @@ import logging
 import math
 import sys
 import time
+import weakref
 from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
@@ -295,10 +296,16 @@ class _Reporter:
 # -- run() without a Network ----------------------------------------------------------------
 
 class MagicNetwork(Network):
-    """The network ``run()`` builds from the objects reachable in the caller's frame."""
+    """The network ``run()`` builds from the objects reachable in the caller's frame.
 
+    It holds its objects only during a run (weakly in between), so objects a script drops
+    are freed. Time continues while any object of the previous run takes part again; a run
+    of only new objects (e.g. after ``start_scope()``) starts at t = 0.
+    """
 
-_magic: dict[str, Network] = {}
+    def __init__(self) -> None:
+        super().__init__(name="magicnetwork")
+        self.previous: "weakref.WeakSet[SimObject]" = weakref.WeakSet()
 
 
 def run(duration: Quantity, report: Any = None, report_period: Quantity = 10 * second,
@@ -310,16 +317,13 @@ def run(duration: Quantity, report: Any = None, report_period: Quantity = 10 * s
     objects = collect_objects(frame)  # type: ignore[arg-type]
     frame_namespace = {**frame.f_globals, **frame.f_locals}  # type: ignore[union-attr]
     del frame
-    net = _magic_network(objects)
-    _run(net, duration, report, report_period, namespace, frame_namespace)
-
-
-def _magic_network(objects: list[Any]) -> Network:
-    """One magic network per session; its time continues while the same objects are run."""
     state = session()
-    net = getattr(state, "magic_network", None)
-    if net is None or not any(o in net.objects for o in objects):
-        net = MagicNetwork(name="magicnetwork")
-        state.magic_network = net  # type: ignore[attr-defined]
+    net = state.magic_network
+    if not any(o in net.previous for o in objects):
+        net._step, net._simulation = 0, None
     net.objects = list(objects)
-    return net
+    try:
+        _run(net, duration, report, report_period, namespace, frame_namespace)
+    finally:
+        net.previous = weakref.WeakSet(objects)
+        net.objects = []

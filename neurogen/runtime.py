@@ -75,7 +75,8 @@ def shell() -> Any:
         import Cython
 
         key = cache.compute_key(["shell", str(cache.CACHE_FORMAT), VERSION, pyx.read_text(),
-                                 Cython.__version__, extension_suffix(), *config.key_parts()])
+                                 Cython.__version__, extension_suffix(), config.compiler,
+                                 config.compiler_version, config.machine])
         entry = cache.install(key, lambda d: _build_shell(d, pyx, config))
         path = entry / f"_neurogen_shell{extension_suffix()}"
         spec = importlib.util.spec_from_file_location("_neurogen_shell", path)
@@ -128,12 +129,14 @@ def _build_network(make_ir: Callable[[], Any], config: BuildConfig, frontend_key
     module_key = cache.compute_key(parts)
     fields = tuple((o.member, f.name, f.ctype, f.kind.value) for o in network.objects for f in o.fields)
     manifest = Manifest(module_key, fields)
-    if cache.lookup(module_key) is None:
+
+    def build(directory: Path) -> None:
         log.info("compiling network %s: no compiled code for this model structure yet "
                  "(front-end key %s; first use, or equations, flags or compiler changed)",
                  module_key[:12], frontend_key[:12])
-    entry = cache.install(module_key, lambda d: _compile_network(d, files, headers, config),
-                          max_bytes=_max_bytes())
+        _compile_network(directory, files, headers, config)
+
+    entry = cache.install(module_key, build, max_bytes=_max_bytes())
     return manifest, entry / "network.so"
 
 

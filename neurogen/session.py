@@ -26,6 +26,9 @@ class Session:
         self._creation = itertools.count()
         self._objects: "weakref.WeakValueDictionary[int, SimObject]" = weakref.WeakValueDictionary()
         self._names: dict[str, int] = {}
+        from .network import MagicNetwork
+
+        self.magic_network = MagicNetwork()
 
     def register(self, obj: "SimObject") -> int:
         index = next(self._creation)

@@ -1,0 +1,553 @@
+"""Network, magic run(), store/restore, continued runs, reports, errors and Ctrl-C.
+
+The reference model is the exactly integrated LIF neuron of test_monitors.py,
+
+    dv/dt = (I - v)/tau,   threshold v > vt,   reset v = vr = 0,
+
+with I chosen so neuron k crosses threshold half a step between grid points and fires every
+m_k steps, first at step m_k - 1 (Brian2's stamping: the step whose update crossed threshold;
+checked by running Brian2 2.9.0). Expected spikes are therefore exact integers of steps.
+
+Almost every test builds the same structure (group 'lif' with its SpikeMonitor, StateMonitor('v')
+and PopulationRateMonitor, under fixed names), so they share one compiled model.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import signal
+import threading
+import types
+import warnings
+
+import numpy as np
+import pytest
+
+import neurogen
+from neurogen import (DimensionMismatchError, Network, NeuronGroup, PopulationRateMonitor,
+                      SpikeMonitor, StateMonitor, Hz, mV, ms, run, second, start_scope, volt)
+
+DT = 1e-4      # seconds; conftest sets defaultclock.dt = 0.1 ms for every test
+TAU = 10e-3    # seconds
+VT = 1e-3      # volt
+
+EQS = """
+dv/dt = (I - v)/tau : volt
+I : volt
+"""
+NAMESPACE = {"tau": TAU * second, "vt": VT * volt, "vr": 0 * volt}
+
+
+def lif(n, periods=None, v0=None, record=True, state_dt=None, namespace=NAMESPACE):
+    """The standard network: G with its SpikeMonitor, StateMonitor('v') and PopulationRateMonitor.
+
+    ``periods[k]``: steps between spikes of neuron k (0: no input). With ``namespace=None`` the
+    constants tau, vt and vr are looked up where run() is called.
+    """
+    G = NeuronGroup(n, EQS, threshold="v > vt", reset="v = vr", method="exact", name="lif",
+                    namespace=namespace)
+    if periods is not None:
+        G.I = np.concatenate([input_for_periods(periods), np.zeros(n - len(periods))]) * volt
+    if v0 is not None:
+        G.v = np.asarray(v0, dtype=float) * volt
+    M = SpikeMonitor(G, name="lif_spikes")
+    S = StateMonitor(G, "v", record=record, dt=state_dt, name="lif_state")
+    R = PopulationRateMonitor(G, name="lif_rate")
+    return G, M, S, R
+
+
+def input_for_periods(periods):
+    """I (volt) such that v(t) = I(1 - exp(-t/tau)) reaches vt at (m - 0.5) dt: period m steps."""
+    return np.array([0.0 if m == 0 else VT / (1 - math.exp(-(m - 0.5) * DT / TAU)) for m in periods])
+
+
+def expected_spikes(periods, n_steps):
+    """(indices, steps) of all spikes in steps [0, n_steps), ordered by step then index."""
+    pairs = sorted((s, k) for k, m in enumerate(periods) if m for s in range(m - 1, n_steps, m))
+    return (np.array([k for _, k in pairs], dtype=int), np.array([s for s, _ in pairs], dtype=int))
+
+
+def expected_v(periods, n_step):
+    """v (volt) at the start of step ``n_step``: the trajectory restarts from 0 every m steps."""
+    out = []
+    for m, current in zip(periods, input_for_periods(periods)):
+        since = n_step % m if m else n_step
+        out.append(current * (1 - math.exp(-since * DT / TAU)))
+    return np.array(out)
+
+
+def as_float(q, unit):
+    return np.asarray(q / unit, dtype=float)
+
+
+def steps_of(t):
+    """A time (Quantity) as a whole number of steps; fails if it is not one."""
+    x = float(t / second) / DT
+    assert abs(x - round(x)) < 1e-6, f"{t} is not a whole number of steps"
+    return int(round(x))
+
+
+def assert_spikes(M, periods, n_steps):
+    want_i, want_steps = expected_spikes(periods, n_steps)
+    np.testing.assert_array_equal(np.asarray(M.i), want_i)
+    np.testing.assert_allclose(as_float(M.t, second), want_steps * DT, rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(np.asarray(M.count)[:len(periods)],
+                                  np.bincount(want_i, minlength=len(periods)))
+
+
+def is_or_caused_by(error, kind):
+    """Brian2 sometimes wraps the error and keeps the original as ``__cause__``."""
+    return isinstance(error, kind) or isinstance(error.__cause__, kind)
+
+
+def no_compile_records(caplog):
+    return [r for r in caplog.records if "compiling network" in r.getMessage()]
+
+
+# -- continued runs -------------------------------------------------------------------------
+
+
+def results(G, M, S, R):
+    return {"i": np.asarray(M.i).copy(), "t": as_float(M.t, second), "count": np.asarray(M.count),
+            "S.t": as_float(S.t, second), "S.v": as_float(S.v, volt), "R.t": as_float(R.t, second),
+            "R.rate": as_float(R.rate, Hz), "v": as_float(G.v[:], volt)}
+
+
+@pytest.mark.parametrize("split_ms", [(50.0, 50.0), (33.3, 66.7), (10.0, 0.0, 45.5, 44.5)])
+def test_several_runs_equal_one_run_bit_for_bit(split_ms):
+    periods = [7, 13, 0, 20, 41, 3]
+    one = lif(6, periods, v0=[0, 0, 0.5e-3, 0, 0, 0], state_dt=0.3 * ms)
+    Network(*one).run(100 * ms)
+    parts = lif(6, periods, v0=[0, 0, 0.5e-3, 0, 0, 0], state_dt=0.3 * ms)
+    net = Network(*parts)
+    for duration in split_ms:
+        net.run(duration * ms)
+    assert steps_of(net.t) == 1000
+    want, got = results(*one), results(*parts)
+    for key in want:
+        assert want[key].shape == got[key].shape, key
+        assert np.array_equal(want[key], got[key]), key  # bit for bit
+    assert_spikes(parts[1], periods, 1000)
+    assert len(got["S.t"]) == 334  # steps 0, 3, ..., 999
+    assert len(got["R.t"]) == 1000
+
+
+def test_magic_run_twice_continues_time_and_monitors():
+    periods = [4, 9]
+    G, M, S, R = lif(2, periods)
+    run(5 * ms)
+    run(5 * ms)
+    assert_spikes(M, periods, 100)
+    np.testing.assert_allclose(as_float(S.t, second), np.arange(100) * DT, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(as_float(G.v[:], volt), expected_v(periods, 100), rtol=1e-9)
+
+
+# -- explicit Network -----------------------------------------------------------------------
+
+
+def test_explicit_network_runs_only_its_objects():
+    periods = [5, 0, 8]
+    G = NeuronGroup(3, EQS, threshold="v > vt", reset="v = vr", method="exact", name="lif",
+                    namespace=NAMESPACE)
+    G.I = input_for_periods(periods) * volt
+    M = SpikeMonitor(G, name="lif_spikes")
+    left_out = StateMonitor(G, "v", record=True, name="lif_state")  # not part of the network
+    other = NeuronGroup(1, EQS, threshold="v > vt", reset="v = vr", method="exact", name="other",
+                        namespace=NAMESPACE)
+    other.I = 5 * mV
+    net = Network(G, M)
+    net.run(10 * ms)
+    assert steps_of(net.t) == 100
+    assert_spikes(M, periods, 100)
+    assert len(left_out.t) == 0
+    assert float(other.v[0] / volt) == 0.0
+    np.testing.assert_allclose(as_float(G.v[:], volt), expected_v(periods, 100), rtol=1e-9)
+    net.run(2 * ms)
+    assert steps_of(net.t) == 120
+    assert_spikes(M, periods, 120)
+
+
+def test_explicit_network_ignores_scope():
+    """An explicit Network runs what it was given, whatever start_scope() did since."""
+    periods = [6]
+    parts = lif(1, periods)
+    start_scope()
+    net = Network(*parts)
+    net.run(3 * ms)
+    assert_spikes(parts[1], periods, 30)
+
+
+# -- store / restore ------------------------------------------------------------------------
+
+
+def test_store_restore_state_monitors_and_time():
+    periods = [4, 9, 0]
+    G, M, S, R = lif(3, periods, v0=[0, 0, 0.7e-3])
+    net = Network(G, M, S, R)
+    net.run(3 * ms)
+    net.store()
+    before = results(G, M, S, R)
+    net.run(5 * ms)
+    after = results(G, M, S, R)
+    assert steps_of(net.t) == 80
+
+    G.I = 0 * volt  # changed after store(): restore() brings it back too
+    net.restore()
+    assert steps_of(net.t) == 30
+    now = results(G, M, S, R)
+    for key in before:
+        assert np.array_equal(before[key], now[key]), key
+    assert M.num_spikes == len(before["i"])
+    np.testing.assert_array_equal(as_float(G.I[:], volt), input_for_periods(periods))
+
+    net.run(5 * ms)  # deterministic: the same spikes and traces again
+    again = results(G, M, S, R)
+    for key in after:
+        assert np.array_equal(after[key], again[key]), key
+    assert_spikes(M, periods, 80)
+
+
+def test_store_named_snapshot_before_first_run():
+    periods = [4, 9]
+    G, M, S, R = lif(2, periods)
+    net = Network(G, M, S, R)
+    net.store("initial")
+    net.run(2 * ms)
+    net.store("later")
+    net.run(2 * ms)
+    net.restore("initial")
+    assert steps_of(net.t) == 0
+    assert len(M.i) == 0 and M.num_spikes == 0 and list(M.count) == [0, 0]
+    assert len(S.t) == 0 and S.v.shape == (2, 0) and len(R.rate) == 0
+    np.testing.assert_array_equal(as_float(G.v[:], volt), [0, 0])
+    net.run(1 * ms)
+    assert_spikes(M, periods, 10)
+    net.restore("later")
+    assert steps_of(net.t) == 20
+    assert_spikes(M, periods, 20)
+    net.run(2 * ms)
+    assert_spikes(M, periods, 40)
+    with pytest.raises(KeyError):
+        net.restore("never stored")
+
+
+# -- magic run(): collecting objects --------------------------------------------------------
+
+
+def test_magic_run_collects_objects_inside_containers():
+    """Brian2 silently drops objects kept only in containers; neurogen collects them."""
+    periods = [5, 7]
+    parts = lif(2, periods)
+    groups = [parts[0]]
+    spike_monitors = (parts[1],)
+    monitors = {"state": parts[2]}
+    rate_monitors = {parts[3]}
+    del parts
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run(4 * ms)
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
+    assert_spikes(spike_monitors[0], periods, 40)
+    assert len(monitors["state"].t) == 40
+    assert len(next(iter(rate_monitors)).rate) == 40
+    np.testing.assert_allclose(as_float(groups[0].v[:], volt), expected_v(periods, 40), rtol=1e-9)
+
+
+def test_magic_run_collects_objects_in_a_dict_of_lists():
+    periods = [3]
+    G, M, S, R = lif(1, periods)
+    model = {"neurons": [G], "monitors": [M, S, R]}
+    del G, M, S, R
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run(2 * ms)
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
+    assert_spikes(model["monitors"][0], periods, 20)
+
+
+class _Holder:
+    """Keeps an object alive where run() does not look (an attribute of an arbitrary object)."""
+
+
+def test_magic_run_warns_about_unreachable_objects():
+    periods = [5, 0]
+    G, M, S, R = lif(2, periods)
+    holder = _Holder()
+    holder.group = NeuronGroup(1, EQS, threshold="v > vt", reset="v = vr", method="exact",
+                               name="hidden_group", namespace=NAMESPACE)
+    holder.group.v = 0.5 * mV
+    with pytest.warns(RuntimeWarning, match="hidden_group") as record:
+        run(3 * ms)
+    messages = " ".join(str(w.message) for w in record if issubclass(w.category, RuntimeWarning))
+    assert "lif_spikes" not in messages and "'lif'" not in messages
+    assert float(holder.group.v[0] / mV) == pytest.approx(0.5, rel=0, abs=1e-15)  # not simulated
+    assert_spikes(M, periods, 30)
+
+
+class _Registry:
+    """A registry object (not a list, dict or set), like those some user code keeps."""
+
+    def __init__(self):
+        self._items = []
+
+    def append(self, obj):
+        self._items.append(obj)
+
+    def clear(self):
+        self._items.clear()
+
+
+_REGISTRY = _Registry()
+
+
+def _make_hidden_group():
+    _REGISTRY.append(NeuronGroup(1, EQS, threshold="v > vt", reset="v = vr", method="exact",
+                                 name="made_in_helper", namespace=NAMESPACE))
+
+
+def test_magic_run_warns_about_object_created_in_helper_and_kept_elsewhere():
+    periods = [5]
+    G, M, S, R = lif(1, periods)
+    _make_hidden_group()  # alive (the registry holds it) but not reachable from this frame
+    try:
+        with pytest.warns(RuntimeWarning, match="made_in_helper"):
+            run(1 * ms)
+    finally:
+        _REGISTRY.clear()
+    assert_spikes(M, periods, 10)
+
+
+def test_start_scope_hides_earlier_objects():
+    old_periods = [3, 3]
+    G_old, M_old, S_old, R_old = lif(2, old_periods)
+    run(1 * ms)
+    assert_spikes(M_old, old_periods, 10)
+    start_scope()
+    periods = [7, 0]
+    G, M, S, R = lif(2, periods)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run(2 * ms)
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
+    # the new objects start a new simulation at t = 0 (Brian2: new objects, new time)
+    np.testing.assert_allclose(as_float(S.t, second), np.arange(20) * DT, rtol=1e-12, atol=1e-15)
+    assert_spikes(M, periods, 20)
+    # the old ones were not run again
+    assert_spikes(M_old, old_periods, 10)
+    assert len(S_old.t) == 10
+    np.testing.assert_allclose(as_float(G_old.v[:], volt), expected_v(old_periods, 10), rtol=1e-9)
+
+
+# -- external constants ---------------------------------------------------------------------
+
+
+def test_changing_external_constant_between_runs_takes_effect_without_compiling(caplog):
+    tau = 10 * ms
+    vt = 1 * mV
+    vr = 0 * mV
+    v0 = np.array([0.5e-3, 0.9e-3])  # below threshold, no input: pure decay
+    G, M, S, R = lif(2, v0=v0, namespace=None)
+    run(1 * ms)
+    tau = 2 * ms
+    caplog.set_level(logging.INFO, logger="neurogen")
+    caplog.clear()
+    run(1 * ms)
+    assert not no_compile_records(caplog), "changing a constant's value must not compile again"
+    k = np.arange(20)
+    t1 = np.minimum(k, 10) * DT
+    t2 = np.maximum(k - 10, 0) * DT
+    want = v0[:, None] * np.exp(-t1 / 10e-3 - t2 / 2e-3)[None, :]
+    np.testing.assert_allclose(as_float(S.v, volt), want, rtol=1e-12)
+    np.testing.assert_allclose(as_float(G.v[:], volt), v0 * math.exp(-1e-3 / 10e-3 - 1e-3 / 2e-3),
+                               rtol=1e-12)
+    assert M.num_spikes == 0
+
+    vt = 0.1 * mV  # threshold constant too: both neurons now fire at once and reset
+    caplog.clear()
+    run(0.2 * ms)
+    assert not no_compile_records(caplog)
+    assert list(M.i) == [0, 1]
+    np.testing.assert_allclose(as_float(M.t, ms), [2.0, 2.0], atol=1e-9)
+
+
+# -- progress reports -----------------------------------------------------------------------
+
+
+def test_report_text_prints_progress(capsys):
+    G, M, S, R = lif(1, [5])
+    net = Network(G, M, S, R)
+    net.run(2 * ms, report="text")
+    out = capsys.readouterr().out
+    assert "100%" in out
+    assert out.strip()
+
+
+def test_report_callable_gets_elapsed_completed_start_duration():
+    G, M, S, R = lif(1, [5])
+    net = Network(G, M, S, R)
+    net.run(1 * ms)
+    calls = []
+    net.run(3 * ms, report=lambda *args: calls.append(args))
+    assert calls
+    for elapsed, completed, start, duration in calls:
+        assert float(elapsed / second) >= 0
+        assert 0.0 <= completed <= 1.0 + 1e-9
+        assert float(start / ms) == pytest.approx(1.0)
+        assert float(duration / ms) == pytest.approx(3.0)
+    completed = [c[1] for c in calls]
+    assert completed == sorted(completed)
+    assert completed[-1] == pytest.approx(1.0)
+    assert_spikes(M, [5], 40)
+
+
+# -- errors users catch ---------------------------------------------------------------------
+
+
+def test_negative_duration_is_a_value_error():
+    G, M, S, R = lif(1, [5])
+    net = Network(G, M, S, R)
+    with pytest.raises(ValueError):
+        net.run(-1 * ms)
+    with pytest.raises(ValueError):
+        run(-1 * ms)
+    assert steps_of(net.t) == 0 and len(S.t) == 0
+
+
+def test_unknown_integration_method_is_a_value_error():
+    tau = 10 * ms
+    with pytest.raises(Exception) as info:
+        G = NeuronGroup(1, "dv/dt = -v/tau : volt", method="no_such_method", name="bad_method")
+        run(1 * ms)
+    assert is_or_caused_by(info.value, ValueError), repr(info.value)
+    assert "no_such_method" in str(info.value) or "no_such_method" in str(info.value.__cause__)
+
+
+def test_undefined_name_error_names_it():
+    G = NeuronGroup(1, "dv/dt = -v/tau_nowhere_defined : volt", method="exact", name="undefined")
+    with pytest.raises(Exception) as info:
+        run(1 * ms)
+    assert "tau_nowhere_defined" in str(info.value)
+
+
+def _mismatch_cases():
+    def equation():
+        tau = 10 * ms
+        G = NeuronGroup(1, "dv/dt = v : volt", method="euler", name="bad_units")
+        Network(G).run(0.1 * ms)
+
+    def parameter_in_equation():
+        tau = 10 * ms
+        G = NeuronGroup(1, "dv/dt = (I - v)/tau : volt\nI : amp", method="euler", name="bad_units")
+        Network(G).run(0.1 * ms)
+
+    def threshold():
+        tau = 10 * ms
+        G = NeuronGroup(1, "dv/dt = -v/tau : volt", threshold="v > 1", method="exact", name="bad_units")
+        Network(G).run(0.1 * ms)
+
+    def threshold_constant():
+        tau = 10 * ms
+        vt = 3 * second
+        G = NeuronGroup(1, "dv/dt = -v/tau : volt", threshold="v > vt", method="exact", name="bad_units")
+        Network(G).run(0.1 * ms)
+
+    def reset():
+        tau = 10 * ms
+        G = NeuronGroup(1, "dv/dt = -v/tau : volt", threshold="v > 1*mV", reset="v = 1*second",
+                        method="exact", name="bad_units")
+        Network(G).run(0.1 * ms)
+
+    def assignment():
+        G = NeuronGroup(1, "dv/dt = -v/tau : volt", method="exact", name="bad_units")
+        G.v = 5 * second
+
+    def assignment_number():
+        G = NeuronGroup(1, "dv/dt = -v/tau : volt", method="exact", name="bad_units")
+        G.v = 5
+
+    def assignment_string():
+        G = NeuronGroup(1, "dv/dt = -v/tau : volt", method="exact", name="bad_units")
+        G.v = "5*second"
+
+    return [equation, parameter_in_equation, threshold, threshold_constant, reset, assignment,
+            assignment_number, assignment_string]
+
+
+@pytest.mark.parametrize("case", _mismatch_cases(), ids=lambda f: f.__name__)
+def test_unit_mismatch_raises_dimension_mismatch_error(case):
+    with pytest.raises(Exception) as info:
+        case()
+    assert is_or_caused_by(info.value, DimensionMismatchError), repr(info.value)
+
+
+def test_monitor_of_group_outside_network_is_a_clear_error():
+    G, M, S, R = lif(1, [5])
+    with pytest.raises(Exception) as info:
+        Network(M).run(1 * ms)
+    message = str(info.value)
+    assert "lif_spikes" in message and "lif" in message.replace("lif_spikes", "")
+    with pytest.raises(Exception) as info:
+        Network(S, R).run(1 * ms)
+    assert "lif" in str(info.value)
+    assert len(S.t) == 0 and len(R.t) == 0
+
+
+# -- Ctrl-C ---------------------------------------------------------------------------------
+
+N_BIG = 10000          # ~15 us per step: 100 s of simulated time would take ~15 s of wall time
+PERIODS_BIG = [7, 13, 20]
+
+
+def _check_interrupted(net, G, M, S, R, duration_steps):
+    n = steps_of(net.t)
+    assert 0 < n < duration_steps
+    assert int(np.asarray(M.count).sum()) == len(M.i) == M.num_spikes
+    assert_spikes(M, PERIODS_BIG, n)
+    assert len(R.t) == len(R.rate) == n
+    np.testing.assert_allclose(as_float(R.t, second), np.arange(n) * DT, rtol=1e-12, atol=1e-15)
+    # the state monitor records every 10 steps: steps 0, 10, ... below n
+    np.testing.assert_allclose(as_float(S.t, second), np.arange(0, n, 10) * DT, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(as_float(G.v[:3], volt), expected_v(PERIODS_BIG, n), rtol=1e-9)
+    return n
+
+
+def _big_network():
+    G, M, S, R = lif(N_BIG, PERIODS_BIG, record=[0, 1, 2], state_dt=1 * ms)
+    return Network(G, M, S, R), (G, M, S, R)
+
+
+def test_ctrl_c_from_report_callable_stops_cleanly_and_run_continues():
+    net, (G, M, S, R) = _big_network()
+    calls = []
+
+    def report(elapsed, completed, start, duration):
+        calls.append(completed)
+        if len(calls) == 2:  # once the loop is running
+            signal.raise_signal(signal.SIGINT)
+
+    duration_steps = 1_000_000
+    with pytest.raises(KeyboardInterrupt):
+        net.run(duration_steps * DT * second, report=report, report_period=0.05 * second)
+    n = _check_interrupted(net, G, M, S, R, duration_steps)
+    net.run(5 * ms)
+    assert steps_of(net.t) == n + 50
+    assert_spikes(M, PERIODS_BIG, n + 50)
+    assert len(R.t) == n + 50
+    assert int(np.asarray(M.count).sum()) == len(M.i)
+
+
+def test_ctrl_c_from_another_thread_stops_cleanly_and_run_continues():
+    net, (G, M, S, R) = _big_network()
+    net.run(0.1 * ms)  # compiled and loaded: the signal will arrive inside the step loop
+    timer = threading.Timer(0.3, signal.raise_signal, args=(signal.SIGINT,))
+    duration_steps = 1_000_000
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            net.run(duration_steps * DT * second)
+    finally:
+        timer.cancel()
+    n = _check_interrupted(net, G, M, S, R, duration_steps)
+    net.run(5 * ms)
+    assert steps_of(net.t) == n + 50
+    assert_spikes(M, PERIODS_BIG, n + 50)
