@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from statistics import median
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -53,7 +54,7 @@ def main() -> None:
         return
     theirs = measure("brian2", args.repeat)
     print(f"Ratio (best): {ratio(min(ours['times']), min(theirs['times']))}; "
-          f"(median): {ratio(sorted(ours['times'])[len(ours['times']) // 2], sorted(theirs['times'])[len(theirs['times']) // 2])}")
+          f"(median): {ratio(median(ours['times']), median(theirs['times']))}")
 
 
 if __name__ == "__main__":

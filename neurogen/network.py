@@ -215,7 +215,7 @@ def _value_provider(members: Mapping[str, Any], externals: Mapping[int, Mapping[
         if name == "_first_step":
             return -(-step0 // every[id(obj)]) * every[id(obj)]
         if name == "_stream":
-            return stream_id(obj.name)
+            return stream_id(obj)
         if name == "_n_indices":
             return len(obj.record)
         if name == "N":

@@ -20,6 +20,13 @@ def schedule_order(objects: Iterable[Any]) -> list[Any]:
     return sorted(objects, key=lambda o: (SLOTS.index(o.when), o.order, o.name))
 
 
-def stream_id(name: str) -> int:
-    """A stable 32-bit random-number stream for an object, from its name (not its address)."""
-    return zlib.crc32(name.encode())
+def stream_id(obj: Any) -> int:
+    """A 32-bit random-number stream for an object: its kind and creation order since ``seed()``.
+
+    Not its name (``neurongroup_7`` depends on what was created before) nor its address, so
+    building the same network again after ``seed(n)`` draws the same numbers, in any process.
+    """
+    from .session import session
+
+    position = obj._creation_index - session().seed_epoch
+    return zlib.crc32(f"{type(obj).__name__}:{position}".encode())

@@ -5,7 +5,6 @@ live in this one clearly named object rather than scattered module globals.
 """
 from __future__ import annotations
 
-import itertools
 import os
 import weakref
 from typing import TYPE_CHECKING
@@ -23,7 +22,8 @@ class Session:
         self.defaultclock = Clock(name="defaultclock")
         self.seed_value: int | None = None
         self.scope_id = 0
-        self._creation = itertools.count()
+        self.seed_epoch = 0  # creation index at the last seed(): random streams count from here
+        self._next_index = 0
         self._objects: "weakref.WeakValueDictionary[int, SimObject]" = weakref.WeakValueDictionary()
         self._names: dict[str, int] = {}
         from .network import MagicNetwork
@@ -31,9 +31,13 @@ class Session:
         self.magic_network = MagicNetwork()
 
     def register(self, obj: "SimObject") -> int:
-        index = next(self._creation)
+        index = self._next_index
+        self._next_index += 1
         self._objects[index] = obj
         return index
+
+    def peek_creation_index(self) -> int:
+        return self._next_index
 
     def unique_name(self, base: str) -> str:
         """``neurongroup``, ``neurongroup_1``, ... as Brian2 names objects."""
@@ -70,4 +74,6 @@ def seed(value: int | None = None) -> None:
     """Fix the random numbers of later runs (``None`` returns to fresh entropy per run)."""
     if value is not None and not (0 <= int(value) < 2**64):
         raise ValueError(f"seed must be an integer in [0, 2**64), got {value!r}")
-    session().seed_value = None if value is None else int(value)
+    state = session()
+    state.seed_value = None if value is None else int(value)
+    state.seed_epoch = state.peek_creation_index()

@@ -74,6 +74,17 @@ def expected_spikes(periods, n_steps):
     return indices, steps
 
 
+def expected_v(periods, n_steps):
+    """v (volt) at the start of steps 0..n_steps-1, shape (neurons, steps): the trajectory
+    restarts from 0 every m steps (the reset acts in the step of the spike)."""
+    k = np.arange(n_steps)
+    rows = []
+    for m, current in zip(periods, input_for_periods(periods)):
+        since = k % m if m else k
+        rows.append(current * (1 - np.exp(-since * DT / TAU)))
+    return np.array(rows)
+
+
 def as_float(q, unit):
     return np.asarray(q / unit, dtype=float)
 
@@ -113,6 +124,11 @@ def test_spike_monitor_matches_analytic_lif():
     want_count = np.bincount(want_i, minlength=len(periods))
     np.testing.assert_array_equal(np.asarray(M.count), want_count)
     assert M.num_spikes == len(want_i) == int(want_count.sum())
+
+    # the StateMonitor (start of step) never sees a value above threshold: the reset of the
+    # spiking step comes first, and the next record shows 0
+    np.testing.assert_allclose(as_float(S.v, volt), expected_v(periods, n_steps), rtol=1e-9, atol=1e-18)
+    assert float(np.max(as_float(S.v, volt))) < VT
 
 
 def test_spike_trains():

@@ -370,6 +370,24 @@ def test_changing_external_constant_between_runs_takes_effect_without_compiling(
     np.testing.assert_allclose(as_float(M.t, ms), [2.0, 2.0], atol=1e-9)
 
 
+def test_run_namespace_replaces_the_callers_names():
+    """Brian2: with run(namespace=...), the caller's locals and globals are not used."""
+    tau = 1 * second  # would give almost no decay if it were used
+    vt = 1 * mV
+    vr = 0 * mV
+    v0 = np.array([0.5e-3])
+    G, M, S, R = lif(1, v0=v0, namespace=None)
+    run(1 * ms, namespace={"tau": 2 * ms, "vt": 1 * mV, "vr": 0 * mV})
+    np.testing.assert_allclose(as_float(G.v[:], volt), v0 * math.exp(-1e-3 / 2e-3), rtol=1e-12)
+
+
+def test_group_namespace_takes_precedence_over_run_namespace():
+    v0 = np.array([0.5e-3])
+    G, M, S, R = lif(1, v0=v0)  # its own namespace: tau = 10 ms
+    run(1 * ms, namespace={"tau": 2 * ms, "vt": 1 * mV, "vr": 0 * mV})
+    np.testing.assert_allclose(as_float(G.v[:], volt), v0 * math.exp(-1e-3 / TAU), rtol=1e-12)
+
+
 # -- progress reports -----------------------------------------------------------------------
 
 
@@ -427,6 +445,22 @@ def test_undefined_name_error_names_it():
     with pytest.raises(Exception) as info:
         run(1 * ms)
     assert "tau_nowhere_defined" in str(info.value)
+
+
+def test_undefined_name_error_names_the_model_line():
+    """semantics.md: an unknown name raises "a clear exception that names the culprit and the
+    model line" (here: the equation, and the threshold)."""
+    G = NeuronGroup(1, "dv/dt = -v/tau_nowhere_defined : volt", method="exact", name="undefined")
+    with pytest.raises(Exception) as info:
+        run(1 * ms)
+    assert "dv/dt = -v/tau_nowhere_defined" in str(info.value)
+    start_scope()
+    G = NeuronGroup(1, "dv/dt = -v/(10*ms) : volt", threshold="v > vt_nowhere", method="exact",
+                    name="undefined")
+    with pytest.raises(Exception) as info:
+        run(1 * ms)
+    message = str(info.value)
+    assert "vt_nowhere" in message and "threshold" in message
 
 
 def _mismatch_cases():
