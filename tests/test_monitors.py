@@ -24,7 +24,7 @@ import numpy as np
 import pytest
 
 from neurogen import (Hz, Network, NeuronGroup, PopulationRateMonitor, Quantity, SpikeMonitor,
-                      StateMonitor, defaultclock, have_same_dimensions, mV, ms, second, volt)
+                      StateMonitor, have_same_dimensions, mV, ms, second, volt)
 
 DT = 1e-4      # seconds; conftest sets defaultclock.dt = 0.1 ms for every test
 TAU = 10e-3    # seconds
@@ -208,6 +208,16 @@ def test_state_monitor_record_indices_and_item_access():
         S[3]  # not recorded (Brian2: IndexError)
 
 
+def test_state_monitor_item_view_t_is_the_full_time_array():
+    """Brian2: ``mon[1].t`` is the monitor's whole time array (as in ``plot(mon[1].t, mon[1].v)``)."""
+    G, M, S, R = lif(3, v0=[0.0, 1e-4, 2e-4], record=True)
+    Network(G, M, S, R).run(0.3 * ms)
+    assert have_same_dimensions(S[1].t, second)
+    np.testing.assert_allclose(as_float(S[1].t, second), [0, DT, 2 * DT], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(np.asarray(S[1].t_), [0, DT, 2 * DT], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(np.asarray(S[1].v_), 1e-4 * np.exp(-np.arange(3) * DT / TAU), rtol=1e-12)
+
+
 def test_state_monitor_record_true_item_access():
     n = 6
     v0 = np.arange(n) * 1e-4
@@ -302,6 +312,20 @@ def test_population_rate_is_spikes_per_neuron_per_step():
     # and consistent with the SpikeMonitor of the same run
     from_monitor = np.bincount(np.round(as_float(M.t, second) / DT).astype(int), minlength=n_steps)
     np.testing.assert_allclose(as_float(R.rate, Hz), from_monitor / (n * DT), rtol=1e-12)
+
+
+def test_unitless_accessors_of_monitors():
+    """Brian2 gives every recorded variable a unitless twin with a trailing underscore."""
+    n_steps = 400
+    periods, G, M, S, R = _rate_run(n_steps)
+    np.testing.assert_array_equal(np.asarray(M.t_), as_float(M.t, second))
+    np.testing.assert_array_equal(np.asarray(M.i_), np.asarray(M.i))
+    np.testing.assert_array_equal(np.asarray(M.count_), np.asarray(M.count))
+    i, t = M.it_
+    np.testing.assert_array_equal(np.asarray(i), np.asarray(M.i))
+    np.testing.assert_array_equal(np.asarray(t), as_float(M.t, second))
+    np.testing.assert_array_equal(np.asarray(R.t_), as_float(R.t, second))
+    np.testing.assert_array_equal(np.asarray(R.rate_), as_float(R.rate, Hz))
 
 
 def _brian2_smooth(rate, window, width, dt):

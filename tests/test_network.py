@@ -17,13 +17,11 @@ import logging
 import math
 import signal
 import threading
-import types
 import warnings
 
 import numpy as np
 import pytest
 
-import neurogen
 from neurogen import (DimensionMismatchError, Network, NeuronGroup, PopulationRateMonitor,
                       SpikeMonitor, StateMonitor, Hz, mV, ms, run, second, start_scope, volt)
 
