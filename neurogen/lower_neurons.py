@@ -179,6 +179,11 @@ def lower_statements(ctx: ObjectContext, source: Any, dim_of: Any, resolve: Any,
     writes: list[str] = []
     for stmt in source:
         where = f"{ctx.where()}, {what} line '{stmt.line}'"
+        spec = getattr(ctx.obj, "_specs", {}).get(stmt.target)
+        if spec is not None and spec.shared:
+            raise NotImplementedError(
+                f"{where}: writing the shared variable '{stmt.target}' from per-neuron code "
+                "(Brian2 refuses this too; use a per-neuron variable)")
         tree = parse_expression(stmt.expr, where)
         target_dim = dim_of(stmt.target)
         expected = DIMENSIONLESS if stmt.op in ("*=", "/=") else target_dim

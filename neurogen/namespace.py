@@ -38,17 +38,19 @@ class External:
         return f"{self.name}={self.value!r}" if self.literal else f"{self.name}:{self.dim!r}"
 
 
-def external_names(obj: Any) -> list[str]:
-    """Names an object's expressions use that are neither its variables nor functions."""
+def external_names(obj: Any) -> dict[str, str]:
+    """Names an object's expressions use that are neither its variables nor functions,
+    each with where it is first used (for error messages)."""
     own = set(obj._variable_dims()) | {"t", "dt", "True", "False"}
-    found: set[str] = set()
+    found: dict[str, str] = {}
     for where, tree in obj._expression_sources():
         names, functions = names_in(tree)
-        found |= names - own
+        for name in sorted(names - own):
+            found.setdefault(name, where)
         unknown = functions - set(FUNCTION_DIMS)
         if unknown:
             raise EquationError(f"{type(obj).__name__} '{obj.name}', {where}: unknown function '{sorted(unknown)[0]}'")
-    return sorted(found)
+    return dict(sorted(found.items()))
 
 
 def resolve_externals(obj: Any, run_namespace: Mapping[str, Any] | None,
@@ -60,10 +62,10 @@ def resolve_externals(obj: Any, run_namespace: Mapping[str, Any] | None,
         sources = [run_namespace]
     else:
         sources = [frame_namespace]
-    return {name: _resolve(name, sources, obj) for name in external_names(obj)}
+    return {name: _resolve(name, sources, obj, where) for name, where in external_names(obj).items()}
 
 
-def _resolve(name: str, sources: list[Mapping[str, Any]], obj: Any) -> External:
+def _resolve(name: str, sources: list[Mapping[str, Any]], obj: Any, where: str) -> External:
     for source in sources:
         if name in source:
             return _external(name, source[name], obj)
@@ -72,8 +74,8 @@ def _resolve(name: str, sources: list[Mapping[str, Any]], obj: Any) -> External:
     if name in CONSTANTS:
         return External(name, DIMENSIONLESS, CONSTANTS[name], literal=True)
     raise EquationError(
-        f"{type(obj).__name__} '{obj.name}': the name '{name}' is not a model variable and is not "
-        "defined in the namespace (define it before run(), or pass namespace=)"
+        f"{type(obj).__name__} '{obj.name}', {where}: the name '{name}' is not a model variable "
+        "and is not defined in the namespace (define it before run(), or pass namespace=)"
     )
 
 

@@ -66,8 +66,16 @@ class SpikeMonitor(SimObject):
         return Quantity(self.t_, dim=second.dim)
 
     @property
+    def i_(self) -> np.ndarray:
+        return self.i
+
+    @property
     def it(self) -> tuple[np.ndarray, Quantity]:
         return self.i, self.t
+
+    @property
+    def it_(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.i, self.t_
 
     @property
     def count(self) -> np.ndarray:
@@ -95,7 +103,9 @@ class StateMonitor(SimObject):
     def __init__(self, source: Group, variables: str | Sequence[str] | bool, record: Any,
                  dt: Quantity | None = None, clock: Clock | None = None, when: str = "start",
                  order: int = 0, name: str = "statemonitor*", codeobj_class: Any = None) -> None:
-        super().__init__(name=name, when=when, order=order, dt=dt, clock=clock)
+        # subexpressions it records resolve their names where the group's do
+        super().__init__(name=name, when=when, order=order, dt=dt, clock=clock,
+                         namespace=source.namespace)
         self.source = source
         self.record_variables = _variable_list(source, variables, self.name)
         self.record = _record_indices(source, record, self.name)
@@ -167,6 +177,8 @@ class _StateMonitorView:
         self._monitor, self._row = monitor, row
 
     def __getattr__(self, name: str) -> Any:
+        if name in ("t", "t_"):
+            return getattr(self._monitor, name)
         return getattr(self._monitor, name)[self._row]
 
 
@@ -203,12 +215,20 @@ class PopulationRateMonitor(SimObject):
         self._rate.append(self._buffers["_rate"][:rows].copy())
 
     @property
+    def rate_(self) -> np.ndarray:
+        return np.concatenate(self._rate) if self._rate else np.zeros(0)
+
+    @property
     def rate(self) -> Quantity:
-        return Quantity(np.concatenate(self._rate) if self._rate else np.zeros(0), dim=Hz.dim)
+        return Quantity(self.rate_, dim=Hz.dim)
+
+    @property
+    def t_(self) -> np.ndarray:
+        return np.concatenate(self._t) if self._t else np.zeros(0)
 
     @property
     def t(self) -> Quantity:
-        return Quantity(np.concatenate(self._t) if self._t else np.zeros(0), dim=second.dim)
+        return Quantity(self.t_, dim=second.dim)
 
     def smooth_rate(self, window: str | np.ndarray = "gaussian", width: Quantity | None = None) -> Quantity:
         """The rate convolved with a window: 'gaussian' (``width`` = its standard deviation),
@@ -230,9 +250,8 @@ def _window(kind: str, width_steps: float) -> np.ndarray:
         half = int(round(2 * width_steps))
         k = np.arange(-half, half + 1)
         return np.exp(-(k**2) / (2 * width_steps**2))
-    if kind == "flat":
-        size = int(round(width_steps))
-        return np.ones(size + 1 - size % 2)
+    if kind == "flat":  # Brian2: the nearest odd number of steps, int(width/2/dt)*2 + 1
+        return np.ones(int(width_steps / 2) * 2 + 1)
     raise NotImplementedError(f"smooth_rate: unknown window '{kind}' (use 'gaussian' or 'flat')")
 
 

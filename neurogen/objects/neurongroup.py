@@ -122,11 +122,11 @@ class NeuronGroup(Group):
             if eq.expr is not None:
                 sources.append((f"{eq.describe()}", parse_expression(eq.expr, eq.describe())))
         if self.threshold is not None:
-            sources.append(("threshold", parse_expression(self.threshold, "threshold")))
+            sources.append((f"threshold '{self.threshold}'", parse_expression(self.threshold, "threshold")))
         for stmt in self._reset_statements:
             sources.append((f"reset '{stmt.line}'", parse_expression(stmt.expr, "reset")))
         if isinstance(self.refractory, str):
-            sources.append(("refractory", parse_expression(self.refractory, "refractory")))
+            sources.append((f"refractory '{self.refractory}'", parse_expression(self.refractory, "refractory")))
         return sources
 
     def _variable_dims(self) -> dict[str, Any]:
