@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .errors import (CompilationError, DimensionMismatchError, EquationError, NeurogenError)
 from .equations import Equations, parse_equations
-from .network import MagicNetwork, Network, run
+from .network import MagicNetwork, Network, restore, run, store
 from .objects.clock import Clock
 from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
 from .objects.neurongroup import NeuronGroup
@@ -48,7 +48,7 @@ def __getattr__(name: str):  # defaultclock is per session, created on first use
 
 __all__ = [
     "NeuronGroup", "SpikeMonitor", "StateMonitor", "PopulationRateMonitor", "Network",
-    "MagicNetwork", "run", "Clock", "defaultclock", "seed", "start_scope", "prefs", "Equations",
+    "MagicNetwork", "run", "store", "restore", "Clock", "defaultclock", "seed", "start_scope", "prefs", "Equations",
     "NeurogenError", "EquationError", "DimensionMismatchError", "CompilationError", "np",
     "arange", "array", "asarray", "ceil", "clip", "cos", "cumsum", "diff", "exp", "floor",
     "linspace", "log", "mean", "ones", "sin", "sqrt", "std", "tanh", "var", "where", "zeros",

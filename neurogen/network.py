@@ -308,6 +308,29 @@ class MagicNetwork(Network):
         self.previous: "weakref.WeakSet[SimObject]" = weakref.WeakSet()
 
 
+def store(name: str = "default") -> None:
+    """Brian2's ``store()``: snapshot the objects of the magic network (those visible here)."""
+    frame = inspect.currentframe().f_back  # type: ignore[union-attr]
+    objects = collect_objects(frame)  # type: ignore[arg-type]
+    del frame
+    net = session().magic_network
+    net.objects = list(objects)
+    net.store(name)
+    net.objects = []
+
+
+def restore(name: str = "default") -> None:
+    """Brian2's ``restore()``: bring the magic network's objects back to a stored snapshot."""
+    frame = inspect.currentframe().f_back  # type: ignore[union-attr]
+    objects = collect_objects(frame)  # type: ignore[arg-type]
+    del frame
+    net = session().magic_network
+    net.objects = list(objects)
+    net.restore(name)
+    net.previous = weakref.WeakSet(objects)
+    net.objects = []
+
+
 def run(duration: Quantity, report: Any = None, report_period: Quantity = 10 * second,
         namespace: Mapping[str, Any] | None = None, level: int = 0) -> None:
     """Collect the objects visible from the caller (also inside containers) and run them."""

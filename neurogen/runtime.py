@@ -63,27 +63,22 @@ class Manifest:
 
 # -- the shell --------------------------------------------------------------------------
 
-_shell_module: Any = None
-
-
+@lru_cache(maxsize=1)
 def shell() -> Any:
     """The Cython shell module, built once per neurogen version, Python and toolchain."""
-    global _shell_module
-    if _shell_module is None:
-        config = build_config()
-        pyx = templates_dir() / "shell" / "_neurogen_shell.pyx"
-        import Cython
+    config = build_config()
+    pyx = templates_dir() / "shell" / "_neurogen_shell.pyx"
+    import Cython
 
-        key = cache.compute_key(["shell", str(cache.CACHE_FORMAT), VERSION, pyx.read_text(),
-                                 Cython.__version__, extension_suffix(), config.compiler,
-                                 config.compiler_version, config.machine])
-        entry = cache.install(key, lambda d: _build_shell(d, pyx, config))
-        path = entry / f"_neurogen_shell{extension_suffix()}"
-        spec = importlib.util.spec_from_file_location("_neurogen_shell", path)
-        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-        spec.loader.exec_module(module)  # type: ignore[union-attr]
-        _shell_module = module
-    return _shell_module
+    key = cache.compute_key(["shell", str(cache.CACHE_FORMAT), VERSION, pyx.read_text(),
+                             Cython.__version__, extension_suffix(), config.compiler,
+                             config.compiler_version, config.machine])
+    entry = cache.install(key, lambda d: _build_shell(d, pyx, config))
+    path = entry / f"_neurogen_shell{extension_suffix()}"
+    spec = importlib.util.spec_from_file_location("_neurogen_shell", path)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
 
 
 def _build_shell(directory: Path, pyx: Path, config: BuildConfig) -> None:

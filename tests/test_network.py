@@ -583,3 +583,18 @@ def test_ctrl_c_from_another_thread_stops_cleanly_and_run_continues():
     net.run(5 * ms)
     assert steps_of(net.t) == n + 50
     assert_spikes(M, PERIODS_BIG, n + 50)
+
+
+def test_module_level_store_and_restore_like_brian2():
+    """store()/restore() without a Network act on the objects visible from the caller."""
+    from neurogen import ms, restore, run, store
+    tau = 10 * ms  # noqa: F841
+    G = NeuronGroup(1, "dv/dt = -v/tau : 1", method="exact")
+    G.v = 1.0
+    store()
+    run(10 * ms)
+    assert float(G.v[0]) == pytest.approx(np.exp(-1), rel=1e-12)
+    restore()
+    assert float(G.v[0]) == 1.0
+    run(5 * ms)
+    assert float(G.v[0]) == pytest.approx(np.exp(-0.5), rel=1e-12)
