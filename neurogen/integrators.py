@@ -215,12 +215,12 @@ def _closed_form(x: sympy.Symbol, a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
 
     As in Brian2, a symbolic ``a`` that is zero at run time gives NaN (0/0) when ``b != 0``.
     """
-    a = sympy.simplify(a)
+    a = sympy.cancel(a)
     if a == 0:
         return x + b * DT
     if b == 0:
         return x * sympy.exp(a * DT)
-    fixed = sympy.simplify(-b / a)
+    fixed = sympy.cancel(-b / a)
     return fixed + (x - fixed) * sympy.exp(a * DT)
 
 

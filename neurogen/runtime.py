@@ -85,7 +85,7 @@ def _build_shell(directory: Path, pyx: Path, config: BuildConfig) -> None:
     log.info("building neurogen's runtime shell (once per version and toolchain)")
     source = directory / "_neurogen_shell.cpp"
     cythonize(pyx, source)
-    flags = ("-std=c++17", "-O2", "-fPIC", "-fvisibility=hidden")
+    flags = ("-std=c++17", "-O1", "-fPIC", "-fvisibility=hidden")  # it only passes calls through
     shell_config = BuildConfig(config.compiler, config.compiler_version, flags, config.machine, "")
     compile_shared_library([source], directory / f"_neurogen_shell{extension_suffix()}", shell_config,
                            python_include_dirs(), extra=("-w",))
@@ -197,11 +197,9 @@ class Simulation:
                 scalars.append(float(values(member, name, kind)))
             elif kind == "integer":
                 integers.append(_as_int64(int(values(member, name, kind))))
-        return self.model.run(
-            np.array(arrays, dtype=np.uintp), np.array([a.size for a in keep], dtype=np.int64),
-            np.array(scalars, dtype=np.float64), np.array(integers, dtype=np.int64),
-            step0, n_steps, interval, callback,
-        )
+        inputs = (np.array(arrays + [0], dtype=np.uintp), np.array([a.size for a in keep] + [0], dtype=np.int64),
+                  np.array(scalars, dtype=np.float64), np.array(integers, dtype=np.int64))
+        return self.model.run(*(a.ctypes.data for a in inputs), step0, n_steps, interval, callback)
 
     def dynamic(self) -> dict[tuple[str, str], np.ndarray]:
         """C++-owned records since the last call, as numpy arrays."""

@@ -80,23 +80,22 @@ cdef class Model:
             return 1
         return 0
 
-    def run(self, const size_t[::1] addresses, const int64_t[::1] sizes, const double[::1] scalars,
-            const int64_t[::1] integers, int64_t step0, int64_t n_steps, double interval, callback):
+    def run(self, size_t arrays, size_t sizes, size_t scalars, size_t integers,
+            int64_t step0, int64_t n_steps, double interval, callback):
         """Run n_steps from step0 with the GIL released; returns (steps done, exception or None).
 
-        ``callback(steps_done)`` runs every ``interval`` seconds of wall time; Ctrl-C (or an
-        exception in the callback) stops the loop at a step boundary and is returned, so the
-        caller can first bring its state up to date, then raise it.
+        The four inputs are addresses of arrays the caller keeps alive during the call (void*
+        pointers, int64 sizes, doubles, int64s): plain integers keep this shell small and fast
+        to build. ``callback(steps_done)`` runs every ``interval`` seconds of wall time; Ctrl-C
+        (or an exception in the callback) stops the loop at a step boundary and is returned,
+        so the caller can first bring its state up to date, then raise it.
         """
         cdef int64_t done
-        cdef void** arrays = <void**>&addresses[0] if addresses.shape[0] else NULL
-        cdef const int64_t* size_ptr = &sizes[0] if sizes.shape[0] else NULL
-        cdef const double* scalar_ptr = &scalars[0]
-        cdef const int64_t* integer_ptr = &integers[0]
         self.callback = callback
         self.error = None
         with nogil:
-            done = self.run_fn(self.network, arrays, size_ptr, scalar_ptr, integer_ptr, step0,
+            done = self.run_fn(self.network, <void**>arrays, <const int64_t*>sizes,
+                               <const double*>scalars, <const int64_t*>integers, step0,
                                n_steps, interval, _on_callback, <void*>self)
         self.callback = None
         error, self.error = self.error, None
