@@ -91,3 +91,15 @@ def test_subexpressions_and_functions_in_models():
             v = v + dt * ((1.0 - v) / 0.01 + 0.1 * np.cos(phase) / 0.01)
         expected.append(v)
     np.testing.assert_allclose(np.asarray(G.v), expected, rtol=1e-12)
+
+
+def test_missing_compiler_is_a_clear_error():
+    from neurogen.errors import CompilerNotFoundError
+
+    prefs.codegen.cpp.compiler = "no-such-c++-compiler"
+    try:
+        G = NeuronGroup(1, "dv/dt = -v/(7.25*ms) : 1")  # a structure no other test compiles
+        with pytest.raises(CompilerNotFoundError, match="no-such-c\\+\\+-compiler"):
+            run(1 * ms)
+    finally:
+        prefs.codegen.cpp.compiler = None
