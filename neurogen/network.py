@@ -310,25 +310,24 @@ class MagicNetwork(Network):
 
 def store(name: str = "default") -> None:
     """Brian2's ``store()``: snapshot the objects of the magic network (those visible here)."""
-    frame = inspect.currentframe().f_back  # type: ignore[union-attr]
-    objects = collect_objects(frame)  # type: ignore[arg-type]
-    del frame
-    net = session().magic_network
-    net.objects = list(objects)
-    net.store(name)
-    net.objects = []
+    _on_magic_network("store", name)
 
 
 def restore(name: str = "default") -> None:
     """Brian2's ``restore()``: bring the magic network's objects back to a stored snapshot."""
-    frame = inspect.currentframe().f_back  # type: ignore[union-attr]
-    objects = collect_objects(frame)  # type: ignore[arg-type]
-    del frame
+    _on_magic_network("restore", name)
+
+
+def _on_magic_network(method: str, name: str) -> None:
+    objects = collect_objects(sys._getframe(2))
     net = session().magic_network
     net.objects = list(objects)
-    net.restore(name)
-    net.previous = weakref.WeakSet(objects)
-    net.objects = []
+    try:
+        getattr(net, method)(name)
+        if method == "restore":
+            net.previous = weakref.WeakSet(objects)  # time continues from the snapshot
+    finally:
+        net.objects = []
 
 
 def run(duration: Quantity, report: Any = None, report_period: Quantity = 10 * second,

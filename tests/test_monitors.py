@@ -26,67 +26,8 @@ import pytest
 from neurogen import (Hz, Network, NeuronGroup, PopulationRateMonitor, Quantity, SpikeMonitor,
                       StateMonitor, have_same_dimensions, mV, ms, second, volt)
 
-DT = 1e-4      # seconds; conftest sets defaultclock.dt = 0.1 ms for every test
-TAU = 10e-3    # seconds
-VT = 1e-3      # volt
-
-EQS = """
-dv/dt = (I - v)/tau : volt
-I : volt
-"""
-
-
-def lif(n, periods=None, v0=None, record=True, state_dt=None):
-    """The standard network: G with its SpikeMonitor, StateMonitor('v') and PopulationRateMonitor.
-
-    ``periods[k]`` is the number of steps m between spikes of neuron k (0: no input).
-    """
-    G = NeuronGroup(n, EQS, threshold="v > vt", reset="v = vr", method="exact", name="lif",
-                    namespace={"tau": TAU * second, "vt": VT * volt, "vr": 0 * volt})
-    if periods is not None:
-        G.I = input_for_periods(periods) * volt
-    if v0 is not None:
-        G.v = np.asarray(v0, dtype=float) * volt
-    M = SpikeMonitor(G, name="lif_spikes")
-    S = StateMonitor(G, "v", record=record, dt=state_dt, name="lif_state")
-    R = PopulationRateMonitor(G, name="lif_rate")
-    return G, M, S, R
-
-
-def input_for_periods(periods):
-    """I (volt) such that v(t) = I(1 - exp(-t/tau)) reaches vt at (m - 0.5) dt: period m steps."""
-    out = []
-    for m in periods:
-        out.append(0.0 if m == 0 else VT / (1 - math.exp(-(m - 0.5) * DT / TAU)))
-    return np.array(out)
-
-
-def expected_spikes(periods, n_steps):
-    """(indices, steps) of all spikes in steps [0, n_steps), ordered by step then index."""
-    pairs = []
-    for k, m in enumerate(periods):
-        if m == 0:
-            continue
-        pairs += [(s, k) for s in range(m - 1, n_steps, m)]
-    pairs.sort()
-    steps = np.array([s for s, _ in pairs], dtype=int)
-    indices = np.array([k for _, k in pairs], dtype=int)
-    return indices, steps
-
-
-def expected_v(periods, n_steps):
-    """v (volt) at the start of steps 0..n_steps-1, shape (neurons, steps): the trajectory
-    restarts from 0 every m steps (the reset acts in the step of the spike)."""
-    k = np.arange(n_steps)
-    rows = []
-    for m, current in zip(periods, input_for_periods(periods)):
-        since = k % m if m else k
-        rows.append(current * (1 - np.exp(-since * DT / TAU)))
-    return np.array(rows)
-
-
-def as_float(q, unit):
-    return np.asarray(q / unit, dtype=float)
+from lif_reference import (DT, EQS, TAU, VT, as_float, expected_spikes,  # noqa: E402,F401
+                           expected_traces, input_for_periods, lif)
 
 
 # -- SpikeMonitor ---------------------------------------------------------------------------
@@ -127,7 +68,7 @@ def test_spike_monitor_matches_analytic_lif():
 
     # the StateMonitor (start of step) never sees a value above threshold: the reset of the
     # spiking step comes first, and the next record shows 0
-    np.testing.assert_allclose(as_float(S.v, volt), expected_v(periods, n_steps), rtol=1e-9, atol=1e-18)
+    np.testing.assert_allclose(as_float(S.v, volt), expected_traces(periods, n_steps), rtol=1e-9, atol=1e-18)
     assert float(np.max(as_float(S.v, volt))) < VT
 
 
