@@ -103,3 +103,15 @@ def test_missing_compiler_is_a_clear_error():
             run(1 * ms)
     finally:
         prefs.codegen.cpp.compiler = None
+
+
+@pytest.mark.parametrize("n", [1, 15, 16, 17, 37])
+def test_threshold_finds_every_spiking_neuron_in_index_order(n):
+    """Spikes in full blocks of 16 and in the tail, in ascending index order, none missed."""
+    G = NeuronGroup(n, "v : 1", threshold="v > 0.5", reset="v = 0")
+    pattern = (np.arange(n) % 3 != 1) | (np.arange(n) >= n - 2)
+    G.v = pattern.astype(float)
+    M = SpikeMonitor(G)
+    run(0.2 * ms)
+    np.testing.assert_array_equal(M.i, np.flatnonzero(pattern))
+    assert np.all(M.t_ == 0.0)
