@@ -64,7 +64,7 @@ def _values(group: Any, indices: np.ndarray, externals: dict[str, External]) -> 
             return indices
         if kind == "array":
             return group._state[name]
-        return {"_n_indices": len(indices), "N": group.N, "_every": 1,
+        return {"_n_indices": len(indices), "N": group.N, "_every": 1, "_dt": group.clock.dt_,
                 "_stream": stream_id(group)}.get(name, externals.get(name, External(name, None, 0.0, False)).value)  # type: ignore[arg-type]
     return value
 

@@ -97,7 +97,7 @@ class Access:
 
 def scalar_context(ctx: ObjectContext, struct_ref: str = "_grp") -> dict[str, Access]:
     """``t``, ``dt`` and the object's runtime externals, as kernel locals."""
-    access = {"t": Access("double", "_t", True), "dt": Access("double", "_net.dt", True)}
+    access = {"t": Access("double", "_t", True), "dt": Access("double", f"{struct_ref}._dt", True)}
     for name, external in ctx.externals.items():
         if not external.literal:
             access[name] = Access("double", f"{struct_ref}.{name}", True)
@@ -129,14 +129,14 @@ def build_kernel(ctx: ObjectContext, *, name: str, template: str, when: str, ord
     writes = tuple(writes)
     declared = {s.target for s in statements if isinstance(s, (Assign, MatrixExp))}
     used = free_names(statements) | free_names([condition]) | set(writes)
-    if any(uses_random(s.expr) for s in statements if isinstance(s, Assign)) and ctx.obj is not None:
+    random = any(uses_random(s.expr) for s in statements if isinstance(s, Assign)) or (
+        condition is not None and uses_random(condition))
+    if random:
         ctx.add_field("_stream", "uint32_t", FieldKind.INTEGER, "random-number stream of this object")
     loads = tuple(
         Load(n, access[n].ctype, access[n].source, access[n].scalar)
         for n in sorted(used - (declared - set(writes))) if n in access
     )
-    random = any(uses_random(s.expr) for s in statements if isinstance(s, Assign)) or (
-        condition is not None and uses_random(condition))
     stores = tuple((w, access[w].source) for w in writes)
     return Kernel(
         name=f"{ctx.member}_{name}", template=template, owner=ctx.member,
@@ -163,6 +163,7 @@ def lower_network(objects: list[Any], externals: Mapping[int, Mapping[str, Exter
     for obj in objects:
         ctx = ObjectContext(obj, members[id(obj)], externals[id(obj)], members)
         ctx.add_field("_every", "int64_t", FieldKind.INTEGER, "runs every _every steps (its clock)")
+        ctx.add_field("_dt", "double", FieldKind.SCALAR, "time step of its clock, second")
         kernels = lowerers[type(obj).__name__](ctx)
         lowered.append(ObjectIR(ctx.member, struct_name(ctx.member), type(obj).__name__,
                                 _description(obj), tuple(ctx.fields), tuple(kernels)))

@@ -16,7 +16,7 @@ from .integrators import integrate
 from .ir import Assign, FieldKind, Kernel, Statement, sym
 from .lower import (Access, ObjectContext, build_kernel, check_dims, convert, expression_dims,
                     make_resolver, scalar_context)
-from .symbolic import and_, ge, not_, select, timestep
+from .symbolic import and_, ge, not_, or_, select, timestep
 from .units import DIMENSIONLESS, second
 
 _CTYPES = {"float64": "double", "int32": "int32_t", "int64": "int64_t", "bool": "char"}
@@ -91,8 +91,9 @@ def _not_refractory(ctx: ObjectContext, dim_of: Any, resolve: Any) -> tuple[list
         tree = parse_expression(group.refractory, where)
         dim = check_refractory_dims(tree, dim_of, where)
         value = convert(tree, resolve, where)
-        if dim == DIMENSIONLESS:  # a condition: refractory while it holds
-            return [Assign("not_refractory", not_(value), comment=f"refractory: {group.refractory}")], ["not_refractory"]
+        if dim == DIMENSIONLESS:  # a condition: refractoriness (set by a spike) ends once it fails
+            value = or_(sym("not_refractory"), not_(value))
+            return [Assign("not_refractory", value, comment=f"refractory: {group.refractory}")], ["not_refractory"]
     else:
         value = sym("refractory")
     margin = (timestep(value, sym("dt")) - sympy.Rational(1, 2)) * sym("dt")

@@ -212,6 +212,8 @@ def _value_provider(members: Mapping[str, Any], externals: Mapping[int, Mapping[
             return _array(obj, name)
         if name == "_every":
             return every[id(obj)]
+        if name == "_dt":
+            return obj.clock.dt_
         if name == "_first_step":
             return -(-step0 // every[id(obj)]) * every[id(obj)]
         if name == "_stream":

@@ -16,6 +16,10 @@ from .lower import free_names
 from .printer import print_expr, print_statement
 from .resources import templates_dir
 
+#: Each kind of kernel of an object draws random numbers from its own range of draw indices.
+DRAW_BASES = {"vector": 0, "threshold": 1, "reset": 2, "assign": 3, "spikemonitor": 4,
+              "statemonitor": 5, "ratemonitor": 6}
+
 
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
@@ -85,6 +89,7 @@ def _kernel_context(kernel: Kernel) -> dict[str, Any]:
         "stores": [{"local": n, "target": t} for n, t in kernel.stores],
         "condition": print_expr(kernel.condition, ints) if kernel.condition is not None else None,
         "random": kernel.random,
+        "draw_base": DRAW_BASES[kernel.template] << 20,
         "uses_matrix_exp": any(isinstance(s, MatrixExp) for s in kernel.hoisted + kernel.statements),
         "extra": dict(kernel.extra),
     }

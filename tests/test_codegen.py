@@ -121,3 +121,23 @@ def test_without_seed_runs_differ():
     first = np.asarray(G.x).copy()
     G.x = "rand()"
     assert not np.array_equal(first, np.asarray(G.x))
+
+
+def test_random_threshold_poisson_neurons():
+    """The Brian2 idiom threshold='rand() < rates*dt': spike counts Binomial(N*steps, rate*dt)."""
+    seed(11)
+    P = NeuronGroup(1000, "rates : Hz", threshold="rand() < rates*dt")
+    P.rates = 100 * Hz
+    M = SpikeMonitor(P)
+    run(100 * ms)
+    n, p = 1000 * 1000, 100 * 1e-4
+    assert abs(M.num_spikes - n * p) < 4 * np.sqrt(n * p * (1 - p))
+
+
+def test_kernels_of_one_object_draw_different_numbers():
+    seed(5)
+    G = NeuronGroup(50, "dr/dt = (rand() - r)/dt : 1\nq : 1", threshold="True",
+                    reset="q = rand()", method="euler")
+    run(0.3 * ms)
+    assert not np.any(np.asarray(G.r) == np.asarray(G.q))
+    assert abs(np.corrcoef(np.asarray(G.r), np.asarray(G.q))[0, 1]) < 4 / np.sqrt(50)

@@ -115,3 +115,46 @@ def test_threshold_finds_every_spiking_neuron_in_index_order(n):
     run(0.2 * ms)
     np.testing.assert_array_equal(M.i, np.flatnonzero(pattern))
     assert np.all(M.t_ == 0.0)
+
+
+def test_group_on_a_slower_clock_integrates_with_its_own_dt():
+    tau = 10 * ms  # noqa: F841
+    slow = NeuronGroup(1, "dv/dt = -v/tau : 1", method="euler", dt=0.2 * ms)
+    fast = NeuronGroup(1, "dv/dt = -v/tau : 1", method="euler", dt=0.1 * ms)
+    slow.v = fast.v = 1.0
+    run(10 * ms)
+    assert float(slow.v[0]) == pytest.approx((1 - 0.02) ** 50, rel=1e-12)
+    assert float(fast.v[0]) == pytest.approx((1 - 0.01) ** 100, rel=1e-12)
+
+
+def test_state_monitor_records_on_its_source_clock_by_default():
+    G = NeuronGroup(1, "dv/dt = (1 - v)/(10*ms) : 1", method="euler", dt=0.5 * ms)
+    S = StateMonitor(G, "v", record=0)
+    run(5 * ms)
+    np.testing.assert_allclose(S.t_, np.arange(10) * 0.5e-3, rtol=0, atol=1e-15)
+    assert float(G.v[0]) == pytest.approx(1 - 0.95 ** 10, rel=1e-12)
+
+
+def test_refractory_periods_count_whole_steps_truncated_like_brian2():
+    """timestep(r) = int(r/dt) (with 1e-3 dt tolerance): a neuron firing whenever allowed
+    fires every max(1, timestep(r)) steps."""
+    G = NeuronGroup(4, "dv/dt = 100/ms : 1 (unless refractory)\nr : second", threshold="v > 1",
+                    reset="v = 0", refractory="r", method="euler")
+    G.r = [0.25, 1.75, 0.07, 2.0] * ms
+    M = SpikeMonitor(G)
+    run(10 * ms)
+    periods = np.maximum(1, [2, 17, 0, 20])
+    np.testing.assert_array_equal(M.count, [len(range(0, 100, p)) for p in periods])
+
+
+def test_refractory_condition_only_ends_refractoriness():
+    """Brian2: not_refractory = not_refractory or not (condition); a neuron that never fired
+    is not refractory. Here the condition fails right after the reset: no refractoriness."""
+    tau = 10 * ms  # noqa: F841
+    eqs = "dv/dt = (20*mV - v)/tau : volt"
+    with_condition = NeuronGroup(3, eqs, threshold="v > 15*mV", reset="v = 0*mV",
+                                 refractory="v > 10*mV", method="euler")
+    without = NeuronGroup(3, eqs, threshold="v > 15*mV", reset="v = 0*mV", method="euler")
+    M1, M2 = SpikeMonitor(with_condition), SpikeMonitor(without)
+    run(50 * ms)
+    assert M1.num_spikes == M2.num_spikes > 0

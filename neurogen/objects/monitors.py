@@ -104,6 +104,8 @@ class StateMonitor(SimObject):
                  dt: Quantity | None = None, clock: Clock | None = None, when: str = "start",
                  order: int = 0, name: str = "statemonitor*", codeobj_class: Any = None) -> None:
         # subexpressions it records resolve their names where the group's do
+        if dt is None and clock is None:
+            clock = source._clock  # Brian2: record on the source's clock unless told otherwise
         super().__init__(name=name, when=when, order=order, dt=dt, clock=clock,
                          namespace=source.namespace)
         self.source = source

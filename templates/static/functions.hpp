@@ -27,9 +27,10 @@ inline double exprel(double x) {
     return std::expm1(x) / x;
 }
 
-// Brian2's conversion of a duration to whole steps: floor(x/dt + 0.5).
+// Brian2's timestep(): a duration in whole steps, truncated (with a tolerance of 1e-3 dt for
+// values a rounding error below a whole step). Refractoriness counts in these steps.
 inline int64_t timestep(double x, double dt) {
-    return static_cast<int64_t>(std::floor(x / dt + 0.5));
+    return static_cast<int64_t>((x + 1e-3 * dt) / dt);
 }
 
 // In-place matrix exponential of a small dense N x N matrix (row-major).
