@@ -50,7 +50,7 @@ def run_assignment(group: Any, variable: str, expression: str, index: Any) -> No
     group._assignments += 1
     values = _values(group, indices, externals)
     state = session()
-    _, error = simulation.run(values, dt=state.defaultclock.dt_, t_start=0.0, seed=state.run_seed(),
+    _, error = simulation.run(values, dt=group.clock.dt_, t_start=group._time or 0.0, seed=state.run_seed(),
                               step0=-group._assignments, n_steps=0, interval=1.0, callback=None)
     if error is not None:
         raise error

@@ -17,6 +17,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 
 from .errors import EquationError
+from .equations import CPP_RESERVED
 from .expressions import FUNCTION_DIMS, names_in
 from .units import UNITS, DIMENSIONLESS, Dimension, Quantity, get_dimensions
 
@@ -46,6 +47,9 @@ def external_names(obj: Any) -> dict[str, str]:
     for where, tree in obj._expression_sources():
         names, functions = names_in(tree)
         for name in sorted(names - own):
+            if name in CPP_RESERVED:
+                raise EquationError(f"{type(obj).__name__} '{obj.name}', {where}: the constant "
+                                    f"'{name}' is reserved in the generated C++; please rename it")
             found.setdefault(name, where)
         unknown = functions - set(FUNCTION_DIMS)
         if unknown:

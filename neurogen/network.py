@@ -77,12 +77,17 @@ class Network:
 
     def store(self, name: str = "default") -> None:
         """Keep a copy of every object's state and records, and the time (Brian2's ``store``)."""
-        self._stored[name] = (self._step, self._dt, {id(o): _snapshot(o) for o in self.objects})
+        self._stored[name] = (self._step, self._dt, session().random_epoch,
+                              {id(o): _snapshot(o) for o in self.objects})
 
-    def restore(self, name: str = "default") -> None:
+    def restore(self, name: str = "default", restore_random_state: bool = False) -> None:
+        """Return to a stored state. As in Brian2, later random numbers are new ones unless
+        ``restore_random_state=True`` (then a re-run repeats the stored run exactly)."""
         if name not in self._stored:
             raise KeyError(f"Network.restore: nothing stored under the name {name!r}")
-        self._step, self._dt, snapshots = self._stored[name]
+        self._step, self._dt, epoch, snapshots = self._stored[name]
+        state = session()
+        state.random_epoch = epoch if restore_random_state else state.random_epoch + 1
         for obj in self.objects:
             if id(obj) in snapshots:
                 _restore_snapshot(obj, snapshots[id(obj)])
@@ -129,10 +134,10 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
     objects = [o for o in net.objects if o.active]
     _check_dependencies(objects)
     dt = min((o.clock.dt_ for o in objects), default=session().defaultclock.dt_)
-    if net._dt is not None and net._dt != dt:
-        net._step = int(round(net.t_ / dt))
+    start = _start_time(net, objects)
     net._dt = dt
-    n_steps = int(round(seconds / dt))
+    net._step = whole_steps(start, dt)
+    n_steps = whole_steps(start + seconds, dt) - net._step
     if not objects or n_steps == 0:
         net._step += n_steps
         return
@@ -152,10 +157,40 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
                                       step0=step0, n_steps=n_steps, interval=interval, callback=callback)
     _collect(net._simulation, members, every, step0, done)
     net._step = step0 + done
+    for obj in objects:
+        obj._time = net.t_
     if callback is not None and error is None and hasattr(callback, "finish"):
         callback.finish()
     if error is not None:
         raise error
+
+
+def whole_steps(time: float, dt: float) -> int:
+    """Brian2's clock rule: the nearest step if within 1e-4 dt of it, else the next one up."""
+    nearest = round(time / dt)
+    if abs(nearest * dt - time) <= 1e-4 * dt:
+        return int(nearest)
+    return int(math.ceil(time / dt))
+
+
+def _start_time(net: Network, objects: list[SimObject]) -> float:
+    """Where this run starts: the network's time, or (first run) the time its objects reached.
+
+    Objects carry the time of their last run; one that another network moved elsewhere
+    cannot join (Brian2 refuses too), since its state would not match this network's time.
+    """
+    times = {o.name: o._time for o in objects if o._time is not None}
+    if net._dt is None and times:
+        start = next(iter(times.values()))
+    else:
+        start = net.t_
+    for name, time in times.items():
+        if abs(time - start) > 1e-9:
+            raise NeurogenError(
+                f"'{name}' was simulated up to t={time:g} s by another network, but this run starts at "
+                f"t={start:g} s; run all objects in one Network (or restore() them) instead"
+            )
+    return start
 
 
 def _check_dependencies(objects: list[SimObject]) -> None:
@@ -233,7 +268,7 @@ def _array(obj: Any, name: str) -> np.ndarray:
         return obj.count_
     if isinstance(obj, StateMonitor):
         if name == "_indices":
-            return obj.record
+            return obj._record
         return obj._buffers[name[4:] if name.startswith("rec_") else name]
     if isinstance(obj, PopulationRateMonitor):
         return obj._buffers[name]
@@ -297,6 +332,15 @@ class _Reporter:
 
 # -- run() without a Network ----------------------------------------------------------------
 
+def _magic_network_for(objects: list[SimObject]) -> "MagicNetwork":
+    """The magic network holding ``objects``; it starts afresh if none of them ran in it last."""
+    net = session().magic_network
+    if not any(o in net.previous for o in objects):
+        net._step, net._dt, net._simulation = 0, None, None
+    net.objects = list(objects)
+    return net
+
+
 class MagicNetwork(Network):
     """The network ``run()`` builds from the objects reachable in the caller's frame.
 
@@ -315,17 +359,16 @@ def store(name: str = "default") -> None:
     _on_magic_network("store", name)
 
 
-def restore(name: str = "default") -> None:
+def restore(name: str = "default", restore_random_state: bool = False) -> None:
     """Brian2's ``restore()``: bring the magic network's objects back to a stored snapshot."""
-    _on_magic_network("restore", name)
+    _on_magic_network("restore", name, restore_random_state=restore_random_state)
 
 
-def _on_magic_network(method: str, name: str) -> None:
+def _on_magic_network(method: str, name: str, **options: Any) -> None:
     objects = collect_objects(sys._getframe(2))
-    net = session().magic_network
-    net.objects = list(objects)
+    net = _magic_network_for(objects)
     try:
-        getattr(net, method)(name)
+        getattr(net, method)(name, **options)
         if method == "restore":
             net.previous = weakref.WeakSet(objects)  # time continues from the snapshot
     finally:
@@ -341,11 +384,7 @@ def run(duration: Quantity, report: Any = None, report_period: Quantity = 10 * s
     objects = collect_objects(frame)  # type: ignore[arg-type]
     frame_namespace = {**frame.f_globals, **frame.f_locals}  # type: ignore[union-attr]
     del frame
-    state = session()
-    net = state.magic_network
-    if not any(o in net.previous for o in objects):
-        net._step, net._simulation = 0, None
-    net.objects = list(objects)
+    net = _magic_network_for(objects)
     try:
         _run(net, duration, report, report_period, namespace, frame_namespace)
     finally:

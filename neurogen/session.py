@@ -23,6 +23,7 @@ class Session:
         self.seed_value: int | None = None
         self.scope_id = 0
         self.seed_epoch = 0  # creation index at the last seed(): random streams count from here
+        self.random_epoch = 0  # restores since seed(): each restore() draws fresh numbers
         self._next_index = 0
         self._objects: "weakref.WeakValueDictionary[int, SimObject]" = weakref.WeakValueDictionary()
         self._names: dict[str, int] = {}
@@ -50,9 +51,18 @@ class Session:
 
     def run_seed(self) -> int:
         """The seed for the next run: the user's, or fresh entropy (runs differ without seed())."""
-        if self.seed_value is not None:
+        if self.seed_value is None:
+            return int.from_bytes(os.urandom(8), "little")
+        if self.random_epoch == 0:
             return self.seed_value
-        return int.from_bytes(os.urandom(8), "little")
+        return _mix64(self.seed_value ^ (self.random_epoch * 0x9E3779B97F4A7C15 % 2**64))
+
+
+def _mix64(value: int) -> int:
+    """splitmix64's finalizer: a well-spread 64-bit seed from (seed, restore count)."""
+    value = (value ^ (value >> 30)) * 0xBF58476D1CE4E5B9 % 2**64
+    value = (value ^ (value >> 27)) * 0x94D049BB133111EB % 2**64
+    return value ^ (value >> 31)
 
 
 _session: Session | None = None
@@ -77,3 +87,4 @@ def seed(value: int | None = None) -> None:
     state = session()
     state.seed_value = None if value is None else int(value)
     state.seed_epoch = state.peek_creation_index()
+    state.random_epoch = 0

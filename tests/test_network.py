@@ -549,3 +549,75 @@ def test_module_level_store_and_restore_like_brian2():
     assert float(G.v[0]) == 1.0
     run(5 * ms)
     assert float(G.v[0]) == pytest.approx(np.exp(-0.5), rel=1e-12)
+
+
+def test_run_length_follows_brian2_clock_rule():
+    """Nearest step when within 1e-4 dt, else the next step up (Brian2's Clock)."""
+    from neurogen import defaultclock
+
+    G = NeuronGroup(1, "dv/dt = 1/second : 1", method="euler")
+    net = Network(G)
+    # ends at 0.04 ms -> 1 step; 0.25 ms -> 3; 0.5 ms -> 5; 0.7000000001 ms -> 7 (within 1e-4 dt)
+    for duration_ms, total_steps in [(0.04, 1), (0.15, 3), (0.2, 5), (0.2000000001, 7)]:
+        net.run(duration_ms * ms)
+        assert round(float(net.t / second) / float(defaultclock.dt / second)) == total_steps
+
+
+def test_restore_draws_new_random_numbers_unless_asked_not_to():
+    from neurogen import restore, run, seed, store
+
+    seed(4)
+    G = NeuronGroup(200, "dv/dt = rand()/ms : 1", method="euler")
+    store()
+    finals = []
+    for keep in (False, False, True):
+        restore(restore_random_state=keep)
+        run(1 * ms)
+        finals.append(np.asarray(G.v).copy())
+    assert not np.array_equal(finals[0], finals[1])
+    # restore_random_state=True returns to the random numbers of the stored state: those a
+    # fresh run right after seed(4) draws
+    seed(4)
+    H = NeuronGroup(200, "dv/dt = rand()/ms : 1", method="euler")  # same stream as G had
+    del G
+    run(1 * ms)
+    np.testing.assert_array_equal(np.asarray(H.v), finals[2])
+
+
+def test_objects_keep_their_time_when_they_join_another_network():
+    G = NeuronGroup(1, "dv/dt = 1/second : 1", method="euler")
+    first = Network(G)
+    first.run(5 * ms)
+    later = Network(G)
+    later.run(5 * ms)  # continues from G's time
+    assert float(later.t / ms) == pytest.approx(10.0)
+    assert float(G.v[0]) == pytest.approx(0.01)
+    with pytest.raises(Exception, match="another network"):
+        first.run(1 * ms)  # first is at 5 ms, G at 10 ms
+
+
+def test_size_and_recorded_indices_are_fixed():
+    G = NeuronGroup(3, "v : 1")
+    S = StateMonitor(G, "v", record=[0, 2])
+    with pytest.raises(AttributeError):
+        G.N = 10_000_000
+    with pytest.raises(AttributeError):
+        S.record = np.array([0, 50_000_000], dtype=np.int32)
+    S.record[0] = 99  # a copy: the monitor is unaffected
+    assert list(S.record) == [0, 2]
+
+
+def test_time_in_a_string_assignment_is_the_groups_time():
+    G = NeuronGroup(2, "x : second\ndv/dt = -v/(10*ms) : 1")
+    run(5 * ms)
+    G.x = "t"
+    np.testing.assert_allclose(np.asarray(G.x), 5e-3, rtol=1e-12)
+
+
+@pytest.mark.parametrize("model", ["auto : 1", "v : 1\ndv2/dt = -v2/double : 1", "exp : 1"])
+def test_names_the_generated_code_cannot_use_are_refused_clearly(model):
+    from neurogen import EquationError
+
+    with pytest.raises(EquationError, match="rename"):
+        G = NeuronGroup(1, model)  # noqa: F841  (collected by run())
+        run(0.1 * ms)

@@ -28,6 +28,7 @@ class SimObject:
         self.namespace = dict(namespace) if namespace is not None else None
         self.active = True
         self._scope_id = state.scope_id
+        self._time: float | None = None  # simulated time reached by its last run, second
         self._creation_index = state.register(self)
 
     @property

@@ -22,7 +22,7 @@ class Group(SimObject):
     def _init_state(self, n: int, specs: list[VariableSpec]) -> None:
         object.__setattr__(self, "_specs", {s.name: s for s in specs})
         object.__setattr__(self, "_state", {})
-        self.N = n
+        object.__setattr__(self, "_N", n)
         for spec in specs:
             size = 1 if spec.shared else n
             self._state[spec.name] = np.zeros(size, dtype=spec.numpy_dtype())
@@ -54,8 +54,15 @@ class Group(SimObject):
             raise NotImplementedError(f"{self.name}.{name}: reading a subexpression from Python")
         raise AttributeError(f"{type(self).__name__} '{self.name}' has no variable '{name}'")
 
+    @property
+    def N(self) -> int:
+        """The number of elements, fixed at construction (the compiled code relies on it)."""
+        return self._N
+
     def __setattr__(self, name: str, value: Any) -> None:
         specs = self.__dict__.get("_specs")
+        if name == "N":
+            raise AttributeError(f"{type(self).__name__} '{self.name}': N is fixed at construction")
         if specs is not None and name in specs:
             self._set_variable(name, value, slice(None))
         elif specs is not None and name.endswith("_") and name[:-1] in specs:

@@ -110,11 +110,16 @@ class StateMonitor(SimObject):
                          namespace=source.namespace)
         self.source = source
         self.record_variables = _variable_list(source, variables, self.name)
-        self.record = _record_indices(source, record, self.name)
+        self._record = _record_indices(source, record, self.name)
         self.record_all = record is True
         self._t: list[np.ndarray] = []
         self._values: dict[str, list[np.ndarray]] = {v: [] for v in self.record_variables}
         self._buffers: dict[str, np.ndarray] = {}
+
+    @property
+    def record(self) -> np.ndarray:
+        """The recorded indices (fixed at construction: buffers are sized from them)."""
+        return self._record.copy()
 
     def _dependencies(self) -> tuple[SimObject, ...]:
         return (self.source,)
@@ -277,6 +282,8 @@ def _record_indices(source: Group, record: Any, name: str) -> np.ndarray:
     if record is False or record is None:
         return np.zeros(0, dtype=np.int32)
     indices = np.atleast_1d(np.asarray(record))
+    if indices.size == 0:
+        return np.zeros(0, dtype=np.int32)
     if indices.dtype.kind not in "iu":
         raise TypeError(f"StateMonitor '{name}': record= must be True, False or integer indices")
     if len(indices) and (indices.min() < 0 or indices.max() >= source.N):
