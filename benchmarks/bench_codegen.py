@@ -2,7 +2,7 @@
 
 neurogen: the pipeline a cold run() goes through before compiling, called directly:
 resolve_externals -> lower_network -> run_passes -> render_network (see network._run and
-runtime._build_network). Imports (sympy, jinja2, neurogen's modules) happen before timing.
+build._build_network). Imports (sympy, jinja2, neurogen's modules) happen before timing.
 The first call in the process is the number that matters (a cold build pays it once);
 repeats show what is left once Python-level caches are warm.
 

@@ -18,7 +18,9 @@ def _human(n: int) -> str:
 def _cache_info(args: argparse.Namespace) -> int:
     from neurogen import cache
 
-    summary = cache.info()
+    from .preferences import prefs
+
+    summary = cache.info(int(prefs.cache.max_bytes))
     print(f"cache root: {summary['root']} (format v{summary['format']})")
     print(f"entries:    {summary['entries']}")
     print(f"size:       {_human(summary['bytes'])} of {_human(summary['max_bytes'])}")

@@ -41,7 +41,7 @@ class _Assignment:
 
 def run_assignment(group: Any, variable: str, expression: str, index: Any) -> None:
     assignment = _Assignment(group, variable, expression)
-    indices = np.ascontiguousarray(np.arange(group.N)[index], dtype=np.int32).reshape(-1)
+    indices = np.unique(np.arange(group.N)[index]).astype(np.int32)  # each element once, as Brian2
     externals = resolve_externals(assignment, None, _user_namespace())
     specs = ";".join(f"{n}:{s.dtype}:{s.shared}" for n, s in group._specs.items())
     parts = ["assign", *group._structure(), specs, variable, expression,
@@ -72,7 +72,7 @@ def _values(group: Any, indices: np.ndarray, externals: dict[str, External]) -> 
 def _lower(assignment: _Assignment, externals: dict[str, External]) -> Any:
     from .ir import FieldKind, NetworkIR, ObjectIR
     from .lower import ObjectContext, build_kernel, expression_dims, make_resolver, struct_name
-    from .lower_neurons import _group_access, _subexpressions, lower_statements
+    from .lower_neurons import _group_access, _subexpressions, integer_names, lower_statements
 
     group = assignment.group
     ctx = ObjectContext(group, "group0", externals, {id(group): "group0"})
@@ -82,7 +82,6 @@ def _lower(assignment: _Assignment, externals: dict[str, External]) -> Any:
     dim_of = expression_dims(ctx, dims)
     resolve = make_resolver(ctx, _subexpressions(ctx, dim_of))
     access = _group_access(ctx)
-    ctx.fields = [f for f in ctx.fields]  # keep declaration order
     ctx.add_field("N", "int64_t", FieldKind.INTEGER, "number of elements")
     ctx.add_field("_every", "int64_t", FieldKind.INTEGER, "unused by assignments")
     ctx.add_field("_indices", "int32_t", FieldKind.ARRAY, "the assigned indices")
@@ -91,10 +90,9 @@ def _lower(assignment: _Assignment, externals: dict[str, External]) -> Any:
                           f"{assignment.variable} = {assignment.expression}", 1)
     statements, writes = lower_statements(ctx, [statement], dim_of, resolve, "assignment")
 
-    integer_names = {"i", "N"} | {n for n, s in group._specs.items() if s.dtype in ("int32", "int64")}
     kernel = build_kernel(ctx, name="assign", template="assign", when="start", order=0,
                           statements=statements, access=access, writes=writes,
-                          integer_names=integer_names, comment=[f"assignment: {statement.line}"],
+                          integer_names=integer_names(group), comment=[f"assignment: {statement.line}"],
                           extra=[("call", True)])
     obj = ObjectIR("group0", struct_name("group0"), type(group).__name__,
                    (type(group).__name__, *(eq.line for eq in group._equations)), tuple(ctx.fields), (kernel,))

@@ -237,15 +237,15 @@ def _clean_stale_tmp() -> None:
             continue
 
 
-def info() -> dict[str, object]:
-    """Summary for ``python -m neurogen cache info``."""
+def info(max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, object]:
+    """Summary for ``python -m neurogen cache info`` (``max_bytes``: the cap in force)."""
     listing = entries()
     return {
         "root": cache_root(),
         "format": CACHE_FORMAT,
         "entries": len(listing),
         "bytes": sum(e.size for e in listing),
-        "max_bytes": DEFAULT_MAX_BYTES,
+        "max_bytes": max_bytes,
     }
 
 

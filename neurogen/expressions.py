@@ -23,7 +23,7 @@ FUNCTION_DIMS: dict[str, str] = {
     "sqrt": "sqrt",
     "abs": "same", "floor": "same", "ceil": "same", "sign": "dimensionless_result",
     "clip": "same_all",
-    "int": "int",
+    "int": "dimensionless",
     "rand": "random", "randn": "random",
 }
 
@@ -218,7 +218,7 @@ def _call_dims(checker: _DimensionChecker, node: ast.Call, name: str, rule: str,
     if rule == "same_all":
         for arg_node, dim in zip(node.args[1:], args[1:]):
             checker._same(node, node.args[0], first, arg_node, dim, f"{name}() arguments")
-    if rule in ("int", "dimensionless_result"):
+    if rule == "dimensionless_result":
         return DIMENSIONLESS
     return first
 

@@ -5,7 +5,7 @@ import sympy
 
 from .ir import Assign, FieldKind, Kernel, sym
 from .lower import Access, ObjectContext, build_kernel, expression_dims, make_resolver, scalar_context
-from .lower_neurons import _CTYPES, _subexpressions
+from .lower_neurons import _subexpressions, integer_names, variable_access
 
 
 def lower_spikemonitor(ctx: ObjectContext) -> list[Kernel]:
@@ -29,9 +29,7 @@ def lower_statemonitor(ctx: ObjectContext) -> list[Kernel]:
     resolve = make_resolver(ctx, subexpressions)
     access = scalar_context(ctx)
     access["N"] = Access("int64_t", "_src.N", True)
-    for name, spec in source._specs.items():
-        access[name] = Access(_CTYPES[spec.dtype], f"_src.{name}[0]" if spec.shared else f"_src.{name}",
-                              spec.shared)
+    access.update(variable_access(source, "_src"))
     for name, external in ctx.externals.items():
         if not external.literal:
             ctx.add_field(name, "double", FieldKind.SCALAR, f"external constant, {external.dim or '1'}")
@@ -48,10 +46,9 @@ def lower_statemonitor(ctx: ObjectContext) -> list[Kernel]:
         value = resolve(var) if var in subexpressions else sym(var)
         statements.append(Assign(f"_value_{var}", sympy.Float(1) * value if value.is_Number else value,
                                  declare=True, comment=f"record {var}"))
-    integer_names = {"i", "N"} | {n for n, s in source._specs.items() if s.dtype in ("int32", "int64")}
     return [build_kernel(ctx, name="record", template="statemonitor", when=mon.when, order=mon.order,
                          statements=statements, access=access, source=ctx.members[id(source)],
-                         integer_names=integer_names, comment=[f"record {', '.join(mon.record_variables)}"],
+                         integer_names=integer_names(source), comment=[f"record {', '.join(mon.record_variables)}"],
                          extra=[("variables", tuple(mon.record_variables)),
                                 ("outputs", tuple(f"_value_{v}" for v in mon.record_variables))])]
 

@@ -19,7 +19,17 @@ from .lower import (Access, ObjectContext, build_kernel, check_dims, convert, ex
 from .symbolic import and_, ge, not_, or_, select, timestep
 from .units import DIMENSIONLESS, second
 
-_CTYPES = {"float64": "double", "int32": "int32_t", "int64": "int64_t", "bool": "char"}
+
+
+def integer_names(group: Any) -> set[str]:
+    """Names the printer reads as ``double(...)`` so that ``i / N`` divides as in Python."""
+    return {"i", "N"} | {n for n, s in group._specs.items() if s.dtype in ("int32", "int64")}
+
+
+def variable_access(group: Any, struct_ref: str) -> dict[str, Access]:
+    """How a kernel reads the stored variables of ``group`` through ``struct_ref``."""
+    return {name: Access(spec.ctype, f"{struct_ref}.{name}[0]" if spec.shared else f"{struct_ref}.{name}",
+                         spec.shared) for name, spec in group._specs.items()}
 
 
 def lower_neurongroup(ctx: ObjectContext) -> list[Kernel]:
@@ -29,12 +39,12 @@ def lower_neurongroup(ctx: ObjectContext) -> list[Kernel]:
     subexpressions = _subexpressions(ctx, dim_of)
     resolve = make_resolver(ctx, subexpressions)
     access = _group_access(ctx)
-    integer_names = {"i", "N"} | {n for n, s in group._specs.items() if s.dtype in ("int32", "int64")}
-    kernels = [_state_update(ctx, dim_of, resolve, access, integer_names)]
+    ints = integer_names(group)
+    kernels = [_state_update(ctx, dim_of, resolve, access, ints)]
     if group.threshold is not None:
-        kernels.append(_threshold(ctx, dim_of, resolve, access, integer_names))
+        kernels.append(_threshold(ctx, dim_of, resolve, access, ints))
         if group._reset_statements:
-            kernels.append(_reset(ctx, dim_of, resolve, access, integer_names))
+            kernels.append(_reset(ctx, dim_of, resolve, access, ints))
     ctx.add_field("N", "int64_t", FieldKind.INTEGER, "number of neurons")
     return [k for k in kernels if k is not None]
 
@@ -43,10 +53,9 @@ def _group_access(ctx: ObjectContext) -> dict[str, Access]:
     group = ctx.obj
     access = scalar_context(ctx)
     access["N"] = Access("int64_t", "_grp.N", True)
+    access.update(variable_access(group, "_grp"))
     for name, spec in group._specs.items():
-        ctype = _CTYPES[spec.dtype]
-        ctx.add_field(name, ctype, FieldKind.ARRAY, f"{spec.dim or '1'}")
-        access[name] = Access(ctype, f"_grp.{name}[0]" if spec.shared else f"_grp.{name}", spec.shared)
+        ctx.add_field(name, spec.ctype, FieldKind.ARRAY, f"{spec.dim or '1'}")
     for name, external in ctx.externals.items():
         if not external.literal:
             ctx.add_field(name, "double", FieldKind.SCALAR, f"external constant, {external.dim or '1'}")

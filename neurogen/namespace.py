@@ -47,13 +47,15 @@ def external_names(obj: Any) -> dict[str, str]:
     for where, tree in obj._expression_sources():
         names, functions = names_in(tree)
         for name in sorted(names - own):
+            if name == "xi" or name.startswith("xi_"):
+                raise NotImplementedError(f"{type(obj).__name__} '{obj.name}', {where}: stochastic "
+                                          "equations (white noise xi) are not supported yet")
             if name in CPP_RESERVED:
                 raise EquationError(f"{type(obj).__name__} '{obj.name}', {where}: the constant "
                                     f"'{name}' is reserved in the generated C++; please rename it")
             found.setdefault(name, where)
-        unknown = functions - set(FUNCTION_DIMS)
-        if unknown:
-            raise EquationError(f"{type(obj).__name__} '{obj.name}', {where}: unknown function '{sorted(unknown)[0]}'")
+        for function in sorted(functions - set(FUNCTION_DIMS)):
+            found.setdefault(function, f"{where}, as a function")
     return dict(sorted(found.items()))
 
 
@@ -70,9 +72,18 @@ def resolve_externals(obj: Any, run_namespace: Mapping[str, Any] | None,
 
 
 def _resolve(name: str, sources: list[Mapping[str, Any]], obj: Any, where: str) -> External:
+    called = where.endswith("as a function")
     for source in sources:
         if name in source:
-            return _external(name, source[name], obj)
+            if called and callable(source[name]):
+                raise NotImplementedError(
+                    f"{type(obj).__name__} '{obj.name}', {where[:-len(', as a function')]}: '{name}' is a "
+                    "Python function or TimedArray; user functions in model code are not supported yet")
+            if not called:
+                return _external(name, source[name], obj)
+    if called:
+        raise EquationError(f"{type(obj).__name__} '{obj.name}', {where[:-len(', as a function')]}: "
+                            f"unknown function '{name}'")
     if name in UNITS:
         return _external(name, UNITS[name], obj)
     if name in CONSTANTS:

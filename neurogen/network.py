@@ -218,10 +218,11 @@ def _frontend_parts(objects: list[Any], externals: Mapping[int, Mapping[str, Ext
                     every: Mapping[int, int]) -> list[str]:
     """Everything that decides the generated code, as text (no sympy needed)."""
     index = {id(o): k for k, o in enumerate(objects)}
+    rank = {id(o): k for k, o in enumerate(schedule_order(objects))}  # names only order a slot
     parts = []
     for obj in objects:
         parts += list(obj._structure())
-        parts.append(f"when={obj.when};order={obj.order};name={obj.name}")
+        parts.append(f"when={obj.when};order={obj.order};rank={rank[id(obj)]}")
         parts.append(",".join(str(index.get(id(d), -1)) for d in obj._dependencies()))
         parts.append(";".join(e.key() for e in externals[id(obj)].values()))
         parts.append(";".join(f"{n}:{s.dtype}:{s.shared}" for n, s in getattr(obj, "_specs", {}).items()))

@@ -60,7 +60,7 @@ def test_changing_values_never_changes_generated_code(caplog):
     """N, parameter values and initial values are runtime data: one compile for all."""
     import logging
 
-    caplog.set_level(logging.INFO, logger="neurogen.runtime")
+    caplog.set_level(logging.INFO, logger="neurogen.build")
     counts = []
     for n, tau_value in [(5, 10 * ms), (50, 20 * ms)]:
         start_scope()

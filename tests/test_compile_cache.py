@@ -34,7 +34,7 @@ SCRIPT = textwrap.dedent("""
 @pytest.fixture
 def cache_dir(tmp_path):
     """A fresh cache holding only the runtime shell (built once per test session)."""
-    from neurogen.runtime import shell
+    from neurogen.build import shell
 
     shell()
     target = tmp_path / "cache"

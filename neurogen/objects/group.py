@@ -72,7 +72,12 @@ class Group(SimObject):
         else:
             object.__setattr__(self, name, value)
 
+    def __getitem__(self, item: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} '{self.name}': subgroups (G[:10]) are not supported yet")
+
     def _set_variable(self, name: str, value: Any, index: Any) -> None:
+        if isinstance(index, str):
+            raise NotImplementedError(f"{self.name}.{name}['{index}'] = ...: indexing with a condition string")
         spec = self._specs[name]
         if spec.read_only:
             raise NeurogenError(f"{self.name}.{name} is read-only")

@@ -30,6 +30,7 @@ class SpikeMonitor(SimObject):
             raise NotImplementedError("SpikeMonitor: recording variables at spike times (variables=)")
         if record not in (True, False):
             raise NotImplementedError("SpikeMonitor: record= must be True or False")
+        _require_spikes(source, "SpikeMonitor")
         self.source = source
         self.record = bool(record)
         self.count_ = np.zeros(source.N, dtype=np.int32)
@@ -157,7 +158,10 @@ class StateMonitor(SimObject):
 
     def _trace(self, var: str) -> Any:
         chunks = self._values[var]
-        values = np.concatenate(chunks).T if chunks else np.zeros((len(self.record), 0))
+        values = np.concatenate(chunks).T if chunks else np.zeros((len(self._record), 0))
+        spec = self.source._specs.get(var)
+        if spec is not None and spec.dtype != "float64":  # recorded as doubles, shown in their type
+            return values.astype(bool if spec.dtype == "bool" else spec.numpy_dtype())
         dim = self.source._variable_dims()[var]
         return Quantity(values, dim=dim) if dim != Quantity(1).dim else values
 
@@ -197,6 +201,7 @@ class PopulationRateMonitor(SimObject):
     def __init__(self, source: Group, when: str = "end", order: int = 0,
                  name: str = "ratemonitor*", codeobj_class: Any = None, dtype: Any = None) -> None:
         super().__init__(name=name, when=when, order=order, clock=source._clock)
+        _require_spikes(source, "PopulationRateMonitor")
         self.source = source
         self._rate: list[np.ndarray] = []
         self._t: list[np.ndarray] = []
@@ -250,6 +255,12 @@ class PopulationRateMonitor(SimObject):
             raise TypeError("smooth_rate: the window must be a 1-d array of odd length")
         smoothed = np.convolve(np.asarray(self.rate), window / window.sum(), mode="same")
         return Quantity(smoothed, dim=Hz.dim)
+
+
+def _require_spikes(source: Group, monitor: str) -> None:
+    if getattr(source, "threshold", None) is None:
+        raise NeurogenError(f"{monitor}: '{source.name}' has no threshold, so it never spikes "
+                            "(Brian2: it does not define an event 'spike')")
 
 
 def _window(kind: str, width_steps: float) -> np.ndarray:

@@ -55,7 +55,9 @@ class NeuronGroup(Group):
 
     def _check_flags(self) -> None:
         for eq in self._equations:
-            bad = eq.flags & {"clock-driven", "event-driven", "summed", "linked"}
+            if "linked" in eq.flags:
+                raise NotImplementedError(f"NeuronGroup '{self.name}', {eq.describe()}: linked variables")
+            bad = eq.flags & {"clock-driven", "event-driven", "summed"}
             if bad:
                 raise EquationError(
                     f"NeuronGroup '{self.name}', {eq.describe()}: flag '{sorted(bad)[0]}' "
@@ -67,7 +69,7 @@ class NeuronGroup(Group):
             return None
         where = f"NeuronGroup '{self.name}', threshold"
         tree = parse_expression(threshold, where)
-        if not is_boolean(tree):
+        if not (is_boolean(tree) or isinstance(tree, ast.Name)):  # a boolean variable is fine too
             raise EquationError(f"{where}: '{threshold}' is not a condition (expected e.g. 'v > v_th')")
         return threshold
 

@@ -65,7 +65,7 @@ class VariableView:
 
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, str):
-            raise NotImplementedError("indexing a variable with a string condition for reading")
+            raise NotImplementedError(f"{self.group.name}.{self.spec.name}['{index}']: indexing with a condition string")
         return wrap(self._values[index], self.spec)
 
     def __setitem__(self, index: Any, value: Any) -> None:

@@ -1,0 +1,98 @@
+"""Brian2 features not supported yet raise NotImplementedError naming them (never silently
+behave differently), and smaller Brian2 behaviours the review checked."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from neurogen import *
+
+
+def _run(G):
+    run(0.1 * ms)
+
+
+def test_white_noise_is_not_supported_yet():
+    G = NeuronGroup(1, "dv/dt = -v/(10*ms) + xi/sqrt(ms) : 1")
+    with pytest.raises(NotImplementedError, match="xi"):
+        _run(G)
+
+
+def test_user_functions_are_not_supported_yet():
+    def stimulus(t):
+        return 0.0
+
+    G = NeuronGroup(1, "dv/dt = (stimulus(t) - v)/(10*ms) : 1")
+    with pytest.raises(NotImplementedError, match="stimulus"):
+        run(0.1 * ms)
+
+
+def test_unknown_function_is_an_equation_error():
+    G = NeuronGroup(1, "dv/dt = (nowhere(t) - v)/(10*ms) : 1")
+    with pytest.raises(EquationError, match="nowhere"):
+        _run(G)
+
+
+def test_linked_variables_subgroups_and_string_indices_are_not_supported_yet():
+    with pytest.raises(NotImplementedError, match="linked"):
+        NeuronGroup(2, "v : 1 (linked)")
+    G = NeuronGroup(10, "v : 1")
+    with pytest.raises(NotImplementedError, match="subgroups"):
+        G[:5]
+    with pytest.raises(NotImplementedError, match="condition string"):
+        G.v["i > 5"] = 1.0
+
+
+def test_threshold_may_be_a_boolean_variable():
+    G = NeuronGroup(4, "fire : boolean", threshold="fire", reset="fire = False")
+    G.fire = [True, False, True, False]
+    M = SpikeMonitor(G)
+    run(0.3 * ms)
+    assert list(M.i) == [0, 2]
+
+
+def test_repeated_indices_in_a_string_assignment_apply_once():
+    G = NeuronGroup(3, "x : 1")
+    G.x = 1.0
+    G.x[[1, 1]] = "x + 1"
+    assert list(np.asarray(G.x)) == [1.0, 2.0, 1.0]
+
+
+def test_spike_monitors_need_a_group_that_spikes():
+    G = NeuronGroup(2, "v : 1")
+    with pytest.raises(NeurogenError, match="threshold"):
+        SpikeMonitor(G)
+    with pytest.raises(NeurogenError, match="threshold"):
+        PopulationRateMonitor(G)
+
+
+def test_int_needs_a_dimensionless_argument():
+    G = NeuronGroup(1, "v : volt\nn = int(v) : 1")
+    with pytest.raises(DimensionMismatchError, match="int"):
+        _run(G)
+
+
+def test_recorded_booleans_and_integers_keep_their_type():
+    G = NeuronGroup(2, "flag : boolean\nn : integer")
+    G.flag = [True, False]
+    G.n = [3, 4]
+    S = StateMonitor(G, ["flag", "n"], record=True)
+    run(0.2 * ms)
+    assert S.flag.dtype == bool and S.flag[0].tolist() == [True, True]
+    assert S.n.dtype.kind == "i" and S.n[1].tolist() == [4, 4]
+
+
+def test_object_names_do_not_enter_the_front_end_key():
+    """A sweep that rebuilds a group under new names reuses one manifest (no cold path)."""
+    from neurogen import cache
+
+    def entries():
+        return {e.key for e in cache.entries()}
+
+    G = NeuronGroup(2, "dv/dt = -v/(13*ms) : 1", name="first_name")
+    run(0.1 * ms)
+    before = entries()
+    start_scope()
+    H = NeuronGroup(2, "dv/dt = -v/(13*ms) : 1", name="second_name")
+    run(0.1 * ms)
+    assert entries() == before
