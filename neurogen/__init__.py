@@ -6,7 +6,7 @@ work (sympy, the compiler and the cache are touched only when a model first runs
 from __future__ import annotations
 
 from .errors import (CompilationError, DimensionMismatchError, EquationError, NeurogenError)
-from .equations import Equations, parse_equations
+from .equations import Equations
 from .network import MagicNetwork, Network, restore, run, store
 from .objects.clock import Clock
 from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor

@@ -20,7 +20,7 @@ from .namespace import External
 from .objects.validation import SLOTS
 from .schedule import member_name
 from .symbolic import to_sympy, uses_random
-from .units import DIMENSIONLESS, Dimension, second
+from .units import Dimension, second
 
 
 @dataclass

@@ -184,10 +184,10 @@ def _start_time(net: Network, objects: list[SimObject]) -> float:
         start = next(iter(times.values()))
     else:
         start = net.t_
-    for name, time in times.items():
-        if abs(time - start) > 1e-9:
+    for name, reached in times.items():
+        if abs(reached - start) > 1e-9:
             raise NeurogenError(
-                f"'{name}' was simulated up to t={time:g} s by another network, but this run starts at "
+                f"'{name}' was simulated up to t={reached:g} s by another network, but this run starts at "
                 f"t={start:g} s; run all objects in one Network (or restore() them) instead"
             )
     return start

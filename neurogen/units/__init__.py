@@ -1,0 +1,22 @@
+"""Physical units with Brian2's names and semantics: ``Dimension``, ``Quantity``, ``Unit``.
+
+Quantities are numpy arrays holding values in SI base units plus a ``Dimension``; numpy
+operations are unit-checked in ``__array_ufunc__``.  As Brian2's documentation specifies, a
+plain ``0`` (and, in comparisons and min/max/clip, ``±inf``) fits any unit, so
+``sum([1*mV, 2*mV])`` and ``v < inf`` work.  ``parse_unit`` reads an equation's unit part.
+"""
+from __future__ import annotations
+
+from ..errors import DimensionMismatchError
+from .definitions import UNITS, Unit, get_unit, parse_unit, parse_unit_value  # noqa: F401
+from .dimensions import DIMENSIONLESS, Dimension
+from .quantity import (Quantity, fail_for_dimension_mismatch, get_dimensions,
+                       have_same_dimensions, is_dimensionless)
+
+globals().update(UNITS)  # ms, mV, nS, ... (Brian2's unit names, all part of the API)
+
+__all__ = sorted(UNITS) + [
+    "Quantity", "Unit", "Dimension", "DIMENSIONLESS", "DimensionMismatchError",
+    "get_dimensions", "have_same_dimensions", "fail_for_dimension_mismatch",
+    "is_dimensionless", "get_unit",
+]
