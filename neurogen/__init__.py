@@ -14,6 +14,8 @@ from .objects.neurongroup import NeuronGroup
 from .preferences import prefs
 from .session import seed, session, start_scope
 from .units import *  # noqa: F401,F403  (Brian2's unit names are part of the API)
+from .unsupported import (PoissonGroup, PoissonInput, SpikeGeneratorGroup, Synapses,  # noqa: F401
+                          TimedArray, set_device)
 from .units import __all__ as _unit_names
 
 import numpy as np  # noqa: E402  (Brian2's star import provides np and numpy functions too)
@@ -50,6 +52,7 @@ __all__ = [
     "NeuronGroup", "SpikeMonitor", "StateMonitor", "PopulationRateMonitor", "Network",
     "MagicNetwork", "run", "store", "restore", "Clock", "defaultclock", "seed", "start_scope", "prefs", "Equations",
     "NeurogenError", "EquationError", "DimensionMismatchError", "CompilationError", "np",
+    "Synapses", "PoissonInput", "PoissonGroup", "SpikeGeneratorGroup", "TimedArray", "set_device",
     "arange", "array", "asarray", "ceil", "clip", "cos", "cumsum", "diff", "exp", "floor",
     "linspace", "log", "mean", "ones", "sin", "sqrt", "std", "tanh", "var", "where", "zeros",
     *_unit_names,

@@ -67,12 +67,27 @@ class Equation:
         return f"line {self.lineno}: '{self.line}'"
 
 
-@dataclass(frozen=True, slots=True)
 class Equations:
-    """An ordered, validated set of model lines (Brian2's ``Equations``)."""
+    """Brian2's ``Equations``: an ordered, checked set of model lines.
 
-    equations: tuple[Equation, ...]
-    text: str
+    >>> eqs = Equations('dv/dt = -v/tau : volt') + 'I : amp'
+    """
+
+    __slots__ = ("equations", "text")
+
+    def __init__(self, eqns: "str | Equations" = "", **substitutions: object) -> None:
+        if substitutions:
+            raise NotImplementedError("Equations(..., name=replacement): substituting names or values")
+        if isinstance(eqns, Equations):
+            self.equations, self.text = eqns.equations, eqns.text
+        else:
+            self.equations, self.text = _parse_text(eqns, "Equations"), eqns
+
+    def __add__(self, other: "str | Equations") -> "Equations":
+        return Equations(self.text + "\n" + Equations(other).text)
+
+    def __radd__(self, other: str) -> "Equations":
+        return Equations(other) + self
 
     def __iter__(self) -> Iterator[Equation]:
         return iter(self.equations)
@@ -86,6 +101,9 @@ class Equations:
     def __contains__(self, name: object) -> bool:
         return any(eq.name == name for eq in self.equations)
 
+    def __repr__(self) -> str:
+        return f"Equations({self.text!r})"
+
     def of_kind(self, kind: Kind) -> tuple[Equation, ...]:
         return tuple(eq for eq in self.equations if eq.kind == kind)
 
@@ -94,19 +112,39 @@ class Equations:
         return tuple(eq.name for eq in self.equations)
 
 
-def parse_equations(text: str | Equations, *, owner: str = "model") -> Equations:
+def parse_equations(text: "str | Equations", *, owner: str = "model") -> Equations:
     """Split a model string into :class:`Equation` records, checking names, units and flags."""
     if isinstance(text, Equations):
         return text
+    equations = Equations.__new__(Equations)
+    equations.equations, equations.text = _parse_text(text, owner), text
+    return equations
+
+
+def _parse_text(text: object, owner: str) -> tuple[Equation, ...]:
     if not isinstance(text, str):
         raise TypeError(f"{owner}: equations must be a string, got {type(text).__name__}")
-    records: list[Equation] = []
+    records = [_parse_line(line, lineno, owner) for lineno, line in _logical_lines(text)]
+    _check_unique(records, owner)
+    return tuple(records)
+
+
+def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
+    """Model lines without comments; a line continues while its parentheses are open (Brian2)."""
+    pending, first, depth = "", 0, 0
     for lineno, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()
-        if line:
-            records.append(_parse_line(line, lineno, owner))
-    _check_unique(records, owner)
-    return Equations(tuple(records), text)
+        if not line:
+            continue
+        if not pending:
+            first = lineno
+        pending = f"{pending} {line}".strip()
+        depth += line.count("(") - line.count(")")
+        if depth <= 0:
+            yield first, pending
+            pending, depth = "", 0
+    if pending:
+        yield first, pending
 
 
 def _parse_line(line: str, lineno: int, owner: str) -> Equation:

@@ -38,7 +38,7 @@ class Network:
     def __init__(self, *objects: Any, name: str = "network") -> None:
         self.name = name
         self.objects: list[SimObject] = []
-        self._step = 0          # time kept in whole steps of self._dt
+        self._t = 0.0           # seconds: the end time of the last run, as Brian2 keeps it
         self._dt: float | None = None
         self._simulation: Simulation | None = None
         self._stored: dict[str, Any] = {}
@@ -60,7 +60,7 @@ class Network:
 
     @property
     def t_(self) -> float:
-        return self._step * (self._dt or 0.0)
+        return self._t
 
     @property
     def t(self) -> Quantity:
@@ -77,7 +77,7 @@ class Network:
 
     def store(self, name: str = "default") -> None:
         """Keep a copy of every object's state and records, and the time (Brian2's ``store``)."""
-        self._stored[name] = (self._step, self._dt, session().random_epoch,
+        self._stored[name] = (self._t, self._dt, session().random_epoch,
                               {id(o): _snapshot(o) for o in self.objects})
 
     def restore(self, name: str = "default", restore_random_state: bool = False) -> None:
@@ -85,7 +85,7 @@ class Network:
         ``restore_random_state=True`` (then a re-run repeats the stored run exactly)."""
         if name not in self._stored:
             raise KeyError(f"Network.restore: nothing stored under the name {name!r}")
-        self._step, self._dt, epoch, snapshots = self._stored[name]
+        self._t, self._dt, epoch, snapshots = self._stored[name]
         state = session()
         state.random_epoch = epoch if restore_random_state else state.random_epoch + 1
         for obj in self.objects:
@@ -135,28 +135,29 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
     _check_dependencies(objects)
     dt = min((o.clock.dt_ for o in objects), default=session().defaultclock.dt_)
     start = _start_time(net, objects)
+    if net._dt is not None and dt != net._dt:
+        _check_new_dt(start, dt)
     net._dt = dt
-    net._step = whole_steps(start, dt)
-    n_steps = whole_steps(start + seconds, dt) - net._step
+    step0 = whole_steps(start, dt)
+    n_steps = whole_steps(start + seconds, dt) - step0
     if not objects or n_steps == 0:
-        net._step += n_steps
+        net._t = start + seconds
         return
     objects.sort(key=lambda o: o._creation_index)
     every = {id(o): _every(o, dt) for o in objects}
     externals = {id(o): resolve_externals(o, namespace, frame_namespace) for o in objects}
     net._simulation = load_simulation(_frontend_parts(objects, externals, every),
                                       lambda: _lower(objects, externals), net._simulation)
-    step0 = net._step
     members = {member_name(o, k): o for k, o in enumerate(objects)}
     for obj in objects:
         if isinstance(obj, (StateMonitor, PopulationRateMonitor)):
             obj._allocate(_records(step0, n_steps, every[id(obj)]))
     values = _value_provider(members, externals, every, step0)
-    callback, interval = _callback(report, report_period, seconds, net.t_, n_steps)
-    done, error = net._simulation.run(values, dt=dt, t_start=net.t_, seed=session().run_seed(),
+    callback, interval = _callback(report, report_period, seconds, start, n_steps)
+    done, error = net._simulation.run(values, dt=dt, t_start=step0 * dt, seed=session().run_seed(),
                                       step0=step0, n_steps=n_steps, interval=interval, callback=callback)
     _collect(net._simulation, members, every, step0, done)
-    net._step = step0 + done
+    net._t = start + seconds if done == n_steps else (step0 + done) * dt  # interrupted: a step
     for obj in objects:
         obj._time = net.t_
     if callback is not None and error is None and hasattr(callback, "finish"):
@@ -171,6 +172,14 @@ def whole_steps(time: float, dt: float) -> int:
     if abs(nearest * dt - time) <= 1e-4 * dt:
         return int(nearest)
     return int(math.ceil(time / dt))
+
+
+def _check_new_dt(time: float, dt: float) -> None:
+    """Brian2 refuses a new dt that does not divide the current time into whole steps."""
+    steps = time / dt
+    if abs(steps - round(steps)) > 1e-4:
+        raise ValueError(f"the time {time:g} s is not a whole number of steps of the new dt "
+                         f"{dt:g} s (as in Brian2, change dt only at such a time)")
 
 
 def _start_time(net: Network, objects: list[SimObject]) -> float:
@@ -337,7 +346,7 @@ def _magic_network_for(objects: list[SimObject]) -> "MagicNetwork":
     """The magic network holding ``objects``; it starts afresh if none of them ran in it last."""
     net = session().magic_network
     if not any(o in net.previous for o in objects):
-        net._step, net._dt, net._simulation = 0, None, None
+        net._t, net._dt, net._simulation = 0.0, None, None
     net.objects = list(objects)
     return net
 

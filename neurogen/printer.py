@@ -86,6 +86,12 @@ class CppPrinter(CXX17CodePrinter):
         return f"ceil({self._print(expr.args[0])})"
 
 
+def cpp_comment(text: str) -> str:
+    """Model text made safe for a ``//`` comment: one line, and no backslash (which would
+    splice the next line of code into the comment)."""
+    return " ".join(str(text).split()).replace("\\", "/")
+
+
 def print_expr(expr: sympy.Expr, integer_names: Iterable[str] = ()) -> str:
     return CppPrinter(integer_names).doprint(expr)
 
@@ -97,7 +103,7 @@ def print_statement(stmt: Statement, ctypes: dict[str, str], integer_names: Iter
     ``used`` (names read later) limits which matrix-exponential entries get a local.
     """
     printer = CppPrinter(integer_names)
-    comment = f"  // {stmt.comment}" if stmt.comment else ""
+    comment = f"  // {cpp_comment(stmt.comment)}" if stmt.comment else ""
     if isinstance(stmt, Assign):
         value = printer.doprint(stmt.expr)
         ctype = ctypes.get(stmt.target, "double")

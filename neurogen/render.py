@@ -13,7 +13,7 @@ import jinja2
 
 from .ir import Assign, Kernel, MatrixExp, NetworkIR
 from .lower import free_names
-from .printer import print_expr, print_statement
+from .printer import cpp_comment, print_expr, print_statement
 from .resources import templates_dir
 
 #: Each kind of kernel of an object draws random numbers from its own range of draw indices.
@@ -53,8 +53,8 @@ def _object_context(obj: Any) -> dict[str, Any]:
         "member": obj.member,
         "struct": obj.struct,
         "kind": obj.kind,
-        "description": list(obj.description),
-        "fields": [{"name": f.name, "ctype": f.ctype, "kind": f.kind.value, "comment": f.comment}
+        "description": [cpp_comment(line) for line in obj.description],
+        "fields": [{"name": f.name, "ctype": f.ctype, "kind": f.kind.value, "comment": cpp_comment(f.comment)}
                    for f in obj.fields],
         "kernels": [_kernel_context(k) for k in obj.kernels],
     }
@@ -81,7 +81,7 @@ def _kernel_context(kernel: Kernel) -> dict[str, Any]:
         "template": f"kernels/{kernel.template}.j2",
         "owner": kernel.owner,
         "source": kernel.source,
-        "comment": list(kernel.comment),
+        "comment": [cpp_comment(line) for line in kernel.comment],
         "scalar_loads": [load(l) for l in kernel.loads if l.scalar],
         "vector_loads": [load(l) for l in kernel.loads if not l.scalar],
         "hoisted": lines(kernel.hoisted),

@@ -557,10 +557,11 @@ def test_run_length_follows_brian2_clock_rule():
 
     G = NeuronGroup(1, "dv/dt = 1/second : 1", method="euler")
     net = Network(G)
-    # ends at 0.04 ms -> 1 step; 0.25 ms -> 3; 0.5 ms -> 5; 0.7000000001 ms -> 7 (within 1e-4 dt)
-    for duration_ms, total_steps in [(0.04, 1), (0.15, 3), (0.2, 5), (0.2000000001, 7)]:
+    # runs end at 0.04, 0.19, 0.39 and 0.5900000001 ms: steps ceil(0.4) = 1, ceil(1.9) = 2,
+    # ceil(3.9) = 4, and 6 (within 1e-4 dt of a whole step, so rounded, not raised to 7)
+    for duration_ms, total_steps in [(0.04, 1), (0.15, 2), (0.2, 4), (0.2000000001, 6)]:
         net.run(duration_ms * ms)
-        assert round(float(net.t / second) / float(defaultclock.dt / second)) == total_steps
+        assert float(G.v[0]) == pytest.approx(total_steps * float(defaultclock.dt / second))
 
 
 def test_restore_draws_new_random_numbers_unless_asked_not_to():
@@ -621,3 +622,23 @@ def test_names_the_generated_code_cannot_use_are_refused_clearly(model):
     with pytest.raises(EquationError, match="rename"):
         G = NeuronGroup(1, model)  # noqa: F841  (collected by run())
         run(0.1 * ms)
+
+
+def test_many_short_runs_round_on_the_total_time_like_brian2():
+    G = NeuronGroup(1, "dv/dt = 1/ms : 1", method="euler")
+    M = StateMonitor(G, "v", record=0)
+    for _ in range(4):
+        run(0.25 * ms)
+    assert float(G.v[0]) == pytest.approx(1.0)
+    assert len(M.t) == 10
+
+
+def test_changing_dt_needs_a_whole_number_of_new_steps():
+    from neurogen import defaultclock
+
+    G = NeuronGroup(1, "dv/dt = 1/ms : 1", method="euler")
+    net = Network(G)
+    net.run(10.05 * ms)
+    defaultclock.dt = 0.2 * ms  # 10.05 ms is 50.25 steps of 0.2 ms
+    with pytest.raises(ValueError, match="whole number of steps"):
+        net.run(1 * ms)

@@ -96,3 +96,27 @@ def test_object_names_do_not_enter_the_front_end_key():
     H = NeuronGroup(2, "dv/dt = -v/(13*ms) : 1", name="second_name")
     run(0.1 * ms)
     assert entries() == before
+
+
+def test_brian2_names_not_supported_yet_raise_not_implemented():
+    for factory in (Synapses, PoissonInput, PoissonGroup, SpikeGeneratorGroup, TimedArray, set_device):
+        with pytest.raises(NotImplementedError, match=factory.__name__):
+            factory()
+
+
+def test_equations_objects_as_in_brian2():
+    eqs = Equations("""dv/dt = (I - v)/tau : volt (unless refractory)""") + "I : volt (constant)"
+    assert eqs.names == ("v", "I")
+    continued = Equations("dv/dt = (2*mV -\n   v)/(10*ms) : volt")  # open parenthesis continues
+    assert continued.names == ("v",)
+    with pytest.raises(NotImplementedError, match="substitut"):
+        Equations("dv/dt = -v/tau : 1", tau=5 * ms)
+
+
+def test_model_text_with_backslashes_and_newlines_stays_in_comments():
+    G = NeuronGroup(1, "dv/dt = (2 - v)/(10*ms) : 1", threshold="v > 1  # C:\\",
+                    reset="v = 0", refractory="v > 0.5 # \\")
+    H = NeuronGroup(1, "dv/dt = (2 - v)/(10*ms) : 1", threshold="\n  v > 1\n", reset="v = 0")
+    M, N = SpikeMonitor(G), SpikeMonitor(H)
+    run(30 * ms)
+    assert M.num_spikes == N.num_spikes == 4
