@@ -144,21 +144,23 @@ class StateMonitor(SimObject):
             self._buffers[var] = np.zeros((n_records, len(self.record)))
 
     def _collect(self, rows: int) -> None:
-        self._t.append(self._buffers["_t"][:rows].copy())
+        self._t.append(_take(self._buffers["_t"], rows))
         for var in self.record_variables:
-            self._values[var].append(self._buffers[var][:rows].copy())
+            self._values[var].append(_take(self._buffers[var], rows))
+        self._buffers = {}
 
     @property
     def t_(self) -> np.ndarray:
-        return np.concatenate(self._t) if self._t else np.zeros(0)
+        return _joined(self._t, (0,))
 
     @property
     def t(self) -> Quantity:
         return Quantity(self.t_, dim=second.dim)
 
-    def _trace(self, var: str) -> Any:
-        chunks = self._values[var]
-        values = np.concatenate(chunks).T if chunks else np.zeros((len(self._record), 0))
+    def _trace(self, var: str, row: int | None = None) -> Any:
+        """All records of ``var`` as (indices, times), or of one recorded index ``row``."""
+        values = _joined(self._values[var], (0, len(self._record)))
+        values = values.T if row is None else values[:, row]
         spec = self.source._specs.get(var)
         if spec is not None and spec.dtype != "float64":  # recorded as doubles, shown in their type
             return values.astype(bool if spec.dtype == "bool" else spec.numpy_dtype())
@@ -190,7 +192,11 @@ class _StateMonitorView:
     def __getattr__(self, name: str) -> Any:
         if name in ("t", "t_"):
             return getattr(self._monitor, name)
-        return getattr(self._monitor, name)[self._row]
+        if name.endswith("_") and name[:-1] in self._monitor.record_variables:
+            return np.asarray(self._monitor._trace(name[:-1], self._row))
+        if name in self._monitor.record_variables:
+            return self._monitor._trace(name, self._row)
+        raise AttributeError(f"{self._monitor.name}[...] has no attribute '{name}'")
 
 
 class PopulationRateMonitor(SimObject):
@@ -223,12 +229,13 @@ class PopulationRateMonitor(SimObject):
         self._buffers = {"_t": np.zeros(n_records), "_rate": np.zeros(n_records)}
 
     def _collect(self, rows: int) -> None:
-        self._t.append(self._buffers["_t"][:rows].copy())
-        self._rate.append(self._buffers["_rate"][:rows].copy())
+        self._t.append(_take(self._buffers["_t"], rows))
+        self._rate.append(_take(self._buffers["_rate"], rows))
+        self._buffers = {}
 
     @property
     def rate_(self) -> np.ndarray:
-        return np.concatenate(self._rate) if self._rate else np.zeros(0)
+        return _joined(self._rate, (0,))
 
     @property
     def rate(self) -> Quantity:
@@ -236,7 +243,7 @@ class PopulationRateMonitor(SimObject):
 
     @property
     def t_(self) -> np.ndarray:
-        return np.concatenate(self._t) if self._t else np.zeros(0)
+        return _joined(self._t, (0,))
 
     @property
     def t(self) -> Quantity:
@@ -255,6 +262,21 @@ class PopulationRateMonitor(SimObject):
             raise TypeError("smooth_rate: the window must be a 1-d array of odd length")
         smoothed = np.convolve(np.asarray(self.rate), window / window.sum(), mode="same")
         return Quantity(smoothed, dim=Hz.dim)
+
+
+def _take(buffer: np.ndarray, rows: int) -> np.ndarray:
+    """A run's records: the buffer itself when the run completed (no copy), else its rows."""
+    return buffer if rows == len(buffer) else buffer[:rows].copy()
+
+
+def _joined(chunks: list[np.ndarray], empty_shape: tuple[int, ...]) -> np.ndarray:
+    """The records of all runs as one array; the chunks are merged in place, so reading a
+    monitor twice neither copies again nor keeps two copies."""
+    if not chunks:
+        return np.zeros(empty_shape)
+    if len(chunks) > 1:
+        chunks[:] = [np.concatenate(chunks)]
+    return chunks[0]
 
 
 def _require_spikes(source: Group, monitor: str) -> None:
