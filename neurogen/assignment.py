@@ -6,14 +6,13 @@ the numbers do not depend on what else ran before.
 """
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import numpy as np
 
 from .errors import EquationError
 from .expressions import Statement, parse_expression
-from .namespace import External, resolve_externals
+from .namespace import External, resolve_externals, user_namespace
 from .runtime import load_simulation
 from .session import session
 
@@ -42,7 +41,7 @@ class _Assignment:
 def run_assignment(group: Any, variable: str, expression: str, index: Any) -> None:
     assignment = _Assignment(group, variable, expression)
     indices = np.unique(np.arange(group.N)[index]).astype(np.int32)  # each element once, as Brian2
-    externals = resolve_externals(assignment, None, _user_namespace())
+    externals = resolve_externals(assignment, None, user_namespace())
     specs = ";".join(f"{n}:{s.dtype}:{s.shared}" for n, s in group._specs.items())
     parts = ["assign", *group._structure(), specs, variable, expression,
              ";".join(e.key() for e in externals.values())]
@@ -97,15 +96,3 @@ def _lower(assignment: _Assignment, externals: dict[str, External]) -> Any:
     obj = ObjectIR("group0", struct_name("group0"), type(group).__name__,
                    (type(group).__name__, *(eq.line for eq in group._equations)), tuple(ctx.fields), (kernel,))
     return NetworkIR((obj,), (), (("group0", kernel.name),))
-
-
-def _user_namespace() -> dict[str, Any]:
-    """The namespace of the first frame outside neurogen: where the user wrote the assignment."""
-    frame = sys._getframe(1)
-    while frame is not None and frame.f_globals.get("__name__", "").startswith("neurogen"):
-        frame = frame.f_back  # type: ignore[assignment]
-    if frame is None:
-        return {}
-    namespace = {**frame.f_globals, **frame.f_locals}
-    del frame
-    return namespace

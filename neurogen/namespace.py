@@ -7,8 +7,8 @@ any other value (``tau``) is runtime data, so changing it never recompiles.
 """
 from __future__ import annotations
 
-import ast
 import math
+import sys
 import warnings
 from dataclasses import dataclass
 from types import FrameType
@@ -160,6 +160,14 @@ def _warn_left_out(found: Iterable[Any]) -> None:
         )
 
 
-def parse_names(text: str) -> set[str]:
-    """Names in one expression (used by tests and error messages)."""
-    return names_in(ast.parse(text, mode="eval").body)[0]
+def user_namespace() -> dict[str, Any]:
+    """The names visible in the first frame outside neurogen: where the user wrote the line
+    (``G.v = 'v0 + rand()*mV'``, ``G.I``) that needs them."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("neurogen"):
+        frame = frame.f_back  # type: ignore[assignment]
+    if frame is None:
+        return {}
+    namespace = {**frame.f_globals, **frame.f_locals}
+    del frame
+    return namespace

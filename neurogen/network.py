@@ -159,7 +159,7 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
     _collect(net._simulation, members, every, step0, done)
     net._t = start + seconds if done == n_steps else (step0 + done) * dt  # interrupted: a step
     for obj in objects:
-        obj._time = net.t_
+        obj._time = obj.clock._t = net.t_
     if callback is not None and error is None and hasattr(callback, "finish"):
         callback.finish()
     if error is not None:

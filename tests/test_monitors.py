@@ -312,3 +312,23 @@ def test_smooth_rate_with_array_window():
         R.smooth_rate(window=np.ones(4))  # even length (Brian2: TypeError)
     with pytest.raises(TypeError):
         R.smooth_rate(window="flat")  # a named window needs width= (Brian2: TypeError)
+
+
+def test_reading_subexpressions_time_and_dt_from_python():
+    from neurogen import NeuronGroup, defaultclock, nS, pA, run
+
+    E = -70 * mV  # noqa: F841  (read from this frame)
+    G = NeuronGroup(3, """v : volt
+                          g : siemens
+                          I = g*(E - v) : amp
+                          twice = 2*I : amp
+                          is_on = v > -60*mV and g > 0*nS : boolean""")
+    G.v = [-80, -70, -50] * mV
+    G.g = 1 * nS
+    np.testing.assert_allclose(np.asarray(G.I / pA), [10, 0, -20], atol=1e-9)
+    np.testing.assert_allclose(np.asarray(G.twice / pA), [20, 0, -40], atol=1e-9)
+    assert list(G.is_on) == [False, False, True]
+    assert float(G.dt / ms) == pytest.approx(0.1)
+    run(1 * ms)
+    assert float(G.t / ms) == pytest.approx(1.0)
+    assert float(defaultclock.t / ms) == pytest.approx(1.0)

@@ -120,3 +120,8 @@ def test_model_text_with_backslashes_and_newlines_stays_in_comments():
     M, N = SpikeMonitor(G), SpikeMonitor(H)
     run(30 * ms)
     assert M.num_spikes == N.num_spikes == 4
+
+
+def test_model_names_that_clash_with_group_attributes_are_refused():
+    with pytest.raises(EquationError, match="attribute"):
+        NeuronGroup(1, "active : 1")

@@ -11,6 +11,7 @@ class Clock:
     def __init__(self, dt: Quantity | None = None, name: str = "clock") -> None:
         self.name = name
         self._dt = 1e-4
+        self._t = 0.0  # where the last run of objects on this clock ended
         if dt is not None:
             self.dt = dt
 
@@ -28,6 +29,14 @@ class Clock:
     @property
     def dt_(self) -> float:
         return self._dt
+
+    @property
+    def t(self) -> Quantity:
+        return Quantity(self._t, dim=second.dim)
+
+    @property
+    def t_(self) -> float:
+        return self._t
 
     def __repr__(self) -> str:
         return f"Clock(dt={self.dt!r}, name={self.name!r})"

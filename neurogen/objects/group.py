@@ -7,7 +7,7 @@ import numpy as np
 
 from ..equations import Equations
 from ..errors import NeurogenError
-from ..units import DIMENSIONLESS
+from ..units import DIMENSIONLESS, Quantity, second
 from .base import SimObject
 from .variables import VariableSpec, VariableView, coerce_value, wrap
 
@@ -50,8 +50,15 @@ class Group(SimObject):
             return self._state[name[:-1]]
         if name == "i":
             return np.arange(self.N)
+        if name == "t":
+            return Quantity(self._time or 0.0, dim=second.dim)  # where its last run ended
+        if name == "dt":
+            return self.clock.dt
         if "_equations" in self.__dict__ and name in self._equations:
-            raise NotImplementedError(f"{self.name}.{name}: reading a subexpression from Python")
+            from ..namespace import user_namespace
+            from .reading import read_subexpression
+
+            return read_subexpression(self, name, user_namespace())
         raise AttributeError(f"{type(self).__name__} '{self.name}' has no variable '{name}'")
 
     @property

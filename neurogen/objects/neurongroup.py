@@ -54,7 +54,11 @@ class NeuronGroup(Group):
             self._state["not_refractory"][:] = 1
 
     def _check_flags(self) -> None:
+        attributes = {a for a in dir(self) if not a.startswith("_")}
         for eq in self._equations:
+            if eq.name in attributes:
+                raise EquationError(f"NeuronGroup '{self.name}', {eq.describe()}: '{eq.name}' is an "
+                                    "attribute of the group; please rename the variable")
             if "linked" in eq.flags:
                 raise NotImplementedError(f"NeuronGroup '{self.name}', {eq.describe()}: linked variables")
             bad = eq.flags & {"clock-driven", "event-driven", "summed"}

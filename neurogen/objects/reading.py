@@ -1,0 +1,85 @@
+"""Reading a subexpression from Python (``G.I`` for ``I = g*(E - v) : amp``), with units.
+
+Reading is for inspection, so numpy evaluates it (as Brian2 does); anything that changes
+state stays generated C++. Names resolve like the model's: the group's variables and
+subexpressions, then the group's ``namespace=`` or the reading frame, then units.
+"""
+from __future__ import annotations
+
+import ast
+from typing import Any, Mapping
+
+import numpy as np
+
+from ..expressions import parse_expression
+
+_FUNCTIONS = {
+    "exp": np.exp, "log": np.log, "log10": np.log10, "expm1": np.expm1, "log1p": np.log1p,
+    "sqrt": np.sqrt, "abs": np.abs, "sin": np.sin, "cos": np.cos, "tan": np.tan, "sinh": np.sinh,
+    "cosh": np.cosh, "tanh": np.tanh, "arcsin": np.arcsin, "arccos": np.arccos,
+    "arctan": np.arctan, "asin": np.arcsin, "acos": np.arccos, "atan": np.arctan,
+    "floor": np.floor, "ceil": np.ceil, "sign": np.sign, "clip": np.clip, "int": np.trunc,
+    "exprel": lambda x: np.where(np.abs(x) < 1e-16, 1.0, np.expm1(x) / np.where(x == 0, 1, x)),
+}
+
+
+class _ArrayLogic(ast.NodeTransformer):
+    """``and``/``or``/``not`` work element-wise on arrays."""
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST:
+        self.generic_visit(node)
+        name = "_logical_and" if isinstance(node.op, ast.And) else "_logical_or"
+        result = node.values[0]
+        for value in node.values[1:]:
+            result = ast.Call(ast.Name(name, ast.Load()), [result, value], [])
+        return result
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.AST:
+        self.generic_visit(node)
+        if isinstance(node.op, ast.Not):
+            return ast.Call(ast.Name("_logical_not", ast.Load()), [node.operand], [])
+        return node
+
+
+def read_subexpression(group: Any, name: str, frame_namespace: Mapping[str, Any]) -> Any:
+    """The value of subexpression ``name`` for every element of ``group``."""
+    from ..namespace import resolve_externals
+    from ..units import UNITS
+
+    eq = group._equations[name]
+    tree = parse_expression(eq.expr, f"{group.name}.{name}")
+    if any(isinstance(n, ast.Call) and n.func.id in ("rand", "randn") for n in ast.walk(tree)):  # type: ignore[attr-defined]
+        raise NotImplementedError(f"{group.name}.{name}: reading a subexpression that draws random numbers")
+    externals = resolve_externals(_Reader(group, name, tree), None, frame_namespace)
+    namespace: dict[str, Any] = {n: UNITS[n] if e.literal and n in UNITS else _external(frame_namespace, group, n, e)
+                                 for n, e in externals.items()}
+    namespace.update({v: getattr(group, v)[:] for v in group._specs if not v.startswith("_")})
+    namespace.update(i=np.arange(group.N), N=group.N, t=group.t, dt=group.clock.dt)
+    for other in group._equations.of_kind("subexpression"):
+        if other.name != name and other.name in {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}:
+            namespace[other.name] = read_subexpression(group, other.name, frame_namespace)
+    namespace.update(_FUNCTIONS, _logical_and=np.logical_and, _logical_or=np.logical_or,
+                     _logical_not=np.logical_not)
+    code = compile(ast.fix_missing_locations(ast.Expression(_ArrayLogic().visit(tree))), name, "eval")
+    value = eval(code, {"__builtins__": {}}, namespace)  # noqa: S307  (a checked model expression)
+    return value * np.ones(group.N) if np.ndim(value) == 0 else value
+
+
+class _Reader:
+    """Name resolution for one subexpression (not the whole model: its other names may be
+    defined only later, before run())."""
+
+    def __init__(self, group: Any, name: str, tree: ast.expr) -> None:
+        self.group, self.name, self.namespace, self.tree = group, group.name, group.namespace, tree
+        self.subexpression = name
+
+    def _variable_dims(self) -> dict[str, Any]:
+        return self.group._variable_dims()
+
+    def _expression_sources(self) -> list[tuple[str, ast.expr]]:
+        return [(f"subexpression '{self.subexpression}'", self.tree)]
+
+
+def _external(frame_namespace: Mapping[str, Any], group: Any, name: str, external: Any) -> Any:
+    source = group.namespace if group.namespace is not None else frame_namespace
+    return source.get(name, external.value)
