@@ -42,8 +42,7 @@ def run_assignment(group: Any, variable: str, expression: str, index: Any) -> No
     assignment = _Assignment(group, variable, expression)
     indices = np.unique(np.arange(group.N)[index]).astype(np.int32)  # each element once, as Brian2
     externals = resolve_externals(assignment, None, user_namespace())
-    specs = ";".join(f"{n}:{s.dtype}:{s.shared}" for n, s in group._specs.items())
-    parts = ["assign", *group._structure(), specs, variable, expression,
+    parts = ["assign", *group._structure(), group._specs_key(), variable, expression,
              ";".join(e.key() for e in externals.values())]
     simulation = load_simulation(parts, lambda: _lower(assignment, externals))
     group._assignments += 1

@@ -10,8 +10,8 @@ from typing import Any, Mapping
 
 import sympy
 
-from .errors import EquationError
-from .expressions import parse_expression
+from .errors import DimensionMismatchError, EquationError
+from .expressions import infer_dims, is_boolean, names_in, parse_expression
 from .integrators import integrate
 from .ir import Assign, FieldKind, Kernel, Statement, sym
 from .lower import (Access, ObjectContext, build_kernel, check_dims, convert, expression_dims,
@@ -74,8 +74,6 @@ def _subexpressions(ctx: ObjectContext, dim_of: Any) -> dict[str, sympy.Expr]:
         progressed = False
         for name, eq in list(pending.items()):
             tree = parse_expression(eq.expr, f"{ctx.where()}, {eq.describe()}")
-            from .expressions import names_in
-
             if names_in(tree)[0] & set(pending) - {name}:
                 continue
             if name in names_in(tree)[0]:
@@ -114,14 +112,10 @@ def _not_refractory(ctx: ObjectContext, dim_of: Any, resolve: Any) -> tuple[list
 
 
 def check_refractory_dims(tree: Any, dim_of: Any, where: str) -> Any:
-    from .expressions import infer_dims, is_boolean
-
     dim = infer_dims(tree, dim_of, where)
     if is_boolean(tree):
         return DIMENSIONLESS
     if dim != second.dim:
-        from .errors import DimensionMismatchError
-
         raise DimensionMismatchError(f"{where}: expected a time or a condition", dim)
     return dim
 

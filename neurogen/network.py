@@ -234,7 +234,7 @@ def _frontend_parts(objects: list[Any], externals: Mapping[int, Mapping[str, Ext
         parts.append(f"when={obj.when};order={obj.order};rank={rank[id(obj)]}")
         parts.append(",".join(str(index.get(id(d), -1)) for d in obj._dependencies()))
         parts.append(";".join(e.key() for e in externals[id(obj)].values()))
-        parts.append(";".join(f"{n}:{s.dtype}:{s.shared}" for n, s in getattr(obj, "_specs", {}).items()))
+        parts.append(obj._specs_key() if hasattr(obj, "_specs_key") else "")
     return parts
 
 
@@ -244,9 +244,13 @@ def _lower(objects: list[Any], externals: Mapping[int, Mapping[str, External]]) 
     return lower_network(objects, externals)
 
 
+def _first_record(step0: int, every: int) -> int:
+    """The first step at or after ``step0`` on which an object running every ``every`` steps runs."""
+    return -(-step0 // every) * every
+
+
 def _records(step0: int, n_steps: int, every: int) -> int:
-    first = -(-step0 // every) * every
-    return max(0, -(-(step0 + n_steps - first) // every))
+    return max(0, -(-(step0 + n_steps - _first_record(step0, every)) // every))
 
 
 def _value_provider(members: Mapping[str, Any], externals: Mapping[int, Mapping[str, External]],
@@ -260,7 +264,7 @@ def _value_provider(members: Mapping[str, Any], externals: Mapping[int, Mapping[
         if name == "_dt":
             return obj.clock.dt_
         if name == "_first_step":
-            return -(-step0 // every[id(obj)]) * every[id(obj)]
+            return _first_record(step0, every[id(obj)])
         if name == "_stream":
             return stream_id(obj)
         if name == "_n_indices":

@@ -95,6 +95,10 @@ class Group(SimObject):
             return
         self._state[name][index] = coerce_value(value, spec, self.name)
 
+    def _specs_key(self) -> str:
+        """The stored variables' types, as the front-end key sees them."""
+        return ";".join(f"{n}:{s.dtype}:{s.shared}" for n, s in self._specs.items())
+
     def get_states(self, variables: list[str] | None = None) -> dict[str, Any]:
         names = variables if variables is not None else list(self._specs)
         return {n: wrap(self._state[n].copy(), self._specs[n]) for n in names}
