@@ -68,7 +68,21 @@ def resolve_externals(obj: Any, run_namespace: Mapping[str, Any] | None,
         sources = [run_namespace]
     else:
         sources = [frame_namespace]
+    _warn_shadowed(obj, sources[0])
     return {name: _resolve(name, sources, obj, where) for name, where in external_names(obj).items()}
+
+
+def _warn_shadowed(obj: Any, namespace: Mapping[str, Any]) -> None:
+    """Brian2 warns when a model variable also names a value outside: the model's wins."""
+    own = set(obj._variable_dims()) - {"i", "N"}
+    used: set[str] = set()
+    for _, tree in obj._expression_sources():
+        used |= names_in(tree)[0]
+    for name in sorted(own & used):
+        value = namespace.get(name)
+        if isinstance(value, (int, float, np.number, np.ndarray)) and not isinstance(value, bool):
+            warnings.warn(f"{type(obj).__name__} '{obj.name}': '{name}' is a model variable and also "
+                          "a name outside the model; the model variable is used", UserWarning, stacklevel=5)
 
 
 def _resolve(name: str, sources: list[Mapping[str, Any]], obj: Any, where: str) -> External:

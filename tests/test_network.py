@@ -642,3 +642,10 @@ def test_changing_dt_needs_a_whole_number_of_new_steps():
     defaultclock.dt = 0.2 * ms  # 10.05 ms is 50.25 steps of 0.2 ms
     with pytest.raises(ValueError, match="whole number of steps"):
         net.run(1 * ms)
+
+
+def test_a_model_variable_shadowing_an_outside_value_warns_like_brian2():
+    v0 = 5 * mV  # noqa: F841  (the tutorial's loop variable)
+    G = NeuronGroup(1, "dv/dt = (v0 - v)/(10*ms) : volt\nv0 : volt", method="exact")  # noqa: F841
+    with pytest.warns(UserWarning, match="v0"):
+        run(0.1 * ms)
