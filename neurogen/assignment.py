@@ -12,39 +12,21 @@ import numpy as np
 
 from .errors import EquationError
 from .expressions import Statement, parse_expression
-from .namespace import External, resolve_externals, user_namespace
+from .namespace import ExpressionScope, External, resolve_externals, user_namespace
 from .runtime import load_simulation
 from .session import session
 
 
-class _Assignment:
-    """Quacks like a group for name resolution: the assignment's one expression."""
-
-    def __init__(self, group: Any, variable: str, expression: str) -> None:
-        self.group, self.variable, self.expression = group, variable, expression
-        self.name = group.name
-        self.namespace = group.namespace
-        where = f"{type(group).__name__} '{group.name}', assignment '{variable} = {expression}'"
-        self.where = where
-        self.tree = parse_expression(expression, where)
-
-    def _variable_dims(self) -> dict[str, Any]:
-        return self.group._variable_dims()
-
-    def _expression_sources(self) -> list[tuple[str, Any]]:
-        sources = [(self.where, self.tree)]
-        for eq in self.group._equations.of_kind("subexpression"):
-            sources.append((eq.describe(), parse_expression(eq.expr, eq.describe())))
-        return sources
-
-
 def run_assignment(group: Any, variable: str, expression: str, index: Any) -> None:
-    assignment = _Assignment(group, variable, expression)
+    where = f"{type(group).__name__} '{group.name}', assignment '{variable} = {expression}'"
+    sources = [(where, parse_expression(expression, where))] + [
+        (eq.describe(), parse_expression(eq.expr, eq.describe()))
+        for eq in group._equations.of_kind("subexpression")]
     indices = np.unique(np.arange(group.N)[index]).astype(np.int32)  # each element once, as Brian2
-    externals = resolve_externals(assignment, None, user_namespace())
+    externals = resolve_externals(ExpressionScope(group, sources), None, user_namespace())
     parts = ["assign", *group._structure(), group._specs_key(), variable, expression,
              ";".join(e.key() for e in externals.values())]
-    simulation = load_simulation(parts, lambda: _lower(assignment, externals))
+    simulation = load_simulation(parts, lambda: _lower(group, variable, expression, where, externals))
     group._assignments += 1
     values = _values(group, indices, externals)
     state = session()
@@ -67,16 +49,16 @@ def _values(group: Any, indices: np.ndarray, externals: dict[str, External]) -> 
     return value
 
 
-def _lower(assignment: _Assignment, externals: dict[str, External]) -> Any:
+def _lower(group: Any, variable: str, expression: str, where: str,
+           externals: dict[str, External]) -> Any:
     from .ir import FieldKind, NetworkIR, ObjectIR
     from .lower import ObjectContext, build_kernel, expression_dims, make_resolver, struct_name
     from .lower_neurons import _group_access, _subexpressions, integer_names, lower_statements
 
-    group = assignment.group
     ctx = ObjectContext(group, "group0", externals, {id(group): "group0"})
     dims = group._variable_dims()
-    if assignment.variable not in group._specs:
-        raise EquationError(f"{assignment.where}: '{assignment.variable}' is not a stored variable")
+    if variable not in group._specs:
+        raise EquationError(f"{where}: '{variable}' is not a stored variable")
     dim_of = expression_dims(ctx, dims)
     resolve = make_resolver(ctx, _subexpressions(ctx, dim_of))
     access = _group_access(ctx)
@@ -84,8 +66,7 @@ def _lower(assignment: _Assignment, externals: dict[str, External]) -> Any:
     ctx.add_field("_every", "int64_t", FieldKind.INTEGER, "unused by assignments")
     ctx.add_field("_indices", "int32_t", FieldKind.ARRAY, "the assigned indices")
     ctx.add_field("_n_indices", "int64_t", FieldKind.INTEGER, "number of assigned indices")
-    statement = Statement(assignment.variable, "=", assignment.expression,
-                          f"{assignment.variable} = {assignment.expression}", 1)
+    statement = Statement(variable, "=", expression, f"{variable} = {expression}", 1)
     statements, writes = lower_statements(ctx, [statement], dim_of, resolve, "assignment")
 
     kernel = build_kernel(ctx, name="assign", template="assign", when="start", order=0,

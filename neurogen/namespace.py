@@ -7,6 +7,7 @@ any other value (``tau``) is runtime data, so changing it never recompiles.
 """
 from __future__ import annotations
 
+import ast
 import math
 import sys
 import warnings
@@ -39,12 +40,34 @@ class External:
         return f"{self.name}={self.value!r}" if self.literal else f"{self.name}:{self.dim!r}"
 
 
-def external_names(obj: Any) -> dict[str, str]:
-    """Names an object's expressions use that are neither its variables nor functions,
+class ExpressionScope:
+    """Some expressions of a group, resolved like the group's own model expressions.
+
+    Used for a string assignment (``G.v = 'v0 + 1*mV'``) and for reading a subexpression from
+    Python: their names are looked up where the group's are, without requiring every other
+    name of the model to be defined yet.
+    """
+
+    def __init__(self, group: Any, sources: list[tuple[str, ast.expr]]) -> None:
+        self.group, self.sources = group, sources
+        self.name, self.namespace = group.name, group.namespace
+
+    def _variable_dims(self) -> dict[str, Any]:
+        return self.group._variable_dims()
+
+    def _expression_sources(self) -> list[tuple[str, ast.expr]]:
+        return self.sources
+
+
+Sources = list[tuple[str, ast.expr]]
+
+
+def external_names(obj: Any, expressions: Sources) -> dict[str, str]:
+    """Names ``expressions`` of ``obj`` use that are neither its variables nor functions,
     each with where it is first used (for error messages)."""
     own = set(obj._variable_dims()) | {"t", "dt", "True", "False"}
     found: dict[str, str] = {}
-    for where, tree in obj._expression_sources():
+    for where, tree in expressions:
         names, functions = names_in(tree)
         for name in sorted(names - own):
             if name == "xi" or name.startswith("xi_"):
@@ -68,15 +91,17 @@ def resolve_externals(obj: Any, run_namespace: Mapping[str, Any] | None,
         sources = [run_namespace]
     else:
         sources = [frame_namespace]
-    _warn_shadowed(obj, sources[0])
-    return {name: _resolve(name, sources, obj, where) for name, where in external_names(obj).items()}
+    expressions = obj._expression_sources()  # parsed once: both checks below read them
+    _warn_shadowed(obj, sources[0], expressions)
+    return {name: _resolve(name, sources, obj, where)
+            for name, where in external_names(obj, expressions).items()}
 
 
-def _warn_shadowed(obj: Any, namespace: Mapping[str, Any]) -> None:
+def _warn_shadowed(obj: Any, namespace: Mapping[str, Any], expressions: Sources) -> None:
     """Brian2 warns when a model variable also names a value outside: the model's wins."""
     own = set(obj._variable_dims()) - {"i", "N"}
     used: set[str] = set()
-    for _, tree in obj._expression_sources():
+    for _, tree in expressions:
         used |= names_in(tree)[0]
     for name in sorted(own & used):
         value = namespace.get(name)

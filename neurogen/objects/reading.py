@@ -43,14 +43,15 @@ class _ArrayLogic(ast.NodeTransformer):
 
 def read_subexpression(group: Any, name: str, frame_namespace: Mapping[str, Any]) -> Any:
     """The value of subexpression ``name`` for every element of ``group``."""
-    from ..namespace import resolve_externals
+    from ..namespace import ExpressionScope, resolve_externals
     from ..units import UNITS
 
     eq = group._equations[name]
     tree = parse_expression(eq.expr, f"{group.name}.{name}")
     if any(isinstance(n, ast.Call) and n.func.id in ("rand", "randn") for n in ast.walk(tree)):  # type: ignore[attr-defined]
         raise NotImplementedError(f"{group.name}.{name}: reading a subexpression that draws random numbers")
-    externals = resolve_externals(_Reader(group, name, tree), None, frame_namespace)
+    scope = ExpressionScope(group, [(f"subexpression '{name}'", tree)])
+    externals = resolve_externals(scope, None, frame_namespace)
     namespace: dict[str, Any] = {n: UNITS[n] if e.literal and n in UNITS else _external(frame_namespace, group, n, e)
                                  for n, e in externals.items()}
     namespace.update({v: getattr(group, v)[:] for v in group._specs if not v.startswith("_")})
@@ -63,21 +64,6 @@ def read_subexpression(group: Any, name: str, frame_namespace: Mapping[str, Any]
     code = compile(ast.fix_missing_locations(ast.Expression(_ArrayLogic().visit(tree))), name, "eval")
     value = eval(code, {"__builtins__": {}}, namespace)  # noqa: S307  (a checked model expression)
     return value * np.ones(group.N) if np.ndim(value) == 0 else value
-
-
-class _Reader:
-    """Name resolution for one subexpression (not the whole model: its other names may be
-    defined only later, before run())."""
-
-    def __init__(self, group: Any, name: str, tree: ast.expr) -> None:
-        self.group, self.name, self.namespace, self.tree = group, group.name, group.namespace, tree
-        self.subexpression = name
-
-    def _variable_dims(self) -> dict[str, Any]:
-        return self.group._variable_dims()
-
-    def _expression_sources(self) -> list[tuple[str, ast.expr]]:
-        return [(f"subexpression '{self.subexpression}'", self.tree)]
 
 
 def _external(frame_namespace: Mapping[str, Any], group: Any, name: str, external: Any) -> Any:
