@@ -81,6 +81,7 @@ class FieldKind(Enum):
     SCALAR = "scalar"    # a double: an external constant or a per-run value
     INTEGER = "integer"  # an int64: sizes, step offsets, random streams
     DYNAMIC = "dynamic"  # a std::vector the C++ side grows (spike records), copied out after a run
+    INTERNAL = "internal"  # C++-only state (a spike queue); the runtime never binds it
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +102,7 @@ class Load:
     ctype: str
     source: str           # C++ expression of the array, e.g. ``_src.v``
     scalar: bool = False  # a shared variable: element 0, read once per call
+    index: str = ""       # the C++ index into ``source``; empty: the kernel's element
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +152,8 @@ class NetworkIR:
     objects: tuple[ObjectIR, ...]
     schedule: tuple[tuple[str, str], ...]  # (object member, kernel name), in execution order
     calls: tuple[tuple[str, str], ...] = ()  # run once before the step loop (assignments)
+    prepare: tuple[tuple[str, str], ...] = ()  # every run, before the loop (load spike queues)
+    finish: tuple[tuple[str, str], ...] = ()   # every run, after the loop (save spike queues)
 
     def kernels(self) -> tuple[Kernel, ...]:
         return tuple(k for o in self.objects for k in o.kernels)

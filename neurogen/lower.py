@@ -68,11 +68,19 @@ def check_dims(tree: ast.expr, expected: Dimension, dim_of: Callable[[str], Dime
                                      expected, actual)
 
 
-def make_resolver(ctx: ObjectContext, subexpressions: Mapping[str, sympy.Expr]) -> Callable[[str], sympy.Expr]:
-    """Names → sympy: literals inline, subexpressions substituted, everything else a symbol."""
+def make_resolver(ctx: ObjectContext, subexpressions: Mapping[str, sympy.Expr],
+                  special: Callable[[str], sympy.Expr | None] | None = None) -> Callable[[str], sympy.Expr]:
+    """Names → sympy: literals inline, subexpressions substituted, everything else a symbol.
+
+    ``special`` resolves an object's own names first (a synapse's ``i``, ``v_post``).
+    """
     def resolve(name: str) -> sympy.Expr:
         if name in subexpressions:
             return subexpressions[name]
+        if special is not None:
+            value = special(name)
+            if value is not None:
+                return value
         external = ctx.externals.get(name)
         if external is not None and external.literal:
             return sympy.Float(external.value)
@@ -93,6 +101,7 @@ class Access:
     ctype: str
     source: str
     scalar: bool
+    index: str = ""  # for another object's array: the local holding the index (``_jpost``)
 
 
 def scalar_context(ctx: ObjectContext, struct_ref: str = "_grp") -> dict[str, Access]:
@@ -121,21 +130,27 @@ def free_names(items: Iterable[Any]) -> set[str]:
 
 def build_kernel(ctx: ObjectContext, *, name: str, template: str, when: str, order: int,
                  statements: Iterable[Statement], access: Mapping[str, Access],
-                 writes: Iterable[str] = (), condition: sympy.Expr | None = None,
+                 writes: Iterable[str] = (), reads: Iterable[str] = (), condition: sympy.Expr | None = None,
                  source: str | None = None, integer_names: Iterable[str] = (),
                  comment: Iterable[str] = (), extra: Iterable[tuple[str, object]] = ()) -> Kernel:
     """A kernel whose loads/stores are derived from what its statements read and write."""
     statements = tuple(statements)
     writes = tuple(writes)
     declared = {s.target for s in statements if isinstance(s, (Assign, MatrixExp))}
-    used = free_names(statements) | free_names([condition]) | set(writes)
+    used = free_names(statements) | free_names([condition]) | set(writes) | set(reads)
     random = any(uses_random(s.expr) for s in statements if isinstance(s, Assign)) or (
         condition is not None and uses_random(condition))
     if random:
         ctx.add_field("_stream", "uint32_t", FieldKind.INTEGER, "random-number stream of this object")
+    needed = {n for n in used - (declared - set(writes)) if n in access}
+    while True:  # an index local (``_jpost``) is loaded before the values it indexes
+        indices = {access[n].index for n in needed if access[n].index} - needed
+        if not indices:
+            break
+        needed |= indices
     loads = tuple(
-        Load(n, access[n].ctype, access[n].source, access[n].scalar)
-        for n in sorted(used - (declared - set(writes))) if n in access
+        Load(n, access[n].ctype, access[n].source, access[n].scalar, access[n].index)
+        for n in sorted(needed, key=lambda n: (bool(access[n].index), n))
     )
     stores = tuple((w, access[w].source) for w in writes)
     return Kernel(
@@ -156,8 +171,9 @@ def lower_network(objects: list[Any], externals: Mapping[int, Mapping[str, Exter
     """Lower objects (already in schedule order) into one ``NetworkIR``."""
     from .lower_monitors import LOWERERS as MONITORS
     from .lower_neurons import LOWERERS as NEURONS
+    from .lower_synapses import LOWERERS as SYNAPSES
 
-    lowerers: dict[str, Lowerer] = {**NEURONS, **MONITORS}
+    lowerers: dict[str, Lowerer] = {**NEURONS, **MONITORS, **SYNAPSES}
     members = {id(o): member_name(o, k) for k, o in enumerate(objects)}
     lowered = []
     for obj in objects:
@@ -170,10 +186,15 @@ def lower_network(objects: list[Any], externals: Mapping[int, Mapping[str, Exter
     schedule = sorted(
         ((SLOTS.index(k.when), k.order, obj.name, pos, o.member, k.name)
          for obj, o in zip(objects, lowered) for pos, k in enumerate(o.kernels)
-         if not k.option("call")),
+         if not k.option("call") and not k.option("phase")),
     )
+    order = [(m, k) for *_, m, k in schedule]
+
+    def phase(name: str) -> tuple[tuple[str, str], ...]:
+        return tuple((o.member, k.name) for o in lowered for k in o.kernels if k.option("phase") == name)
+
     calls = tuple((o.member, k.name) for o in lowered for k in o.kernels if k.option("call"))
-    return NetworkIR(tuple(lowered), tuple((m, k) for *_, m, k in schedule), calls)
+    return NetworkIR(tuple(lowered), tuple(order), calls, phase("prepare"), phase("finish"))
 
 
 def _description(obj: Any) -> tuple[str, ...]:

@@ -133,6 +133,9 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
         raise ValueError(f"run(): the duration must not be negative, got {duration}")
     objects = [o for o in net.objects if o.active]
     _check_dependencies(objects)
+    for obj in objects:
+        if hasattr(obj, "_before_run"):
+            obj._before_run()
     dt = min((o.clock.dt_ for o in objects), default=session().defaultclock.dt_)
     start = _start_time(net, objects)
     if net._dt is not None and dt != net._dt:
@@ -257,6 +260,10 @@ def _value_provider(members: Mapping[str, Any], externals: Mapping[int, Mapping[
                     every: Mapping[int, int], step0: int) -> Callable[[str, str, str], Any]:
     def value(member: str, name: str, kind: str) -> Any:
         obj = members[member]
+        if hasattr(obj, "_runtime_value"):
+            found = obj._runtime_value(name)
+            if found is not None:
+                return found
         if kind == "array":
             return _array(obj, name)
         if name == "_every":
@@ -295,6 +302,8 @@ def _collect(simulation: Simulation, members: Mapping[str, Any], every: Mapping[
     for member, obj in members.items():
         if isinstance(obj, SpikeMonitor) and obj.record:
             obj._collect(dynamic[(member, "i")], dynamic[(member, "t")])
+        elif hasattr(obj, "_collect_pending") and (member, "_pre_pending_items") in dynamic:
+            obj._collect_pending(dynamic[(member, "_pre_pending_items")], dynamic[(member, "_pre_pending_steps")])
         elif isinstance(obj, (StateMonitor, PopulationRateMonitor)):
             obj._collect(_records(step0, done, every[id(obj)]))
 

@@ -92,6 +92,7 @@ def prune(kernel: Kernel) -> Kernel:
         if isinstance(stmt, Assign) and not stmt.declare:
             needed.add(stmt.target)
     kept = set(map(id, keep))
+    needed |= {l.index for l in kernel.loads if l.local in needed and l.index}  # v_post needs _jpost
     return replace(
         kernel,
         hoisted=tuple(s for s in kernel.hoisted if id(s) in kept),

@@ -18,7 +18,8 @@ from .resources import templates_dir
 
 #: Each kind of kernel of an object draws random numbers from its own range of draw indices.
 DRAW_BASES = {"vector": 0, "threshold": 1, "reset": 2, "assign": 3, "spikemonitor": 4,
-              "statemonitor": 5, "ratemonitor": 6}
+              "statemonitor": 5, "ratemonitor": 6, "on_pre": 7, "on_post": 8, "summed": 9,
+              "connect": 10}
 
 
 @lru_cache(maxsize=1)
@@ -40,6 +41,8 @@ def render_network(network: NetworkIR) -> dict[str, str]:
         "objects": [_object_context(o) for o in network.objects],
         "schedule": [{"member": m, "kernel": k} for m, k in network.schedule],
         "calls": [{"member": m, "kernel": k} for m, k in network.calls],
+        "prepare": [{"member": m, "kernel": k} for m, k in network.prepare],
+        "finish": [{"member": m, "kernel": k} for m, k in network.finish],
     }
     files = {
         "network.hpp": env.get_template("network.hpp.j2").render(context),
@@ -73,8 +76,12 @@ def _kernel_context(kernel: Kernel) -> dict[str, Any]:
             out += print_statement(stmt, ctypes, ints, frozenset(used_later))
         return out
 
+    element = str(kernel.option("element", "i"))
+    index = {l.local: l.index or element for l in kernel.loads}
+
     def load(l: Any) -> dict[str, Any]:
-        return {"local": l.local, "ctype": l.ctype, "source": l.source, "mutable": l.local in written}
+        return {"local": l.local, "ctype": l.ctype, "source": l.source, "mutable": l.local in written,
+                "index": index[l.local]}
 
     return {
         "name": kernel.name,
@@ -86,10 +93,13 @@ def _kernel_context(kernel: Kernel) -> dict[str, Any]:
         "vector_loads": [load(l) for l in kernel.loads if not l.scalar],
         "hoisted": lines(kernel.hoisted),
         "statements": lines(kernel.statements),
-        "stores": [{"local": n, "target": t} for n, t in kernel.stores],
+        "stores": [{"local": n, "target": t, "index": index.get(n, element)} for n, t in kernel.stores],
+        "element": element,
+        # a synapse kernel may reach one array through two locals (v_pre, v_post of one group)
+        "restrict": bool(kernel.option("restrict", True)),
         "condition": print_expr(kernel.condition, ints) if kernel.condition is not None else None,
         "random": kernel.random,
-        "draw_base": DRAW_BASES[kernel.template] << 20,
+        "draw_base": DRAW_BASES[str(kernel.option("draws", kernel.template))] << 20 if kernel.random else 0,
         "uses_matrix_exp": any(isinstance(s, MatrixExp) for s in kernel.hoisted + kernel.statements),
         "extra": dict(kernel.extra),
     }

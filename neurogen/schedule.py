@@ -7,7 +7,7 @@ from typing import Any, Iterable
 from .objects.validation import SLOTS
 
 _PREFIXES = {"NeuronGroup": "group", "SpikeMonitor": "spikemonitor", "StateMonitor": "statemonitor",
-             "PopulationRateMonitor": "ratemonitor"}
+             "PopulationRateMonitor": "ratemonitor", "Synapses": "synapses"}
 
 
 def member_name(obj: Any, index: int) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 _COMING = {
-    "Synapses": "issue 3 (synapses)",
     "PoissonInput": "issue 4 (inputs)",
     "PoissonGroup": "issue 4 (inputs)",
     "SpikeGeneratorGroup": "issue 4 (inputs)",
@@ -23,7 +22,6 @@ def _placeholder(name: str) -> Any:
     return unsupported
 
 
-Synapses = _placeholder("Synapses")
 PoissonInput = _placeholder("PoissonInput")
 PoissonGroup = _placeholder("PoissonGroup")
 SpikeGeneratorGroup = _placeholder("SpikeGeneratorGroup")

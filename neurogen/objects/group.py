@@ -80,7 +80,10 @@ class Group(SimObject):
             object.__setattr__(self, name, value)
 
     def __getitem__(self, item: Any) -> Any:
-        raise NotImplementedError(f"{type(self).__name__} '{self.name}': subgroups (G[:10]) are not supported yet")
+        from .subgroup import Subgroup, slice_bounds
+
+        start, stop = slice_bounds(item, self.N, self.name)
+        return Subgroup(self, start, stop)
 
     def _set_variable(self, name: str, value: Any, index: Any) -> None:
         if isinstance(index, str):

@@ -280,9 +280,18 @@ def _joined(chunks: list[np.ndarray], empty_shape: tuple[int, ...]) -> np.ndarra
 
 
 def _require_spikes(source: Group, monitor: str) -> None:
+    _require_group(source, monitor)
     if getattr(source, "threshold", None) is None:
         raise NeurogenError(f"{monitor}: '{source.name}' has no threshold, so it never spikes "
                             "(Brian2: it does not define an event 'spike')")
+
+
+def _require_group(source: Any, monitor: str) -> None:
+    from .subgroup import Subgroup
+
+    if isinstance(source, Subgroup):
+        raise NotImplementedError(f"{monitor} of a subgroup ({source!r}): monitor the whole group "
+                                  "and select its indices")
 
 
 def _window(kind: str, width_steps: float) -> np.ndarray:

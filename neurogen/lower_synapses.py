@@ -1,0 +1,335 @@
+"""Synapses → kernels: pathways (on_pre/on_post), clock-driven updates, summed variables.
+
+Names resolve as Brian2 documents: a synaptic variable first, then a postsynaptic one
+(unsuffixed ``v`` is ``v_post``), ``x_pre``/``x_post`` explicitly; ``i``/``j`` are the pre- and
+postsynaptic indices (within a subgroup). Every kernel loops over synapses with the element
+``_s`` and reaches neurons through ``_ipre``/``_jpost`` (indices into the parent groups).
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable, Mapping
+
+import sympy
+
+from .errors import EquationError
+from .expressions import Statement as CodeLine, names_in, parse_expression
+from .integrators import integrate
+from .ir import Assign, FieldKind, Kernel, MatrixExp, Statement, sym
+from .lower import (Access, ObjectContext, build_kernel, check_dims, convert, expression_dims,
+                    make_resolver, scalar_context)
+from .lower_neurons import lower_statements
+from .objects.synapses import SYNAPSE_NAMES
+from .symbolic import select
+from .units import second
+
+_SCALAR = Access("double", "", True)
+PATHWAY_ORDER = {"pre": -1, "post": 1}  # Brian2's order in the synapses slot
+SUMMED_ORDER = -1                       # in the groups slot, before the state updaters
+# Every summed target is set to zero before any Synapses adds to it, so several Synapses can
+# sum into one variable (Brian2 refuses this; we add the contributions up).
+ZERO_ORDER = SUMMED_ORDER - 0.5
+ELEMENT = (("element", "_s"), ("restrict", False))
+
+
+class SynapseNames:
+    """How synaptic code reaches every name: access paths, dimensions, sympy symbols."""
+
+    def __init__(self, ctx: ObjectContext) -> None:
+        self.ctx = ctx
+        syn = self.syn = ctx.obj
+        self.source_member = ctx.members[id(syn._source_group)]
+        self.target_member = ctx.members[id(syn._target_group)]
+        self.access = synapse_access(ctx, syn, self.source_member, self.target_member)
+        dims = syn._variable_dims()
+        self.dim_of = expression_dims(ctx, dims)
+        self.integer_names = {"_ipre", "_jpost", "_source_start", "_target_start", *SYNAPSE_NAMES}
+        for suffix, specs in (("", syn._specs), ("_pre", syn._source_group._specs),
+                              ("_post", syn._target_group._specs)):
+            self.integer_names |= {n + suffix for n, s in specs.items() if s.dtype in ("int32", "int64")}
+        self.subexpressions: dict[str, sympy.Expr] = {}
+        self.resolve = make_resolver(ctx, self.subexpressions, self._base_name)
+        self._lower_subexpressions()
+
+    def canonical(self, name: str) -> str:
+        """The one local name of a variable: ``w``, ``v_pre``, ``v_post`` (unsuffixed ``v``)."""
+        syn = self.syn
+        if name in syn._specs or name in self.subexpressions or name in SYNAPSE_NAMES:
+            return name
+        if name.endswith(("_pre", "_post")):
+            return name
+        if name in syn._target_group._specs:
+            return f"{name}_post"
+        return name
+
+    def _base_name(self, name: str) -> sympy.Expr | None:
+        if name == "i":
+            return sym("_ipre") - sym("_source_start")
+        if name == "j":
+            return sym("_jpost") - sym("_target_start")
+        canonical = self.canonical(name)
+        if canonical != name or name.endswith(("_pre", "_post")):
+            group, base = self.syn._group_of(canonical)
+            if group is not None and base in group._equations and group._equations[base].kind == "subexpression":
+                raise NotImplementedError(f"{self.ctx.where()}: reading the subexpression '{base}' of "
+                                          f"'{group.name}' in synaptic code")
+            return sym(canonical)
+        return None
+
+    def _lower_subexpressions(self) -> None:
+        pending = [eq for eq in self.syn._equations.of_kind("subexpression") if "summed" not in eq.flags]
+        while pending:
+            progressed = False
+            for eq in list(pending):
+                tree = parse_expression(eq.expr, eq.describe())
+                if names_in(tree)[0] & {p.name for p in pending}:
+                    continue
+                where = f"{self.ctx.where()}, {eq.describe()}"
+                check_dims(tree, eq.dim, self.dim_of, where, f"'{eq.expr}'")
+                self.subexpressions[eq.name] = convert(tree, self.resolve, where)
+                pending.remove(eq)
+                progressed = True
+            if not progressed:
+                raise EquationError(f"{self.ctx.where()}: subexpressions {[e.name for e in pending]} "
+                                    "depend on each other in a cycle")
+
+
+def synapse_access(ctx: ObjectContext, syn: Any, source: str, target: str) -> dict[str, Access]:
+    """Access paths of a synapse kernel (also used by assignments and connect kernels)."""
+    access = scalar_context(ctx)
+    for name in ("N", "N_pre", "N_post", "_source_start", "_target_start"):
+        access[name] = Access("int64_t", f"_grp.{name}", True)
+    access["_ipre"] = Access("int32_t", "_grp._synaptic_pre", False)
+    access["_jpost"] = Access("int32_t", "_grp._synaptic_post", False)
+    access["N_incoming"] = Access("int64_t", "_grp._n_incoming", False, "_jpost")
+    access["N_outgoing"] = Access("int64_t", "_grp._n_outgoing", False, "_ipre")
+    for name, spec in syn._specs.items():
+        if not name.startswith("_"):
+            access[name] = Access(spec.ctype, f"_grp.{name}[0]" if spec.shared else f"_grp.{name}", spec.shared)
+    for suffix, member, index, group in (("_pre", source, "_ipre", syn._source_group),
+                                         ("_post", target, "_jpost", syn._target_group)):
+        for name, spec in group._specs.items():
+            if not name.startswith("_"):
+                access[name + suffix] = Access(
+                    spec.ctype, f"_net.{member}.{name}[0]" if spec.shared else f"_net.{member}.{name}",
+                    spec.shared, "" if spec.shared else index)
+    return access
+
+
+def add_synapse_fields(ctx: ObjectContext) -> None:
+    """The struct members every synapse kernel may use: variables, sizes, connectivity."""
+    syn = ctx.obj
+    ctx.add_field("N", "int64_t", FieldKind.INTEGER, "number of synapses")
+    ctx.add_field("N_pre", "int64_t", FieldKind.INTEGER, "number of presynaptic neurons")
+    ctx.add_field("N_post", "int64_t", FieldKind.INTEGER, "number of postsynaptic neurons")
+    ctx.add_field("_source_start", "int64_t", FieldKind.INTEGER, "first presynaptic index in its group")
+    ctx.add_field("_target_start", "int64_t", FieldKind.INTEGER, "first postsynaptic index in its group")
+    for name, spec in syn._specs.items():
+        ctx.add_field(name, spec.ctype, FieldKind.ARRAY, f"{spec.dim or '1'}" if not name.startswith("_")
+                      else "index in the parent group, per synapse")
+    for name, comment in (("_n_incoming", "synapses per postsynaptic neuron"),
+                          ("_n_outgoing", "synapses per presynaptic neuron")):
+        ctx.add_field(name, "int64_t", FieldKind.ARRAY, comment)
+    for name, external in ctx.externals.items():
+        if not external.literal:
+            ctx.add_field(name, "double", FieldKind.SCALAR, f"external constant, {external.dim or '1'}")
+
+
+def lower_synapses(ctx: ObjectContext) -> list[Kernel]:
+    add_synapse_fields(ctx)
+    names = SynapseNames(ctx)
+    kernels = []
+    clock_driven = _clock_driven(ctx, names)
+    if clock_driven is not None:
+        kernels.append(clock_driven)
+    kernels += _summed(ctx, names)
+    for pathway, statements in ctx.obj._pathways.items():
+        kernels += _pathway(ctx, names, pathway, statements)
+    return kernels
+
+
+# -- clock-driven equations and summed variables --------------------------------------------
+
+def _differential(ctx: ObjectContext, names: SynapseNames, flag: str) -> list[tuple[Any, sympy.Expr]]:
+    equations = []
+    for eq in ctx.obj._equations.of_kind("differential"):
+        if flag not in eq.flags:
+            continue
+        where = f"{ctx.where()}, {eq.describe()}"
+        tree = parse_expression(eq.expr, where)
+        check_dims(tree, eq.dim / second.dim, names.dim_of, where, f"the right-hand side of d{eq.name}/dt")
+        equations.append((eq, convert(tree, names.resolve, where)))
+    return equations
+
+
+def _clock_driven(ctx: ObjectContext, names: SynapseNames) -> Kernel | None:
+    equations = _differential(ctx, names, "clock-driven")
+    if not equations:
+        return None
+    integration = integrate([(eq.name, rhs) for eq, rhs in equations], ctx.obj.method)
+    statements: list[Statement] = list(integration.statements)
+    for (eq, _), (name, update) in zip(equations, integration.updates):
+        statements.append(Assign(f"_{name}_new", update, declare=True, comment=eq.line))
+    statements += [Assign(eq.name, sym(f"_{eq.name}_new")) for eq, _ in equations]
+    return build_kernel(ctx, name="stateupdate", template="vector", when="groups", order=ctx.obj.order,
+                        statements=statements, access=names.access, writes=[eq.name for eq, _ in equations],
+                        integer_names=names.integer_names,
+                        comment=[f"clock-driven synaptic equations ({integration.method})"], extra=ELEMENT)
+
+
+def _summed(ctx: ObjectContext, names: SynapseNames) -> list[Kernel]:
+    kernels = []
+    for eq in ctx.obj._equations.of_kind("subexpression"):
+        if "summed" not in eq.flags:
+            continue
+        where = f"{ctx.where()}, {eq.describe()}"
+        tree = parse_expression(eq.expr, where)
+        check_dims(tree, eq.dim, names.dim_of, where, f"'{eq.expr}'")
+        post = eq.name.endswith("_post")
+        variable = eq.name[:-5] if post else eq.name[:-4]
+        member = names.target_member if post else names.source_member
+        statement = Assign("_summed", convert(tree, names.resolve, where), declare=True, comment=eq.line)
+        target = (("target", f"{member}.{variable}"), ("start", "_target_start" if post else "_source_start"),
+                  ("size", "N_post" if post else "N_pre"))
+        kernels.append(build_kernel(
+            ctx, name=f"zero_{eq.name}", template="summed_zero", when="groups", order=ZERO_ORDER,
+            statements=(), access={}, comment=[f"summed variable {eq.name}: start from zero"], extra=target))
+        kernels.append(build_kernel(
+            ctx, name=f"summed_{eq.name}", template="summed", when="groups", order=SUMMED_ORDER,
+            statements=[statement], access=names.access, reads=["_jpost" if post else "_ipre"],
+            integer_names=names.integer_names,
+            comment=[f"summed variable: {eq.line}"],
+            extra=(*ELEMENT, *target, ("outputs", ("_summed", "_jpost" if post else "_ipre")),
+                   ("index", "_jpost" if post else "_ipre"))))
+    return kernels
+
+
+# -- pathways -------------------------------------------------------------------------------
+
+def _pathway(ctx: ObjectContext, names: SynapseNames, pathway: str,
+             code: Iterable[CodeLine]) -> list[Kernel]:
+    syn = ctx.obj
+    code = [CodeLine(names.canonical(c.target), c.op, c.expr, c.line, c.lineno) for c in code]
+    statements, writes = _event_driven(ctx, names)
+    body, body_writes = lower_statements(ctx, code, names.dim_of, names.resolve, f"on_{pathway}")
+    guards, restores = _refractory_guards(names, body_writes)
+    statements += guards + body + restores
+    writes += [w for w in body_writes if w not in writes]
+    if "lastupdate" in syn._specs:
+        statements.append(Assign("lastupdate", sym("t"), comment="event-driven variables are up to date"))
+        writes.append("lastupdate")
+    if pathway == "pre":
+        mode = "heterogeneous" if not syn._specs["delay"].shared else "homogeneous"
+        spikes = names.source_member
+    else:
+        mode, spikes = "direct", names.target_member
+    _add_pathway_fields(ctx, pathway, queue=mode != "direct")
+    kernel = build_kernel(
+        ctx, name=pathway, template="pathway", when="synapses", order=PATHWAY_ORDER[pathway],
+        statements=statements, access=names.access, writes=writes, integer_names=names.integer_names,
+        comment=[f"on_{pathway}: {c.line}" for c in code],
+        extra=(*ELEMENT, ("mode", mode), ("spikes", spikes), ("pathway", pathway), ("draws", f"on_{pathway}"),
+               ("ordered", _needs_order(code, names))))
+    kernels = [kernel]
+    if pathway == "pre":
+        for phase in ("prepare", "finish"):
+            kernels.append(build_kernel(
+                ctx, name=f"{pathway}_{phase}", template=f"queue_{phase}", when="start", order=0,
+                statements=(), access={}, comment=[f"{phase} the spikes in transit of on_{pathway}"],
+                extra=(("phase", phase), ("pathway", pathway), ("mode", mode))))
+    return kernels
+
+
+def _add_pathway_fields(ctx: ObjectContext, pathway: str, queue: bool) -> None:
+    fields = [
+        (f"_{pathway}_order", "std::vector<int32_t>", FieldKind.INTERNAL, "synapses of one step, sorted"),
+        (f"_{pathway}_offsets", "int64_t", FieldKind.ARRAY, "first synapse of each neuron (CSR)"),
+        (f"_{pathway}_synapses", "int32_t", FieldKind.ARRAY, "synapses ordered by neuron (CSR)"),
+    ]
+    if queue:
+        fields += _queue_fields(pathway)
+    for name, ctype, kind, comment in fields:
+        ctx.add_field(name, ctype, kind, comment)
+
+
+def _queue_fields(pathway: str) -> list[tuple[str, str, FieldKind, str]]:
+    return [
+        (f"_{pathway}_queue", "ng::SpikeQueue", FieldKind.INTERNAL, "spikes in transit"),
+        (f"_{pathway}_queue_items", "int32_t", FieldKind.ARRAY, "spikes in transit at the start of the run"),
+        (f"_{pathway}_queue_steps", "int64_t", FieldKind.ARRAY, "their delivery steps"),
+        (f"_{pathway}_queue_n", "int64_t", FieldKind.INTEGER, "how many"),
+        (f"_{pathway}_pending_items", "int32_t", FieldKind.DYNAMIC, "spikes in transit at the end of the run"),
+        (f"_{pathway}_pending_steps", "int64_t", FieldKind.DYNAMIC, "their delivery steps"),
+    ]
+
+
+def _needs_order(code: list[CodeLine], names: SynapseNames) -> bool:
+    """Whether delivery must follow synapse order: a neuron variable is set (``=``) or read back.
+
+    ``+=``/``-=`` into neuron variables commute, so any fixed order gives the same sums; with
+    ``I = w`` the last synapse in index order wins, as Brian2 documents.
+    """
+    neuron_writes = {c.target for c in code if c.target not in names.syn._specs}
+    if any(c.op not in ("+=", "-=") for c in code if c.target in neuron_writes):
+        return True
+    read = set()
+    for c in code:
+        read |= {names.canonical(n) for n in names_in(parse_expression(c.expr, c.line))[0]}
+    return bool(read & neuron_writes)
+
+
+def _refractory_guards(names: SynapseNames, writes: list[str]) -> tuple[list[Statement], list[Statement]]:
+    """Writes to an ``(unless refractory)`` neuron variable have no effect while it is refractory
+    (Brian2 does the same: ``v += w`` arriving during the refractory period is dropped)."""
+    guards, restores = [], []
+    for name in writes:
+        group, base = names.syn._group_of(name)
+        if group is None or name in names.syn._specs or getattr(group, "refractory", False) is False:
+            continue
+        if base in group._equations and "unless refractory" in group._equations[base].flags:
+            suffix = name[len(base):]
+            old = f"_{name}_before"
+            guards.append(Assign(old, sym(name), declare=True))
+            restores.append(Assign(name, select(sym(f"not_refractory{suffix}"), sym(name), sym(old)),
+                                   comment=f"{base} is (unless refractory)"))
+    return guards, restores
+
+
+def _event_driven(ctx: ObjectContext, names: SynapseNames) -> tuple[list[Statement], list[str]]:
+    """Bring the event-driven variables from ``lastupdate`` to ``t``, solved exactly."""
+    equations = _differential(ctx, names, "event-driven")
+    if not equations:
+        return [], []
+    event_names = {eq.name for eq, _ in equations}
+    for eq, rhs in equations:
+        others = {s.name for s in rhs.free_symbols} - event_names
+        bad = sorted(n for n in others if _is_state(ctx.obj, n) or names.access.get(n, _SCALAR).index)
+        if bad:
+            raise EquationError(f"{ctx.where()}, {eq.describe()}: an event-driven equation may only use "
+                                f"event-driven variables and constants, not {', '.join(bad)}")
+    try:
+        integration = integrate([(eq.name, rhs) for eq, rhs in equations], "exact")
+    except EquationError as err:
+        raise EquationError(f"{ctx.where()}: event-driven equations must be linear with an exact "
+                            f"solution: {err}") from None
+    elapsed = {sym("dt"): sym("_elapsed")}
+    statements: list[Statement] = [Assign("_elapsed", sym("t") - sym("lastupdate"), declare=True,
+                                          comment="time since the last event of this synapse")]
+    for stmt in integration.statements:
+        statements.append(_substitute(stmt, elapsed))
+    for (eq, _), (name, update) in zip(equations, integration.updates):
+        statements.append(Assign(f"_{name}_new", update.xreplace(elapsed), declare=True, comment=eq.line))
+    statements += [Assign(eq.name, sym(f"_{eq.name}_new")) for eq, _ in equations]
+    return statements, [eq.name for eq, _ in equations]
+
+
+def _is_state(syn: Any, name: str) -> bool:
+    return name in syn._equations and syn._equations[name].kind == "differential"
+
+
+def _substitute(stmt: Statement, mapping: Mapping[sympy.Expr, sympy.Expr]) -> Statement:
+    if isinstance(stmt, Assign):
+        return Assign(stmt.target, stmt.expr.xreplace(mapping), stmt.declare, stmt.comment)
+    return MatrixExp(stmt.target, stmt.size, tuple(e.xreplace(mapping) for e in stmt.matrix), stmt.comment)
+
+
+LOWERERS: dict[str, Callable[[ObjectContext], list[Kernel]]] = {"Synapses": lower_synapses}

@@ -1,0 +1,72 @@
+"""``G[a:b]``: a contiguous slice of a group, usable as the source or target of Synapses.
+
+A subgroup owns no state: it reads and writes its parent's arrays in ``[start, stop)``, and
+the compiled code indexes the parent's arrays directly (synapses store parent indices).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..errors import NeurogenError
+
+
+class Subgroup:
+    """A contiguous range of a NeuronGroup (Brian2's ``Subgroup``)."""
+
+    def __init__(self, parent: Any, start: int, stop: int) -> None:
+        object.__setattr__(self, "parent", parent)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "stop", stop)
+        object.__setattr__(self, "name", f"{parent.name}_subgroup_{start}_{stop}")
+
+    @property
+    def N(self) -> int:
+        return self.stop - self.start
+
+    def __len__(self) -> int:
+        return self.N
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "i":
+            return np.arange(self.N)
+        view = getattr(self.parent, name)
+        if hasattr(view, "spec") and not view.spec.shared:
+            return view[self.start:self.stop]
+        return view
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in self.parent._specs:
+            self.parent._set_variable(name, value, slice(self.start, self.stop))
+            return
+        raise NeurogenError(f"{self.name}: '{name}' is not a variable of {self.parent.name}")
+
+    def __getitem__(self, item: Any) -> "Subgroup":
+        start, stop = slice_bounds(item, self.N, self.name)
+        return Subgroup(self.parent, self.start + start, self.start + stop)
+
+    def __repr__(self) -> str:
+        return f"<Subgroup {self.parent.name}[{self.start}:{self.stop}]>"
+
+
+def slice_bounds(item: Any, n: int, name: str) -> tuple[int, int]:
+    """``[start, stop)`` of a contiguous, non-empty slice (the only kind Brian2 allows too)."""
+    if isinstance(item, (int, np.integer)) and not isinstance(item, bool):
+        index = int(item) + (n if item < 0 else 0)
+        item = slice(index, index + 1)
+    if not isinstance(item, slice):
+        raise TypeError(f"{name}[...]: subgroups need a slice such as G[10:20], got {item!r}")
+    start, stop, step = item.indices(n)
+    if step != 1:
+        raise NotImplementedError(f"{name}[{item}]: subgroups with a step; use a contiguous slice")
+    if stop <= start:
+        raise ValueError(f"{name}[{item.start}:{item.stop}]: the subgroup is empty")
+    return start, stop
+
+
+def underlying(group: Any) -> tuple[Any, int, int]:
+    """(the group that owns the arrays, start, stop) of a group or subgroup."""
+    if isinstance(group, Subgroup):
+        return group.parent, group.start, group.stop
+    return group, 0, group.N

@@ -1,0 +1,352 @@
+"""``Synapses``: Brian2's synapse object (connectivity, synaptic variables, on_pre/on_post).
+
+Synapses grow with each ``connect()``; their variables are numpy arrays of one element per
+synapse, kept in creation order (``S.w = W[rows, cols]`` relies on it). Code runs in the
+compiled step loop: the pathways (``on_pre``, ``on_post``), clock-driven equations and
+summed variables; see :mod:`neurogen.lower_synapses`.
+"""
+from __future__ import annotations
+
+import ast
+from typing import Any, Mapping
+
+import numpy as np
+
+from ..equations import Equations, parse_equations
+from ..errors import EquationError, NeurogenError
+from ..expressions import Statement, parse_expression, parse_statements
+from ..units import DIMENSIONLESS, Quantity, second
+from .clock import Clock
+from .group import Group
+from .subgroup import underlying
+from .variables import VariableSpec, coerce_value
+
+#: Names every synaptic expression may use besides the model's own.
+SYNAPSE_NAMES = ("i", "j", "N", "N_pre", "N_post", "N_incoming", "N_outgoing")
+
+
+class Synapses(Group):
+    """Connections between two groups, with Brian2's model language and semantics.
+
+    >>> S = Synapses(G, G, 'w : 1', on_pre='v += w', delay=1*ms)   # doctest: +SKIP
+    >>> S.connect(p=0.1); S.w = 'rand()*0.1'                        # doctest: +SKIP
+    """
+
+    _base_name = "synapses"
+
+    def __init__(self, source: Any, target: Any = None, model: str | Equations = "",
+                 on_pre: str | None = None, pre: str | None = None, on_post: str | None = None,
+                 post: str | None = None, connect: Any = None, delay: Any = None,
+                 on_event: str = "spike", multisynaptic_index: str | None = None,
+                 namespace: Mapping[str, Any] | None = None, dtype: Any = None,
+                 codeobj_class: Any = None, dt: Quantity | None = None, clock: Clock | None = None,
+                 order: int = 0, method: str | None = None, method_options: Any = None,
+                 name: str = "synapses*") -> None:
+        target = source if target is None else target
+        super().__init__(name=name, when="groups", order=order, dt=dt, clock=clock, namespace=namespace)
+        where = f"Synapses '{self.name}'"
+        _refuse_unsupported(where, connect=connect, on_event=on_event, dtype=dtype,
+                            codeobj_class=codeobj_class, method_options=method_options,
+                            multisynaptic_index=multisynaptic_index)
+        on_pre = _one_of(on_pre, pre, "on_pre", "pre", where)
+        on_post = _one_of(on_post, post, "on_post", "post", where)
+        self.source, self.target = source, target
+        self._source_group, self._source_start, _ = underlying(source)
+        self._target_group, self._target_start, _ = underlying(target)
+        self._equations = parse_equations(model or "", owner=where)
+        self.method = method
+        self._check_equations()
+        self.on_pre = on_pre
+        self.on_post = on_post
+        self._pathways: dict[str, tuple[Statement, ...]] = {}
+        for pathway, code, group in (("pre", on_pre, source), ("post", on_post, target)):
+            if code is not None:
+                _require_spikes(group, f"{where}, on_{pathway}")
+                self._pathways[pathway] = parse_statements(code, f"{where}, on_{pathway}")
+        self._init_state(0, self._specs_from_equations(self._equations))
+        self._add_internal_variables(delay)
+        self._connections = 0                  # connect() calls so far (random numbers)
+        self._connectivity: dict[str, np.ndarray] | None = None  # CSR views, rebuilt when stale
+        self._queue = {"items": np.zeros(0, np.int32), "steps": np.zeros(0, np.int64)}
+        for pathway, statements in self._pathways.items():
+            for stmt in statements:
+                self._check_writable(stmt, pathway)
+
+    # -- construction checks ------------------------------------------------------------
+
+    def _check_equations(self) -> None:
+        where = f"Synapses '{self.name}'"
+        reserved = set(SYNAPSE_NAMES) | {"lastupdate", "delay"}
+        for eq in self._equations:
+            if eq.name in reserved or eq.name.endswith(("_pre", "_post")) and "summed" not in eq.flags:
+                raise EquationError(f"{where}, {eq.describe()}: '{eq.name}' is a reserved name in Synapses")
+            if eq.kind == "differential":
+                flags = eq.flags & {"clock-driven", "event-driven"}
+                if len(flags) != 1:
+                    raise EquationError(f"{where}, {eq.describe()}: a synaptic differential equation needs "
+                                        "exactly one of the flags (clock-driven) or (event-driven)")
+                if "unless refractory" in eq.flags:
+                    raise EquationError(f"{where}, {eq.describe()}: (unless refractory) is for neurons")
+            if "summed" in eq.flags:
+                self._check_summed(eq)
+            if "linked" in eq.flags:
+                raise NotImplementedError(f"{where}, {eq.describe()}: linked variables")
+
+    def _check_summed(self, eq: Any) -> None:
+        where = f"Synapses '{self.name}', {eq.describe()}"
+        for suffix, group in (("_post", self._target_group), ("_pre", self._source_group)):
+            if eq.name.endswith(suffix):
+                name = eq.name[: -len(suffix)]
+                break
+        else:
+            raise EquationError(f"{where}: a (summed) variable must name its target, e.g. 'I_syn_post'")
+        if name not in group._equations or group._equations[name].kind != "parameter":
+            raise EquationError(f"{where}: '{name}' must be a parameter of '{group.name}' (declared "
+                                f"'{name} : unit' there) to receive a summed variable")
+        target = group._equations[name]
+        if target.dim != eq.dim:
+            from ..errors import DimensionMismatchError
+
+            raise DimensionMismatchError(f"{where}: '{name}' of '{group.name}' has other units", target.dim, eq.dim)
+
+    def _check_writable(self, stmt: Statement, pathway: str) -> None:
+        where = f"Synapses '{self.name}', on_{pathway} line '{stmt.line}'"
+        name = stmt.target
+        if name in self._specs and not self._specs[name].read_only and name not in ("delay", "lastupdate"):
+            if self._equations.names and name in self._equations and "constant" in self._equations[name].flags:
+                raise EquationError(f"{where}: '{name}' is a constant and cannot be written")
+            return
+        group, base = self._group_of(name)
+        if group is None or base not in group._specs or group._specs[base].read_only:
+            raise EquationError(f"{where}: '{name}' is not a variable that synaptic code can write "
+                                "(a synaptic variable, or a variable of the pre-/postsynaptic group)")
+        if base in group._equations and (group._equations[base].kind == "subexpression"
+                                         or "constant" in group._equations[base].flags):
+            raise EquationError(f"{where}: '{base}' of '{group.name}' cannot be written")
+
+    def _group_of(self, name: str) -> tuple[Any, str]:
+        """(group, variable) a non-synaptic name refers to: ``x_pre``, ``x_post``, or unsuffixed ``x``
+        (postsynaptic, as in Brian2)."""
+        if name.endswith("_pre"):
+            return self._source_group, name[:-4]
+        if name.endswith("_post"):
+            return self._target_group, name[:-5]
+        if name in self._target_group._specs:
+            return self._target_group, name
+        return None, name
+
+    def _add_internal_variables(self, delay: Any) -> None:
+        """``_synaptic_pre``/``_post`` (parent indices), ``delay``, ``lastupdate``."""
+        specs = [VariableSpec("_synaptic_pre", DIMENSIONLESS, "int32", read_only=True),
+                 VariableSpec("_synaptic_post", DIMENSIONLESS, "int32", read_only=True)]
+        if "pre" in self._pathways:
+            homogeneous = delay is None or np.ndim(np.asarray(delay)) == 0 and not isinstance(delay, str)
+            specs.append(VariableSpec("delay", second.dim, "float64", shared=homogeneous))
+        elif delay is not None:
+            raise EquationError(f"Synapses '{self.name}': delay= given but there is no on_pre")
+        if self._equations.of_kind("differential") and any(
+                "event-driven" in eq.flags for eq in self._equations):
+            specs.append(VariableSpec("lastupdate", second.dim, "float64"))
+        for spec in specs:
+            self._specs[spec.name] = spec
+            self._state[spec.name] = np.zeros(1 if spec.shared else 0, dtype=spec.numpy_dtype())
+        if isinstance(delay, dict):
+            raise NotImplementedError(f"Synapses '{self.name}': delays per pathway (delay={{...}})")
+        if delay is not None and "pre" in self._pathways:
+            self.delay = delay
+
+    # -- connectivity -------------------------------------------------------------------
+
+    def connect(self, condition: Any = None, i: Any = None, j: Any = None, p: Any = 1.0, n: Any = 1,
+                skip_if_invalid: bool = False, namespace: Mapping[str, Any] | None = None,
+                level: int = 0) -> None:
+        """Brian2's ``connect``: index arrays, all-to-all, a condition, a probability, ``n``
+        synapses per pair, or a generator (``j='k for k in range(i-3, i+4) if k != i'``)."""
+        from ..connect import connect
+
+        connect(self, condition=condition, i=i, j=j, p=p, n=n, skip_if_invalid=skip_if_invalid,
+                namespace=namespace)
+
+    def _add_synapses(self, pre: np.ndarray, post: np.ndarray) -> None:
+        """Append synapses (parent indices); their variables start at 0 (delay: the shared value)."""
+        count = len(pre)
+        if count == 0:
+            return
+        total = self._N + count
+        if total >= 2**31:
+            raise NeurogenError(f"Synapses '{self.name}': more than 2**31 - 1 synapses")
+        for name, spec in self._specs.items():
+            if spec.shared:
+                continue
+            old = self._state[name]
+            new = np.zeros(total, dtype=old.dtype)
+            new[: len(old)] = old
+            self._state[name] = new
+        self._state["_synaptic_pre"][-count:] = pre
+        self._state["_synaptic_post"][-count:] = post
+        object.__setattr__(self, "_N", total)
+        self._connectivity = None
+
+    def _csr(self) -> dict[str, np.ndarray]:
+        """Synapses of each presynaptic (and postsynaptic) neuron, in synapse order (CSR)."""
+        if self._connectivity is None:
+            pre, post = self._state["_synaptic_pre"], self._state["_synaptic_post"]
+            self._connectivity = {
+                "_pre_offsets": _offsets(pre, self._source_group.N),
+                "_pre_synapses": np.argsort(pre, kind="stable").astype(np.int32),
+                "_post_offsets": _offsets(post, self._target_group.N),
+                "_post_synapses": np.argsort(post, kind="stable").astype(np.int32),
+            }
+        return self._connectivity
+
+    # -- what a run binds -----------------------------------------------------------------
+
+    def _before_run(self) -> None:
+        if "delay" in self._specs and self._state["delay"].size and np.min(self._state["delay"]) < 0:
+            raise ValueError(f"Synapses '{self.name}': delays must not be negative")
+
+    def _runtime_value(self, name: str) -> Any:
+        """Values the compiled code needs besides the variables (sizes, connectivity, queue)."""
+        csr = self._csr()
+        if name in csr:
+            return csr[name]
+        values = {
+            "N_pre": len(self.source), "N_post": len(self.target),
+            "_source_start": self._source_start, "_target_start": self._target_start,
+            "_pre_queue_n": len(self._queue["items"]),
+            "_pre_queue_items": self._queue["items"], "_pre_queue_steps": self._queue["steps"],
+        }
+        if name in values:
+            return values[name]
+        if name == "_n_incoming":
+            return np.diff(csr["_post_offsets"])
+        if name == "_n_outgoing":
+            return np.diff(csr["_pre_offsets"])
+        return None
+
+    def _collect_pending(self, items: np.ndarray, steps: np.ndarray) -> None:
+        """Spikes still in transit after a run: the next run (or a restore) starts from them."""
+        self._queue = {"items": items.astype(np.int32), "steps": steps.astype(np.int64)}
+
+    # -- what users read ------------------------------------------------------------------
+
+    @property
+    def i(self) -> np.ndarray:
+        """Presynaptic index of each synapse (within the source, or source subgroup)."""
+        return self._state["_synaptic_pre"] - self._source_start
+
+    @property
+    def j(self) -> np.ndarray:
+        """Postsynaptic index of each synapse (within the target, or target subgroup)."""
+        return self._state["_synaptic_post"] - self._target_start
+
+    @property
+    def N_incoming(self) -> np.ndarray:
+        """For each synapse: how many synapses of this object reach its postsynaptic neuron."""
+        return np.diff(self._csr()["_post_offsets"])[self._state["_synaptic_post"]].astype(np.int32)
+
+    @property
+    def N_outgoing(self) -> np.ndarray:
+        """For each synapse: how many synapses of this object leave its presynaptic neuron."""
+        return np.diff(self._csr()["_pre_offsets"])[self._state["_synaptic_pre"]].astype(np.int32)
+
+    @property
+    def N_pre(self) -> int:
+        return len(self.source)
+
+    @property
+    def N_post(self) -> int:
+        return len(self.target)
+
+    def __getitem__(self, item: Any) -> Any:
+        raise NotImplementedError(f"Synapses '{self.name}': indexing synapses (S[...]) is not supported yet")
+
+    def _set_variable(self, name: str, value: Any, index: Any) -> None:
+        if name == "delay":
+            self._set_delay(value, index)
+            return
+        super()._set_variable(name, value, index)
+
+    def _set_delay(self, value: Any, index: Any) -> None:
+        spec = self._specs["delay"]
+        per_synapse = isinstance(value, str) or np.ndim(np.asarray(value)) > 0 or index != slice(None)
+        if spec.shared and per_synapse:  # becomes heterogeneous: one delay per synapse from now on
+            self._make_delays_heterogeneous()
+        if not isinstance(value, str):
+            values = coerce_value(value, self._specs["delay"], self.name)
+            if np.any(values < 0):
+                raise ValueError(f"Synapses '{self.name}': delays must not be negative, got {value}")
+        super()._set_variable("delay", value, index)
+
+    def _make_delays_heterogeneous(self) -> None:
+        old = self._specs["delay"]
+        self._specs["delay"] = VariableSpec("delay", old.dim, old.dtype)
+        self._state["delay"] = np.full(self._N, float(self._state["delay"][0]))
+
+    # -- what lowering and the front-end key need -----------------------------------------
+
+    def _structure(self) -> tuple[str, ...]:
+        from .subgroup import Subgroup
+
+        return ("Synapses", self._equations.text, str(self.on_pre), str(self.on_post), str(self.method),
+                "delay:" + ("none" if "delay" not in self._specs else
+                            "shared" if self._specs["delay"].shared else "per-synapse"),
+                f"sub:{isinstance(self.source, Subgroup)},{isinstance(self.target, Subgroup)}")
+
+    def _dependencies(self) -> tuple[Any, ...]:
+        return (self._source_group, self._target_group)
+
+    def _variable_dims(self) -> dict[str, Any]:
+        dims = {name: spec.dim for name, spec in self._specs.items() if not name.startswith("_")}
+        for eq in self._equations.of_kind("subexpression"):
+            if "summed" not in eq.flags:
+                dims[eq.name] = eq.dim
+        for suffix, group in (("_pre", self._source_group), ("_post", self._target_group)):
+            for name, dim in group._variable_dims().items():
+                if name not in ("N",):
+                    dims.setdefault(f"{name}{suffix}", dim)
+        for name, dim in self._target_group._variable_dims().items():
+            if name not in ("i", "N"):
+                dims.setdefault(name, dim)
+        dims.update({name: DIMENSIONLESS for name in SYNAPSE_NAMES})
+        return dims
+
+    def _expression_sources(self) -> list[tuple[str, ast.expr]]:
+        sources = []
+        for eq in self._equations:
+            if eq.expr is not None:
+                sources.append((eq.describe(), parse_expression(eq.expr, eq.describe())))
+        for pathway, statements in self._pathways.items():
+            for stmt in statements:
+                where = f"on_{pathway} '{stmt.line}'"
+                sources.append((where, parse_expression(stmt.expr, where)))
+        return sources
+
+
+def _offsets(indices: np.ndarray, n: int) -> np.ndarray:
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(indices, minlength=n), out=offsets[1:])
+    return offsets
+
+
+def _require_spikes(group: Any, where: str) -> None:
+    parent, _, _ = underlying(group)
+    if getattr(parent, "threshold", None) is None:
+        raise NeurogenError(f"{where}: '{parent.name}' has no threshold, so it never spikes")
+
+
+def _one_of(new: Any, old: Any, new_name: str, old_name: str, where: str) -> Any:
+    if new is not None and old is not None:
+        raise TypeError(f"{where}: give {new_name}= or its old name {old_name}=, not both")
+    code = new if new is not None else old
+    if isinstance(code, dict):
+        raise NotImplementedError(f"{where}: several pathways ({new_name}={{...}})")
+    return code
+
+
+def _refuse_unsupported(where: str, **options: Any) -> None:
+    defaults = {"on_event": "spike"}
+    for option, value in options.items():
+        if value is not None and value != defaults.get(option):
+            raise NotImplementedError(f"{where}: the argument {option}= is not supported yet")
+

@@ -1,0 +1,53 @@
+// neurogen static header: what synaptic propagation needs (delays in steps, spikes in transit).
+#pragma once
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+namespace ng {
+
+// A delay in whole steps, rounded to the nearest step: floor(delay/dt + 0.5), as Brian2.
+// (Refractoriness truncates instead; see timestep() in functions.hpp.)
+inline int64_t delay_steps(double delay, double dt) {
+    return static_cast<int64_t>(std::floor(delay / dt + 0.5));
+}
+
+// Spikes in transit: a ring of lists, one list per future step. An item is a synapse index
+// (heterogeneous delays) or a presynaptic neuron index (one delay for all synapses).
+// Between runs the pending items live in Python (so store/restore and a rebuilt network
+// keep them): prepare() loads them, dump() writes them out.
+class SpikeQueue {
+public:
+    // Size the ring for delays up to max_delay steps and load pending (item, step) pairs.
+    void prepare(int64_t max_delay, int64_t step, const int32_t* items, const int64_t* steps, int64_t n) {
+        int64_t longest = max_delay;
+        for (int64_t k = 0; k < n; ++k) longest = std::max(longest, steps[k] - step);
+        ring_.assign(static_cast<size_t>(longest + 1), std::vector<int32_t>());
+        for (int64_t k = 0; k < n; ++k) {
+            if (steps[k] >= step) push(steps[k], items[k]);
+        }
+    }
+    void push(int64_t step, int32_t item) { slot(step).push_back(item); }
+    std::vector<int32_t>& slot(int64_t step) {
+        return ring_[static_cast<size_t>(step % static_cast<int64_t>(ring_.size()))];
+    }
+    // Every pending item with its delivery step, from step `next` on; empties the queue.
+    void dump(int64_t next, std::vector<int32_t>& items, std::vector<int64_t>& steps) {
+        items.clear();
+        steps.clear();
+        const int64_t size = static_cast<int64_t>(ring_.size());
+        for (int64_t step = next; step < next + size; ++step) {
+            for (const int32_t item : slot(step)) {
+                items.push_back(item);
+                steps.push_back(step);
+            }
+        }
+        ring_.clear();
+    }
+
+private:
+    std::vector<std::vector<int32_t>> ring_;
+};
+
+}  // namespace ng
