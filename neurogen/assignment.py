@@ -21,14 +21,16 @@ def run_assignment(group: Any, variable: str, expression: str, index: Any) -> No
     where = f"{type(group).__name__} '{group.name}', assignment '{variable} = {expression}'"
     sources = [(where, parse_expression(expression, where))] + [
         (eq.describe(), parse_expression(eq.expr, eq.describe()))
-        for eq in group._equations.of_kind("subexpression")]
+        for eq in group._equations.of_kind("subexpression") if "summed" not in eq.flags]
     indices = np.unique(np.arange(group.N)[index]).astype(np.int32)  # each element once, as Brian2
     externals = resolve_externals(ExpressionScope(group, sources), None, user_namespace())
+    objects = _objects(group)
     parts = ["assign", *group._structure(), group._specs_key(), variable, expression,
-             ";".join(e.key() for e in externals.values())]
-    simulation = load_simulation(parts, lambda: _lower(group, variable, expression, where, externals))
+             ";".join(e.key() for e in externals.values()),
+             *(o._specs_key() for o in objects[1:])]
+    simulation = load_simulation(parts, lambda: _lower(objects, variable, expression, where, externals))
     group._assignments += 1
-    values = _values(group, indices, externals)
+    values = _values(objects, indices, externals)
     state = session()
     _, error = simulation.run(values, dt=group.clock.dt_, t_start=group._time or 0.0, seed=state.run_seed(),
                               step0=-group._assignments, n_steps=0, interval=1.0, callback=None)
@@ -36,43 +38,98 @@ def run_assignment(group: Any, variable: str, expression: str, index: Any) -> No
         raise error
 
 
-def _values(group: Any, indices: np.ndarray, externals: dict[str, External]) -> Any:
+def _objects(group: Any) -> list[Any]:
+    """The assigned group, then the groups its expressions may read (a synapse's pre and post)."""
+    objects = [group]
+    for dep in group._dependencies():
+        if all(dep is not o for o in objects):
+            objects.append(dep)
+    return objects
+
+
+def _members(objects: list[Any]) -> dict[int, str]:
+    return {id(o): f"group{k}" for k, o in enumerate(objects)}
+
+
+def _values(objects: list[Any], indices: np.ndarray, externals: dict[str, External]) -> Any:
     from .schedule import stream_id
 
+    by_member = {f"group{k}": o for k, o in enumerate(objects)}
+    group = objects[0]
+
     def value(member: str, name: str, kind: str) -> Any:
+        obj = by_member[member]
+        if obj is group and hasattr(obj, "_runtime_value"):
+            found = obj._runtime_value(name)
+            if found is not None:
+                return found
         if name == "_indices":
             return indices
         if kind == "array":
-            return group._state[name]
-        return {"_n_indices": len(indices), "N": group.N, "_every": 1, "_dt": group.clock.dt_,
-                "_stream": stream_id(group)}.get(name, externals.get(name, External(name, None, 0.0, False)).value)  # type: ignore[arg-type]
+            return obj._state[name]
+        return {"_n_indices": len(indices), "N": obj.N, "_every": 1, "_dt": obj.clock.dt_,
+                "_stream": stream_id(obj)}.get(name, externals.get(name, External(name, None, 0.0, False)).value)  # type: ignore[arg-type]
     return value
 
 
-def _lower(group: Any, variable: str, expression: str, where: str,
+def _lower(objects: list[Any], variable: str, expression: str, where: str,
            externals: dict[str, External]) -> Any:
     from .ir import FieldKind, NetworkIR, ObjectIR
-    from .lower import ObjectContext, build_kernel, expression_dims, make_resolver, struct_name
-    from .lower_neurons import _group_access, _subexpressions, integer_names, lower_statements
+    from .lower import ObjectContext, build_kernel, struct_name
+    from .lower_neurons import lower_statements
 
-    ctx = ObjectContext(group, "group0", externals, {id(group): "group0"})
-    dims = group._variable_dims()
+    group = objects[0]
+    members = _members(objects)
+    ctx = ObjectContext(group, "group0", externals, members)
     if variable not in group._specs:
         raise EquationError(f"{where}: '{variable}' is not a stored variable")
-    dim_of = expression_dims(ctx, dims)
-    resolve = make_resolver(ctx, _subexpressions(ctx, dim_of))
-    access = _group_access(ctx)
-    ctx.add_field("N", "int64_t", FieldKind.INTEGER, "number of elements")
+    scope = _scope(ctx)
     ctx.add_field("_every", "int64_t", FieldKind.INTEGER, "unused by assignments")
     ctx.add_field("_indices", "int32_t", FieldKind.ARRAY, "the assigned indices")
     ctx.add_field("_n_indices", "int64_t", FieldKind.INTEGER, "number of assigned indices")
     statement = Statement(variable, "=", expression, f"{variable} = {expression}", 1)
-    statements, writes = lower_statements(ctx, [statement], dim_of, resolve, "assignment")
+    statements, writes = lower_statements(ctx, [statement], scope.dim_of, scope.resolve, "assignment")
 
     kernel = build_kernel(ctx, name="assign", template="assign", when="start", order=0,
-                          statements=statements, access=access, writes=writes,
-                          integer_names=integer_names(group), comment=[f"assignment: {statement.line}"],
-                          extra=[("call", True)])
+                          statements=statements, access=scope.access, writes=writes,
+                          integer_names=scope.integer_names, comment=[f"assignment: {statement.line}"],
+                          extra=[("call", True), *scope.extra])
     obj = ObjectIR("group0", struct_name("group0"), type(group).__name__,
                    (type(group).__name__, *(eq.line for eq in group._equations)), tuple(ctx.fields), (kernel,))
-    return NetworkIR((obj,), (), (("group0", kernel.name),))
+    others = tuple(_fields_only(o, members[id(o)]) for o in objects[1:])
+    return NetworkIR((obj, *others), (), (("group0", kernel.name),))
+
+
+def _scope(ctx: Any) -> Any:
+    """Access, dimensions and names for the assigned object's expressions."""
+    from types import SimpleNamespace
+
+    from .ir import FieldKind
+    from .lower import expression_dims, make_resolver
+    from .lower_neurons import _group_access, _subexpressions, integer_names
+    from .lower_synapses import ELEMENT, SynapseNames, add_synapse_fields
+
+    group = ctx.obj
+    if type(group).__name__ == "Synapses":
+        add_synapse_fields(ctx)
+        names = SynapseNames(ctx)
+        return SimpleNamespace(access=names.access, dim_of=names.dim_of, resolve=names.resolve,
+                               integer_names=names.integer_names, extra=ELEMENT)
+    dim_of = expression_dims(ctx, group._variable_dims())
+    resolve = make_resolver(ctx, _subexpressions(ctx, dim_of))
+    access = _group_access(ctx)
+    ctx.add_field("N", "int64_t", FieldKind.INTEGER, "number of elements")
+    return SimpleNamespace(access=access, dim_of=dim_of, resolve=resolve,
+                           integer_names=integer_names(group), extra=())
+
+
+def _fields_only(group: Any, member: str) -> Any:
+    """A group another object's expression reads: its struct, with no kernels."""
+    from .ir import Field, FieldKind, ObjectIR
+    from .lower import struct_name
+
+    fields = [Field(name, spec.ctype, FieldKind.ARRAY, "") for name, spec in group._specs.items()]
+    fields += [Field("N", "int64_t", FieldKind.INTEGER, "number of neurons"),
+               Field("_every", "int64_t", FieldKind.INTEGER, "unused by assignments")]
+    return ObjectIR(member, struct_name(member), type(group).__name__, (type(group).__name__,),
+                    tuple(fields), ())

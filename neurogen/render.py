@@ -77,6 +77,7 @@ def _kernel_context(kernel: Kernel) -> dict[str, Any]:
         return out
 
     element = str(kernel.option("element", "i"))
+    random = kernel.random or bool(kernel.option("random"))
     index = {l.local: l.index or element for l in kernel.loads}
 
     def load(l: Any) -> dict[str, Any]:
@@ -98,8 +99,9 @@ def _kernel_context(kernel: Kernel) -> dict[str, Any]:
         # a synapse kernel may reach one array through two locals (v_pre, v_post of one group)
         "restrict": bool(kernel.option("restrict", True)),
         "condition": print_expr(kernel.condition, ints) if kernel.condition is not None else None,
-        "random": kernel.random,
-        "draw_base": DRAW_BASES[str(kernel.option("draws", kernel.template))] << 20 if kernel.random else 0,
+        "random": random,
+        "draw_base": DRAW_BASES[str(kernel.option("draws", kernel.template))] << 20 if random else 0,
         "uses_matrix_exp": any(isinstance(s, MatrixExp) for s in kernel.hoisted + kernel.statements),
         "extra": dict(kernel.extra),
+        "expressions": {key: print_expr(expr, ints) for key, expr in kernel.option("expressions", ())},  # type: ignore[union-attr]
     }

@@ -207,9 +207,8 @@ class Synapses(Group):
 
     def _runtime_value(self, name: str) -> Any:
         """Values the compiled code needs besides the variables (sizes, connectivity, queue)."""
-        csr = self._csr()
-        if name in csr:
-            return csr[name]
+        if name.endswith(("_offsets", "_synapses")):
+            return self._csr()[name]
         values = {
             "N_pre": len(self.source), "N_post": len(self.target),
             "_source_start": self._source_start, "_target_start": self._target_start,
@@ -219,9 +218,9 @@ class Synapses(Group):
         if name in values:
             return values[name]
         if name == "_n_incoming":
-            return np.diff(csr["_post_offsets"])
+            return np.diff(self._csr()["_post_offsets"])
         if name == "_n_outgoing":
-            return np.diff(csr["_pre_offsets"])
+            return np.diff(self._csr()["_pre_offsets"])
         return None
 
     def _collect_pending(self, items: np.ndarray, steps: np.ndarray) -> None:

@@ -1,0 +1,140 @@
+"""``connect(condition=, p=, n=)`` and generator syntax, run as one generated C++ call.
+
+For each presynaptic ``i`` the kernel walks the candidate targets (every ``j``, or the values
+of a generator such as ``'k for k in range(i-3, i+4) if k != i'``), keeps those that pass the
+condition and the probability, and appends ``n`` synapses each, in (i, candidate) order as
+Brian2 does. Random numbers come from (seed, the Synapses' stream, -(call number), i,
+candidate), so the result does not depend on what else ran.
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import numpy as np
+
+from .errors import EquationError
+from .expressions import parse_expression
+from .namespace import resolve_externals, user_namespace
+from .runtime import load_simulation
+from .session import session
+from .units import DIMENSIONLESS
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Where targets come from: ``target`` for each ``variable`` in range(low, high, step)."""
+
+    variable: str = "_k"
+    low: str = "0"
+    high: str = "N_post"
+    step: str = "1"
+    target: str = "_k"
+    sample_p: str | None = None  # sample(..., p=): each candidate kept with this probability
+    condition: str | None = None  # the generator's ``if``
+
+    @classmethod
+    def parse(cls, j: str, where: str) -> "Candidates":
+        """Brian2's generator syntax, or a plain expression of ``i`` (``j='i'``: one target)."""
+        try:
+            tree = ast.parse(f"[{j}]", mode="eval").body
+        except SyntaxError as exc:
+            raise EquationError(f"{where}: cannot parse j='{j}': {exc.msg}") from None
+        if not isinstance(tree, ast.ListComp):
+            parse_expression(j, where)
+            return cls(variable="_k", low="0", high="1", target=j)
+        if len(tree.generators) != 1 or not isinstance(tree.generators[0].target, ast.Name):
+            raise EquationError(f"{where}: j='{j}' must be 'expr for var in range(...)' (one loop)")
+        loop = tree.generators[0]
+        call = loop.iter
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+                and call.func.id in ("range", "sample")):
+            raise EquationError(f"{where}: j='{j}': the loop must go over range(...) or sample(...)")
+        args = [ast.unparse(a) for a in call.args]
+        keywords = {k.arg: ast.unparse(k.value) for k in call.keywords}
+        sample_p = None
+        if call.func.id == "sample":
+            if set(keywords) != {"p"}:
+                raise NotImplementedError(f"{where}: j='{j}': sample() needs exactly the keyword p= "
+                                          "(size= is not supported)")
+            sample_p = keywords["p"]
+        elif keywords:
+            raise EquationError(f"{where}: j='{j}': range() takes no keywords")
+        if not 1 <= len(args) <= 3:
+            raise EquationError(f"{where}: j='{j}': range/sample take 1 to 3 positional arguments")
+        low, high, step = {1: ["0", args[0], "1"], 2: [*args, "1"], 3: args}[len(args)]
+        condition = " and ".join(f"({ast.unparse(c)})" for c in loop.ifs) or None
+        return cls(loop.target.id, low, high, step, ast.unparse(tree.elt), sample_p, condition)
+
+
+def connect_generated(synapses: Any, *, condition: Any, j: Any, p: Any, n: Any, skip_if_invalid: bool,
+                      namespace: Mapping[str, Any] | None, where: str) -> None:
+    if condition is not None and not isinstance(condition, str):
+        raise TypeError(f"{where}: condition must be a string (or True/False), got {condition!r}")
+    if isinstance(j, str) and (condition is not None or not _is_one(p)):
+        raise TypeError(f"{where}: with a generator for j=, put the condition and probability into it "
+                        "('k for k in sample(N_post, p=0.1) if k != i')")
+    candidates = Candidates.parse(j, where) if isinstance(j, str) else Candidates()
+    pieces = {
+        "low": candidates.low, "high": candidates.high, "step": candidates.step,
+        "target": candidates.target, "sample_p": candidates.sample_p, "if": candidates.condition,
+        "condition": condition, "p": None if _is_one(p) else str(p), "n": str(n),
+    }
+    pieces = {k: v for k, v in pieces.items() if v is not None}
+    _check_values(p, n, where)
+    sources = [(f"{where}, {key}='{text}'", parse_expression(text, f"{where}, {key}"))
+               for key, text in pieces.items()]
+    scope = _ConnectScope(synapses, sources, candidates.variable)
+    externals = resolve_externals(scope, namespace, user_namespace())
+    from .assignment import _objects, _values
+
+    objects = _objects(synapses)
+    parts = ["connect", *synapses._structure(), *(o._specs_key() for o in objects[1:]),
+             repr(sorted(pieces.items())), candidates.variable, str(bool(skip_if_invalid)),
+             ";".join(e.key() for e in externals.values())]
+
+    def lower() -> Any:
+        from .lower_connect import lower_connect
+
+        return lower_connect(objects, pieces, candidates.variable, bool(skip_if_invalid), externals, where)
+
+    simulation = load_simulation(parts, lower)
+    synapses._assignments += 1
+    _, error = simulation.run(_values(objects, np.zeros(0, np.int32), externals), dt=synapses.clock.dt_,
+                              t_start=synapses._time or 0.0, seed=session().run_seed(),
+                              step0=-synapses._assignments, n_steps=0, interval=1.0, callback=None)
+    if error is not None:
+        raise error
+    made = simulation.dynamic()
+    invalid = made[("group0", "_invalid")]
+    if len(invalid):
+        raise IndexError(f"{where}: the generator gave j={int(invalid[1])} for i={int(invalid[0])}, outside "
+                         f"0..{len(synapses.target) - 1}; pass skip_if_invalid=True to leave such targets out")
+    synapses._add_synapses(made[("group0", "_new_pre")], made[("group0", "_new_post")])
+
+
+def _is_one(p: Any) -> bool:
+    return not isinstance(p, str) and float(p) == 1.0
+
+
+def _check_values(p: Any, n: Any, where: str) -> None:
+    if not isinstance(p, str) and not 0.0 <= float(p) <= 1.0:
+        raise ValueError(f"{where}: p must be a probability between 0 and 1, got {p!r}")
+    if not isinstance(n, str) and (isinstance(n, bool) or not float(n).is_integer() or n < 0):
+        raise ValueError(f"{where}: n must be a non-negative integer or an expression, got {n!r}")
+
+
+class _ConnectScope:
+    """The names connect expressions see: the synapse's (no synaptic variables yet) plus the
+    generator's loop variable."""
+
+    def __init__(self, synapses: Any, sources: list[tuple[str, ast.expr]], variable: str) -> None:
+        self.synapses, self.sources, self.variable = synapses, sources, variable
+        self.name, self.namespace = synapses.name, synapses.namespace
+
+    def _variable_dims(self) -> dict[str, Any]:
+        return {**self.synapses._variable_dims(), self.variable: DIMENSIONLESS}
+
+    def _expression_sources(self) -> list[tuple[str, ast.expr]]:
+        return self.sources
