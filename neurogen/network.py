@@ -106,7 +106,11 @@ def _flatten(objects: Iterable[Any]) -> Iterable[Any]:
 
 
 def _snapshot(obj: Any) -> dict[str, Any]:
-    keep = {k: v for k, v in obj.__dict__.items() if k not in ("source", "_clock", "namespace")}
+    """An object's own state; references to other objects (a synapse's groups) stay as they are."""
+    from .objects.subgroup import Subgroup
+
+    keep = {k: v for k, v in obj.__dict__.items()
+            if k not in ("_clock", "namespace") and not isinstance(v, (SimObject, Subgroup))}
     return copy.deepcopy(keep)
 
 
@@ -114,7 +118,10 @@ def _restore_snapshot(obj: Any, snapshot: dict[str, Any]) -> None:
     for key, value in copy.deepcopy(snapshot).items():
         if key == "_state":
             for name, array in value.items():
-                obj._state[name][...] = array  # in place: the arrays stay shared with C++
+                if obj._state[name].shape == array.shape:
+                    obj._state[name][...] = array  # in place: the arrays stay shared with C++
+                else:  # synapses made since the snapshot
+                    obj._state[name] = array
         else:
             obj.__dict__[key] = value
 

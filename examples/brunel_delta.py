@@ -1,0 +1,72 @@
+"""A Brunel (2000) network: sparse excitatory and inhibitory LIF neurons with delta synapses.
+
+NE excitatory and NI = NE/4 inhibitory neurons; every neuron receives C_E = eps*NE excitatory
+and C_I = eps*NI inhibitory connections (here drawn with connect(p=eps)). A spike makes the
+target's v jump by J (excitatory) or -g*J (inhibitory) after a delay D = 1.5 ms: a *delta*
+synapse, `on_pre='v += J'`, with no synaptic variable of its own.
+
+External drive: C_E independent Poisson sources per neuron at rate nu_ext = eta*nu_thr, where
+nu_thr = theta/(J*C_E*tau) is the input rate that alone would hold the mean v at threshold.
+PoissonInput is not available yet, so the sources are a NeuronGroup that spikes with
+probability rate*dt in each step (`threshold='rand() < rate*dt'`), connected with p = C_E/N_ext.
+With g = 5, eta = 2 the network settles at tens of Hz with irregular spiking (Brunel's
+"synchronous irregular" region, here scaled down to 1,250 neurons).
+
+    python examples/brunel_delta.py
+"""
+import os
+
+import numpy as np
+
+from neurogen import *
+
+duration = float(os.environ.get("NEUROGEN_EXAMPLE_DURATION", "0.5")) * second
+seed(2000)
+
+NE, NI, N_ext = 1000, 250, 1000
+eps = 0.1                       # connection probability
+C_E = int(eps * NE)             # excitatory inputs per neuron (also the external ones)
+tau, theta, V_r, tau_rp = 20 * ms, 20 * mV, 10 * mV, 2 * ms
+J, g, eta, D = 0.2 * mV, 5.0, 2.0, 1.5 * ms
+nu_thr = theta / (J * C_E * tau)            # 50 Hz
+nu_ext = eta * nu_thr
+
+neurons = NeuronGroup(NE + NI, "dv/dt = -v/tau : volt (unless refractory)",
+                      threshold="v > theta", reset="v = V_r", refractory=tau_rp, method="exact")
+neurons.v = "V_r * rand()"
+exc, inh = neurons[:NE], neurons[NE:]
+
+# Poisson sources: no dynamics, a spike in each step with probability rate*dt.
+sources = NeuronGroup(N_ext, "rate : Hz (constant)", threshold="rand() < rate*dt")
+sources.rate = nu_ext
+
+# Delta synapses: a presynaptic spike adds a fixed amount to the target's v (after the delay).
+# `v` without suffix means the postsynaptic v, as in Brian2. While a target is refractory its v
+# is frozen by (unless refractory), but the jump still lands, as in Brian2's Brunel example.
+S_E = Synapses(exc, neurons, on_pre="v += J", delay=D)
+S_I = Synapses(inh, neurons, on_pre="v += -g*J", delay=D)
+S_X = Synapses(sources, neurons, on_pre="v += J", delay=D)
+S_E.connect(p=eps)
+S_I.connect(p=eps)
+S_X.connect(p=C_E / N_ext)
+print(f"synapses: E {len(S_E)}, I {len(S_I)}, external {len(S_X)} "
+      f"(expected about {eps * NE * (NE + NI):.0f}, {eps * NI * (NE + NI):.0f}, {C_E * (NE + NI)})")
+
+M = SpikeMonitor(neurons)
+R = PopulationRateMonitor(neurons)
+M_X = SpikeMonitor(sources)
+run(duration)
+
+T = float(duration)
+counts = np.asarray(M.count)
+print(f"nu_thr = {nu_thr / Hz:.1f} Hz, external sources at {nu_ext / Hz:.1f} Hz "
+      f"(measured {M_X.num_spikes / (N_ext * T):.1f} Hz)")
+print(f"mean rate: excitatory {counts[:NE].mean() / T:.1f} Hz, "
+      f"inhibitory {counts[NE:].mean() / T:.1f} Hz, all {M.num_spikes / ((NE + NI) * T):.1f} Hz")
+# Irregularity: coefficient of variation of the inter-spike intervals (1 for a Poisson train).
+isis = [np.diff(train / ms) for train in M.spike_trains().values() if len(train) > 2]
+cvs = [isi.std() / isi.mean() for isi in isis if isi.mean() > 0]
+print(f"ISI CV: median {np.median(cvs):.2f} over {len(cvs)} neurons" if cvs else "ISI CV: too few spikes")
+# Synchrony: how much the population rate (in 1 ms bins) fluctuates relative to its mean.
+rate = R.smooth_rate(window="flat", width=1 * ms) / Hz
+print(f"population rate: mean {rate.mean():.1f} Hz, std {rate.std():.1f} Hz")
