@@ -5,12 +5,16 @@ and C_I = eps*NI inhibitory connections (here drawn with connect(p=eps)). A spik
 target's v jump by J (excitatory) or -g*J (inhibitory) after a delay D = 1.5 ms: a *delta*
 synapse, `on_pre='v += J'`, with no synaptic variable of its own.
 
-External drive: C_E independent Poisson sources per neuron at rate nu_ext = eta*nu_thr, where
-nu_thr = theta/(J*C_E*tau) is the input rate that alone would hold the mean v at threshold.
-PoissonInput is not available yet, so the sources are a NeuronGroup that spikes with
-probability rate*dt in each step (`threshold='rand() < rate*dt'`), connected with p = C_E/N_ext.
-With g = 5, eta = 2 the network settles at tens of Hz with irregular spiking (Brunel's
-"synchronous irregular" region, here scaled down to 1,250 neurons).
+External drive: each neuron also gets on average C_E Poisson inputs at rate nu_ext = eta*nu_thr,
+where nu_thr = theta/(J*C_E*tau) is the input rate that alone would hold the mean v at threshold.
+PoissonInput is not available yet, so the inputs come from a pool of N_ext sources, a
+NeuronGroup that spikes with probability rate*dt in each step (`threshold='rand() < rate*dt'`),
+connected with p = C_E/N_ext (two neurons share ~10% of their external inputs).
+
+Brunel's network has 12,500 neurons with C_E = 1,000 and J = 0.1 mV; this one has 1,250 with
+C_E = 100, so J is raised to 0.5 mV to keep the input fluctuations (~J*sqrt(C_E)) of the same
+order. With g = 5 and eta = 2 single neurons fire irregularly (ISI CV ~0.5) while the
+population rate oscillates.
 
     python examples/brunel_delta.py
 """
@@ -27,8 +31,8 @@ NE, NI, N_ext = 1000, 250, 1000
 eps = 0.1                       # connection probability
 C_E = int(eps * NE)             # excitatory inputs per neuron (also the external ones)
 tau, theta, V_r, tau_rp = 20 * ms, 20 * mV, 10 * mV, 2 * ms
-J, g, eta, D = 0.2 * mV, 5.0, 2.0, 1.5 * ms
-nu_thr = theta / (J * C_E * tau)            # 50 Hz
+J, g, eta, D = 0.5 * mV, 5.0, 2.0, 1.5 * ms
+nu_thr = theta / (J * C_E * tau)            # 20 Hz
 nu_ext = eta * nu_thr
 
 neurons = NeuronGroup(NE + NI, "dv/dt = -v/tau : volt (unless refractory)",

@@ -25,11 +25,19 @@ def lower_statemonitor(ctx: ObjectContext) -> list[Kernel]:
     mon = ctx.obj
     source = mon.source
     source_ctx = ObjectContext(source, ctx.member, ctx.externals, ctx.members)
-    subexpressions = _subexpressions(source_ctx, expression_dims(ctx, source._variable_dims()))
-    resolve = make_resolver(ctx, subexpressions)
-    access = scalar_context(ctx)
-    access["N"] = Access("int64_t", "_src.N", True)
-    access.update(variable_access(source, "_src"))
+    if type(source).__name__ == "Synapses":  # element = synapse; v_post, i, j as in synaptic code
+        from .lower_synapses import ELEMENT, SynapseNames
+
+        names = SynapseNames(source_ctx, struct_ref="_src")
+        access, resolve, ints, extra = names.access, names.resolve, names.integer_names, ELEMENT
+        subexpressions: dict = {}
+    else:
+        subexpressions = _subexpressions(source_ctx, expression_dims(ctx, source._variable_dims()))
+        resolve = make_resolver(ctx, subexpressions)
+        access = scalar_context(ctx)
+        access["N"] = Access("int64_t", "_src.N", True)
+        access.update(variable_access(source, "_src"))
+        ints, extra = integer_names(source), ()
     for name, external in ctx.externals.items():
         if not external.literal:
             ctx.add_field(name, "double", FieldKind.SCALAR, f"external constant, {external.dim or '1'}")
@@ -43,13 +51,13 @@ def lower_statemonitor(ctx: ObjectContext) -> list[Kernel]:
     statements = []
     for var in mon.record_variables:
         ctx.add_field(f"rec_{var}", "double", FieldKind.ARRAY, f"records of {var} (rows: times)")
-        value = resolve(var) if var in subexpressions else sym(var)
+        value = resolve(var) if var in subexpressions or type(source).__name__ == "Synapses" else sym(var)
         statements.append(Assign(f"_value_{var}", sympy.Float(1) * value if value.is_Number else value,
                                  declare=True, comment=f"record {var}"))
     return [build_kernel(ctx, name="record", template="statemonitor", when=mon.when, order=mon.order,
                          statements=statements, access=access, source=ctx.members[id(source)],
-                         integer_names=integer_names(source), comment=[f"record {', '.join(mon.record_variables)}"],
-                         extra=[("variables", tuple(mon.record_variables)),
+                         integer_names=ints, comment=[f"record {', '.join(mon.record_variables)}"],
+                         extra=[*extra, ("variables", tuple(mon.record_variables)),
                                 ("outputs", tuple(f"_value_{v}" for v in mon.record_variables))])]
 
 

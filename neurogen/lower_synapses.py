@@ -34,26 +34,27 @@ ELEMENT = (("element", "_s"), ("restrict", False))
 class SynapseNames:
     """How synaptic code reaches every name: access paths, dimensions, sympy symbols."""
 
-    def __init__(self, ctx: ObjectContext) -> None:
+    def __init__(self, ctx: ObjectContext, struct_ref: str = "_grp") -> None:
         self.ctx = ctx
         syn = self.syn = ctx.obj
         self.source_member = ctx.members[id(syn._source_group)]
         self.target_member = ctx.members[id(syn._target_group)]
-        self.access = synapse_access(ctx, syn, self.source_member, self.target_member)
+        self.access = synapse_access(ctx, syn, self.source_member, self.target_member, struct_ref)
         dims = syn._variable_dims()
         self.dim_of = expression_dims(ctx, dims)
         self.integer_names = {"_ipre", "_jpost", "_source_start", "_target_start", *SYNAPSE_NAMES}
         for suffix, specs in (("", syn._specs), ("_pre", syn._source_group._specs),
                               ("_post", syn._target_group._specs)):
             self.integer_names |= {n + suffix for n, s in specs.items() if s.dtype in ("int32", "int64")}
-        self.subexpressions: dict[str, sympy.Expr] = {}
-        self.resolve = make_resolver(ctx, self.subexpressions, self._base_name)
-        self._lower_subexpressions()
+        self._subexpressions = {eq.name: eq for eq in syn._equations.of_kind("subexpression")
+                                if "summed" not in eq.flags}
+        self._lowering: set[str] = set()
+        self.resolve = make_resolver(ctx, {}, self._base_name)
 
     def canonical(self, name: str) -> str:
         """The one local name of a variable: ``w``, ``v_pre``, ``v_post`` (unsuffixed ``v``)."""
         syn = self.syn
-        if name in syn._specs or name in self.subexpressions or name in SYNAPSE_NAMES:
+        if name in syn._specs or name in self._subexpressions or name in SYNAPSE_NAMES:
             return name
         if name.endswith(("_pre", "_post")):
             return name
@@ -62,6 +63,8 @@ class SynapseNames:
         return name
 
     def _base_name(self, name: str) -> sympy.Expr | None:
+        if name in self._subexpressions:
+            return self._subexpression(name)
         if name == "i":
             return sym("_ipre") - sym("_source_start")
         if name == "j":
@@ -75,36 +78,36 @@ class SynapseNames:
             return sym(canonical)
         return None
 
-    def _lower_subexpressions(self) -> None:
-        pending = [eq for eq in self.syn._equations.of_kind("subexpression") if "summed" not in eq.flags]
-        while pending:
-            progressed = False
-            for eq in list(pending):
-                tree = parse_expression(eq.expr, eq.describe())
-                if names_in(tree)[0] & {p.name for p in pending}:
-                    continue
-                where = f"{self.ctx.where()}, {eq.describe()}"
-                check_dims(tree, eq.dim, self.dim_of, where, f"'{eq.expr}'")
-                self.subexpressions[eq.name] = convert(tree, self.resolve, where)
-                pending.remove(eq)
-                progressed = True
-            if not progressed:
-                raise EquationError(f"{self.ctx.where()}: subexpressions {[e.name for e in pending]} "
-                                    "depend on each other in a cycle")
+    def _subexpression(self, name: str) -> sympy.Expr:
+        """A synaptic subexpression as sympy (lowered when first used; cycles are errors)."""
+        eq = self._subexpressions[name]
+        if name in self._lowering:
+            raise EquationError(f"{self.ctx.where()}, {eq.describe()}: subexpressions refer to each other "
+                                "in a cycle")
+        self._lowering.add(name)
+        where = f"{self.ctx.where()}, {eq.describe()}"
+        tree = parse_expression(eq.expr, where)
+        check_dims(tree, eq.dim, self.dim_of, where, f"'{eq.expr}'")
+        value = convert(tree, self.resolve, where)
+        self._lowering.discard(name)
+        return value
 
 
-def synapse_access(ctx: ObjectContext, syn: Any, source: str, target: str) -> dict[str, Access]:
-    """Access paths of a synapse kernel (also used by assignments and connect kernels)."""
+def synapse_access(ctx: ObjectContext, syn: Any, source: str, target: str,
+                   struct_ref: str = "_grp") -> dict[str, Access]:
+    """Access paths of a synapse kernel (also used by assignments, connect kernels and monitors,
+    which reach the synapses through ``struct_ref``)."""
     access = scalar_context(ctx)
+    ref = struct_ref
     for name in ("N", "N_pre", "N_post", "_source_start", "_target_start"):
-        access[name] = Access("int64_t", f"_grp.{name}", True)
-    access["_ipre"] = Access("int32_t", "_grp._synaptic_pre", False)
-    access["_jpost"] = Access("int32_t", "_grp._synaptic_post", False)
-    access["N_incoming"] = Access("int64_t", "_grp._n_incoming", False, "_jpost")
-    access["N_outgoing"] = Access("int64_t", "_grp._n_outgoing", False, "_ipre")
+        access[name] = Access("int64_t", f"{ref}.{name}", True)
+    access["_ipre"] = Access("int32_t", f"{ref}._synaptic_pre", False)
+    access["_jpost"] = Access("int32_t", f"{ref}._synaptic_post", False)
+    access["N_incoming"] = Access("int64_t", f"{ref}._n_incoming", False, "_jpost")
+    access["N_outgoing"] = Access("int64_t", f"{ref}._n_outgoing", False, "_ipre")
     for name, spec in syn._specs.items():
         if not name.startswith("_"):
-            access[name] = Access(spec.ctype, f"_grp.{name}[0]" if spec.shared else f"_grp.{name}", spec.shared)
+            access[name] = Access(spec.ctype, f"{ref}.{name}[0]" if spec.shared else f"{ref}.{name}", spec.shared)
     for suffix, member, index, group in (("_pre", source, "_ipre", syn._source_group),
                                          ("_post", target, "_jpost", syn._target_group)):
         for name, spec in group._specs.items():

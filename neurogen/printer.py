@@ -37,6 +37,12 @@ class CppPrinter(CXX17CodePrinter):
         text = repr(float(expr))
         return text if any(c in text for c in ".en") else text + ".0"
 
+    def _print_Exp1(self, expr: sympy.Expr) -> str:  # exp(1) in a model: sympy's E
+        return self._print_Float(sympy.Float(expr))
+
+    def _print_Pi(self, expr: sympy.Expr) -> str:
+        return self._print_Float(sympy.Float(expr))
+
     def _print_Integer(self, expr: sympy.Integer) -> str:
         return str(int(expr))
 

@@ -141,3 +141,10 @@ def test_kernels_of_one_object_draw_different_numbers():
     run(0.3 * ms)
     assert not np.any(np.asarray(G.r) == np.asarray(G.q))
     assert abs(np.corrcoef(np.asarray(G.r), np.asarray(G.q))[0, 1]) < 4 / np.sqrt(50)
+
+
+def test_exp_of_one_and_pi_print_as_numbers():
+    """Bug: sympy turns exp(1) into its constant E, which C++ printed as a declaration."""
+    G = NeuronGroup(1, "v : 1")
+    G.v = "exp(1) + exp(0)*pi"
+    assert G.v[0] == pytest.approx(np.e + np.pi, rel=1e-15)

@@ -107,6 +107,7 @@ class StateMonitor(SimObject):
         # subexpressions it records resolve their names where the group's do
         if dt is None and clock is None:
             clock = source._clock  # Brian2: record on the source's clock unless told otherwise
+        _require_group(source, "StateMonitor")
         super().__init__(name=name, when=when, order=order, dt=dt, clock=clock,
                          namespace=source.namespace)
         self.source = source
