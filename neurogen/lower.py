@@ -144,7 +144,7 @@ def build_kernel(ctx: ObjectContext, *, name: str, template: str, when: str, ord
         ctx.add_field("_stream", "uint32_t", FieldKind.INTEGER, "random-number stream of this object")
     needed = {n for n in used - (declared - set(writes)) if n in access}
     while True:  # an index local (``_jpost``) is loaded before the values it indexes
-        indices = {access[n].index for n in needed if access[n].index} - needed
+        indices = {access[n].index for n in needed if access[n].index in access} - needed
         if not indices:
             break
         needed |= indices
