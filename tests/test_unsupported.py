@@ -33,12 +33,16 @@ def test_unknown_function_is_an_equation_error():
         _run(G)
 
 
-def test_linked_variables_subgroups_and_string_indices_are_not_supported_yet():
+def test_linked_variables_subgroup_monitors_and_string_indices_are_not_supported_yet():
     with pytest.raises(NotImplementedError, match="linked"):
         NeuronGroup(2, "v : 1 (linked)")
-    G = NeuronGroup(10, "v : 1")
-    with pytest.raises(NotImplementedError, match="subgroups"):
-        G[:5]
+    G = NeuronGroup(10, "v : 1", threshold="v > 1")
+    with pytest.raises(NotImplementedError, match="subgroup"):
+        SpikeMonitor(G[:5])
+    with pytest.raises(NotImplementedError, match="subgroup"):
+        StateMonitor(G[:5], "v", record=True)
+    with pytest.raises(NotImplementedError, match="step"):
+        G[::2]
     with pytest.raises(NotImplementedError, match="condition string"):
         G.v["i > 5"] = 1.0
 
@@ -99,9 +103,23 @@ def test_object_names_do_not_enter_the_front_end_key():
 
 
 def test_brian2_names_not_supported_yet_raise_not_implemented():
-    for factory in (Synapses, PoissonInput, PoissonGroup, SpikeGeneratorGroup, TimedArray, set_device):
+    for factory in (PoissonInput, PoissonGroup, SpikeGeneratorGroup, TimedArray, set_device):
         with pytest.raises(NotImplementedError, match=factory.__name__):
             factory()
+
+
+def test_synapse_features_not_supported_yet_raise_not_implemented():
+    G = NeuronGroup(2, "v : 1", threshold="v > 1")
+    for options in ({"on_pre": {"a": "v += 1"}}, {"on_event": "custom"}, {"multisynaptic_index": "k"},
+                    {"on_pre": "v += 1", "delay": {"pre": 1 * ms}}):
+        with pytest.raises(NotImplementedError):
+            Synapses(G, G, **options)
+    S = Synapses(G, G, "w : 1")
+    S.connect()
+    with pytest.raises(NotImplementedError, match="indexing synapses"):
+        S[0, 1]
+    with pytest.raises(NotImplementedError, match="sample"):
+        S.connect(j="k for k in sample(N_post, size=2)")
 
 
 def test_equations_objects_as_in_brian2():
