@@ -22,7 +22,7 @@ def run_assignment(group: Any, variable: str, expression: str, index: Any) -> No
     sources = [(where, parse_expression(expression, where))] + [
         (eq.describe(), parse_expression(eq.expr, eq.describe()))
         for eq in group._equations.of_kind("subexpression") if "summed" not in eq.flags]
-    indices = np.unique(np.arange(group.N)[index]).astype(np.int32)  # each element once, as Brian2
+    indices = _assigned_indices(group.N, index)
     externals = resolve_externals(ExpressionScope(group, sources), None, user_namespace())
     objects = _objects(group)
     parts = ["assign", *group._structure(), group._specs_key(), variable, expression,
@@ -36,6 +36,12 @@ def run_assignment(group: Any, variable: str, expression: str, index: Any) -> No
                               step0=-group._assignments, n_steps=0, interval=1.0, callback=None)
     if error is not None:
         raise error
+
+
+def _assigned_indices(n: int, index: Any) -> np.ndarray:
+    """Each assigned element once, as Brian2 (a slice is already unique: skip the costly np.unique)."""
+    selected = np.arange(n, dtype=np.int32)[index]
+    return np.ascontiguousarray(selected if isinstance(index, slice) else np.unique(selected))
 
 
 def _objects(group: Any) -> list[Any]:

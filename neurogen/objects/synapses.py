@@ -187,17 +187,21 @@ class Synapses(Group):
         object.__setattr__(self, "_N", total)
         self._connectivity = None
 
-    def _csr(self) -> dict[str, np.ndarray]:
-        """Synapses of each presynaptic (and postsynaptic) neuron, in synapse order (CSR)."""
+    def _csr(self, name: str) -> np.ndarray:
+        """Synapses of each presynaptic (``_pre_*``) or postsynaptic (``_post_*``) neuron, in
+        synapse order: ``_offsets`` (one per neuron, + 1) and ``_synapses``; made when needed."""
         if self._connectivity is None:
-            pre, post = self._state["_synaptic_pre"], self._state["_synaptic_post"]
-            self._connectivity = {
-                "_pre_offsets": _offsets(pre, self._source_group.N),
-                "_pre_synapses": np.argsort(pre, kind="stable").astype(np.int32),
-                "_post_offsets": _offsets(post, self._target_group.N),
-                "_post_synapses": np.argsort(post, kind="stable").astype(np.int32),
-            }
-        return self._connectivity
+            self._connectivity = {}
+        if name not in self._connectivity:
+            side, kind = name[1:].split("_", 1)
+            indices = self._state["_synaptic_pre" if side == "pre" else "_synaptic_post"]
+            if kind == "offsets":
+                group = self._source_group if side == "pre" else self._target_group
+                value = _offsets(indices, group.N)
+            else:
+                value = np.argsort(indices, kind="stable").astype(np.int32)
+            self._connectivity[name] = value
+        return self._connectivity[name]
 
     # -- what a run binds -----------------------------------------------------------------
 
@@ -208,7 +212,7 @@ class Synapses(Group):
     def _runtime_value(self, name: str) -> Any:
         """Values the compiled code needs besides the variables (sizes, connectivity, queue)."""
         if name.endswith(("_offsets", "_synapses")):
-            return self._csr()[name]
+            return self._csr(name)
         values = {
             "N_pre": len(self.source), "N_post": len(self.target),
             "_source_start": self._source_start, "_target_start": self._target_start,
@@ -218,9 +222,9 @@ class Synapses(Group):
         if name in values:
             return values[name]
         if name == "_n_incoming":
-            return np.diff(self._csr()["_post_offsets"])
+            return np.diff(self._csr("_post_offsets"))
         if name == "_n_outgoing":
-            return np.diff(self._csr()["_pre_offsets"])
+            return np.diff(self._csr("_pre_offsets"))
         return None
 
     def _collect_pending(self, items: np.ndarray, steps: np.ndarray) -> None:
@@ -242,12 +246,12 @@ class Synapses(Group):
     @property
     def N_incoming(self) -> np.ndarray:
         """For each synapse: how many synapses of this object reach its postsynaptic neuron."""
-        return np.diff(self._csr()["_post_offsets"])[self._state["_synaptic_post"]].astype(np.int32)
+        return np.diff(self._csr("_post_offsets"))[self._state["_synaptic_post"]].astype(np.int32)
 
     @property
     def N_outgoing(self) -> np.ndarray:
         """For each synapse: how many synapses of this object leave its presynaptic neuron."""
-        return np.diff(self._csr()["_pre_offsets"])[self._state["_synaptic_pre"]].astype(np.int32)
+        return np.diff(self._csr("_pre_offsets"))[self._state["_synaptic_pre"]].astype(np.int32)
 
     @property
     def N_pre(self) -> int:
