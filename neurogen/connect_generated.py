@@ -16,7 +16,7 @@ import numpy as np
 
 from .errors import EquationError
 from .expressions import parse_expression
-from .namespace import resolve_externals, user_namespace
+from .namespace import External, resolve_externals, user_namespace
 from .runtime import load_simulation
 from .session import session
 from .units import DIMENSIONLESS
@@ -79,14 +79,19 @@ def connect_generated(synapses: Any, *, condition: Any, j: Any, p: Any, n: Any, 
     pieces = {
         "low": candidates.low, "high": candidates.high, "step": candidates.step,
         "target": candidates.target, "sample_p": candidates.sample_p, "if": candidates.condition,
-        "condition": condition, "p": None if _is_one(p) else str(p), "n": str(n),
+        "condition": condition, "p": None if _is_one(p) else p, "n": n,
     }
-    pieces = {k: v for k, v in pieces.items() if v is not None}
     _check_values(p, n, where)
+    # a number for p or n is a value of the call, not code: changing it never recompiles
+    numbers = {key: External(f"_connect_{key}", DIMENSIONLESS, float(value), literal=False)
+               for key, value in pieces.items() if key in ("p", "n") and not isinstance(value, str)
+               and value is not None}
+    pieces = {k: (numbers[k].name if k in numbers else v) for k, v in pieces.items() if v is not None}
     sources = [(f"{where}, {key}='{text}'", parse_expression(text, f"{where}, {key}"))
-               for key, text in pieces.items()]
+               for key, text in pieces.items() if key not in numbers]
     scope = _ConnectScope(synapses, sources, candidates.variable)
     externals = resolve_externals(scope, namespace, user_namespace())
+    externals.update({e.name: e for e in numbers.values()})
     from .assignment import _objects, _values
 
     objects = _objects(synapses)

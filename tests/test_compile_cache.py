@@ -117,3 +117,37 @@ def _entries(cache_dir: Path) -> list:
         return cache.entries()
     finally:
         os.environ["NEUROGEN_CACHE_DIR"] = old  # type: ignore[assignment]
+
+
+SYNAPSE_SCRIPT = textwrap.dedent("""
+    import os, sys
+    from neurogen import *
+    seed(1)
+    w_max = float(os.environ.get("W_MAX", "0.2"))
+    G = NeuronGroup(50, "dv/dt = (1.2 - v)/(10*ms) : 1", threshold="v > 1", reset="v = 0", method="exact")
+    G.v = "rand()"
+    S = Synapses(G, G, "w : 1", on_pre="v += w", delay=1*ms)
+    S.connect(condition="i != j", p=float(os.environ.get("P", "0.1")))
+    S.w = "rand()*w_max"
+    M = SpikeMonitor(G)
+    run(50*ms)
+    print("RESULT", M.num_spikes, len(S), "SYMPY", "sympy" in sys.modules)
+""")
+
+
+def run_synapse_script(cache_dir: Path, **env: str) -> tuple[str, int]:
+    environment = {**os.environ, "NEUROGEN_CACHE_DIR": str(cache_dir), "NEUROGEN_LOG": "info", **env}
+    result = subprocess.run([sys.executable, "-c", SYNAPSE_SCRIPT], capture_output=True, text=True,
+                            env=environment, timeout=300)
+    assert result.returncode == 0, result.stderr
+    line = next(l for l in result.stdout.splitlines() if l.startswith("RESULT"))
+    return line, result.stderr.count("compiling network")
+
+
+def test_synapses_warm_start_compiles_nothing_and_values_never_compile(cache_dir):
+    first, compiles = run_synapse_script(cache_dir)
+    assert compiles == 4  # G.v = 'rand()', connect, the weight assignment, the network
+    second, compiles = run_synapse_script(cache_dir)
+    assert compiles == 0 and second.split()[1:3] == first.split()[1:3] and second.endswith("SYMPY False")
+    third, compiles = run_synapse_script(cache_dir, P="0.2", W_MAX="0.1")
+    assert compiles == 0 and third.split()[2] != first.split()[2]
