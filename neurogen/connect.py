@@ -10,7 +10,6 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .errors import EquationError, NeurogenError
 from .objects.subgroup import underlying
 
 
@@ -85,5 +84,3 @@ def _repeat(pre: np.ndarray, post: np.ndarray, n: Any, where: str) -> tuple[np.n
     n = int(n)
     return np.repeat(pre, n).astype(np.int32), np.repeat(post, n).astype(np.int32)
 
-
-__all__ = ["connect", "EquationError", "NeurogenError"]
