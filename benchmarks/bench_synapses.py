@@ -78,7 +78,8 @@ def _memory(S):
         for name, arr in S._state.items():       # synaptic variables and internal ones
             if _np.ndim(arr) == 1 and _np.size(arr) == n:
                 counted[name] = int(arr.nbytes)
-        for name, arr in S._csr().items():       # CSR connectivity (pre and post side)
+        # CSR connectivity the run made (pre/post side: built on first use)
+        for name, arr in (getattr(S, '_connectivity', None) or {}).items():
             if _np.size(arr) == n:
                 counted['csr' + name] = int(arr.nbytes)
             else:

@@ -58,7 +58,7 @@ class SynapseNames:
             return name
         if name.endswith(("_pre", "_post")):
             return name
-        if name in syn._target_group._specs:
+        if name in syn._target_group._variable_dims() and name not in ("i", "N"):
             return f"{name}_post"
         return name
 
@@ -71,10 +71,12 @@ class SynapseNames:
             return sym("_jpost") - sym("_target_start")
         canonical = self.canonical(name)
         if canonical != name or name.endswith(("_pre", "_post")):
-            group, base = self.syn._group_of(canonical)
-            if group is not None and base in group._equations and group._equations[base].kind == "subexpression":
-                raise NotImplementedError(f"{self.ctx.where()}: reading the subexpression '{base}' of "
-                                          f"'{group.name}' in synaptic code")
+            if canonical not in self.access:
+                group, base = self.syn._group_of(canonical)
+                what = ("the subexpression" if group is not None and base in group._equations
+                        else "the name")
+                raise NotImplementedError(f"{self.ctx.where()}: reading {what} '{name}' of the pre- or "
+                                          "postsynaptic group in synaptic code")
             return sym(canonical)
         return None
 

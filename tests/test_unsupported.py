@@ -143,3 +143,11 @@ def test_model_text_with_backslashes_and_newlines_stays_in_comments():
 def test_model_names_that_clash_with_group_attributes_are_refused():
     with pytest.raises(EquationError, match="attribute"):
         NeuronGroup(1, "active : 1")
+
+
+def test_reading_neuron_subexpressions_in_synaptic_code_is_not_supported_yet():
+    G = NeuronGroup(2, "dv/dt = -v/ms : 1\nI = 2*v : 1", threshold="v > 1")
+    S = Synapses(G, G, on_pre="v += I")
+    S.connect()
+    with pytest.raises(NotImplementedError, match="subexpression 'I'"):
+        Network(G, S).run(0.1 * ms)
