@@ -282,7 +282,7 @@ def _joined(chunks: list[np.ndarray], empty_shape: tuple[int, ...]) -> np.ndarra
 
 def _require_spikes(source: Group, monitor: str) -> None:
     _require_group(source, monitor)
-    if getattr(source, "threshold", None) is None:
+    if not getattr(source, "_spikes", False):  # a NeuronGroup with a threshold, a generator
         raise NeurogenError(f"{monitor}: '{source.name}' has no threshold, so it never spikes "
                             "(Brian2: it does not define an event 'spike')")
 

@@ -113,12 +113,17 @@ class NeuronGroup(Group):
             raise ValueError(f"{where} must not be negative, got {refractory}")
         return refractory
 
+    @property
+    def _spikes(self) -> bool:
+        """Whether it emits spikes (SpikeMonitor and Synapses need a source that does)."""
+        return self.threshold is not None
+
     # -- what lowering and the front-end key need (text only, no sympy) ---------------------
 
     def _structure(self) -> tuple[str, ...]:
         ref = self.refractory
         ref_text = "none" if ref is False else ("time" if not isinstance(ref, str) else f"expr:{ref}")
-        return ("NeuronGroup", self._equations.text, str(self.method), str(self.threshold),
+        return (type(self).__name__, self._equations.text, str(self.method), str(self.threshold),
                 str(self.reset), ref_text)
 
     def _expression_sources(self) -> list[tuple[str, ast.expr]]:

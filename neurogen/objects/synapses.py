@@ -334,7 +334,7 @@ def _offsets(indices: np.ndarray, n: int) -> np.ndarray:
 
 def _require_spikes(group: Any, where: str) -> None:
     parent, _, _ = underlying(group)
-    if getattr(parent, "threshold", None) is None:
+    if not getattr(parent, "_spikes", False):  # a NeuronGroup with a threshold, a generator
         raise NeurogenError(f"{where}: '{parent.name}' has no threshold, so it never spikes")
 
 
