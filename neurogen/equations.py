@@ -126,6 +126,7 @@ def _parse_text(text: object, owner: str) -> tuple[Equation, ...]:
         raise TypeError(f"{owner}: equations must be a string, got {type(text).__name__}")
     records = [_parse_line(line, lineno, owner) for lineno, line in _logical_lines(text)]
     _check_unique(records, owner)
+    _check_noise(records, owner)
     return tuple(records)
 
 
@@ -194,8 +195,34 @@ def _parse_lhs(body: str, where: str) -> tuple[Kind, str, str | None]:
     )
 
 
+def is_noise(name: str) -> bool:
+    """``xi`` and ``xi_*`` are white noise (Brian2's stochastic variables), never model names."""
+    return name == "xi" or name.startswith("xi_")
+
+
+_BARE_XI = re.compile(r"(?<![\w.])xi(?!\w)")
+
+
+def _check_noise(records: list[Equation], owner: str) -> None:
+    """Brian2's rules for a bare ``xi``: only in differential equations, and in one of them
+    (two equations sharing a noise must say so with the same ``xi_<name>``)."""
+    first: Equation | None = None
+    for eq in records:
+        if eq.expr is None or not _BARE_XI.search(eq.expr):
+            continue
+        if eq.kind != "differential":
+            raise EquationError(f"{owner}, {eq.describe()}: the white noise 'xi' can only appear in "
+                                "a differential equation")
+        if first is not None:
+            raise EquationError(
+                f"{owner}, {eq.describe()}: 'xi' is already used in {first.describe()}; rename them "
+                "'xi_<name>': the same name in two equations is one noise (identical samples), "
+                "different names are independent noises")
+        first = eq
+
+
 def _check_name(name: str, where: str) -> None:
-    if name in RESERVED or name.startswith("xi_"):
+    if name in RESERVED or is_noise(name):
         raise EquationError(f"{where}: '{name}' is a reserved name and cannot be defined in a model")
     if keyword.iskeyword(name) or name.startswith("_"):
         raise EquationError(f"{where}: '{name}' is not a valid variable name")

@@ -7,7 +7,8 @@ step, then one simultaneous update per variable. Nothing here evaluates numbers;
 other than the state variables and ``t`` are constants for the duration of a step.
 
 The semantics follow Brian2's documented methods (``exact``/``linear``, ``euler``, ``rk2``,
-``rk4``, ``exponential_euler``, ``heun``); the implementation is our own.
+``rk4``, ``exponential_euler``, ``heun``, ``milstein``); the implementation is our own.
+Equations with white noise (``xi``) go to :mod:`neurogen.stochastic`.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import sympy
 
 from .errors import EquationError
 from .ir import DT, T, Assign, Integration, MatrixExp, Statement, sym
+from .symbolic import TIMED_ARRAY_PREFIX
 
 logger = logging.getLogger(__name__)
 
@@ -25,19 +27,23 @@ Equations = Sequence[tuple[str, sympy.Expr]]
 Integrator = Callable[[Equations], Integration]
 
 # Opaque functions (see neurogen.symbolic) with a new value at every call: never a constant.
-_RANDOM_FUNCTIONS = frozenset({"rand", "randn"})
+_RANDOM_FUNCTIONS = frozenset({"rand", "randn", "poisson"})
 
 
 def integrate(equations: Equations, method: str | None) -> Integration:
-    """Integrate ``equations`` with ``method`` (``None``: the first of exact, euler that applies)."""
+    """Integrate ``equations`` with ``method`` (``None``: the first of exact, euler that applies;
+    with noise, euler if it is additive, else heun, as Brian2 chooses)."""
     eqs = [(name, sympy.sympify(rhs)) for name, rhs in equations]
     if method is not None and method not in METHODS:
         raise ValueError(f"unknown integration method {method!r}; "
                          f"available methods: {', '.join(sorted(METHODS))}")
-    _reject_noise(eqs)
+    from . import stochastic  # imported here: it uses this module's helpers
+
+    if stochastic.noise_symbols(eqs):
+        return stochastic.integrate_stochastic(eqs, method)
     if method is not None:
         return METHODS[method](eqs)
-    for candidate in ("exact", "euler"):  # heun only matters with noise, which we reject above
+    for candidate in ("exact", "euler"):  # Brian2's third choice, heun, only matters with noise
         try:
             result = METHODS[candidate](eqs)
         except EquationError as err:
@@ -63,14 +69,6 @@ def _describe_all(eqs: Equations) -> str:
 
 def _cannot(method: str, name: str, rhs: sympy.Expr, why: str) -> EquationError:
     return EquationError(f"integration method '{method}' cannot integrate {_describe(name, rhs)}: {why}")
-
-
-def _reject_noise(eqs: Equations) -> None:
-    """White noise (``xi``, ``xi_*``) needs stochastic schemes we do not implement yet."""
-    for name, rhs in eqs:
-        if any(s.name == "xi" or s.name.startswith("xi_") for s in rhs.free_symbols):
-            raise NotImplementedError(
-                f"stochastic equations (xi) are not supported yet: {_describe(name, rhs)}")
 
 
 def _coefficient(rhs: sympy.Expr, x: sympy.Symbol, states: set[sympy.Symbol]) -> sympy.Expr:
@@ -135,6 +133,11 @@ def _heun(eqs: Equations) -> Integration:
     return _runge_kutta(eqs, "heun", tableau="euler")
 
 
+def _milstein(eqs: Equations) -> Integration:
+    """Brian2's derivative-free Milstein scheme, too, is forward Euler without noise."""
+    return _runge_kutta(eqs, "milstein", tableau="euler")
+
+
 # ---------------------------------------------------------------------------------------------
 # exponential Euler: dx/dt = A x + B, A and B frozen at the start of the step
 
@@ -168,13 +171,20 @@ def _exponential_euler(eqs: Equations) -> Integration:
 # exact: dX/dt = M X + b with M, b constant during the step
 
 
+def _depends_on_time(rhs: sympy.Expr) -> bool:
+    """``t`` outside TimedArray calls. A TimedArray is constant over a step, so Brian2 (and we)
+    integrate ``dv/dt = (-v + R*stim(t))/tau`` exactly, with ``stim`` at the start of the step."""
+    calls = [f for f in rhs.atoms(sympy.Function) if type(f).__name__.startswith(TIMED_ARRAY_PREFIX)]
+    return rhs.xreplace({call: sympy.Dummy() for call in calls}).has(T)
+
+
 def _linear_system(eqs: Equations) -> tuple[list[list[sympy.Expr]], list[sympy.Expr]]:
     """Split each rhs into ``sum_j M_ij x_j + b_i`` or explain why the system is not of that form."""
     xs = [sym(n) for n, _ in eqs]
     states = set(xs)
     matrix, offsets = [], []
     for name, rhs in eqs:
-        if rhs.has(T):
+        if _depends_on_time(rhs):
             raise _cannot("exact", name, rhs, "it depends explicitly on time t, and exact integration "
                           "needs constant coefficients (use a numerical method such as 'rk4')")
         if any(f.func.__name__ in _RANDOM_FUNCTIONS for f in rhs.atoms(sympy.Function)):
@@ -287,4 +297,5 @@ METHODS: dict[str, Integrator] = {
     "rk4": lambda eqs: _runge_kutta(eqs, "rk4"),
     "exponential_euler": _exponential_euler,
     "heun": _heun,
+    "milstein": _milstein,
 }

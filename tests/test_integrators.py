@@ -236,12 +236,14 @@ def test_opaque_functions_are_evaluated_at_the_stage_values():
     assert ext(v + sym("_k1_v") / 2, T + DT / 2) in result.updates[0][1].atoms(sympy.Function)
 
 
-def test_heun_without_noise_gives_the_euler_numbers():
+@pytest.mark.parametrize("method", ["heun", "milstein"])
+def test_stochastic_methods_without_noise_give_the_euler_numbers(method):
+    """Brian2's heun and milstein are forward Euler for deterministic equations."""
     eqs = [("v", (I - v * w) / tau), ("w", sympy.sin(v) - w / tau)]
-    heun, euler = integrate(eqs, "heun"), integrate(eqs, "euler")
-    assert heun.method == "heun"
+    result, euler = integrate(eqs, method), integrate(eqs, "euler")
+    assert result.method == method
     state, params = {"v": 0.3, "w": 1.2}, {"I": 1.0, "tau": 0.5}
-    assert run(heun, state, params, 0.01, 50) == run(euler, state, params, 0.01, 50)
+    assert run(result, state, params, 0.01, 50) == run(euler, state, params, 0.01, 50)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -301,20 +303,24 @@ def test_default_method_is_exact_for_linear_and_euler_otherwise(caplog):
 
 
 def test_registry_has_all_methods():
-    assert set(METHODS) == {"exact", "linear", "euler", "rk2", "rk4", "exponential_euler", "heun"}
+    assert set(METHODS) == {"exact", "linear", "euler", "rk2", "rk4", "exponential_euler", "heun",
+                            "milstein"}
     result = METHODS["rk4"]([("v", -v / tau)])
     assert isinstance(result, Integration) and result.method == "rk4"
 
 
 def test_unknown_method_lists_the_available_ones():
-    with pytest.raises(ValueError, match=r"'milstein'.*exact.*rk4"):
-        integrate([("v", -v / tau)], "milstein")
+    with pytest.raises(ValueError, match=r"'gillespie'.*exact.*milstein.*rk4"):
+        integrate([("v", -v / tau)], "gillespie")
 
 
 @pytest.mark.parametrize("noise", ["xi", "xi_1"])
-def test_stochastic_equations_are_not_supported(noise):
-    with pytest.raises(NotImplementedError, match=r"stochastic equations \(xi\) are not supported yet: dv/dt"):
-        integrate([("v", -v / tau + sym(noise) / sympy.sqrt(tau))], None)
+def test_stochastic_equations_go_to_the_stochastic_methods(noise):
+    """More in test_noise.py: additive noise chooses euler (Euler-Maruyama); exact refuses it."""
+    eqs = [("v", -v / tau + sym(noise) / sympy.sqrt(tau))]
+    assert integrate(eqs, None).method == "euler"
+    with pytest.raises(EquationError, match=r"'exact' cannot integrate dv/dt.*white noise"):
+        integrate(eqs, "exact")
 
 
 def test_no_equations():
