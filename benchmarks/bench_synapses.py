@@ -138,7 +138,8 @@ def show(backend: str, cold: dict, warms: list[dict]) -> dict:
     print(f"    connect(), warm    {summary(connect)}")
     print(f"    warm-up run(1*ms)  cold {cold['warmup_time']:.3f} s, warm "
           f"{min(r['warmup_time'] for r in warms):.3f} s (build or load; not in the run time)")
-    print(f"    run(1*second)      {summary(times)}")
+    print(f"    run(1*second)      {summary(times)}; per child: "
+          + "; ".join(" ".join(f"{t:.3f}" for t in r["times"]) for r in warms))
     print(f"    spikes per second  {spikes} (median {statistics.median(spikes):.0f}, "
           f"{statistics.median(spikes) / 4000:.2f} Hz per neuron)")
     mem = cold["memory"]["Ce"]

@@ -5,11 +5,11 @@ and C_I = eps*NI inhibitory connections (here drawn with connect(p=eps)). A spik
 target's v jump by J (excitatory) or -g*J (inhibitory) after a delay D = 1.5 ms: a *delta*
 synapse, `on_pre='v += J'`, with no synaptic variable of its own.
 
-External drive: each neuron also gets on average C_E Poisson inputs at rate nu_ext = eta*nu_thr,
+External drive: each neuron also gets C_E independent Poisson inputs at rate nu_ext = eta*nu_thr,
 where nu_thr = theta/(J*C_E*tau) is the input rate that alone would hold the mean v at threshold.
-PoissonInput is not available yet, so the inputs come from a pool of N_ext sources, a
-NeuronGroup that spikes with probability rate*dt in each step (`threshold='rand() < rate*dt'`),
-connected with p = C_E/N_ext (two neurons share ~10% of their external inputs).
+They are a PoissonInput, as in Brian2's Brunel example: every step v jumps by
+J * Binomial(C_E, nu_ext*dt), exactly what C_E Poisson spike trains through `on_pre='v += J'`
+would add, without C_E synapses per neuron.
 
 Brunel's network has 12,500 neurons with C_E = 1,000 and J = 0.1 mV; this one has 1,250 with
 C_E = 100, so J is raised to 0.5 mV to keep the input fluctuations (~J*sqrt(C_E)) of the same
@@ -27,7 +27,7 @@ from neurogen import *
 duration = float(os.environ.get("NEUROGEN_EXAMPLE_DURATION", "0.5")) * second
 seed(2000)
 
-NE, NI, N_ext = 1000, 250, 1000
+NE, NI = 1000, 250
 eps = 0.1                       # connection probability
 C_E = int(eps * NE)             # excitatory inputs per neuron (also the external ones)
 tau, theta, V_r, tau_rp = 20 * ms, 20 * mV, 10 * mV, 2 * ms
@@ -40,31 +40,25 @@ neurons = NeuronGroup(NE + NI, "dv/dt = -v/tau : volt (unless refractory)",
 neurons.v = "V_r * rand()"
 exc, inh = neurons[:NE], neurons[NE:]
 
-# Poisson sources: no dynamics, a spike in each step with probability rate*dt.
-sources = NeuronGroup(N_ext, "rate : Hz (constant)", threshold="rand() < rate*dt")
-sources.rate = nu_ext
-
 # Delta synapses: a presynaptic spike adds a fixed amount to the target's v (after the delay).
-# `v` without suffix means the postsynaptic v, as in Brian2. While a target is refractory its v
-# is frozen by (unless refractory), but the jump still lands, as in Brian2's Brunel example.
+# `v` without suffix means the postsynaptic v, as in Brian2. While a target is refractory, v is
+# (unless refractory): a jump arriving then is dropped, as in Brian2.
 S_E = Synapses(exc, neurons, on_pre="v += J", delay=D)
 S_I = Synapses(inh, neurons, on_pre="v += -g*J", delay=D)
-S_X = Synapses(sources, neurons, on_pre="v += J", delay=D)
 S_E.connect(p=eps)
 S_I.connect(p=eps)
-S_X.connect(p=C_E / N_ext)
-print(f"synapses: E {len(S_E)}, I {len(S_I)}, external {len(S_X)} "
-      f"(expected about {eps * NE * (NE + NI):.0f}, {eps * NI * (NE + NI):.0f}, {C_E * (NE + NI)})")
+print(f"synapses: E {len(S_E)}, I {len(S_I)} "
+      f"(expected about {eps * NE * (NE + NI):.0f}, {eps * NI * (NE + NI):.0f})")
+# External drive: accumulates into v like the synapses above (v += J per input spike).
+external = PoissonInput(neurons, "v", N=C_E, rate=nu_ext, weight=J)
 
 M = SpikeMonitor(neurons)
 R = PopulationRateMonitor(neurons)
-M_X = SpikeMonitor(sources)
 run(duration)
 
 T = float(duration)
 counts = np.asarray(M.count)
-print(f"nu_thr = {nu_thr / Hz:.1f} Hz, external sources at {nu_ext / Hz:.1f} Hz "
-      f"(measured {M_X.num_spikes / (N_ext * T):.1f} Hz)")
+print(f"nu_thr = {nu_thr / Hz:.1f} Hz, {C_E} external Poisson inputs per neuron at {nu_ext / Hz:.1f} Hz")
 print(f"mean rate: excitatory {counts[:NE].mean() / T:.1f} Hz, "
       f"inhibitory {counts[NE:].mean() / T:.1f} Hz, all {M.num_spikes / ((NE + NI) * T):.1f} Hz")
 # Irregularity: coefficient of variation of the inter-spike intervals (1 for a Poisson train).

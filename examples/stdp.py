@@ -14,9 +14,8 @@ w stays in [0, gmax] through clip(). Depression slightly outweighs potentiation
 pushed down: the weights split towards 0 and gmax (a bimodal distribution: the histogram
 printed at the end has peaks at both ends), and the output rate drops as they do.
 
-This is Brian2's example synapses/STDP.py, except that PoissonGroup is not available yet (the
-inputs are a NeuronGroup with `threshold='rand() < rate*dt'`) and the run is 30 s instead of
-100 s (the split is already clear). Larger learning rates do not make it faster: bigger steps
+This is Brian2's example synapses/STDP.py, except that the run is 30 s instead of 100 s (the
+split is already clear). Larger learning rates do not make it faster: bigger steps
 add more noise than drift, and with dApre = 0.05*gmax the weights stay spread out even after
 100 s (in Brian2 too).
 
@@ -40,8 +39,7 @@ taupre = taupost = 20 * ms
 dApre = 0.01 * gmax
 dApost = -dApre * taupre / taupost * 1.05
 
-inputs = NeuronGroup(N, "rate : Hz (constant)", threshold="rand() < rate*dt")
-inputs.rate = F
+inputs = PoissonGroup(N, rates=F)
 neuron = NeuronGroup(1, """dv/dt = (ge * (Ee - v) + El - v) / taum : volt
                            dge/dt = -ge / taue : 1""",
                      threshold="v > vt", reset="v = vr", method="euler")

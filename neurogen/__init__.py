@@ -11,12 +11,15 @@ from .network import MagicNetwork, Network, restore, run, store
 from .objects.clock import Clock
 from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
 from .objects.neurongroup import NeuronGroup
+from .objects.poissongroup import PoissonGroup
+from .objects.poissoninput import PoissonInput
+from .objects.spikegenerator import SpikeGeneratorGroup
 from .objects.synapses import Synapses
 from .preferences import prefs
 from .session import seed, session, start_scope
 from .units import *  # noqa: F401,F403  (Brian2's unit names are part of the API)
-from .unsupported import (PoissonGroup, PoissonInput, SpikeGeneratorGroup,  # noqa: F401
-                          TimedArray, set_device)
+from .objects.timedarray import TimedArray
+from .unsupported import set_device  # noqa: F401
 from .units import __all__ as _unit_names
 
 import numpy as np  # noqa: E402  (Brian2's star import provides np and numpy functions too)

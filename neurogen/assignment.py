@@ -62,6 +62,7 @@ def _values(objects: list[Any], indices: np.ndarray, externals: dict[str, Extern
 
     by_member = {f"group{k}": o for k, o in enumerate(objects)}
     group = objects[0]
+    runtime = {k: v for e in externals.values() for k, v in e.runtime_values().items()}
 
     def value(member: str, name: str, kind: str) -> Any:
         obj = by_member[member]
@@ -71,10 +72,14 @@ def _values(objects: list[Any], indices: np.ndarray, externals: dict[str, Extern
                 return found
         if name == "_indices":
             return indices
+        if name in runtime:
+            return runtime[name]
         if kind == "array":
             return obj._state[name]
+        if name == "refractory":
+            return float(np.asarray(obj.refractory))
         return {"_n_indices": len(indices), "N": obj.N, "_every": 1, "_dt": obj.clock.dt_,
-                "_stream": stream_id(obj)}.get(name, externals.get(name, External(name, None, 0.0, False)).value)  # type: ignore[arg-type]
+                "_stream": stream_id(obj)}[name]
     return value
 
 
@@ -91,6 +96,7 @@ def _lower(objects: list[Any], variable: str, expression: str, where: str,
         raise EquationError(f"{where}: '{variable}' is not a stored variable")
     scope = _scope(ctx)
     ctx.add_field("_every", "int64_t", FieldKind.INTEGER, "unused by assignments")
+    ctx.add_field("_dt", "double", FieldKind.SCALAR, "time step of its clock, second (dt in the expression)")
     ctx.add_field("_indices", "int32_t", FieldKind.ARRAY, "the assigned indices")
     ctx.add_field("_n_indices", "int64_t", FieldKind.INTEGER, "number of assigned indices")
     statement = Statement(variable, "=", expression, f"{variable} = {expression}", 1)

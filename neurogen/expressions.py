@@ -24,7 +24,7 @@ FUNCTION_DIMS: dict[str, str] = {
     "abs": "same", "floor": "same", "ceil": "same", "sign": "dimensionless_result",
     "clip": "same_all",
     "int": "dimensionless",
-    "rand": "random", "randn": "random",
+    "rand": "random", "randn": "random", "poisson": "dimensionless",
 }
 
 _ALLOWED_NODES = (
@@ -34,6 +34,15 @@ _ALLOWED_NODES = (
     ast.GtE,
 )
 _AUG_OPS = {ast.Add: "+=", ast.Sub: "-=", ast.Mult: "*=", ast.Div: "/="}
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """What a dimension lookup returns for a function of the namespace (a TimedArray):
+    the dimensions its arguments must have, and its result's."""
+
+    args: tuple[Dimension, ...]
+    result: Dimension
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,10 +197,19 @@ class _DimensionChecker(ast.NodeVisitor):
     def visit_Call(self, node: ast.Call) -> Dimension:
         name = node.func.id  # type: ignore[attr-defined]
         rule = FUNCTION_DIMS.get(name)
-        if rule is None:
-            raise EquationError(f"{self.where}: unknown function '{name}' in '{ast.unparse(node)}'")
         args = [self.visit(a) for a in node.args]
-        return _call_dims(self, node, name, rule, args)
+        if rule is not None:
+            return _call_dims(self, node, name, rule, args)
+        signature = self.dim_of(name)
+        if not isinstance(signature, Signature):
+            raise EquationError(f"{self.where}: '{name}' is not a function, in '{ast.unparse(node)}'")
+        if len(args) != len(signature.args):
+            raise EquationError(f"{self.where}: {name}() takes {len(signature.args)} argument(s), got "
+                                f"{len(args)} in '{ast.unparse(node)}'")
+        for position, (arg, expected) in enumerate(zip(args, signature.args)):
+            if arg != expected and not is_zero(node.args[position]):
+                self._fail(node, f"argument {position + 1} of {name}() must be in {expected or '1'}", arg)
+        return signature.result
 
     def generic_visit(self, node: ast.AST) -> Dimension:
         raise EquationError(f"{self.where}: cannot use '{ast.unparse(node)}' here")

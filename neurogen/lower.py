@@ -7,11 +7,12 @@ share (the symbol resolver, the kernel builder) and assembles the network.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping
 
 import sympy
 
+from .equations import is_noise
 from .errors import DimensionMismatchError, EquationError
 from .expressions import infer_dims, is_zero
 from .ir import (Assign, Field, FieldKind, Kernel, Load, MatrixExp, NetworkIR, ObjectIR,
@@ -19,7 +20,7 @@ from .ir import (Assign, Field, FieldKind, Kernel, Load, MatrixExp, NetworkIR, O
 from .namespace import External
 from .objects.validation import SLOTS
 from .schedule import member_name
-from .symbolic import to_sympy, uses_random
+from .symbolic import renumber_draws, timed_array, to_sympy, uses_random
 from .units import Dimension, second
 
 
@@ -54,8 +55,11 @@ def expression_dims(ctx: ObjectContext, dims: Mapping[str, Dimension]) -> Callab
             return dims[name]
         if name in ("t", "dt"):
             return second.dim
+        if is_noise(name):  # white noise xi, with Brian2's units of 1/sqrt(second)
+            return second.dim ** -0.5
         if name in ctx.externals:
-            return ctx.externals[name].dim
+            external = ctx.externals[name]
+            return external.signature() if hasattr(external, "signature") else external.dim
         raise EquationError(f"{ctx.where()}: unknown name '{name}'")
     return dim_of
 
@@ -84,6 +88,8 @@ def make_resolver(ctx: ObjectContext, subexpressions: Mapping[str, sympy.Expr],
         external = ctx.externals.get(name)
         if external is not None and external.literal:
             return sympy.Float(external.value)
+        if hasattr(external, "function"):  # a TimedArray: called with its arguments and dt
+            return timed_array(name, external.function.ndim)
         return sym(name)
     return resolve
 
@@ -108,9 +114,16 @@ def scalar_context(ctx: ObjectContext, struct_ref: str = "_grp") -> dict[str, Ac
     """``t``, ``dt`` and the object's runtime externals, as kernel locals."""
     access = {"t": Access("double", "_t", True), "dt": Access("double", f"{struct_ref}._dt", True)}
     for name, external in ctx.externals.items():
-        if not external.literal:
+        if external.scalar:
             access[name] = Access("double", f"{struct_ref}.{name}", True)
     return access
+
+
+def add_external_fields(ctx: ObjectContext) -> None:
+    """Struct members for the object's runtime externals (constants, TimedArray data)."""
+    for external in ctx.externals.values():
+        for name, ctype, kind, comment in external.fields():
+            ctx.add_field(name, ctype, FieldKind(kind), comment)
 
 
 def free_names(items: Iterable[Any]) -> set[str]:
@@ -134,10 +147,15 @@ def build_kernel(ctx: ObjectContext, *, name: str, template: str, when: str, ord
                  source: str | None = None, integer_names: Iterable[str] = (),
                  comment: Iterable[str] = (), extra: Iterable[tuple[str, object]] = ()) -> Kernel:
     """A kernel whose loads/stores are derived from what its statements read and write."""
-    statements = tuple(statements)
+    statements, condition = _number_draws(tuple(statements), condition)
     writes = tuple(writes)
     declared = {s.target for s in statements if isinstance(s, (Assign, MatrixExp))}
     used = free_names(statements) | free_names([condition]) | set(writes) | set(reads)
+    comment = tuple(comment)
+    noises = sorted(n for n in used if is_noise(n))  # integrators replace xi by its draw
+    if noises:
+        raise EquationError(f"{ctx.where()}, {'; '.join(comment) or name}: the white noise '{noises[0]}' "
+                            "can only be used in differential equations (and subexpressions they use)")
     random = any(uses_random(s.expr) for s in statements if isinstance(s, Assign)) or (
         condition is not None and uses_random(condition))
     if random:
@@ -162,6 +180,22 @@ def build_kernel(ctx: ObjectContext, *, name: str, template: str, when: str, ord
     )
 
 
+def _number_draws(statements: tuple[Statement, ...],
+                  condition: sympy.Expr | None) -> tuple[tuple[Statement, ...], sympy.Expr | None]:
+    """Every ``rand()``/``randn()``/``poisson()`` of a kernel gets its own draw index, in
+    statement order: each expression numbered its calls from 0 when it was converted, so
+    ``a = rand()`` and ``b = rand()`` would otherwise draw the same number."""
+    exprs = [s.expr for s in statements if isinstance(s, Assign)]
+    if condition is not None:
+        exprs.append(condition)
+    if not any(uses_random(e) for e in exprs):
+        return statements, condition
+    numbered, _ = renumber_draws(exprs)
+    values = iter(numbered)
+    result = tuple(replace(s, expr=next(values)) if isinstance(s, Assign) else s for s in statements)
+    return result, (next(values) if condition is not None else None)
+
+
 # -- the network --------------------------------------------------------------------------
 
 Lowerer = Callable[[ObjectContext], list[Kernel]]
@@ -169,11 +203,13 @@ Lowerer = Callable[[ObjectContext], list[Kernel]]
 
 def lower_network(objects: list[Any], externals: Mapping[int, Mapping[str, External]]) -> NetworkIR:
     """Lower objects (already in schedule order) into one ``NetworkIR``."""
+    from .lower_inputs import LOWERERS as INPUTS
     from .lower_monitors import LOWERERS as MONITORS
     from .lower_neurons import LOWERERS as NEURONS
+    from .lower_spikegenerator import LOWERERS as SPIKEGENERATORS
     from .lower_synapses import LOWERERS as SYNAPSES
 
-    lowerers: dict[str, Lowerer] = {**NEURONS, **MONITORS, **SYNAPSES}
+    lowerers: dict[str, Lowerer] = {**NEURONS, **MONITORS, **SYNAPSES, **SPIKEGENERATORS, **INPUTS}
     members = {id(o): member_name(o, k) for k, o in enumerate(objects)}
     lowered = []
     for obj in objects:

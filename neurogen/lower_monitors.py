@@ -4,7 +4,8 @@ from __future__ import annotations
 import sympy
 
 from .ir import Assign, FieldKind, Kernel, sym
-from .lower import Access, ObjectContext, build_kernel, expression_dims, make_resolver, scalar_context
+from .lower import (Access, ObjectContext, add_external_fields, build_kernel, expression_dims,
+                    make_resolver, scalar_context)
 from .lower_neurons import _subexpressions, integer_names, variable_access
 
 
@@ -38,9 +39,7 @@ def lower_statemonitor(ctx: ObjectContext) -> list[Kernel]:
         access["N"] = Access("int64_t", "_src.N", True)
         access.update(variable_access(source, "_src"))
         ints, extra = integer_names(source), ()
-    for name, external in ctx.externals.items():
-        if not external.literal:
-            ctx.add_field(name, "double", FieldKind.SCALAR, f"external constant, {external.dim or '1'}")
+    add_external_fields(ctx)
     for field_name, ctype, kind, comment in (
         ("_indices", "int32_t", FieldKind.ARRAY, "recorded indices"),
         ("_n_indices", "int64_t", FieldKind.INTEGER, "number of recorded indices"),

@@ -14,7 +14,7 @@ from .errors import DimensionMismatchError, EquationError
 from .expressions import infer_dims, is_boolean, names_in, parse_expression
 from .integrators import integrate
 from .ir import Assign, FieldKind, Kernel, Statement, sym
-from .lower import (Access, ObjectContext, build_kernel, check_dims, convert, expression_dims,
+from .lower import (Access, ObjectContext, add_external_fields, build_kernel, check_dims, convert, expression_dims,
                     make_resolver, scalar_context)
 from .symbolic import and_, ge, not_, or_, select, timestep
 from .units import DIMENSIONLESS, second
@@ -56,9 +56,7 @@ def _group_access(ctx: ObjectContext) -> dict[str, Access]:
     access.update(variable_access(group, "_grp"))
     for name, spec in group._specs.items():
         ctx.add_field(name, spec.ctype, FieldKind.ARRAY, f"{spec.dim or '1'}")
-    for name, external in ctx.externals.items():
-        if not external.literal:
-            ctx.add_field(name, "double", FieldKind.SCALAR, f"external constant, {external.dim or '1'}")
+    add_external_fields(ctx)
     if group.refractory is not False and not isinstance(group.refractory, str):
         ctx.add_field("refractory", "double", FieldKind.SCALAR, "refractory period, second")
         access["refractory"] = Access("double", "_grp.refractory", True)
@@ -202,4 +200,4 @@ def lower_statements(ctx: ObjectContext, source: Any, dim_of: Any, resolve: Any,
     return statements, writes
 
 
-LOWERERS = {"NeuronGroup": lower_neurongroup}
+LOWERERS = {"NeuronGroup": lower_neurongroup, "PoissonGroup": lower_neurongroup}

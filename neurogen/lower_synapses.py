@@ -11,11 +11,12 @@ from typing import Any, Callable, Iterable, Mapping
 
 import sympy
 
+from .equations import is_noise
 from .errors import EquationError
 from .expressions import Statement as CodeLine, names_in, parse_expression
 from .integrators import integrate
 from .ir import Assign, FieldKind, Kernel, MatrixExp, Statement, sym
-from .lower import (Access, ObjectContext, build_kernel, check_dims, convert, expression_dims,
+from .lower import (Access, ObjectContext, add_external_fields, build_kernel, check_dims, convert, expression_dims,
                     make_resolver, scalar_context)
 from .lower_neurons import lower_statements
 from .objects.synapses import SYNAPSE_NAMES
@@ -134,9 +135,7 @@ def add_synapse_fields(ctx: ObjectContext) -> None:
     for name, comment in (("_n_incoming", "synapses per postsynaptic neuron"),
                           ("_n_outgoing", "synapses per presynaptic neuron")):
         ctx.add_field(name, "int64_t", FieldKind.ARRAY, comment)
-    for name, external in ctx.externals.items():
-        if not external.literal:
-            ctx.add_field(name, "double", FieldKind.SCALAR, f"external constant, {external.dim or '1'}")
+    add_external_fields(ctx)
 
 
 def lower_synapses(ctx: ObjectContext) -> list[Kernel]:
@@ -306,6 +305,9 @@ def _event_driven(ctx: ObjectContext, names: SynapseNames) -> tuple[list[Stateme
         return [], []
     event_names = {eq.name for eq, _ in equations}
     for eq, rhs in equations:
+        if any(is_noise(s.name) for s in rhs.free_symbols):  # as Brian2: no exact solution with noise
+            raise EquationError(f"{ctx.where()}, {eq.describe()}: an event-driven equation cannot have "
+                                "white noise (xi); make it (clock-driven)")
         others = {s.name for s in rhs.free_symbols} - event_names
         bad = sorted(n for n in others if _is_state(ctx.obj, n) or names.access.get(n, _SCALAR).index)
         if bad:

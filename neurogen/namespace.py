@@ -13,14 +13,14 @@ import sys
 import warnings
 from dataclasses import dataclass
 from types import FrameType
-from typing import Any, Iterable, Mapping
+from typing import Any, ClassVar, Iterable, Mapping
 
 import numpy as np
 
 from .errors import EquationError
-from .equations import CPP_RESERVED
-from .expressions import FUNCTION_DIMS, names_in
-from .units import UNITS, DIMENSIONLESS, Dimension, Quantity, get_dimensions
+from .equations import CPP_RESERVED, is_noise
+from .expressions import FUNCTION_DIMS, Signature, names_in
+from .units import UNITS, DIMENSIONLESS, Dimension, Quantity, get_dimensions, second
 
 #: Constants every model may use (Brian2 provides these too).
 CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e, "inf": math.inf}
@@ -38,6 +38,50 @@ class External:
     def key(self) -> str:
         """What this name contributes to the front-end key: literals by value, scalars by unit."""
         return f"{self.name}={self.value!r}" if self.literal else f"{self.name}:{self.dim!r}"
+
+    @property
+    def scalar(self) -> bool:
+        """A runtime value (a struct member read once per call), not a literal of the code."""
+        return not self.literal
+
+    def fields(self) -> list[tuple[str, str, str, str]]:
+        """Struct members the compiled code reads: (name, ctype, field kind, comment)."""
+        return [] if self.literal else [(self.name, "double", "scalar", f"external constant, {self.dim or '1'}")]
+
+    def runtime_values(self) -> dict[str, Any]:
+        return {} if self.literal else {self.name: self.value}
+
+
+@dataclass(frozen=True, slots=True)
+class TimedArrayExternal:
+    """A TimedArray called in model code (``stim(t)``, ``stim(t, i)``): its values, size and
+    ``dt`` are runtime data, so only its number of dimensions and unit shape the code."""
+
+    name: str
+    dim: Dimension
+    function: Any
+    literal: ClassVar[bool] = False
+    scalar: ClassVar[bool] = False
+
+    def key(self) -> str:
+        return f"{self.name}:timedarray{self.function.ndim}:{self.dim!r}"
+
+    def signature(self) -> Signature:
+        args = (second.dim,) if self.function.ndim == 1 else (second.dim, DIMENSIONLESS)
+        return Signature(args, self.dim)
+
+    def fields(self) -> list[tuple[str, str, str, str]]:
+        prefix = f"_timedarray_{self.name}"
+        return [(f"{prefix}_values", "double", "array", f"TimedArray '{self.name}', {self.dim or '1'}"),
+                (f"{prefix}_rows", "int64_t", "integer", "its number of time samples"),
+                (f"{prefix}_columns", "int64_t", "integer", "its number of columns (1 for f(t))"),
+                (f"{prefix}_dt", "double", "scalar", "its time step, second")]
+
+    def runtime_values(self) -> dict[str, Any]:
+        prefix, values = f"_timedarray_{self.name}", self.function.values_
+        return {f"{prefix}_values": values.reshape(-1), f"{prefix}_rows": values.shape[0],
+                f"{prefix}_columns": values.shape[1] if values.ndim == 2 else 1,
+                f"{prefix}_dt": self.function.dt_}
 
 
 class ExpressionScope:
@@ -70,9 +114,8 @@ def external_names(obj: Any, expressions: Sources) -> dict[str, str]:
     for where, tree in expressions:
         names, functions = names_in(tree)
         for name in sorted(names - own):
-            if name == "xi" or name.startswith("xi_"):
-                raise NotImplementedError(f"{type(obj).__name__} '{obj.name}', {where}: stochastic "
-                                          "equations (white noise xi) are not supported yet")
+            if is_noise(name):  # white noise: drawn by the state update, not looked up
+                continue
             if name in CPP_RESERVED:
                 raise EquationError(f"{type(obj).__name__} '{obj.name}', {where}: the constant "
                                     f"'{name}' is reserved in the generated C++; please rename it")
@@ -93,8 +136,11 @@ def resolve_externals(obj: Any, run_namespace: Mapping[str, Any] | None,
         sources = [frame_namespace]
     expressions = obj._expression_sources()  # parsed once: both checks below read them
     _warn_shadowed(obj, sources[0], expressions)
-    return {name: _resolve(name, sources, obj, where)
-            for name, where in external_names(obj, expressions).items()}
+    resolved = {name: _resolve(name, sources, obj, where)
+                for name, where in external_names(obj, expressions).items()}
+    if hasattr(obj, "_value_externals"):  # numbers an object passes as runtime values
+        resolved.update(obj._value_externals())
+    return resolved
 
 
 def _warn_shadowed(obj: Any, namespace: Mapping[str, Any], expressions: Sources) -> None:
@@ -110,14 +156,19 @@ def _warn_shadowed(obj: Any, namespace: Mapping[str, Any], expressions: Sources)
                           "a name outside the model; the model variable is used", UserWarning, stacklevel=5)
 
 
-def _resolve(name: str, sources: list[Mapping[str, Any]], obj: Any, where: str) -> External:
+def _resolve(name: str, sources: list[Mapping[str, Any]], obj: Any,
+             where: str) -> External | TimedArrayExternal:
+    from .objects.timedarray import TimedArray
+
     called = where.endswith("as a function")
     for source in sources:
         if name in source:
+            if called and isinstance(source[name], TimedArray):
+                return TimedArrayExternal(name, source[name].dim, source[name])
             if called and callable(source[name]):
                 raise NotImplementedError(
                     f"{type(obj).__name__} '{obj.name}', {where[:-len(', as a function')]}: '{name}' is a "
-                    "Python function or TimedArray; user functions in model code are not supported yet")
+                    "Python function; user functions in model code are not supported yet (TimedArray is)")
             if not called:
                 return _external(name, source[name], obj)
     if called:

@@ -265,12 +265,17 @@ def _records(step0: int, n_steps: int, every: int) -> int:
 
 def _value_provider(members: Mapping[str, Any], externals: Mapping[int, Mapping[str, External]],
                     every: Mapping[int, int], step0: int) -> Callable[[str, str, str], Any]:
+    runtime = {id(o): {k: v for e in externals[id(o)].values() for k, v in e.runtime_values().items()}
+               for o in members.values()}
+
     def value(member: str, name: str, kind: str) -> Any:
         obj = members[member]
         if hasattr(obj, "_runtime_value"):
             found = obj._runtime_value(name)
             if found is not None:
                 return found
+        if name in runtime[id(obj)]:
+            return runtime[id(obj)][name]
         if kind == "array":
             return _array(obj, name)
         if name == "_every":
@@ -287,7 +292,7 @@ def _value_provider(members: Mapping[str, Any], externals: Mapping[int, Mapping[
             return obj.N
         if name == "refractory":
             return float(np.asarray(obj.refractory))
-        return externals[id(obj)][name].value
+        raise KeyError(f"internal error: no value for {member}.{name}")
     return value
 
 

@@ -12,6 +12,7 @@ import sympy
 from sympy.printing.cxx import CXX17CodePrinter
 
 from .ir import Assign, MatrixExp, Statement
+from .symbolic import TIMED_ARRAY_PREFIX
 
 _CALLS = {
     "clip": "ng::clip", "int_": "ng::int_", "mod": "ng::mod", "exprel": "ng::exprel",
@@ -73,10 +74,14 @@ class CppPrinter(CXX17CodePrinter):
             return f"({args[0]} ? {args[1]} : {args[2]})"
         if name == "not_":
             return f"!({args[0]})"
-        if name in ("rand", "randn"):
-            return f"_{name}({args[0]})"
+        if name in ("rand", "randn", "poisson", "binomial", "noise"):  # first argument: the draw index
+            return f"_{name}({', '.join(args)})"
         if name in _CALLS:
             return f"{_CALLS[name]}({', '.join(args)})"
+        if name.startswith(TIMED_ARRAY_PREFIX):  # timedarray1__stim(t, dt): the object's TimedArray data
+            data = f"_grp._timedarray_{name.split('__', 1)[1]}"
+            sizes = f"{data}_rows" if name[len(TIMED_ARRAY_PREFIX)] == "1" else f"{data}_rows, {data}_columns"
+            return f"ng::timed_array({data}_values, {sizes}, {data}_dt, {', '.join(args)})"
         return super()._print_Function(expr)
 
     def _print_sign(self, expr: sympy.Expr) -> str:

@@ -14,12 +14,13 @@ import jinja2
 from .ir import Assign, Kernel, MatrixExp, NetworkIR
 from .lower import free_names
 from .printer import cpp_comment, print_expr, print_statement
+from .symbolic import uses_noise
 from .resources import templates_dir
 
 #: Each kind of kernel of an object draws random numbers from its own range of draw indices.
 DRAW_BASES = {"vector": 0, "threshold": 1, "reset": 2, "assign": 3, "spikemonitor": 4,
               "statemonitor": 5, "ratemonitor": 6, "on_pre": 7, "on_post": 8, "summed": 9,
-              "connect": 10}
+              "connect": 10, "poissoninput": 11, "noise": 12}
 
 
 @lru_cache(maxsize=1)
@@ -101,6 +102,9 @@ def _kernel_context(kernel: Kernel) -> dict[str, Any]:
         "condition": print_expr(kernel.condition, ints) if kernel.condition is not None else None,
         "random": random,
         "draw_base": DRAW_BASES[str(kernel.option("draws", kernel.template))] << 20 if random else 0,
+        # white noise (xi) of a state update: its own draws, apart from the rand() of any kernel
+        "noise_base": DRAW_BASES["noise"] << 20 if any(
+            uses_noise(s.expr) for s in kernel.statements if isinstance(s, Assign)) else None,
         "uses_matrix_exp": any(isinstance(s, MatrixExp) for s in kernel.hoisted + kernel.statements),
         "extra": dict(kernel.extra),
         "expressions": {key: print_expr(expr, ints) for key, expr in kernel.option("expressions", ())},  # type: ignore[union-attr]

@@ -7,7 +7,9 @@ from typing import Any, Iterable
 from .objects.validation import SLOTS
 
 _PREFIXES = {"NeuronGroup": "group", "SpikeMonitor": "spikemonitor", "StateMonitor": "statemonitor",
-             "PopulationRateMonitor": "ratemonitor", "Synapses": "synapses"}
+             "PopulationRateMonitor": "ratemonitor", "Synapses": "synapses",
+             "SpikeGeneratorGroup": "spikegenerator", "PoissonInput": "poissoninput",
+             "PoissonGroup": "poissongroup"}
 
 
 def member_name(obj: Any, index: int) -> str:

@@ -12,6 +12,7 @@ from typing import Callable
 import sympy
 
 from .errors import EquationError
+from .ir import DT
 
 # Opaque functions: printed by neurogen.printer, never evaluated by sympy.
 clip = sympy.Function("clip")
@@ -23,13 +24,27 @@ expm1 = sympy.Function("expm1")
 log1p = sympy.Function("log1p")
 rand = sympy.Function("rand")
 randn = sympy.Function("randn")
+poisson = sympy.Function("poisson")    # poisson(draw, mean)
+binomial = sympy.Function("binomial")  # binomial(draw, n, p): PoissonInput's counts, not in model text
 gt, ge, lt, le = (sympy.Function(n) for n in ("gt", "ge", "lt", "le"))
 eq, ne = sympy.Function("eq"), sympy.Function("ne")
 and_, or_, not_ = sympy.Function("and_"), sympy.Function("or_"), sympy.Function("not_")
 select = sympy.Function("select")      # select(condition, if_true, if_false)
 timestep = sympy.Function("timestep")  # Brian2's timestep(x, dt) = floor(x/dt + 0.5)
 
-RANDOM_FUNCTIONS = (rand, randn)
+RANDOM_FUNCTIONS = (rand, randn, poisson, binomial)
+
+TIMED_ARRAY_PREFIX = "timedarray"
+
+
+def timed_array(name: str, ndim: int) -> sympy.FunctionClass:
+    """The opaque function of TimedArray ``name``: ``timedarray1__stim(t, dt)`` or
+    ``timedarray2__stim(t, i, dt)`` (``dt``: the caller's step, for Brian2's rounding rule)."""
+    return sympy.Function(f"{TIMED_ARRAY_PREFIX}{ndim}__{name}")
+
+# noise(k): the N(0, 1) sample of white-noise variable k in a state update (neurogen.stochastic);
+# a random draw too, but from its own range (render.DRAW_BASES["noise"]), never renumbered.
+noise = sympy.Function("noise")
 
 _FUNCTIONS: dict[str, Callable[..., sympy.Expr]] = {
     "exp": sympy.exp, "log": sympy.log, "sqrt": sympy.sqrt, "sin": sympy.sin, "cos": sympy.cos,
@@ -47,7 +62,7 @@ Resolver = Callable[[str], sympy.Expr]
 def to_sympy(tree: ast.expr, resolve: Resolver, where: str) -> sympy.Expr:
     """Convert an expression; ``resolve`` maps each name to a symbol or a literal.
 
-    Each ``rand()``/``randn()`` gets its own occurrence number as argument, so that two
+    Each ``rand()``/``randn()``/``poisson()`` gets its own draw number as first argument, so that two
     calls stay two different numbers (sympy would otherwise merge ``rand() + rand()``).
     """
     converter = _Converter(resolve, where)
@@ -115,13 +130,17 @@ class _Converter(ast.NodeVisitor):
 
     def visit_Call(self, node: ast.Call) -> sympy.Expr:
         name = node.func.id  # type: ignore[attr-defined]
-        if name in ("rand", "randn"):
+        if name in ("rand", "randn", "poisson"):
             self.draws += 1
-            return (rand if name == "rand" else randn)(sympy.Integer(self.draws - 1))
+            random = {"rand": rand, "randn": randn, "poisson": poisson}[name]
+            return random(sympy.Integer(self.draws - 1), *(self.visit(a) for a in node.args))
         function = _FUNCTIONS.get(name)
-        if function is None:
+        if function is not None:
+            return function(*(self.visit(a) for a in node.args))
+        function = self.resolve(name)  # a TimedArray of the namespace
+        if not isinstance(function, sympy.FunctionClass):
             raise EquationError(f"{self.where}: unknown function '{name}'")
-        return function(*(self.visit(a) for a in node.args))
+        return function(*(self.visit(a) for a in node.args), DT)
 
     def generic_visit(self, node: ast.AST) -> sympy.Expr:
         raise EquationError(f"{self.where}: cannot convert '{ast.unparse(node)}'")
@@ -134,11 +153,15 @@ def renumber_draws(exprs: list[sympy.Expr], start: int = 0) -> tuple[list[sympy.
     for expr in exprs:
         mapping = {}
         for call in sorted(expr.atoms(*RANDOM_FUNCTIONS), key=sympy.default_sort_key):
-            mapping[call] = call.func(sympy.Integer(counter))
+            mapping[call] = call.func(sympy.Integer(counter), *call.args[1:])
             counter += 1
         result.append(expr.xreplace(mapping))
     return result, counter
 
 
 def uses_random(expr: sympy.Expr) -> bool:
-    return bool(expr.atoms(*RANDOM_FUNCTIONS))
+    return bool(expr.atoms(*RANDOM_FUNCTIONS, noise))
+
+
+def uses_noise(expr: sympy.Expr) -> bool:
+    return bool(expr.atoms(noise))

@@ -5,10 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 _COMING = {
-    "PoissonInput": "issue 4 (inputs)",
-    "PoissonGroup": "issue 4 (inputs)",
-    "SpikeGeneratorGroup": "issue 4 (inputs)",
-    "TimedArray": "issue 4 (inputs)",
     "set_device": "issue 5 (standalone export)",
 }
 
@@ -22,10 +18,6 @@ def _placeholder(name: str) -> Any:
     return unsupported
 
 
-PoissonInput = _placeholder("PoissonInput")
-PoissonGroup = _placeholder("PoissonGroup")
-SpikeGeneratorGroup = _placeholder("SpikeGeneratorGroup")
-TimedArray = _placeholder("TimedArray")
 set_device = _placeholder("set_device")
 
 __all__ = sorted(_COMING)

@@ -12,9 +12,10 @@ def _run(G):
     run(0.1 * ms)
 
 
-def test_white_noise_is_not_supported_yet():
-    G = NeuronGroup(1, "dv/dt = -v/(10*ms) + xi/sqrt(ms) : 1")
-    with pytest.raises(NotImplementedError, match="xi"):
+def test_white_noise_needs_a_stochastic_method():
+    """Noise is supported (tests/test_noise.py); a method that cannot integrate it says so."""
+    G = NeuronGroup(1, "dv/dt = -v/(10*ms) + xi/sqrt(ms) : 1", method="rk4")
+    with pytest.raises(EquationError, match=r"'rk4' cannot integrate dv/dt.*white noise \(xi\)"):
         _run(G)
 
 
@@ -103,9 +104,19 @@ def test_object_names_do_not_enter_the_front_end_key():
 
 
 def test_brian2_names_not_supported_yet_raise_not_implemented():
-    for factory in (PoissonInput, PoissonGroup, SpikeGeneratorGroup, TimedArray, set_device):
+    for factory in (set_device,):
         with pytest.raises(NotImplementedError, match=factory.__name__):
             factory()
+
+
+def test_python_functions_in_model_code_raise_not_implemented():
+    """Brian2's user functions (@implementation, Function) are not supported; TimedArray is."""
+    def f(t):
+        return t
+
+    G = NeuronGroup(1, "x = f(t) : second")
+    with pytest.raises(NotImplementedError, match="'f' is a Python function"):
+        run(0.1 * ms)
 
 
 def test_synapse_features_not_supported_yet_raise_not_implemented():

@@ -11,6 +11,8 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from ..equations import is_noise
+from ..errors import EquationError
 from ..expressions import parse_expression
 
 _FUNCTIONS = {
@@ -50,6 +52,10 @@ def read_subexpression(group: Any, name: str, frame_namespace: Mapping[str, Any]
     tree = parse_expression(eq.expr, f"{group.name}.{name}")
     if any(isinstance(n, ast.Call) and n.func.id in ("rand", "randn") for n in ast.walk(tree)):  # type: ignore[attr-defined]
         raise NotImplementedError(f"{group.name}.{name}: reading a subexpression that draws random numbers")
+    noises = sorted(n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and is_noise(n.id))
+    if noises:  # Brian2 fails here too: a noise exists only inside the state update
+        raise EquationError(f"{group.name}.{name}: the white noise '{noises[0]}' has no value outside "
+                            "the integration of the differential equations, so it cannot be read")
     scope = ExpressionScope(group, [(f"subexpression '{name}'", tree)])
     externals = resolve_externals(scope, None, frame_namespace)
     namespace: dict[str, Any] = {n: UNITS[n] if e.literal and n in UNITS else _external(frame_namespace, group, n, e)
@@ -67,5 +73,7 @@ def read_subexpression(group: Any, name: str, frame_namespace: Mapping[str, Any]
 
 
 def _external(frame_namespace: Mapping[str, Any], group: Any, name: str, external: Any) -> Any:
+    if hasattr(external, "function"):  # a TimedArray: called as in the compiled code
+        return external.function
     source = group.namespace if group.namespace is not None else frame_namespace
     return source.get(name, external.value)

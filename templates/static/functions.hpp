@@ -76,4 +76,28 @@ void expm_inplace(double* a) {
     for (int k = 0; k < N * N; ++k) a[k] = sum[k];
 }
 
+// TimedArray lookup (Brian2's rule): the sample k = int((t + 1e-3*dt_caller)/dt_values) whose
+// interval [k*dt_values, (k+1)*dt_values) holds t, clipped to the array (the first value
+// before 0, the last after the end; a NaN time gives the first). dt_caller is the time step of
+// the code calling it: the tolerance keeps a time on the sample grid from rounding down.
+inline int64_t timed_index(double t, double dt_caller, double dt_values, int64_t rows) {
+    const double x = (t + 1e-3 * dt_caller) / dt_values;
+    if (!(x >= 1.0)) return 0;
+    if (x >= static_cast<double>(rows - 1)) return rows - 1;
+    return static_cast<int64_t>(x);
+}
+
+// f(t) of a 1-D TimedArray.
+inline double timed_array(const double* values, int64_t rows, double dt_values, double t, double dt_caller) {
+    return values[timed_index(t, dt_caller, dt_values, rows)];
+}
+
+// f(t, i) of a 2-D TimedArray values[time][column]; a column outside the array is clipped
+// into it (never read out of bounds).
+inline double timed_array(const double* values, int64_t rows, int64_t columns, double dt_values, double t,
+                          double i, double dt_caller) {
+    const int64_t column = i >= 1.0 ? (i < static_cast<double>(columns - 1) ? static_cast<int64_t>(i) : columns - 1) : 0;
+    return values[timed_index(t, dt_caller, dt_values, rows) * columns + column];
+}
+
 }  // namespace ng
