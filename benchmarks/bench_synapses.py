@@ -2,8 +2,10 @@
 
 The model is Brian2's examples/CUBA.py: 3,200 excitatory and 800 inhibitory neurons,
 ``dv/dt = (ge+gi-(v-El))/taum`` with exponential currents ``ge`` (5 ms) and ``gi`` (10 ms),
-``connect('i<3200', p=0.02)`` / ``connect('i>=3200', p=0.02)``, ``on_pre='ge += we'`` /
-``'gi += wi'`` (no delay), exact integration, ``v`` initialised with ``rand()``. Each child
+``connect('i<3200', p=0.02)`` / ``connect('i>=3200', p=0.02)``, no delay, exact
+integration, ``v`` initialised with ``rand()``; one change: each synapse has its own weight
+(``'w : volt'``, ``on_pre='ge += w'``, set to ``we`` / ``wi``), the case a user with a weight
+matrix has, so the memory per synapse includes one double. Each child
 process (the same script for both simulators, runtime target ``cython`` for Brian2) measures:
 
   connect    the two ``connect()`` calls (generating the synapses; for both simulators this
@@ -12,7 +14,9 @@ process (the same script for both simulators, runtime target ``cython`` for Bria
   run        ``run(1*second)`` after the warm-up, repeated; the simulation just continues
   spikes     the spikes of each timed second (random numbers differ between the two
              simulators, so counts agree statistically, not exactly)
-  memory     bytes per synapse of the arrays that hold one value per synapse (listed below)
+  memory     bytes per synapse of the arrays that hold one value per synapse (listed below),
+             and "resident": what is really allocated for them (Brian2's dynamic arrays
+             over-allocate) plus per-neuron arrays and Brian2's C++ spike queue (estimated)
 
 The first child of each simulator starts with an empty cache (so connect and warm-up include
 compiling), the following ``--warm N`` children reuse that cache. Run times are taken from the
@@ -51,12 +55,14 @@ P.ge = 0*mV
 P.gi = 0*mV
 we = (60*0.27/10)*mV  # excitatory synaptic weight (voltage)
 wi = (-20*4.5/10)*mV  # inhibitory synaptic weight
-Ce = Synapses(P, P, on_pre='ge += we')
-Ci = Synapses(P, P, on_pre='gi += wi')
+Ce = Synapses(P, P, 'w : volt', on_pre='ge += w')
+Ci = Synapses(P, P, 'w : volt', on_pre='gi += w')
 _start = _time.perf_counter()
 Ce.connect('i<3200', p=0.02)
 Ci.connect('i>=3200', p=0.02)
 connect_time = _time.perf_counter() - _start
+Ce.w = we
+Ci.w = wi
 M = SpikeMonitor(P)
 _start = _time.perf_counter()
 run(1*ms)  # warm-up: builds or loads the code
@@ -80,6 +86,8 @@ def _memory(S):
                 counted[name] = int(arr.nbytes)
         # CSR connectivity the run made (pre/post side: built on first use)
         for name, arr in (getattr(S, '_connectivity', None) or {}).items():
+            if not isinstance(arr, _np.ndarray):
+                continue
             if _np.size(arr) == n:
                 counted['csr' + name] = int(arr.nbytes)
             else:
@@ -123,8 +131,18 @@ def measure(backend: str, warm: int, repeat: int) -> tuple[dict, list[dict]]:
     return cold, warms
 
 
-def bytes_per_synapse(result: dict, key: str = "counted") -> float:
-    total = sum(sum(m[key].values()) for m in result["memory"].values())
+def bytes_per_synapse(result: dict) -> float:
+    total = sum(sum(m["counted"].values()) for m in result["memory"].values())
+    return total / result["synapses"]
+
+
+def resident_bytes_per_synapse(result: dict) -> float:
+    """Counted arrays at their allocated size, plus every other note (per-neuron arrays, queue)."""
+    total = 0
+    for m in result["memory"].values():
+        notes = m["notes"]
+        total += sum(notes.get(f"allocated {name}", nbytes) for name, nbytes in m["counted"].items())
+        total += sum(nbytes for note, nbytes in notes.items() if not note.startswith("allocated "))
     return total / result["synapses"]
 
 
@@ -148,9 +166,10 @@ def show(backend: str, cold: dict, warms: list[dict]) -> dict:
           + ", ".join(f"{name} {b:.2f}" for name, b in per_syn.items()) + " (Ce; Ci alike)")
     for note, nbytes in mem["notes"].items():
         print(f"      not counted: {note}: {nbytes / mem['n']:.2f} bytes per synapse (Ce)")
+    print(f"    resident per synapse {resident_bytes_per_synapse(cold):.2f} bytes (all synapses)")
     return dict(connect_cold=cold["connect_time"], connect=min(connect), run=min(times),
                 run_median=statistics.median(times), spikes=statistics.median(spikes),
-                bytes=bytes_per_synapse(cold))
+                bytes=bytes_per_synapse(cold), resident=resident_bytes_per_synapse(cold))
 
 
 def main() -> None:
@@ -178,6 +197,8 @@ def main() -> None:
           f"{ours['spikes'] / theirs['spikes']:.3f} (neurogen/Brian2) |")
     print(f"  | bytes per synapse (counted arrays) | {ours['bytes']:.2f} | {theirs['bytes']:.2f} | "
           f"{theirs['bytes'] / ours['bytes']:.2f} (Brian2/neurogen) |")
+    print(f"  | bytes per synapse (resident, estimated for Brian2's queue) | {ours['resident']:.2f} | "
+          f"{theirs['resident']:.2f} | {theirs['resident'] / ours['resident']:.2f} (Brian2/neurogen) |")
 
 
 if __name__ == "__main__":

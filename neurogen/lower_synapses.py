@@ -247,7 +247,8 @@ def _add_pathway_fields(ctx: ObjectContext, pathway: str, queue: bool) -> None:
     fields = [
         (f"_{pathway}_order", "std::vector<int32_t>", FieldKind.INTERNAL, "synapses of one step, sorted"),
         (f"_{pathway}_offsets", "int64_t", FieldKind.ARRAY, "first synapse of each neuron (CSR)"),
-        (f"_{pathway}_synapses", "int32_t", FieldKind.ARRAY, "synapses ordered by neuron (CSR)"),
+        (f"_{pathway}_synapses", "int32_t", FieldKind.ARRAY, "synapses ordered by neuron (CSR; empty if in order)"),
+        (f"_{pathway}_in_order", "int64_t", FieldKind.INTEGER, "1: synapses are stored in neuron order"),
     ]
     if queue:
         fields += _queue_fields(pathway)

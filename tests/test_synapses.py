@@ -237,3 +237,27 @@ def test_mixing_units_is_checked():
     S2.w = 1 * mV
     Network(G, S2).run(0.1 * ms)
     assert S2.w[0] == 1 * mV
+
+
+@pytest.mark.parametrize("order", ["sorted", "shuffled"])
+@pytest.mark.parametrize("delay", [0 * ms, 0.3 * ms, "per synapse"])
+def test_delivery_does_not_depend_on_the_storage_order_of_synapses(order, delay):
+    """Synapses stored in presynaptic order need no CSR list (connect by p or condition makes
+    them so); index arrays in any order use one. Both deliver every spike to its targets."""
+    pre = driven([1.0, 2.0, 3.0])
+    post = NeuronGroup(4, "v : 1")
+    i = np.array([0, 0, 1, 1, 2, 2, 2])
+    j = np.array([0, 1, 1, 2, 0, 2, 3])
+    weights = np.array([1, 2, 4, 8, 16, 32, 64], dtype=float)
+    perm = np.arange(len(i)) if order == "sorted" else np.array([4, 2, 6, 0, 5, 1, 3])
+    S = Synapses(pre, post, "w : 1", on_pre="v += w", delay=0 * ms if delay == "per synapse" else delay)
+    S.connect(i=i[perm], j=j[perm])
+    S.w = weights[perm]
+    if delay == "per synapse":
+        S.delay = "0.1*ms*i"
+    run(5 * ms)
+    expected = np.zeros(4)
+    np.add.at(expected, j, weights)
+    assert np.array_equal(post.v[:], expected)
+    assert S._csr("_pre_in_order") == (order == "sorted")
+    assert len(S._csr("_pre_synapses")) == (0 if order == "sorted" else len(i))

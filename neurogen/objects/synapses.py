@@ -187,9 +187,11 @@ class Synapses(Group):
         object.__setattr__(self, "_N", total)
         self._connectivity = None
 
-    def _csr(self, name: str) -> np.ndarray:
+    def _csr(self, name: str) -> Any:
         """Synapses of each presynaptic (``_pre_*``) or postsynaptic (``_post_*``) neuron, in
-        synapse order: ``_offsets`` (one per neuron, + 1) and ``_synapses``; made when needed."""
+        synapse order: ``_offsets`` (one per neuron, + 1), ``_in_order`` (1 if the synapses
+        are stored sorted by that neuron) and ``_synapses`` (the order, unless in order: then
+        empty, saving 4 bytes per synapse); made when needed."""
         if self._connectivity is None:
             self._connectivity = {}
         if name not in self._connectivity:
@@ -198,6 +200,10 @@ class Synapses(Group):
             if kind == "offsets":
                 group = self._source_group if side == "pre" else self._target_group
                 value = _offsets(indices, group.N)
+            elif kind == "in_order":  # then the CSR list is the identity: not stored
+                value = int(bool(np.all(indices[1:] >= indices[:-1])))
+            elif self._csr(f"_{side}_in_order"):
+                value = np.zeros(0, dtype=np.int32)
             else:
                 value = np.argsort(indices, kind="stable").astype(np.int32)
             self._connectivity[name] = value
@@ -211,7 +217,7 @@ class Synapses(Group):
 
     def _runtime_value(self, name: str) -> Any:
         """Values the compiled code needs besides the variables (sizes, connectivity, queue)."""
-        if name.endswith(("_offsets", "_synapses")):
+        if name.endswith(("_offsets", "_synapses", "_in_order")):
             return self._csr(name)
         values = {
             "N_pre": len(self.source), "N_post": len(self.target),

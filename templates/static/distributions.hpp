@@ -42,8 +42,20 @@ inline Uniforms uniforms(const RandomStream& rng, uint64_t step, uint32_t elemen
     return {uniform_co(w[0], w[1]), uniform_co(w[2], w[3])};
 }
 
-// log(k!) for the squeeze tests (exact enough: lgamma is accurate to a few ulp).
-inline double log_factorial(double k) { return std::lgamma(k + 1.0); }
+// log(k!) for the acceptance tests: from a table below 1024, filled once with lgamma itself
+// (so a value is the same as computing it each time, only faster), lgamma beyond.
+struct LogFactorials {
+    static constexpr int SIZE = 1024;
+    double values[SIZE];
+    LogFactorials() {
+        for (int k = 0; k < SIZE; ++k) values[k] = std::lgamma(k + 1.0);
+    }
+};
+
+inline double log_factorial(double k) {
+    static const LogFactorials table;  // initialised on first use (thread-safe since C++11)
+    return k < LogFactorials::SIZE ? table.values[static_cast<int>(k)] : std::lgamma(k + 1.0);
+}
 }  // namespace distribution_detail
 
 // Poisson(mean) samples; set-up cached for the last mean.
