@@ -127,6 +127,7 @@ def _parse_text(text: object, owner: str) -> tuple[Equation, ...]:
     records = [_parse_line(line, lineno, owner) for lineno, line in _logical_lines(text)]
     _check_unique(records, owner)
     _check_noise(records, owner)
+    _check_stateful_subexpressions(records, owner)
     return tuple(records)
 
 
@@ -219,6 +220,26 @@ def _check_noise(records: list[Equation], owner: str) -> None:
                 "'xi_<name>': the same name in two equations is one noise (identical samples), "
                 "different names are independent noises")
         first = eq
+
+
+_RANDOM_CALL = re.compile(r"(?<![\w.])(rand|randn|poisson)\s*\(")
+
+
+def _check_stateful_subexpressions(records: list[Equation], owner: str) -> None:
+    """A subexpression drawing random numbers has no single value (each use would draw anew):
+    Brian2 demands ``(constant over dt)``, which computes it once per step; not supported yet."""
+    for eq in records:
+        if eq.kind != "subexpression":
+            continue
+        if "constant over dt" in eq.flags:
+            raise NotImplementedError(f"{owner}, {eq.describe()}: the flag '(constant over dt)' is not "
+                                      "supported yet (use a parameter set by the reset or an assignment)")
+        match = _RANDOM_CALL.search(eq.expr or "")
+        if match:
+            raise EquationError(
+                f"{owner}, {eq.describe()}: the subexpression '{eq.name}' calls {match.group(1)}(), so it "
+                "has no single value in a time step; Brian2 requires the flag '(constant over dt)' "
+                "(not supported by neurogen yet)")
 
 
 def _check_name(name: str, where: str) -> None:

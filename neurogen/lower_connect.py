@@ -25,6 +25,7 @@ def lower_connect(objects: list[Any], pieces: Mapping[str, str], variable: str, 
     members = _members(objects)
     ctx = ObjectContext(synapses, "group0", externals, members)
     add_synapse_fields(ctx)
+    ctx.add_field("_dt", "double", FieldKind.SCALAR, "time step of the synapses' clock, second (dt in expressions)")
     for name, ctype, comment in (("_new_pre", "int32_t", "presynaptic index of each new synapse"),
                                  ("_new_post", "int32_t", "postsynaptic index of each new synapse"),
                                  ("_invalid", "int64_t", "(i, j) of a target out of range")):

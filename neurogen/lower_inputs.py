@@ -6,7 +6,6 @@ neuron), so the counts do not depend on anything else in the network.
 """
 from __future__ import annotations
 
-from typing import Any
 
 import sympy
 
@@ -14,8 +13,8 @@ from .expressions import parse_expression
 from .ir import DT, Assign, FieldKind, Kernel, sym
 from .lower import (Access, ObjectContext, add_external_fields, build_kernel, check_dims, convert, expression_dims,
                     make_resolver, scalar_context)
-from .lower_neurons import integer_names, variable_access
-from .symbolic import binomial, select
+from .lower_neurons import frozen_while_refractory, integer_names, variable_access
+from .symbolic import binomial, select, uses_random
 from .units import Hz
 
 
@@ -40,7 +39,7 @@ def lower_poissoninput(ctx: ObjectContext) -> list[Kernel]:
                comment="spikes of the N sources in this step ~ Binomial(N, p), exact"),
     ]
     value = sym(var) + weight * sym("_k")
-    if _unless_refractory(group, var):  # as for synapses: input while refractory is dropped
+    if frozen_while_refractory(group, var):  # as for synapses: input while refractory is dropped
         value = select(sym("not_refractory"), value, sym(var))
     statements.append(Assign(var, value, comment=f"{var} += ({source._expression('weight')}) * k"))
     return [build_kernel(
@@ -49,7 +48,8 @@ def lower_poissoninput(ctx: ObjectContext) -> list[Kernel]:
         integer_names=integer_names(group) | {"_i", "_start", "_n_sources"},
         comment=[f"PoissonInput onto {var}: N sources at rate {source._expression('rate')}, "
                  f"weight {source._expression('weight')}"],
-        extra=[("element", "_i"), ("draws", "poissoninput"), ("first_uniforms", True)])]
+        # the count is draw 0 unless the rate itself draws random numbers: then no prefetch
+        extra=[("element", "_i"), ("draws", "poissoninput"), ("first_uniforms", not uses_random(rate))])]
 
 
 def _expressions(ctx: ObjectContext) -> tuple[sympy.Expr, sympy.Expr]:
@@ -76,11 +76,6 @@ def _expressions(ctx: ObjectContext) -> tuple[sympy.Expr, sympy.Expr]:
         check_dims(tree, dim, dim_of, where, f"the {what} '{text}'")
         values.append(convert(tree, resolve, where))
     return values[0], values[1]
-
-
-def _unless_refractory(group: Any, var: str) -> bool:
-    return (getattr(group, "refractory", False) is not False and var in group._equations
-            and "unless refractory" in group._equations[var].flags)
 
 
 LOWERERS = {"PoissonInput": lower_poissoninput}

@@ -26,6 +26,14 @@ def integer_names(group: Any) -> set[str]:
     return {"i", "N"} | {n for n, s in group._specs.items() if s.dtype in ("int32", "int64")}
 
 
+def frozen_while_refractory(group: Any, name: str) -> bool:
+    """An ``(unless refractory)`` variable of a group with refractoriness: neither its equation
+    nor an input (synapse, PoissonInput) changes it while the neuron is refractory."""
+    equations = getattr(group, "_equations", None)
+    return (getattr(group, "refractory", False) is not False and equations is not None
+            and name in equations and "unless refractory" in equations[name].flags)
+
+
 def variable_access(group: Any, struct_ref: str) -> dict[str, Access]:
     """How a kernel reads the stored variables of ``group`` through ``struct_ref``."""
     return {name: Access(spec.ctype, f"{struct_ref}.{name}[0]" if spec.shared else f"{struct_ref}.{name}",
@@ -138,8 +146,7 @@ def _state_update(ctx: ObjectContext, dim_of: Any, resolve: Any, access: Mapping
             statements.append(Assign(f"_{name}_new", update, declare=True, comment=eq.line))
         for eq in diff:
             new = sym(f"_{eq.name}_new")
-            guarded = "unless refractory" in eq.flags and group.refractory is not False
-            value = select(sym("not_refractory"), new, sym(eq.name)) if guarded else new
+            value = select(sym("not_refractory"), new, sym(eq.name)) if frozen_while_refractory(group, eq.name) else new
             statements.append(Assign(eq.name, value))
             writes.append(eq.name)
         method = integration.method

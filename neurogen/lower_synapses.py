@@ -18,7 +18,7 @@ from .integrators import integrate
 from .ir import Assign, FieldKind, Kernel, MatrixExp, Statement, sym
 from .lower import (Access, ObjectContext, add_external_fields, build_kernel, check_dims, convert, expression_dims,
                     make_resolver, scalar_context)
-from .lower_neurons import lower_statements
+from .lower_neurons import frozen_while_refractory, lower_statements
 from .objects.synapses import SYNAPSE_NAMES
 from .symbolic import select
 from .units import second
@@ -288,9 +288,9 @@ def _refractory_guards(names: SynapseNames, writes: list[str]) -> tuple[list[Sta
     guards, restores = [], []
     for name in writes:
         group, base = names.syn._group_of(name)
-        if group is None or name in names.syn._specs or getattr(group, "refractory", False) is False:
+        if group is None or name in names.syn._specs:
             continue
-        if base in group._equations and "unless refractory" in group._equations[base].flags:
+        if frozen_while_refractory(group, base):
             suffix = name[len(base):]
             old = f"_{name}_before"
             guards.append(Assign(old, sym(name), declare=True))

@@ -85,21 +85,27 @@ def _kernel_context(kernel: Kernel) -> dict[str, Any]:
         return {"local": l.local, "ctype": l.ctype, "source": l.source, "mutable": l.local in written,
                 "index": index[l.local]}
 
+    expressions = {key: print_expr(expr, ints) for key, expr in kernel.option("expressions", ())}  # type: ignore[union-attr]
+    condition = print_expr(kernel.condition, ints) if kernel.condition is not None else None
+    hoisted, statements = lines(kernel.hoisted), lines(kernel.statements)
+    code = "\n".join([*hoisted, *statements, condition or "", *expressions.values()])
     return {
         "name": kernel.name,
+        # the random helpers the code calls: only those are defined (no unused lambdas)
+        "uses": {f for f in ("_rand", "_randn", "_poisson", "_binomial") if f + "(" in code},
         "template": f"kernels/{kernel.template}.j2",
         "owner": kernel.owner,
         "source": kernel.source,
         "comment": [cpp_comment(line) for line in kernel.comment],
         "scalar_loads": [load(l) for l in kernel.loads if l.scalar],
         "vector_loads": [load(l) for l in kernel.loads if not l.scalar],
-        "hoisted": lines(kernel.hoisted),
-        "statements": lines(kernel.statements),
+        "hoisted": hoisted,
+        "statements": statements,
         "stores": [{"local": n, "target": t, "index": index.get(n, element)} for n, t in kernel.stores],
         "element": element,
         # a synapse kernel may reach one array through two locals (v_pre, v_post of one group)
         "restrict": bool(kernel.option("restrict", True)),
-        "condition": print_expr(kernel.condition, ints) if kernel.condition is not None else None,
+        "condition": condition,
         "random": random,
         "draw_base": DRAW_BASES[str(kernel.option("draws", kernel.template))] << 20 if random else 0,
         # white noise (xi) of a state update: its own draws, apart from the rand() of any kernel
@@ -107,5 +113,5 @@ def _kernel_context(kernel: Kernel) -> dict[str, Any]:
             uses_noise(s.expr) for s in kernel.statements if isinstance(s, Assign)) else None,
         "uses_matrix_exp": any(isinstance(s, MatrixExp) for s in kernel.hoisted + kernel.statements),
         "extra": dict(kernel.extra),
-        "expressions": {key: print_expr(expr, ints) for key, expr in kernel.option("expressions", ())},  # type: ignore[union-attr]
+        "expressions": expressions,
     }

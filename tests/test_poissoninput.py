@@ -159,3 +159,19 @@ def test_same_seed_same_counts_other_seed_other_counts():
     a, b, c = counts(7), counts(7), counts(8)
     assert np.array_equal(a, b)
     assert not np.array_equal(a, c)
+
+
+def test_misuse_is_refused_with_the_object_named():
+    G = NeuronGroup(3, "v : 1")
+    S = Synapses(G, G, "w : 1")
+    S.connect()
+    with pytest.raises(NotImplementedError, match="other than a NeuronGroup"):
+        PoissonInput(S, "w", N=10, rate=10 * Hz, weight=1.0)
+    P = PoissonInput(G, "v", N=10, rate=10 * Hz, weight=1.0)
+    for bad in (2.5, -5, 2**41):
+        with pytest.raises(ValueError, match="N must be an integer"):
+            P.N = bad
+    with pytest.raises(AttributeError, match="fixed at construction"):
+        P.target_var = "w"
+    with pytest.raises(ValueError, match="weight must be finite"):
+        P.weight = float("nan")

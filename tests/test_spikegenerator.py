@@ -256,3 +256,16 @@ def test_a_period_of_whole_steps_runs():
 def test_spike_times_are_quantities_in_seconds():
     G = SpikeGeneratorGroup(1, [0], [0.2e-3] * second)
     assert isinstance(G.spike_time, type(1 * ms))
+
+
+@pytest.mark.parametrize("times", [[1, float("inf")] * ms, [float("nan"), 1] * ms])
+def test_times_that_are_not_finite_are_refused(times):
+    with pytest.raises(ValueError, match="finite"):
+        SpikeGeneratorGroup(2, [0, 1], times)
+
+
+def test_times_beyond_the_step_counter_are_refused():
+    G = SpikeGeneratorGroup(2, [0, 1], [1 * ms, 1e16 * second])
+    M = SpikeMonitor(G)
+    with pytest.raises(ValueError, match="beyond 2\\*\\*62 steps"):
+        run(1 * ms)

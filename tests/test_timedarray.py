@@ -96,3 +96,23 @@ def test_errors_name_the_problem():
         TimedArray(np.zeros((2, 2, 2)), dt=1 * ms)
     with pytest.raises(DimensionMismatchError):
         TimedArray([1.0], dt=1)
+
+
+@pytest.mark.parametrize("ta_dt, every, shift", [(0.3001 * ms, 3, 141), (0.2001 * ms, 2, 64),
+                                                 (0.10001 * ms, 1, 200)])
+def test_nearly_aligned_grids_follow_brian2s_tolerance(ta_dt, every, shift):
+    """A TimedArray dt a hair above a multiple of the step: Brian2 2.9 (cython) recorded
+    k = step // every up to step `shift` (a tolerance of dt_ta/(2K), K a power of two), then
+    k = (step - 1) // every, over 200 steps; a plain floor(t/dt_ta) would lag from the start."""
+    ta = TimedArray(np.arange(400.0), dt=ta_dt)
+    steps = np.arange(200)
+    expected = np.where(steps < shift, steps // every, (steps - 1) // every)
+    assert np.array_equal(_recorded("ta(t)", duration=20 * ms, ta=ta)[0], expected)
+    assert np.array_equal(ta(steps * DT, dt=DT), expected)  # the same from Python
+
+
+def test_column_outside_a_two_dimensional_array_is_nan():
+    """As Brian2's compiled code: NaN, never a read outside the array."""
+    ta2 = TimedArray([[1.0, 2.0]], dt=1 * ms)
+    x = _recorded("ta2(t, i)", n=4, duration=0.1 * ms, ta2=ta2)
+    assert np.array_equal(x[:2, 0], [1.0, 2.0]) and np.all(np.isnan(x[2:, 0]))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from ..expressions import parse_expression
 from ..units import Quantity
 from .clock import Clock
 from .neurongroup import NeuronGroup
@@ -24,6 +25,8 @@ class PoissonGroup(NeuronGroup):
                  name: str = "poissongroup*") -> None:
         if when != "thresholds":
             raise NotImplementedError(f"PoissonGroup: when={when!r} (only the default 'thresholds')")
+        if isinstance(rates, str):  # checked before it becomes a model line the user did not write
+            parse_expression(rates, f"PoissonGroup '{name}', rates '{rates}'")
         model = f"rates = {rates} : Hz" if isinstance(rates, str) else "rates : Hz"
         super().__init__(N, model, threshold="rand() < rates*dt", dt=dt, clock=clock, order=order,
                          namespace=namespace, name=name)

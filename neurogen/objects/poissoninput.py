@@ -21,37 +21,52 @@ from .base import SimObject
 from .subgroup import underlying
 
 RATE, WEIGHT = "_rate", "_weight"  # the names numbers go by in the compiled code (runtime values)
+MAX_SOURCES = 2**40  # the exact samplers' log-factorial differences stay accurate well beyond
 
 
 class PoissonInput(SimObject):
     """``PoissonInput(target, target_var, N, rate, weight, when='synapses', order=0)``.
 
     ``rate`` and ``weight`` may be quantities or string expressions evaluated per target
-    neuron (Brian2 takes a scalar rate). Numbers are runtime values: changing ``P.rate`` or
-    ``P.weight`` between runs never recompiles.
+    neuron (Brian2 takes a scalar rate); an expression's ``rate*dt`` is clipped to [0, 1]
+    (a number outside is an error). Numbers are runtime values: changing ``P.rate``,
+    ``P.weight`` or ``P.N`` between runs never recompiles.
     """
 
     _base_name = "poissoninput"
 
     def __init__(self, target: Any, target_var: str, N: int, rate: Any, weight: Any,
                  when: str = "synapses", order: int = 0, name: str = "poissoninput*") -> None:
+        from .neurongroup import NeuronGroup
+
         group, _, _ = underlying(target)
         super().__init__(name=name, when=when, order=order, clock=group.clock)
+        if not isinstance(group, NeuronGroup):
+            raise NotImplementedError(f"PoissonInput '{self.name}': a target other than a NeuronGroup "
+                                      f"(here {type(group).__name__} '{group.name}')")
         self.target = target
         self._group = group
-        self.target_var = self._check_target(target_var)
-        if isinstance(N, (bool, np.bool_)) or not isinstance(N, (int, np.integer)) or N < 0:
-            raise ValueError(f"PoissonInput '{self.name}': N must be a non-negative integer, got {N!r}")
-        self.N = int(N)
+        object.__setattr__(self, "target_var", self._check_target(target_var))
+        self.N = N
         self.rate = rate
         self.weight = weight
 
     def __setattr__(self, name: str, value: Any) -> None:
+        """``rate``, ``weight`` and ``N`` may change between runs (checked); the target may not."""
         if name == "rate":
             value = self._check_value(value, Hz.dim, "rate")
         elif name == "weight":
             value = self._check_value(value, self._group._specs[self.target_var].dim, "weight")
+        elif name == "N":
+            value = self._check_sources(value)
+        elif name in ("target", "target_var") and name in self.__dict__:
+            raise AttributeError(f"PoissonInput '{self.name}': {name} is fixed at construction")
         object.__setattr__(self, name, value)
+
+    def _check_sources(self, n: Any) -> int:
+        if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or not 0 <= n <= MAX_SOURCES:
+            raise ValueError(f"PoissonInput '{self.name}': N must be an integer from 0 to 2**40, got {n!r}")
+        return int(n)
 
     def _check_target(self, target_var: str) -> str:
         specs = self._group._specs
@@ -79,7 +94,8 @@ class PoissonInput(SimObject):
             raise ValueError(f"PoissonInput '{self.name}': {what} must be a scalar or a string "
                              f"expression, got shape {array.shape}")
         if not np.isfinite(array) or (what == "rate" and array < 0):
-            raise ValueError(f"PoissonInput '{self.name}': rate must be finite and >= 0, got {value}")
+            raise ValueError(f"PoissonInput '{self.name}': {what} must be finite"
+                             + (" and >= 0" if what == "rate" else "") + f", got {value}")
         return Quantity(float(array), dim=dim)
 
     # -- what the network and lowering need --------------------------------------------------

@@ -7,6 +7,7 @@ subexpressions, then the group's ``namespace=`` or the reading frame, then units
 from __future__ import annotations
 
 import ast
+import functools
 from typing import Any, Mapping
 
 import numpy as np
@@ -50,8 +51,6 @@ def read_subexpression(group: Any, name: str, frame_namespace: Mapping[str, Any]
 
     eq = group._equations[name]
     tree = parse_expression(eq.expr, f"{group.name}.{name}")
-    if any(isinstance(n, ast.Call) and n.func.id in ("rand", "randn") for n in ast.walk(tree)):  # type: ignore[attr-defined]
-        raise NotImplementedError(f"{group.name}.{name}: reading a subexpression that draws random numbers")
     noises = sorted(n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and is_noise(n.id))
     if noises:  # Brian2 fails here too: a noise exists only inside the state update
         raise EquationError(f"{group.name}.{name}: the white noise '{noises[0]}' has no value outside "
@@ -74,6 +73,6 @@ def read_subexpression(group: Any, name: str, frame_namespace: Mapping[str, Any]
 
 def _external(frame_namespace: Mapping[str, Any], group: Any, name: str, external: Any) -> Any:
     if hasattr(external, "function"):  # a TimedArray: called as in the compiled code
-        return external.function
+        return functools.partial(external.function, dt=group.clock.dt_)
     source = group.namespace if group.namespace is not None else frame_namespace
     return source.get(name, external.value)

@@ -54,6 +54,8 @@ class SpikeGeneratorGroup(Group):
         if len(indices) != len(times):
             raise ValueError(f"{where}: Length of the indices and times array must match, "
                              f"but {len(indices)} != {len(times)}")
+        if not np.all(np.isfinite(times)) or not np.isfinite(period_):
+            raise ValueError(f"{where}: spike times and the period must be finite numbers")
         if period_ < 0:
             raise ValueError(f"{where}: The period cannot be negative")
         if len(times) and period_ != 0:
@@ -107,6 +109,9 @@ class SpikeGeneratorGroup(Group):
         if self._bins is not None and self._bins[0] == dt:
             return
         where = f"SpikeGeneratorGroup '{self.name}'"
+        if len(self._times) and np.max(self._times) / dt >= 2.0**62:
+            raise ValueError(f"{where}: the spike time {_seconds(float(np.max(self._times)))} is beyond "
+                             f"2**62 steps of dt = {_seconds(dt)}")
         period_steps = _period_steps(self._period, dt, where)
         steps = np.asarray((self._times + 1e-3 * dt) / dt, dtype=np.int64)  # Brian2's timestep()
         if period_steps and len(steps):  # dt may have changed since set_spikes

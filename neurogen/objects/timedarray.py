@@ -1,9 +1,10 @@
 """``TimedArray``: values over time (and optionally over neurons) usable as a function in
 model code, ``stim(t)`` or ``stim(t, i)`` (Brian2's ``TimedArray``).
 
-The value at time ``t`` is ``values[k]`` with ``k = int((t + 1e-3*dt_caller)/dt)`` clipped to
-``[0, len(values) - 1]``: the sample whose interval ``[k*dt, (k+1)*dt)`` holds ``t`` (Brian2's
-rule, observed for aligned and non-aligned time grids), the last value after the end. The
+The value at time ``t`` is ``values[k]``: the sample whose interval ``[k*dt, (k+1)*dt)``
+holds ``t``, with Brian2's tolerance (``k = int((t*K/dt + 0.5)/K)``, ``K`` the smallest power of
+two >= 8*dt/dt_caller; the same values as Brian2 on aligned and non-aligned grids), clipped
+to the array (the last value after the end); a 2-D column outside the array gives NaN. The
 values are data for the compiled code (bound at every run, never part of it): changing them,
 or the array's ``dt``, never recompiles; only the number of dimensions and the unit do.
 """
@@ -48,19 +49,27 @@ class TimedArray:
     def ndim(self) -> int:
         return self.values_.ndim
 
-    def __call__(self, t: Any, i: Any = None) -> Any:
-        """The values at times ``t`` (and neurons ``i``), as the compiled code computes them."""
+    def __call__(self, t: Any, i: Any = None, *, dt: Any = None) -> Any:
+        """The values at times ``t`` (and neurons ``i``), as compiled code running with time
+        step ``dt`` (default: ``defaultclock.dt``) computes them."""
+        from ..session import session
+
         if get_dimensions(t) != second.dim:
             raise DimensionMismatchError("TimedArray: the first argument must be a time", get_dimensions(t))
         if (i is None) != (self.ndim == 1):
             raise TypeError(f"TimedArray: a {self.ndim}-D TimedArray is called as "
                             + ("f(t)" if self.ndim == 1 else "f(t, i)"))
-        k = np.clip(np.floor(np.asarray(t, dtype=float) / self.dt_ + 1e-9).astype(np.int64), 0,
-                    len(self.values_) - 1)
+        dt_caller = session().defaultclock.dt_ if dt is None else float(np.asarray(dt))
+        scale = max(2.0 ** np.ceil(np.log2(8 * self.dt_ / dt_caller)), 1.0)
+        x = (np.asarray(t, dtype=float) * scale / self.dt_ + 0.5) / scale
+        k = np.clip(np.nan_to_num(x, nan=0.0), 0, len(self.values_) - 1).astype(np.int64)
         if i is None:
             result = self.values_[k]
         else:
-            result = self.values_[k, np.clip(np.asarray(i, dtype=np.int64), 0, self.values_.shape[1] - 1)]
+            column = np.asarray(i, dtype=float)
+            inside = (column >= 0) & (column < self.values_.shape[1])
+            safe = np.where(inside, column, 0).astype(np.int64)
+            result = np.where(inside, self.values_[k, safe], np.nan)
         return Quantity(result, dim=self.dim) if self.dim != DIMENSIONLESS else result
 
     def __repr__(self) -> str:

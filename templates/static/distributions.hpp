@@ -15,6 +15,8 @@
 //                variables", 1993) and BTRS for binomial ("The generation of binomial
 //                random variates", 1993); about 1.15 blocks per sample, O(1)
 // Binomial(n, p) with p > 1/2 is sampled as n - Binomial(n, 1 - p).
+// Limits: the acceptance tests subtract log-factorials, which loses accuracy for n or a mean
+// beyond ~1e13 (PoissonInput caps N at 2^40 for that reason).
 // The samplers keep the set-up of the last (mean) or (n, p) they saw, so a kernel that
 // draws with the same parameters for every element computes logarithms once per call.
 #pragma once
@@ -117,6 +119,8 @@ private:
 // Binomial(n, p) samples; set-up cached for the last (n, p).
 class BinomialSampler {
 public:
+    using Uniforms = distribution_detail::Uniforms;
+
     double sample(const RandomStream& rng, uint64_t step, uint32_t element, uint32_t draw, double n,
                   double p) {
         return sample(rng, step, element, draw, n, p, first_uniforms(rng, step, element, draw));

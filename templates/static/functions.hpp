@@ -76,12 +76,14 @@ void expm_inplace(double* a) {
     for (int k = 0; k < N * N; ++k) a[k] = sum[k];
 }
 
-// TimedArray lookup (Brian2's rule): the sample k = int((t + 1e-3*dt_caller)/dt_values) whose
-// interval [k*dt_values, (k+1)*dt_values) holds t, clipped to the array (the first value
-// before 0, the last after the end; a NaN time gives the first). dt_caller is the time step of
-// the code calling it: the tolerance keeps a time on the sample grid from rounding down.
+// TimedArray lookup, Brian2's rule (matched value for value on aligned and non-aligned grids):
+// the sample k = int((t*K/dt_values + 0.5)/K), i.e. the interval [k, k+1)*dt_values holding t
+// with a tolerance of dt_values/(2K), K the smallest power of two >= 8*dt_values/dt_caller
+// (dt_caller: the time step of the calling code); clipped to the array (the first value
+// before 0 or for a NaN time, the last after the end).
 inline int64_t timed_index(double t, double dt_caller, double dt_values, int64_t rows) {
-    const double x = (t + 1e-3 * dt_caller) / dt_values;
+    const double K = std::fmax(std::exp2(std::ceil(std::log2(8.0 * dt_values / dt_caller))), 1.0);
+    const double x = (t * K / dt_values + 0.5) / K;
     if (!(x >= 1.0)) return 0;
     if (x >= static_cast<double>(rows - 1)) return rows - 1;
     return static_cast<int64_t>(x);
@@ -92,12 +94,12 @@ inline double timed_array(const double* values, int64_t rows, double dt_values, 
     return values[timed_index(t, dt_caller, dt_values, rows)];
 }
 
-// f(t, i) of a 2-D TimedArray values[time][column]; a column outside the array is clipped
-// into it (never read out of bounds).
+// f(t, i) of a 2-D TimedArray values[time][column]; a column outside the array gives NaN (as
+// Brian2's compiled code), never a read out of bounds.
 inline double timed_array(const double* values, int64_t rows, int64_t columns, double dt_values, double t,
                           double i, double dt_caller) {
-    const int64_t column = i >= 1.0 ? (i < static_cast<double>(columns - 1) ? static_cast<int64_t>(i) : columns - 1) : 0;
-    return values[timed_index(t, dt_caller, dt_values, rows) * columns + column];
+    if (!(i >= 0.0 && i < static_cast<double>(columns))) return NAN;
+    return values[timed_index(t, dt_caller, dt_values, rows) * columns + static_cast<int64_t>(i)];
 }
 
 }  // namespace ng
