@@ -19,7 +19,8 @@ from .preferences import prefs
 from .session import seed, session, start_scope
 from .units import *  # noqa: F401,F403  (Brian2's unit names are part of the API)
 from .objects.timedarray import TimedArray
-from .unsupported import set_device  # noqa: F401
+from .results import load_results
+from .standalone import device, export_project, set_device
 from .units import __all__ as _unit_names
 
 import numpy as np  # noqa: E402  (Brian2's star import provides np and numpy functions too)
@@ -57,6 +58,7 @@ __all__ = [
     "MagicNetwork", "run", "store", "restore", "Clock", "defaultclock", "seed", "start_scope", "prefs", "Equations",
     "NeurogenError", "EquationError", "DimensionMismatchError", "CompilationError", "np",
     "Synapses", "PoissonInput", "PoissonGroup", "SpikeGeneratorGroup", "TimedArray", "set_device",
+    "device", "export_project", "load_results",
     "arange", "array", "asarray", "ceil", "clip", "cos", "cumsum", "diff", "exp", "floor",
     "linspace", "log", "mean", "ones", "sin", "sqrt", "std", "tanh", "var", "where", "zeros",
     *_unit_names,

@@ -156,6 +156,9 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
     objects.sort(key=lambda o: o._creation_index)
     every = {id(o): _every(o, dt) for o in objects}
     externals = {id(o): resolve_externals(o, namespace, frame_namespace) for o in objects}
+    if session().device is not None:
+        _record_standalone(net, objects, externals, every, step0, n_steps, dt, start + seconds)
+        return
     net._simulation = load_simulation(_frontend_parts(objects, externals, every),
                                       lambda: _lower(objects, externals), net._simulation)
     members = {member_name(o, k): o for k, o in enumerate(objects)}
@@ -174,6 +177,24 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
         callback.finish()
     if error is not None:
         raise error
+
+
+def _record_standalone(net: Network, objects: list[Any], externals: Mapping[int, Mapping[str, External]],
+                       every: Mapping[int, int], step0: int, n_steps: int, dt: float, end: float) -> None:
+    """Standalone device: the run goes into the project's plan (built now if build_on_run)."""
+    device = session().device
+    members = {member_name(o, k): o for k, o in enumerate(objects)}
+    for obj in objects:
+        if isinstance(obj, (StateMonitor, PopulationRateMonitor)):
+            obj._allocate(_records(step0, n_steps, every[id(obj)]))
+    device.record_run(objects, externals, every, members, _value_provider(members, externals, every, step0),
+                      step0=step0, n_steps=n_steps, dt=dt, seed=session().run_seed(),
+                      make_ir=lambda: _lower(objects, externals))
+    net._t = end
+    for obj in objects:
+        obj._time = obj.clock._t = net.t_
+    if device.build_on_run:
+        device.build()
 
 
 def whole_steps(time: float, dt: float) -> int:

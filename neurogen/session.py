@@ -30,6 +30,7 @@ class Session:
         from .network import MagicNetwork
 
         self.magic_network = MagicNetwork()
+        self.device = None  # a StandaloneDevice after set_device('cpp_standalone'), else the runtime
 
     def register(self, obj: "SimObject") -> int:
         index = self._next_index

@@ -103,10 +103,11 @@ def test_object_names_do_not_enter_the_front_end_key():
     assert entries() == before
 
 
-def test_brian2_names_not_supported_yet_raise_not_implemented():
-    for factory in (set_device,):
-        with pytest.raises(NotImplementedError, match=factory.__name__):
-            factory()
+def test_devices_and_options_not_supported_yet_raise_not_implemented():
+    with pytest.raises(NotImplementedError, match="cuda_standalone"):
+        set_device("cuda_standalone")
+    with pytest.raises(NotImplementedError, match="debug"):
+        set_device("cpp_standalone", debug=True)
 
 
 def test_python_functions_in_model_code_raise_not_implemented():

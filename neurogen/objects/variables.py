@@ -115,7 +115,8 @@ for _name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "lt", "l
         setattr(VariableView, f"__r{_name}__", _reflected)
 VariableView.__neg__ = lambda self: -self[:]  # type: ignore[attr-defined]
 VariableView.__abs__ = lambda self: abs(self[:])  # type: ignore[attr-defined]
-VariableView.__hash__ = None  # type: ignore[assignment]
+# Hashable by what it names (``run_args={G.v: values}``, as in Brian2), although == compares values.
+VariableView.__hash__ = lambda self: hash((id(self.group), self.spec.name))  # type: ignore[assignment]
 
 
 def coerce_value(value: Any, spec: VariableSpec, owner: str) -> np.ndarray:

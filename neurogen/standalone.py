@@ -1,0 +1,363 @@
+"""Brian2's ``cpp_standalone`` device: ``run()`` records the run; ``build()`` writes a C++
+project (the network.cpp the runtime compiles, a standalone ``main.cpp``, initial arrays as
+data files and a plan of the runs), builds it with CMake, runs it, and reads the results back
+into the monitors and groups. The formats are in ``templates/standalone/FORMAT.md``.
+
+Assignments and ``connect()`` run before, as in the runtime (they are generated C++ too):
+their results are the project's initial data, so a standalone program starts from exactly
+the state a runtime run would.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+
+from .errors import DimensionMismatchError, NeurogenError
+from .resources import static_headers, templates_dir
+from .results import read_result, unit_name
+from .units import DIMENSIONLESS, get_dimensions
+
+_DTYPES = {"double": "<f8", "int32_t": "<i4", "int64_t": "<i8", "char": "|u1", "uint32_t": "<u4"}
+
+
+@dataclass
+class _Run:
+    """One recorded ``run()``: its plan lines and what to do with its results."""
+
+    index: int
+    lines: list[str]
+    members: dict[str, Any]
+    shapes: dict[str, tuple[int, ...]]             # fresh buffers: key -> buffer shape
+    records: dict[str, int] = field(default_factory=dict)  # monitor member -> rows recorded
+
+
+class StandaloneDevice:
+    """Records runs and turns them into a standalone C++ project (``set_device``)."""
+
+    def __init__(self, directory: str | Path = "output", build_on_run: bool = True) -> None:
+        self.directory = Path(directory).resolve()
+        self.build_on_run = build_on_run
+        self.has_been_run = False
+        self._runs: list[_Run] = []
+        self._files: dict[str, str] | None = None      # generated sources, the same for every run
+        self._dynamic: list[tuple[str, str, str]] = []
+        self._persistent: dict[str, tuple[np.ndarray, bytes, str]] = {}  # key -> (array, initial bytes, unit)
+        self._params: dict[str, Any] = {}              # --set name -> dimension
+        self._aliases: dict[str, str] = {}             # "G.v" -> key
+        self._marks: dict[int, Any] = {}               # monitor id -> records before the first run
+
+    # -- recording --------------------------------------------------------------------------
+
+    def record_run(self, objects: list[Any], externals: Mapping[int, Any], every: Mapping[int, int],
+                   members: dict[str, Any], values: Any, *, step0: int, n_steps: int, dt: float,
+                   seed: int, make_ir: Any) -> None:
+        """Add a run to the plan (called by ``run()`` instead of running the compiled network)."""
+        if self.has_been_run and self.build_on_run:
+            raise NeurogenError("the standalone project was already built and run (build_on_run=True); "
+                                "for several runs use set_device('cpp_standalone', build_on_run=False) "
+                                "and call device.build() after the last run()")
+        from .passes import run_passes
+        from .render import render_network
+
+        network = run_passes(make_ir())
+        files = render_network(network)
+        if self._files is None:
+            self._files = files
+            self._dynamic = [(o.member, f.name, f.ctype) for o in network.objects for f in o.fields
+                             if f.kind.value == "dynamic"]
+        elif files != self._files:
+            raise NotImplementedError("standalone: every run() of a project must simulate the same objects "
+                                      "and equations (the network changed between runs)")
+        run = _Run(len(self._runs), [f"run {len(self._runs)} {step0} {n_steps} {dt!r} {step0 * dt!r} {seed}"],
+                   members, {})
+        for obj in objects:
+            self._marks.setdefault(id(obj), _records_of(obj))
+        for o in network.objects:
+            obj = members[o.member]
+            for f in o.fields:
+                kind = f.kind.value
+                if kind in ("array", "scalar", "integer"):
+                    run.lines.append(self._line(run, obj, o.member, f.name, f.ctype, kind,
+                                                values(o.member, f.name, kind), externals[id(obj)]))
+        run.lines.append("end")
+        self._runs.append(run)
+
+    def _line(self, run: _Run, obj: Any, member: str, name: str, ctype: str, kind: str, value: Any,
+              externals: Mapping[str, Any]) -> str:
+        key = f"{member}.{name}"
+        if kind == "scalar":
+            external = externals.get(name)
+            param = name if external is not None and external.scalar and not name.startswith("_") else "-"
+            if param == "-":
+                return f"scalar {key} {float(value)!r} -"
+            self._params[param] = external.dim
+            return f"scalar {key} {float(value)!r} {param} {unit_name(external.dim)}"
+        if kind == "integer":
+            if name.endswith("_queue_n"):
+                return f"integer {key} carried {member}.{_pending(name, 'n')}"
+            return f"integer {key} {int(value)}"
+        array = np.ascontiguousarray(value)
+        unit = unit_name(_array_dim(obj, name))
+        if _is_fresh(obj, name):
+            run.shapes[key] = array.shape
+            return f"array {ctype} {key} - fresh {array.size} {unit}"
+        if name.endswith(("_queue_items", "_queue_steps")):
+            if run.index == 0 and array.size:
+                raise NotImplementedError("standalone: spikes in transit from runtime runs before "
+                                          "set_device('cpp_standalone')")
+            return f"array {ctype} {key} - carried {member}.{_pending(name, name.rsplit('_', 1)[1])} {unit}"
+        if key not in self._persistent:
+            self._persistent[key] = (value, array.tobytes(), unit)
+            alias = f"{obj.name}.{name}"
+            if not name.startswith("_") and hasattr(obj, "_specs") and name in obj._specs:
+                self._aliases[alias] = key
+        elif array.tobytes() != self._persistent[key][1]:
+            raise NotImplementedError(f"standalone: '{obj.name}.{name}' changed between run() calls; "
+                                      "values set between runs are not supported yet")
+        alias = next((a for a, k in self._aliases.items() if k == key), "-")
+        return f"array {ctype} {key} {alias} persistent {key}.bin {array.size} {unit}"
+
+    # -- the project ----------------------------------------------------------------------
+
+    def build(self, run: bool = True, compile: bool = True, run_args: Mapping[Any, Any] | None = None) -> None:
+        """Write the project (only files whose content changed), build it and run it."""
+        if not self._runs:
+            raise NeurogenError("device.build(): no run() was recorded")
+        self._write_project()
+        if compile:
+            self._compile()
+        if run:
+            self.run(run_args=run_args)
+
+    def _write_project(self) -> None:
+        assert self._files is not None
+        root = self.directory
+        sources = {**self._files, **static_headers(),
+                   "main.cpp": (templates_dir() / "standalone" / "main.cpp").read_text(),
+                   "CMakeLists.txt": (templates_dir() / "standalone" / "CMakeLists.txt").read_text(),
+                   "README.md": _readme(self)}
+        for name, text in sources.items():
+            _write_if_changed(root / name, text.encode())
+        for key, (_, initial, _) in self._persistent.items():
+            _write_if_changed(root / "data" / f"{key}.bin", initial)
+        plan = ["neurogen-plan 1"]
+        plan += [f"dynamic {k} {ctype} {m}.{n} {self._dynamic_unit(m, n)}"
+                 for k, (m, n, ctype) in enumerate(self._dynamic)]
+        for recorded in self._runs:
+            plan += recorded.lines
+        _write_if_changed(root / "data" / "plan.txt", ("\n".join(plan) + "\n").encode())
+
+    @staticmethod
+    def _dynamic_unit(member: str, name: str) -> str:
+        return "second" if name == "t" else "1"  # spike times; indices and steps have none
+
+    def _compile(self) -> None:
+        build = self.directory / "build"
+        cmake = shutil.which("cmake")
+        if cmake is None:
+            raise NeurogenError("standalone: cmake is not installed (needed to build the project)")
+        if not (build / "CMakeCache.txt").exists():
+            _call([cmake, "-S", str(self.directory), "-B", str(build), "-DCMAKE_BUILD_TYPE=Release"], "configure")
+        _call([cmake, "--build", str(build), "-j", "2"], "build")
+
+    def run(self, run_args: Mapping[Any, Any] | None = None, results_directory: str | Path | None = None) -> None:
+        """Run the built program (again), with new values for parameters and initial arrays."""
+        results = Path(results_directory) if results_directory else self.directory / "results"
+        command = [str(self.directory / "build" / "main"), "--project", str(self.directory),
+                   "--results", str(results), *self._set_arguments(run_args or {})]
+        _call(command, "run")
+        self._apply(results)
+        self.has_been_run = True
+
+    def _set_arguments(self, run_args: Mapping[Any, Any]) -> list[str]:
+        arguments = []
+        for name, value in run_args.items():
+            if hasattr(name, "group") and hasattr(name, "spec"):  # G.v: an initial array
+                alias = f"{name.group.name}.{name.spec.name}"
+                if alias not in self._aliases:
+                    raise KeyError(f"run_args: '{alias}' is not an array of this project")
+                key = self._aliases[alias]
+                stored = self._persistent[key][0]
+                if get_dimensions(value) != name.spec.dim:
+                    raise DimensionMismatchError(f"run_args: {alias} must be in units of {name.spec.dim or '1'}",
+                                                 get_dimensions(value))
+                array = np.broadcast_to(np.asarray(value, dtype=stored.dtype), stored.shape)
+                path = self.directory / "data" / "run_args" / f"{key}.bin"
+                _write_if_changed(path, np.ascontiguousarray(array).tobytes())
+                arguments += ["--set", f"{alias}=@{path}"]
+                continue
+            if name not in self._params:
+                known = ", ".join(sorted(self._params)) or "none"
+                raise KeyError(f"run_args: '{name}' is not a parameter of this project (known: {known}); a "
+                               "name used only inside code that is not in the build cannot be changed")
+            if get_dimensions(value) != self._params[name]:
+                raise DimensionMismatchError(f"run_args: '{name}' must be in units of "
+                                             f"{self._params[name] or '1'}", get_dimensions(value))
+            arguments += ["--set", f"{name}={float(np.asarray(value))!r}"]
+        return arguments
+
+    def _apply(self, results: Path) -> None:
+        """Results → monitors (run by run, as the runtime collects them) and final states."""
+        from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
+
+        for obj_id, mark in self._marks.items():
+            _restore_records(self._runs, obj_id, mark)
+        for recorded in self._runs:
+            folder = results / f"run{recorded.index}"
+            for member, obj in recorded.members.items():
+                if isinstance(obj, SpikeMonitor) and obj.record:
+                    obj._collect(read_result(folder / f"{member}.i.bin")[0], read_result(folder / f"{member}.t.bin")[0])
+                elif isinstance(obj, (StateMonitor, PopulationRateMonitor)):
+                    obj._buffers = {_buffer_name(key.split(".", 1)[1]): read_result(folder / f"{key}.bin")[0].reshape(shape)
+                                    for key, shape in recorded.shapes.items() if key.startswith(member + ".")}
+                    obj._collect(len(obj._buffers["_t"]))
+                elif (folder / f"{member}._pre_pending_items.bin").exists() and recorded is self._runs[-1]:
+                    obj._collect_pending(read_result(folder / f"{member}._pre_pending_items.bin")[0],
+                                         read_result(folder / f"{member}._pre_pending_steps.bin")[0])
+        for key, (array, _, _) in self._persistent.items():
+            final = results / "final" / f"{key}.bin"
+            if final.exists() and isinstance(array, np.ndarray):
+                array[...] = read_result(final)[0].reshape(array.shape)
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+def _pending(queue_field: str, part: str) -> str:
+    """``_pre_queue_items`` -> ``_pre_pending_items`` (the dynamic output the next run loads)."""
+    pathway = queue_field.split("_queue_")[0]
+    return f"{pathway}_pending_{'items' if part == 'n' else part}"
+
+
+def _is_fresh(obj: Any, name: str) -> bool:
+    from .objects.monitors import PopulationRateMonitor, StateMonitor
+
+    return isinstance(obj, (StateMonitor, PopulationRateMonitor)) and name != "_indices"
+
+
+def _buffer_name(name: str) -> str:
+    return name[4:] if name.startswith("rec_") else name
+
+
+def _array_dim(obj: Any, name: str) -> Any:
+    from .objects.monitors import PopulationRateMonitor, StateMonitor
+    from .units import Hz, second
+
+    if isinstance(obj, StateMonitor) and name.startswith("rec_"):
+        return obj.source._specs[name[4:]].dim if name[4:] in getattr(obj.source, "_specs", {}) else DIMENSIONLESS
+    if isinstance(obj, (StateMonitor, PopulationRateMonitor)) and name in ("_t", "_rate"):
+        return second.dim if name == "_t" else Hz.dim
+    spec = getattr(obj, "_specs", {}).get(name)
+    return spec.dim if spec is not None and spec.dtype == "float64" else DIMENSIONLESS
+
+
+def _records_of(obj: Any) -> Any:
+    """What a monitor has recorded so far (restored before results are applied again)."""
+    lists = {k: len(v) for k, v in vars(obj).items() if k in ("_i", "_t", "_rate") and isinstance(v, list)}
+    values = {k: len(v) for k, v in getattr(obj, "_values", {}).items()}
+    count = obj.count_.copy() if hasattr(obj, "count_") else None
+    return lists, values, count
+
+
+def _restore_records(runs: list[_Run], obj_id: int, mark: Any) -> None:
+    lists, values, count = mark
+    for recorded in runs:
+        for obj in recorded.members.values():
+            if id(obj) != obj_id:
+                continue
+            for name, length in lists.items():
+                del getattr(obj, name)[length:]
+            for name, length in values.items():
+                del obj._values[name][length:]
+            if count is not None:
+                obj.count_[...] = count
+            return
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    """Unchanged files keep their time stamps, so a rebuild compiles nothing."""
+    if path.exists() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _call(command: list[str], what: str) -> None:
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise NeurogenError(f"standalone {what} failed (exit {result.returncode}): {' '.join(command)}\n"
+                            f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
+
+
+def _readme(device: StandaloneDevice) -> str:
+    params = ", ".join(f"`{p}`" for p in sorted(device._params)) or "none"
+    arrays = ", ".join(f"`{a}`" for a in sorted(device._aliases)) or "none"
+    return f"""# neurogen standalone project
+
+Generated by neurogen; builds and runs without Python:
+
+    cmake -S . -B build && cmake --build build
+    build/main --project . --results results [--set NAME=VALUE]... [--set NAME@K=VALUE]...
+
+Parameters (`--set NAME=VALUE`, a number in SI units or with a unit suffix such as `12ms`):
+{params}. Initial arrays (`--set NAME=VALUE` fills it, `--set NAME=@file` loads raw values): {arrays}.
+
+Results: `results/run<k>/<object>.<array>.bin` for what run k recorded (spike monitors' `i`
+and `t`, state monitors' `rec_<variable>` and `_t`) and `results/final/` for the state after
+the last run. Each file is a short text header (`dtype`, `shape`, `unit`, `end`) followed by
+the raw values; `neurogen.load_results(folder)` reads a whole folder. Formats:
+FORMAT.md in neurogen's templates/standalone.
+"""
+
+
+# -- Brian2's device API ---------------------------------------------------------------------
+
+def set_device(name: str, directory: str | Path = "output", build_on_run: bool = True, **options: Any) -> None:
+    """``set_device('cpp_standalone', directory=..., build_on_run=...)`` or ``set_device('runtime')``."""
+    from .session import session
+
+    if name == "runtime":
+        session().device = None
+        return
+    if name != "cpp_standalone":
+        raise NotImplementedError(f"set_device: the device {name!r} (neurogen has 'runtime' and 'cpp_standalone')")
+    unknown = set(options) - {"with_output"}
+    if unknown:
+        raise NotImplementedError(f"set_device('cpp_standalone'): the options {sorted(unknown)}")
+    session().device = StandaloneDevice(directory, build_on_run)
+
+
+def export_project(network: Any, directory: str | Path, duration: Any) -> StandaloneDevice:
+    """Write (and build) a standalone project for ``network.run(duration)``, without changing the
+    global device; returns the device, whose ``run(run_args=...)`` runs the program."""
+    from .session import session
+
+    previous = session().device
+    device = StandaloneDevice(directory, build_on_run=False)
+    session().device = device
+    try:
+        network.run(duration, level=1)
+    finally:
+        session().device = previous
+    device.build(run=False)
+    return device
+
+
+class _DeviceProxy:
+    """``device`` as Brian2 scripts use it (``device.build()``): the current standalone device."""
+
+    def __getattr__(self, name: str) -> Any:
+        from .session import session
+
+        current = session().device
+        if current is None:
+            raise NeurogenError(f"device.{name}: the current device is the runtime; call "
+                                "set_device('cpp_standalone', ...) first")
+        return getattr(current, name)
+
+
+device = _DeviceProxy()

@@ -1,0 +1,1149 @@
+// neurogen standalone shell: runs a generated network without Python.
+//
+// Reads data/plan.txt (what to run), loads the initial arrays from data/*.bin, applies the
+// user's settings (--set, --params), calls the network's C entry points once per run, and
+// writes every output to the results folder. The file formats and the command line are
+// specified in FORMAT.md (next to this file in the neurogen sources); this file is copied
+// unchanged into every standalone project.
+//
+// Every error is reported on stderr as one message naming the problem, and exits with code 2.
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <limits>
+#include <map>
+#include <memory>
+#include <new>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "data and result files are little-endian; this shell does not convert byte order"
+#endif
+static_assert(std::numeric_limits<double>::is_iec559 && sizeof(double) == 8, "IEEE doubles needed");
+
+// ---- the network's C entry points (network.cpp, compiled into this executable) ----
+extern "C" {
+int ng_abi_version();
+void* ng_create();
+void ng_destroy(void* net);
+int64_t ng_run(void* net, void* const* arrays, const int64_t* sizes, const double* scalars,
+               const int64_t* integers, int64_t step0, int64_t n_steps, double callback_interval,
+               int (*callback)(void*, int64_t), void* callback_data);
+int64_t ng_dynamic_size(void* net, int id);
+const void* ng_dynamic_data(void* net, int id);
+void ng_dynamic_clear(void* net, int id);
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kAbiVersion = 1;   // the ABI this shell speaks (ng_abi_version)
+constexpr int kExitError = 2;    // every error: usage, plan, data, settings, I/O
+
+// Any error we report: the message names the problem (and the file:line where there is one).
+struct Failure : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+std::string in_quotes(std::string_view text) { return "'" + std::string(text) + "'"; }
+
+// ---------------------------------------------------------------------------------------
+// Element types
+
+enum class CType { Double, Int32, Int64, Char, UInt32 };
+
+struct CTypeInfo {
+    CType type;
+    const char* name;   // as in the plan (the C++ type)
+    const char* numpy;  // as in result headers
+    size_t itemsize;
+};
+
+constexpr std::array<CTypeInfo, 5> kCTypes = {{
+    {CType::Double, "double", "<f8", 8},
+    {CType::Int32, "int32_t", "<i4", 4},
+    {CType::Int64, "int64_t", "<i8", 8},
+    {CType::Char, "char", "|u1", 1},
+    {CType::UInt32, "uint32_t", "<u4", 4},
+}};
+
+const CTypeInfo& info(CType type) {
+    for (const CTypeInfo& entry : kCTypes) {
+        if (entry.type == type) return entry;
+    }
+    throw Failure("internal error: unknown element type");
+}
+
+std::optional<CType> ctype_named(std::string_view name) {
+    for (const CTypeInfo& entry : kCTypes) {
+        if (name == entry.name) return entry.type;
+    }
+    return std::nullopt;
+}
+
+// Bytes for `count` elements, refusing counts whose size overflows.
+size_t byte_count(CType type, int64_t count) {
+    const size_t itemsize = info(type).itemsize;
+    if (count < 0 || static_cast<uint64_t>(count) > std::numeric_limits<size_t>::max() / itemsize) {
+        throw Failure("array of " + std::to_string(count) + " elements is too large");
+    }
+    return static_cast<size_t>(count) * itemsize;
+}
+
+// ---------------------------------------------------------------------------------------
+// Buffers handed to the network: zeroed, 64-byte aligned, never a null pointer (also when
+// empty, as numpy's), owned here and freed when the Buffer goes.
+
+class Buffer {
+public:
+    Buffer() = default;
+    Buffer(CType type, int64_t count) : type_(type), count_(count), bytes_(byte_count(type, count)) {
+        const size_t allocated = std::max(bytes_, kAlignment);
+        storage_.reset(static_cast<unsigned char*>(::operator new(allocated, std::align_val_t(kAlignment))));
+        std::memset(storage_.get(), 0, allocated);
+    }
+    CType type() const { return type_; }
+    int64_t count() const { return count_; }
+    size_t bytes() const { return bytes_; }
+    unsigned char* data() { return storage_.get(); }
+    const unsigned char* data() const { return storage_.get(); }
+    Buffer copy() const {
+        Buffer result(type_, count_);
+        if (bytes_ > 0) std::memcpy(result.data(), data(), bytes_);
+        return result;
+    }
+
+private:
+    static constexpr size_t kAlignment = 64;
+    struct Free {
+        void operator()(unsigned char* p) const noexcept { ::operator delete(p, std::align_val_t(kAlignment)); }
+    };
+    CType type_ = CType::Double;
+    int64_t count_ = 0;
+    size_t bytes_ = 0;
+    std::unique_ptr<unsigned char, Free> storage_;
+};
+
+// The raw contents of a file that must hold exactly `count` elements of `type`.
+Buffer read_raw(const fs::path& path, CType type, int64_t count, const std::string& what) {
+    Buffer buffer(type, count);
+    std::error_code error;
+    const uintmax_t size = fs::file_size(path, error);
+    if (error) throw Failure("cannot read " + path.string() + " (" + what + "): " + error.message());
+    if (size != buffer.bytes()) {
+        throw Failure(path.string() + " (" + what + ") holds " + std::to_string(size) + " bytes, expected " +
+                      std::to_string(buffer.bytes()) + " (" + std::to_string(count) + " x " + info(type).name + ")");
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (buffer.bytes() > 0) in.read(reinterpret_cast<char*>(buffer.data()), static_cast<std::streamsize>(buffer.bytes()));
+    if (!in) throw Failure("cannot read " + path.string() + " (" + what + ")");
+    return buffer;
+}
+
+// A result file: the ASCII header of FORMAT.md, then the raw little-endian elements.
+void write_result(const fs::path& path, CType type, int64_t count, const std::string& unit, const void* data) {
+    const size_t bytes = byte_count(type, count);
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!out) throw Failure("cannot create result file " + path.string());
+    out << "neurogen-result 1\n"
+        << "dtype " << info(type).numpy << "\n"
+        << "shape " << count << "\n"
+        << "unit " << unit << "\n"
+        << "end\n";
+    if (bytes > 0) out.write(static_cast<const char*>(data), static_cast<std::streamsize>(bytes));
+    out.close();
+    if (!out) throw Failure("cannot write result file " + path.string());
+}
+
+// ---------------------------------------------------------------------------------------
+// Numbers
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+template <typename T>
+std::optional<T> parse_integer(std::string_view text) {
+    T value{};
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return value;
+}
+
+// A whole field as a double: decimal or exponent form, also inf/nan (as %.17g prints them).
+std::optional<double> parse_double(std::string_view text) {
+    double value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return value;
+}
+
+// The length of the decimal number at the start of `text` ([+-]digits[.digits][e[+-]digits]),
+// or 0 if there is none. An `e` not followed by digits is not part of the number.
+size_t scan_number(std::string_view text) {
+    size_t i = 0, digits = 0;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+    for (; i < text.size() && is_digit(text[i]); ++i) ++digits;
+    if (i < text.size() && text[i] == '.') {
+        for (++i; i < text.size() && is_digit(text[i]); ++i) ++digits;
+    }
+    if (digits == 0) return 0;
+    if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+        size_t j = i + 1;
+        if (j < text.size() && (text[j] == '+' || text[j] == '-')) ++j;
+        if (j < text.size() && is_digit(text[j])) {
+            while (j < text.size() && is_digit(text[j])) ++j;
+            i = j;
+        }
+    }
+    return i;
+}
+
+// The length of `inf`, `infinity` or `nan` (with a sign) at the start of `text`, as Python
+// prints special values; 0 if none.
+size_t scan_special(std::string_view text) {
+    const size_t sign = !text.empty() && (text[0] == '+' || text[0] == '-') ? 1 : 0;
+    for (const std::string_view word : {"infinity", "inf", "nan"}) {
+        if (text.substr(sign, word.size()) == word) return sign + word.size();
+    }
+    return 0;
+}
+
+// A number that scan_number() or scan_special() found (an optional '+' is dropped, as from_chars wants).
+std::optional<double> parse_decimal(std::string_view text) {
+    if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+    return parse_double(text);
+}
+
+std::string format_double(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.17g", value);
+    return text;
+}
+
+// ---------------------------------------------------------------------------------------
+// Units: physical dimensions, the unit names a value may carry, and plan unit expressions.
+
+// Exponents of metre, kilogram, second, ampere, kelvin, mole, candela.
+struct Dimension {
+    std::array<double, 7> exponents{};
+
+    void add(const Dimension& other, double power) {
+        for (size_t i = 0; i < exponents.size(); ++i) exponents[i] += power * other.exponents[i];
+    }
+    bool operator==(const Dimension& other) const {
+        for (size_t i = 0; i < exponents.size(); ++i) {
+            if (std::fabs(exponents[i] - other.exponents[i]) > 1e-9) return false;
+        }
+        return true;
+    }
+    bool dimensionless() const { return *this == Dimension{}; }
+};
+
+struct UnitName {
+    const char* name;
+    const char* canonical;  // for messages
+    Dimension dimension;
+    bool in_values;         // allowed after a number in --set values (with a prefix)
+};
+
+// Exponents: m kg s A K mol cd
+const UnitName kUnits[] = {
+    {"s", "second", {{0, 0, 1, 0, 0, 0, 0}}, true},
+    {"second", "second", {{0, 0, 1, 0, 0, 0, 0}}, true},
+    {"V", "volt", {{2, 1, -3, -1, 0, 0, 0}}, true},
+    {"volt", "volt", {{2, 1, -3, -1, 0, 0, 0}}, true},
+    {"A", "amp", {{0, 0, 0, 1, 0, 0, 0}}, true},
+    {"amp", "amp", {{0, 0, 0, 1, 0, 0, 0}}, true},
+    {"ampere", "amp", {{0, 0, 0, 1, 0, 0, 0}}, true},
+    {"Hz", "hertz", {{0, 0, -1, 0, 0, 0, 0}}, true},
+    {"hertz", "hertz", {{0, 0, -1, 0, 0, 0, 0}}, true},
+    {"S", "siemens", {{-2, -1, 3, 2, 0, 0, 0}}, true},
+    {"siemens", "siemens", {{-2, -1, 3, 2, 0, 0, 0}}, true},
+    {"F", "farad", {{-2, -1, 4, 2, 0, 0, 0}}, true},
+    {"farad", "farad", {{-2, -1, 4, 2, 0, 0, 0}}, true},
+    {"ohm", "ohm", {{2, 1, -3, -2, 0, 0, 0}}, true},
+    {"m", "metre", {{1, 0, 0, 0, 0, 0, 0}}, true},
+    {"metre", "metre", {{1, 0, 0, 0, 0, 0, 0}}, true},
+    {"meter", "metre", {{1, 0, 0, 0, 0, 0, 0}}, true},
+    // Only in plan units (never after a number in a value):
+    {"kg", "kilogram", {{0, 1, 0, 0, 0, 0, 0}}, false},
+    {"kilogram", "kilogram", {{0, 1, 0, 0, 0, 0, 0}}, false},
+    {"K", "kelvin", {{0, 0, 0, 0, 1, 0, 0}}, false},
+    {"kelvin", "kelvin", {{0, 0, 0, 0, 1, 0, 0}}, false},
+    {"mol", "mole", {{0, 0, 0, 0, 0, 1, 0}}, false},
+    {"mole", "mole", {{0, 0, 0, 0, 0, 1, 0}}, false},
+    {"cd", "candela", {{0, 0, 0, 0, 0, 0, 1}}, false},
+    {"candela", "candela", {{0, 0, 0, 0, 0, 0, 1}}, false},
+    {"C", "coulomb", {{0, 0, 1, 1, 0, 0, 0}}, false},
+    {"coulomb", "coulomb", {{0, 0, 1, 1, 0, 0, 0}}, false},
+    {"J", "joule", {{2, 1, -2, 0, 0, 0, 0}}, false},
+    {"joule", "joule", {{2, 1, -2, 0, 0, 0, 0}}, false},
+    {"W", "watt", {{2, 1, -3, 0, 0, 0, 0}}, false},
+    {"watt", "watt", {{2, 1, -3, 0, 0, 0, 0}}, false},
+    {"N", "newton", {{1, 1, -2, 0, 0, 0, 0}}, false},
+    {"newton", "newton", {{1, 1, -2, 0, 0, 0, 0}}, false},
+    {"Pa", "pascal", {{-1, 1, -2, 0, 0, 0, 0}}, false},
+    {"pascal", "pascal", {{-1, 1, -2, 0, 0, 0, 0}}, false},
+    {"radian", "radian", {{0, 0, 0, 0, 0, 0, 0}}, false},
+    {"mmolar", "mmolar", {{-3, 0, 0, 0, 0, 1, 0}}, false},  // = mol/m^3, how neurogen names it
+    {"mM", "mmolar", {{-3, 0, 0, 0, 0, 1, 0}}, false},
+};
+
+const UnitName* unit_named(std::string_view name, bool in_values) {
+    for (const UnitName& unit : kUnits) {
+        if (name == unit.name && (unit.in_values || !in_values)) return &unit;
+    }
+    return nullptr;
+}
+
+// The SI factor of a prefix letter: the double nearest to its power of ten (as Python's 1e-3).
+std::optional<double> prefix_factor(char prefix) {
+    switch (prefix) {
+        case 'p': return 1e-12;
+        case 'n': return 1e-9;
+        case 'u': return 1e-6;
+        case 'm': return 1e-3;
+        case 'k': return 1e3;
+        case 'M': return 1e6;
+        case 'G': return 1e9;
+        default: return std::nullopt;
+    }
+}
+
+// A unit expression as the plan writes them: `1`, `volt`, `siemens/metre**2`,
+// `m^-4 kg^-1 s^3 A^2`, `metre2` (products by `*` or spaces, `/` divides by the next factor,
+// powers as `^` or `**`); nullopt if it is not understood.
+std::optional<Dimension> parse_unit_expression(std::string_view text) {
+    Dimension result;
+    size_t i = 0;
+    auto skip_spaces = [&] {
+        while (i < text.size() && text[i] == ' ') ++i;
+    };
+    double sign = 1;              // -1 for the factor right after a '/'
+    bool want_factor = true;      // at the start and after an operator
+    for (skip_spaces(); i < text.size(); skip_spaces()) {
+        // One factor: the number 1, or a name (maybe with a power digit, as `metre2`).
+        Dimension factor;
+        double power = 1;
+        if (text[i] == '1') {
+            ++i;
+        } else {
+            const size_t start = i;
+            while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
+            const UnitName* unit = unit_named(text.substr(start, i - start), false);
+            if (unit == nullptr) return std::nullopt;
+            factor = unit->dimension;
+            if (i < text.size() && (text[i] == '2' || text[i] == '3')) power = text[i++] - '0';
+        }
+        skip_spaces();
+        if (text.substr(i, 1) == "^" || text.substr(i, 2) == "**") {  // a power
+            i += text[i] == '^' ? 1 : 2;
+            skip_spaces();
+            const size_t length = scan_number(text.substr(i));
+            const std::optional<double> exponent = parse_decimal(text.substr(i, length));
+            if (!exponent) return std::nullopt;
+            power *= *exponent;
+            i += length;
+        }
+        result.add(factor, sign * power);
+        // What joins this factor to the next: '*', '/' or spaces.
+        skip_spaces();
+        sign = 1;
+        want_factor = i < text.size() && (text[i] == '*' || text[i] == '/');
+        if (want_factor) sign = text[i++] == '/' ? -1 : 1;
+    }
+    if (want_factor) return std::nullopt;  // empty, or a dangling operator
+    return result;
+}
+
+// A value given by the user: a decimal number, optionally followed by a unit (prefix + unit
+// name), `12ms` = 12 * 1e-3, computed as one multiplication, as Python computes 12*ms.
+struct Quantity {
+    double value = 0;
+    const UnitName* unit = nullptr;  // null: a plain number (already SI)
+};
+
+Quantity parse_quantity(std::string_view text) {
+    const size_t length = std::max(scan_number(text), scan_special(text));
+    if (length == 0) throw Failure("bad number " + in_quotes(text));
+    const std::optional<double> parsed = parse_decimal(text.substr(0, length));
+    if (!parsed) throw Failure("number out of range: " + in_quotes(text));
+    const double number = *parsed;
+    std::string_view suffix = text.substr(length);
+    while (!suffix.empty() && suffix.front() == ' ') suffix.remove_prefix(1);  // `12 ms`
+    if (!suffix.empty() && suffix.front() == '*') suffix.remove_prefix(1);     // `12*ms`
+    while (!suffix.empty() && suffix.front() == ' ') suffix.remove_prefix(1);
+    Quantity quantity{number, nullptr};
+    if (suffix.empty()) return quantity;
+    if ((quantity.unit = unit_named(suffix, true)) != nullptr) return quantity;  // `12second`
+    const std::optional<double> factor = prefix_factor(suffix.front());
+    if (factor && (quantity.unit = unit_named(suffix.substr(1), true)) != nullptr) {
+        quantity.value = number * *factor;
+        return quantity;
+    }
+    throw Failure("unknown unit " + in_quotes(suffix) + " in " + in_quotes(text) +
+                  " (use a prefix p n u m k M G and a unit s V A Hz S F ohm m, or the names second volt amp "
+                  "hertz siemens farad meter; or give the value in SI units without a unit)");
+}
+
+// The value of `text` for an input whose values are in `unit` (the plan's unit text): a
+// number with a unit must have the input's dimension; an empty `unit` (a scalar line
+// without one) accepts any unit. `name` starts every error message.
+double value_in(const std::string& text, const std::string& unit, const std::string& name) {
+    Quantity quantity;
+    try {
+        quantity = parse_quantity(text);
+    } catch (const Failure& failure) {
+        throw Failure(name + ": " + failure.what());
+    }
+    if (quantity.unit != nullptr && !unit.empty()) {
+        const std::optional<Dimension> expected = parse_unit_expression(unit);
+        if (!expected) {
+            throw Failure(name + " has values in " + in_quotes(unit) + ", which this program cannot compare with " +
+                          in_quotes(text) + "; give the value in SI units without a unit");
+        }
+        if (!(*expected == quantity.unit->dimension)) {
+            throw Failure(name + " has values in " + (expected->dimensionless() ? "1 (no unit)" : in_quotes(unit)) +
+                          ", but " + in_quotes(text) + " is in " + quantity.unit->canonical);
+        }
+    }
+    return quantity.value;
+}
+
+// ---------------------------------------------------------------------------------------
+// The plan (data/plan.txt)
+
+enum class Source { Persistent, Fresh, Carried };
+
+struct ArrayInput {
+    CType type = CType::Double;
+    std::string key, alias;  // alias "-": none
+    Source source = Source::Fresh;
+    std::string file;        // persistent: its data file, relative to the data folder
+    int64_t count = 0;       // persistent, fresh: elements
+    int dynamic = -1;        // carried: the dynamic output's id
+    std::string unit;
+    std::string where;       // plan.txt:line, for messages
+};
+
+struct ScalarInput {
+    std::string key;
+    double value = 0;
+    std::string param;  // "-": cannot be set
+    std::string unit;   // optional in the plan; "" if not given (values then go unchecked)
+};
+
+struct IntegerInput {
+    std::string key;
+    int64_t value = 0;
+    int dynamic = -1;  // `carried`: the element count of this dynamic output (by id) instead
+};
+
+struct Run {
+    int64_t step0 = 0, n_steps = 0;
+    double dt = 0, t_start = 0;
+    uint64_t seed = 0;
+    std::vector<ArrayInput> arrays;  // each list in bind order
+    std::vector<ScalarInput> scalars;
+    std::vector<IntegerInput> integers;
+};
+
+struct Dynamic {
+    CType type = CType::Double;
+    std::string key, unit;
+};
+
+struct Plan {
+    std::vector<Dynamic> dynamics;  // by id
+    std::vector<Run> runs;          // by number
+};
+
+// Splits `line` at single spaces into at most `max_fields` fields (the last one takes the
+// rest of the line, spaces included); an empty field means a doubled, leading or trailing space.
+std::vector<std::string> split_fields(const std::string& line, size_t max_fields) {
+    std::vector<std::string> fields;
+    size_t start = 0;
+    while (fields.size() + 1 < max_fields) {
+        const size_t space = line.find(' ', start);
+        if (space == std::string::npos) break;
+        fields.push_back(line.substr(start, space - start));
+        start = space + 1;
+    }
+    fields.push_back(line.substr(start));
+    return fields;
+}
+
+bool printable(std::string_view text) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c > ' ' && c < 127; });
+}
+
+class PlanReader {
+public:
+    explicit PlanReader(fs::path path) : path_(std::move(path)) {}
+
+    Plan read() {
+        std::ifstream in(path_);
+        if (!in) throw Failure("cannot open the plan " + path_.string() + " (give --project DIR or --plan FILE)");
+        Plan plan;
+        Run* run = nullptr;  // the run being read, until its `end`
+        bool header = false;
+        std::string line;
+        while (std::getline(in, line)) {
+            ++line_;
+            if (!line.empty() && line.back() == '\r') line.pop_back();
+            const size_t first = line.find_first_not_of(" \t");
+            if (first == std::string::npos || line[first] == '#') continue;
+            const std::string record = line.substr(0, line.find(' '));
+            if (!header) {
+                if (line != "neurogen-plan 1") {
+                    fail(record == "neurogen-plan" ? "unsupported plan version (this program reads version 1)"
+                                                   : "the plan must start with 'neurogen-plan 1'");
+                }
+                header = true;
+            } else if (record == "dynamic") {
+                if (run != nullptr) fail("'dynamic' inside a run (before its 'end')");
+                read_dynamic(line, plan);
+            } else if (record == "run") {
+                if (run != nullptr) fail("'run' before the 'end' of the previous run");
+                plan.runs.push_back(read_run(line, static_cast<int64_t>(plan.runs.size())));
+                run = &plan.runs.back();
+            } else if (record == "array" || record == "scalar" || record == "integer") {
+                if (run == nullptr) fail(in_quotes(record) + " outside a run (after 'run', before 'end')");
+                if (record == "array") {
+                    run->arrays.push_back(read_array(line, plan));
+                    remember_key(run->arrays.back().key);
+                } else if (record == "scalar") {
+                    run->scalars.push_back(read_scalar(line));
+                    remember_key(run->scalars.back().key);
+                } else {
+                    run->integers.push_back(read_integer(line, plan));
+                    remember_key(run->integers.back().key);
+                }
+            } else if (record == "end") {
+                if (line != "end") fail("'end' takes no fields");
+                if (run == nullptr) fail("'end' without a 'run'");
+                run = nullptr;
+            } else {
+                fail("unknown record " + in_quotes(record) +
+                     " (expected dynamic, run, array, scalar, integer or end)");
+            }
+        }
+        if (in.bad()) throw Failure("cannot read the plan " + path_.string());
+        if (!header) throw Failure(path_.string() + ": empty plan (no 'neurogen-plan 1' line)");
+        if (run != nullptr) {
+            throw Failure(path_.string() + ": run " + std::to_string(plan.runs.size() - 1) +
+                          " is not closed by 'end'");
+        }
+        return plan;
+    }
+
+private:
+    [[noreturn]] void fail(const std::string& message) const {
+        throw Failure(where() + ": " + message);
+    }
+    std::string where() const { return path_.string() + ":" + std::to_string(line_); }
+
+    std::vector<std::string> fields(const std::string& line, size_t count, const char* usage, bool rest = false) const {
+        std::vector<std::string> result = split_fields(line, rest ? count : std::numeric_limits<size_t>::max());
+        if (result.size() != count) {
+            fail("expected " + std::string(usage) + " (" + std::to_string(count) + " fields separated by single spaces)");
+        }
+        for (const std::string& field : result) {
+            if (field.empty()) fail("empty field: fields are separated by single spaces");
+        }
+        return result;
+    }
+
+    // Keys name result files: printable, no path separators.
+    std::string key(const std::string& text) const {
+        if (!printable(text) || text.find('/') != std::string::npos || text.find('\\') != std::string::npos ||
+            text == "." || text == "..") {
+            fail("bad key " + in_quotes(text) + " (keys are printable, without '/' or '\\')");
+        }
+        return text;
+    }
+    // Parameter names and aliases are what --set uses: no '=' or '@' in them.
+    std::string name(const std::string& text, const char* what) const {
+        if (!printable(text) || text.find_first_of("=@") != std::string::npos) {
+            fail("bad " + std::string(what) + " " + in_quotes(text) + " (printable, without '=' or '@')");
+        }
+        return text;
+    }
+    std::string unit(const std::string& text) const {
+        if (text.empty() || text.front() == ' ' || text.back() == ' ' ||
+            !std::all_of(text.begin(), text.end(), [](char c) { return c >= ' ' && c < 127; })) {
+            fail("bad unit " + in_quotes(text));
+        }
+        return text;
+    }
+    CType ctype(const std::string& text) const {
+        const std::optional<CType> type = ctype_named(text);
+        if (!type) fail("unknown ctype " + in_quotes(text) + " (double, int32_t, int64_t, char or uint32_t)");
+        return *type;
+    }
+    template <typename T>
+    T integer(const std::string& text, const char* what) const {
+        const std::optional<T> value = parse_integer<T>(text);
+        if (!value) fail("bad " + std::string(what) + " " + in_quotes(text));
+        return *value;
+    }
+    double real(const std::string& text, const char* what) const {
+        const std::optional<double> value = parse_double(text);
+        if (!value) fail("bad " + std::string(what) + " " + in_quotes(text));
+        return *value;
+    }
+    void remember_key(const std::string& key_text) {
+        if (!run_keys_.insert(key_text).second) fail("key " + in_quotes(key_text) + " is listed twice in this run");
+    }
+
+    // The id of the dynamic output a `carried` field names.
+    int dynamic_id(const std::string& dynamic_key, const Plan& plan) const {
+        for (size_t id = 0; id < plan.dynamics.size(); ++id) {
+            if (plan.dynamics[id].key == dynamic_key) return static_cast<int>(id);
+        }
+        fail("carried from " + in_quotes(dynamic_key) + ", which no 'dynamic' line declares");
+    }
+
+    // dynamic <id> <ctype> <key> <unit>
+    void read_dynamic(const std::string& line, Plan& plan) const {
+        if (!plan.runs.empty()) fail("'dynamic' lines must come before the first run");
+        const auto f = fields(line, 5, "dynamic <id> <ctype> <key> <unit>", true);
+        const int id = integer<int>(f[1], "dynamic id");
+        if (id != static_cast<int>(plan.dynamics.size())) {
+            fail("dynamic ids must count from 0 in order: expected " + std::to_string(plan.dynamics.size()) +
+                 ", found " + f[1]);
+        }
+        Dynamic dynamic{ctype(f[2]), key(f[3]), unit(f[4])};
+        for (const Dynamic& other : plan.dynamics) {
+            if (other.key == dynamic.key) fail("dynamic key " + in_quotes(dynamic.key) + " is listed twice");
+        }
+        plan.dynamics.push_back(dynamic);
+    }
+
+    // run <k> <step0> <n_steps> <dt> <t_start> <seed>
+    Run read_run(const std::string& line, int64_t expected) {
+        const auto f = fields(line, 7, "run <k> <step0> <n_steps> <dt> <t_start> <seed>");
+        const auto k = integer<int64_t>(f[1], "run number");
+        if (k != expected) fail("runs must be numbered from 0 in order: expected run " + std::to_string(expected));
+        Run run;
+        run.step0 = integer<int64_t>(f[2], "step0");
+        run.n_steps = integer<int64_t>(f[3], "n_steps");
+        run.dt = real(f[4], "dt");
+        run.t_start = real(f[5], "t_start");
+        run.seed = integer<uint64_t>(f[6], "seed (an unsigned 64-bit integer)");
+        if (run.step0 < 0 || run.n_steps < 0) fail("step0 and n_steps must not be negative");
+        if (!(run.dt > 0) || !std::isfinite(run.dt)) fail("dt must be positive and finite");
+        if (!std::isfinite(run.t_start)) fail("t_start must be finite");
+        run_keys_.clear();
+        return run;
+    }
+
+    // array <ctype> <key> <alias> persistent <file> <count> <unit>
+    // array <ctype> <key> <alias> fresh <count> <unit>
+    // array <ctype> <key> <alias> carried <dynamic key> <unit>
+    ArrayInput read_array(const std::string& line, const Plan& plan) {
+        const std::vector<std::string> head = split_fields(line, 6);
+        const std::string source = head.size() >= 5 ? head[4] : "";
+        ArrayInput array;
+        array.where = where();
+        std::vector<std::string> f;
+        if (source == "persistent") {
+            f = fields(line, 8, "array <ctype> <key> <alias> persistent <file> <count> <unit>", true);
+            array.source = Source::Persistent;
+            array.file = f[5];
+            if (fs::path(array.file).is_absolute()) fail("the data file must be relative to the data folder");
+            array.count = integer<int64_t>(f[6], "count");
+        } else if (source == "fresh") {
+            f = fields(line, 7, "array <ctype> <key> <alias> fresh <count> <unit>", true);
+            array.source = Source::Fresh;
+            array.count = integer<int64_t>(f[5], "count");
+        } else if (source == "carried") {
+            f = fields(line, 7, "array <ctype> <key> <alias> carried <dynamic key> <unit>", true);
+            array.source = Source::Carried;
+            array.dynamic = dynamic_id(f[5], plan);
+        } else {
+            fail("the fifth field of 'array' must be persistent, fresh or carried");
+        }
+        array.type = ctype(f[1]);
+        array.key = key(f[2]);
+        array.alias = f[3] == "-" ? "-" : name(f[3], "alias");
+        array.unit = unit(f.back());
+        if (array.count < 0) fail("count must not be negative");
+        byte_count(array.type, array.count);  // refuses sizes that overflow
+        // The result files of run k are its fresh arrays and every dynamic output: one name, one file.
+        for (const Dynamic& dynamic : plan.dynamics) {
+            if (array.source == Source::Fresh && array.key == dynamic.key) {
+                fail("fresh array " + in_quotes(array.key) + " has the name of a dynamic output (one result file)");
+            }
+        }
+        if (array.source == Source::Carried && plan.dynamics[static_cast<size_t>(array.dynamic)].type != array.type) {
+            fail("carried array " + in_quotes(array.key) + " is " + info(array.type).name + " but dynamic output " +
+                 in_quotes(f[5]) + " is " + info(plan.dynamics[static_cast<size_t>(array.dynamic)].type).name);
+        }
+        // A key keeps its kind in every run; a persistent key its type, file, count, unit, alias.
+        const auto [it, inserted] = array_keys_.emplace(array.key, array);
+        const ArrayInput& first = it->second;
+        if (!inserted && first.source != array.source) {
+            fail("array " + in_quotes(array.key) + " is " + source + " here but not at " + first.where);
+        }
+        if (!inserted && array.source == Source::Persistent &&
+            (first.type != array.type || first.file != array.file || first.count != array.count ||
+             first.unit != array.unit || first.alias != array.alias)) {
+            fail("persistent array " + in_quotes(array.key) + " must be listed as at " + first.where +
+                 " (the same buffer is bound in every run)");
+        }
+        return array;
+    }
+
+    // scalar <key> <value> <param> [<unit>]
+    ScalarInput read_scalar(const std::string& line) const {
+        const bool with_unit = split_fields(line, 5).size() == 5;
+        const auto f = fields(line, with_unit ? 5 : 4, "scalar <key> <value> <param> [<unit>]", with_unit);
+        return {key(f[1]), real(f[2], "scalar value"), f[3] == "-" ? "-" : name(f[3], "parameter name"),
+                with_unit ? unit(f[4]) : ""};
+    }
+
+    // integer <key> <value>
+    // integer <key> carried <dynamic key>
+    IntegerInput read_integer(const std::string& line, const Plan& plan) const {
+        const std::vector<std::string> all = split_fields(line, std::numeric_limits<size_t>::max());
+        if (all.size() >= 3 && all[2] == "carried") {
+            const auto f = fields(line, 4, "integer <key> carried <dynamic key>");
+            return {key(f[1]), 0, dynamic_id(f[3], plan)};
+        }
+        const auto f = fields(line, 3, "integer <key> <value>");
+        return {key(f[1]), integer<int64_t>(f[2], "integer value"), -1};
+    }
+
+    fs::path path_;
+    int line_ = 0;
+    std::set<std::string> run_keys_;                // keys of the run being read
+    std::map<std::string, ArrayInput> array_keys_;  // first listing of every array key
+};
+
+// ---------------------------------------------------------------------------------------
+// Command line
+
+struct Setting {
+    std::string name;            // parameter or array alias
+    std::optional<int64_t> run;  // NAME@K
+    std::string value;
+    std::string origin;          // "--set NAME=VALUE" or "FILE:line", for messages
+};
+
+struct Options {
+    std::optional<fs::path> project, plan;
+    fs::path results = "results";
+    std::vector<Setting> settings;  // in command-line order (a later one wins)
+    bool help = false;
+};
+
+const char* const kUsage =
+    "usage: main [--project DIR | --plan FILE] [--results DIR] [--set NAME=VALUE]...\n"
+    "            [--set NAME@K=VALUE]... [--params FILE]\n"
+    "\n"
+    "  --project DIR      the standalone project (reads DIR/data/plan.txt and DIR/data/*.bin)\n"
+    "  --plan FILE        the plan to run (data files are read next to it unless --project is given)\n"
+    "                     default: data/plan.txt in the current directory\n"
+    "  --results DIR      where results go (default: results)\n"
+    "  --set NAME=VALUE   a parameter in every run (tau=12ms, tau=0.012), or every element of an\n"
+    "                     array (neurongroup.v=-65mV, or neurongroup.v=@FILE for raw values)\n"
+    "  --set NAME@K=VALUE a parameter in run K only\n"
+    "  --params FILE      lines NAME=VALUE or NAME@K=VALUE, # comments\n";
+
+// `NAME[@K]=VALUE` into a Setting.
+Setting parse_setting(const std::string& text, const std::string& origin) {
+    const size_t equals = text.find('=');
+    if (equals == std::string::npos) throw Failure(origin + ": expected NAME=VALUE, got " + in_quotes(text));
+    Setting setting{text.substr(0, equals), std::nullopt, text.substr(equals + 1), origin};
+    auto trim = [](std::string& s) {
+        const size_t first = s.find_first_not_of(" \t"), last = s.find_last_not_of(" \t");
+        s = first == std::string::npos ? "" : s.substr(first, last - first + 1);
+    };
+    trim(setting.name);
+    trim(setting.value);
+    const size_t at = setting.name.rfind('@');
+    if (at != std::string::npos) {
+        const std::optional<int64_t> run = parse_integer<int64_t>(std::string_view(setting.name).substr(at + 1));
+        if (!run || *run < 0) throw Failure(origin + ": bad run number in " + in_quotes(setting.name) + " (NAME@K, K = 0, 1, ...)");
+        setting.run = run;
+        setting.name.erase(at);
+    }
+    if (setting.name.empty()) throw Failure(origin + ": no name before '=' in " + in_quotes(text));
+    if (setting.value.empty()) throw Failure(origin + ": no value after '=' in " + in_quotes(text));
+    return setting;
+}
+
+void read_params_file(const fs::path& path, std::vector<Setting>& settings) {
+    std::ifstream in(path);
+    if (!in) throw Failure("cannot open the parameter file " + path.string());
+    std::string line;
+    for (int number = 1; std::getline(in, line); ++number) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        // A comment starts with '#' at the beginning of the line or after a space.
+        for (size_t hash = line.find('#'); hash != std::string::npos; hash = line.find('#', hash + 1)) {
+            if (hash == 0 || line[hash - 1] == ' ' || line[hash - 1] == '\t') {
+                line.erase(hash);
+                break;
+            }
+        }
+        if (line.find_first_not_of(" \t") == std::string::npos) continue;
+        settings.push_back(parse_setting(line, path.string() + ":" + std::to_string(number)));
+    }
+    if (in.bad()) throw Failure("cannot read the parameter file " + path.string());
+}
+
+Options parse_command_line(int argc, char** argv) {
+    Options options;
+    for (int i = 1; i < argc; ++i) {
+        std::string option = argv[i], value;
+        bool has_value = false;
+        if (option == "-h" || option == "--help") {
+            options.help = true;
+            continue;
+        }
+        const size_t equals = option.find('=');
+        if (option.rfind("--", 0) == 0 && equals != std::string::npos) {  // --option=value
+            value = option.substr(equals + 1);
+            option.erase(equals);
+            has_value = true;
+        }
+        if (option != "--project" && option != "--plan" && option != "--results" && option != "--set" &&
+            option != "--params") {
+            throw Failure("unknown argument " + in_quotes(argv[i]) + "\n" + kUsage);
+        }
+        if (!has_value) {
+            if (i + 1 >= argc) throw Failure(option + " needs a value\n" + kUsage);
+            value = argv[++i];
+        }
+        if (option == "--project") {
+            options.project = value;
+        } else if (option == "--plan") {
+            options.plan = value;
+        } else if (option == "--results") {
+            options.results = value;
+        } else if (option == "--set") {
+            options.settings.push_back(parse_setting(value, "--set " + value));
+        } else {
+            read_params_file(value, options.settings);
+        }
+    }
+    return options;
+}
+
+// ---------------------------------------------------------------------------------------
+// Settings resolved against the plan
+
+struct Overrides {
+    std::map<std::string, double> everywhere;                    // NAME=VALUE
+    std::map<std::pair<std::string, int64_t>, double> in_run;     // NAME@K=VALUE
+    std::map<std::string, const Setting*> arrays;                // ALIAS=VALUE or ALIAS=@FILE
+
+    double scalar(const ScalarInput& input, int64_t run) const {
+        if (input.param == "-") return input.value;
+        const auto at = in_run.find({input.param, run});
+        if (at != in_run.end()) return at->second;
+        const auto plain = everywhere.find(input.param);
+        return plain != everywhere.end() ? plain->second : input.value;
+    }
+};
+
+std::string join(const std::set<std::string>& names) {
+    std::string text;
+    for (const std::string& name : names) text += (text.empty() ? "" : ", ") + name;
+    return text.empty() ? "(none)" : text;
+}
+
+Overrides resolve_settings(const std::vector<Setting>& settings, const Plan& plan) {
+    // What can be set: the param names of scalars, and the aliases of persistent arrays.
+    std::set<std::string> params, aliases, outputs;
+    for (const Run& run : plan.runs) {
+        for (const ScalarInput& scalar : run.scalars) {
+            if (scalar.param != "-") params.insert(scalar.param);
+        }
+        for (const ArrayInput& array : run.arrays) {
+            if (array.alias != "-") (array.source == Source::Persistent ? aliases : outputs).insert(array.alias);
+        }
+    }
+    for (const std::string& alias : aliases) {
+        if (params.count(alias) != 0) {
+            throw Failure("the plan uses " + in_quotes(alias) + " both as a parameter and as an array alias");
+        }
+    }
+    Overrides overrides;
+    for (const Setting& setting : settings) {
+        const std::string label =
+            setting.origin + ": " + setting.name + (setting.run ? "@" + std::to_string(*setting.run) : "");
+        if (params.count(setting.name) != 0) {
+            if (setting.value.front() == '@') throw Failure(label + " is a parameter; '@FILE' values are for arrays");
+            if (setting.run && static_cast<size_t>(*setting.run) >= plan.runs.size()) {
+                throw Failure(label + ": there is no run " + std::to_string(*setting.run) + " (the plan has " +
+                              std::to_string(plan.runs.size()) + " runs, numbered from 0)");
+            }
+            // The value must suit the unit of every scalar it sets.
+            std::optional<double> value;
+            for (size_t k = 0; k < plan.runs.size(); ++k) {
+                if (setting.run && static_cast<size_t>(*setting.run) != k) continue;
+                for (const ScalarInput& scalar : plan.runs[k].scalars) {
+                    if (scalar.param == setting.name) value = value_in(setting.value, scalar.unit, label);
+                }
+            }
+            if (!value) throw Failure(label + ": run " + std::to_string(*setting.run) + " does not use " + setting.name);
+            if (setting.run) {
+                overrides.in_run[{setting.name, *setting.run}] = *value;
+            } else {
+                overrides.everywhere[setting.name] = *value;
+            }
+        } else if (aliases.count(setting.name) != 0) {
+            if (setting.run) throw Failure(label + ": arrays are set once, before the first run (no @K)");
+            overrides.arrays[setting.name] = &setting;  // checked when the array is filled
+        } else if (outputs.count(setting.name) != 0) {
+            throw Failure(label + ": this array is an output (fresh or carried), it cannot be set");
+        } else {
+            throw Failure(setting.origin + ": unknown name " + in_quotes(setting.name) + "\n  parameters: " + join(params) +
+                          "\n  arrays: " + join(aliases));
+        }
+    }
+    return overrides;
+}
+
+// Every element of `buffer` set to `value` (converted to its type; integers must be exact).
+void fill(Buffer& buffer, double value, const std::string& label) {
+    auto fill_integer = [&](auto zero) {
+        using T = decltype(zero);
+        // The range test works in double: both bounds are powers of two (or zero), so exact.
+        const double low = static_cast<double>(std::numeric_limits<T>::min());
+        const double high = 2.0 * static_cast<double>(std::numeric_limits<T>::max() / 2 + 1);
+        if (!(value >= low && value < high) || value != std::floor(value)) {
+            throw Failure(label + ": " + format_double(value) + " is not a valid " + info(buffer.type()).name +
+                          " value (a whole number in range)");
+        }
+        const T converted = static_cast<T>(value);
+        for (int64_t i = 0; i < buffer.count(); ++i) {
+            std::memcpy(buffer.data() + static_cast<size_t>(i) * sizeof(T), &converted, sizeof(T));
+        }
+    };
+    switch (buffer.type()) {
+        case CType::Double:
+            for (int64_t i = 0; i < buffer.count(); ++i) {
+                std::memcpy(buffer.data() + static_cast<size_t>(i) * sizeof(double), &value, sizeof(double));
+            }
+            break;
+        case CType::Int32: fill_integer(int32_t{}); break;
+        case CType::Int64: fill_integer(int64_t{}); break;
+        case CType::Char: fill_integer(uint8_t{}); break;
+        case CType::UInt32: fill_integer(uint32_t{}); break;
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Running
+
+// The network instance, destroyed however we leave.
+class Network {
+public:
+    Network() : net_(ng_create()) {
+        if (net_ == nullptr) throw Failure("ng_create() failed");
+    }
+    ~Network() { ng_destroy(net_); }
+    Network(const Network&) = delete;
+    Network& operator=(const Network&) = delete;
+    void* get() const { return net_; }
+
+private:
+    void* net_;
+};
+
+// The plan's dynamic outputs must be exactly the network's: ids 0..n-1 exist, id n does not.
+void check_dynamics(const Network& net, const Plan& plan) {
+    const int n = static_cast<int>(plan.dynamics.size());
+    for (int id = 0; id <= n; ++id) {
+        const bool exists = ng_dynamic_size(net.get(), id) >= 0;
+        if (exists != (id < n)) {
+            throw Failure("the plan lists " + std::to_string(n) + " dynamic outputs but network.cpp has " +
+                          (exists ? "more" : std::to_string(id)) + ": plan.txt and network.cpp do not match");
+        }
+    }
+}
+
+// A dynamic output's current contents, copied.
+Buffer copy_dynamic(const Network& net, const Dynamic& dynamic, int id) {
+    const int64_t size = ng_dynamic_size(net.get(), id);
+    Buffer buffer(dynamic.type, size);
+    if (buffer.bytes() > 0) std::memcpy(buffer.data(), ng_dynamic_data(net.get(), id), buffer.bytes());
+    return buffer;
+}
+
+void make_directory(const fs::path& path) {
+    std::error_code error;
+    fs::create_directories(path, error);
+    if (error || !fs::is_directory(path)) {
+        throw Failure("cannot create the directory " + path.string() + (error ? ": " + error.message() : ""));
+    }
+}
+
+int run_standalone(int argc, char** argv) {
+    const Options options = parse_command_line(argc, argv);
+    if (options.help) {
+        std::cout << kUsage;
+        return 0;
+    }
+    // Where things are: the data folder holds the plan's data files (FORMAT.md).
+    const fs::path data = options.project ? *options.project / "data"
+                          : options.plan  ? options.plan->parent_path()
+                                          : fs::path("data");
+    const fs::path plan_path = options.plan ? *options.plan : data / "plan.txt";
+    const Plan plan = PlanReader(plan_path).read();
+    const Overrides overrides = resolve_settings(options.settings, plan);
+
+    // Persistent arrays: loaded (and set by --set ALIAS=...) before anything runs.
+    std::map<std::string, Buffer> persistent;
+    std::vector<const ArrayInput*> persistent_order;  // first listing of each, in plan order
+    for (const Run& run : plan.runs) {
+        for (const ArrayInput& array : run.arrays) {
+            if (array.source != Source::Persistent || persistent.count(array.key) != 0) continue;
+            Buffer buffer = read_raw(data / array.file, array.type, array.count, "array " + array.key);
+            const auto setting = overrides.arrays.find(array.alias);
+            if (setting != overrides.arrays.end()) {
+                const Setting& set = *setting->second;
+                const std::string label = set.origin + ": " + set.name;
+                if (set.value.front() == '@') {
+                    buffer = read_raw(set.value.substr(1), array.type, array.count, label);
+                } else {
+                    fill(buffer, value_in(set.value, array.unit, label), label);
+                }
+            }
+            persistent.emplace(array.key, std::move(buffer));
+            persistent_order.push_back(&array);
+        }
+    }
+    make_directory(options.results);
+
+    if (ng_abi_version() != kAbiVersion) {
+        throw Failure("network.cpp speaks ABI version " + std::to_string(ng_abi_version()) + ", this main.cpp " +
+                      std::to_string(kAbiVersion));
+    }
+    Network net;
+    check_dynamics(net, plan);
+    std::map<int, Buffer> carried;  // dynamic outputs kept for the next run, by id
+    for (size_t k = 0; k < plan.runs.size(); ++k) {
+        const Run& run = plan.runs[k];
+        const int64_t index = static_cast<int64_t>(k);
+        // Bind in plan order: arrays (+ a final nullptr/0), scalars after dt and t_start,
+        // integers after the seed.
+        std::vector<Buffer> fresh;  // this run's own buffers (fresh, carried)
+        fresh.reserve(run.arrays.size());
+        std::vector<void*> pointers;
+        std::vector<int64_t> sizes;
+        for (const ArrayInput& array : run.arrays) {
+            Buffer* buffer = nullptr;
+            if (array.source == Source::Persistent) {
+                buffer = &persistent.at(array.key);
+            } else if (array.source == Source::Fresh) {
+                buffer = &fresh.emplace_back(array.type, array.count);
+            } else {
+                const auto kept = carried.find(array.dynamic);  // absent in run 0: empty
+                buffer = &fresh.emplace_back(kept != carried.end() ? kept->second.copy() : Buffer(array.type, 0));
+            }
+            pointers.push_back(buffer->data());
+            sizes.push_back(buffer->count());
+        }
+        pointers.push_back(nullptr);
+        sizes.push_back(0);
+        std::vector<double> scalars = {run.dt, run.t_start};
+        for (const ScalarInput& scalar : run.scalars) scalars.push_back(overrides.scalar(scalar, index));
+        std::vector<int64_t> integers = {static_cast<int64_t>(run.seed)};  // two's complement, as the runtime
+        for (const IntegerInput& integer : run.integers) {
+            if (integer.dynamic < 0) {
+                integers.push_back(integer.value);
+            } else {
+                const auto kept = carried.find(integer.dynamic);  // absent in run 0: 0 elements
+                integers.push_back(kept != carried.end() ? kept->second.count() : 0);
+            }
+        }
+        carried.clear();  // consumed: the buffers above are this run's own copies
+
+        const auto start = std::chrono::steady_clock::now();
+        const int64_t done = ng_run(net.get(), pointers.data(), sizes.data(), scalars.data(), integers.data(),
+                                    run.step0, run.n_steps, 0.1, nullptr, nullptr);
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (done != run.n_steps) {
+            throw Failure("run " + std::to_string(k) + " stopped after " + std::to_string(done) + " of " +
+                          std::to_string(run.n_steps) + " steps");
+        }
+
+        // Results of run k: its fresh arrays, then every dynamic output.
+        const fs::path folder = options.results / ("run" + std::to_string(k));
+        make_directory(folder);
+        size_t next_fresh = 0;
+        for (const ArrayInput& array : run.arrays) {
+            if (array.source == Source::Persistent) continue;
+            const Buffer& buffer = fresh[next_fresh++];
+            if (array.source == Source::Fresh) {
+                write_result(folder / (array.key + ".bin"), array.type, buffer.count(), array.unit, buffer.data());
+            }
+        }
+        std::set<int> carry_on;  // dynamic outputs the next run reads
+        if (k + 1 < plan.runs.size()) {
+            for (const ArrayInput& array : plan.runs[k + 1].arrays) {
+                if (array.source == Source::Carried) carry_on.insert(array.dynamic);
+            }
+            for (const IntegerInput& integer : plan.runs[k + 1].integers) {
+                if (integer.dynamic >= 0) carry_on.insert(integer.dynamic);
+            }
+        }
+        for (size_t id = 0; id < plan.dynamics.size(); ++id) {
+            const Dynamic& dynamic = plan.dynamics[id];
+            const int ident = static_cast<int>(id);
+            Buffer contents = copy_dynamic(net, dynamic, ident);
+            write_result(folder / (dynamic.key + ".bin"), dynamic.type, contents.count(), dynamic.unit, contents.data());
+            if (carry_on.count(ident) != 0) carried[ident] = std::move(contents);
+            ng_dynamic_clear(net.get(), ident);  // the next run starts empty, as with the Python shell
+        }
+        std::cout << "run " << k << ": " << run.n_steps << " steps from step " << run.step0 << " in " << seconds
+                  << " s" << std::endl;
+    }
+
+    // Final state of every persistent array.
+    if (!persistent_order.empty()) {
+        const fs::path folder = options.results / "final";
+        make_directory(folder);
+        for (const ArrayInput* array : persistent_order) {
+            const Buffer& buffer = persistent.at(array->key);
+            write_result(folder / (array->key + ".bin"), array->type, buffer.count(), array->unit, buffer.data());
+        }
+    }
+    std::cout << "results in " << options.results.string() << std::endl;
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run_standalone(argc, argv);
+    } catch (const Failure& failure) {
+        std::cerr << "error: " << failure.what() << std::endl;
+    } catch (const std::bad_alloc&) {
+        std::cerr << "error: out of memory" << std::endl;
+    } catch (const std::exception& exception) {
+        std::cerr << "error: " << exception.what() << std::endl;
+    }
+    return kExitError;
+}

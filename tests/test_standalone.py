@@ -1,0 +1,148 @@
+"""Standalone projects: the same model gives bit-identical results to the runtime; parameters
+and initial values change without compiling; the folder builds and runs without Python."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+
+from neurogen import *
+from neurogen.results import read_result
+
+pytestmark = pytest.mark.skipif(shutil.which("cmake") is None, reason="needs cmake")
+
+tau = 10 * ms
+
+
+def _model():
+    """Neurons, synapses with delays, PoissonInput, monitors; random numbers from the seed."""
+    start_scope()
+    defaultclock.dt = 0.1 * ms
+    seed(42)
+    G = NeuronGroup(200, "dv/dt = -v/tau : 1 (unless refractory)", threshold="v > 1", reset="v = 0",
+                    refractory=2 * ms, method="exact", name="neurons")
+    G.v = "rand()"
+    S = Synapses(G, G, "w : 1", on_pre="v += w", delay=1.5 * ms)
+    S.connect(p=0.05)
+    S.w = "0.2*rand()"
+    S.delay = "1*ms + rand()*2*ms"
+    P = PoissonInput(G, "v", N=400, rate=10 * Hz, weight=0.03)
+    M = SpikeMonitor(G)
+    V = StateMonitor(G, "v", record=[0, 7])
+    return G, S, P, M, V
+
+
+def _outcome(G, M, V):
+    return np.asarray(M.i).copy(), np.asarray(M.t_).copy(), np.asarray(V.v).copy(), G.v[:].copy()
+
+
+def _same(a, b):
+    for x, y in zip(a, b):
+        assert x.shape == y.shape and np.array_equal(x, y)
+
+
+@pytest.fixture
+def runtime_reference():
+    set_device("runtime")
+    G, S, P, M, V = _model()
+    run(30 * ms)
+    first = _outcome(G, M, V)
+    return first
+
+
+def test_standalone_is_bit_identical_to_the_runtime(tmp_path, runtime_reference):
+    set_device("cpp_standalone", directory=tmp_path / "project")
+    try:
+        G, S, P, M, V = _model()
+        run(30 * ms)  # builds and runs the project (build_on_run=True)
+        assert M.num_spikes > 20
+        _same(_outcome(G, M, V), runtime_reference)
+    finally:
+        set_device("runtime")
+
+
+def test_several_runs_with_a_constant_changed_between_them(tmp_path):
+    global tau
+    set_device("runtime")
+    G, S, P, M, V = _model()
+    run(10 * ms)
+    tau = 5 * ms
+    run(10 * ms)
+    reference = _outcome(G, M, V)
+    tau = 10 * ms
+    set_device("cpp_standalone", directory=tmp_path / "project", build_on_run=False)
+    try:
+        G, S, P, M, V = _model()
+        run(10 * ms)
+        tau = 5 * ms
+        run(10 * ms)
+        device.build()
+        _same(_outcome(G, M, V), reference)
+    finally:
+        tau = 10 * ms
+        set_device("runtime")
+
+
+def test_run_args_change_values_without_compiling(tmp_path):
+    project = tmp_path / "project"
+    set_device("cpp_standalone", directory=project)
+    try:
+        G, S, P, M, V = _model()
+        run(20 * ms)
+        spikes = M.num_spikes
+        objects = {p: p.stat().st_mtime_ns for p in (project / "build").rglob("*.o")}
+        binary = (project / "build" / "main").stat().st_mtime_ns
+        device.run(run_args={"tau": 1 * ms})  # leakier: fewer spikes
+        fewer = M.num_spikes
+        device.run(run_args={G.v: np.zeros(200)})  # all start at rest: other spikes
+        assert fewer < spikes
+        assert objects and {p: p.stat().st_mtime_ns for p in (project / "build").rglob("*.o")} == objects
+        assert (project / "build" / "main").stat().st_mtime_ns == binary
+        with pytest.raises(KeyError, match="not a parameter"):
+            device.run(run_args={"tau_unknown": 1 * ms})
+        with pytest.raises(DimensionMismatchError):
+            device.run(run_args={"tau": 1 * mV})
+    finally:
+        set_device("runtime")
+
+
+def test_exported_folder_builds_and_runs_without_python(tmp_path):
+    G, S, P, M, V = _model()
+    net = Network(G, S, P, M, V)
+    project = tmp_path / "exported"
+    export_project(net, project, 20 * ms)
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(tmp_path)}  # no Python, no neurogen
+    build = tmp_path / "build"
+    for command in (["cmake", "-S", str(project), "-B", str(build)], ["cmake", "--build", str(build)]):
+        subprocess.run(command, check=True, env=env, capture_output=True)
+    done = subprocess.run([str(build / "main"), "--project", str(project), "--results", str(tmp_path / "r"),
+                           "--set", "tau=12ms"], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    results = load_results(tmp_path / "r")
+    assert len(results["run0"]["spikemonitor3.i"]) == len(results["run0"]["spikemonitor3.t"]) > 0
+    t, unit = read_result(tmp_path / "r" / "run0" / "spikemonitor3.t.bin")
+    assert unit == "second" and np.all(np.diff(t) >= 0)
+    bad = subprocess.run([str(build / "main"), "--project", str(project), "--set", "tau=12mV_nonsense"],
+                         env=env, capture_output=True, text=True)
+    assert bad.returncode == 2 and "tau" in bad.stderr
+    unknown = subprocess.run([str(build / "main"), "--project", str(project), "--set", "nope=1"],
+                             env=env, capture_output=True, text=True)
+    assert unknown.returncode == 2 and "nope" in unknown.stderr
+    wrong_unit = subprocess.run([str(build / "main"), "--project", str(project), "--set", "tau=3mV"],
+                                env=env, capture_output=True, text=True)
+    assert wrong_unit.returncode == 2 and "tau" in wrong_unit.stderr
+
+
+def test_values_changed_between_runs_are_refused_clearly(tmp_path):
+    set_device("cpp_standalone", directory=tmp_path / "project", build_on_run=False)
+    try:
+        G, S, P, M, V = _model()
+        run(1 * ms)
+        G.v = 0.5
+        with pytest.raises(NotImplementedError, match="neurons.v"):
+            run(1 * ms)
+    finally:
+        set_device("runtime")
