@@ -77,12 +77,14 @@ class Network:
 
     def store(self, name: str = "default") -> None:
         """Keep a copy of every object's state and records, and the time (Brian2's ``store``)."""
+        _refuse_in_standalone("store()")
         self._stored[name] = (self._t, self._dt, session().random_epoch,
                               {id(o): _snapshot(o) for o in self.objects})
 
     def restore(self, name: str = "default", restore_random_state: bool = False) -> None:
         """Return to a stored state. As in Brian2, later random numbers are new ones unless
         ``restore_random_state=True`` (then a re-run repeats the stored run exactly)."""
+        _refuse_in_standalone("restore()")
         if name not in self._stored:
             raise KeyError(f"Network.restore: nothing stored under the name {name!r}")
         self._t, self._dt, epoch, snapshots = self._stored[name]
@@ -95,6 +97,12 @@ class Network:
     def scheduling_summary(self) -> list[tuple[str, str, str, int]]:
         """(object, kind, when, order) in execution order."""
         return [(o.name, type(o).__name__, o.when, o.order) for o in schedule_order(self.objects)]
+
+
+def _refuse_in_standalone(what: str) -> None:
+    if session().device is not None:
+        raise NotImplementedError(f"{what} with the standalone device: the state lives in the C++ "
+                                  "program, and storing it there is not supported yet")
 
 
 def _flatten(objects: Iterable[Any]) -> Iterable[Any]:

@@ -43,6 +43,8 @@ def _defaults() -> PreferenceGroup:
         codegen=PreferenceGroup("prefs.codegen", cpp=cpp, target="cython"),
         core=PreferenceGroup("prefs.core", default_float_dtype="float64"),
         cache=PreferenceGroup("prefs.cache", max_bytes=1 << 30),
+        devices=PreferenceGroup("prefs.devices", cpp_standalone=PreferenceGroup(
+            "prefs.devices.cpp_standalone", openmp_threads=0)),  # 0 or 1: one thread (more: not yet)
     )
 
 

@@ -18,6 +18,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from .errors import DimensionMismatchError, NeurogenError
+from .preferences import prefs
 from .resources import static_headers, templates_dir
 from .results import read_result, unit_name
 from .units import DIMENSIONLESS, get_dimensions
@@ -128,6 +129,9 @@ class StandaloneDevice:
         """Write the project (only files whose content changed), build it and run it."""
         if not self._runs:
             raise NeurogenError("device.build(): no run() was recorded")
+        if int(prefs.devices.cpp_standalone.openmp_threads) > 1:
+            raise NotImplementedError("prefs.devices.cpp_standalone.openmp_threads > 1: standalone "
+                                      "programs run in one thread so far")
         self._write_project()
         if compile:
             self._compile()
@@ -161,8 +165,10 @@ class StandaloneDevice:
         cmake = shutil.which("cmake")
         if cmake is None:
             raise NeurogenError("standalone: cmake is not installed (needed to build the project)")
+        native = "ON" if prefs.codegen.cpp.march_native else "OFF"  # as the runtime compiles
         if not (build / "CMakeCache.txt").exists():
-            _call([cmake, "-S", str(self.directory), "-B", str(build), "-DCMAKE_BUILD_TYPE=Release"], "configure")
+            _call([cmake, "-S", str(self.directory), "-B", str(build), "-DCMAKE_BUILD_TYPE=Release",
+                   f"-DNEUROGEN_NATIVE={native}"], "configure")
         _call([cmake, "--build", str(build), "-j", "2"], "build")
 
     def run(self, run_args: Mapping[Any, Any] | None = None, results_directory: str | Path | None = None) -> None:

@@ -146,3 +146,18 @@ def test_values_changed_between_runs_are_refused_clearly(tmp_path):
             run(1 * ms)
     finally:
         set_device("runtime")
+
+
+def test_features_not_supported_yet_raise_at_run_time(tmp_path):
+    set_device("cpp_standalone", directory=tmp_path / "project", build_on_run=False)
+    try:
+        G, S, P, M, V = _model()
+        with pytest.raises(NotImplementedError, match="store"):
+            store()
+        run(1 * ms)
+        prefs.devices.cpp_standalone.openmp_threads = 2
+        with pytest.raises(NotImplementedError, match="openmp_threads"):
+            device.build()
+    finally:
+        prefs.devices.cpp_standalone.openmp_threads = 0
+        set_device("runtime")
