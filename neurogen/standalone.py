@@ -48,9 +48,12 @@ class StandaloneDevice:
         self._files: dict[str, str] | None = None      # generated sources, the same for every run
         self._dynamic: list[tuple[str, str, str]] = []
         self._persistent: dict[str, tuple[np.ndarray, bytes, str]] = {}  # key -> (array, initial bytes, unit)
+        self._seen: dict[str, bytes] = {}              # key -> its bytes when last recorded
         self._params: dict[str, Any] = {}              # --set name -> dimension
         self._aliases: dict[str, str] = {}             # "G.v" -> key
         self._marks: dict[int, Any] = {}               # monitor id -> records before the first run
+        self._assignments: list[tuple[str, np.ndarray, np.ndarray]] = []  # for the next run
+        self._extra_data: dict[str, bytes] = {}        # data files of assignments
 
     # -- recording --------------------------------------------------------------------------
 
@@ -85,6 +88,11 @@ class StandaloneDevice:
                 if kind in ("array", "scalar", "integer"):
                     run.lines.append(self._line(run, obj, o.member, f.name, f.ctype, kind,
                                                 values(o.member, f.name, kind), externals[id(obj)]))
+        for number, (key, indices, values) in enumerate(self._assignments):
+            file = f"assign/{key}@{run.index}.{number}.bin"
+            self._extra_data[file] = indices.astype("<i8").tobytes() + np.ascontiguousarray(values).tobytes()
+            run.lines.append(f"assign {key} {file} {len(indices)}")
+        self._assignments = []
         run.lines.append("end")
         self._runs.append(run)
 
@@ -114,14 +122,39 @@ class StandaloneDevice:
             return f"array {ctype} {key} - carried {member}.{_pending(name, name.rsplit('_', 1)[1])} {unit}"
         if key not in self._persistent:
             self._persistent[key] = (value, array.tobytes(), unit)
+            self._seen[key] = array.tobytes()
             alias = f"{obj.name}.{name}"
             if not name.startswith("_") and hasattr(obj, "_specs") and name in obj._specs:
                 self._aliases[alias] = key
-        elif array.tobytes() != self._persistent[key][1]:
-            raise NotImplementedError(f"standalone: '{obj.name}.{name}' changed between run() calls; "
-                                      "values set between runs are not supported yet")
+        elif array.tobytes() != self._seen[key]:
+            raise NotImplementedError(f"standalone: '{obj.name}.{name}' changed between run() calls "
+                                      "other than by assigning to it (G.v[...] = values)")
         alias = next((a for a, k in self._aliases.items() if k == key), "-")
         return f"array {ctype} {key} {alias} persistent {key}.bin {array.size} {unit}"
+
+    @property
+    def recording(self) -> bool:
+        """Runs are recorded but not simulated yet: Python's copies of the state are stale."""
+        return bool(self._runs) and not self.has_been_run
+
+    def record_assignment(self, group: Any, name: str, index: Any, value: Any) -> None:
+        """``G.v[...] = values`` between runs: applied by the program before the next run."""
+        from .objects.variables import coerce_value
+
+        where = f"standalone: {group.name}.{name} = ... between run() calls"
+        if isinstance(value, str):
+            raise NotImplementedError(f"{where}: a string expression depends on the simulated state, "
+                                      "which exists only in the C++ program (assign numbers)")
+        array = group._state[name]
+        key = next((k for k, (a, _, _) in self._persistent.items() if a is array), None)
+        if key is None:
+            raise NotImplementedError(f"{where}: '{name}' is not an array of the recorded network")
+        changed = array.copy()
+        changed[index] = coerce_value(value, group._specs[name], group.name)
+        indices = np.arange(array.size, dtype=np.int64).reshape(array.shape)[index].reshape(-1)
+        self._assignments.append((key, indices, changed.reshape(-1)[indices]))
+        array[...] = changed
+        self._seen[key] = array.tobytes()  # not a change the next run() must refuse
 
     # -- the project ----------------------------------------------------------------------
 
@@ -149,6 +182,8 @@ class StandaloneDevice:
             _write_if_changed(root / name, text.encode())
         for key, (_, initial, _) in self._persistent.items():
             _write_if_changed(root / "data" / f"{key}.bin", initial)
+        for file, data in self._extra_data.items():
+            _write_if_changed(root / "data" / file, data)
         plan = ["neurogen-plan 1"]
         plan += [f"dynamic {k} {ctype} {m}.{n} {self._dynamic_unit(m, n)}"
                  for k, (m, n, ctype) in enumerate(self._dynamic)]
@@ -183,6 +218,10 @@ class StandaloneDevice:
     def _set_arguments(self, run_args: Mapping[Any, Any]) -> list[str]:
         arguments = []
         for name, value in run_args.items():
+            if isinstance(value, str):
+                raise NotImplementedError(
+                    f"run_args: the string expression {value!r} for {name!r} would need code that is not "
+                    "in the build (assignments run before the build, in Python); pass numbers or arrays")
             if hasattr(name, "group") and hasattr(name, "spec"):  # G.v: an initial array
                 alias = f"{name.group.name}.{name.spec.name}"
                 if alias not in self._aliases:

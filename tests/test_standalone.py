@@ -105,6 +105,8 @@ def test_run_args_change_values_without_compiling(tmp_path):
             device.run(run_args={"tau_unknown": 1 * ms})
         with pytest.raises(DimensionMismatchError):
             device.run(run_args={"tau": 1 * mV})
+        with pytest.raises(NotImplementedError, match="not in the build"):
+            device.run(run_args={G.v: "rand()"})
     finally:
         set_device("runtime")
 
@@ -136,14 +138,38 @@ def test_exported_folder_builds_and_runs_without_python(tmp_path):
     assert wrong_unit.returncode == 2 and "tau" in wrong_unit.stderr
 
 
-def test_values_changed_between_runs_are_refused_clearly(tmp_path):
+def test_values_assigned_between_runs_as_in_the_runtime(tmp_path):
+    def script():
+        G, S, P, M, V = _model()
+        run(5 * ms)
+        G.v[:50] = 0.9
+        S.w[10:20] = 0.5
+        run(5 * ms)
+        return G, M, V
+
+    set_device("runtime")
+    reference = _outcome(*script())
+    set_device("cpp_standalone", directory=tmp_path / "project", build_on_run=False)
+    try:
+        G, M, V = script()
+        device.build()
+        _same(_outcome(G, M, V), reference)
+    finally:
+        set_device("runtime")
+
+
+def test_reading_or_computing_from_state_before_the_build_is_refused(tmp_path):
+    """As in Brian2: Python has no values until the program ran."""
     set_device("cpp_standalone", directory=tmp_path / "project", build_on_run=False)
     try:
         G, S, P, M, V = _model()
         run(1 * ms)
-        G.v = 0.5
-        with pytest.raises(NotImplementedError, match="neurons.v"):
-            run(1 * ms)
+        with pytest.raises(NotImplementedError, match="before device.build"):
+            G.v[:]
+        with pytest.raises(NotImplementedError, match="before device.build"):
+            M.num_spikes
+        with pytest.raises(NotImplementedError, match="string expression"):
+            G.v = "v + 0.1"
     finally:
         set_device("runtime")
 

@@ -91,6 +91,12 @@ class Group(SimObject):
         spec = self._specs[name]
         if spec.read_only:
             raise NeurogenError(f"{self.name}.{name} is read-only")
+        from ..session import session
+
+        device = session().device
+        if device is not None and device.recording:  # between standalone runs
+            device.record_assignment(self, name, index, value)
+            return
         if isinstance(value, str):
             from ..runtime import assign_expression
 

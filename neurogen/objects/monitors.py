@@ -56,10 +56,12 @@ class SpikeMonitor(SimObject):
 
     @property
     def i(self) -> np.ndarray:
+        require_results(self)
         return np.concatenate(self._i) if self._i else np.zeros(0, dtype=np.int32)
 
     @property
     def t_(self) -> np.ndarray:
+        require_results(self)
         return np.concatenate(self._t) if self._t else np.zeros(0)
 
     @property
@@ -80,10 +82,12 @@ class SpikeMonitor(SimObject):
 
     @property
     def count(self) -> np.ndarray:
+        require_results(self)
         return self.count_.copy()
 
     @property
     def num_spikes(self) -> int:
+        require_results(self)
         return int(self.count_.sum())
 
     def spike_trains(self) -> dict[int, Quantity]:
@@ -152,6 +156,7 @@ class StateMonitor(SimObject):
 
     @property
     def t_(self) -> np.ndarray:
+        require_results(self)
         return _joined(self._t, (0,))
 
     @property
@@ -160,6 +165,7 @@ class StateMonitor(SimObject):
 
     def _trace(self, var: str, row: int | None = None) -> Any:
         """All records of ``var`` as (indices, times), or of one recorded index ``row``."""
+        require_results(self)
         values = _joined(self._values[var], (0, len(self._record)))
         values = values.T if row is None else values[:, row]
         spec = self.source._specs.get(var)
@@ -236,6 +242,7 @@ class PopulationRateMonitor(SimObject):
 
     @property
     def rate_(self) -> np.ndarray:
+        require_results(self)
         return _joined(self._rate, (0,))
 
     @property
@@ -244,6 +251,7 @@ class PopulationRateMonitor(SimObject):
 
     @property
     def t_(self) -> np.ndarray:
+        require_results(self)
         return _joined(self._t, (0,))
 
     @property
@@ -263,6 +271,17 @@ class PopulationRateMonitor(SimObject):
             raise TypeError("smooth_rate: the window must be a 1-d array of odd length")
         smoothed = np.convolve(np.asarray(self.rate), window / window.sum(), mode="same")
         return Quantity(smoothed, dim=Hz.dim)
+
+
+def require_results(obj: Any) -> None:
+    """Between a standalone run() and the build that simulates it, Python's copies are stale:
+    reading them is an error (as in Brian2), never an old value."""
+    from ..session import session
+
+    device = session().device
+    if device is not None and device.recording:
+        raise NotImplementedError(f"'{obj.name}': values cannot be read before device.build() has run "
+                                  "the standalone simulation (as in Brian2)")
 
 
 def _take(buffer: np.ndarray, rows: int) -> np.ndarray:

@@ -58,6 +58,9 @@ class VariableView:
 
     @property
     def _values(self) -> np.ndarray:
+        from .monitors import require_results
+
+        require_results(self.group)
         return self.group._state[self.spec.name]
 
     def get_value_with_unit(self) -> Any:

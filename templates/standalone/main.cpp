@@ -1,10 +1,11 @@
 // neurogen standalone shell: runs a generated network without Python.
 //
 // Reads data/plan.txt (what to run), loads the initial arrays from data/*.bin, applies the
-// user's settings (--set, --params), calls the network's C entry points once per run, and
-// writes every output to the results folder. The file formats and the command line are
-// specified in FORMAT.md (next to this file in the neurogen sources); this file is copied
-// unchanged into every standalone project.
+// user's settings (--set, --params), calls the network's C entry points once per run (after
+// the values the script assigned before that run, `assign` lines), and writes every output
+// to the results folder. The file formats and the command line are specified in FORMAT.md
+// (next to this file in the neurogen sources); this file is copied unchanged into every
+// standalone project.
 //
 // Every error is reported on stderr as one message naming the problem, and exits with code 2.
 #include <algorithm>
@@ -431,6 +432,15 @@ double value_in(const std::string& text, const std::string& unit, const std::str
 
 enum class Source { Persistent, Fresh, Carried };
 
+const char* source_name(Source source) {
+    switch (source) {
+        case Source::Persistent: return "persistent";
+        case Source::Fresh: return "fresh";
+        case Source::Carried: return "carried";
+    }
+    return "?";
+}
+
 struct ArrayInput {
     CType type = CType::Double;
     std::string key, alias;  // alias "-": none
@@ -455,6 +465,15 @@ struct IntegerInput {
     int dynamic = -1;  // `carried`: the element count of this dynamic output (by id) instead
 };
 
+// Values the Python script assigned to a persistent array before this run (`G.v[:5] = 0`):
+// its data file holds `count` int64 indices, then `count` values of the array's ctype.
+struct Assignment {
+    std::string key;    // a persistent array the run lists
+    std::string file;   // relative to the data folder
+    int64_t count = 0;
+    std::string where;  // plan.txt:line, for messages
+};
+
 struct Run {
     int64_t step0 = 0, n_steps = 0;
     double dt = 0, t_start = 0;
@@ -462,6 +481,7 @@ struct Run {
     std::vector<ArrayInput> arrays;  // each list in bind order
     std::vector<ScalarInput> scalars;
     std::vector<IntegerInput> integers;
+    std::vector<Assignment> assignments;  // in plan order (not bound: applied before the run)
 };
 
 struct Dynamic {
@@ -523,9 +543,11 @@ public:
                 if (run != nullptr) fail("'run' before the 'end' of the previous run");
                 plan.runs.push_back(read_run(line, static_cast<int64_t>(plan.runs.size())));
                 run = &plan.runs.back();
-            } else if (record == "array" || record == "scalar" || record == "integer") {
+            } else if (record == "array" || record == "scalar" || record == "integer" || record == "assign") {
                 if (run == nullptr) fail(in_quotes(record) + " outside a run (after 'run', before 'end')");
-                if (record == "array") {
+                if (record == "assign") {
+                    run->assignments.push_back(read_assign(line));  // binds nothing: no key to remember
+                } else if (record == "array") {
                     run->arrays.push_back(read_array(line, plan));
                     remember_key(run->arrays.back().key);
                 } else if (record == "scalar") {
@@ -538,10 +560,11 @@ public:
             } else if (record == "end") {
                 if (line != "end") fail("'end' takes no fields");
                 if (run == nullptr) fail("'end' without a 'run'");
+                check_assignments(*run);  // now that every array of the run is known
                 run = nullptr;
             } else {
                 fail("unknown record " + in_quotes(record) +
-                     " (expected dynamic, run, array, scalar, integer or end)");
+                     " (expected dynamic, run, array, scalar, integer, assign or end)");
             }
         }
         if (in.bad()) throw Failure("cannot read the plan " + path_.string());
@@ -729,6 +752,33 @@ private:
         }
         const auto f = fields(line, 3, "integer <key> <value>");
         return {key(f[1]), integer<int64_t>(f[2], "integer value"), -1};
+    }
+
+    // assign <key> <file> <count>
+    Assignment read_assign(const std::string& line) const {
+        const auto f = fields(line, 4, "assign <key> <file> <count>");
+        Assignment assignment{key(f[1]), f[2], integer<int64_t>(f[3], "count"), where()};
+        if (fs::path(assignment.file).is_absolute()) fail("the data file must be relative to the data folder");
+        // Each entry is an int64 index and a value of at most 8 bytes: the file size fits in an int64.
+        if (assignment.count < 0) fail("count must not be negative");
+        if (assignment.count > std::numeric_limits<int64_t>::max() / 16) fail("count " + f[3] + " is too large");
+        return assignment;
+    }
+
+    // The `assign` lines of a run set persistent arrays that the run lists (before or after them).
+    static void check_assignments(const Run& run) {
+        for (const Assignment& assignment : run.assignments) {
+            const auto array = std::find_if(run.arrays.begin(), run.arrays.end(),
+                                            [&](const ArrayInput& input) { return input.key == assignment.key; });
+            if (array == run.arrays.end()) {
+                throw Failure(assignment.where + ": assign to " + in_quotes(assignment.key) +
+                              ", which is not an array of this run (only its persistent arrays can be assigned)");
+            }
+            if (array->source != Source::Persistent) {
+                throw Failure(assignment.where + ": assign to " + in_quotes(assignment.key) + ", which is " +
+                              source_name(array->source) + " in this run (only persistent arrays can be assigned)");
+            }
+        }
     }
 
     fs::path path_;
@@ -953,6 +1003,56 @@ void fill(Buffer& buffer, double value, const std::string& label) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Assignments between runs (`assign` lines)
+
+// An `assign` data file, read and checked: where to put which values.
+struct AssignmentData {
+    std::vector<int64_t> indices;
+    Buffer values;  // the array's ctype, one per index
+};
+
+// Reads `data/<file>` of `assignment` for the persistent array `target`: exactly `count`
+// little-endian int64 indices, then `count` values of the array's ctype; every index in range.
+AssignmentData read_assignment(const fs::path& path, const Assignment& assignment, const Buffer& target) {
+    const CTypeInfo& type = info(target.type());
+    const std::string label = assignment.where + ": assign " + in_quotes(assignment.key) + " from " + path.string();
+    // The plan limits count so that count * (8 + itemsize) cannot overflow.
+    const uintmax_t expected = static_cast<uintmax_t>(assignment.count) * (sizeof(int64_t) + type.itemsize);
+    std::error_code error;
+    const uintmax_t size = fs::file_size(path, error);
+    if (error) throw Failure(label + ": cannot read the file: " + error.message());
+    if (size != expected) {
+        throw Failure(label + ": the file holds " + std::to_string(size) + " bytes, expected " + std::to_string(expected) +
+                      " (" + std::to_string(assignment.count) + " int64_t indices, then " +
+                      std::to_string(assignment.count) + " x " + type.name + ")");
+    }
+    AssignmentData data{std::vector<int64_t>(static_cast<size_t>(assignment.count)), Buffer(type.type, assignment.count)};
+    std::ifstream in(path, std::ios::binary);
+    if (assignment.count > 0) {
+        in.read(reinterpret_cast<char*>(data.indices.data()),
+                static_cast<std::streamsize>(data.indices.size() * sizeof(int64_t)));
+        in.read(reinterpret_cast<char*>(data.values.data()), static_cast<std::streamsize>(data.values.bytes()));
+    }
+    if (!in) throw Failure(label + ": cannot read the file");
+    for (size_t i = 0; i < data.indices.size(); ++i) {
+        if (data.indices[i] < 0 || data.indices[i] >= target.count()) {
+            throw Failure(label + ": index " + std::to_string(data.indices[i]) + " (entry " + std::to_string(i) +
+                          ") is out of range: the array has " + std::to_string(target.count()) + " elements");
+        }
+    }
+    return data;
+}
+
+// buffer[index[i]] = value[i], in order (a later entry for the same index wins), byte for byte.
+void apply_assignment(Buffer& target, const AssignmentData& data) {
+    const size_t itemsize = info(target.type()).itemsize;
+    for (size_t i = 0; i < data.indices.size(); ++i) {
+        std::memcpy(target.data() + static_cast<size_t>(data.indices[i]) * itemsize, data.values.data() + i * itemsize,
+                    itemsize);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
 // Running
 
 // The network instance, destroyed however we leave.
@@ -1033,6 +1133,14 @@ int run_standalone(int argc, char** argv) {
             persistent_order.push_back(&array);
         }
     }
+    // Assignments: read and checked now, applied before their run (assignments[k][j] is
+    // plan.runs[k].assignments[j]).
+    std::vector<std::vector<AssignmentData>> assignments(plan.runs.size());
+    for (size_t k = 0; k < plan.runs.size(); ++k) {
+        for (const Assignment& assignment : plan.runs[k].assignments) {
+            assignments[k].push_back(read_assignment(data / assignment.file, assignment, persistent.at(assignment.key)));
+        }
+    }
     make_directory(options.results);
 
     if (ng_abi_version() != kAbiVersion) {
@@ -1045,6 +1153,10 @@ int run_standalone(int argc, char** argv) {
     for (size_t k = 0; k < plan.runs.size(); ++k) {
         const Run& run = plan.runs[k];
         const int64_t index = static_cast<int64_t>(k);
+        // What the script assigned before this run, in plan order (after loading and --set).
+        for (size_t j = 0; j < run.assignments.size(); ++j) {
+            apply_assignment(persistent.at(run.assignments[j].key), assignments[k][j]);
+        }
         // Bind in plan order: arrays (+ a final nullptr/0), scalars after dt and t_start,
         // integers after the seed.
         std::vector<Buffer> fresh;  // this run's own buffers (fresh, carried)
