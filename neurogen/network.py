@@ -76,17 +76,27 @@ class Network:
         _run(self, duration, report, report_period, namespace, frame_namespace)
 
     def store(self, name: str = "default") -> None:
-        """Keep a copy of every object's state and records, and the time (Brian2's ``store``)."""
-        _refuse_in_standalone("store()")
-        self._stored[name] = (self._t, self._dt, session().random_epoch,
-                              {id(o): _snapshot(o) for o in self.objects})
+        """Keep a copy of every object's state and records, and the time (Brian2's ``store``).
+        With the standalone device the program keeps the state; Python keeps the times."""
+        device = session().device
+        if device is not None:
+            device.record_event("store", name)
+            snapshots = {id(o): {"_time": o._time} for o in self.objects}
+        else:
+            snapshots = {id(o): _snapshot(o) for o in self.objects}
+        self._stored[name] = (self._t, self._dt, session().random_epoch, snapshots)
 
     def restore(self, name: str = "default", restore_random_state: bool = False) -> None:
         """Return to a stored state. As in Brian2, later random numbers are new ones unless
         ``restore_random_state=True`` (then a re-run repeats the stored run exactly)."""
-        _refuse_in_standalone("restore()")
         if name not in self._stored:
             raise KeyError(f"Network.restore: nothing stored under the name {name!r}")
+        device = session().device
+        standalone = all(set(s) == {"_time"} for s in self._stored[name][3].values())
+        if (device is not None) != standalone:
+            raise NotImplementedError(f"Network.restore({name!r}): stored with one device, restored with another")
+        if device is not None:
+            device.record_event("restore", name)
         self._t, self._dt, epoch, snapshots = self._stored[name]
         state = session()
         state.random_epoch = epoch if restore_random_state else state.random_epoch + 1
@@ -97,12 +107,6 @@ class Network:
     def scheduling_summary(self) -> list[tuple[str, str, str, int]]:
         """(object, kind, when, order) in execution order."""
         return [(o.name, type(o).__name__, o.when, o.order) for o in schedule_order(self.objects)]
-
-
-def _refuse_in_standalone(what: str) -> None:
-    if session().device is not None:
-        raise NotImplementedError(f"{what} with the standalone device: the state lives in the C++ "
-                                  "program, and storing it there is not supported yet")
 
 
 def _flatten(objects: Iterable[Any]) -> Iterable[Any]:

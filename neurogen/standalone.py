@@ -51,8 +51,10 @@ class StandaloneDevice:
         self._seen: dict[str, bytes] = {}              # key -> its bytes when last recorded
         self._params: dict[str, Any] = {}              # --set name -> dimension
         self._aliases: dict[str, str] = {}             # "G.v" -> key
-        self._marks: dict[int, Any] = {}               # monitor id -> records before the first run
+        self._marks: dict[int, Any] = {}               # object id -> its records before the first run
         self._assignments: list[tuple[str, np.ndarray, np.ndarray]] = []  # for the next run
+        self._events: list[tuple[str, Any]] = []       # ("run", _Run), ("store" | "restore", name)
+        self._assigned_at_store: dict[str, list[Any]] = {}
         self._extra_data: dict[str, bytes] = {}        # data files of assignments
 
     # -- recording --------------------------------------------------------------------------
@@ -80,7 +82,7 @@ class StandaloneDevice:
         run = _Run(len(self._runs), [f"run {len(self._runs)} {step0} {n_steps} {dt!r} {step0 * dt!r} {seed}"],
                    members, {})
         for obj in objects:
-            self._marks.setdefault(id(obj), _records_of(obj))
+            self._marks.setdefault(id(obj), _copy_records(obj))
         for o in network.objects:
             obj = members[o.member]
             for f in o.fields:
@@ -95,6 +97,19 @@ class StandaloneDevice:
         self._assignments = []
         run.lines.append("end")
         self._runs.append(run)
+        self._events.append(("run", run))
+
+    def record_event(self, kind: str, name: str) -> None:
+        """``store(name)`` / ``restore(name)``: the program keeps or restores its whole state."""
+        if not name or any(c.isspace() for c in name):
+            raise ValueError(f"{kind}(): a standalone snapshot name needs characters and no spaces, got {name!r}")
+        # Values assigned before a store are part of its state: they go to the program with the
+        # next run, and again after each restore of it (they are absolute values).
+        if kind == "store":
+            self._assigned_at_store[name] = list(self._assignments)
+        else:
+            self._assignments += self._assigned_at_store.get(name, [])
+        self._events.append((kind, name))
 
     def _line(self, run: _Run, obj: Any, member: str, name: str, ctype: str, kind: str, value: Any,
               externals: Mapping[str, Any]) -> str:
@@ -156,15 +171,18 @@ class StandaloneDevice:
         array[...] = changed
         self._seen[key] = array.tobytes()  # not a change the next run() must refuse
 
+    def _monitors(self) -> dict[int, Any]:
+        return {id(obj): obj for recorded in self._runs for obj in recorded.members.values()}
+
+    def _last_run(self) -> _Run:
+        return next(item for kind, item in reversed(self._events) if kind == "run")
+
     # -- the project ----------------------------------------------------------------------
 
     def build(self, run: bool = True, compile: bool = True, run_args: Mapping[Any, Any] | None = None) -> None:
         """Write the project (only files whose content changed), build it and run it."""
         if not self._runs:
             raise NeurogenError("device.build(): no run() was recorded")
-        if int(prefs.devices.cpp_standalone.openmp_threads) > 1:
-            raise NotImplementedError("prefs.devices.cpp_standalone.openmp_threads > 1: standalone "
-                                      "programs run in one thread so far")
         self._write_project()
         if compile:
             self._compile()
@@ -187,8 +205,8 @@ class StandaloneDevice:
         plan = ["neurogen-plan 1"]
         plan += [f"dynamic {k} {ctype} {m}.{n} {self._dynamic_unit(m, n)}"
                  for k, (m, n, ctype) in enumerate(self._dynamic)]
-        for recorded in self._runs:
-            plan += recorded.lines
+        for kind, item in self._events:
+            plan += item.lines if kind == "run" else [f"{kind} {item}"]
         _write_if_changed(root / "data" / "plan.txt", ("\n".join(plan) + "\n").encode())
 
     @staticmethod
@@ -209,8 +227,9 @@ class StandaloneDevice:
     def run(self, run_args: Mapping[Any, Any] | None = None, results_directory: str | Path | None = None) -> None:
         """Run the built program (again), with new values for parameters and initial arrays."""
         results = Path(results_directory) if results_directory else self.directory / "results"
+        threads = max(1, int(prefs.devices.cpp_standalone.openmp_threads))
         command = [str(self.directory / "build" / "main"), "--project", str(self.directory),
-                   "--results", str(results), *self._set_arguments(run_args or {})]
+                   "--results", str(results), "--threads", str(threads), *self._set_arguments(run_args or {})]
         _call(command, "run")
         self._apply(results)
         self.has_been_run = True
@@ -250,9 +269,18 @@ class StandaloneDevice:
         """Results → monitors (run by run, as the runtime collects them) and final states."""
         from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
 
-        for obj_id, mark in self._marks.items():
-            _restore_records(self._runs, obj_id, mark)
-        for recorded in self._runs:
+        monitors = self._monitors()
+        for obj_id, records in self._marks.items():  # what they held before these runs
+            _put_records(monitors[obj_id], records)
+        stored: dict[str, dict[int, Any]] = {}
+        for kind, recorded in self._events:
+            if kind == "store":  # what the monitors held then comes back at a restore
+                stored[recorded] = {obj_id: _copy_records(obj) for obj_id, obj in monitors.items()}
+                continue
+            if kind == "restore":
+                for obj_id, records in stored[recorded].items():
+                    _put_records(monitors[obj_id], records)
+                continue
             folder = results / f"run{recorded.index}"
             for member, obj in recorded.members.items():
                 if isinstance(obj, SpikeMonitor) and obj.record:
@@ -261,7 +289,7 @@ class StandaloneDevice:
                     obj._buffers = {_buffer_name(key.split(".", 1)[1]): read_result(folder / f"{key}.bin")[0].reshape(shape)
                                     for key, shape in recorded.shapes.items() if key.startswith(member + ".")}
                     obj._collect(len(obj._buffers["_t"]))
-                elif (folder / f"{member}._pre_pending_items.bin").exists() and recorded is self._runs[-1]:
+                elif (folder / f"{member}._pre_pending_items.bin").exists() and recorded is self._last_run():
                     obj._collect_pending(read_result(folder / f"{member}._pre_pending_items.bin")[0],
                                          read_result(folder / f"{member}._pre_pending_steps.bin")[0])
         for key, (array, _, _) in self._persistent.items():
@@ -300,27 +328,20 @@ def _array_dim(obj: Any, name: str) -> Any:
     return spec.dim if spec is not None and spec.dtype == "float64" else DIMENSIONLESS
 
 
-def _records_of(obj: Any) -> Any:
-    """What a monitor has recorded so far (restored before results are applied again)."""
-    lists = {k: len(v) for k, v in vars(obj).items() if k in ("_i", "_t", "_rate") and isinstance(v, list)}
-    values = {k: len(v) for k, v in getattr(obj, "_values", {}).items()}
-    count = obj.count_.copy() if hasattr(obj, "count_") else None
-    return lists, values, count
+_RECORDS = ("_i", "_t", "_rate")
 
 
-def _restore_records(runs: list[_Run], obj_id: int, mark: Any) -> None:
-    lists, values, count = mark
-    for recorded in runs:
-        for obj in recorded.members.values():
-            if id(obj) != obj_id:
-                continue
-            for name, length in lists.items():
-                del getattr(obj, name)[length:]
-            for name, length in values.items():
-                del obj._values[name][length:]
-            if count is not None:
-                obj.count_[...] = count
-            return
+def _copy_records(obj: Any) -> dict[str, Any]:
+    """A monitor's recorded chunks (lists of arrays, never changed in place) and counts."""
+    saved: dict[str, Any] = {k: list(v) for k, v in vars(obj).items() if k in _RECORDS and isinstance(v, list)}
+    if isinstance(vars(obj).get("_values"), dict):
+        saved["_values"] = {k: list(v) for k, v in obj._values.items()}
+    return saved
+
+
+def _put_records(obj: Any, saved: dict[str, Any]) -> None:
+    for name, value in saved.items():
+        setattr(obj, name, {k: list(v) for k, v in value.items()} if name == "_values" else list(value))
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:

@@ -174,16 +174,80 @@ def test_reading_or_computing_from_state_before_the_build_is_refused(tmp_path):
         set_device("runtime")
 
 
-def test_features_not_supported_yet_raise_at_run_time(tmp_path):
+def test_results_do_not_depend_on_the_thread_count(tmp_path, runtime_reference):
+    """Random numbers are addressed per element, so splitting the state update and the
+    PoissonInput over threads changes nothing (Brian2's standalone does not promise this)."""
     set_device("cpp_standalone", directory=tmp_path / "project", build_on_run=False)
     try:
         G, S, P, M, V = _model()
-        with pytest.raises(NotImplementedError, match="store"):
-            store()
-        run(1 * ms)
+        G2 = NeuronGroup(5000, "dv/dt = (2 - v)/tau + 0.1*rand()/ms : 1", threshold="v > 1", reset="v = 0",
+                         method="euler")  # large enough for the threaded loops
+        P2 = PoissonInput(G2, "v", N=50, rate=100 * Hz, weight=0.01)
+        M2 = SpikeMonitor(G2)
+        run(30 * ms)
+        device.build()
+        _same(_outcome(G, M, V), runtime_reference)
+        one = (np.asarray(M2.i).copy(), G2.v[:].copy())
         prefs.devices.cpp_standalone.openmp_threads = 2
-        with pytest.raises(NotImplementedError, match="openmp_threads"):
-            device.build()
+        device.run()
+        _same(_outcome(G, M, V), runtime_reference)
+        _same((np.asarray(M2.i), G2.v[:]), one)
     finally:
         prefs.devices.cpp_standalone.openmp_threads = 0
         set_device("runtime")
+
+
+def test_store_and_restore_inside_the_program_as_in_the_runtime(tmp_path):
+    """Brian2's standalone mode refuses store()/restore(); neurogen's program keeps the whole
+    state (variables, spikes in transit, monitors' counts) and restores it."""
+    def script():
+        G, S, P, M, V = _model()
+        store("start")
+        run(5 * ms)
+        G.v[:5] = 0.5  # assigned before the store: part of its state
+        store("after5")
+        run(5 * ms)
+        restore("start")
+        run(3 * ms)
+        restore("after5")
+        run(5 * ms)
+        return G, M, V
+
+    set_device("runtime")
+    reference = _outcome(*script())
+    set_device("cpp_standalone", directory=tmp_path / "project", build_on_run=False)
+    try:
+        G, M, V = script()
+        device.build()
+        _same(_outcome(G, M, V), reference)
+        assert float(M.t[-1] / ms) < 10  # the discarded runs' spikes are gone
+    finally:
+        set_device("runtime")
+
+
+def test_a_long_run_can_stop_and_resume_from_a_checkpoint(tmp_path):
+    project = tmp_path / "project"
+    set_device("cpp_standalone", directory=project, build_on_run=False)
+    try:
+        G, S, P, M, V = _model()
+        run(5 * ms)
+        run(5 * ms)
+        device.build(run=False)
+    finally:
+        set_device("runtime")
+    main = [str(project / "build" / "main"), "--project", str(project)]
+    whole = subprocess.run(main + ["--results", str(tmp_path / "whole")], capture_output=True, text=True)
+    assert whole.returncode == 0, whole.stderr
+    checkpoint = str(tmp_path / "state.ckpt")
+    first = subprocess.run(main + ["--results", str(tmp_path / "split"), "--checkpoint", checkpoint,
+                                   "--stop-after", "1"], capture_output=True, text=True)
+    assert first.returncode == 0 and not (tmp_path / "split" / "run1").exists()
+    rest = subprocess.run(main + ["--results", str(tmp_path / "split"), "--resume", checkpoint],
+                          capture_output=True, text=True)
+    assert rest.returncode == 0, rest.stderr
+    whole_results, split_results = load_results(tmp_path / "whole"), load_results(tmp_path / "split")
+    for folder in ("run1", "final"):
+        for key, values in whole_results[folder].items():
+            assert np.array_equal(np.asarray(split_results[folder][key]), np.asarray(values)), key
+    other = subprocess.run(main + ["--resume", checkpoint, "--set", "tau=11ms"], capture_output=True, text=True)
+    assert other.returncode == 2 and "checkpoint" in other.stderr

@@ -2,15 +2,18 @@
 //
 // Reads data/plan.txt (what to run), loads the initial arrays from data/*.bin, applies the
 // user's settings (--set, --params), calls the network's C entry points once per run (after
-// the values the script assigned before that run, `assign` lines), and writes every output
-// to the results folder. The file formats and the command line are specified in FORMAT.md
-// (next to this file in the neurogen sources); this file is copied unchanged into every
-// standalone project.
+// the values the script assigned before that run, `assign` lines), keeps and restores
+// snapshots of the state between runs (`store`, `restore`), and writes every output to the
+// results folder. With --checkpoint it saves its whole state after every plan item, so that
+// --resume can continue an interrupted (or --stop-after) job. The file formats and the
+// command line are specified in FORMAT.md (next to this file in the neurogen sources); this
+// file is copied unchanged into every standalone project.
 //
 // Every error is reported on stderr as one message naming the problem, and exits with code 2.
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -26,12 +29,21 @@
 #include <new>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <utility>
 #include <vector>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+#if defined(__unix__) || defined(__APPLE__)
+#include <unistd.h>  // fsync: a checkpoint is on disk before it replaces the previous one
+#define NEUROGEN_HAVE_FSYNC 1
+#endif
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "data and result files are little-endian; this shell does not convert byte order"
@@ -489,9 +501,20 @@ struct Dynamic {
     std::string key, unit;
 };
 
+// What the plan does, in order: runs, and `store`/`restore` between them.
+enum class ItemKind { Run, Store, Restore };
+
+struct Item {
+    ItemKind kind = ItemKind::Run;
+    size_t run = 0;     // Run: its number
+    std::string name;   // Store, Restore: the snapshot's name
+};
+
 struct Plan {
+    std::string text;               // plan.txt's bytes, exactly as read (checkpoints are tied to them)
     std::vector<Dynamic> dynamics;  // by id
     std::vector<Run> runs;          // by number
+    std::vector<Item> items;        // every run, store and restore, in plan order
 };
 
 // Splits `line` at single spaces into at most `max_fields` fields (the last one takes the
@@ -518,9 +541,16 @@ public:
     explicit PlanReader(fs::path path) : path_(std::move(path)) {}
 
     Plan read() {
-        std::ifstream in(path_);
-        if (!in) throw Failure("cannot open the plan " + path_.string() + " (give --project DIR or --plan FILE)");
         Plan plan;
+        {
+            std::ifstream file(path_, std::ios::binary);
+            if (!file) throw Failure("cannot open the plan " + path_.string() + " (give --project DIR or --plan FILE)");
+            std::ostringstream bytes;
+            bytes << file.rdbuf();
+            if (file.bad()) throw Failure("cannot read the plan " + path_.string());
+            plan.text = bytes.str();
+        }
+        std::istringstream in(plan.text);
         Run* run = nullptr;  // the run being read, until its `end`
         bool header = false;
         std::string line;
@@ -542,7 +572,11 @@ public:
             } else if (record == "run") {
                 if (run != nullptr) fail("'run' before the 'end' of the previous run");
                 plan.runs.push_back(read_run(line, static_cast<int64_t>(plan.runs.size())));
+                plan.items.push_back({ItemKind::Run, plan.runs.size() - 1, ""});
                 run = &plan.runs.back();
+            } else if (record == "store" || record == "restore") {
+                if (run != nullptr) fail(in_quotes(record) + " inside a run (before its 'end')");
+                plan.items.push_back(read_snapshot_item(line, record == "store"));
             } else if (record == "array" || record == "scalar" || record == "integer" || record == "assign") {
                 if (run == nullptr) fail(in_quotes(record) + " outside a run (after 'run', before 'end')");
                 if (record == "assign") {
@@ -564,10 +598,9 @@ public:
                 run = nullptr;
             } else {
                 fail("unknown record " + in_quotes(record) +
-                     " (expected dynamic, run, array, scalar, integer, assign or end)");
+                     " (expected dynamic, run, array, scalar, integer, assign, end, store or restore)");
             }
         }
-        if (in.bad()) throw Failure("cannot read the plan " + path_.string());
         if (!header) throw Failure(path_.string() + ": empty plan (no 'neurogen-plan 1' line)");
         if (run != nullptr) {
             throw Failure(path_.string() + ": run " + std::to_string(plan.runs.size() - 1) +
@@ -645,7 +678,7 @@ private:
 
     // dynamic <id> <ctype> <key> <unit>
     void read_dynamic(const std::string& line, Plan& plan) const {
-        if (!plan.runs.empty()) fail("'dynamic' lines must come before the first run");
+        if (!plan.items.empty()) fail("'dynamic' lines must come before the first run, store or restore");
         const auto f = fields(line, 5, "dynamic <id> <ctype> <key> <unit>", true);
         const int id = integer<int>(f[1], "dynamic id");
         if (id != static_cast<int>(plan.dynamics.size())) {
@@ -765,6 +798,19 @@ private:
         return assignment;
     }
 
+    // store <name>
+    // restore <name>     (a name an earlier `store` kept)
+    Item read_snapshot_item(const std::string& line, bool store) {
+        const auto f = fields(line, 2, store ? "store <name>" : "restore <name>");
+        if (!printable(f[1])) fail("bad snapshot name " + in_quotes(f[1]) + " (printable, without spaces)");
+        if (store) {
+            stored_.insert(f[1]);
+        } else if (stored_.count(f[1]) == 0) {
+            fail("restore " + in_quotes(f[1]) + ", which no earlier 'store' keeps");
+        }
+        return {store ? ItemKind::Store : ItemKind::Restore, 0, f[1]};
+    }
+
     // The `assign` lines of a run set persistent arrays that the run lists (before or after them).
     static void check_assignments(const Run& run) {
         for (const Assignment& assignment : run.assignments) {
@@ -785,6 +831,7 @@ private:
     int line_ = 0;
     std::set<std::string> run_keys_;                // keys of the run being read
     std::map<std::string, ArrayInput> array_keys_;  // first listing of every array key
+    std::set<std::string> stored_;                  // snapshot names stored so far
 };
 
 // ---------------------------------------------------------------------------------------
@@ -801,12 +848,17 @@ struct Options {
     std::optional<fs::path> project, plan;
     fs::path results = "results";
     std::vector<Setting> settings;  // in command-line order (a later one wins)
+    int threads = 1;                // OpenMP threads for the network (--threads)
+    std::optional<fs::path> checkpoint;  // written after every plan item (--checkpoint)
+    std::optional<fs::path> resume;      // a checkpoint to continue from (--resume)
+    std::optional<int64_t> stop_after;   // plan items to execute before stopping (--stop-after)
     bool help = false;
 };
 
 const char* const kUsage =
     "usage: main [--project DIR | --plan FILE] [--results DIR] [--set NAME=VALUE]...\n"
-    "            [--set NAME@K=VALUE]... [--params FILE]\n"
+    "            [--set NAME@K=VALUE]... [--params FILE] [--threads N]\n"
+    "            [--checkpoint FILE] [--resume FILE] [--stop-after N]\n"
     "\n"
     "  --project DIR      the standalone project (reads DIR/data/plan.txt and DIR/data/*.bin)\n"
     "  --plan FILE        the plan to run (data files are read next to it unless --project is given)\n"
@@ -815,7 +867,14 @@ const char* const kUsage =
     "  --set NAME=VALUE   a parameter in every run (tau=12ms, tau=0.012), or every element of an\n"
     "                     array (neurongroup.v=-65mV, or neurongroup.v=@FILE for raw values)\n"
     "  --set NAME@K=VALUE a parameter in run K only\n"
-    "  --params FILE      lines NAME=VALUE or NAME@K=VALUE, # comments\n";
+    "  --params FILE      lines NAME=VALUE or NAME@K=VALUE, # comments\n"
+    "  --threads N        OpenMP threads for the network (default: 1); N > 1 needs a build with\n"
+    "                     OpenMP (-DNEUROGEN_OPENMP=ON, the default)\n"
+    "  --checkpoint FILE  save the whole state to FILE after every run, store and restore\n"
+    "  --resume FILE      continue from a checkpoint (same plan and settings): earlier plan items\n"
+    "                     are not executed again\n"
+    "  --stop-after N     stop after executing N plan items (runs, stores, restores); with\n"
+    "                     --checkpoint, a later --resume continues from there\n";
 
 // `NAME[@K]=VALUE` into a Setting.
 Setting parse_setting(const std::string& text, const std::string& origin) {
@@ -859,6 +918,29 @@ void read_params_file(const fs::path& path, std::vector<Setting>& settings) {
     if (in.bad()) throw Failure("cannot read the parameter file " + path.string());
 }
 
+// The N of `--threads N`: a whole number >= 1; above 1 only when built with OpenMP.
+int parse_threads(const std::string& text) {
+    const std::optional<int> threads = parse_integer<int>(text);
+    if (!threads || *threads < 1) {
+        throw Failure("--threads needs a whole number of threads >= 1, got " + in_quotes(text));
+    }
+#ifndef _OPENMP
+    if (*threads > 1) {
+        throw Failure("--threads " + text + ": built without OpenMP, rebuild with -DNEUROGEN_OPENMP=ON");
+    }
+#endif
+    return *threads;
+}
+
+// The N of `--stop-after N`: a whole number >= 1.
+int64_t parse_stop_after(const std::string& text) {
+    const std::optional<int64_t> items = parse_integer<int64_t>(text);
+    if (!items || *items < 1) {
+        throw Failure("--stop-after needs a whole number of plan items >= 1, got " + in_quotes(text));
+    }
+    return *items;
+}
+
 Options parse_command_line(int argc, char** argv) {
     Options options;
     for (int i = 1; i < argc; ++i) {
@@ -875,7 +957,8 @@ Options parse_command_line(int argc, char** argv) {
             has_value = true;
         }
         if (option != "--project" && option != "--plan" && option != "--results" && option != "--set" &&
-            option != "--params") {
+            option != "--params" && option != "--threads" && option != "--checkpoint" && option != "--resume" &&
+            option != "--stop-after") {
             throw Failure("unknown argument " + in_quotes(argv[i]) + "\n" + kUsage);
         }
         if (!has_value) {
@@ -890,6 +973,13 @@ Options parse_command_line(int argc, char** argv) {
             options.results = value;
         } else if (option == "--set") {
             options.settings.push_back(parse_setting(value, "--set " + value));
+        } else if (option == "--threads") {
+            options.threads = parse_threads(value);
+        } else if (option == "--checkpoint" || option == "--resume") {
+            if (value.empty()) throw Failure(option + " needs a file name");
+            (option == "--checkpoint" ? options.checkpoint : options.resume) = value;
+        } else if (option == "--stop-after") {
+            options.stop_after = parse_stop_after(value);
         } else {
             read_params_file(value, options.settings);
         }
@@ -1098,6 +1188,432 @@ void make_directory(const fs::path& path) {
     }
 }
 
+// ---------------------------------------------------------------------------------------
+// State between plan items, snapshots (`store`, `restore`)
+
+// Everything that carries over from one plan item to the next (network.cpp keeps nothing
+// between runs but its dynamic outputs, which are cleared after every run): the persistent
+// arrays, and the dynamic outputs that `carried` lines read, as the last run left them.
+struct State {
+    std::map<std::string, Buffer> persistent;  // by key: every persistent array of the plan
+    std::map<int, Buffer> carried;             // by dynamic id: only those some run carries
+};
+
+State copy_of(const State& state) {
+    State copy;
+    for (const auto& [key, buffer] : state.persistent) copy.persistent.emplace(key, buffer.copy());
+    for (const auto& [id, buffer] : state.carried) copy.carried.emplace(id, buffer.copy());
+    return copy;
+}
+
+// `restore`: the snapshot's persistent arrays are copied byte for byte into the live buffers
+// (which keep their addresses; arrays the snapshot lacks are left alone), and its dynamic
+// contents become what the next run's `carried` lines read.
+void restore_state(State& state, const State& snapshot) {
+    for (const auto& [key, buffer] : snapshot.persistent) {
+        Buffer& target = state.persistent.at(key);
+        if (target.bytes() != buffer.bytes()) throw Failure("internal error: snapshot of " + key + " has another size");
+        if (buffer.bytes() > 0) std::memcpy(target.data(), buffer.data(), buffer.bytes());
+    }
+    state.carried.clear();
+    for (const auto& [id, buffer] : snapshot.carried) state.carried.emplace(id, buffer.copy());
+}
+
+// ---------------------------------------------------------------------------------------
+// Checkpoints (--checkpoint, --resume): the layout is in FORMAT.md
+
+constexpr std::string_view kCheckpointTag = "neurogen-checkpoint\n";
+constexpr uint32_t kCheckpointVersion = 1;
+
+// FNV-1a, 64 bits: the fingerprint of the plan and settings, and a checkpoint's checksum.
+class Fnv1a {
+public:
+    void add(const void* data, size_t size) {
+        const auto* bytes = static_cast<const unsigned char*>(data);
+        for (size_t i = 0; i < size; ++i) hash_ = (hash_ ^ bytes[i]) * 0x100000001b3ULL;
+    }
+    void add_u64(uint64_t value) { add(&value, sizeof value); }  // little-endian (checked above)
+    void add_record(const void* data, size_t size) {             // length-prefixed
+        add_u64(size);
+        add(data, size);
+    }
+    uint64_t value() const { return hash_; }
+
+private:
+    uint64_t hash_ = 0xcbf29ce484222325ULL;
+};
+
+// What a checkpoint is tied to besides its own contents: plan.txt's bytes, the value every
+// scalar input gets in every run (after --set and --params), every persistent array that a
+// setting changed (after it), and the contents of every `assign` file. Computed before the
+// first plan item.
+uint64_t fingerprint(const Plan& plan, const Overrides& overrides, const State& initial,
+                     const std::vector<const ArrayInput*>& persistent_order,
+                     const std::vector<std::vector<AssignmentData>>& assignments) {
+    Fnv1a hash;
+    hash.add_record(plan.text.data(), plan.text.size());
+    for (size_t k = 0; k < plan.runs.size(); ++k) {
+        for (const ScalarInput& scalar : plan.runs[k].scalars) {
+            const double value = overrides.scalar(scalar, static_cast<int64_t>(k));
+            hash.add(&value, sizeof value);
+        }
+    }
+    for (const ArrayInput* array : persistent_order) {
+        if (overrides.arrays.count(array->alias) == 0) continue;
+        const Buffer& buffer = initial.persistent.at(array->key);
+        hash.add_record(array->key.data(), array->key.size());
+        hash.add_record(buffer.data(), buffer.bytes());
+    }
+    for (const std::vector<AssignmentData>& run : assignments) {
+        for (const AssignmentData& data : run) {
+            hash.add_record(data.indices.data(), data.indices.size() * sizeof(int64_t));
+            hash.add_record(data.values.data(), data.values.bytes());
+        }
+    }
+    return hash.value();
+}
+
+// Writes FILE.tmp, then renames it to FILE: a reader sees the previous checkpoint or the new
+// one, never a part. Every number is little-endian; the last 8 bytes are the FNV-1a of all
+// bytes before them.
+class CheckpointWriter {
+public:
+    explicit CheckpointWriter(fs::path path) : path_(std::move(path)), temporary_(path_.string() + ".tmp") {
+        file_.reset(std::fopen(temporary_.string().c_str(), "wb"));
+        if (!file_) fail(std::strerror(errno));
+    }
+    void bytes(const void* data, size_t size) {
+        if (size > 0 && std::fwrite(data, 1, size, file_.get()) != size) fail(std::strerror(errno));
+        checksum_.add(data, size);
+    }
+    void u32(uint32_t value) { bytes(&value, sizeof value); }
+    void u64(uint64_t value) { bytes(&value, sizeof value); }
+    void record(const void* data, size_t size) {  // u64 length, then the bytes
+        u64(size);
+        bytes(data, size);
+    }
+    void text(std::string_view value) { record(value.data(), value.size()); }
+    // The checksum, then on disk (fsync where there is one), then in place of the old file.
+    void commit() {
+        u64(checksum_.value());
+        if (std::fflush(file_.get()) != 0) fail(std::strerror(errno));
+#ifdef NEUROGEN_HAVE_FSYNC
+        if (::fsync(::fileno(file_.get())) != 0) fail(std::strerror(errno));
+#endif
+        if (std::fclose(file_.release()) != 0) fail(std::strerror(errno));
+        std::error_code error;
+        fs::rename(temporary_, path_, error);
+        if (error) throw Failure("cannot replace the checkpoint " + path_.string() + ": " + error.message());
+    }
+
+private:
+    [[noreturn]] void fail(const char* reason) const {
+        throw Failure("cannot write the checkpoint " + temporary_.string() + ": " + reason);
+    }
+    struct Close {
+        void operator()(std::FILE* file) const noexcept { std::fclose(file); }
+    };
+    fs::path path_, temporary_;
+    std::unique_ptr<std::FILE, Close> file_;
+    Fnv1a checksum_;
+};
+
+// Reads what CheckpointWriter wrote, refusing (with the file's name) anything damaged: the
+// checksum must match (intact(), before the contents are read), no length may point past the
+// contents, and the contents must end right before the checksum.
+class CheckpointReader {
+public:
+    explicit CheckpointReader(fs::path path) : path_(std::move(path)), in_(path_, std::ios::binary) {
+        std::error_code error;
+        const uintmax_t size = fs::file_size(path_, error);
+        if (error || !in_) {
+            throw Failure("cannot read the checkpoint " + path_.string() + (error ? ": " + error.message() : ""));
+        }
+        end_ = size >= sizeof(uint64_t) ? size - sizeof(uint64_t) : 0;  // the checksum follows the contents
+    }
+    [[noreturn]] void fail(const std::string& problem) const { throw Failure(path_.string() + ": " + problem); }
+    [[noreturn]] void damaged() const { fail("the checkpoint is truncated or damaged"); }
+    uintmax_t remaining() const { return position_ < end_ ? end_ - position_ : 0; }
+
+    // Whether the file starts with `tag` (read at the start, before anything else).
+    bool starts_with(std::string_view tag) {
+        std::string start(tag.size(), '\0');
+        if (!in_.read(start.data(), static_cast<std::streamsize>(start.size()))) return false;
+        position_ = start.size();
+        return start == tag;
+    }
+    // Whether the last 8 bytes are the FNV-1a of all bytes before them (the reading position stays).
+    bool intact() {
+        if (position_ > end_) return false;
+        Fnv1a checksum;
+        std::vector<char> chunk(1 << 16);
+        in_.seekg(0);
+        for (uintmax_t done = 0; done < end_;) {
+            const size_t size = static_cast<size_t>(std::min<uintmax_t>(chunk.size(), end_ - done));
+            if (!in_.read(chunk.data(), static_cast<std::streamsize>(size))) return false;
+            checksum.add(chunk.data(), size);
+            done += size;
+        }
+        uint64_t stored = 0;
+        if (!in_.read(reinterpret_cast<char*>(&stored), sizeof stored)) return false;
+        in_.seekg(static_cast<std::streamoff>(position_));
+        return stored == checksum.value() && in_.good();
+    }
+
+    void bytes(void* data, size_t size) {
+        if (size > remaining()) damaged();
+        if (size > 0 && !in_.read(static_cast<char*>(data), static_cast<std::streamsize>(size))) damaged();
+        position_ += size;
+    }
+    uint32_t u32() {
+        uint32_t value = 0;
+        bytes(&value, sizeof value);
+        return value;
+    }
+    uint64_t u64() {
+        uint64_t value = 0;
+        bytes(&value, sizeof value);
+        return value;
+    }
+    uint64_t length() {  // a record's length: never more than what is left
+        const uint64_t size = u64();
+        if (size > remaining()) damaged();
+        return size;
+    }
+    std::string text() {
+        std::string value(static_cast<size_t>(length()), '\0');
+        bytes(value.data(), value.size());
+        return value;
+    }
+    // A record holding whole elements of `type`.
+    Buffer buffer(CType type, const std::string& what) {
+        const uint64_t size = length();
+        if (size % info(type).itemsize != 0) {
+            fail(what + ": " + std::to_string(size) + " bytes is not a whole number of " + info(type).name);
+        }
+        Buffer result(type, static_cast<int64_t>(size / info(type).itemsize));
+        bytes(result.data(), result.bytes());
+        return result;
+    }
+    // The contents end right before the checksum.
+    void finish() const {
+        if (position_ != end_) damaged();
+    }
+
+private:
+    fs::path path_;
+    std::ifstream in_;
+    uintmax_t end_ = 0, position_ = 0;  // the contents' end (where the checksum starts), where we are
+};
+
+// A State: its persistent arrays (u64 count, then key and bytes of each, in plan order) and
+// its carried dynamic outputs (u64 count, then dynamic key and bytes of each, by id).
+void write_state(CheckpointWriter& out, const State& state, const Plan& plan,
+                 const std::vector<const ArrayInput*>& persistent_order) {
+    out.u64(state.persistent.size());
+    for (const ArrayInput* array : persistent_order) {
+        const auto buffer = state.persistent.find(array->key);
+        if (buffer == state.persistent.end()) continue;
+        out.text(array->key);
+        out.record(buffer->second.data(), buffer->second.bytes());
+    }
+    out.u64(state.carried.size());
+    for (const auto& [id, buffer] : state.carried) {
+        out.text(plan.dynamics.at(static_cast<size_t>(id)).key);
+        out.record(buffer.data(), buffer.bytes());
+    }
+}
+
+// Reads a State written by write_state for this plan: every persistent key is a persistent
+// array of the plan with its size, every dynamic key a dynamic output that some run carries.
+State read_state(CheckpointReader& in, const Plan& plan, const State& live, const std::set<int>& carried_ids) {
+    State state;
+    for (uint64_t n = in.u64(), i = 0; i < n; ++i) {
+        const std::string key = in.text();
+        const auto target = live.persistent.find(key);
+        if (target == live.persistent.end()) {
+            in.fail("the checkpoint holds " + in_quotes(key) + ", not a persistent array of the plan");
+        }
+        Buffer buffer = in.buffer(target->second.type(), "array " + key);
+        if (buffer.count() != target->second.count()) {
+            in.fail("the checkpoint holds " + std::to_string(buffer.count()) + " elements of " + in_quotes(key) +
+                    ", the plan " + std::to_string(target->second.count()));
+        }
+        if (!state.persistent.emplace(key, std::move(buffer)).second) {
+            in.fail("the checkpoint holds " + in_quotes(key) + " twice");
+        }
+    }
+    for (uint64_t n = in.u64(), i = 0; i < n; ++i) {
+        const std::string key = in.text();
+        const auto dynamic = std::find_if(plan.dynamics.begin(), plan.dynamics.end(),
+                                          [&](const Dynamic& output) { return output.key == key; });
+        const int id = static_cast<int>(dynamic - plan.dynamics.begin());
+        if (dynamic == plan.dynamics.end() || carried_ids.count(id) == 0) {
+            in.fail("the checkpoint holds " + in_quotes(key) + ", not a dynamic output that a run carries");
+        }
+        if (!state.carried.emplace(id, in.buffer(dynamic->type, "dynamic output " + key)).second) {
+            in.fail("the checkpoint holds " + in_quotes(key) + " twice");
+        }
+    }
+    return state;
+}
+
+// The checkpoint after `next` plan items: tag, version, fingerprint, next item, item count,
+// the live state, the snapshots (u64 count, then name and state of each, by name), checksum.
+void write_checkpoint(const fs::path& path, uint64_t fingerprint, size_t next, const Plan& plan,
+                      const std::vector<const ArrayInput*>& persistent_order, const State& state,
+                      const std::map<std::string, State>& snapshots) {
+    CheckpointWriter out(path);
+    out.bytes(kCheckpointTag.data(), kCheckpointTag.size());
+    out.u32(kCheckpointVersion);
+    out.u64(fingerprint);
+    out.u64(next);
+    out.u64(plan.items.size());
+    write_state(out, state, plan, persistent_order);
+    out.u64(snapshots.size());
+    for (const auto& [name, snapshot] : snapshots) {
+        out.text(name);
+        write_state(out, snapshot, plan, persistent_order);
+    }
+    out.commit();
+}
+
+// Before the first plan item: the checkpoint's FILE.tmp can be created (it is removed again).
+void check_writable(const fs::path& path) {
+    { const CheckpointWriter probe(path); }  // opens FILE.tmp for writing, closes it
+    std::error_code ignored;
+    fs::remove(path.string() + ".tmp", ignored);
+}
+
+// --resume FILE: checks that FILE was written for this plan and these settings, puts its
+// state in place of `state` (persistent arrays it lacks keep their loaded values) and its
+// snapshots in `snapshots`; returns the index of the next plan item.
+size_t read_checkpoint(const fs::path& path, uint64_t fingerprint, const Plan& plan, const std::set<int>& carried_ids,
+                       State& state, std::map<std::string, State>& snapshots) {
+    CheckpointReader in(path);
+    if (!in.starts_with(kCheckpointTag)) in.fail("not a neurogen checkpoint");
+    const uint32_t version = in.u32();
+    if (version != kCheckpointVersion) {
+        in.fail("checkpoint format version " + std::to_string(version) + ", this program reads version " +
+                std::to_string(kCheckpointVersion));
+    }
+    if (!in.intact()) in.damaged();
+    if (in.u64() != fingerprint) {
+        in.fail("checkpoint was made for another plan or other settings (plan.txt, its assign files, --set and "
+                "--params must be those it was written with)");
+    }
+    const uint64_t next = in.u64();
+    if (in.u64() != plan.items.size() || next > plan.items.size()) in.damaged();
+    State loaded = read_state(in, plan, state, carried_ids);
+    std::map<std::string, State> kept;
+    for (uint64_t n = in.u64(), i = 0; i < n; ++i) {
+        const std::string name = in.text();
+        if (!printable(name)) in.damaged();
+        State snapshot = read_state(in, plan, state, carried_ids);
+        if (!kept.emplace(name, std::move(snapshot)).second) {
+            in.fail("the checkpoint holds snapshot " + in_quotes(name) + " twice");
+        }
+    }
+    in.finish();
+    // Every restore still to come finds its snapshot (stored before `next`, or later).
+    std::set<std::string> available;
+    for (const auto& entry : kept) available.insert(entry.first);
+    for (size_t i = static_cast<size_t>(next); i < plan.items.size(); ++i) {
+        const Item& item = plan.items[i];
+        if (item.kind == ItemKind::Store) available.insert(item.name);
+        if (item.kind == ItemKind::Restore && available.count(item.name) == 0) {
+            in.fail("the checkpoint lacks snapshot " + in_quotes(item.name) + ", which plan item " + std::to_string(i) +
+                    " restores");
+        }
+    }
+    restore_state(state, loaded);
+    snapshots = std::move(kept);
+    return static_cast<size_t>(next);
+}
+
+// ---------------------------------------------------------------------------------------
+// One run
+
+// Runs plan.runs[k] from `state` and writes its results; afterwards `state.carried` holds the
+// dynamic outputs in `carried_ids` as this run left them.
+void execute_run(const Network& net, const Plan& plan, size_t k, const Overrides& overrides,
+                 const std::vector<AssignmentData>& assignments, const std::set<int>& carried_ids, State& state,
+                 const fs::path& results) {
+    const Run& run = plan.runs[k];
+    const int64_t index = static_cast<int64_t>(k);
+    // What the script assigned before this run, in plan order (after loading and --set).
+    for (size_t j = 0; j < run.assignments.size(); ++j) {
+        apply_assignment(state.persistent.at(run.assignments[j].key), assignments[j]);
+    }
+    // Bind in plan order: arrays (+ a final nullptr/0), scalars after dt and t_start,
+    // integers after the seed.
+    std::vector<Buffer> fresh;  // this run's own buffers (fresh, carried)
+    fresh.reserve(run.arrays.size());
+    std::vector<void*> pointers;
+    std::vector<int64_t> sizes;
+    for (const ArrayInput& array : run.arrays) {
+        Buffer* buffer = nullptr;
+        if (array.source == Source::Persistent) {
+            buffer = &state.persistent.at(array.key);
+        } else if (array.source == Source::Fresh) {
+            buffer = &fresh.emplace_back(array.type, array.count);
+        } else {
+            const auto kept = state.carried.find(array.dynamic);  // absent before the first run: empty
+            buffer = &fresh.emplace_back(kept != state.carried.end() ? kept->second.copy() : Buffer(array.type, 0));
+        }
+        pointers.push_back(buffer->data());
+        sizes.push_back(buffer->count());
+    }
+    pointers.push_back(nullptr);
+    sizes.push_back(0);
+    std::vector<double> scalars = {run.dt, run.t_start};
+    for (const ScalarInput& scalar : run.scalars) scalars.push_back(overrides.scalar(scalar, index));
+    std::vector<int64_t> integers = {static_cast<int64_t>(run.seed)};  // two's complement, as the runtime
+    for (const IntegerInput& integer : run.integers) {
+        if (integer.dynamic < 0) {
+            integers.push_back(integer.value);
+        } else {
+            const auto kept = state.carried.find(integer.dynamic);  // absent before the first run: 0 elements
+            integers.push_back(kept != state.carried.end() ? kept->second.count() : 0);
+        }
+    }
+    state.carried.clear();  // consumed: the buffers above are this run's own copies
+
+    const auto start = std::chrono::steady_clock::now();
+    const int64_t done = ng_run(net.get(), pointers.data(), sizes.data(), scalars.data(), integers.data(), run.step0,
+                                run.n_steps, 0.1, nullptr, nullptr);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (done != run.n_steps) {
+        throw Failure("run " + std::to_string(k) + " stopped after " + std::to_string(done) + " of " +
+                      std::to_string(run.n_steps) + " steps");
+    }
+
+    // Results of run k: its fresh arrays, then every dynamic output.
+    const fs::path folder = results / ("run" + std::to_string(k));
+    make_directory(folder);
+    size_t next_fresh = 0;
+    for (const ArrayInput& array : run.arrays) {
+        if (array.source == Source::Persistent) continue;
+        const Buffer& buffer = fresh[next_fresh++];
+        if (array.source == Source::Fresh) {
+            write_result(folder / (array.key + ".bin"), array.type, buffer.count(), array.unit, buffer.data());
+        }
+    }
+    for (size_t id = 0; id < plan.dynamics.size(); ++id) {
+        const Dynamic& dynamic = plan.dynamics[id];
+        const int ident = static_cast<int>(id);
+        Buffer contents = copy_dynamic(net, dynamic, ident);
+        write_result(folder / (dynamic.key + ".bin"), dynamic.type, contents.count(), dynamic.unit, contents.data());
+        if (carried_ids.count(ident) != 0) state.carried[ident] = std::move(contents);
+        ng_dynamic_clear(net.get(), ident);  // the next run starts empty, as with the Python shell
+    }
+    std::cout << "run " << k << ": " << run.n_steps << " steps from step " << run.step0 << " in " << seconds << " s"
+              << std::endl;
+}
+
+// ---------------------------------------------------------------------------------------
+// The program
+
 int run_standalone(int argc, char** argv) {
     const Options options = parse_command_line(argc, argv);
     if (options.help) {
@@ -1112,12 +1628,12 @@ int run_standalone(int argc, char** argv) {
     const Plan plan = PlanReader(plan_path).read();
     const Overrides overrides = resolve_settings(options.settings, plan);
 
-    // Persistent arrays: loaded (and set by --set ALIAS=...) before anything runs.
-    std::map<std::string, Buffer> persistent;
+    // Persistent arrays: all loaded (and set by --set ALIAS=...) before anything runs.
+    State state;
     std::vector<const ArrayInput*> persistent_order;  // first listing of each, in plan order
     for (const Run& run : plan.runs) {
         for (const ArrayInput& array : run.arrays) {
-            if (array.source != Source::Persistent || persistent.count(array.key) != 0) continue;
+            if (array.source != Source::Persistent || state.persistent.count(array.key) != 0) continue;
             Buffer buffer = read_raw(data / array.file, array.type, array.count, "array " + array.key);
             const auto setting = overrides.arrays.find(array.alias);
             if (setting != overrides.arrays.end()) {
@@ -1129,7 +1645,7 @@ int run_standalone(int argc, char** argv) {
                     fill(buffer, value_in(set.value, array.unit, label), label);
                 }
             }
-            persistent.emplace(array.key, std::move(buffer));
+            state.persistent.emplace(array.key, std::move(buffer));
             persistent_order.push_back(&array);
         }
     }
@@ -1138,98 +1654,66 @@ int run_standalone(int argc, char** argv) {
     std::vector<std::vector<AssignmentData>> assignments(plan.runs.size());
     for (size_t k = 0; k < plan.runs.size(); ++k) {
         for (const Assignment& assignment : plan.runs[k].assignments) {
-            assignments[k].push_back(read_assignment(data / assignment.file, assignment, persistent.at(assignment.key)));
+            assignments[k].push_back(
+                read_assignment(data / assignment.file, assignment, state.persistent.at(assignment.key)));
         }
     }
+    // The dynamic outputs that some run reads (`carried` arrays and integers): kept after
+    // every run, in snapshots and in checkpoints.
+    std::set<int> carried_ids;
+    for (const Run& run : plan.runs) {
+        for (const ArrayInput& array : run.arrays) {
+            if (array.source == Source::Carried) carried_ids.insert(array.dynamic);
+        }
+        for (const IntegerInput& integer : run.integers) {
+            if (integer.dynamic >= 0) carried_ids.insert(integer.dynamic);
+        }
+    }
+    // Checkpoints: tied to the plan and settings; a resumed job continues at item `next`.
+    const bool checkpoints = options.checkpoint || options.resume;
+    const uint64_t plan_hash = checkpoints ? fingerprint(plan, overrides, state, persistent_order, assignments) : 0;
+    std::map<std::string, State> snapshots;  // `store`d states, by name
+    size_t next = 0;                         // the next plan item
+    if (options.resume) next = read_checkpoint(*options.resume, plan_hash, plan, carried_ids, state, snapshots);
+    if (options.checkpoint) check_writable(*options.checkpoint);
     make_directory(options.results);
 
     if (ng_abi_version() != kAbiVersion) {
         throw Failure("network.cpp speaks ABI version " + std::to_string(ng_abi_version()) + ", this main.cpp " +
                       std::to_string(kAbiVersion));
     }
+#ifdef _OPENMP
+    // Exactly --threads threads in the network's parallel regions (OMP_NUM_THREADS does not
+    // apply), set before ng_create and the first run.
+    omp_set_dynamic(0);
+    omp_set_num_threads(options.threads);
+#endif
     Network net;
     check_dynamics(net, plan);
-    std::map<int, Buffer> carried;  // dynamic outputs kept for the next run, by id
-    for (size_t k = 0; k < plan.runs.size(); ++k) {
-        const Run& run = plan.runs[k];
-        const int64_t index = static_cast<int64_t>(k);
-        // What the script assigned before this run, in plan order (after loading and --set).
-        for (size_t j = 0; j < run.assignments.size(); ++j) {
-            apply_assignment(persistent.at(run.assignments[j].key), assignments[k][j]);
+    if (options.resume) {
+        std::cout << "resuming at plan item " << next << " of " << plan.items.size() << " from "
+                  << options.resume->string() << std::endl;
+    }
+    for (int64_t executed = 0; next < plan.items.size(); ++executed) {
+        if (options.stop_after && executed == *options.stop_after) {
+            std::cout << "stopped after " << executed << " plan items, before item " << next << " of "
+                      << plan.items.size()
+                      << (options.checkpoint ? "; continue with --resume " + options.checkpoint->string() : "")
+                      << std::endl;
+            return 0;
         }
-        // Bind in plan order: arrays (+ a final nullptr/0), scalars after dt and t_start,
-        // integers after the seed.
-        std::vector<Buffer> fresh;  // this run's own buffers (fresh, carried)
-        fresh.reserve(run.arrays.size());
-        std::vector<void*> pointers;
-        std::vector<int64_t> sizes;
-        for (const ArrayInput& array : run.arrays) {
-            Buffer* buffer = nullptr;
-            if (array.source == Source::Persistent) {
-                buffer = &persistent.at(array.key);
-            } else if (array.source == Source::Fresh) {
-                buffer = &fresh.emplace_back(array.type, array.count);
-            } else {
-                const auto kept = carried.find(array.dynamic);  // absent in run 0: empty
-                buffer = &fresh.emplace_back(kept != carried.end() ? kept->second.copy() : Buffer(array.type, 0));
-            }
-            pointers.push_back(buffer->data());
-            sizes.push_back(buffer->count());
+        const Item& item = plan.items[next];
+        if (item.kind == ItemKind::Run) {
+            execute_run(net, plan, item.run, overrides, assignments[item.run], carried_ids, state, options.results);
+        } else if (item.kind == ItemKind::Store) {
+            snapshots.insert_or_assign(item.name, copy_of(state));
+        } else {
+            restore_state(state, snapshots.at(item.name));  // the plan reader checked that it was stored
         }
-        pointers.push_back(nullptr);
-        sizes.push_back(0);
-        std::vector<double> scalars = {run.dt, run.t_start};
-        for (const ScalarInput& scalar : run.scalars) scalars.push_back(overrides.scalar(scalar, index));
-        std::vector<int64_t> integers = {static_cast<int64_t>(run.seed)};  // two's complement, as the runtime
-        for (const IntegerInput& integer : run.integers) {
-            if (integer.dynamic < 0) {
-                integers.push_back(integer.value);
-            } else {
-                const auto kept = carried.find(integer.dynamic);  // absent in run 0: 0 elements
-                integers.push_back(kept != carried.end() ? kept->second.count() : 0);
-            }
+        ++next;
+        if (options.checkpoint) {
+            write_checkpoint(*options.checkpoint, plan_hash, next, plan, persistent_order, state, snapshots);
         }
-        carried.clear();  // consumed: the buffers above are this run's own copies
-
-        const auto start = std::chrono::steady_clock::now();
-        const int64_t done = ng_run(net.get(), pointers.data(), sizes.data(), scalars.data(), integers.data(),
-                                    run.step0, run.n_steps, 0.1, nullptr, nullptr);
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        if (done != run.n_steps) {
-            throw Failure("run " + std::to_string(k) + " stopped after " + std::to_string(done) + " of " +
-                          std::to_string(run.n_steps) + " steps");
-        }
-
-        // Results of run k: its fresh arrays, then every dynamic output.
-        const fs::path folder = options.results / ("run" + std::to_string(k));
-        make_directory(folder);
-        size_t next_fresh = 0;
-        for (const ArrayInput& array : run.arrays) {
-            if (array.source == Source::Persistent) continue;
-            const Buffer& buffer = fresh[next_fresh++];
-            if (array.source == Source::Fresh) {
-                write_result(folder / (array.key + ".bin"), array.type, buffer.count(), array.unit, buffer.data());
-            }
-        }
-        std::set<int> carry_on;  // dynamic outputs the next run reads
-        if (k + 1 < plan.runs.size()) {
-            for (const ArrayInput& array : plan.runs[k + 1].arrays) {
-                if (array.source == Source::Carried) carry_on.insert(array.dynamic);
-            }
-            for (const IntegerInput& integer : plan.runs[k + 1].integers) {
-                if (integer.dynamic >= 0) carry_on.insert(integer.dynamic);
-            }
-        }
-        for (size_t id = 0; id < plan.dynamics.size(); ++id) {
-            const Dynamic& dynamic = plan.dynamics[id];
-            const int ident = static_cast<int>(id);
-            Buffer contents = copy_dynamic(net, dynamic, ident);
-            write_result(folder / (dynamic.key + ".bin"), dynamic.type, contents.count(), dynamic.unit, contents.data());
-            if (carry_on.count(ident) != 0) carried[ident] = std::move(contents);
-            ng_dynamic_clear(net.get(), ident);  // the next run starts empty, as with the Python shell
-        }
-        std::cout << "run " << k << ": " << run.n_steps << " steps from step " << run.step0 << " in " << seconds
-                  << " s" << std::endl;
     }
 
     // Final state of every persistent array.
@@ -1237,7 +1721,7 @@ int run_standalone(int argc, char** argv) {
         const fs::path folder = options.results / "final";
         make_directory(folder);
         for (const ArrayInput* array : persistent_order) {
-            const Buffer& buffer = persistent.at(array->key);
+            const Buffer& buffer = state.persistent.at(array->key);
             write_result(folder / (array->key + ".bin"), array->type, buffer.count(), array->unit, buffer.data());
         }
     }
