@@ -179,8 +179,17 @@ class StandaloneDevice:
 
     # -- the project ----------------------------------------------------------------------
 
-    def build(self, run: bool = True, compile: bool = True, run_args: Mapping[Any, Any] | None = None) -> None:
-        """Write the project (only files whose content changed), build it and run it."""
+    def build(self, directory: str | Path | None = None, compile: bool = True, run: bool = True,
+              run_args: Mapping[Any, Any] | None = None, clean: bool = False, debug: bool = False,
+              with_output: bool = True) -> None:
+        """Write the project (only files whose content changed), build it and run it
+        (Brian2's signature; ``clean`` starts the build folder afresh)."""
+        if debug:
+            raise NotImplementedError("device.build(debug=True): debug builds of standalone projects")
+        if directory is not None:
+            self.directory = Path(directory).resolve()
+        if clean:
+            shutil.rmtree(self.directory / "build", ignore_errors=True)
         if not self._runs:
             raise NeurogenError("device.build(): no run() was recorded")
         self._write_project()
@@ -413,8 +422,28 @@ def export_project(network: Any, directory: str | Path, duration: Any) -> Standa
     return device
 
 
+def reinit_device() -> None:
+    """Brian2's ``device.reinit()``: forget the recorded runs (same directory and options)."""
+    from .session import session
+
+    current = session().device
+    if current is not None:
+        session().device = StandaloneDevice(current.directory, current.build_on_run)
+
+
 class _DeviceProxy:
     """``device`` as Brian2 scripts use it (``device.build()``): the current standalone device."""
+
+    def reinit(self) -> None:
+        reinit_device()
+
+    def activate(self, build_on_run: bool = True, **options: Any) -> None:
+        """Brian2's ``device.activate()`` after ``reinit()``: the standalone device again."""
+        from .session import session
+
+        current = session().device
+        set_device("cpp_standalone", directory=options.pop("directory", current.directory if current else "output"),
+                   build_on_run=build_on_run, **options)
 
     def __getattr__(self, name: str) -> Any:
         from .session import session

@@ -251,3 +251,23 @@ def test_a_long_run_can_stop_and_resume_from_a_checkpoint(tmp_path):
             assert np.array_equal(np.asarray(split_results[folder][key]), np.asarray(values)), key
     other = subprocess.run(main + ["--resume", checkpoint, "--set", "tau=11ms"], capture_output=True, text=True)
     assert other.returncode == 2 and "checkpoint" in other.stderr
+
+
+def test_an_unchanged_model_is_not_rebuilt_and_brian2s_device_calls_work(tmp_path):
+    project = tmp_path / "project"
+    stamps = None
+    for _ in range(2):  # the same script twice: the second build compiles nothing
+        set_device("cpp_standalone", directory=project, build_on_run=False)
+        try:
+            G, S, P, M, V = _model()
+            run(5 * ms)
+            device.build(directory=project, compile=True, run=True)
+            spikes = M.num_spikes
+            device.reinit()
+            device.activate(build_on_run=False, directory=project)
+        finally:
+            set_device("runtime")
+        current = {p: p.stat().st_mtime_ns for p in (project / "build").rglob("*.o")}
+        assert stamps is None or current == stamps
+        stamps = current
+    assert spikes > 0
