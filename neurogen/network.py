@@ -164,6 +164,8 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
     n_steps = whole_steps(start + seconds, dt) - step0
     if not objects or n_steps == 0:
         net._t = start + seconds
+        for obj in objects:  # they reached the new time too (the next run starts there)
+            obj._time = obj.clock._t = net.t_
         return
     objects.sort(key=lambda o: o._creation_index)
     every = {id(o): _every(o, dt) for o in objects}

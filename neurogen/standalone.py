@@ -63,10 +63,11 @@ class StandaloneDevice:
                    members: dict[str, Any], values: Any, *, step0: int, n_steps: int, dt: float,
                    seed: int, make_ir: Any) -> None:
         """Add a run to the plan (called by ``run()`` instead of running the compiled network)."""
-        if self.has_been_run and self.build_on_run:
-            raise NeurogenError("the standalone project was already built and run (build_on_run=True); "
-                                "for several runs use set_device('cpp_standalone', build_on_run=False) "
-                                "and call device.build() after the last run()")
+        if self.has_been_run:
+            raise NeurogenError("the standalone project was already built and run; for several runs use "
+                                "set_device('cpp_standalone', build_on_run=False) and call device.build() "
+                                "after the last run(), or device.reinit() and device.activate() to start "
+                                "a new project (as in Brian2)")
         from .passes import run_passes
         from .render import render_network
 
@@ -107,8 +108,8 @@ class StandaloneDevice:
         # next run, and again after each restore of it (they are absolute values).
         if kind == "store":
             self._assigned_at_store[name] = list(self._assignments)
-        else:
-            self._assignments += self._assigned_at_store.get(name, [])
+        else:  # values assigned since the store are undone; those pending at the store are not
+            self._assignments = list(self._assigned_at_store.get(name, []))
         self._events.append((kind, name))
 
     def _line(self, run: _Run, obj: Any, member: str, name: str, ctype: str, kind: str, value: Any,
@@ -142,8 +143,9 @@ class StandaloneDevice:
             if not name.startswith("_") and hasattr(obj, "_specs") and name in obj._specs:
                 self._aliases[alias] = key
         elif array.tobytes() != self._seen[key]:
-            raise NotImplementedError(f"standalone: '{obj.name}.{name}' changed between run() calls "
-                                      "other than by assigning to it (G.v[...] = values)")
+            raise NotImplementedError(f"standalone: '{obj.name}.{name}' changed between run() calls other "
+                                      "than by assigning numbers to a variable (e.g. by connect() or "
+                                      "set_spikes()); that is not supported in standalone mode yet")
         alias = next((a for a, k in self._aliases.items() if k == key), "-")
         return f"array {ctype} {key} {alias} persistent {key}.bin {array.size} {unit}"
 
@@ -259,7 +261,10 @@ class StandaloneDevice:
                 if get_dimensions(value) != name.spec.dim:
                     raise DimensionMismatchError(f"run_args: {alias} must be in units of {name.spec.dim or '1'}",
                                                  get_dimensions(value))
-                array = np.broadcast_to(np.asarray(value, dtype=stored.dtype), stored.shape)
+                values = np.asarray(value, dtype=stored.dtype)
+                if values.size not in (1, stored.size):
+                    raise ValueError(f"run_args: {alias} needs one value or {stored.size} values, got {values.size}")
+                array = np.broadcast_to(values.reshape(-1) if values.size > 1 else values, stored.shape)
                 path = self.directory / "data" / "run_args" / f"{key}.bin"
                 _write_if_changed(path, np.ascontiguousarray(array).tobytes())
                 arguments += ["--set", f"{alias}=@{path}"]
@@ -395,6 +400,10 @@ def set_device(name: str, directory: str | Path = "output", build_on_run: bool =
     """``set_device('cpp_standalone', directory=..., build_on_run=...)`` or ``set_device('runtime')``."""
     from .session import session
 
+    current = session().device
+    if current is not None and current.recording:
+        raise NeurogenError(f"set_device({name!r}): {len(current._runs)} run(s) were recorded for the standalone "
+                            "project but not built; call device.build() first (or device.reinit() to drop them)")
     if name == "runtime":
         session().device = None
         return

@@ -649,3 +649,13 @@ def test_a_model_variable_shadowing_an_outside_value_warns_like_brian2():
     G = NeuronGroup(1, "dv/dt = (v0 - v)/(10*ms) : volt\nv0 : volt", method="exact")  # noqa: F841
     with pytest.warns(UserWarning, match="v0"):
         run(0.1 * ms)
+
+
+def test_a_run_shorter_than_half_a_step_moves_every_object_on():
+    """It simulates no step, but the next run must start at the new time (was an error)."""
+    start_scope()
+    G = NeuronGroup(1, "dv/dt = -v/(10*ms) : 1", method="exact")
+    run(0.05 * ms)
+    run(0.04 * ms)
+    run(1 * ms)
+    assert abs(float(G.t / ms) - 1.09) < 1e-9

@@ -39,6 +39,12 @@ def _outcome(G, M, V):
     return np.asarray(M.i).copy(), np.asarray(M.t_).copy(), np.asarray(V.v).copy(), G.v[:].copy()
 
 
+def _back_to_runtime():
+    """The runtime device again, dropping runs a test recorded but did not build."""
+    device.reinit()
+    set_device("runtime")
+
+
 def _same(a, b):
     for x, y in zip(a, b):
         assert x.shape == y.shape and np.array_equal(x, y)
@@ -61,7 +67,7 @@ def test_standalone_is_bit_identical_to_the_runtime(tmp_path, runtime_reference)
         assert M.num_spikes > 20
         _same(_outcome(G, M, V), runtime_reference)
     finally:
-        set_device("runtime")
+        _back_to_runtime()
 
 
 def test_several_runs_with_a_constant_changed_between_them(tmp_path):
@@ -83,7 +89,7 @@ def test_several_runs_with_a_constant_changed_between_them(tmp_path):
         _same(_outcome(G, M, V), reference)
     finally:
         tau = 10 * ms
-        set_device("runtime")
+        _back_to_runtime()
 
 
 def test_run_args_change_values_without_compiling(tmp_path):
@@ -108,7 +114,7 @@ def test_run_args_change_values_without_compiling(tmp_path):
         with pytest.raises(NotImplementedError, match="not in the build"):
             device.run(run_args={G.v: "rand()"})
     finally:
-        set_device("runtime")
+        _back_to_runtime()
 
 
 def test_exported_folder_builds_and_runs_without_python(tmp_path):
@@ -155,7 +161,7 @@ def test_values_assigned_between_runs_as_in_the_runtime(tmp_path):
         device.build()
         _same(_outcome(G, M, V), reference)
     finally:
-        set_device("runtime")
+        _back_to_runtime()
 
 
 def test_reading_or_computing_from_state_before_the_build_is_refused(tmp_path):
@@ -171,7 +177,7 @@ def test_reading_or_computing_from_state_before_the_build_is_refused(tmp_path):
         with pytest.raises(NotImplementedError, match="string expression"):
             G.v = "v + 0.1"
     finally:
-        set_device("runtime")
+        _back_to_runtime()
 
 
 def test_results_do_not_depend_on_the_thread_count(tmp_path, runtime_reference):
@@ -194,7 +200,7 @@ def test_results_do_not_depend_on_the_thread_count(tmp_path, runtime_reference):
         _same((np.asarray(M2.i), G2.v[:]), one)
     finally:
         prefs.devices.cpp_standalone.openmp_threads = 0
-        set_device("runtime")
+        _back_to_runtime()
 
 
 def test_store_and_restore_inside_the_program_as_in_the_runtime(tmp_path):
@@ -222,7 +228,7 @@ def test_store_and_restore_inside_the_program_as_in_the_runtime(tmp_path):
         _same(_outcome(G, M, V), reference)
         assert float(M.t[-1] / ms) < 10  # the discarded runs' spikes are gone
     finally:
-        set_device("runtime")
+        _back_to_runtime()
 
 
 def test_a_long_run_can_stop_and_resume_from_a_checkpoint(tmp_path):
@@ -234,7 +240,7 @@ def test_a_long_run_can_stop_and_resume_from_a_checkpoint(tmp_path):
         run(5 * ms)
         device.build(run=False)
     finally:
-        set_device("runtime")
+        _back_to_runtime()
     main = [str(project / "build" / "main"), "--project", str(project)]
     whole = subprocess.run(main + ["--results", str(tmp_path / "whole")], capture_output=True, text=True)
     assert whole.returncode == 0, whole.stderr
@@ -266,8 +272,46 @@ def test_an_unchanged_model_is_not_rebuilt_and_brian2s_device_calls_work(tmp_pat
             device.reinit()
             device.activate(build_on_run=False, directory=project)
         finally:
-            set_device("runtime")
+            _back_to_runtime()
         current = {p: p.stat().st_mtime_ns for p in (project / "build").rglob("*.o")}
         assert stamps is None or current == stamps
         stamps = current
     assert spikes > 0
+
+
+def test_restore_undoes_values_assigned_after_the_store_and_subgroup_writes(tmp_path):
+    def script():
+        G, S, P, M, V = _model()
+        run(2 * ms)
+        store("a")
+        G.v[0] = 0.99  # undone by the restore
+        restore("a")
+        G[3:7].v[1] = 0.5  # element 4
+        run(2 * ms)
+        return G, M, V
+
+    set_device("runtime")
+    reference = _outcome(*script())
+    set_device("cpp_standalone", directory=tmp_path / "project", build_on_run=False)
+    try:
+        G, M, V = script()
+        device.build()
+        _same(_outcome(G, M, V), reference)
+    finally:
+        _back_to_runtime()
+
+
+def test_misuse_of_the_device_is_refused_with_the_reason(tmp_path):
+    set_device("cpp_standalone", directory=tmp_path / "project", build_on_run=False)
+    try:
+        G, S, P, M, V = _model()
+        run(1 * ms)
+        with pytest.raises(NeurogenError, match="not built"):
+            set_device("runtime")  # the recorded run would be lost
+        device.build()
+        with pytest.raises(NeurogenError, match="already built and run"):
+            run(1 * ms)
+        with pytest.raises(ValueError, match="neurons.v needs one value or 200"):
+            device.run(run_args={G.v: [1.0, 2.0]})
+    finally:
+        _back_to_runtime()

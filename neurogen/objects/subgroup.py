@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import NeurogenError
+from .variables import SliceView
 
 
 class Subgroup:
@@ -33,7 +34,7 @@ class Subgroup:
             return np.arange(self.N)
         view = getattr(self.parent, name)
         if hasattr(view, "spec") and not view.spec.shared:
-            return view[self.start:self.stop]
+            return SliceView(self.parent, view.spec, self.start, self.stop)
         return view
 
     def __setattr__(self, name: str, value: Any) -> None:

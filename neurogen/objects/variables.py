@@ -111,6 +111,24 @@ def _forward(name: str) -> Any:
     return method, reflected
 
 
+class SliceView(VariableView):
+    """``G[a:b].v``: the parent's variable over ``[start, stop)``; writes go to the parent
+    (through its checks), so ``G[a:b].v[1] = x`` sets element ``a + 1``."""
+
+    __slots__ = ("start", "stop")
+
+    def __init__(self, group: "Group", spec: VariableSpec, start: int, stop: int) -> None:
+        super().__init__(group, spec)
+        self.start, self.stop = start, stop
+
+    @property
+    def _values(self) -> np.ndarray:
+        return super()._values[self.start:self.stop]
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        self.group._set_variable(self.spec.name, value, np.arange(self.start, self.stop)[index])
+
+
 for _name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "lt", "le", "gt", "ge", "eq", "ne"):
     _method, _reflected = _forward(_name)
     setattr(VariableView, f"__{_name}__", _method)
