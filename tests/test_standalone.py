@@ -126,8 +126,11 @@ def test_exported_folder_builds_and_runs_without_python(tmp_path):
     build = tmp_path / "build"
     for command in (["cmake", "-S", str(project), "-B", str(build)], ["cmake", "--build", str(build)]):
         subprocess.run(command, check=True, env=env, capture_output=True)
-    done = subprocess.run([str(build / "main"), "--project", str(project), "--results", str(tmp_path / "r"),
-                           "--set", "tau=12ms"], env=env, capture_output=True, text=True)
+    project_build = project / "build"  # as the README says: PROJECT/build/main finds PROJECT/data
+    for command in (["cmake", "-S", str(project), "-B", str(project_build)], ["cmake", "--build", str(project_build)]):
+        subprocess.run(command, check=True, env=env, capture_output=True)
+    done = subprocess.run([str(project_build / "main"), "--results", str(tmp_path / "r"), "--set", "tau=12ms"],
+                          env=env, capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     results = load_results(tmp_path / "r")
     assert len(results["run0"]["spikemonitor3.i"]) == len(results["run0"]["spikemonitor3.t"]) > 0

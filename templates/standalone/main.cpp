@@ -862,7 +862,8 @@ const char* const kUsage =
     "\n"
     "  --project DIR      the standalone project (reads DIR/data/plan.txt and DIR/data/*.bin)\n"
     "  --plan FILE        the plan to run (data files are read next to it unless --project is given)\n"
-    "                     default: data/plan.txt in the current directory\n"
+    "                     default: data/plan.txt in the current directory, else in the project\n"
+    "                     this program was built in (PROJECT/build/main reads PROJECT/data)\n"
     "  --results DIR      where results go (default: results)\n"
     "  --set NAME=VALUE   a parameter in every run (tau=12ms, tau=0.012), or every element of an\n"
     "                     array (neurongroup.v=-65mV, or neurongroup.v=@FILE for raw values)\n"
@@ -1614,6 +1615,20 @@ void execute_run(const Network& net, const Plan& plan, size_t k, const Overrides
 // ---------------------------------------------------------------------------------------
 // The program
 
+// Without --project or --plan: data/ in the current directory if it has a plan, else the
+// project this executable was built in (PROJECT/build/main -> PROJECT/data), so
+// `cuba_out/build/main --set tau=12ms` works from anywhere.
+fs::path default_data_folder() {
+    if (fs::exists(fs::path("data") / "plan.txt")) return "data";
+    std::error_code error;
+    const fs::path self = fs::read_symlink("/proc/self/exe", error);  // Linux; elsewhere: data/
+    if (!error) {
+        const fs::path beside = self.parent_path().parent_path() / "data";
+        if (fs::exists(beside / "plan.txt")) return beside;
+    }
+    return "data";
+}
+
 int run_standalone(int argc, char** argv) {
     const Options options = parse_command_line(argc, argv);
     if (options.help) {
@@ -1623,7 +1638,7 @@ int run_standalone(int argc, char** argv) {
     // Where things are: the data folder holds the plan's data files (FORMAT.md).
     const fs::path data = options.project ? *options.project / "data"
                           : options.plan  ? options.plan->parent_path()
-                                          : fs::path("data");
+                                          : default_data_folder();
     const fs::path plan_path = options.plan ? *options.plan : data / "plan.txt";
     const Plan plan = PlanReader(plan_path).read();
     const Overrides overrides = resolve_settings(options.settings, plan);
