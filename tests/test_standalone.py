@@ -45,6 +45,21 @@ def _back_to_runtime():
     set_device("runtime")
 
 
+def _same_as_runtime(script, tmp_path):
+    """``script()`` (returning G, M, V) under the runtime and as a standalone project (built after
+    its last run): identical spikes, traces and final state."""
+    set_device("runtime")
+    reference = _outcome(*script())
+    set_device("cpp_standalone", directory=tmp_path / "project", build_on_run=False)
+    try:
+        G, M, V = script()
+        device.build()
+        _same(_outcome(G, M, V), reference)
+    finally:
+        _back_to_runtime()
+    return M
+
+
 def _same(a, b):
     for x, y in zip(a, b):
         assert x.shape == y.shape and np.array_equal(x, y)
@@ -123,13 +138,11 @@ def test_exported_folder_builds_and_runs_without_python(tmp_path):
     project = tmp_path / "exported"
     export_project(net, project, 20 * ms)
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(tmp_path)}  # no Python, no neurogen
-    build = tmp_path / "build"
+    build = project / "build"  # as the README says: PROJECT/build/main finds PROJECT/data
+    shutil.rmtree(build)  # export_project built it; build again from scratch without Python
     for command in (["cmake", "-S", str(project), "-B", str(build)], ["cmake", "--build", str(build)]):
         subprocess.run(command, check=True, env=env, capture_output=True)
-    project_build = project / "build"  # as the README says: PROJECT/build/main finds PROJECT/data
-    for command in (["cmake", "-S", str(project), "-B", str(project_build)], ["cmake", "--build", str(project_build)]):
-        subprocess.run(command, check=True, env=env, capture_output=True)
-    done = subprocess.run([str(project_build / "main"), "--results", str(tmp_path / "r"), "--set", "tau=12ms"],
+    done = subprocess.run([str(build / "main"), "--results", str(tmp_path / "r"), "--set", "tau=12ms"],
                           env=env, capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     results = load_results(tmp_path / "r")
@@ -156,15 +169,7 @@ def test_values_assigned_between_runs_as_in_the_runtime(tmp_path):
         run(5 * ms)
         return G, M, V
 
-    set_device("runtime")
-    reference = _outcome(*script())
-    set_device("cpp_standalone", directory=tmp_path / "project", build_on_run=False)
-    try:
-        G, M, V = script()
-        device.build()
-        _same(_outcome(G, M, V), reference)
-    finally:
-        _back_to_runtime()
+    _same_as_runtime(script, tmp_path)
 
 
 def test_reading_or_computing_from_state_before_the_build_is_refused(tmp_path):
@@ -222,16 +227,8 @@ def test_store_and_restore_inside_the_program_as_in_the_runtime(tmp_path):
         run(5 * ms)
         return G, M, V
 
-    set_device("runtime")
-    reference = _outcome(*script())
-    set_device("cpp_standalone", directory=tmp_path / "project", build_on_run=False)
-    try:
-        G, M, V = script()
-        device.build()
-        _same(_outcome(G, M, V), reference)
-        assert float(M.t[-1] / ms) < 10  # the discarded runs' spikes are gone
-    finally:
-        _back_to_runtime()
+    M = _same_as_runtime(script, tmp_path)
+    assert float(M.t[-1] / ms) < 10  # the discarded runs' spikes are gone
 
 
 def test_a_long_run_can_stop_and_resume_from_a_checkpoint(tmp_path):
@@ -293,15 +290,7 @@ def test_restore_undoes_values_assigned_after_the_store_and_subgroup_writes(tmp_
         run(2 * ms)
         return G, M, V
 
-    set_device("runtime")
-    reference = _outcome(*script())
-    set_device("cpp_standalone", directory=tmp_path / "project", build_on_run=False)
-    try:
-        G, M, V = script()
-        device.build()
-        _same(_outcome(G, M, V), reference)
-    finally:
-        _back_to_runtime()
+    _same_as_runtime(script, tmp_path)
 
 
 def test_misuse_of_the_device_is_refused_with_the_reason(tmp_path):
