@@ -201,7 +201,7 @@ def _record_standalone(net: Network, objects: list[Any], externals: Mapping[int,
     for obj in objects:
         if isinstance(obj, (StateMonitor, PopulationRateMonitor)):
             obj._allocate(_records(step0, n_steps, every[id(obj)]))
-    device.record_run(objects, externals, every, members, _value_provider(members, externals, every, step0),
+    device.record_run(objects, externals, members, _value_provider(members, externals, every, step0),
                       step0=step0, n_steps=n_steps, dt=dt, seed=session().run_seed(),
                       make_ir=lambda: _lower(objects, externals))
     net._t = end

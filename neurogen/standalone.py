@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -23,9 +23,6 @@ from .resources import static_headers, templates_dir
 from .results import read_result, unit_name
 from .units import DIMENSIONLESS, get_dimensions
 
-_DTYPES = {"double": "<f8", "int32_t": "<i4", "int64_t": "<i8", "char": "|u1", "uint32_t": "<u4"}
-
-
 @dataclass
 class _Run:
     """One recorded ``run()``: its plan lines and what to do with its results."""
@@ -34,7 +31,6 @@ class _Run:
     lines: list[str]
     members: dict[str, Any]
     shapes: dict[str, tuple[int, ...]]             # fresh buffers: key -> buffer shape
-    records: dict[str, int] = field(default_factory=dict)  # monitor member -> rows recorded
 
 
 class StandaloneDevice:
@@ -59,9 +55,8 @@ class StandaloneDevice:
 
     # -- recording --------------------------------------------------------------------------
 
-    def record_run(self, objects: list[Any], externals: Mapping[int, Any], every: Mapping[int, int],
-                   members: dict[str, Any], values: Any, *, step0: int, n_steps: int, dt: float,
-                   seed: int, make_ir: Any) -> None:
+    def record_run(self, objects: list[Any], externals: Mapping[int, Any], members: dict[str, Any],
+                   values: Any, *, step0: int, n_steps: int, dt: float, seed: int, make_ir: Any) -> None:
         """Add a run to the plan (called by ``run()`` instead of running the compiled network)."""
         if self.has_been_run:
             raise NeurogenError("the standalone project was already built and run; for several runs use "
@@ -214,15 +209,11 @@ class StandaloneDevice:
         for file, data in self._extra_data.items():
             _write_if_changed(root / "data" / file, data)
         plan = ["neurogen-plan 1"]
-        plan += [f"dynamic {k} {ctype} {m}.{n} {self._dynamic_unit(m, n)}"
+        plan += [f"dynamic {k} {ctype} {m}.{n} {'second' if n == 't' else '1'}"  # spike times; others: counts
                  for k, (m, n, ctype) in enumerate(self._dynamic)]
         for kind, item in self._events:
             plan += item.lines if kind == "run" else [f"{kind} {item}"]
         _write_if_changed(root / "data" / "plan.txt", ("\n".join(plan) + "\n").encode())
-
-    @staticmethod
-    def _dynamic_unit(member: str, name: str) -> str:
-        return "second" if name == "t" else "1"  # spike times; indices and steps have none
 
     def _compile(self) -> None:
         build = self.directory / "build"
