@@ -19,7 +19,7 @@ import sympy
 
 from .errors import EquationError
 from .ir import DT, T, Assign, Integration, MatrixExp, Statement, sym
-from .symbolic import TIMED_ARRAY_PREFIX
+from .symbolic import TIMED_ARRAY_PREFIX, model_text
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def integrate(equations: Equations, method: str | None) -> Integration:
 
 
 def _describe(name: str, rhs: sympy.Expr) -> str:
-    return f"d{name}/dt = {sympy.sstr(rhs)}"
+    return f"d{name}/dt = {model_text(rhs)}"
 
 
 def _describe_all(eqs: Equations) -> str:

@@ -10,6 +10,7 @@ import ast
 from typing import Callable
 
 import sympy
+from sympy.printing.str import StrPrinter
 
 from .errors import EquationError
 from .ir import DT
@@ -165,3 +166,30 @@ def uses_random(expr: sympy.Expr) -> bool:
 
 def uses_noise(expr: sympy.Expr) -> bool:
     return bool(expr.atoms(noise))
+
+
+class _ModelTextPrinter(StrPrinter):
+    """sympy → model syntax for error messages: ``rand()``, ``poisson(3)``, ``stim(t)``,
+    ``v > 1``, never neurogen's internal forms (``rand(0)``, ``timedarray1__stim(t, dt)``)."""
+
+    _INFIX = {"gt": ">", "ge": ">=", "lt": "<", "le": "<=", "eq": "==", "ne": "!=", "and_": "and", "or_": "or"}
+
+    def _print_Function(self, expr: sympy.Expr) -> str:
+        name = type(expr).__name__
+        args = [self._print(a) for a in expr.args]
+        if name in ("rand", "randn", "poisson", "binomial"):
+            return f"{name}({', '.join(args[1:])})"  # the first argument is the draw number
+        if name.startswith(TIMED_ARRAY_PREFIX):
+            return f"{name.split('__', 1)[1]}({', '.join(args[:-1])})"  # the last argument is dt
+        if name in self._INFIX:
+            return f"({args[0]} {self._INFIX[name]} {args[1]})"
+        if name == "not_":
+            return f"not {args[0]}"
+        if name == "select":
+            return f"({args[1]} if {args[0]} else {args[2]})"
+        return super()._print_Function(expr)
+
+
+def model_text(expr: sympy.Expr) -> str:
+    """An expression as a model author would write it (for messages)."""
+    return _ModelTextPrinter().doprint(expr)

@@ -116,3 +116,13 @@ def test_column_outside_a_two_dimensional_array_is_nan():
     ta2 = TimedArray([[1.0, 2.0]], dt=1 * ms)
     x = _recorded("ta2(t, i)", n=4, duration=0.1 * ms, ta2=ta2)
     assert np.array_equal(x[:2, 0], [1.0, 2.0]) and np.all(np.isnan(x[2:, 0]))
+
+
+def test_messages_show_model_syntax_not_internal_names():
+    stim = TimedArray([1.0, 2.0], dt=1 * ms)
+    G = NeuronGroup(1, "dv/dt = (stim(t)*poisson(3) + rand() - v)/ms : 1", method="exact")
+    with pytest.raises(EquationError) as error:
+        run(DT)
+    text = str(error.value)
+    assert "stim(t)" in text and "poisson(3)" in text and "rand()" in text
+    assert "timedarray" not in text and "rand(0" not in text
