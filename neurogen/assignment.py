@@ -12,7 +12,7 @@ import numpy as np
 
 from .errors import EquationError
 from .expressions import Statement, parse_expression
-from .namespace import ExpressionScope, External, resolve_externals, user_namespace
+from .namespace import ExpressionScope, External, resolve_externals, runtime_values, user_namespace
 from .runtime import load_simulation
 from .session import session
 
@@ -62,7 +62,7 @@ def _values(objects: list[Any], indices: np.ndarray, externals: dict[str, Extern
 
     by_member = {f"group{k}": o for k, o in enumerate(objects)}
     group = objects[0]
-    runtime = {k: v for e in externals.values() for k, v in e.runtime_values().items()}
+    runtime = runtime_values(externals)
 
     def value(member: str, name: str, kind: str) -> Any:
         obj = by_member[member]
@@ -76,8 +76,6 @@ def _values(objects: list[Any], indices: np.ndarray, externals: dict[str, Extern
             return runtime[name]
         if kind == "array":
             return obj._state[name]
-        if name == "refractory":
-            return float(np.asarray(obj.refractory))
         return {"_n_indices": len(indices), "N": obj.N, "_every": 1, "_dt": obj.clock.dt_,
                 "_stream": stream_id(obj)}[name]
     return value

@@ -84,6 +84,11 @@ class TimedArrayExternal:
                 f"{prefix}_dt": self.function.dt_}
 
 
+def runtime_values(externals: Mapping[str, "External | TimedArrayExternal"]) -> dict[str, Any]:
+    """Every struct member's value the externals of one object supply at a run."""
+    return {k: v for e in externals.values() for k, v in e.runtime_values().items()}
+
+
 class ExpressionScope:
     """Some expressions of a group, resolved like the group's own model expressions.
 

@@ -18,9 +18,9 @@ import numpy as np
 
 from .errors import NeurogenError
 from .schedule import member_name, schedule_order, stream_id
-from .namespace import External, collect_objects, resolve_externals
+from .namespace import External, collect_objects, resolve_externals, runtime_values
 from .objects.base import SimObject
-from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
+from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor, buffer_name
 from .runtime import Simulation, load_simulation
 from .session import session
 from .units import Quantity, second
@@ -300,8 +300,7 @@ def _records(step0: int, n_steps: int, every: int) -> int:
 
 def _value_provider(members: Mapping[str, Any], externals: Mapping[int, Mapping[str, External]],
                     every: Mapping[int, int], step0: int) -> Callable[[str, str, str], Any]:
-    runtime = {id(o): {k: v for e in externals[id(o)].values() for k, v in e.runtime_values().items()}
-               for o in members.values()}
+    runtime = {id(o): runtime_values(externals[id(o)]) for o in members.values()}
 
     def value(member: str, name: str, kind: str) -> Any:
         obj = members[member]
@@ -325,8 +324,6 @@ def _value_provider(members: Mapping[str, Any], externals: Mapping[int, Mapping[
             return len(obj.record)
         if name == "N":
             return obj.N
-        if name == "refractory":
-            return float(np.asarray(obj.refractory))
         raise KeyError(f"internal error: no value for {member}.{name}")
     return value
 
@@ -337,7 +334,7 @@ def _array(obj: Any, name: str) -> np.ndarray:
     if isinstance(obj, StateMonitor):
         if name == "_indices":
             return obj._record
-        return obj._buffers[name[4:] if name.startswith("rec_") else name]
+        return obj._buffers[buffer_name(name)]
     if isinstance(obj, PopulationRateMonitor):
         return obj._buffers[name]
     return obj._state[name]

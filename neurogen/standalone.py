@@ -272,7 +272,7 @@ class StandaloneDevice:
 
     def _apply(self, results: Path) -> None:
         """Results → monitors (run by run, as the runtime collects them) and final states."""
-        from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
+        from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor, buffer_name
 
         monitors = self._monitors()
         for obj_id, records in self._marks.items():  # what they held before these runs
@@ -291,7 +291,7 @@ class StandaloneDevice:
                 if isinstance(obj, SpikeMonitor) and obj.record:
                     obj._collect(read_result(folder / f"{member}.i.bin")[0], read_result(folder / f"{member}.t.bin")[0])
                 elif isinstance(obj, (StateMonitor, PopulationRateMonitor)):
-                    obj._buffers = {_buffer_name(key.split(".", 1)[1]): read_result(folder / f"{key}.bin")[0].reshape(shape)
+                    obj._buffers = {buffer_name(key.split(".", 1)[1]): read_result(folder / f"{key}.bin")[0].reshape(shape)
                                     for key, shape in recorded.shapes.items() if key.startswith(member + ".")}
                     obj._collect(len(obj._buffers["_t"]))
                 elif (folder / f"{member}._pre_pending_items.bin").exists() and recorded is self._last_run():
@@ -315,10 +315,6 @@ def _is_fresh(obj: Any, name: str) -> bool:
     from .objects.monitors import PopulationRateMonitor, StateMonitor
 
     return isinstance(obj, (StateMonitor, PopulationRateMonitor)) and name != "_indices"
-
-
-def _buffer_name(name: str) -> str:
-    return name[4:] if name.startswith("rec_") else name
 
 
 def _array_dim(obj: Any, name: str) -> Any:

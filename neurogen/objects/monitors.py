@@ -273,6 +273,11 @@ class PopulationRateMonitor(SimObject):
         return Quantity(smoothed, dim=Hz.dim)
 
 
+def buffer_name(field: str) -> str:
+    """The record buffer a monitor's struct member ``rec_v`` / ``_t`` / ``_rate`` binds."""
+    return field[4:] if field.startswith("rec_") else field
+
+
 def require_results(obj: Any) -> None:
     """Between a standalone run() and the build that simulates it, Python's copies are stale:
     reading them is an error (as in Brian2), never an old value."""

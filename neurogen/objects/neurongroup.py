@@ -140,6 +140,10 @@ class NeuronGroup(Group):
             sources.append((f"refractory '{self.refractory}'", parse_expression(self.refractory, "refractory")))
         return sources
 
+    def _runtime_value(self, name: str) -> Any:
+        """The refractory period (a time), bound at every run: changing it never recompiles."""
+        return float(np.asarray(self.refractory)) if name == "refractory" else None
+
     def _variable_dims(self) -> dict[str, Any]:
         dims = super()._variable_dims()
         dims.pop("_spikespace", None)
