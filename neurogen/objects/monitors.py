@@ -15,6 +15,7 @@ from ..units import Quantity, second, Hz
 from .base import SimObject
 from .clock import Clock
 from .group import Group
+from .validation import require_spike_source
 
 
 class SpikeMonitor(SimObject):
@@ -306,9 +307,7 @@ def _joined(chunks: list[np.ndarray], empty_shape: tuple[int, ...]) -> np.ndarra
 
 def _require_spikes(source: Group, monitor: str) -> None:
     _require_group(source, monitor)
-    if not getattr(source, "_spikes", False):  # a NeuronGroup with a threshold, a generator
-        raise NeurogenError(f"{monitor}: '{source.name}' has no threshold, so it never spikes "
-                            "(Brian2: it does not define an event 'spike')")
+    require_spike_source(source, monitor)
 
 
 def _require_group(source: Any, monitor: str) -> None:

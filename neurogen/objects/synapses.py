@@ -18,6 +18,7 @@ from ..expressions import Statement, parse_expression, parse_statements
 from ..units import DIMENSIONLESS, Quantity, second
 from .clock import Clock
 from .group import Group
+from .validation import require_spike_source
 from .subgroup import underlying
 from .variables import VariableSpec, coerce_value
 
@@ -339,9 +340,7 @@ def _offsets(indices: np.ndarray, n: int) -> np.ndarray:
 
 
 def _require_spikes(group: Any, where: str) -> None:
-    parent, _, _ = underlying(group)
-    if not getattr(parent, "_spikes", False):  # a NeuronGroup with a threshold, a generator
-        raise NeurogenError(f"{where}: '{parent.name}' has no threshold, so it never spikes")
+    require_spike_source(underlying(group)[0], where)
 
 
 def _one_of(new: Any, old: Any, new_name: str, old_name: str, where: str) -> Any:

@@ -20,6 +20,16 @@ def check_quantity(value: object, unit: Quantity, what: str) -> float:
     return float(array)
 
 
+def require_spike_source(group: object, where: str) -> None:
+    """Spike monitors and synaptic pathways need a group that spikes (declares ``_spikes``:
+    a NeuronGroup with a threshold, a PoissonGroup, a SpikeGeneratorGroup)."""
+    from ..errors import NeurogenError
+
+    if not getattr(group, "_spikes", False):
+        raise NeurogenError(f"{where}: '{getattr(group, 'name', group)}' has no threshold, so it never "
+                            "spikes (Brian2: it does not define an event 'spike')")
+
+
 def check_when(when: str, what: str) -> str:
     if when not in SLOTS:
         raise ValueError(f"{what}: when={when!r} is not a scheduling slot; use one of {', '.join(SLOTS)}")
