@@ -20,20 +20,6 @@ DType = Literal["float", "integer", "boolean"]
 #: Names every group defines; a model may not redefine them.
 RESERVED = frozenset({"t", "dt", "i", "j", "N", "lastspike", "not_refractory", "xi"})
 
-#: Names the generated C++ cannot use for a model variable or constant: C++ keywords, macros
-#: and types of the headers it includes (a model line naming one gets a clear error instead).
-CPP_RESERVED = frozenset("""
-    alignas alignof and_eq asm auto bitand bitor bool break case catch char char8_t char16_t
-    char32_t class compl concept const consteval constexpr constinit const_cast continue co_await
-    co_return co_yield decltype default delete do double dynamic_cast enum explicit export extern
-    float friend goto inline int long mutable namespace new noexcept not_eq nullptr operator or_eq
-    private protected public register reinterpret_cast requires short signed sizeof static
-    static_assert static_cast struct switch template this thread_local throw typedef typeid
-    typename union unsigned using virtual void volatile wchar_t xor xor_eq
-    NULL INFINITY NAN EOF errno assert std ng M_PI M_E int8_t int16_t int32_t int64_t uint8_t
-    uint16_t uint32_t uint64_t size_t
-""".split())
-
 #: Flags each kind of equation accepts (Synapses add theirs in a later layer).
 FLAGS: dict[Kind, frozenset[str]] = {
     "differential": frozenset({"unless refractory", "clock-driven", "event-driven"}),
@@ -164,6 +150,9 @@ def _parse_line(line: str, lineno: int, owner: str) -> Equation:
             f"{where}: flag(s) {', '.join(unknown)} not allowed on a {kind}; "
             f"allowed: {', '.join(sorted(allowed)) or 'none'}"
         )
+    if name.endswith(("_pre", "_post")) and "summed" not in flags:
+        raise EquationError(f"{where}: '{name}' cannot be used as a variable name: the suffixes '_pre' "
+                            "and '_post' refer to pre- and postsynaptic variables (as in Brian2)")
     if kind == "differential" and dtype != "float":
         raise EquationError(f"{where}: a differential equation needs a floating-point unit, not '{dtype}'")
     return Equation(kind, name, expr, unit_text, dim, dtype, frozenset(flags), lineno, line)
@@ -247,8 +236,6 @@ def _check_name(name: str, where: str) -> None:
         raise EquationError(f"{where}: '{name}' is a reserved name and cannot be defined in a model")
     if keyword.iskeyword(name) or name.startswith("_"):
         raise EquationError(f"{where}: '{name}' is not a valid variable name")
-    if name in CPP_RESERVED:
-        raise EquationError(f"{where}: '{name}' is reserved in the generated C++; please rename it")
     from .expressions import FUNCTION_DIMS
 
     if name in FUNCTION_DIMS or name in ("e", "pi", "inf"):

@@ -19,6 +19,7 @@ from .ir import (Assign, Field, FieldKind, Kernel, Load, MatrixExp, NetworkIR, O
                  Statement, sym)
 from .namespace import External
 from .objects.validation import SLOTS
+from .printer import field_ref
 from .schedule import member_name
 from .symbolic import renumber_draws, timed_array, to_sympy, uses_random
 from .units import Dimension, second
@@ -115,7 +116,7 @@ def scalar_context(ctx: ObjectContext, struct_ref: str = "_grp") -> dict[str, Ac
     access = {"t": Access("double", "_t", True), "dt": Access("double", f"{struct_ref}._dt", True)}
     for name, external in ctx.externals.items():
         if external.scalar:
-            access[name] = Access("double", f"{struct_ref}.{name}", True)
+            access[name] = Access("double", field_ref(struct_ref, name), True)
     return access
 
 

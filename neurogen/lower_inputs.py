@@ -14,6 +14,7 @@ from .ir import DT, Assign, FieldKind, Kernel, sym
 from .lower import (Access, ObjectContext, add_external_fields, build_kernel, check_dims, convert, expression_dims,
                     make_resolver, scalar_context)
 from .lower_neurons import frozen_while_refractory, integer_names, variable_access
+from .printer import field_ref
 from .symbolic import binomial, select, uses_random
 from .units import Hz
 
@@ -29,8 +30,8 @@ def lower_poissoninput(ctx: ObjectContext) -> list[Kernel]:
     add_external_fields(ctx)
     access = scalar_context(ctx)
     access.update(variable_access(group, f"_net.{member}"))
-    access["N"] = Access("int64_t", f"_net.{member}.N", True)  # the target group's N, as in Brian2
-    access["_n_sources"] = Access("int64_t", "_grp.N", True)
+    access["N"] = Access("int64_t", field_ref(f"_net.{member}", "N"), True)  # the target group's N, as in Brian2
+    access["_n_sources"] = Access("int64_t", field_ref("_grp", "N"), True)
     access["_start"] = Access("int64_t", "_grp._start", True)
     rate, weight = _expressions(ctx)
     statements = [

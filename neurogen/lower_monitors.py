@@ -7,6 +7,7 @@ from .ir import Assign, FieldKind, Kernel, sym
 from .lower import (Access, ObjectContext, add_external_fields, build_kernel, expression_dims,
                     make_resolver, scalar_context)
 from .lower_neurons import _subexpressions, integer_names, variable_access
+from .printer import field_ref
 
 
 def lower_spikemonitor(ctx: ObjectContext) -> list[Kernel]:
@@ -36,7 +37,7 @@ def lower_statemonitor(ctx: ObjectContext) -> list[Kernel]:
         subexpressions = _subexpressions(source_ctx, expression_dims(ctx, source._variable_dims()))
         resolve = make_resolver(ctx, subexpressions)
         access = scalar_context(ctx)
-        access["N"] = Access("int64_t", "_src.N", True)
+        access["N"] = Access("int64_t", field_ref("_src", "N"), True)
         access.update(variable_access(source, "_src"))
         ints, extra = integer_names(source), ()
     add_external_fields(ctx)

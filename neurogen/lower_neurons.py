@@ -14,6 +14,7 @@ from .errors import DimensionMismatchError, EquationError
 from .expressions import infer_dims, is_boolean, names_in, parse_expression
 from .integrators import integrate
 from .ir import Assign, FieldKind, Kernel, Statement, sym
+from .printer import field_ref
 from .lower import (Access, ObjectContext, add_external_fields, build_kernel, check_dims, convert, expression_dims,
                     make_resolver, scalar_context)
 from .symbolic import and_, ge, not_, or_, select, timestep
@@ -30,13 +31,13 @@ def frozen_while_refractory(group: Any, name: str) -> bool:
     """An ``(unless refractory)`` variable of a group with refractoriness: neither its equation
     nor an input (synapse, PoissonInput) changes it while the neuron is refractory."""
     equations = getattr(group, "_equations", None)
-    return (getattr(group, "refractory", False) is not False and equations is not None
+    return (getattr(group, "_refractory", False) is not False and equations is not None
             and name in equations and "unless refractory" in equations[name].flags)
 
 
 def variable_access(group: Any, struct_ref: str) -> dict[str, Access]:
     """How a kernel reads the stored variables of ``group`` through ``struct_ref``."""
-    return {name: Access(spec.ctype, f"{struct_ref}.{name}[0]" if spec.shared else f"{struct_ref}.{name}",
+    return {name: Access(spec.ctype, field_ref(struct_ref, name) + ("[0]" if spec.shared else ""),
                          spec.shared) for name, spec in group._specs.items()}
 
 
@@ -60,14 +61,14 @@ def lower_neurongroup(ctx: ObjectContext) -> list[Kernel]:
 def _group_access(ctx: ObjectContext) -> dict[str, Access]:
     group = ctx.obj
     access = scalar_context(ctx)
-    access["N"] = Access("int64_t", "_grp.N", True)
+    access["N"] = Access("int64_t", field_ref("_grp", "N"), True)
     access.update(variable_access(group, "_grp"))
     for name, spec in group._specs.items():
         ctx.add_field(name, spec.ctype, FieldKind.ARRAY, f"{spec.dim or '1'}")
     add_external_fields(ctx)
-    if group.refractory is not False and not isinstance(group.refractory, str):
-        ctx.add_field("refractory", "double", FieldKind.SCALAR, "refractory period, second")
-        access["refractory"] = Access("double", "_grp.refractory", True)
+    if group._refractory is not False and not isinstance(group._refractory, str):
+        ctx.add_field("_refractory", "double", FieldKind.SCALAR, "refractory period, second")
+        access["_refractory"] = Access("double", "_grp._refractory", True)
     return access
 
 
@@ -96,19 +97,19 @@ def _subexpressions(ctx: ObjectContext, dim_of: Any) -> dict[str, sympy.Expr]:
 def _not_refractory(ctx: ObjectContext, dim_of: Any, resolve: Any) -> tuple[list[Statement], list[str]]:
     """Statements computing ``not_refractory`` at the start of the state update."""
     group = ctx.obj
-    if group.refractory is False:
+    if group._refractory is False:
         return [], []
     t, lastspike = sym("t"), sym("lastspike")
-    if isinstance(group.refractory, str):
+    if isinstance(group._refractory, str):
         where = f"{ctx.where()}, refractory"
-        tree = parse_expression(group.refractory, where)
+        tree = parse_expression(group._refractory, where)
         dim = check_refractory_dims(tree, dim_of, where)
         value = convert(tree, resolve, where)
         if dim == DIMENSIONLESS:  # a condition: refractoriness (set by a spike) ends once it fails
             value = or_(sym("not_refractory"), not_(value))
-            return [Assign("not_refractory", value, comment=f"refractory: {group.refractory}")], ["not_refractory"]
+            return [Assign("not_refractory", value, comment=f"refractory: {group._refractory}")], ["not_refractory"]
     else:
-        value = sym("refractory")
+        value = sym("_refractory")
     margin = (timestep(value, sym("dt")) - sympy.Rational(1, 2)) * sym("dt")
     return [
         Assign("_refractory_until", margin, declare=True, comment="refractory period, in whole steps"),
@@ -164,7 +165,7 @@ def _threshold(ctx: ObjectContext, dim_of: Any, resolve: Any, access: Mapping[st
     tree = parse_expression(group.threshold, where)
     check_dims(tree, DIMENSIONLESS, dim_of, where, f"'{group.threshold}'")
     condition = convert(tree, resolve, where)
-    refractory = group.refractory is not False
+    refractory = group._refractory is not False
     if refractory:
         condition = and_(condition, sym("not_refractory"))
     return build_kernel(ctx, name="thresholder", template="threshold", when="thresholds", order=group.order,

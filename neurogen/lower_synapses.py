@@ -20,6 +20,7 @@ from .lower import (Access, ObjectContext, add_external_fields, build_kernel, ch
                     make_resolver, scalar_context)
 from .lower_neurons import frozen_while_refractory, lower_statements
 from .objects.synapses import SYNAPSE_NAMES
+from .printer import cpp_name, field_ref
 from .symbolic import select
 from .units import second
 
@@ -103,20 +104,20 @@ def synapse_access(ctx: ObjectContext, syn: Any, source: str, target: str,
     access = scalar_context(ctx)
     ref = struct_ref
     for name in ("N", "N_pre", "N_post", "_source_start", "_target_start"):
-        access[name] = Access("int64_t", f"{ref}.{name}", True)
+        access[name] = Access("int64_t", field_ref(ref, name), True)
     access["_ipre"] = Access("int32_t", f"{ref}._synaptic_pre", False)
     access["_jpost"] = Access("int32_t", f"{ref}._synaptic_post", False)
     access["N_incoming"] = Access("int64_t", f"{ref}._n_incoming", False, "_jpost")
     access["N_outgoing"] = Access("int64_t", f"{ref}._n_outgoing", False, "_ipre")
     for name, spec in syn._specs.items():
         if not name.startswith("_"):
-            access[name] = Access(spec.ctype, f"{ref}.{name}[0]" if spec.shared else f"{ref}.{name}", spec.shared)
+            access[name] = Access(spec.ctype, field_ref(ref, name) + ("[0]" if spec.shared else ""), spec.shared)
     for suffix, member, index, group in (("_pre", source, "_ipre", syn._source_group),
                                          ("_post", target, "_jpost", syn._target_group)):
         for name, spec in group._specs.items():
             if not name.startswith("_"):
                 access[name + suffix] = Access(
-                    spec.ctype, f"_net.{member}.{name}[0]" if spec.shared else f"_net.{member}.{name}",
+                    spec.ctype, field_ref(f"_net.{member}", name) + ("[0]" if spec.shared else ""),
                     spec.shared, "" if spec.shared else index)
     return access
 
@@ -192,8 +193,8 @@ def _summed(ctx: ObjectContext, names: SynapseNames) -> list[Kernel]:
         variable = eq.name[:-5] if post else eq.name[:-4]
         member = names.target_member if post else names.source_member
         statement = Assign("_summed", convert(tree, names.resolve, where), declare=True, comment=eq.line)
-        target = (("target", f"{member}.{variable}"), ("start", "_target_start" if post else "_source_start"),
-                  ("size", "N_post" if post else "N_pre"))
+        target = (("target", field_ref(member, variable)), ("start", "_target_start" if post else "_source_start"),
+                  ("size", cpp_name("N_post" if post else "N_pre")))
         kernels.append(build_kernel(
             ctx, name=f"zero_{eq.name}", template="summed_zero", when="groups", order=ZERO_ORDER,
             statements=(), access={}, comment=[f"summed variable {eq.name}: start from zero"], extra=target))

@@ -18,7 +18,7 @@ from typing import Any, ClassVar, Iterable, Mapping
 import numpy as np
 
 from .errors import EquationError
-from .equations import CPP_RESERVED, is_noise
+from .equations import is_noise
 from .expressions import FUNCTION_DIMS, Signature, names_in
 from .units import UNITS, DIMENSIONLESS, Dimension, Quantity, get_dimensions, second
 
@@ -121,9 +121,6 @@ def external_names(obj: Any, expressions: Sources) -> dict[str, str]:
         for name in sorted(names - own):
             if is_noise(name):  # white noise: drawn by the state update, not looked up
                 continue
-            if name in CPP_RESERVED:
-                raise EquationError(f"{type(obj).__name__} '{obj.name}', {where}: the constant "
-                                    f"'{name}' is reserved in the generated C++; please rename it")
             found.setdefault(name, where)
         for function in sorted(functions - set(FUNCTION_DIMS)):
             found.setdefault(function, f"{where}, as a function")

@@ -13,7 +13,7 @@ import jinja2
 
 from .ir import Assign, Kernel, MatrixExp, NetworkIR
 from .lower import free_names
-from .printer import cpp_comment, print_expr, print_statement
+from .printer import cpp_comment, cpp_name, print_expr, print_statement
 from .symbolic import uses_noise
 from .resources import templates_dir
 
@@ -58,7 +58,7 @@ def _object_context(obj: Any) -> dict[str, Any]:
         "struct": obj.struct,
         "kind": obj.kind,
         "description": [cpp_comment(line) for line in obj.description],
-        "fields": [{"name": f.name, "ctype": f.ctype, "kind": f.kind.value, "comment": cpp_comment(f.comment)}
+        "fields": [{"name": cpp_name(f.name), "ctype": f.ctype, "kind": f.kind.value, "comment": cpp_comment(f.comment)}
                    for f in obj.fields],
         "kernels": [_kernel_context(k) for k in obj.kernels],
     }
@@ -69,7 +69,8 @@ def _kernel_context(kernel: Kernel) -> dict[str, Any]:
                if isinstance(s, Assign) and not s.declare} | {n for n, _ in kernel.stores}
     ctypes = {l.local: l.ctype for l in kernel.loads}
     used_later = free_names(kernel.hoisted + kernel.statements)
-    ints = kernel.integer_names
+    # names C++ does not hold as a double: read as double(name) in arithmetic
+    ints = kernel.integer_names | {l.local for l in kernel.loads if l.ctype != "double"}
 
     def lines(statements: Any) -> list[str]:
         out: list[str] = []
@@ -77,12 +78,12 @@ def _kernel_context(kernel: Kernel) -> dict[str, Any]:
             out += print_statement(stmt, ctypes, ints, frozenset(used_later))
         return out
 
-    element = str(kernel.option("element", "i"))
+    element = cpp_name(str(kernel.option("element", "i")))
     random = kernel.random or bool(kernel.option("random"))
-    index = {l.local: l.index or element for l in kernel.loads}
+    index = {l.local: cpp_name(l.index) if l.index else element for l in kernel.loads}
 
     def load(l: Any) -> dict[str, Any]:
-        return {"local": l.local, "ctype": l.ctype, "source": l.source, "mutable": l.local in written,
+        return {"local": cpp_name(l.local), "ctype": l.ctype, "source": l.source, "mutable": l.local in written,
                 "index": index[l.local]}
 
     expressions = {key: print_expr(expr, ints) for key, expr in kernel.option("expressions", ())}  # type: ignore[union-attr]
@@ -101,7 +102,7 @@ def _kernel_context(kernel: Kernel) -> dict[str, Any]:
         "vector_loads": [load(l) for l in kernel.loads if not l.scalar],
         "hoisted": hoisted,
         "statements": statements,
-        "stores": [{"local": n, "target": t, "index": index.get(n, element)} for n, t in kernel.stores],
+        "stores": [{"local": cpp_name(n), "target": t, "index": index.get(n, element)} for n, t in kernel.stores],
         "element": element,
         # a synapse kernel may reach one array through two locals (v_pre, v_post of one group)
         "restrict": bool(kernel.option("restrict", True)),

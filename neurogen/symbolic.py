@@ -13,16 +13,19 @@ import sympy
 from sympy.printing.str import StrPrinter
 
 from .errors import EquationError
+from .folding import check_divisor, fold_binary, fold_call, is_number
 from .ir import DT
 
-# Opaque functions: printed by neurogen.printer, never evaluated by sympy.
-clip = sympy.Function("clip")
-int_ = sympy.Function("int_")
-mod = sympy.Function("mod")
-exprel = sympy.Function("exprel")
-log10 = sympy.Function("log10")
-expm1 = sympy.Function("expm1")
-log1p = sympy.Function("log1p")
+# Opaque functions: printed by neurogen.printer, never evaluated by sympy. Their values are
+# real, so sympy's derivatives of them need no re()/im().
+clip = sympy.Function("clip", real=True)
+int_ = sympy.Function("int_", real=True)            # Python's int(): truncation toward zero
+mod = sympy.Function("mod", real=True)              # Python's %: the sign of the divisor
+floordiv = sympy.Function("floordiv", real=True)    # Python's //: floor of the exact quotient
+exprel = sympy.Function("exprel", real=True)
+log10 = sympy.Function("log10", real=True)
+expm1 = sympy.Function("expm1", real=True)
+log1p = sympy.Function("log1p", real=True)
 rand = sympy.Function("rand")
 randn = sympy.Function("randn")
 poisson = sympy.Function("poisson")    # poisson(draw, mean)
@@ -31,7 +34,7 @@ gt, ge, lt, le = (sympy.Function(n) for n in ("gt", "ge", "lt", "le"))
 eq, ne = sympy.Function("eq"), sympy.Function("ne")
 and_, or_, not_ = sympy.Function("and_"), sympy.Function("or_"), sympy.Function("not_")
 select = sympy.Function("select")      # select(condition, if_true, if_false)
-timestep = sympy.Function("timestep")  # Brian2's timestep(x, dt) = floor(x/dt + 0.5)
+timestep = sympy.Function("timestep", real=True)  # Brian2's timestep(x, dt) (whole steps)
 
 RANDOM_FUNCTIONS = (rand, randn, poisson, binomial)
 
@@ -41,7 +44,7 @@ TIMED_ARRAY_PREFIX = "timedarray"
 def timed_array(name: str, ndim: int) -> sympy.FunctionClass:
     """The opaque function of TimedArray ``name``: ``timedarray1__stim(t, dt)`` or
     ``timedarray2__stim(t, i, dt)`` (``dt``: the caller's step, for Brian2's rounding rule)."""
-    return sympy.Function(f"{TIMED_ARRAY_PREFIX}{ndim}__{name}")
+    return sympy.Function(f"{TIMED_ARRAY_PREFIX}{ndim}__{name}", real=True)
 
 # noise(k): the N(0, 1) sample of white-noise variable k in a state update (neurogen.stochastic);
 # a random draw too, but from its own range (render.DRAW_BASES["noise"]), never renumbered.
@@ -97,7 +100,12 @@ class _Converter(ast.NodeVisitor):
         return operand
 
     def visit_BinOp(self, node: ast.BinOp) -> sympy.Expr:
+        """Arithmetic; numbers are computed at once as doubles (see :mod:`neurogen.folding`)."""
         left, right = self.visit(node.left), self.visit(node.right)
+        text = ast.unparse(node)
+        check_divisor(node.op, right, self.where, text)
+        if is_number(left) and is_number(right):
+            return fold_binary(node.op, left, right, self.where, text)
         op = type(node.op)
         if op is ast.Add:
             return left + right
@@ -108,7 +116,7 @@ class _Converter(ast.NodeVisitor):
         if op is ast.Div:
             return left / right
         if op is ast.FloorDiv:
-            return sympy.floor(left / right)
+            return floordiv(left, right)
         if op is ast.Mod:
             return mod(left, right)
         return left**right
@@ -135,13 +143,17 @@ class _Converter(ast.NodeVisitor):
             self.draws += 1
             random = {"rand": rand, "randn": randn, "poisson": poisson}[name]
             return random(sympy.Integer(self.draws - 1), *(self.visit(a) for a in node.args))
+        args = [self.visit(a) for a in node.args]
+        folded = fold_call(name, args)
+        if folded is not None:
+            return folded
         function = _FUNCTIONS.get(name)
         if function is not None:
-            return function(*(self.visit(a) for a in node.args))
+            return function(*args)
         function = self.resolve(name)  # a TimedArray of the namespace
         if not isinstance(function, sympy.FunctionClass):
             raise EquationError(f"{self.where}: unknown function '{name}'")
-        return function(*(self.visit(a) for a in node.args), DT)
+        return function(*args, DT)
 
     def generic_visit(self, node: ast.AST) -> sympy.Expr:
         raise EquationError(f"{self.where}: cannot convert '{ast.unparse(node)}'")
@@ -187,6 +199,10 @@ class _ModelTextPrinter(StrPrinter):
             return f"not {args[0]}"
         if name == "select":
             return f"({args[1]} if {args[0]} else {args[2]})"
+        if name in ("floordiv", "mod"):
+            return f"({args[0]} {'//' if name == 'floordiv' else '%'} {args[1]})"
+        if name == "int_":
+            return f"int({args[0]})"
         return super()._print_Function(expr)
 
 

@@ -46,9 +46,10 @@ def test_rendering_is_identical_across_processes_and_readable():
     first, second = _render("0"), _render("12345")
     assert first == second
     code = first
-    # the model line each statement came from, model names as C++ names
+    # the model line each statement came from, model names as C++ names (with a trailing
+    # underscore, so no model name can clash with a C++ keyword or macro)
     assert "// dv/dt = (I - v)/tau + 0.1*rand()*mV/ms : volt (unless refractory)" in code
-    assert "double v = _ptr_v[i];" in code
+    assert "double v_ = _ptr_v_[i_];" in code
     assert "// threshold: v > v_th" in code
     # exact is not possible (rand), so euler; loop invariants are hoisted out of the loop
     assert "state update (euler)" in code

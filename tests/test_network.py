@@ -615,13 +615,35 @@ def test_time_in_a_string_assignment_is_the_groups_time():
     np.testing.assert_allclose(np.asarray(G.x), 5e-3, rtol=1e-12)
 
 
-@pytest.mark.parametrize("model", ["auto : 1", "v : 1\ndv2/dt = -v2/double : 1", "exp : 1"])
-def test_names_the_generated_code_cannot_use_are_refused_clearly(model):
+@pytest.mark.parametrize("model", ["exp : 1", "pi : 1", "v_post : 1"])
+def test_names_of_the_model_language_are_refused_clearly(model):
+    """Function and constant names (and Brian2's _pre/_post suffixes) cannot be variables."""
     from neurogen import EquationError
 
-    with pytest.raises(EquationError, match="rename"):
+    with pytest.raises(EquationError, match="rename|not a valid|suffix"):
         G = NeuronGroup(1, model)  # noqa: F841  (collected by run())
         run(0.1 * ms)
+
+
+def test_names_that_are_cpp_keywords_or_macros_work():
+    """Bug: model names such as true, RAND_MAX, pow or double gave g++ errors (Brian2 accepts
+    them); every model name is renamed in the generated C++, so any name Brian2 accepts works."""
+    names = ["true", "false", "RAND_MAX", "UINT32_MAX", "HUGE_VAL", "M_LN2", "pow", "fabs", "auto",
+             "double", "int32_t", "NULL", "std", "ng", "unix", "errno", "delete", "main"]
+    constants = {"INFINITY": 2.0, "EOF": 3.0, "sqrtf": 5.0, "size_t": 7.0}
+    # 'refractory' as a variable next to refractory=1*ms: two different things, as in Brian2
+    model = "\n".join(f"{n} : 1" for n in names) + "\ndrefractory/dt = -refractory/NAN : 1"
+    G = NeuronGroup(3, model, threshold="true < M_LN2", reset="false = pow*INFINITY + EOF",
+                    refractory=1 * ms, method="exact",
+                    namespace={**constants, "NAN": 10 * ms})
+    for k, n in enumerate(names):
+        setattr(G, n, k + 1.0)
+    G.refractory = 1.0
+    G.fabs = "auto*double + sqrtf - size_t"
+    run(0.1 * ms)
+    assert list(G.fabs) == [9 * 10 + 5.0 - 7.0] * 3
+    assert list(G.false) == [7.0 * 2.0 + 3.0] * 3  # the reset ran: true (1) < M_LN2 (6)
+    np.testing.assert_allclose(G.refractory, np.exp(-0.1 / 10), rtol=1e-12)
 
 
 def test_many_short_runs_round_on_the_total_time_like_brian2():

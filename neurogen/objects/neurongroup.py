@@ -41,15 +41,15 @@ class NeuronGroup(Group):
         self.threshold = self._check_threshold(threshold)
         self.reset = reset
         self._reset_statements = self._check_reset(reset)
-        self.refractory = self._check_refractory(refractory)
+        self._refractory = self._check_refractory(refractory)
         specs = self._specs_from_equations(self._equations)
-        if self.refractory is not False:
+        if self._refractory is not False:
             specs += [VariableSpec("lastspike", second.dim, "float64", read_only=False),
                       VariableSpec("not_refractory", DIMENSIONLESS, "bool")]
         specs.append(VariableSpec("_spikespace", DIMENSIONLESS, "int32", read_only=True))
         self._init_state(n, specs)
         self._state["_spikespace"] = np.zeros(n + 1, dtype=np.int32)
-        if self.refractory is not False:
+        if self._refractory is not False:
             self._state["lastspike"][:] = LASTSPIKE_INITIAL
             self._state["not_refractory"][:] = 1
 
@@ -121,7 +121,7 @@ class NeuronGroup(Group):
     # -- what lowering and the front-end key need (text only, no sympy) ---------------------
 
     def _structure(self) -> tuple[str, ...]:
-        ref = self.refractory
+        ref = self._refractory
         ref_text = "none" if ref is False else ("time" if not isinstance(ref, str) else f"expr:{ref}")
         return (type(self).__name__, self._equations.text, str(self.method), str(self.threshold),
                 str(self.reset), ref_text)
@@ -136,13 +136,13 @@ class NeuronGroup(Group):
             sources.append((f"threshold '{self.threshold}'", parse_expression(self.threshold, "threshold")))
         for stmt in self._reset_statements:
             sources.append((f"reset '{stmt.line}'", parse_expression(stmt.expr, "reset")))
-        if isinstance(self.refractory, str):
-            sources.append((f"refractory '{self.refractory}'", parse_expression(self.refractory, "refractory")))
+        if isinstance(self._refractory, str):
+            sources.append((f"refractory '{self._refractory}'", parse_expression(self._refractory, "refractory")))
         return sources
 
     def _runtime_value(self, name: str) -> Any:
         """The refractory period (a time), bound at every run: changing it never recompiles."""
-        return float(np.asarray(self.refractory)) if name == "refractory" else None
+        return float(np.asarray(self._refractory)) if name == "_refractory" else None
 
     def _variable_dims(self) -> dict[str, Any]:
         dims = super()._variable_dims()

@@ -5,20 +5,44 @@
 
 namespace ng {
 
+// numpy's clip: minimum(maximum(x, low), high), NaN in any argument propagates (and low > high
+// gives high, as numpy).
 inline double clip(double x, double low, double high) {
-    return x < low ? low : (x > high ? high : x);
+    const double raised = (x != x || x >= low) ? x : low;   // maximum(x, low), NaN-propagating
+    return (raised != raised || raised <= high) ? raised : high;  // minimum(raised, high)
 }
 
-// Python's int(): truncation toward zero.
-inline int64_t int_(double x) { return static_cast<int64_t>(x); }
+// Python's int() of a number: truncation toward zero. Kept a double (exact: a double this
+// large is a whole number), so it never overflows; storing it in an integer variable is checked.
+inline double int_(double x) { return std::trunc(x); }
 
-// Python's % for floats: the result has the sign of the divisor.
+// Python's (and numpy's) % for floats: the result has the sign of the divisor (numpy's npy_divmod).
 inline double mod(double a, double b) {
-    const double r = std::fmod(a, b);
-    return (r != 0.0 && ((r < 0.0) != (b < 0.0))) ? r + b : r;
+    double r = std::fmod(a, b);
+    if (b == 0.0) return r;
+    if (r != 0.0) {
+        if ((b < 0.0) != (r < 0.0)) r += b;
+    } else {
+        r = std::copysign(0.0, b);
+    }
+    return r;
 }
 
-inline double sign(double x) { return double((x > 0.0) - (x < 0.0)); }
+// Python's (and numpy's) // for floats: the floor of the exact quotient, computed as numpy's
+// npy_divmod does, so 7 // 0.1 is 69 (floor(7/0.1) would round the quotient up to 70 first).
+inline double floordiv(double a, double b) {
+    if (b == 0.0) return a / b;
+    const double m = std::fmod(a, b);
+    double div = (a - m) / b;
+    if (m != 0.0 && ((b < 0.0) != (m < 0.0))) div -= 1.0;
+    if (div == 0.0) return std::copysign(0.0, a / b);
+    double floordiv = std::floor(div);
+    if (div - floordiv > 0.5) floordiv += 1.0;
+    return floordiv;
+}
+
+// numpy's sign: -1, 0 or 1, and NaN for NaN.
+inline double sign(double x) { return x != x ? x : double((x > 0.0) - (x < 0.0)); }
 
 // (exp(x) - 1)/x without cancellation near 0, as Brian2's exprel.
 inline double exprel(double x) {
