@@ -62,7 +62,7 @@ def _double(expr: sympy.Expr) -> np.float64:
 
 def check_divisor(op: ast.operator, right: sympy.Expr, where: str, text: str) -> None:
     """``x/0``, ``x//0``, ``x%0`` (also ``x/(a - a)``) have no value: a clear error."""
-    if isinstance(op, (ast.Div, ast.FloorDiv, ast.Mod)) and is_number(right) and right == 0:
+    if isinstance(op, (ast.Div, ast.FloorDiv, ast.Mod)) and is_number(right) and right.is_zero:
         raise EquationError(f"{where}: division by zero in '{text}'")
 
 

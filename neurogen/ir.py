@@ -13,8 +13,12 @@ import sympy
 
 
 def sym(name: str) -> sympy.Symbol:
-    """The one way to make a symbol for a model name (all symbols are real)."""
-    return sympy.Symbol(name, real=True)
+    """The one way to make a symbol for a model name.
+
+    No assumptions on purpose: told that ``x`` is real, sympy rewrites ``sqrt(-x**2)`` as
+    ``I*Abs(x)`` and ``log(-exp(x))`` as ``x + I*pi``, where the compiled (and Brian2's, and
+    numpy's) double arithmetic gives NaN; without assumptions it keeps the model's forms."""
+    return sympy.Symbol(name)
 
 
 DT = sym("dt")

@@ -199,6 +199,8 @@ def lower_statements(ctx: ObjectContext, source: Any, dim_of: Any, resolve: Any,
         expected = DIMENSIONLESS if stmt.op in ("*=", "/=") else target_dim
         check_dims(tree, expected, dim_of, where, f"'{stmt.expr}'")
         value = convert(tree, resolve, where)
+        if stmt.op == "/=" and value.is_number and value.is_zero:
+            raise EquationError(f"{where}: division by zero")
         old = sym(stmt.target)
         value = {"=": value, "+=": old + value, "-=": old - value, "*=": old * value,
                  "/=": old / value}[stmt.op]

@@ -134,6 +134,8 @@ class CppPrinter:
 
     def _print_Rational(self, expr: sympy.Rational) -> _Code:
         p, q = int(expr.p), int(expr.q)
+        if q & (q - 1) == 0 and abs(p) <= 2**53:  # q a power of two: p/q is an exact double
+            return _double_literal(p / q)
         if max(abs(p), q) <= 2**53:  # both exact as doubles: C++ rounds p/q once, as Python does
             text = f"{_double_literal(abs(p)).text}/{_double_literal(q).text}"
             return _Code(f"-{text}" if p < 0 else text, MUL)
@@ -187,7 +189,7 @@ class CppPrinter:
                 numerator.append(sympy.Integer(coeff.p))
             if coeff.q != 1:
                 denominator.append(sympy.Integer(coeff.q))
-        elif coeff != 1:
+        elif not (coeff.is_Number and float(coeff) == 1.0):
             numerator.append(coeff)
         for factor in sympy.Mul.make_args(factors):
             if factor.is_Pow and factor.exp.is_number and factor.exp.is_negative:
@@ -215,7 +217,7 @@ class CppPrinter:
 
     def _print_Pow(self, expr: sympy.Pow) -> _Code:
         base, exponent = expr.base, expr.exp
-        if exponent.is_Float and float(exponent) in (-3.0, -2.0, -1.0, -0.5, 0.5, 2.0, 3.0):
+        if exponent.is_Float and float(exponent) in (-3.0, -2.0, -1.0, 0.5, 2.0, 3.0):
             exponent = sympy.Rational(int(exponent * 2), 2)  # x**2.0 as x*x, x**0.5 as sqrt (as numpy)
         if exponent.is_Integer and 2 <= abs(int(exponent)) <= 3:
             b = self._number(base, MUL + 1)
@@ -227,8 +229,6 @@ class CppPrinter:
             return _Code(f"1.0/{self._number(base, MUL + 1)}", MUL)
         if exponent == sympy.S.Half:
             return _Code(f"std::sqrt({self._argument(base)})", ATOM)
-        if exponent == -sympy.S.Half:
-            return _Code(f"1.0/std::sqrt({self._argument(base)})", MUL)
         return _Code(f"std::pow({self._argument(base)}, {self._argument(exponent)})", ATOM)
 
     # -- functions ---------------------------------------------------------------------------
@@ -330,6 +330,33 @@ def _negate(code: _Code) -> _Code:
     return _Code(f"-({code.text})", UNARY)
 
 
+def wrap(text: str, width: int = 100) -> str:
+    """A long expression over several lines (C++ ignores the newlines; templates indent them),
+    broken before a binary operator, the outermost one available, as late as fits."""
+    if len(text) <= width:
+        return text
+    lines: list[str] = []
+    start, depth = 0, 0
+    breaks: list[tuple[int, int]] = []  # (depth, position of the space) in the current line
+    for position, char in enumerate(text):
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == " " and position > start and text.startswith(_BINARY_OPERATORS, position + 1):
+            breaks.append((depth, position))
+        if position - start >= width and breaks:
+            cut = min(breaks, key=lambda b: (b[0], -b[1]))[1]
+            lines.append(text[start:cut])
+            start = cut + 1
+            breaks = [b for b in breaks if b[1] > cut]
+    lines.append(text[start:])
+    return "\n".join(lines)
+
+
+_BINARY_OPERATORS = ("+ ", "- ", "&& ", "|| ", "? ", ": ", "< ", "> ", "<= ", ">= ", "== ", "!= ")
+
+
 def cpp_comment(text: str) -> str:
     """Model text made safe for a ``//`` comment: one line, and no backslash (which would
     splice the next line of code into the comment)."""
@@ -337,7 +364,7 @@ def cpp_comment(text: str) -> str:
 
 
 def print_expr(expr: sympy.Expr, integer_names: Iterable[str] = ()) -> str:
-    return CppPrinter(integer_names).doprint(expr)
+    return wrap(CppPrinter(integer_names).doprint(expr))
 
 
 def print_statement(stmt: Statement, ctypes: dict[str, str], integer_names: Iterable[str] = (),
@@ -349,14 +376,17 @@ def print_statement(stmt: Statement, ctypes: dict[str, str], integer_names: Iter
     printer = CppPrinter(integer_names)
     comment = f"  // {cpp_comment(stmt.comment)}" if stmt.comment else ""
     if isinstance(stmt, Assign):
-        value = printer.doprint(stmt.expr)
+        try:
+            value = printer.doprint(stmt.expr)
+        except EquationError as error:
+            raise EquationError(f"'{stmt.comment or stmt.target}': {error}") from None
         ctype = ctypes.get(stmt.target, "double")
         if ctype != "double":
             value = f"{ctype}({value})"
         target = cpp_name(stmt.target)
         if stmt.declare:
-            return [f"const {ctype} {target} = {value};{comment}"]
-        return [f"{target} = {value};{comment}"]
+            return [wrap(f"const {ctype} {target} = {value};") + comment]
+        return [wrap(f"{target} = {value};") + comment]
     return _print_matrix_exp(stmt, printer, comment, used)
 
 

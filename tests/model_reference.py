@@ -8,6 +8,9 @@ computed with numpy's float64 arithmetic, as Brian2's numpy target would (Python
 from __future__ import annotations
 
 import ast
+import contextvars
+import operator
+from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 import numpy as np
@@ -28,7 +31,35 @@ FUNCTIONS = {
 }
 CONSTANTS = {"pi": np.pi, "e": np.e, "inf": np.inf, "True": True, "False": False}
 _BINARY = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply, ast.Div: np.true_divide,
-           ast.FloorDiv: np.floor_divide, ast.Mod: np.remainder, ast.Pow: np.power}
+           ast.FloorDiv: np.floor_divide, ast.Mod: np.remainder, ast.Pow: operator.pow}
+
+
+@dataclass
+class _Trace:
+    """While a truth is computed for judging: elements where an intermediate value was not
+    finite (there sympy's algebra, which Brian2 uses too, may differ from numpy's: x/x is 1
+    even at 0) and a random relative jitter applied to every intermediate result (a value
+    that moves with it depends on the order of rounding, which compilers may change)."""
+
+    rng: np.random.Generator
+    jitter: float = 0.0
+    poisoned: Any = False
+
+
+_TRACE: contextvars.ContextVar[_Trace | None] = contextvars.ContextVar("trace", default=None)
+
+
+def _traced(value: Any) -> Any:
+    trace = _TRACE.get()
+    if trace is None:
+        return value
+    array = np.asarray(value)
+    if array.dtype.kind == "f":
+        trace.poisoned = np.logical_or(trace.poisoned, ~np.isfinite(array))
+        if trace.jitter:
+            array = array * (1 + trace.jitter * trace.rng.uniform(-1, 1, array.shape))
+            return array
+    return value
 _COMPARE = {ast.Lt: np.less, ast.LtE: np.less_equal, ast.Gt: np.greater, ast.GtE: np.greater_equal,
             ast.Eq: np.equal, ast.NotEq: np.not_equal}
 
@@ -51,7 +82,9 @@ def _eval(node: ast.AST, env: Mapping[str, Any]) -> Any:
         return env[node.id] if node.id in env else CONSTANTS[node.id]
     if isinstance(node, ast.BinOp):
         left, right = _number(_eval(node.left, env)), _number(_eval(node.right, env))
-        return _BINARY[type(node.op)](left, right)
+        if isinstance(node.op, ast.Pow) and right.ndim == 0:
+            right = float(right)  # numpy's ** takes its fast paths (sqrt, square...) for a number
+        return _traced(_BINARY[type(node.op)](left, right))
     if isinstance(node, ast.UnaryOp):
         operand = _eval(node.operand, env)
         if isinstance(node.op, ast.Not):
@@ -71,7 +104,7 @@ def _eval(node: ast.AST, env: Mapping[str, Any]) -> Any:
         return result
     if isinstance(node, ast.Call):
         args = [_number(_eval(a, env)) for a in node.args]
-        return FUNCTIONS[node.func.id](*args)  # type: ignore[attr-defined]
+        return _traced(FUNCTIONS[node.func.id](*args))  # type: ignore[attr-defined]
     raise ValueError(f"not a model expression: {ast.unparse(node)}")
 
 
@@ -98,23 +131,54 @@ def perturbed(env: Mapping[str, Any], rng: np.random.Generator, size: float) -> 
     return out
 
 
+def rows_of(compute: Callable[[Mapping[str, Any]], Any], rows: np.ndarray) -> Callable[[Mapping[str, Any]], Any]:
+    """``compute`` restricted to some elements (the env's arrays stay whole); the elements
+    poisoned on the way are restricted the same way."""
+    def restricted(env: Mapping[str, Any]) -> np.ndarray:
+        n = max(np.size(v) for v in env.values())
+        value = np.broadcast_to(np.asarray(compute(env), dtype=float), (n,))[rows]
+        trace = _TRACE.get()
+        if trace is not None:
+            trace.poisoned = np.broadcast_to(trace.poisoned, (n,))[rows]
+        return value
+    return restricted
+
+
+def _as_shape(mask: Any, shape: tuple[int, ...]) -> np.ndarray:
+    """The poisoned elements, where they are elements of the result (a sum over synapses or a
+    selection of rows has other elements: then nothing is marked)."""
+    try:
+        return np.broadcast_to(mask, shape)
+    except ValueError:
+        return np.zeros(shape, bool)
+
+
 def mismatches(actual: Any, compute: Callable[[Mapping[str, Any]], Any], env: Mapping[str, Any], *,
                rtol: float = 1e-9, atol: float = 1e-12, seed: int = 0) -> tuple[np.ndarray, int]:
     """Indices where ``actual`` differs from ``compute(env)`` (numpy's truth), and how many
-    elements could not be judged: non-finite, or ill-conditioned (moving the float inputs by a
-    relative 1e-9 moved the truth by more than the tolerance, e.g. at a jump of floor() or of a
+    elements could not be judged: not finite (also on the way: see :class:`_Trace`), or
+    ill-conditioned, i.e. the truth moved by more than the tolerance when the float inputs
+    moved by a relative 1e-9 or every intermediate result by 1e-12 (a jump of floor(), %, a
     comparison). The spread found that way is added to the tolerance, so rounding differences
     of a well-conditioned value pass and a wrong formula does not."""
     rng = np.random.default_rng(seed)
-    ref = np.broadcast_to(_number(compute(env)), np.shape(actual)).astype(float)
+    shape = np.shape(actual)
+    trace = _Trace(rng)
+    token = _TRACE.set(trace)
+    try:
+        ref = np.broadcast_to(_number(compute(env)), shape).astype(float)
+        poisoned = _as_shape(trace.poisoned, shape)
+        spread = np.zeros(shape)
+        for inputs, jitter in ((1e-9, 0.0), (1e-9, 0.0), (0.0, 1e-12), (0.0, 1e-12)):
+            trace.jitter, trace.poisoned = jitter, False
+            moved = np.broadcast_to(_number(compute(perturbed(env, rng, inputs) if inputs else env)), shape)
+            with np.errstate(all="ignore"):
+                spread = np.fmax(spread, np.abs(moved - ref))
+            spread[~np.isfinite(moved)] = np.inf
+    finally:
+        _TRACE.reset(token)
     actual = np.asarray(actual, dtype=float)
-    spread = np.zeros_like(ref)
-    for _ in range(2):
-        moved = np.broadcast_to(_number(compute(perturbed(env, rng, 1e-9))), ref.shape)
-        with np.errstate(all="ignore"):
-            spread = np.fmax(spread, np.abs(moved - ref))
-        spread[~np.isfinite(moved)] = np.inf
-    judged = np.isfinite(ref) & np.isfinite(spread)
+    judged = np.isfinite(ref) & np.isfinite(spread) & ~poisoned
     tolerance = atol + rtol * np.abs(ref) + spread
     with np.errstate(invalid="ignore"):
         wrong = judged & ~(np.abs(actual - ref) <= tolerance)

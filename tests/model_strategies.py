@@ -128,3 +128,24 @@ def statements(targets: tuple[str, ...], names: tuple[str, ...], count: int,
             lines.append((target, op, _numeric(draw, names + targets, draw(st.integers(1, max_size)))))
         return lines
     return build()
+
+
+def collect(strategy: st.SearchStrategy, count: int, seed: int | None = 0) -> list:
+    """``count`` distinct examples of ``strategy``, drawn by Hypothesis at a fixed ``seed``
+    (``None``: a fresh one) without running anything: a batch compiled in one module later."""
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import seed as hypothesis_seed
+
+    found: list = []
+
+    @settings(max_examples=4 * count, deadline=None, database=None, phases=[Phase.generate],
+              suppress_health_check=list(HealthCheck))
+    @given(strategy)
+    def draw(example: object) -> None:
+        if example not in found and len(found) < count:
+            found.append(example)
+
+    if seed is not None:
+        draw = hypothesis_seed(seed)(draw)
+    draw()
+    return found
