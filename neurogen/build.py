@@ -150,15 +150,18 @@ def _build_shell(directory: Path, pyx: Path, config: BuildConfig) -> None:
 
 # -- compiled networks ------------------------------------------------------------------
 
-def compiled_network(frontend_parts: Sequence[str], make_ir: Callable[[], Any]) -> Manifest:
+def frontend_key(frontend_parts: Sequence[str], config: BuildConfig) -> str:
+    """The key of a model's manifest: its text and structure, neurogen's code and the toolchain."""
+    return cache.compute_key(["frontend", str(cache.CACHE_FORMAT), code_fingerprint(),
+                              *config.key_parts(), *frontend_parts])
+
+
+def compiled_network(frontend_key: str, config: BuildConfig, make_ir: Callable[[], Any]) -> Manifest:
     """The manifest for a model, compiling only when no cached build matches.
 
     The library it names (``LIBRARY`` in the entry ``manifest.module``) was in the cache a
     moment ago; the runtime verifies it when it loads it.
     """
-    config = current_toolchain()
-    frontend_key = cache.compute_key(["frontend", str(cache.CACHE_FORMAT), code_fingerprint(),
-                                      *config.key_parts(), *frontend_parts])
     manifest = _cached_manifest(frontend_key)
     if manifest is not None:
         if cache.lookup(manifest.module) is not None:

@@ -121,18 +121,18 @@ def _entry_path(key: str) -> Path:
     return _root() / _format_name() / "entries" / key
 
 
-def _trusted(*inside: str, file: str | None = None) -> Path:
-    """``root/inside...`` (and ``file`` in it), each checked by ``cache_trust``; returns the path."""
+def _trusted(*inside: str, files: tuple[str, ...] = ()) -> Path:
+    """The folder ``root/inside...``, after ``cache_trust`` checked it, every folder above it up
+    to the root, and ``files`` in it (plain strings: this runs before every load)."""
     root = _root()
     cache_trust.check(root, root, folder=True, follow_link=True)
-    path = root
+    path = str(root)
     for part in inside:
-        path = path / part
+        path = os.path.join(path, part)
         cache_trust.check(path, root, folder=True)
-    if file is not None:
-        path = path / file
-        cache_trust.check(path, root, folder=False)
-    return path
+    for name in files:
+        cache_trust.check(os.path.join(path, name), root, folder=False)
+    return Path(path)
 
 
 def _private_dir(*inside: str) -> Path:
@@ -204,15 +204,14 @@ def verified_file(key: str, name: str) -> VerifiedFile | None:
     entry = lookup(key)
     if entry is None:
         return None
-    inside = (_format_name(), "entries", key)
     try:
-        record_path = _trusted(*inside, file=RECORD)
+        folder = _trusted(_format_name(), "entries", key, files=(RECORD, name))
         try:
-            expected = json.loads(record_path.read_bytes())["sha256"][name]
+            expected = json.loads((folder / RECORD).read_bytes())["sha256"][name]
         except (ValueError, KeyError, TypeError) as exc:
             raise DamagedCacheEntryError(f"cache entry {entry} has no valid record of its files "
                                          f"({type(exc).__name__}: {exc})") from None
-        path = _trusted(*inside, file=name)
+        path = folder / name
         data = path.read_bytes()
     except FileNotFoundError as exc:
         if not entry.is_dir():  # removed by another process since the lookup
@@ -324,7 +323,7 @@ def write_note(name: str, text: str) -> None:
 def read_note(name: str) -> str | None:
     """The note ``name`` if present and trusted (an untrusted note raises, as any entry)."""
     try:
-        return _trusted(_format_name(), file=_note_name(name)).read_text()
+        return (_trusted(_format_name(), files=(_note_name(name),)) / _note_name(name)).read_text()
     except FileNotFoundError:
         return None
 

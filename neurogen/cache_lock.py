@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,7 +40,7 @@ def held(path: Path) -> Iterator[None]:
     try:
         _acquire(fd, path)
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()} {socket.gethostname()}\n".encode(), 0)
+        os.pwrite(fd, f"{os.getpid()} {_host()}\n".encode(), 0)
         yield
     finally:
         os.close(fd)  # closing releases the flock
@@ -86,7 +85,7 @@ def _holder(path: Path) -> str:
         pid = int(pid_text)
     except (OSError, ValueError):
         return "a process that has not written its pid yet"
-    if host != socket.gethostname():
+    if host != _host():
         return f"pid {pid} on host {host}"
     state = _process_state(pid)
     if state in ("T", "t"):
@@ -95,6 +94,11 @@ def _holder(path: Path) -> str:
     if state is None:
         return f"pid {pid}"
     return f"pid {pid} (still running; if it hangs, end it with kill {pid})"
+
+
+def _host() -> str:
+    """This machine's name (a lock folder may be shared over the network)."""
+    return os.uname().nodename if hasattr(os, "uname") else "-"
 
 
 def _process_state(pid: int) -> str | None:

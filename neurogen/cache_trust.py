@@ -49,7 +49,7 @@ def problem(info: os.stat_result, *, folder: bool, uid: int | None) -> str | Non
     return None
 
 
-def check(path: Path, root: Path, *, folder: bool, follow_link: bool = False) -> None:
+def check(path: str | Path, root: Path, *, folder: bool, follow_link: bool = False) -> None:
     """Raise ``UntrustedCacheError`` unless ``path`` (inside the cache ``root``) is trusted.
 
     ``follow_link``: only for the root itself, which a user may well make a symbolic link.

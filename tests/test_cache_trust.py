@@ -8,17 +8,13 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from neurogen import cache, cache_trust
 from neurogen.errors import UntrustedCacheError
-
-NOBODY = 65534
+from planted import NOBODY, plant_library
 
 
 @pytest.fixture(autouse=True)
@@ -133,28 +129,6 @@ def test_nothing_is_built_into_an_untrusted_cache(cache_dir: Path) -> None:
 
 # --- planted libraries never run ---------------------------------------------------------------
 
-PLANTED_SOURCE = textwrap.dedent("""
-    #include <stdio.h>
-    __attribute__((constructor)) static void planted(void) {
-        FILE* f = fopen(MARKER, "w");
-        if (f) { fputs("foreign code ran", f); fclose(f); }
-    }
-""")
-
-
-def plant_library(target: Path, marker: Path) -> None:
-    """Replace ``target`` by a library whose start-up code writes ``marker`` (keeping owner and mode)."""
-    from neurogen.toolchain import find_compiler
-
-    source = target.parent / "planted.c"
-    source.write_text(PLANTED_SOURCE)
-    mode = stat.S_IMODE(target.stat().st_mode)
-    subprocess.run([find_compiler(), "-x", "c", "-shared", "-fPIC", f'-DMARKER="{marker}"', str(source),
-                    "-o", str(target)], check=True, capture_output=True)
-    source.unlink()
-    os.chmod(target, mode)
-
-
 def test_a_planted_library_is_detected_and_never_loaded(tmp_path: Path) -> None:
     """In-process check that the loader verifies before dlopen (subprocess tests: test_compile_cache)."""
     from neurogen.build import Manifest, shell
@@ -166,5 +140,5 @@ def test_a_planted_library_is_detected_and_never_loaded(tmp_path: Path) -> None:
     marker = tmp_path / "marker"
     plant_library(entry / "network.so", marker)
     with pytest.raises(DamagedCacheEntryError, match="does not match the sha256"):
-        Simulation(model, Manifest(key, ()))
+        Simulation(model, Manifest(key, ()), "a front-end key")
     assert not marker.exists()

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from neurogen import cache
+from planted import NOBODY, plant_library
 
 SCRIPT = textwrap.dedent("""
     import os, sys
@@ -271,8 +272,6 @@ def test_damaged_shell_is_rebuilt_with_one_warning(built_cache):
 @pytest.mark.parametrize("situation", ["same-owner", "group-writable", "foreign-owner"])
 def test_planted_library_never_runs(built_cache, tmp_path, target, situation):
     """A library placed in the cache runs its start-up code when loaded: it must not be loaded."""
-    from test_cache_trust import NOBODY, plant_library
-
     if situation == "same-owner" and target.startswith("*/_neurogen_shell"):
         pytest.skip("same as the damaged shell, which is rebuilt (test_damaged_shell_is_rebuilt_with_one_warning)")
     if situation == "foreign-owner" and os.geteuid() != 0:
