@@ -130,15 +130,19 @@ def test_nothing_is_built_into_an_untrusted_cache(cache_dir: Path) -> None:
 # --- planted libraries never run ---------------------------------------------------------------
 
 def test_a_planted_library_is_detected_and_never_loaded(tmp_path: Path) -> None:
-    """In-process check that the loader verifies before dlopen (subprocess tests: test_compile_cache)."""
-    from neurogen.build import Manifest, shell
+    """In-process: the runtime verifies a library before it loads it (subprocess tests of the
+    whole path, shell included: test_compile_cache.test_planted_library_never_runs)."""
+    import ctypes
+
+    from neurogen.build import Manifest
     from neurogen.errors import DamagedCacheEntryError
     from neurogen.runtime import Simulation
 
-    model = shell().Model  # the session's shell (loaded from the session cache before the switch)
     key, entry = _install("network.so", b"a library neurogen built")
     marker = tmp_path / "marker"
     plant_library(entry / "network.so", marker)
     with pytest.raises(DamagedCacheEntryError, match="does not match the sha256"):
-        Simulation(model, Manifest(key, ()), "a front-end key")
+        Simulation(ctypes.CDLL, Manifest(key, ()), "a front-end key")  # CDLL: a real dlopen
     assert not marker.exists()
+    ctypes.CDLL(str(entry / "network.so"))  # the check itself: loading it does write the marker
+    assert marker.exists()

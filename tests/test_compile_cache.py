@@ -73,6 +73,7 @@ def _copy_cache(source: Path, target: Path, wanted) -> None:
     for entry in (source / f"v{cache.CACHE_FORMAT}" / "entries").iterdir():
         if wanted(entry):
             shutil.copytree(entry, entries / entry.name)
+    entries.mkdir(parents=True, exist_ok=True)
     note = source / f"v{cache.CACHE_FORMAT}" / "toolchain.json"
     if note.exists():
         shutil.copy2(note, entries.parent)
