@@ -52,7 +52,12 @@ def shell_only_copy(source: Path) -> Path:
     shell_so = next(source.rglob("_neurogen_shell*.so"))
     entry = shell_so.parent
     target_dir = fresh_dir("shell-only")
-    shutil.copytree(entry, target_dir / entry.relative_to(source))
+    copy = target_dir / entry.relative_to(source)
+    shutil.copytree(entry, copy)
+    for folder in copy.parents:  # neurogen refuses a cache others can write (umask 002 would do that)
+        if folder == target_dir.parent:
+            break
+        folder.chmod(0o700)
     return target_dir
 
 

@@ -24,6 +24,9 @@ def _cache_info(args: argparse.Namespace) -> int:
     print(f"cache root: {summary['root']} (format v{summary['format']})")
     print(f"entries:    {summary['entries']}")
     print(f"size:       {_human(summary['bytes'])} of {_human(summary['max_bytes'])}")
+    if summary["untrusted"]:
+        print(f"UNTRUSTED:  {summary['untrusted']}")
+        return 1
     return 0
 
 
@@ -46,8 +49,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .errors import CacheError
+
     args = _parser().parse_args(argv)  # exits with code 2 and usage on bad input
-    return args.run(args)
+    try:
+        return args.run(args)
+    except CacheError as error:  # e.g. the cache path is a file: say so, without a traceback
+        print(f"python -m neurogen: error: {error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

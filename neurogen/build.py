@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from . import cache
+from .errors import DamagedCacheEntryError
 from .resources import static_headers, templates_dir
 from .toolchain import (BuildConfig, build_config, compile_shared_library, cythonize,
                         extension_suffix, python_include_dirs)
@@ -35,6 +36,8 @@ def code_fingerprint() -> str:
     files = sorted(package.rglob("*.py")) + sorted(p for p in templates_dir().rglob("*") if p.is_file())
     parts = [VERSION] + [f"{p.name}:{p.read_bytes().hex()}" for p in files if "__pycache__" not in p.parts]
     return cache.compute_key(parts)
+
+
 @dataclass(frozen=True)
 class Manifest:
     """How to call one compiled network: its library and the order of its inputs."""
@@ -46,35 +49,95 @@ class Manifest:
         return json.dumps({"module": self.module, "fields": self.fields}, sort_keys=True)
 
     @classmethod
-    def from_json(cls, text: str) -> "Manifest":
-        data = json.loads(text)
-        return cls(data["module"], tuple(tuple(f) for f in data["fields"]))
+    def from_json(cls, text: str | bytes) -> "Manifest":
+        """Parse, checking the shape; ``DamagedCacheEntryError`` for anything neurogen did not write."""
+        try:
+            data = json.loads(text)
+            module, fields = data["module"], tuple(tuple(f) for f in data["fields"])
+            well_formed = isinstance(module, str) and all(
+                len(f) == 4 and all(isinstance(x, str) for x in f) for f in fields)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise DamagedCacheEntryError(f"invalid manifest ({type(exc).__name__}: {exc})") from None
+        if not well_formed:
+            raise DamagedCacheEntryError("invalid manifest (fields are not (member, name, ctype, kind) names)")
+        return cls(module, fields)  # type: ignore[arg-type]
 
     def dynamic(self) -> list[tuple[str, str, str]]:
         return [(m, n, c) for m, n, c, kind in self.fields if kind == "dynamic"]
+
+
+LIBRARY = "network.so"
+"""The file name of every compiled network in its cache entry."""
+
+
+# -- the toolchain ----------------------------------------------------------------------
+
+_TOOLCHAIN_NOTE = "toolchain"
+
+
+def current_toolchain() -> BuildConfig:
+    """The build config; with no compiler on this machine, one that still finds cached builds."""
+    return build_config(_last_build_toolchain)
+
+
+def _last_build_toolchain() -> tuple[str, str] | None:
+    """(compiler, version) of the last build in this cache, from its note; None if unknown."""
+    text = cache.read_note(_TOOLCHAIN_NOTE)
+    try:
+        data = json.loads(text) if text is not None else None
+        return (str(data["compiler"]), str(data["version"])) if data is not None else None
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _remember_toolchain(config: BuildConfig) -> None:
+    try:
+        cache.write_note(_TOOLCHAIN_NOTE, json.dumps({"compiler": config.compiler,
+                                                      "version": config.compiler_version}))
+    except OSError as exc:  # only a convenience for machines without a compiler
+        log.debug("could not record the toolchain: %s", exc)
 
 
 # -- the shell --------------------------------------------------------------------------
 
 @lru_cache(maxsize=1)
 def shell() -> Any:
-    """The Cython shell module, built once per neurogen version, Python and toolchain."""
-    config = build_config()
+    """The Cython shell module, built once per neurogen version, Python and toolchain.
+
+    A damaged cached shell (truncated, changed) is found before it is loaded, and rebuilt.
+    """
+    config = current_toolchain()
     pyx = templates_dir() / "shell" / "_neurogen_shell.pyx"
     import Cython
 
     key = cache.compute_key(["shell", str(cache.CACHE_FORMAT), VERSION, pyx.read_text(),
                              Cython.__version__, extension_suffix(), config.compiler,
                              config.compiler_version, config.machine])
-    entry = cache.install(key, lambda d: _build_shell(d, pyx, config))
-    path = entry / f"_neurogen_shell{extension_suffix()}"
-    spec = importlib.util.spec_from_file_location("_neurogen_shell", path)
+    name = f"_neurogen_shell{extension_suffix()}"
+    for attempt in range(2):
+        cache.install(key, lambda d: _build_shell(d, pyx, config), max_bytes=max_bytes())
+        try:
+            found = cache.verified_file(key, name)
+            if found is None:
+                raise DamagedCacheEntryError(f"the runtime shell {key[:12]} was removed from the cache")
+            return _import_extension("_neurogen_shell", found.path)
+        except (DamagedCacheEntryError, ImportError) as exc:
+            if attempt:
+                raise
+            log.warning("discarding neurogen's damaged runtime shell and building it again: %s", exc)
+            cache.discard(key)
+    raise AssertionError("unreachable")
+
+
+def _import_extension(name: str, path: Path) -> Any:
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     return module
 
 
 def _build_shell(directory: Path, pyx: Path, config: BuildConfig) -> None:
+    config.require_compiler()
     log.info("building neurogen's runtime shell (once per version and toolchain)")
     source = directory / "_neurogen_shell.cpp"
     cythonize(pyx, source)
@@ -82,29 +145,46 @@ def _build_shell(directory: Path, pyx: Path, config: BuildConfig) -> None:
     shell_config = BuildConfig(config.compiler, config.compiler_version, flags, config.machine, "")
     compile_shared_library([source], directory / f"_neurogen_shell{extension_suffix()}", shell_config,
                            python_include_dirs(), extra=("-w",))
+    _remember_toolchain(config)
 
 
 # -- compiled networks ------------------------------------------------------------------
 
-def compiled_network(frontend_parts: Sequence[str], make_ir: Callable[[], Any]) -> tuple[Path, Manifest]:
-    """The library and manifest for a model, compiling only when no cached build matches."""
-    config = build_config()
-    frontend_key = cache.compute_key(["frontend", str(cache.CACHE_FORMAT), code_fingerprint(),
-                                      *config.key_parts(), *frontend_parts])
-    entry = cache.lookup(frontend_key)
-    if entry is not None:
-        manifest = Manifest.from_json((entry / "manifest.json").read_text())
-        library = cache.lookup(manifest.module)
-        if library is not None:
-            return library / "network.so", manifest
+def frontend_key(frontend_parts: Sequence[str], config: BuildConfig) -> str:
+    """The key of a model's manifest: its text and structure, neurogen's code and the toolchain."""
+    return cache.compute_key(["frontend", str(cache.CACHE_FORMAT), code_fingerprint(),
+                              *config.key_parts(), *frontend_parts])
+
+
+def compiled_network(frontend_key: str, config: BuildConfig, make_ir: Callable[[], Any]) -> Manifest:
+    """The manifest for a model, compiling only when no cached build matches.
+
+    The library it names (``LIBRARY`` in the entry ``manifest.module``) was in the cache a
+    moment ago; the runtime verifies it when it loads it.
+    """
+    manifest = _cached_manifest(frontend_key)
+    if manifest is not None:
+        if cache.lookup(manifest.module) is not None:
+            return manifest
         log.debug("manifest %s found but its library is gone; rebuilding", frontend_key[:12])
-    manifest, library = _build_network(make_ir, config, frontend_key)
+    manifest = _build_network(make_ir, config, frontend_key)
     cache.install(frontend_key, lambda d: (d / "manifest.json").write_text(manifest.to_json()),
-                  max_bytes=_max_bytes())
-    return library, manifest
+                  max_bytes=max_bytes(), keep=(manifest.module,))
+    return manifest
 
 
-def _build_network(make_ir: Callable[[], Any], config: BuildConfig, frontend_key: str) -> tuple[Manifest, Path]:
+def _cached_manifest(frontend_key: str) -> Manifest | None:
+    """The cached manifest, or None; a damaged one is discarded (and then built again)."""
+    try:
+        found = cache.verified_file(frontend_key, "manifest.json")
+        return None if found is None else Manifest.from_json(found.data)
+    except DamagedCacheEntryError as exc:
+        log.warning("discarding a damaged neurogen cache entry and building it again: %s", exc)
+        cache.discard(frontend_key)
+        return None
+
+
+def _build_network(make_ir: Callable[[], Any], config: BuildConfig, frontend_key: str) -> Manifest:
     from .passes import run_passes
     from .render import render_network
 
@@ -116,7 +196,6 @@ def _build_network(make_ir: Callable[[], Any], config: BuildConfig, frontend_key
         parts += [name, text]
     module_key = cache.compute_key(parts)
     fields = tuple((o.member, f.name, f.ctype, f.kind.value) for o in network.objects for f in o.fields)
-    manifest = Manifest(module_key, fields)
 
     def build(directory: Path) -> None:
         log.info("compiling network %s: no compiled code for this model structure yet "
@@ -124,22 +203,37 @@ def _build_network(make_ir: Callable[[], Any], config: BuildConfig, frontend_key
                  module_key[:12], frontend_key[:12])
         _compile_network(directory, files, headers, config)
 
-    entry = cache.install(module_key, build, max_bytes=_max_bytes())
-    return manifest, entry / "network.so"
+    cache.install(module_key, build, max_bytes=max_bytes())
+    return Manifest(module_key, fields)
 
 
 def _compile_network(directory: Path, files: dict[str, str], headers: dict[str, str],
                      config: BuildConfig) -> None:
+    config.require_compiler()
     for name, text in {**files, **headers}.items():
         (directory / name).write_text(text)
-    messages = compile_shared_library([directory / "network.cpp"], directory / "network.so", config,
+    messages = compile_shared_library([directory / "network.cpp"], directory / LIBRARY, config,
                                       [directory])
     if messages.strip():
         log.warning("compiler warnings in generated code (a neurogen bug):\n%s", messages)
     (directory / "build.log").write_text(messages)
+    _remember_toolchain(config)
 
 
-def _max_bytes() -> int:
+def max_bytes() -> int:
+    """``prefs.cache.max_bytes``, checked: the cap on the cache's size after each build.
+
+    Eviction never removes the entries a build is about to use, so even 0 works: it keeps only
+    the latest build, and every new process compiles again (the cache is in effect off).
+    """
     from .preferences import prefs
 
-    return int(prefs.cache.max_bytes)
+    value = prefs.cache.max_bytes
+    try:
+        number = int(value)
+        valid = not isinstance(value, (bool, str)) and number == value and number >= 0
+    except (TypeError, ValueError, OverflowError):
+        valid = False
+    if not valid:
+        raise ValueError(f"prefs.cache.max_bytes must be a whole number of bytes >= 0, not {value!r}")
+    return number

@@ -42,3 +42,18 @@ class CompilationError(NeurogenError):
 
 class CompilerNotFoundError(CompilationError):
     """No usable C++ compiler was found on this machine."""
+
+
+class CacheError(NeurogenError):
+    """The compiled-build cache cannot be used as it is (e.g. its path is a file); the message names the path."""
+
+
+class UntrustedCacheError(CacheError):
+    """A cache folder or file could have been written by someone else, so nothing in it is loaded."""
+
+
+class DamagedCacheEntryError(CacheError):
+    """A cache entry no longer matches what neurogen installed (truncated, edited, half-deleted).
+
+    neurogen discards such an entry and builds it again; this surfaces only if that fails too.
+    """

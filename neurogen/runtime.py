@@ -12,8 +12,8 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from . import cache
-from .build import Manifest, compiled_network, shell
-from .errors import NeurogenError
+from .build import LIBRARY, Manifest, compiled_network, current_toolchain, frontend_key, shell
+from .errors import DamagedCacheEntryError, NeurogenError
 
 log = logging.getLogger(__name__)
 
@@ -25,17 +25,23 @@ def load_simulation(frontend_parts: Sequence[str], make_ir: Callable[[], Any],
                     current: "Simulation | None" = None) -> "Simulation":
     """The loaded network for a model: ``current`` if it still fits, else found or built.
 
-    A cache entry that fails to load (a truncated library) is discarded and rebuilt once.
+    A cached library that is damaged (or fails to load) is discarded and rebuilt once, with
+    one warning; a cache that others could write raises ``UntrustedCacheError``.
     """
-    library, manifest = compiled_network(frontend_parts, make_ir)
+    config = current_toolchain()
+    key = frontend_key(frontend_parts, config)
+    if current is not None and current.frontend_key == key:
+        return current  # loaded (and verified) before: repeated runs touch no file
+    model_type = shell().Model  # first: building the shell could evict the library loaded next
+    manifest = compiled_network(key, config, make_ir)
     if current is not None and current.manifest == manifest:
         return current
     try:
-        return Simulation(library, manifest)
-    except ImportError as exc:
-        log.warning("discarding a corrupt cache entry and rebuilding: %s", exc)
-        library, manifest = compiled_network(frontend_parts, make_ir)
-        return Simulation(library, manifest)
+        return Simulation(model_type, manifest, key)
+    except (DamagedCacheEntryError, ImportError) as exc:
+        log.warning("discarding a damaged neurogen cache entry and building it again: %s", exc)
+        cache.discard(manifest.module)
+    return Simulation(model_type, compiled_network(key, config, make_ir), key)
 
 
 # -- running ------------------------------------------------------------------------------
@@ -43,14 +49,15 @@ def load_simulation(frontend_parts: Sequence[str], make_ir: Callable[[], Any],
 class Simulation:
     """A loaded network instance: binds buffers and runs steps."""
 
-    def __init__(self, library: Path, manifest: Manifest) -> None:
+    def __init__(self, model_type: Any, manifest: Manifest, frontend_key: str) -> None:
+        """Load ``manifest``'s library with the shell's ``Model``, after ``cache.verified_file``."""
         self.manifest = manifest
-        self.library = library
-        try:
-            self.model = shell().Model(str(library))
-        except ImportError:
-            cache.discard(manifest.module)  # corrupt entry: never load it again
-            raise
+        self.frontend_key = frontend_key
+        found = cache.verified_file(manifest.module, LIBRARY)
+        if found is None:
+            raise DamagedCacheEntryError(f"the compiled library {manifest.module[:12]} was removed from the cache")
+        self.library = found.path
+        self.model = model_type(str(found.path))
 
     def run(self, values: Callable[[str, str, str], Any], *, dt: float, t_start: float, seed: int,
             step0: int, n_steps: int, interval: float, callback: Any) -> tuple[int, BaseException | None]:

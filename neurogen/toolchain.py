@@ -16,6 +16,7 @@ import sysconfig
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from .errors import CompilationError, CompilerNotFoundError
 from .preferences import prefs
@@ -31,22 +32,50 @@ BASE_FLAGS = ("-std=c++17", "-O3", "-fPIC", "-ffp-contract=off", "-fno-math-errn
 
 @dataclass(frozen=True, slots=True)
 class BuildConfig:
-    """Everything about the toolchain that can change a binary (and so enters the cache key)."""
+    """Everything about the toolchain that can change a binary (and so enters the cache key).
+
+    ``missing``: why this config cannot build (no compiler on this machine); such a config
+    still finds cached builds made with ``compiler``, the compiler of the last build.
+    """
 
     compiler: str
     compiler_version: str
     flags: tuple[str, ...]
     machine: str
     cpu: str
+    missing: str = ""
 
     def key_parts(self) -> tuple[str, ...]:
         return (self.compiler, self.compiler_version, " ".join(self.flags), self.machine, self.cpu)
 
+    def require_compiler(self) -> None:
+        """Raise ``CompilerNotFoundError`` if this config can only look up builds."""
+        if self.missing:
+            raise CompilerNotFoundError(self.missing)
 
-def build_config() -> BuildConfig:
-    """Read ``prefs`` once into a frozen config."""
+
+def build_config(last_build: Callable[[], tuple[str, str] | None] = lambda: None) -> BuildConfig:
+    """Read ``prefs`` once into a frozen config.
+
+    Compiler discovery may find nothing: a model that is fully cached still runs without a
+    compiler. When no compiler is named (prefs, ``CXX``) and none is found, the config uses
+    ``last_build()`` (compiler path and version of the last build, read only then) so that
+    cached builds are found, and marks itself ``missing``. A compiler that *is* named but
+    missing is always an error: it is never silently replaced by another one.
+    """
     cpp = prefs.codegen.cpp
-    compiler = find_compiler(cpp.compiler)
+    named = named_compiler()
+    missing = ""
+    try:
+        compiler = find_compiler(named)
+        version = compiler_version(compiler)
+    except CompilerNotFoundError as error:
+        recorded = None if named else last_build()
+        if recorded is None:
+            raise
+        (compiler, version) = recorded
+        missing = f"{error} (Cached models run without one; this build needs it.)"
+        log.debug("no C++ compiler found; looking for builds made with %s (building needs one)", compiler)
     flags = list(BASE_FLAGS)
     if cpp.march_native:
         flags.append("-march=native")
@@ -54,18 +83,39 @@ def build_config() -> BuildConfig:
         flags.append("-Werror")
     flags += list(cpp.extra_compile_args_gcc)
     cpu = _cpu_model() if cpp.march_native else ""
-    return BuildConfig(compiler, compiler_version(compiler), tuple(flags), platform.machine(), cpu)
+    return BuildConfig(compiler, version, tuple(flags), platform.machine(), cpu, missing)
 
 
-def find_compiler(preferred: str | None = None) -> str:
-    candidates = [preferred] if preferred else [os.environ.get("CXX"), "c++", "g++", "clang++"]
-    for name in candidates:
-        if name:
-            path = shutil.which(name)
-            if path:
-                return path
+def named_compiler() -> tuple[str, str] | None:
+    """``(where it is named, name)`` of the compiler the user chose, or None."""
+    chosen = prefs.codegen.cpp.compiler
+    if chosen:
+        return "prefs.codegen.cpp.compiler", str(chosen)
+    if os.environ.get("CXX"):
+        return "the CXX environment variable", os.environ["CXX"]
+    return None
+
+
+DEFAULT_COMPILERS = ("c++", "g++", "clang++")
+
+
+def find_compiler(named: tuple[str, str] | None = None) -> str:
+    """Full path of the named compiler (only that one), else of the first default one on PATH."""
+    if named is not None:
+        source, name = named
+        path = shutil.which(name)
+        if path:
+            return path
+        raise CompilerNotFoundError(
+            f"the C++ compiler {name!r} named by {source} was not found (neither an executable file "
+            f"nor a command on PATH). Install it, correct {source}, or unset it to use the first of "
+            + ", ".join(DEFAULT_COMPILERS) + " on PATH.")
+    for name in DEFAULT_COMPILERS:
+        path = shutil.which(name)
+        if path:
+            return path
     raise CompilerNotFoundError(
-        "no C++ compiler found (looked for " + ", ".join(c for c in candidates if c) + "). "
+        "no C++ compiler found (looked for " + ", ".join(DEFAULT_COMPILERS) + " on PATH). "
         "Install one (e.g. 'apt-get install g++' or Xcode's command line tools), or set "
         "prefs.codegen.cpp.compiler or the CXX environment variable."
     )
@@ -91,6 +141,7 @@ def _cpu_model() -> str:
 def compile_shared_library(sources: list[Path], output: Path, config: BuildConfig,
                            include_dirs: list[Path], extra: tuple[str, ...] = ()) -> str:
     """Compile and link ``sources`` into a shared library; returns the compiler's messages."""
+    config.require_compiler()
     command = [config.compiler, *config.flags, *extra, "-shared",
                *(f"-I{d}" for d in include_dirs), *map(str, sources), "-o", str(output)]
     if sys.platform == "darwin":

@@ -2,16 +2,22 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import re
+import signal
+import stat
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from neurogen import cache
+from neurogen.errors import CacheError, DamagedCacheEntryError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -222,10 +228,11 @@ def test_concurrent_install_builds_once(tmp_path: Path, cache_dir: Path) -> None
 def test_lru_eviction_keeps_recently_used() -> None:
     keys = {name: cache.compute_key([name]) for name in "abcd"}
     for name in "abc":
-        cache.install(keys[name], _writer())  # 100 bytes each
+        cache.install(keys[name], _writer())  # 100 bytes each, plus the entry's record
+    size = cache.entries()[0].size
     for name, mtime in (("a", 1000), ("b", 3000), ("c", 2000)):
         os.utime(cache.lookup(keys[name]), (mtime, mtime))
-    cache.install(keys["d"], _writer(), max_bytes=250)
+    cache.install(keys["d"], _writer(), max_bytes=2 * size + size // 2)
     kept = {e.key for e in cache.entries()}
     assert kept == {keys["b"], keys["d"]}
 
@@ -256,7 +263,8 @@ def test_info_and_clear(cache_dir: Path) -> None:
     cache.install(cache.compute_key(["two"]), _writer(data=b"2" * 30))
     summary = cache.info()
     assert summary["root"] == cache_dir
-    assert summary["entries"] == 2 and summary["bytes"] == 40
+    records = sum((e.path / cache.RECORD).stat().st_size for e in cache.entries())
+    assert summary["entries"] == 2 and summary["bytes"] == 40 + records
     assert summary["max_bytes"] == cache.DEFAULT_MAX_BYTES
     assert cache.clear() == 2
     assert cache.info()["entries"] == 0 and cache.clear() == 0
@@ -288,3 +296,154 @@ def test_cli_bad_input_exits_2(args: tuple[str, ...]) -> None:
     result = _cli(*args)
     assert result.returncode == 2
     assert "usage:" in result.stderr
+
+
+# --- damaged entries: found before anything is loaded --------------------------------------
+
+def test_verified_file_returns_the_recorded_bytes() -> None:
+    key = cache.compute_key(["verified"])
+    entry = cache.install(key, _writer(data=b"library bytes"))
+    found = cache.verified_file(key, "lib.so")
+    assert found == (entry / "lib.so", b"library bytes")
+    assert cache.verified_file(cache.compute_key(["absent"]), "lib.so") is None
+
+
+@pytest.mark.parametrize("damage", ["truncate", "append", "empty", "delete"])
+def test_changed_file_is_a_damaged_entry(damage: str) -> None:
+    key = cache.compute_key(["damaged", damage])
+    library = cache.install(key, _writer(data=b"y" * 1000)) / "lib.so"
+    if damage == "truncate":
+        os.truncate(library, 500)
+    elif damage == "append":
+        with library.open("ab") as f:
+            f.write(b"z")
+    elif damage == "empty":
+        library.write_bytes(b"")
+    else:
+        library.unlink()
+    with pytest.raises(DamagedCacheEntryError, match="lib.so"):
+        cache.verified_file(key, "lib.so")
+
+
+@pytest.mark.parametrize("record", [None, b"", b"{", b"[]", b'{"sha256": {}}', b'{"sha256": {"lib.so": 7}}'])
+def test_missing_or_invalid_record_is_a_damaged_entry(record: bytes | None) -> None:
+    key = cache.compute_key(["record", repr(record)])
+    path = cache.install(key, _writer()) / cache.RECORD
+    if record is None:
+        path.unlink()
+    else:
+        path.write_bytes(record)
+    with pytest.raises(DamagedCacheEntryError):
+        cache.verified_file(key, "lib.so")
+
+
+def test_folders_and_files_are_private_whatever_the_umask(cache_dir: Path) -> None:
+    """A umask of 002 (common) must not leave the cache group-writable, which would be refused."""
+    old = os.umask(0o002)
+    try:
+        key = cache.compute_key(["umask"])
+        entry = cache.install(key, _writer())
+        (entry.parent.parent / "tmp" / "probe").write_text("")  # a file not made by neurogen
+    finally:
+        os.umask(old)
+    v = cache_dir / f"v{cache.CACHE_FORMAT}"
+    for folder in (cache_dir, v, v / "entries", v / "tmp", v / "locks", entry):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    for file in (entry / "lib.so", entry / cache.RECORD):
+        assert file.stat().st_mode & 0o022 == 0, file
+    assert cache.verified_file(key, "lib.so") is not None
+
+
+# --- the cache path is a file ----------------------------------------------------------------
+
+@pytest.mark.parametrize("below", ["", "sub"])
+def test_cache_path_that_is_a_file_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    below: str) -> None:
+    (tmp_path / "afile").write_text("not a folder")
+    target = tmp_path / "afile" / below if below else tmp_path / "afile"
+    monkeypatch.setenv("NEUROGEN_CACHE_DIR", str(target))
+    key = cache.compute_key(["file"])
+    for action in (lambda: cache.install(key, _writer()), lambda: cache.lookup(key), cache.entries, cache.info,
+                   cache.clear):
+        with pytest.raises(CacheError, match=f"{re.escape(str(target))}.*NEUROGEN_CACHE_DIR.*not a folder"):
+            action()
+    assert (tmp_path / "afile").read_text() == "not a folder"
+
+
+def test_cli_info_when_the_cache_path_is_a_file(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("")
+    for action in ("info", "clear"):
+        result = subprocess.run([sys.executable, "-m", "neurogen", "cache", action],
+                                env=_env(NEUROGEN_CACHE_DIR=str(tmp_path / "afile")), capture_output=True, text=True)
+        assert result.returncode == 1
+        assert str(tmp_path / "afile") in result.stderr and "not a folder" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_cli_info_reports_an_untrusted_cache(cache_dir: Path) -> None:
+    cache.install(cache.compute_key(["cli-untrusted"]), _writer())
+    os.chmod(cache_dir, 0o777)
+    info = _cli("cache", "info")
+    assert info.returncode == 1
+    assert "UNTRUSTED" in info.stdout and f"{cache_dir} can be written by its group and every user" in info.stdout
+
+
+# --- eviction never removes what the caller is about to load ---------------------------------
+
+def test_eviction_keeps_the_entries_the_caller_names() -> None:
+    library, other = cache.compute_key(["library"]), cache.compute_key(["other"])
+    cache.install(library, _writer())
+    cache.install(other, _writer())
+    manifest = cache.install(cache.compute_key(["manifest"]), _writer(), max_bytes=0, keep=(library,))
+    assert manifest.is_dir() and cache.lookup(library) is not None and cache.lookup(other) is None
+
+
+# --- waiting for a build lock ------------------------------------------------------------------
+
+HOLD_LOCK_SCRIPT = textwrap.dedent(
+    """
+    import sys, time
+    from neurogen import cache
+
+    def build(tmpdir):
+        print("locked", flush=True)
+        time.sleep(120)
+
+    cache.install(sys.argv[1], build)
+    """
+)
+
+
+def test_waiting_for_a_stopped_lock_holder_says_who_holds_the_lock(monkeypatch: pytest.MonkeyPatch,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    from neurogen import cache_lock
+
+    monkeypatch.setattr(cache_lock, "NOTICE_AFTER_SECONDS", 0.2)
+    key = cache.compute_key(["held"])
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK_SCRIPT, key], env=_env(),
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        os.kill(holder.pid, signal.SIGSTOP)
+        done = threading.Event()
+        waiter = threading.Thread(target=lambda: (cache.install(key, _writer()), done.set()))
+        with caplog.at_level(logging.WARNING, logger="neurogen.cache"):
+            waiter.start()
+            deadline = time.monotonic() + 30
+            while "is held by" not in caplog.text and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert not done.is_set()  # it keeps waiting: the holder may be resumed
+            holder.kill()  # the lock dies with its process
+            waiter.join(timeout=30)
+        assert done.is_set()
+    finally:
+        holder.kill()
+        holder.wait()
+    lock = cache_dir_lock(key)
+    assert f"the lock {lock} is held by pid {holder.pid}, which is stopped" in caplog.text
+    assert f"kill -CONT {holder.pid}" in caplog.text
+    assert (cache.lookup(key) / "lib.so").read_bytes() == b"x" * 100
+
+
+def cache_dir_lock(key: str) -> Path:
+    return cache.cache_root() / f"v{cache.CACHE_FORMAT}" / "locks" / f"{key}.lock"
