@@ -175,6 +175,9 @@ class StateMonitor(SimObject):
         dim = self.source._variable_dims()[var]
         return Quantity(values, dim=dim) if dim != Quantity(1).dim else values
 
+    def _read_only_names(self) -> set[str]:
+        return super()._read_only_names() | set(self.record_variables)
+
     def __getattr__(self, name: str) -> Any:
         values = self.__dict__.get("_values")
         if values is not None:

@@ -271,6 +271,13 @@ class Synapses(Group):
     def __getitem__(self, item: Any) -> Any:
         raise NotImplementedError(f"Synapses '{self.name}': indexing synapses (S[...]) is not supported yet")
 
+    def _refuse_assignment(self, name: str) -> None:
+        group, base = self._group_of(name)
+        if group is not None and base in group._specs and not base.startswith("_"):
+            raise NotImplementedError(f"Synapses '{self.name}': assigning '{name}' (the variable '{base}' of "
+                                      f"'{group.name}') through the synapses; assign {group.name}.{base} instead")
+        super()._refuse_assignment(name)
+
     def _set_variable(self, name: str, value: Any, index: Any) -> None:
         if name == "delay":
             self._set_delay(value, index)

@@ -1,0 +1,107 @@
+"""Runtime semantics a user relies on without noticing: assignments that are not variables,
+integer variables, spikes in transit across a change of dt, non-finite state, connect()
+generators, and bad input that must become a Python exception (never an abort or a hang).
+
+Expected values and messages come from Brian2 2.9 (checked with it; see each test).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from neurogen import (Hz, NeuronGroup, Network, PoissonGroup, PoissonInput, PopulationRateMonitor,
+                      SpikeGeneratorGroup, SpikeMonitor, StateMonitor, Synapses, defaultclock, ms, run,
+                      second)
+
+
+def _group() -> NeuronGroup:
+    return NeuronGroup(5, "dv/dt = -v/(10*ms) : 1\nx : integer\ntheta : 1 (shared)", threshold="v > 1",
+                       refractory=2 * ms)
+
+
+# -- assignments to names that are not variables ---------------------------------------------
+
+def test_a_misspelt_variable_is_refused_with_brian2s_suggestions():
+    G = _group()
+    with pytest.raises(AttributeError, match="name 'V'. Did you mean to write any of the following: 'v', 'x'"):
+        G.V = 0.99
+    with pytest.raises(AttributeError, match="Did you mean to write 'theta'"):
+        G.thetas = 1
+    with pytest.raises(AttributeError, match="'v_', 'x_'"):
+        G.V_ = 1
+    with pytest.raises(AttributeError, match="name 'foo'. Use the add_attribute"):
+        G.foo = 1
+    assert "V" not in G.__dict__ and "foo" not in G.__dict__
+    assert np.all(np.asarray(G.v) == 0)
+
+
+@pytest.mark.parametrize("name", ["i", "t", "dt", "N", "t_"])
+def test_read_only_names_of_a_group_are_refused_as_brian2_does(name):
+    G = _group()
+    with pytest.raises(TypeError, match="read-only"):  # Brian2: TypeError("Variable i is read-only.")
+        setattr(G, name, 7)
+    assert list(G.i) == [0, 1, 2, 3, 4] and G.N == 5 and float(G.t) == 0.0
+
+
+def test_what_brian2_lets_users_set_still_works():
+    G = _group()
+    G.active = False
+    G.order = 3
+    G.when = "start"
+    G.namespace = {"tau": 5 * ms}
+    G.v_ = 0.5  # SI values, units unchecked
+    G.lastspike = 1 * ms
+    G._private = "any underscore name"  # internal attributes stay unchecked
+    G.add_attribute("note")
+    G.note = "mine"
+    assert (G.active, G.order, G.when, G.note) == (False, 3, "start", "mine")
+    assert np.all(np.asarray(G.v) == 0.5)
+    with pytest.raises(ValueError, match="scheduling slot"):
+        G.when = "sometime"
+    with pytest.raises(AttributeError, match="already has"):
+        G.add_attribute("v")
+
+
+def test_attributes_fixed_at_construction_are_refused():
+    G = _group()
+    for name, value in (("threshold", "v > 2"), ("reset", "v = 0"), ("method", "euler"), ("name", "other"),
+                        ("refractory", 5 * ms), ("clock", None)):
+        with pytest.raises(AttributeError, match=f"'{name}' is fixed at construction"):
+            setattr(G, name, value)
+    assert G.threshold == "v > 1"
+
+
+def test_synapses_monitors_and_subgroups_refuse_unknown_names():
+    G = _group()
+    S = Synapses(G, G, "w : 1", on_pre="v += w", delay=1 * ms)
+    S.connect(i=[0, 1], j=[1, 2])
+    M = StateMonitor(G, "v", record=True)
+    SM = SpikeMonitor(G)
+    R = PopulationRateMonitor(G)
+    P = PoissonGroup(3, 10 * Hz)
+    SG = SpikeGeneratorGroup(2, [0], [1 * ms])
+    I = PoissonInput(G, "v", N=3, rate=5 * Hz, weight=0.1)
+    sub = G[1:3]
+    with pytest.raises(AttributeError, match="Did you mean to write 'w'"):
+        S.W = 1
+    for obj, name in ((S, "i"), (S, "j"), (S, "N_incoming"), (S, "N_pre"), (M, "v"), (M, "t"), (SM, "i"),
+                      (SM, "count"), (R, "rate"), (SG, "period"), (sub, "i"), (sub, "t")):
+        with pytest.raises(TypeError, match="read-only"):
+            setattr(obj, name, 1)
+    for obj in (S, M, SM, R, P, SG, I, sub):
+        with pytest.raises(AttributeError, match="could not find a state variable with name 'foo'"):
+            obj.foo = 1
+    with pytest.raises(AttributeError, match="Did you mean to write 'rates'"):
+        P.rate = 5 * Hz
+    with pytest.raises(AttributeError, match="Did you mean to write any of the following: 'v', 'x'"):
+        sub.V = 1
+    with pytest.raises(NotImplementedError, match=r"assign neurongroup\S*\.v instead"):
+        S.v_post = 1
+    S.delay = 2 * ms
+    S.w = 0.5
+    P.rates = 5 * Hz
+    I.rate = 3 * Hz
+    sub.v = 0.25
+    for obj in (S, M, SM, R, P, SG, I):
+        obj.active = False
+    assert np.allclose(np.asarray(G.v), [0, 0.25, 0.25, 0, 0])
