@@ -105,3 +105,37 @@ def test_synapses_monitors_and_subgroups_refuse_unknown_names():
     for obj in (S, M, SM, R, P, SG, I):
         obj.active = False
     assert np.allclose(np.asarray(G.v), [0, 0.25, 0.25, 0, 0])
+
+
+# -- integer variables ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, error", [
+    (2**40, OverflowError), (2**31, OverflowError), (-2**31 - 1, OverflowError), (float("nan"), ValueError),
+    (float("inf"), OverflowError), (2.0**40, OverflowError), (np.array([1, 2**40, 3]), OverflowError),
+    (np.array([1.5, np.nan, 2.0]), ValueError), (2**70, OverflowError), (np.int64(2**40), OverflowError),
+])
+def test_integer_variables_refuse_values_they_cannot_hold(value, error):
+    G = _group()
+    G.x = 3
+    with pytest.raises(error, match=r"neurongroup\S*\.x"):
+        G.x = value
+    with pytest.raises(error):
+        G.x[1:3] = value
+    assert list(G.x) == [3] * 5  # unchanged
+
+
+def test_integer_variables_keep_brian2s_conversions():
+    G = _group()
+    G.x = 2**31 - 1
+    assert list(G.x) == [2**31 - 1] * 5
+    G.x = -2**31
+    assert list(G.x) == [-2**31] * 5
+    G.x = 3.7  # truncated toward zero, as Brian2
+    assert list(G.x) == [3] * 5
+    G.x = -3.7
+    assert list(G.x) == [-3] * 5
+    G.x = [1, 2, 3, 4, True]
+    assert list(G.x) == [1, 2, 3, 4, 1]
+    B = NeuronGroup(3, "b : boolean")
+    B.b = np.array([0.0, np.nan, 0.5])  # any non-zero number is true (NaN too), as Brian2
+    assert list(B.b) == [False, True, True]
