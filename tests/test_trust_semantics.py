@@ -139,3 +139,71 @@ def test_integer_variables_keep_brian2s_conversions():
     B = NeuronGroup(3, "b : boolean")
     B.b = np.array([0.0, np.nan, 0.5])  # any non-zero number is true (NaN too), as Brian2
     assert list(B.b) == [False, True, True]
+
+
+# -- connect(): generators, limits, Ctrl-C ------------------------------------------------------
+
+def _pairs(S: Synapses) -> list[tuple[int, int]]:
+    return list(zip(S.i.tolist(), S.j.tolist()))
+
+
+def test_a_generators_if_is_tested_before_the_target_range_as_brian2_does():
+    G = NeuronGroup(5, "v : 1")
+    S = Synapses(G, G)
+    S.connect(j="k for k in range(i, i+2) if k < N_post")  # Brian2: 9 synapses
+    assert _pairs(S) == [(0, 0), (0, 1), (1, 1), (1, 2), (2, 2), (2, 3), (3, 3), (3, 4), (4, 4)]
+    S2 = Synapses(G, G)
+    S2.connect(j="k for k in sample(i, i+3, p=1.0) if k < N_post")  # Brian2: 12
+    assert len(S2) == 12
+    S3 = Synapses(G, G)
+    S3.connect(j="i+1 for k in range(1) if i < 4")  # the if reads only i: Brian2 gives 4
+    assert _pairs(S3) == [(0, 1), (1, 2), (2, 3), (3, 4)]
+    S4 = Synapses(G, G)  # an `if` that reads the target (v_post) is tested after the range, as in Brian2
+    with pytest.raises(IndexError, match="j=5 for i=4"):
+        S4.connect(j="k for k in range(i, i+2) if v_post >= 0")
+    assert len(S4) == 0
+    with pytest.raises(IndexError, match="j=5 for i=4"):  # Brian2 raises for this one too
+        S4.connect(j="k for k in range(i-1, i+2) if k > 0")
+
+
+def test_a_zero_range_step_is_an_error_not_an_endless_loop():
+    G = NeuronGroup(2, "v : 1")
+    S = Synapses(G, G)
+    with pytest.raises(ValueError, match=r"range\(\) arg 3 must not be zero"):
+        S.connect(j="i for k in range(2, 0, 0)")  # an endless loop before
+    with pytest.raises(ValueError, match=r"range\(\) arg 3 must not be zero \(for i=1\)"):
+        S.connect(j="k for k in range(0, 2, i-1)")
+    assert len(S) == 0
+
+
+def test_too_many_synapses_for_one_pair_is_an_error_naming_the_object():
+    G = NeuronGroup(2, "v : 1")
+    S = Synapses(G, G, name="many")
+    with pytest.raises(ValueError, match=r"n='1e12' gives 1000000000000 synapses.*'many' can hold at most"):
+        S.connect(n="1e12")
+    with pytest.raises(ValueError, match=r"gives more than 2\*\*62 synapses for one pair \(i=1\)"):
+        S.connect(n="1e30 * i")
+    with pytest.raises(ValueError, match="NaN or beyond"):
+        S.connect(n="bad", namespace={"bad": float("nan")})
+    S.connect(n="2 - i")  # what fits is made
+    assert _pairs(S) == [(0, 0), (0, 0), (0, 1), (0, 1), (1, 0), (1, 1)]
+
+
+def test_ctrl_c_stops_a_long_generated_connect():
+    import signal
+    import threading
+    import time
+
+    G = NeuronGroup(5, "v : 1")
+    S = Synapses(G, G)
+    S.connect(j="i for k in range(M) if k < 0", namespace={"M": 10})  # compiled and loaded
+    timer = threading.Timer(0.3, signal.raise_signal, args=(signal.SIGINT,))
+    timer.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):  # about a minute of candidates without Ctrl-C
+            S.connect(j="i for k in range(M) if k < 0", namespace={"M": 2**33})
+    finally:
+        timer.cancel()
+    assert time.monotonic() - started < 20
+    assert len(S) == 0
