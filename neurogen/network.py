@@ -152,10 +152,10 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
         raise ValueError(f"run(): the duration must not be negative, got {duration}")
     objects = [o for o in net.objects if o.active]
     _check_dependencies(objects)
+    dt = min((o.clock.dt_ for o in objects), default=session().defaultclock.dt_)
     for obj in objects:
         if hasattr(obj, "_before_run"):
-            obj._before_run()
-    dt = min((o.clock.dt_ for o in objects), default=session().defaultclock.dt_)
+            obj._before_run(dt)
     start = _start_time(net, objects)
     if net._dt is not None and dt != net._dt:
         _check_new_dt(start, dt)

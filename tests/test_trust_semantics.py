@@ -11,7 +11,7 @@ import pytest
 
 from neurogen import (Hz, NeuronGroup, Network, PoissonGroup, PoissonInput, PopulationRateMonitor,
                       SpikeGeneratorGroup, SpikeMonitor, StateMonitor, Synapses, defaultclock, ms, run,
-                      second)
+                      second, start_scope)
 
 
 def _group() -> NeuronGroup:
@@ -207,3 +207,42 @@ def test_ctrl_c_stops_a_long_generated_connect():
         timer.cancel()
     assert time.monotonic() - started < 20
     assert len(S) == 0
+
+
+# -- delays ------------------------------------------------------------------------------------------
+
+def _pathway(delay=None) -> Synapses:
+    G = NeuronGroup(2, "v : 1", threshold="True", name="src")
+    S = Synapses(G, G, on_pre="v += 1", delay=delay, name="syn")
+    S.connect()
+    return S
+
+
+@pytest.mark.parametrize("value", [np.nan * ms, np.inf * ms, -1 * ms])
+def test_a_bad_delay_number_is_refused_when_assigned(value):
+    with pytest.raises(ValueError, match="Synapses 'syn': the delay is .*; delays must be finite and not negative"):
+        _pathway(value)
+    S = _pathway()
+    with pytest.raises(ValueError, match="the delay of synapse 2 is"):
+        S.delay = np.array([1, 2, float(value / ms), 3]) * ms
+    assert np.all(np.asarray(S.delay) == 0)
+
+
+@pytest.mark.parametrize("expression", ["bad*ms", "-i*ms", "sqrt(i - 1.0)*ms", "1e20*second*i"])
+def test_a_bad_delay_expression_is_refused_before_the_run(expression):
+    bad = np.nan  # noqa: F841  (read by the expression)
+    S = _pathway()
+    S.delay = expression  # evaluated by generated code
+    with pytest.raises(ValueError, match=r"Synapses 'syn': (the delay of synapse [0-9] is .*must be finite and "
+                                         r"not negative|a delay of .* delays of up to 2\*\*24 steps)"):
+        Network(S.source, S).run(0.2 * ms)
+
+
+def test_a_delay_beyond_the_spike_queues_limit_is_refused_before_the_run():
+    for value in (1e20 * second, 2000 * second):
+        S = _pathway(value)
+        with pytest.raises(ValueError, match=r"'syn': a delay of .* time steps of dt = 100\. us; delays of up to 2\*\*24"):
+            Network(S.source, S).run(0.2 * ms)
+        start_scope()
+    S = _pathway(1 * second)  # 10,000 steps: fine
+    Network(S.source, S).run(0.2 * ms)

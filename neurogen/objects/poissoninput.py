@@ -128,7 +128,7 @@ class PoissonInput(SimObject):
                 found[name] = External(name, get_dimensions(value), float(np.asarray(value)), literal=False)
         return found
 
-    def _before_run(self) -> None:
+    def _before_run(self, dt: float) -> None:
         if not isinstance(self.rate, str):
             p = float(np.asarray(self.rate)) * self.clock.dt_
             if p > 1:

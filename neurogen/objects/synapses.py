@@ -212,9 +212,19 @@ class Synapses(Group):
 
     # -- what a run binds -----------------------------------------------------------------
 
-    def _before_run(self) -> None:
-        if "delay" in self._specs and self._state["delay"].size and np.min(self._state["delay"]) < 0:
-            raise ValueError(f"Synapses '{self.name}': delays must not be negative")
+    def _before_run(self, dt: float) -> None:
+        """Delays are checked before the compiled code sizes its spike queue from them
+        (``dt``: the network's time step, the queue's unit)."""
+        if "delay" not in self._specs or not self._state["delay"].size:
+            return
+        delays = self._state["delay"]
+        _check_delays(delays, self.name)
+        own_dt = self.clock.dt_
+        steps = np.floor(np.max(delays) / own_dt + 0.5) * round(own_dt / dt)
+        if steps > MAX_DELAY_STEPS:
+            raise ValueError(f"Synapses '{self.name}': a delay of {str(Quantity(np.max(delays), dim=second.dim))} "
+                             f"is {steps:.3g} time steps of dt = {str(Quantity(dt, dim=second.dim))}; delays of up "
+                             f"to 2**24 steps ({str(Quantity(MAX_DELAY_STEPS * dt, dim=second.dim))}) are supported")
 
     def _runtime_value(self, name: str) -> Any:
         """Values the compiled code needs besides the variables (sizes, connectivity, queue)."""
@@ -286,13 +296,11 @@ class Synapses(Group):
 
     def _set_delay(self, value: Any, index: Any) -> None:
         spec = self._specs["delay"]
+        if not isinstance(value, str):  # an expression's values are checked before the next run
+            _check_delays(coerce_value(value, spec, self.name), self.name)
         per_synapse = isinstance(value, str) or np.ndim(np.asarray(value)) > 0 or index != slice(None)
         if spec.shared and per_synapse:  # becomes heterogeneous: one delay per synapse from now on
             self._make_delays_heterogeneous()
-        if not isinstance(value, str):
-            values = coerce_value(value, self._specs["delay"], self.name)
-            if np.any(values < 0):
-                raise ValueError(f"Synapses '{self.name}': delays must not be negative, got {value}")
         super()._set_variable("delay", value, index)
 
     def _make_delays_heterogeneous(self) -> None:
@@ -338,6 +346,21 @@ class Synapses(Group):
                 where = f"on_{pathway} '{stmt.line}'"
                 sources.append((where, parse_expression(stmt.expr, where)))
         return sources
+
+
+#: The longest delay, in steps of the network: the spike queue keeps a list for each step.
+MAX_DELAY_STEPS = 2**24
+
+
+def _check_delays(delays: np.ndarray, name: str) -> None:
+    """Delays must be finite and not negative (Brian2 does not check: NaN or huge delays
+    made the queue's size undefined, an abort in C++)."""
+    bad = ~np.isfinite(delays) | (delays < 0)
+    if np.any(bad):
+        k = int(np.flatnonzero(bad.reshape(-1))[0])
+        value = Quantity(float(delays.reshape(-1)[k]), dim=second.dim)
+        which = f"the delay of synapse {k}" if delays.size > 1 else "the delay"
+        raise ValueError(f"Synapses '{name}': {which} is {value}; delays must be finite and not negative")
 
 
 def _offsets(indices: np.ndarray, n: int) -> np.ndarray:
