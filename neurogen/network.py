@@ -185,8 +185,7 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
                                       step0=step0, n_steps=n_steps, interval=interval, callback=callback)
     _collect(net._simulation, members, every, step0, done)
     net._t = start + seconds if done == n_steps else (step0 + done) * dt  # interrupted: a step
-    for obj in objects:
-        obj._time = obj.clock._t = net.t_
+    _reached(objects, net.t_, every)
     if callback is not None and error is None and hasattr(callback, "finish"):
         callback.finish()
     if error is not None:
@@ -205,10 +204,18 @@ def _record_standalone(net: Network, objects: list[Any], externals: Mapping[int,
                       step0=step0, n_steps=n_steps, dt=dt, seed=session().run_seed(),
                       make_ir=lambda: _lower(objects, externals))
     net._t = end
-    for obj in objects:
-        obj._time = obj.clock._t = net.t_
+    _reached(objects, net.t_, every)
     if device.build_on_run:
         device.build()
+
+
+def _reached(objects: list[Any], time: float, every: Mapping[int, int]) -> None:
+    """After a run (or recording one): each object's time, and the clock its spikes in
+    transit count in."""
+    for obj in objects:
+        obj._time = obj.clock._t = time
+        if hasattr(obj, "_ran_with"):
+            obj._ran_with(obj.clock.dt_, every[id(obj)])
 
 
 def whole_steps(time: float, dt: float) -> int:

@@ -246,3 +246,99 @@ def test_a_delay_beyond_the_spike_queues_limit_is_refused_before_the_run():
         start_scope()
     S = _pathway(1 * second)  # 10,000 steps: fine
     Network(S.source, S).run(0.2 * ms)
+
+
+# -- spikes in transit when dt changes between runs ----------------------------------------------
+
+def _transit(dt1: float, dt2: float, heterogeneous: bool) -> list[tuple[float, int]]:
+    """(time, increment) of each change of v a monitor sees; spikes of neuron k add 10**k."""
+    defaultclock.dt = dt1 * ms
+    G = SpikeGeneratorGroup(3, [0, 1, 2, 0, 1], [0.2, 0.5, 0.8, 1.0, 1.1] * ms)
+    H = NeuronGroup(1, "v : 1")
+    if heterogeneous:
+        S = Synapses(G, H, on_pre="v += 10**i")
+        S.connect()
+        S.delay = "(2.05 + 0.35*i)*ms"
+    else:
+        S = Synapses(G, H, on_pre="v += 10**i", delay=2.35 * ms)
+        S.connect()
+    M = StateMonitor(H, "v", record=0)
+    net = Network(G, H, S, M)
+    net.run(1.2 * ms)  # every spike is still in transit
+    defaultclock.dt = dt2 * ms
+    net.run(6 * ms)
+    v = np.asarray(M.v[0])
+    changed = np.flatnonzero(np.diff(v)) + 1
+    return [(round(float(M.t[k] / ms), 6), int(round(v[k] - v[k - 1]))) for k in changed]
+
+
+# Brian2 2.9 (runtime, cython and numpy): the same times and values.
+SMALLER_DT = {
+    (0.1, 0.05, False): [(2.65, 1), (2.95, 10), (3.25, 100), (3.45, 1), (3.55, 10)],
+    (0.1, 0.05, True): [(2.25, 1), (2.95, 10), (3.05, 1), (3.55, 110)],
+    (0.2, 0.15, False): [(2.7, 1), (3.0, 10), (3.3, 100), (3.6, 11)],
+    (0.2, 0.15, True): [(2.4, 1), (3.0, 10), (3.15, 1), (3.6, 10), (3.75, 100)],
+}
+# Brian2 2.9 delivers the spikes it keeps at these times, but loses some when dt grows (for
+# (0.1, 0.2, False) it shows only (2.8, 1), (3.4, 100), (3.6, 1)); every spike arrives here.
+LARGER_DT = {
+    (0.1, 0.2, False): [(2.8, 1), (3.2, 10), (3.4, 100), (3.6, 1), (3.8, 10)],
+    (0.1, 0.2, True): [(2.4, 1), (3.2, 11), (3.8, 110)],
+    (0.1, 0.3, False): [(3.0, 1), (3.3, 10), (3.6, 101), (3.9, 10)],
+}
+
+
+@pytest.mark.parametrize("case", list(SMALLER_DT) + list(LARGER_DT))
+def test_spikes_in_transit_keep_their_remaining_delay_when_dt_changes(case):
+    assert _transit(*case) == {**SMALLER_DT, **LARGER_DT}[case]
+
+
+def test_a_spike_due_at_4_ms_arrives_at_4_ms_after_dt_changes():
+    """The issue's case: due at 4 ms, it arrived at 2 ms (dt halved) or 8 ms (dt doubled)."""
+    for dt2, seen in ((0.05, 4.05), (0.2, 4.2)):  # a monitor sees it one step later, as in Brian2
+        defaultclock.dt = 0.1 * ms
+        G = SpikeGeneratorGroup(1, [0], [1 * ms])
+        H = NeuronGroup(1, "v : 1")
+        S = Synapses(G, H, on_pre="v += 1", delay=3 * ms)
+        S.connect()
+        M = StateMonitor(H, "v", record=0)
+        net = Network(G, H, S, M)
+        net.run(1.2 * ms)
+        defaultclock.dt = dt2 * ms
+        net.run(6 * ms)
+        first = int(np.flatnonzero(np.asarray(M.v[0]))[0])
+        assert float(M.t[first] / ms) == pytest.approx(seen)
+        start_scope()
+
+
+@pytest.mark.skipif(__import__("shutil").which("cmake") is None, reason="needs cmake")
+def test_a_standalone_program_converts_spikes_in_transit_as_the_runtime(tmp_path):
+    from neurogen import device, set_device
+
+    def script(standalone: bool) -> list[tuple[float, int]]:
+        start_scope()
+        defaultclock.dt = 0.1 * ms
+        G = NeuronGroup(3, "tf : second", threshold="abs(t - tf) < 0.04*ms")
+        G.tf = [0.2, 0.5, 0.8] * ms
+        H = NeuronGroup(1, "v : 1")
+        S = Synapses(G, H, on_pre="v += 10**i", delay=2.35 * ms)
+        S.connect()
+        M = StateMonitor(H, "v", record=0)
+        net = Network(G, H, S, M)
+        net.run(1.2 * ms)
+        defaultclock.dt = 0.2 * ms
+        net.run(6 * ms)
+        if standalone:
+            device.build()
+        v = np.asarray(M.v[0])
+        return [(round(float(M.t[k] / ms), 6), int(round(v[k] - v[k - 1]))) for k in np.flatnonzero(np.diff(v)) + 1]
+
+    expected = [(2.8, 1), (3.2, 10), (3.4, 100)]  # the rule of the runtime tests above
+    assert script(False) == expected
+    set_device("cpp_standalone", directory=tmp_path / "project", build_on_run=False)
+    try:
+        assert script(True) == expected
+    finally:
+        device.reinit()
+        set_device("runtime")
+

@@ -68,7 +68,7 @@ class Synapses(Group):
         self._add_internal_variables(delay)
         self._connections = 0                  # connect() calls so far (random numbers)
         self._connectivity: dict[str, np.ndarray] | None = None  # CSR views, rebuilt when stale
-        self._queue = {"items": np.zeros(0, np.int32), "steps": np.zeros(0, np.int64)}
+        self._queue = {"items": np.zeros(0, np.int32), "steps": np.zeros(0, np.int64), "dt": 0.0, "every": 1}
         for pathway, statements in self._pathways.items():
             for stmt in statements:
                 self._check_writable(stmt, pathway)
@@ -235,6 +235,7 @@ class Synapses(Group):
             "_source_start": self._source_start, "_target_start": self._target_start,
             "_pre_queue_n": len(self._queue["items"]),
             "_pre_queue_items": self._queue["items"], "_pre_queue_steps": self._queue["steps"],
+            "_pre_queue_dt": self._queue["dt"], "_pre_queue_every": self._queue["every"],
         }
         if name in values:
             return values[name]
@@ -246,7 +247,12 @@ class Synapses(Group):
 
     def _collect_pending(self, items: np.ndarray, steps: np.ndarray) -> None:
         """Spikes still in transit after a run: the next run (or a restore) starts from them."""
-        self._queue = {"items": items.astype(np.int32), "steps": steps.astype(np.int64)}
+        self._queue = {**self._queue, "items": items.astype(np.int32), "steps": steps.astype(np.int64)}
+
+    def _ran_with(self, dt: float, every: int) -> None:
+        """The clock the steps of the spikes in transit count in after a run (its ``dt``, and
+        network steps per step): a run with another dt converts them (see ``SpikeQueue``)."""
+        self._queue = {**self._queue, "dt": dt, "every": every}
 
     # -- what users read ------------------------------------------------------------------
 
