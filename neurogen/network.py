@@ -141,6 +141,7 @@ def _restore_snapshot(obj: Any, snapshot: dict[str, Any]) -> None:
 # -- running -----------------------------------------------------------------------------
 
 _REPORT_INTERVAL = 0.1  # seconds of wall time between checks for Ctrl-C
+MAX_STEPS = 2**62  # steps are int64 in the compiled code (with room for step + delay)
 
 
 def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
@@ -148,8 +149,8 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
     from .objects.validation import check_quantity
 
     seconds = check_quantity(duration, second, "run(duration)")
-    if seconds < 0:
-        raise ValueError(f"run(): the duration must not be negative, got {duration}")
+    if not seconds >= 0 or math.isinf(seconds):
+        raise ValueError(f"run(): the duration must be a finite time, not negative, got {duration}")
     objects = [o for o in net.objects if o.active]
     _check_dependencies(objects)
     dt = min((o.clock.dt_ for o in objects), default=session().defaultclock.dt_)
@@ -162,6 +163,10 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
     net._dt = dt
     step0 = whole_steps(start, dt)
     n_steps = whole_steps(start + seconds, dt) - step0
+    if step0 + n_steps > MAX_STEPS:
+        raise ValueError(f"run({seconds:g} s) from t = {start:g} s would end at step {step0 + n_steps:.3g} of "
+                         f"dt = {dt:g} s; a simulation can count up to 2**62 steps ({MAX_STEPS * dt:.3g} s "
+                         "at this dt)")
     if not objects or n_steps == 0:
         net._t = start + seconds
         for obj in objects:  # they reached the new time too (the next run starts there)

@@ -342,3 +342,34 @@ def test_a_standalone_program_converts_spikes_in_transit_as_the_runtime(tmp_path
         device.reinit()
         set_device("runtime")
 
+
+# -- run lengths and monitor sizes -----------------------------------------------------------------
+
+def test_a_run_beyond_the_step_counter_is_refused_naming_the_duration_and_the_limit():
+    G = NeuronGroup(1, "v : 1")
+    net = Network(G)
+    with pytest.raises(ValueError, match=r"run\(1e\+20 s\) from t = 0 s would end at step 1e\+24 of dt = 0\.0001 s; "
+                                         r"a simulation can count up to 2\*\*62 steps \(4\.61e\+14 s at this dt\)"):
+        net.run(1e20 * second)
+    for bad in (np.nan * second, np.inf * second, -1 * ms):
+        with pytest.raises(ValueError, match="the duration must be a finite time, not negative"):
+            net.run(bad)
+    net.run(1 * ms)
+    assert float(net.t / ms) == pytest.approx(1.0)
+
+
+def test_a_monitor_larger_than_the_memory_is_refused_before_allocating(monkeypatch):
+    G = NeuronGroup(1000, "v : 1")
+    M = StateMonitor(G, "v", record=True, name="huge")
+    with pytest.raises(MemoryError, match=r"StateMonitor 'huge': recording 1000000000 steps of 1 variable\(s\) of "
+                                          r"1000 element\(s\) needs 7\.46e\+03 GiB"):
+        Network(G, M).run(1e5 * second)
+    from neurogen.objects import validation
+
+    monkeypatch.setattr(validation, "available_memory", lambda: 10_000)
+    R = PopulationRateMonitor(NeuronGroup(1, "v : 1", threshold="False"), name="rates")
+    with pytest.raises(MemoryError, match="PopulationRateMonitor 'rates': recording 1000 steps needs"):
+        Network(R.source, R).run(100 * ms)
+    monkeypatch.undo()
+    Network(R.source, R).run(100 * ms)
+    assert len(R.t) == 1000
