@@ -19,6 +19,7 @@ import numpy as np
 from .errors import NeurogenError
 from .schedule import member_name, schedule_order, stream_id
 from .namespace import External, collect_objects, resolve_externals, runtime_values
+from .nonfinite import warn_nan_constants, warn_nonfinite_state
 from .objects.base import SimObject
 from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor, buffer_name
 from .runtime import Simulation, load_simulation
@@ -175,6 +176,7 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
     objects.sort(key=lambda o: o._creation_index)
     every = {id(o): _every(o, dt) for o in objects}
     externals = {id(o): resolve_externals(o, namespace, frame_namespace) for o in objects}
+    warn_nan_constants(objects, externals)
     if session().device is not None:
         _record_standalone(net, objects, externals, every, step0, n_steps, dt, start + seconds)
         return
@@ -195,6 +197,7 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
         callback.finish()
     if error is not None:
         raise error
+    warn_nonfinite_state(objects, start, net.t_)
 
 
 def _record_standalone(net: Network, objects: list[Any], externals: Mapping[int, Mapping[str, External]],

@@ -373,3 +373,48 @@ def test_a_monitor_larger_than_the_memory_is_refused_before_allocating(monkeypat
     monkeypatch.undo()
     Network(R.source, R).run(100 * ms)
     assert len(R.t) == 1000
+
+
+# -- NaN and infinities --------------------------------------------------------------------------
+
+def test_a_nan_constant_and_the_state_it_spoils_are_reported():
+    import warnings
+
+    tau = np.nan * ms  # noqa: F841  (a constant of the model)
+    G = NeuronGroup(3, "dv/dt = -v/tau : 1", name="leaky")
+    G.v = 1
+    net = Network(G)
+    with pytest.warns(RuntimeWarning) as caught:
+        net.run(1 * ms)
+    messages = [str(w.message) for w in caught]
+    assert any("NeuronGroup 'leaky' uses the constant 'tau', which is NaN" in m for m in messages)
+    assert any("NeuronGroup 'leaky': v is nan for neuron 0 (and 2 more) at t = 0.001 s, after the run that "
+               "started at t = 0 s" in m for m in messages)
+    tau = 10 * ms  # noqa: F841
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # still NaN: reported once, not after every run
+        net.run(1 * ms)
+
+
+def test_state_that_blows_up_is_reported_with_the_first_element():
+    G = NeuronGroup(4, "dv/dt = v**2/ms : 1", method="euler", name="blowup")
+    G.v = [0, 0, 100, 0]  # v + 0.1*v**2 each step: beyond 1e308 within a few steps
+    S = Synapses(G, G, "w : 1", name="weights")
+    S.connect(i=[0, 1], j=[1, 2])
+    net = Network(G, S)
+    with pytest.warns(RuntimeWarning, match=r"NeuronGroup 'blowup': v is inf for neuron 2 at t = 0\.001 s"):
+        net.run(1 * ms)
+    G.v = 0
+    S.w = [1, np.nan]
+    with pytest.warns(RuntimeWarning, match=r"Synapses 'weights': w is nan for synapse 1 at t = 0\.002 s"):
+        net.run(1 * ms)
+
+
+def test_finite_state_is_not_reported_even_when_its_sum_overflows():
+    import warnings
+
+    G = NeuronGroup(3, "x : 1")
+    G.x = [1e308, 1e308, -1e308]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Network(G).run(0.1 * ms)
