@@ -35,6 +35,18 @@ def test_a_misspelt_variable_is_refused_with_brian2s_suggestions():
     assert np.all(np.asarray(G.v) == 0)
 
 
+@pytest.mark.parametrize("typo, expected", [  # Brian2 2.9's SpellChecker gives the same
+    ("ttha", ["theta"]), ("not_rerfactory", ["not_refractory"]), ("rpe", ["apre", "ge"]),
+    ("V", ["Vt", "v", "w", "x"]), ("eV", ["Vt", "ge", "gi", "v", "w", "x"]), ("CL_", []), ("ttXV", []),
+])
+def test_suggestions_are_brian2s(typo, expected):
+    from neurogen.objects.attributes import suggest
+
+    words = ["v", "x", "theta", "I_syn", "tau_m", "w", "lastspike", "not_refractory", "ge", "gi", "Vt", "E_L",
+             "apre", "apost"]
+    assert suggest(typo, words) == expected
+
+
 @pytest.mark.parametrize("name", ["i", "t", "dt", "N", "t_"])
 def test_read_only_names_of_a_group_are_refused_as_brian2_does(name):
     G = _group()
