@@ -108,15 +108,41 @@ def connect_generated(synapses: Any, *, condition: Any, j: Any, p: Any, n: Any, 
     synapses._assignments += 1
     _, error = simulation.run(_values(objects, np.zeros(0, np.int32), externals), dt=synapses.clock.dt_,
                               t_start=synapses._time or 0.0, seed=session().run_seed(),
-                              step0=-synapses._assignments, n_steps=0, interval=1.0, callback=None)
-    if error is not None:
-        raise error
+                              step0=-synapses._assignments, n_steps=0, interval=CALLBACK_INTERVAL, callback=None)
     made = simulation.dynamic()
-    invalid = made[("group0", "_invalid")]
-    if len(invalid):
-        raise IndexError(f"{where}: the generator gave j={int(invalid[1])} for i={int(invalid[0])}, outside "
-                         f"0..{len(synapses.target) - 1}; pass skip_if_invalid=True to leave such targets out")
+    if error is not None:  # Ctrl-C: no synapse is made
+        raise error
+    _raise_problem(made[("group0", "_error")], synapses, j, n, where)
     synapses._add_synapses(made[("group0", "_new_pre")], made[("group0", "_new_post")])
+
+
+CALLBACK_INTERVAL = 0.1  # seconds of wall time between checks for Ctrl-C, as in run()
+
+
+def _raise_problem(error: np.ndarray, synapses: Any, j: Any, n: Any, where: str) -> None:
+    """The problem that stopped the generated call, as ``(code, i, value)`` (see connect.j2)."""
+    if not len(error):
+        return
+    code, i, value = (int(x) for x in error)
+    generator = f"j='{j}'" if isinstance(j, str) else "the targets"
+    if code == 1:
+        shown = "not a valid index" if value == -2**63 else str(value)
+        raise IndexError(f"{where}: {generator} gave j={shown} for i={i}, outside the allowed range 0 to "
+                         f"{len(synapses.target) - 1}; pass skip_if_invalid=True to leave such targets out")
+    if code == 2:
+        raise ValueError(f"{where}: {generator}: range() arg 3 must not be zero (for i={i})")
+    if code == 3:
+        shown = "more than 2**62" if value == -2**63 else str(value)
+        raise ValueError(f"{where}: n={n!r} gives {shown} synapses for one pair (i={i}); Synapses "
+                         f"'{synapses.name}' can hold at most 2**31 - 1 synapses")
+    if code == 4:
+        raise KeyboardInterrupt
+    if code == 5:
+        raise ValueError(f"{where}: {generator}, n={n!r}: a range bound, step or n is NaN or beyond "
+                         f"+-2**62 (for i={i})")
+    if code == 6:
+        raise MemoryError(f"{where}: the new synapses of Synapses '{synapses.name}' do not fit in memory")
+    raise AssertionError(f"internal error: connect problem code {code}")
 
 
 def _is_one(p: Any) -> bool:

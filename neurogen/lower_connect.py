@@ -28,7 +28,7 @@ def lower_connect(objects: list[Any], pieces: Mapping[str, str], variable: str, 
     ctx.add_field("_dt", "double", FieldKind.SCALAR, "time step of the synapses' clock, second (dt in expressions)")
     for name, ctype, comment in (("_new_pre", "int32_t", "presynaptic index of each new synapse"),
                                  ("_new_post", "int32_t", "postsynaptic index of each new synapse"),
-                                 ("_invalid", "int64_t", "(i, j) of a target out of range")):
+                                 ("_error", "int64_t", "(code, i, value) of a problem that stopped the call")):
         ctx.add_field(name, ctype, FieldKind.DYNAMIC, comment)
     names = SynapseNames(ctx)
 
@@ -59,12 +59,17 @@ def lower_connect(objects: list[Any], pieces: Mapping[str, str], variable: str, 
         ctx.add_field("_stream", "uint32_t", FieldKind.INTEGER, "random-number stream of this object")
     reads = {s.name for e in exprs.values() for s in e.free_symbols} - {"_k", "_ipre", "_jpost"}
     access = {n: a for n, a in names.access.items() if n not in ("_ipre", "_jpost")}
+    # Brian2 tests a generator's `if` before the target's range unless the `if` reads the
+    # target (j or a postsynaptic variable): 'k for k in range(i, i+2) if k < N_post' is valid
+    post = {"_jpost"} | {n for n, a in access.items() if a.index == "_jpost"}
+    if_reads_target = "if" in exprs and any(s.name in post for s in exprs["if"].free_symbols)
     kernel = build_kernel(
         ctx, name="connect", template="connect", when="start", order=0, statements=(), access=access,
         reads=reads, integer_names=names.integer_names | {"_k"},
         comment=[f"connect: {key} = {text}" for key, text in pieces.items()],
         extra=(*ELEMENT, ("call", True), ("expressions", tuple(exprs.items())), ("draws", "connect"), ("draws_per_candidate", draws + 1),
                ("random", random), ("skip_if_invalid", skip_if_invalid), ("outputs", tuple(sorted(reads))),
+               ("if_reads_target", if_reads_target),
                ("integer_pieces", _INTEGER_PIECES)))
     obj = ObjectIR("group0", struct_name("group0"), "Synapses", ("Synapses (connect)",), tuple(ctx.fields),
                    (kernel,))

@@ -263,6 +263,8 @@ def _queue_fields(pathway: str) -> list[tuple[str, str, FieldKind, str]]:
         (f"_{pathway}_queue_items", "int32_t", FieldKind.ARRAY, "spikes in transit at the start of the run"),
         (f"_{pathway}_queue_steps", "int64_t", FieldKind.ARRAY, "their delivery steps"),
         (f"_{pathway}_queue_n", "int64_t", FieldKind.INTEGER, "how many"),
+        (f"_{pathway}_queue_dt", "double", FieldKind.SCALAR, "dt of the synapses' clock their steps were made with"),
+        (f"_{pathway}_queue_every", "int64_t", FieldKind.INTEGER, "network steps per step of that clock"),
         (f"_{pathway}_pending_items", "int32_t", FieldKind.DYNAMIC, "spikes in transit at the end of the run"),
         (f"_{pathway}_pending_steps", "int64_t", FieldKind.DYNAMIC, "their delivery steps"),
     ]

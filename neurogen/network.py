@@ -19,6 +19,7 @@ import numpy as np
 from .errors import NeurogenError
 from .schedule import member_name, schedule_order, stream_id
 from .namespace import External, collect_objects, resolve_externals, runtime_values
+from .nonfinite import warn_nan_constants, warn_nonfinite_state
 from .objects.base import SimObject
 from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor, buffer_name
 from .runtime import Simulation, load_simulation
@@ -141,6 +142,7 @@ def _restore_snapshot(obj: Any, snapshot: dict[str, Any]) -> None:
 # -- running -----------------------------------------------------------------------------
 
 _REPORT_INTERVAL = 0.1  # seconds of wall time between checks for Ctrl-C
+MAX_STEPS = 2**62  # steps are int64 in the compiled code (with room for step + delay)
 
 
 def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
@@ -148,20 +150,24 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
     from .objects.validation import check_quantity
 
     seconds = check_quantity(duration, second, "run(duration)")
-    if seconds < 0:
-        raise ValueError(f"run(): the duration must not be negative, got {duration}")
+    if not seconds >= 0 or math.isinf(seconds):
+        raise ValueError(f"run(): the duration must be a finite time, not negative, got {duration}")
     objects = [o for o in net.objects if o.active]
     _check_dependencies(objects)
+    dt = min((o.clock.dt_ for o in objects), default=session().defaultclock.dt_)
     for obj in objects:
         if hasattr(obj, "_before_run"):
-            obj._before_run()
-    dt = min((o.clock.dt_ for o in objects), default=session().defaultclock.dt_)
+            obj._before_run(dt)
     start = _start_time(net, objects)
     if net._dt is not None and dt != net._dt:
         _check_new_dt(start, dt)
     net._dt = dt
     step0 = whole_steps(start, dt)
     n_steps = whole_steps(start + seconds, dt) - step0
+    if step0 + n_steps > MAX_STEPS:
+        raise ValueError(f"run({seconds:g} s) from t = {start:g} s would end at step {step0 + n_steps:.3g} of "
+                         f"dt = {dt:g} s; a simulation can count up to 2**62 steps ({MAX_STEPS * dt:.3g} s "
+                         "at this dt)")
     if not objects or n_steps == 0:
         net._t = start + seconds
         for obj in objects:  # they reached the new time too (the next run starts there)
@@ -170,6 +176,7 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
     objects.sort(key=lambda o: o._creation_index)
     every = {id(o): _every(o, dt) for o in objects}
     externals = {id(o): resolve_externals(o, namespace, frame_namespace) for o in objects}
+    warn_nan_constants(objects, externals)
     if session().device is not None:
         _record_standalone(net, objects, externals, every, step0, n_steps, dt, start + seconds)
         return
@@ -185,12 +192,12 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
                                       step0=step0, n_steps=n_steps, interval=interval, callback=callback)
     _collect(net._simulation, members, every, step0, done)
     net._t = start + seconds if done == n_steps else (step0 + done) * dt  # interrupted: a step
-    for obj in objects:
-        obj._time = obj.clock._t = net.t_
+    _reached(objects, net.t_, every)
     if callback is not None and error is None and hasattr(callback, "finish"):
         callback.finish()
     if error is not None:
         raise error
+    warn_nonfinite_state(objects, start, net.t_)
 
 
 def _record_standalone(net: Network, objects: list[Any], externals: Mapping[int, Mapping[str, External]],
@@ -205,10 +212,18 @@ def _record_standalone(net: Network, objects: list[Any], externals: Mapping[int,
                       step0=step0, n_steps=n_steps, dt=dt, seed=session().run_seed(),
                       make_ir=lambda: _lower(objects, externals))
     net._t = end
-    for obj in objects:
-        obj._time = obj.clock._t = net.t_
+    _reached(objects, net.t_, every)
     if device.build_on_run:
         device.build()
+
+
+def _reached(objects: list[Any], time: float, every: Mapping[int, int]) -> None:
+    """After a run (or recording one): each object's time, and the clock its spikes in
+    transit count in."""
+    for obj in objects:
+        obj._time = obj.clock._t = time
+        if hasattr(obj, "_ran_with"):
+            obj._ran_with(obj.clock.dt_, every[id(obj)])
 
 
 def whole_steps(time: float, dt: float) -> int:

@@ -7,10 +7,26 @@ from ..session import session
 from .clock import Clock
 
 
-class SimObject:
-    """Base class: a named object that runs in a schedule slot (``when``, ``order``) on a clock."""
+class _Checked(type):
+    """Marks an object complete when its outermost ``__init__`` returns; from then on,
+    assignments to public names are checked (``SimObject.__setattr__``)."""
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        obj = super().__call__(*args, **kwargs)
+        obj.__dict__["_constructed"] = True
+        return obj
+
+
+class SimObject(metaclass=_Checked):
+    """Base class: a named object that runs in a schedule slot (``when``, ``order``) on a clock.
+
+    After construction only variables, the attributes in ``_settable`` (as Brian2 allows
+    them) and those made with ``add_attribute`` can be assigned: ``G.V = 1`` for ``G.v``
+    raises ``AttributeError`` with Brian2's "did you mean", ``G.t = ...`` a read-only error.
+    """
 
     _base_name = "object"
+    _settable: frozenset[str] = frozenset({"active", "namespace", "order", "when"})
 
     def __init__(self, *, name: str | None, when: str, order: int, dt: Any = None,
                  clock: Clock | None = None, namespace: Mapping[str, Any] | None = None) -> None:
@@ -34,6 +50,53 @@ class SimObject:
     @property
     def clock(self) -> Clock:
         return self._clock if self._clock is not None else session().defaultclock
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name.startswith("_") or "_constructed" not in self.__dict__:
+            object.__setattr__(self, name, value)
+            return
+        if name in self._settable or name in self.__dict__.get("_added_attributes", ()):
+            if name == "when":
+                from .validation import check_when
+
+                value = check_when(value, self.name)
+            elif name == "order":
+                value = int(value)
+            object.__setattr__(self, name, value)
+            return
+        found = getattr(type(self), name, None)
+        if isinstance(found, property) and found.fset is not None:
+            object.__setattr__(self, name, value)
+            return
+        self._refuse_assignment(name)
+
+    def _refuse_assignment(self, name: str) -> None:
+        from .attributes import refuse_read_only, refuse_unknown
+
+        owner = f"{type(self).__name__} '{self.name}'"
+        base = name[:-1] if name.endswith("_") else name
+        if name in self._read_only_names() or base in self._read_only_names():
+            refuse_read_only(owner, base)
+        fixed = {n for n in self.__dict__ if not n.startswith("_")}
+        fixed |= {n for n in dir(type(self)) if not n.startswith("_")}
+        refuse_unknown(owner, name, self._writable_names(), fixed)
+
+    def _read_only_names(self) -> set[str]:
+        """Names that read values users cannot assign (``t``, ``i``, a monitor's records)."""
+        return {n for klass in type(self).__mro__ for n, v in vars(klass).items()
+                if isinstance(v, property) and v.fset is None and not n.startswith("_")} - {"clock"}
+
+    def _writable_names(self) -> set[str]:
+        """What a misspelt assignment may have meant (variables, settable attributes)."""
+        return set(self._settable) | set(self.__dict__.get("_added_attributes", ()))
+
+    def add_attribute(self, name: str) -> None:
+        """Brian2's ``add_attribute``: allow assigning a new attribute ``name`` (set to None)."""
+        from .attributes import check_new_attribute
+
+        check_new_attribute(self, name, self._writable_names() | self._read_only_names())
+        self.__dict__[name] = None
+        self.__dict__.setdefault("_added_attributes", set()).add(name)
 
     def _dependencies(self) -> tuple["SimObject", ...]:
         """Objects this one reads from (a monitor's source); they must run in the same network."""

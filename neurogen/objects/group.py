@@ -8,6 +8,7 @@ import numpy as np
 from ..equations import Equations
 from ..errors import NeurogenError
 from ..units import DIMENSIONLESS, Quantity, second
+from .attributes import refuse_read_only
 from .base import SimObject
 from .variables import VariableSpec, VariableView, coerce_value, wrap
 
@@ -67,17 +68,34 @@ class Group(SimObject):
         return self._N
 
     def __setattr__(self, name: str, value: Any) -> None:
-        specs = self.__dict__.get("_specs")
-        if name == "N":
-            raise AttributeError(f"{type(self).__name__} '{self.name}': N is fixed at construction")
-        if specs is not None and name in specs:
-            self._set_variable(name, value, slice(None))
-        elif specs is not None and name.endswith("_") and name[:-1] in specs:
-            self._state[name[:-1]][:] = value
-        elif specs is not None and "_equations" in self.__dict__ and name in self._equations:
+        if "_specs" not in self.__dict__ or not self._assign(name, value, slice(None)):
+            super().__setattr__(name, value)
+
+    def _assign(self, name: str, value: Any, index: Any) -> bool:
+        """``G.name = value`` over ``index`` if ``name`` is a variable (``v``, or ``v_``: SI
+        values, units unchecked); False if it is not one."""
+        specs = self._specs
+        if name in specs:
+            self._set_variable(name, value, index)
+        elif name.endswith("_") and name[:-1] in specs:
+            spec = specs[name[:-1]]
+            if spec.dim != DIMENSIONLESS and not isinstance(value, str):
+                value = Quantity(np.asarray(value), dim=spec.dim)
+            self._set_variable(name[:-1], value, index)
+        elif "_equations" in self.__dict__ and name in self._equations:
             raise NeurogenError(f"{self.name}.{name} is a subexpression and cannot be assigned")
         else:
-            object.__setattr__(self, name, value)
+            return False
+        return True
+
+    def _read_only_names(self) -> set[str]:
+        return super()._read_only_names() | {"i", "t", "dt", "N"}
+
+    def _writable_names(self) -> set[str]:
+        return super()._writable_names() | self._writable_variables()
+
+    def _writable_variables(self) -> set[str]:
+        return {n for n, s in self._specs.items() if not n.startswith("_") and not s.read_only}
 
     def __getitem__(self, item: Any) -> Any:
         from .subgroup import Subgroup, slice_bounds
@@ -90,7 +108,7 @@ class Group(SimObject):
             raise NotImplementedError(f"{self.name}.{name}['{index}'] = ...: indexing with a condition string")
         spec = self._specs[name]
         if spec.read_only:
-            raise NeurogenError(f"{self.name}.{name} is read-only")
+            refuse_read_only(f"{type(self).__name__} '{self.name}'", name)
         from ..session import session
 
         device = session().device

@@ -15,7 +15,7 @@ from ..units import Quantity, second, Hz
 from .base import SimObject
 from .clock import Clock
 from .group import Group
-from .validation import require_spike_source
+from .validation import require_memory, require_spike_source
 
 
 class SpikeMonitor(SimObject):
@@ -145,6 +145,9 @@ class StateMonitor(SimObject):
                 for eq in self.source._equations.of_kind("subexpression")]
 
     def _allocate(self, n_records: int) -> None:
+        require_memory(8 * n_records * (1 + len(self.record_variables) * len(self._record)),
+                       f"StateMonitor '{self.name}'", f"recording {n_records} steps of "
+                       f"{len(self.record_variables)} variable(s) of {len(self._record)} element(s)")
         self._buffers = {"_t": np.zeros(n_records)}
         for var in self.record_variables:
             self._buffers[var] = np.zeros((n_records, len(self.record)))
@@ -174,6 +177,9 @@ class StateMonitor(SimObject):
             return values.astype(bool if spec.dtype == "bool" else spec.numpy_dtype())
         dim = self.source._variable_dims()[var]
         return Quantity(values, dim=dim) if dim != Quantity(1).dim else values
+
+    def _read_only_names(self) -> set[str]:
+        return super()._read_only_names() | set(self.record_variables)
 
     def __getattr__(self, name: str) -> Any:
         values = self.__dict__.get("_values")
@@ -234,6 +240,7 @@ class PopulationRateMonitor(SimObject):
         return []
 
     def _allocate(self, n_records: int) -> None:
+        require_memory(16 * n_records, f"PopulationRateMonitor '{self.name}'", f"recording {n_records} steps")
         self._buffers = {"_t": np.zeros(n_records), "_rate": np.zeros(n_records)}
 
     def _collect(self, rows: int) -> None:

@@ -34,6 +34,7 @@ class PoissonInput(SimObject):
     """
 
     _base_name = "poissoninput"
+    _settable = SimObject._settable | {"rate", "weight", "N"}
 
     def __init__(self, target: Any, target_var: str, N: int, rate: Any, weight: Any,
                  when: str = "synapses", order: int = 0, name: str = "poissoninput*") -> None:
@@ -59,9 +60,7 @@ class PoissonInput(SimObject):
             value = self._check_value(value, self._group._specs[self.target_var].dim, "weight")
         elif name == "N":
             value = self._check_sources(value)
-        elif name in ("target", "target_var") and name in self.__dict__:
-            raise AttributeError(f"PoissonInput '{self.name}': {name} is fixed at construction")
-        object.__setattr__(self, name, value)
+        super().__setattr__(name, value)  # target and target_var are fixed at construction
 
     def _check_sources(self, n: Any) -> int:
         if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or not 0 <= n <= MAX_SOURCES:
@@ -129,7 +128,7 @@ class PoissonInput(SimObject):
                 found[name] = External(name, get_dimensions(value), float(np.asarray(value)), literal=False)
         return found
 
-    def _before_run(self) -> None:
+    def _before_run(self, dt: float) -> None:
         if not isinstance(self.rate, str):
             p = float(np.asarray(self.rate)) * self.clock.dt_
             if p > 1:

@@ -103,7 +103,7 @@ class SpikeGeneratorGroup(Group):
 
     # -- what a run binds -----------------------------------------------------------------
 
-    def _before_run(self) -> None:
+    def _before_run(self, dt: float) -> None:
         """Spike times → steps of this group's clock, checked as Brian2 checks them."""
         dt = self.clock.dt_
         if self._bins is not None and self._bins[0] == dt:

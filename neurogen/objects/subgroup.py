@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import NeurogenError
+from .attributes import refuse_read_only, refuse_unknown
 from .variables import SliceView
 
 
@@ -38,10 +38,14 @@ class Subgroup:
         return view
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name in self.parent._specs:
-            self.parent._set_variable(name, value, slice(self.start, self.stop))
+        """Variables of the parent over this range; any other name is refused (as in Brian2)."""
+        parent = self.parent
+        if parent._assign(name, value, slice(self.start, self.stop)):
             return
-        raise NeurogenError(f"{self.name}: '{name}' is not a variable of {self.parent.name}")
+        owner = f"Subgroup '{self.name}'"
+        if name.removesuffix("_") in parent._read_only_names() | {"start", "stop", "parent", "name"}:
+            refuse_read_only(owner, name.removesuffix("_"))
+        refuse_unknown(owner, name, parent._writable_variables(), can_add=False)
 
     def __getitem__(self, item: Any) -> "Subgroup":
         start, stop = slice_bounds(item, self.N, self.name)

@@ -68,7 +68,7 @@ class Synapses(Group):
         self._add_internal_variables(delay)
         self._connections = 0                  # connect() calls so far (random numbers)
         self._connectivity: dict[str, np.ndarray] | None = None  # CSR views, rebuilt when stale
-        self._queue = {"items": np.zeros(0, np.int32), "steps": np.zeros(0, np.int64)}
+        self._queue = {"items": np.zeros(0, np.int32), "steps": np.zeros(0, np.int64), "dt": 0.0, "every": 1}
         for pathway, statements in self._pathways.items():
             for stmt in statements:
                 self._check_writable(stmt, pathway)
@@ -212,9 +212,19 @@ class Synapses(Group):
 
     # -- what a run binds -----------------------------------------------------------------
 
-    def _before_run(self) -> None:
-        if "delay" in self._specs and self._state["delay"].size and np.min(self._state["delay"]) < 0:
-            raise ValueError(f"Synapses '{self.name}': delays must not be negative")
+    def _before_run(self, dt: float) -> None:
+        """Delays are checked before the compiled code sizes its spike queue from them
+        (``dt``: the network's time step, the queue's unit)."""
+        if "delay" not in self._specs or not self._state["delay"].size:
+            return
+        delays = self._state["delay"]
+        _check_delays(delays, self.name)
+        own_dt = self.clock.dt_
+        steps = np.floor(np.max(delays) / own_dt + 0.5) * round(own_dt / dt)
+        if steps > MAX_DELAY_STEPS:
+            raise ValueError(f"Synapses '{self.name}': a delay of {str(Quantity(np.max(delays), dim=second.dim))} "
+                             f"is {steps:.3g} time steps of dt = {str(Quantity(dt, dim=second.dim))}; delays of up "
+                             f"to 2**24 steps ({str(Quantity(MAX_DELAY_STEPS * dt, dim=second.dim))}) are supported")
 
     def _runtime_value(self, name: str) -> Any:
         """Values the compiled code needs besides the variables (sizes, connectivity, queue)."""
@@ -225,6 +235,7 @@ class Synapses(Group):
             "_source_start": self._source_start, "_target_start": self._target_start,
             "_pre_queue_n": len(self._queue["items"]),
             "_pre_queue_items": self._queue["items"], "_pre_queue_steps": self._queue["steps"],
+            "_pre_queue_dt": self._queue["dt"], "_pre_queue_every": self._queue["every"],
         }
         if name in values:
             return values[name]
@@ -236,7 +247,12 @@ class Synapses(Group):
 
     def _collect_pending(self, items: np.ndarray, steps: np.ndarray) -> None:
         """Spikes still in transit after a run: the next run (or a restore) starts from them."""
-        self._queue = {"items": items.astype(np.int32), "steps": steps.astype(np.int64)}
+        self._queue = {**self._queue, "items": items.astype(np.int32), "steps": steps.astype(np.int64)}
+
+    def _ran_with(self, dt: float, every: int) -> None:
+        """The clock the steps of the spikes in transit count in after a run (its ``dt``, and
+        network steps per step): a run with another dt converts them (see ``SpikeQueue``)."""
+        self._queue = {**self._queue, "dt": dt, "every": every}
 
     # -- what users read ------------------------------------------------------------------
 
@@ -271,6 +287,13 @@ class Synapses(Group):
     def __getitem__(self, item: Any) -> Any:
         raise NotImplementedError(f"Synapses '{self.name}': indexing synapses (S[...]) is not supported yet")
 
+    def _refuse_assignment(self, name: str) -> None:
+        group, base = self._group_of(name)
+        if group is not None and base in group._specs and not base.startswith("_"):
+            raise NotImplementedError(f"Synapses '{self.name}': assigning '{name}' (the variable '{base}' of "
+                                      f"'{group.name}') through the synapses; assign {group.name}.{base} instead")
+        super()._refuse_assignment(name)
+
     def _set_variable(self, name: str, value: Any, index: Any) -> None:
         if name == "delay":
             self._set_delay(value, index)
@@ -279,13 +302,11 @@ class Synapses(Group):
 
     def _set_delay(self, value: Any, index: Any) -> None:
         spec = self._specs["delay"]
+        if not isinstance(value, str):  # an expression's values are checked before the next run
+            _check_delays(coerce_value(value, spec, self.name), self.name)
         per_synapse = isinstance(value, str) or np.ndim(np.asarray(value)) > 0 or index != slice(None)
         if spec.shared and per_synapse:  # becomes heterogeneous: one delay per synapse from now on
             self._make_delays_heterogeneous()
-        if not isinstance(value, str):
-            values = coerce_value(value, self._specs["delay"], self.name)
-            if np.any(values < 0):
-                raise ValueError(f"Synapses '{self.name}': delays must not be negative, got {value}")
         super()._set_variable("delay", value, index)
 
     def _make_delays_heterogeneous(self) -> None:
@@ -331,6 +352,21 @@ class Synapses(Group):
                 where = f"on_{pathway} '{stmt.line}'"
                 sources.append((where, parse_expression(stmt.expr, where)))
         return sources
+
+
+#: The longest delay, in steps of the network: the spike queue keeps a list for each step.
+MAX_DELAY_STEPS = 2**24
+
+
+def _check_delays(delays: np.ndarray, name: str) -> None:
+    """Delays must be finite and not negative (Brian2 does not check: NaN or huge delays
+    made the queue's size undefined, an abort in C++)."""
+    bad = ~np.isfinite(delays) | (delays < 0)
+    if np.any(bad):
+        k = int(np.flatnonzero(bad.reshape(-1))[0])
+        value = Quantity(float(delays.reshape(-1)[k]), dim=second.dim)
+        which = f"the delay of synapse {k}" if delays.size > 1 else "the delay"
+        raise ValueError(f"Synapses '{name}': {which} is {value}; delays must be finite and not negative")
 
 
 def _offsets(indices: np.ndarray, n: int) -> np.ndarray:

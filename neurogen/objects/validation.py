@@ -1,6 +1,8 @@
 """Argument checks shared by the objects: clear errors naming the argument and the unit."""
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
 from ..errors import DimensionMismatchError
@@ -28,6 +30,30 @@ def require_spike_source(group: object, where: str) -> None:
     if not getattr(group, "_spikes", False):
         raise NeurogenError(f"{where}: '{getattr(group, 'name', group)}' has no threshold, so it never "
                             "spikes (Brian2: it does not define an event 'spike')")
+
+
+def require_memory(nbytes: int, where: str, what: str) -> None:
+    """A ``MemoryError`` naming the object before it allocates more than the memory available
+    (a lazily allocated buffer beyond it would get the process killed while it fills)."""
+    available = available_memory()
+    if available is not None and nbytes > available:
+        raise MemoryError(f"{where}: {what} needs {nbytes / 2**30:.3g} GiB, more than the "
+                          f"{available / 2**30:.3g} GiB of memory available")
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available now (Linux: MemAvailable), or None if unknown."""
+    try:
+        with open("/proc/meminfo") as info:
+            for line in info:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
 
 
 def check_when(when: str, what: str) -> str:

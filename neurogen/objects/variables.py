@@ -141,7 +141,13 @@ VariableView.__hash__ = lambda self: hash((id(self.group), self.spec.name))  # t
 
 
 def coerce_value(value: Any, spec: VariableSpec, owner: str) -> np.ndarray:
-    """Numbers, quantities or arrays → SI values in the variable's dtype, after a unit check."""
+    """Numbers, quantities or arrays → SI values in the variable's dtype, after a unit check.
+
+    An integer variable takes whole numbers (a fraction is truncated toward zero, as in
+    Brian2) within its type's range: NaN raises ``ValueError`` and infinities or values out
+    of range ``OverflowError``, as Brian2 does for scalars (for arrays Brian2 wraps them;
+    a silently wrapped value would be a wrong result, so we raise there too).
+    """
     if isinstance(value, VariableView):
         value = value[:]
     dim = get_dimensions(value)
@@ -150,7 +156,32 @@ def coerce_value(value: Any, spec: VariableSpec, owner: str) -> np.ndarray:
             f"{owner}.{spec.name}: cannot assign a value in these units to a variable in {spec.dim or '1'}",
             dim,
         )
-    return np.asarray(value, dtype=float if spec.dtype == "float64" else None)
+    if spec.dtype == "float64":
+        return np.asarray(value, dtype=float)
+    if spec.dtype == "bool":
+        return np.asarray(value).astype(bool)  # any non-zero number (NaN too) is true, as in Brian2
+    return _whole_numbers(np.asarray(value), spec, owner)
+
+
+def _whole_numbers(array: np.ndarray, spec: VariableSpec, owner: str) -> np.ndarray:
+    """``array`` checked to fit the integer variable ``spec`` (see ``coerce_value``)."""
+    where = f"{owner}.{spec.name}"
+    if array.dtype.kind not in "biuf":
+        try:
+            array = array.astype(float)
+        except (TypeError, ValueError):
+            raise TypeError(f"{where}: expected integers for an integer variable, got {array.dtype}") from None
+    if array.dtype.kind == "f":
+        if np.any(np.isnan(array)):
+            raise ValueError(f"{where}: cannot store NaN in an integer variable")
+        array = np.trunc(array)
+    limits = np.iinfo(spec.numpy_dtype())
+    if array.size and (np.min(array) < limits.min or np.max(array) > limits.max):
+        bad = array.reshape(-1)[np.flatnonzero((array < limits.min) | (array > limits.max))[0]]
+        shown = int(bad) if np.isfinite(bad) else float(bad)
+        raise OverflowError(f"{where}: {shown} is out of range for an integer variable ({spec.dtype}: "
+                            f"{limits.min} to {limits.max})")
+    return array.astype(spec.numpy_dtype())
 
 
 def _is_zero(value: Any) -> bool:

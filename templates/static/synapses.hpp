@@ -17,15 +17,37 @@ inline int64_t delay_steps(double delay, double dt) {
 // (heterogeneous delays) or a presynaptic neuron index (one delay for all synapses).
 // Between runs the pending items live in Python (so store/restore and a rebuilt network
 // keep them): prepare() loads them, dump() writes them out.
+// A clock in the network's steps: its dt, and how many network steps one of its steps is.
+struct QueueClock {
+    double dt;
+    int64_t every;
+};
+
 class SpikeQueue {
 public:
-    // Size the ring for delays up to max_delay steps and load pending (item, step) pairs.
-    void prepare(int64_t max_delay, int64_t step, const int32_t* items, const int64_t* steps, int64_t n) {
+    // Size the ring for delays up to max_delay steps and load pending (item, step) pairs, whose
+    // steps were counted with clock `before`; this run starts at `step` (time t_start) on `now`.
+    void prepare(int64_t max_delay, int64_t step, const int32_t* items, const int64_t* steps, int64_t n,
+                 QueueClock before, QueueClock now, double t_start) {
+        std::vector<int64_t> due(steps, steps + n);
+        if (n > 0 && (before.dt != now.dt || before.every != now.every)) {
+            // dt changed: a spike keeps its remaining delay in steps of the old clock, converted
+            // as Brian2 does to int(remaining * old_dt/new_dt + 0.5) steps of the new one
+            const int64_t old_next = ceil_div(std::llround(t_start * static_cast<double>(before.every) / before.dt),
+                                              before.every);  // the old clock's next step
+            const int64_t next = ceil_div(step, now.every);
+            const double factor = before.dt / now.dt;
+            for (int64_t k = 0; k < n; ++k) {
+                const int64_t remaining = steps[k] / before.every - old_next;
+                const int64_t converted = static_cast<int64_t>(static_cast<double>(remaining) * factor + 0.5);
+                due[k] = (next + converted) * now.every;
+            }
+        }
         int64_t longest = max_delay;
-        for (int64_t k = 0; k < n; ++k) longest = std::max(longest, steps[k] - step);
+        for (int64_t k = 0; k < n; ++k) longest = std::max(longest, due[static_cast<size_t>(k)] - step);
         ring_.assign(static_cast<size_t>(longest + 1), std::vector<int32_t>());
         for (int64_t k = 0; k < n; ++k) {
-            if (steps[k] >= step) push(steps[k], items[k]);
+            if (due[static_cast<size_t>(k)] >= step) push(due[static_cast<size_t>(k)], items[k]);
         }
     }
     void push(int64_t step, int32_t item) { slot(step).push_back(item); }
@@ -47,6 +69,7 @@ public:
     }
 
 private:
+    static int64_t ceil_div(int64_t a, int64_t b) { return a / b + (a % b != 0 && (a < 0) == (b < 0)); }
     std::vector<std::vector<int32_t>> ring_;
 };
 

@@ -1,0 +1,58 @@
+"""Warnings when a simulation stops computing numbers: a NaN constant a model uses, or state
+that became NaN or infinite.
+
+Brian2 says nothing; a trace of NaN found at the end of a long script is a silent wrong
+result. The state check runs after each run, never inside the step loop: one pass over each
+floating-point state array (a sum, which is non-finite exactly when some element is or the
+sum overflows; then the elements are looked at). It finds *which* element and *that* it
+happened during the run, not the step: for the exact time, record the variable with a
+StateMonitor or run in shorter pieces.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+
+
+def warn_nan_constants(objects: Iterable[Any], externals: Mapping[int, Mapping[str, Any]]) -> None:
+    """Before a run: a constant from the namespace that is NaN (``tau = nan*ms``)."""
+    for obj in objects:
+        for name, external in externals[id(obj)].items():
+            value = getattr(external, "value", None)
+            if (not name.startswith("_") and not getattr(external, "literal", True)
+                    and isinstance(value, float) and math.isnan(value)):
+                warnings.warn(f"{type(obj).__name__} '{obj.name}' uses the constant '{name}', which is NaN: "
+                              "the variables it enters will not be numbers", RuntimeWarning, stacklevel=4)
+
+
+def warn_nonfinite_state(objects: Iterable[Any], t_start: float, t_end: float) -> None:
+    """After a run: each floating-point variable that holds NaN or an infinity and did not
+    after the previous run is reported once, with the first element that does."""
+    for obj in objects:
+        specs = getattr(obj, "_specs", None)
+        if not specs:
+            continue
+        found = {name for name, spec in specs.items()
+                 if spec.dtype == "float64" and not name.startswith("_") and not _finite(obj._state[name])}
+        for name in sorted(found - obj.__dict__.get("_nonfinite", set())):
+            values = obj._state[name]
+            bad = np.flatnonzero(~np.isfinite(values))
+            where = "its shared value" if specs[name].shared else (
+                f"{'synapse' if type(obj).__name__ == 'Synapses' else 'neuron'} {int(bad[0])}"
+                + (f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""))
+            warnings.warn(f"{type(obj).__name__} '{obj.name}': {name} is {values[bad[0]]} for {where} at "
+                          f"t = {t_end:g} s, after the run that started at t = {t_start:g} s (record it with "
+                          "a StateMonitor to see when it happened)", RuntimeWarning, stacklevel=4)
+        obj.__dict__["_nonfinite"] = found
+
+
+def _finite(values: np.ndarray) -> bool:
+    if values.size == 0:
+        return True
+    with np.errstate(all="ignore"):
+        if math.isfinite(np.add.reduce(values, axis=None)):
+            return True
+    return bool(np.all(np.isfinite(values)))  # a sum can overflow when every value is finite
