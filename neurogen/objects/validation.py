@@ -1,6 +1,8 @@
 """Argument checks shared by the objects: clear errors naming the argument and the unit."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from ..errors import DimensionMismatchError
@@ -28,6 +30,23 @@ def require_spike_source(group: object, where: str) -> None:
     if not getattr(group, "_spikes", False):
         raise NeurogenError(f"{where}: '{getattr(group, 'name', group)}' has no threshold, so it never "
                             "spikes (Brian2: it does not define an event 'spike')")
+
+
+_NAME = re.compile(r"[_A-Za-z][_a-zA-Z0-9]*\*?\Z")
+
+
+def check_name(name: object, kind: str) -> str:
+    """An object name as Brian2 accepts it: an ASCII identifier, optionally ending in ``*``
+    (then a unique name is made from it). Names become keys of standalone plans and result
+    files, so anything else (spaces, dots, other characters) is refused up front, with
+    Brian2's exception types (``TypeError`` for a non-string, ``ValueError`` otherwise)."""
+    if not isinstance(name, str):
+        raise TypeError(f"{kind}: the 'name' argument has to be a string, is type {type(name)!r} instead")
+    if not _NAME.match(name):
+        raise ValueError(f"{kind}: name {name!r} is not a valid name; use letters, digits and '_' "
+                         "(ASCII, not starting with a digit), optionally ending in '*' for a unique "
+                         "name made from it (as Brian2)")
+    return name
 
 
 def check_when(when: str, what: str) -> str:
