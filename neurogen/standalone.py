@@ -9,8 +9,10 @@ the state a runtime run would.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -19,6 +21,7 @@ import numpy as np
 
 from .errors import DimensionMismatchError, NeurogenError
 from .preferences import prefs
+from .project_files import ProjectFolder
 from .resources import static_headers, templates_dir
 from .results import read_result, unit_name
 from .units import DIMENSIONLESS, get_dimensions
@@ -36,8 +39,8 @@ class _Run:
 class StandaloneDevice:
     """Records runs and turns them into a standalone C++ project (``set_device``)."""
 
-    def __init__(self, directory: str | Path = "output", build_on_run: bool = True) -> None:
-        self.directory = Path(directory).resolve()
+    def __init__(self, directory: str | Path | None = "output", build_on_run: bool = True) -> None:
+        self.directory = _project_directory(directory)
         self.build_on_run = build_on_run
         self.has_been_run = False
         self._runs: list[_Run] = []
@@ -184,8 +187,8 @@ class StandaloneDevice:
         if debug:
             raise NotImplementedError("device.build(debug=True): debug builds of standalone projects")
         if directory is not None:
-            self.directory = Path(directory).resolve()
-        if clean:
+            self.directory = _project_directory(directory)
+        if clean and ProjectFolder(self.directory).owns_directory("build"):  # never a folder it did not make
             shutil.rmtree(self.directory / "build", ignore_errors=True)
         if not self._runs:
             raise NeurogenError("device.build(): no run() was recorded")
@@ -196,27 +199,27 @@ class StandaloneDevice:
             self.run(run_args=run_args)
 
     def _write_project(self) -> None:
+        """Every file of the project, written only where neurogen may (``project_files``)."""
         assert self._files is not None
-        root = self.directory
         sources = {**self._files, **static_headers(),
                    "main.cpp": (templates_dir() / "standalone" / "main.cpp").read_text(),
                    "CMakeLists.txt": (templates_dir() / "standalone" / "CMakeLists.txt").read_text(),
                    "README.md": _readme(self)}
-        for name, text in sources.items():
-            _write_if_changed(root / name, text.encode())
+        files = {name: text.encode() for name, text in sources.items()}
         for key, (_, initial, _) in self._persistent.items():
-            _write_if_changed(root / "data" / f"{key}.bin", initial)
+            files[f"data/{key}.bin"] = initial
         for file, data in self._extra_data.items():
-            _write_if_changed(root / "data" / file, data)
+            files[f"data/{file}"] = data
         plan = ["neurogen-plan 1"]
         plan += [f"dynamic {k} {ctype} {m}.{n} {'second' if n == 't' else '1'}"  # spike times; others: counts
                  for k, (m, n, ctype) in enumerate(self._dynamic)]
         for kind, item in self._events:
             plan += item.lines if kind == "run" else [f"{kind} {item}"]
-        _write_if_changed(root / "data" / "plan.txt", ("\n".join(plan) + "\n").encode())
+        files["data/plan.txt"] = ("\n".join(plan) + "\n").encode()
+        ProjectFolder(self.directory).write(files)
 
     def _compile(self) -> None:
-        build = self.directory / "build"
+        build = ProjectFolder(self.directory).claim_directory("build")
         cmake = shutil.which("cmake")
         if cmake is None:
             raise NeurogenError("standalone: cmake is not installed (needed to build the project)")
@@ -228,7 +231,8 @@ class StandaloneDevice:
 
     def run(self, run_args: Mapping[Any, Any] | None = None, results_directory: str | Path | None = None) -> None:
         """Run the built program (again), with new values for parameters and initial arrays."""
-        results = Path(results_directory) if results_directory else self.directory / "results"
+        results = (Path(results_directory) if results_directory
+                   else ProjectFolder(self.directory).claim_directory("results"))
         threads = max(1, int(prefs.devices.cpp_standalone.openmp_threads))
         command = [str(self.directory / "build" / "main"), "--project", str(self.directory),
                    "--results", str(results), "--threads", str(threads), *self._set_arguments(run_args or {})]
@@ -256,9 +260,9 @@ class StandaloneDevice:
                 if values.size not in (1, stored.size):
                     raise ValueError(f"run_args: {alias} needs one value or {stored.size} values, got {values.size}")
                 array = np.broadcast_to(values.reshape(-1) if values.size > 1 else values, stored.shape)
-                path = self.directory / "data" / "run_args" / f"{key}.bin"
-                _write_if_changed(path, np.ascontiguousarray(array).tobytes())
-                arguments += ["--set", f"{alias}=@{path}"]
+                name = f"data/run_args/{key}.bin"
+                ProjectFolder(self.directory).write({name: np.ascontiguousarray(array).tobytes()})
+                arguments += ["--set", f"{alias}=@{self.directory / name}"]
                 continue
             if name not in self._params:
                 known = ", ".join(sorted(self._params)) or "none"
@@ -345,12 +349,17 @@ def _put_records(obj: Any, saved: dict[str, Any]) -> None:
         setattr(obj, name, {k: list(v) for k, v in value.items()} if name == "_values" else list(value))
 
 
-def _write_if_changed(path: Path, data: bytes) -> None:
-    """Unchanged files keep their time stamps, so a rebuild compiles nothing."""
-    if path.exists() and path.read_bytes() == data:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+def _project_directory(directory: str | Path | None) -> Path:
+    """The project folder: ``None`` makes a new temporary one (as Brian2); an empty name is an
+    error (it would silently mean the current folder)."""
+    if directory is None:
+        return Path(tempfile.mkdtemp(prefix="neurogen_standalone_")).resolve()
+    if not isinstance(directory, (str, os.PathLike)):
+        raise TypeError(f"standalone: the project directory must be a path, got {directory!r}")
+    if not str(directory).strip():
+        raise ValueError("standalone: the project directory name is empty; give a folder name "
+                         "(directory='.' for the current folder, None for a new temporary one)")
+    return Path(directory).resolve()
 
 
 def _call(command: list[str], what: str) -> None:
@@ -378,12 +387,17 @@ and `t`, state monitors' `rec_<variable>` and `_t`) and `results/final/` for the
 the last run. Each file is a short text header (`dtype`, `shape`, `unit`, `end`) followed by
 the raw values; `neurogen.load_results(folder)` reads a whole folder. Formats:
 FORMAT.md in neurogen's templates/standalone.
+
+`neurogen-project.json` lists the files neurogen wrote here (with their sha256): neurogen
+never overwrites a file it did not write or one edited since, so to change a file for good,
+work on a copy of the project (delete an edited file to get neurogen's version back).
 """
 
 
 # -- Brian2's device API ---------------------------------------------------------------------
 
-def set_device(name: str, directory: str | Path = "output", build_on_run: bool = True, **options: Any) -> None:
+def set_device(name: str, directory: str | Path | None = "output", build_on_run: bool = True,
+               **options: Any) -> None:
     """``set_device('cpp_standalone', directory=..., build_on_run=...)`` or ``set_device('runtime')``."""
     from .session import session
 
