@@ -9,6 +9,7 @@ the state a runtime run would.
 """
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import subprocess
@@ -24,6 +25,7 @@ from .preferences import prefs
 from .project_files import ProjectFolder
 from .resources import static_headers, templates_dir
 from .results import read_result, unit_name
+from .standalone_layout import layout_header, layout_text, source_of
 from .units import DIMENSIONLESS, get_dimensions
 
 @dataclass
@@ -45,6 +47,7 @@ class StandaloneDevice:
         self.has_been_run = False
         self._runs: list[_Run] = []
         self._files: dict[str, str] | None = None      # generated sources, the same for every run
+        self._layout: str | None = None                # the network's inputs and their rules (layout.hpp)
         self._dynamic: list[tuple[str, str, str]] = []
         self._persistent: dict[str, tuple[np.ndarray, bytes, str]] = {}  # key -> (array, initial bytes, unit)
         self._seen: dict[str, bytes] = {}              # key -> its bytes when last recorded
@@ -73,9 +76,10 @@ class StandaloneDevice:
         files = render_network(network)
         if self._files is None:
             self._files = files
+            self._layout = layout_text(network, members)
             self._dynamic = [(o.member, f.name, f.ctype) for o in network.objects for f in o.fields
                              if f.kind.value == "dynamic"]
-        elif files != self._files:
+        elif files != self._files or layout_text(network, members) != self._layout:
             raise NotImplementedError("standalone: every run() of a project must simulate the same objects "
                                       "and equations (the network changed between runs)")
         run = _Run(len(self._runs), [f"run {len(self._runs)} {step0} {n_steps} {dt!r} {step0 * dt!r} {seed}"],
@@ -120,20 +124,19 @@ class StandaloneDevice:
                 return f"scalar {key} {float(value)!r} -"
             self._params[param] = external.dim
             return f"scalar {key} {float(value)!r} {param} {unit_name(external.dim)}"
+        source, dynamic = source_of(obj, member, name, kind)
         if kind == "integer":
-            if name.endswith("_queue_n"):
-                return f"integer {key} carried {member}.{_pending(name, 'n')}"
-            return f"integer {key} {int(value)}"
+            return f"integer {key} carried {dynamic}" if source == "carried" else f"integer {key} {int(value)}"
         array = np.ascontiguousarray(value)
         unit = unit_name(_array_dim(obj, name))
-        if _is_fresh(obj, name):
+        if source == "fresh":
             run.shapes[key] = array.shape
             return f"array {ctype} {key} - fresh {array.size} {unit}"
-        if name.endswith(("_queue_items", "_queue_steps")):
+        if source == "carried":
             if run.index == 0 and array.size:
                 raise NotImplementedError("standalone: spikes in transit from runtime runs before "
                                           "set_device('cpp_standalone')")
-            return f"array {ctype} {key} - carried {member}.{_pending(name, name.rsplit('_', 1)[1])} {unit}"
+            return f"array {ctype} {key} - carried {dynamic} {unit}"
         if key not in self._persistent:
             self._persistent[key] = (value, array.tobytes(), unit)
             self._seen[key] = array.tobytes()
@@ -204,6 +207,7 @@ class StandaloneDevice:
         sources = {**self._files, **static_headers(),
                    "main.cpp": (templates_dir() / "standalone" / "main.cpp").read_text(),
                    "CMakeLists.txt": (templates_dir() / "standalone" / "CMakeLists.txt").read_text(),
+                   "layout.hpp": layout_header(self._layout or ""),
                    "README.md": _readme(self)}
         files = {name: text.encode() for name, text in sources.items()}
         for key, (_, initial, _) in self._persistent.items():
@@ -224,9 +228,10 @@ class StandaloneDevice:
         if cmake is None:
             raise NeurogenError("standalone: cmake is not installed (needed to build the project)")
         native = "ON" if prefs.codegen.cpp.march_native else "OFF"  # as the runtime compiles
+        werror = "ON" if prefs.codegen.cpp.warnings_as_errors else "OFF"  # main.cpp: as the runtime's code
         if not (build / "CMakeCache.txt").exists():
             _call([cmake, "-S", str(self.directory), "-B", str(build), "-DCMAKE_BUILD_TYPE=Release",
-                   f"-DNEUROGEN_NATIVE={native}"], "configure")
+                   f"-DNEUROGEN_NATIVE={native}", f"-DNEUROGEN_WERROR={werror}"], "configure")
         _call([cmake, "--build", str(build), "-j", "2"], "build")
 
     def run(self, run_args: Mapping[Any, Any] | None = None, results_directory: str | Path | None = None) -> None:
@@ -271,7 +276,10 @@ class StandaloneDevice:
             if get_dimensions(value) != self._params[name]:
                 raise DimensionMismatchError(f"run_args: '{name}' must be in units of "
                                              f"{self._params[name] or '1'}", get_dimensions(value))
-            arguments += ["--set", f"{name}={float(np.asarray(value))!r}"]
+            number = float(np.asarray(value))
+            if not math.isfinite(number):
+                raise ValueError(f"run_args: the constant '{name}' must be a finite number, got {value!r}")
+            arguments += ["--set", f"{name}={number!r}"]
         return arguments
 
     def _apply(self, results: Path) -> None:
@@ -308,18 +316,6 @@ class StandaloneDevice:
 
 
 # -- helpers ------------------------------------------------------------------------------
-
-def _pending(queue_field: str, part: str) -> str:
-    """``_pre_queue_items`` -> ``_pre_pending_items`` (the dynamic output the next run loads)."""
-    pathway = queue_field.split("_queue_")[0]
-    return f"{pathway}_pending_{'items' if part == 'n' else part}"
-
-
-def _is_fresh(obj: Any, name: str) -> bool:
-    from .objects.monitors import PopulationRateMonitor, StateMonitor
-
-    return isinstance(obj, (StateMonitor, PopulationRateMonitor)) and name != "_indices"
-
 
 def _array_dim(obj: Any, name: str) -> Any:
     from .objects.monitors import PopulationRateMonitor, StateMonitor
@@ -363,7 +359,7 @@ def _project_directory(directory: str | Path | None) -> Path:
 
 
 def _call(command: list[str], what: str) -> None:
-    result = subprocess.run(command, capture_output=True, text=True)
+    result = subprocess.run(command, capture_output=True, text=True, errors="replace")
     if result.returncode != 0:
         raise NeurogenError(f"standalone {what} failed (exit {result.returncode}): {' '.join(command)}\n"
                             f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
