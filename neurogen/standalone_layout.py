@@ -13,9 +13,10 @@ lowering without a rule fails here (an internal error) rather than going uncheck
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from .ir import FieldKind, NetworkIR, ObjectIR
+if TYPE_CHECKING:  # the IR imports sympy: not on the warm path (neurogen imports this module)
+    from .ir import NetworkIR, ObjectIR
 
 LAYOUT_HEADER = "neurogen-layout 1"
 INT32_LIMIT = 2**31 - 1      # indices and counts stored as int32_t
@@ -53,7 +54,7 @@ def layout_text(network: NetworkIR, members: Mapping[str, Any]) -> str:
     dynamic_id = 0
     for o in network.objects:
         for f in o.fields:
-            if f.kind == FieldKind.DYNAMIC:
+            if f.kind.value == "dynamic":
                 lines.append(f"dynamic {dynamic_id} {f.ctype} {o.member}.{f.name}")
                 dynamic_id += 1
     for o in network.objects:
@@ -100,6 +101,7 @@ def layout_header(text: str) -> str:
 
 Rules = dict[str, str]
 MemberOf = Callable[[Any], str]
+RuleMaker = Callable[["ObjectIR", Any, MemberOf], Rules]
 
 
 def _common_rules(o: ObjectIR) -> Rules:
@@ -192,7 +194,7 @@ def _rate_monitor(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
     return {"_first_step": "free", "_t": f"records={m}._first_step,{m}._every", "_rate": f"count=#{m}._t"}
 
 
-_RULES: dict[str, Callable[[ObjectIR, Any, MemberOf], Rules]] = {
+_RULES: dict[str, RuleMaker] = {
     "NeuronGroup": _neurons, "PoissonGroup": _neurons, "SpikeGeneratorGroup": _spike_generator,
     "Synapses": _synapses, "PoissonInput": _poisson_input, "SpikeMonitor": _spike_monitor,
     "StateMonitor": _state_monitor, "PopulationRateMonitor": _rate_monitor,
