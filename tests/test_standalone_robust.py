@@ -161,6 +161,9 @@ DAMAGES = {
     "subgroup beyond its group": (_replace_in_plan("integer synapses3._target_start 2\n",
                                                    "integer synapses3._target_start 7\n"),
                                   ["plan.txt", "synapses3.N_post is 6, outside [0, 4)"]),
+    "plan truncated": (lambda d: (d / "plan.txt").write_text(
+                           "".join((d / "plan.txt").read_text().splitlines(keepends=True)[:100])),
+                       ["plan.txt", "run 0 is not closed by 'end'"]),
     "garbage header": (lambda d: (d / "plan.txt").write_bytes(b"\x7fELF\x00\x01garbage\n"),
                        ["plan.txt", "must start with 'neurogen-plan 1'"]),
     "binary garbage in a key": (_replace_in_plan("group0.lastspike ", "group0.last\xff\x01spike "),
