@@ -9,8 +9,11 @@ the state a runtime run would.
 """
 from __future__ import annotations
 
+import math
+import os
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -19,8 +22,10 @@ import numpy as np
 
 from .errors import DimensionMismatchError, NeurogenError
 from .preferences import prefs
+from .project_files import ProjectFolder
 from .resources import static_headers, templates_dir
 from .results import read_result, unit_name
+from .standalone_layout import layout_header, layout_text, source_of
 from .units import DIMENSIONLESS, get_dimensions
 
 @dataclass
@@ -36,12 +41,13 @@ class _Run:
 class StandaloneDevice:
     """Records runs and turns them into a standalone C++ project (``set_device``)."""
 
-    def __init__(self, directory: str | Path = "output", build_on_run: bool = True) -> None:
-        self.directory = Path(directory).resolve()
+    def __init__(self, directory: str | Path | None = "output", build_on_run: bool = True) -> None:
+        self.directory = _project_directory(directory)
         self.build_on_run = build_on_run
         self.has_been_run = False
         self._runs: list[_Run] = []
         self._files: dict[str, str] | None = None      # generated sources, the same for every run
+        self._layout: str | None = None                # the network's inputs and their rules (layout.hpp)
         self._dynamic: list[tuple[str, str, str]] = []
         self._persistent: dict[str, tuple[np.ndarray, bytes, str]] = {}  # key -> (array, initial bytes, unit)
         self._seen: dict[str, bytes] = {}              # key -> its bytes when last recorded
@@ -70,9 +76,10 @@ class StandaloneDevice:
         files = render_network(network)
         if self._files is None:
             self._files = files
+            self._layout = layout_text(network, members)
             self._dynamic = [(o.member, f.name, f.ctype) for o in network.objects for f in o.fields
                              if f.kind.value == "dynamic"]
-        elif files != self._files:
+        elif files != self._files or layout_text(network, members) != self._layout:
             raise NotImplementedError("standalone: every run() of a project must simulate the same objects "
                                       "and equations (the network changed between runs)")
         run = _Run(len(self._runs), [f"run {len(self._runs)} {step0} {n_steps} {dt!r} {step0 * dt!r} {seed}"],
@@ -117,20 +124,19 @@ class StandaloneDevice:
                 return f"scalar {key} {float(value)!r} -"
             self._params[param] = external.dim
             return f"scalar {key} {float(value)!r} {param} {unit_name(external.dim)}"
+        source, dynamic = source_of(obj, member, name, kind)
         if kind == "integer":
-            if name.endswith("_queue_n"):
-                return f"integer {key} carried {member}.{_pending(name, 'n')}"
-            return f"integer {key} {int(value)}"
+            return f"integer {key} carried {dynamic}" if source == "carried" else f"integer {key} {int(value)}"
         array = np.ascontiguousarray(value)
         unit = unit_name(_array_dim(obj, name))
-        if _is_fresh(obj, name):
+        if source == "fresh":
             run.shapes[key] = array.shape
             return f"array {ctype} {key} - fresh {array.size} {unit}"
-        if name.endswith(("_queue_items", "_queue_steps")):
+        if source == "carried":
             if run.index == 0 and array.size:
                 raise NotImplementedError("standalone: spikes in transit from runtime runs before "
                                           "set_device('cpp_standalone')")
-            return f"array {ctype} {key} - carried {member}.{_pending(name, name.rsplit('_', 1)[1])} {unit}"
+            return f"array {ctype} {key} - carried {dynamic} {unit}"
         if key not in self._persistent:
             self._persistent[key] = (value, array.tobytes(), unit)
             self._seen[key] = array.tobytes()
@@ -184,8 +190,8 @@ class StandaloneDevice:
         if debug:
             raise NotImplementedError("device.build(debug=True): debug builds of standalone projects")
         if directory is not None:
-            self.directory = Path(directory).resolve()
-        if clean:
+            self.directory = _project_directory(directory)
+        if clean and ProjectFolder(self.directory).owns_directory("build"):  # never a folder it did not make
             shutil.rmtree(self.directory / "build", ignore_errors=True)
         if not self._runs:
             raise NeurogenError("device.build(): no run() was recorded")
@@ -196,39 +202,42 @@ class StandaloneDevice:
             self.run(run_args=run_args)
 
     def _write_project(self) -> None:
+        """Every file of the project, written only where neurogen may (``project_files``)."""
         assert self._files is not None
-        root = self.directory
         sources = {**self._files, **static_headers(),
                    "main.cpp": (templates_dir() / "standalone" / "main.cpp").read_text(),
                    "CMakeLists.txt": (templates_dir() / "standalone" / "CMakeLists.txt").read_text(),
+                   "layout.hpp": layout_header(self._layout or ""),
                    "README.md": _readme(self)}
-        for name, text in sources.items():
-            _write_if_changed(root / name, text.encode())
+        files = {name: text.encode() for name, text in sources.items()}
         for key, (_, initial, _) in self._persistent.items():
-            _write_if_changed(root / "data" / f"{key}.bin", initial)
+            files[f"data/{key}.bin"] = initial
         for file, data in self._extra_data.items():
-            _write_if_changed(root / "data" / file, data)
+            files[f"data/{file}"] = data
         plan = ["neurogen-plan 1"]
         plan += [f"dynamic {k} {ctype} {m}.{n} {'second' if n == 't' else '1'}"  # spike times; others: counts
                  for k, (m, n, ctype) in enumerate(self._dynamic)]
         for kind, item in self._events:
             plan += item.lines if kind == "run" else [f"{kind} {item}"]
-        _write_if_changed(root / "data" / "plan.txt", ("\n".join(plan) + "\n").encode())
+        files["data/plan.txt"] = ("\n".join(plan) + "\n").encode()
+        ProjectFolder(self.directory).write(files)
 
     def _compile(self) -> None:
-        build = self.directory / "build"
+        build = ProjectFolder(self.directory).claim_directory("build")
         cmake = shutil.which("cmake")
         if cmake is None:
             raise NeurogenError("standalone: cmake is not installed (needed to build the project)")
         native = "ON" if prefs.codegen.cpp.march_native else "OFF"  # as the runtime compiles
+        werror = "ON" if prefs.codegen.cpp.warnings_as_errors else "OFF"  # main.cpp: as the runtime's code
         if not (build / "CMakeCache.txt").exists():
             _call([cmake, "-S", str(self.directory), "-B", str(build), "-DCMAKE_BUILD_TYPE=Release",
-                   f"-DNEUROGEN_NATIVE={native}"], "configure")
+                   f"-DNEUROGEN_NATIVE={native}", f"-DNEUROGEN_WERROR={werror}"], "configure")
         _call([cmake, "--build", str(build), "-j", "2"], "build")
 
     def run(self, run_args: Mapping[Any, Any] | None = None, results_directory: str | Path | None = None) -> None:
         """Run the built program (again), with new values for parameters and initial arrays."""
-        results = Path(results_directory) if results_directory else self.directory / "results"
+        results = (Path(results_directory) if results_directory
+                   else ProjectFolder(self.directory).claim_directory("results"))
         threads = max(1, int(prefs.devices.cpp_standalone.openmp_threads))
         command = [str(self.directory / "build" / "main"), "--project", str(self.directory),
                    "--results", str(results), "--threads", str(threads), *self._set_arguments(run_args or {})]
@@ -256,9 +265,9 @@ class StandaloneDevice:
                 if values.size not in (1, stored.size):
                     raise ValueError(f"run_args: {alias} needs one value or {stored.size} values, got {values.size}")
                 array = np.broadcast_to(values.reshape(-1) if values.size > 1 else values, stored.shape)
-                path = self.directory / "data" / "run_args" / f"{key}.bin"
-                _write_if_changed(path, np.ascontiguousarray(array).tobytes())
-                arguments += ["--set", f"{alias}=@{path}"]
+                name = f"data/run_args/{key}.bin"
+                ProjectFolder(self.directory).write({name: np.ascontiguousarray(array).tobytes()})
+                arguments += ["--set", f"{alias}=@{self.directory / name}"]
                 continue
             if name not in self._params:
                 known = ", ".join(sorted(self._params)) or "none"
@@ -267,7 +276,10 @@ class StandaloneDevice:
             if get_dimensions(value) != self._params[name]:
                 raise DimensionMismatchError(f"run_args: '{name}' must be in units of "
                                              f"{self._params[name] or '1'}", get_dimensions(value))
-            arguments += ["--set", f"{name}={float(np.asarray(value))!r}"]
+            number = float(np.asarray(value))
+            if not math.isfinite(number):
+                raise ValueError(f"run_args: the constant '{name}' must be a finite number, got {value!r}")
+            arguments += ["--set", f"{name}={number!r}"]
         return arguments
 
     def _apply(self, results: Path) -> None:
@@ -305,18 +317,6 @@ class StandaloneDevice:
 
 # -- helpers ------------------------------------------------------------------------------
 
-def _pending(queue_field: str, part: str) -> str:
-    """``_pre_queue_items`` -> ``_pre_pending_items`` (the dynamic output the next run loads)."""
-    pathway = queue_field.split("_queue_")[0]
-    return f"{pathway}_pending_{'items' if part == 'n' else part}"
-
-
-def _is_fresh(obj: Any, name: str) -> bool:
-    from .objects.monitors import PopulationRateMonitor, StateMonitor
-
-    return isinstance(obj, (StateMonitor, PopulationRateMonitor)) and name != "_indices"
-
-
 def _array_dim(obj: Any, name: str) -> Any:
     from .objects.monitors import PopulationRateMonitor, StateMonitor
     from .units import Hz, second
@@ -345,16 +345,21 @@ def _put_records(obj: Any, saved: dict[str, Any]) -> None:
         setattr(obj, name, {k: list(v) for k, v in value.items()} if name == "_values" else list(value))
 
 
-def _write_if_changed(path: Path, data: bytes) -> None:
-    """Unchanged files keep their time stamps, so a rebuild compiles nothing."""
-    if path.exists() and path.read_bytes() == data:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+def _project_directory(directory: str | Path | None) -> Path:
+    """The project folder: ``None`` makes a new temporary one (as Brian2); an empty name is an
+    error (it would silently mean the current folder)."""
+    if directory is None:
+        return Path(tempfile.mkdtemp(prefix="neurogen_standalone_")).resolve()
+    if not isinstance(directory, (str, os.PathLike)):
+        raise TypeError(f"standalone: the project directory must be a path, got {directory!r}")
+    if not str(directory).strip():
+        raise ValueError("standalone: the project directory name is empty; give a folder name "
+                         "(directory='.' for the current folder, None for a new temporary one)")
+    return Path(directory).resolve()
 
 
 def _call(command: list[str], what: str) -> None:
-    result = subprocess.run(command, capture_output=True, text=True)
+    result = subprocess.run(command, capture_output=True, text=True, errors="replace")
     if result.returncode != 0:
         raise NeurogenError(f"standalone {what} failed (exit {result.returncode}): {' '.join(command)}\n"
                             f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
@@ -378,12 +383,17 @@ and `t`, state monitors' `rec_<variable>` and `_t`) and `results/final/` for the
 the last run. Each file is a short text header (`dtype`, `shape`, `unit`, `end`) followed by
 the raw values; `neurogen.load_results(folder)` reads a whole folder. Formats:
 FORMAT.md in neurogen's templates/standalone.
+
+`neurogen-project.json` lists the files neurogen wrote here (with their sha256): neurogen
+never overwrites a file it did not write or one edited since, so to change a file for good,
+work on a copy of the project (delete an edited file to get neurogen's version back).
 """
 
 
 # -- Brian2's device API ---------------------------------------------------------------------
 
-def set_device(name: str, directory: str | Path = "output", build_on_run: bool = True, **options: Any) -> None:
+def set_device(name: str, directory: str | Path | None = "output", build_on_run: bool = True,
+               **options: Any) -> None:
     """``set_device('cpp_standalone', directory=..., build_on_run=...)`` or ``set_device('runtime')``."""
     from .session import session
 

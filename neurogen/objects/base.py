@@ -30,9 +30,11 @@ class SimObject(metaclass=_Checked):
 
     def __init__(self, *, name: str | None, when: str, order: int, dt: Any = None,
                  clock: Clock | None = None, namespace: Mapping[str, Any] | None = None) -> None:
-        from .validation import check_when
+        from .validation import check_name, check_when
 
         state = session()
+        if name is not None:
+            check_name(name, type(self).__name__)
         if name is None or name.endswith("*"):
             name = state.unique_name(name[:-1] if name else self._base_name)
         self.name = name

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..errors import DimensionMismatchError
 from ..units import DIMENSIONLESS, Quantity, get_dimensions, second
+from .validation import check_name
 
 
 class TimedArray:
@@ -35,7 +36,7 @@ class TimedArray:
         if not self.dt_ > 0:
             raise ValueError(f"TimedArray: dt must be positive, got {dt}")
         self.values_ = array
-        self.name = name or "timedarray"
+        self.name = check_name(name, "TimedArray").rstrip("*") if name is not None else "timedarray"
 
     @property
     def values(self) -> Any:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import numpy as np
 
@@ -54,6 +55,23 @@ def available_memory() -> int | None:
         return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (ValueError, OSError, AttributeError):
         return None
+
+
+_NAME = re.compile(r"[_A-Za-z][_a-zA-Z0-9]*\*?\Z")
+
+
+def check_name(name: object, kind: str) -> str:
+    """An object name as Brian2 accepts it: an ASCII identifier, optionally ending in ``*``
+    (then a unique name is made from it). Names become keys of standalone plans and result
+    files, so anything else (spaces, dots, other characters) is refused up front, with
+    Brian2's exception types (``TypeError`` for a non-string, ``ValueError`` otherwise)."""
+    if not isinstance(name, str):
+        raise TypeError(f"{kind}: the 'name' argument has to be a string, is type {type(name)!r} instead")
+    if not _NAME.match(name):
+        raise ValueError(f"{kind}: name {name!r} is not a valid name; use letters, digits and '_' "
+                         "(ASCII, not starting with a digit), optionally ending in '*' for a unique "
+                         "name made from it (as Brian2)")
+    return name
 
 
 def check_when(when: str, what: str) -> str:

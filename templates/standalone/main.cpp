@@ -40,6 +40,7 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
+#include "layout.hpp"  // kNetworkLayout: the network's inputs and their rules (written with network.cpp)
 #if defined(__unix__) || defined(__APPLE__)
 #include <unistd.h>  // fsync: a checkpoint is on disk before it replaces the previous one
 #define NEUROGEN_HAVE_FSYNC 1
@@ -69,13 +70,33 @@ namespace fs = std::filesystem;
 
 constexpr int kAbiVersion = 1;   // the ABI this shell speaks (ng_abi_version)
 constexpr int kExitError = 2;    // every error: usage, plan, data, settings, I/O
+constexpr int64_t kMaxStep = int64_t(1) << 62;  // step0 + n_steps, spike and delivery steps stay below it
 
 // Any error we report: the message names the problem (and the file:line where there is one).
 struct Failure : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-std::string in_quotes(std::string_view text) { return "'" + std::string(text) + "'"; }
+bool valid_utf8(std::string_view text);
+
+// `text` in quotes for a message: control characters (and every byte >= 0x80 unless the text
+// is valid UTF-8) as \xNN, so a damaged file never puts raw garbage into a message.
+std::string in_quotes(std::string_view text) {
+    const bool utf8 = valid_utf8(text);
+    std::string quoted = "'";
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7F || (byte >= 0x80 && !utf8)) {
+            const char digits[] = "0123456789abcdef";
+            quoted += "\\x";
+            quoted += digits[byte >> 4];
+            quoted += digits[byte & 15];
+        } else {
+            quoted += c;
+        }
+    }
+    return quoted + "'";
+}
 
 // ---------------------------------------------------------------------------------------
 // Element types
@@ -415,15 +436,21 @@ Quantity parse_quantity(std::string_view text) {
                   "hertz siemens farad meter; or give the value in SI units without a unit)");
 }
 
-// The value of `text` for an input whose values are in `unit` (the plan's unit text): a
-// number with a unit must have the input's dimension; an empty `unit` (a scalar line
-// without one) accepts any unit. `name` starts every error message.
+// The value of `text` (a --set or --params value) for an input whose values are in `unit`
+// (the plan's unit text): a finite number (`nan`, `inf` are refused: a constant or initial
+// value on the command line that is not a number is a mistake, not a model); with a unit,
+// the input's dimension; an empty `unit` (a scalar line without one) accepts any unit.
+// `name` starts every error message.
 double value_in(const std::string& text, const std::string& unit, const std::string& name) {
     Quantity quantity;
     try {
         quantity = parse_quantity(text);
     } catch (const Failure& failure) {
         throw Failure(name + ": " + failure.what());
+    }
+    if (!std::isfinite(quantity.value)) {
+        throw Failure(name + ": " + in_quotes(text) + " is not a finite number (values given on the command line "
+                      "must be finite; NaN or infinite initial values can come from a file with NAME=@FILE)");
     }
     if (quantity.unit != nullptr && !unit.empty()) {
         const std::optional<Dimension> expected = parse_unit_expression(unit);
@@ -469,12 +496,14 @@ struct ScalarInput {
     double value = 0;
     std::string param;  // "-": cannot be set
     std::string unit;   // optional in the plan; "" if not given (values then go unchecked)
+    std::string where;  // plan.txt:line, for messages
 };
 
 struct IntegerInput {
     std::string key;
     int64_t value = 0;
     int dynamic = -1;  // `carried`: the element count of this dynamic output (by id) instead
+    std::string where;  // plan.txt:line, for messages
 };
 
 // Values the Python script assigned to a persistent array before this run (`G.v[:5] = 0`):
@@ -487,6 +516,7 @@ struct Assignment {
 };
 
 struct Run {
+    std::string where;  // plan.txt:line of its `run` line, for messages
     int64_t step0 = 0, n_steps = 0;
     double dt = 0, t_start = 0;
     uint64_t seed = 0;
@@ -532,8 +562,41 @@ std::vector<std::string> split_fields(const std::string& line, size_t max_fields
     return fields;
 }
 
-bool printable(std::string_view text) {
-    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c > ' ' && c < 127; });
+// Whether `text` is valid UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
+bool valid_utf8(std::string_view text) {
+    for (size_t i = 0; i < text.size();) {
+        const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+        const unsigned char c = byte(i);
+        size_t length = 1;
+        uint32_t code = c;
+        if (c >= 0x80) {
+            if (c >= 0xC2 && c <= 0xDF) {
+                length = 2, code = c & 0x1Fu;
+            } else if (c >= 0xE0 && c <= 0xEF) {
+                length = 3, code = c & 0x0Fu;
+            } else if (c >= 0xF0 && c <= 0xF4) {
+                length = 4, code = c & 0x07u;
+            } else {
+                return false;
+            }
+            if (i + length > text.size()) return false;
+            for (size_t k = 1; k < length; ++k) {
+                if ((byte(i + k) & 0xC0u) != 0x80u) return false;
+                code = (code << 6) | (byte(i + k) & 0x3Fu);
+            }
+            const uint32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+            if (code < smallest[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
+        }
+        i += length;
+    }
+    return true;
+}
+
+// A name in the plan (key, parameter, alias, snapshot): non-empty UTF-8 without blanks or
+// control characters, so `τ` (a model constant) is a name and `my group` is not.
+bool is_name(std::string_view text) {
+    return !text.empty() && valid_utf8(text) &&
+           std::all_of(text.begin(), text.end(), [](char c) { return c != 127 && static_cast<unsigned char>(c) > ' '; });
 }
 
 class PlanReader {
@@ -628,16 +691,17 @@ private:
 
     // Keys name result files: printable, no path separators.
     std::string key(const std::string& text) const {
-        if (!printable(text) || text.find('/') != std::string::npos || text.find('\\') != std::string::npos ||
+        if (!is_name(text) || text.find('/') != std::string::npos || text.find('\\') != std::string::npos ||
             text == "." || text == "..") {
-            fail("bad key " + in_quotes(text) + " (keys are printable, without '/' or '\\')");
+            fail("bad key " + in_quotes(text) + " (keys are UTF-8 without blanks, control characters, '/' or '\\')");
         }
         return text;
     }
     // Parameter names and aliases are what --set uses: no '=' or '@' in them.
     std::string name(const std::string& text, const char* what) const {
-        if (!printable(text) || text.find_first_of("=@") != std::string::npos) {
-            fail("bad " + std::string(what) + " " + in_quotes(text) + " (printable, without '=' or '@')");
+        if (!is_name(text) || text.find_first_of("=@") != std::string::npos) {
+            fail("bad " + std::string(what) + " " + in_quotes(text) +
+                 " (UTF-8 without blanks, control characters, '=' or '@')");
         }
         return text;
     }
@@ -698,12 +762,16 @@ private:
         const auto k = integer<int64_t>(f[1], "run number");
         if (k != expected) fail("runs must be numbered from 0 in order: expected run " + std::to_string(expected));
         Run run;
+        run.where = where();
         run.step0 = integer<int64_t>(f[2], "step0");
         run.n_steps = integer<int64_t>(f[3], "n_steps");
         run.dt = real(f[4], "dt");
         run.t_start = real(f[5], "t_start");
         run.seed = integer<uint64_t>(f[6], "seed (an unsigned 64-bit integer)");
         if (run.step0 < 0 || run.n_steps < 0) fail("step0 and n_steps must not be negative");
+        if (run.step0 > kMaxStep || run.n_steps > kMaxStep - run.step0) {
+            fail("step0 + n_steps must be at most 2^62 (steps are 64-bit integers)");
+        }
         if (!(run.dt > 0) || !std::isfinite(run.dt)) fail("dt must be positive and finite");
         if (!std::isfinite(run.t_start)) fail("t_start must be finite");
         run_keys_.clear();
@@ -772,7 +840,7 @@ private:
         const bool with_unit = split_fields(line, 5).size() == 5;
         const auto f = fields(line, with_unit ? 5 : 4, "scalar <key> <value> <param> [<unit>]", with_unit);
         return {key(f[1]), real(f[2], "scalar value"), f[3] == "-" ? "-" : name(f[3], "parameter name"),
-                with_unit ? unit(f[4]) : ""};
+                with_unit ? unit(f[4]) : "", where()};
     }
 
     // integer <key> <value>
@@ -781,10 +849,10 @@ private:
         const std::vector<std::string> all = split_fields(line, std::numeric_limits<size_t>::max());
         if (all.size() >= 3 && all[2] == "carried") {
             const auto f = fields(line, 4, "integer <key> carried <dynamic key>");
-            return {key(f[1]), 0, dynamic_id(f[3], plan)};
+            return {key(f[1]), 0, dynamic_id(f[3], plan), where()};
         }
         const auto f = fields(line, 3, "integer <key> <value>");
-        return {key(f[1]), integer<int64_t>(f[2], "integer value"), -1};
+        return {key(f[1]), integer<int64_t>(f[2], "integer value"), -1, where()};
     }
 
     // assign <key> <file> <count>
@@ -802,7 +870,9 @@ private:
     // restore <name>     (a name an earlier `store` kept)
     Item read_snapshot_item(const std::string& line, bool store) {
         const auto f = fields(line, 2, store ? "store <name>" : "restore <name>");
-        if (!printable(f[1])) fail("bad snapshot name " + in_quotes(f[1]) + " (printable, without spaces)");
+        if (!is_name(f[1])) {
+            fail("bad snapshot name " + in_quotes(f[1]) + " (UTF-8 without blanks or control characters)");
+        }
         if (store) {
             stored_.insert(f[1]);
         } else if (stored_.count(f[1]) == 0) {
@@ -1509,7 +1579,7 @@ size_t read_checkpoint(const fs::path& path, uint64_t fingerprint, const Plan& p
     std::map<std::string, State> kept;
     for (uint64_t n = in.u64(), i = 0; i < n; ++i) {
         const std::string name = in.text();
-        if (!printable(name)) in.damaged();
+        if (!is_name(name)) in.damaged();
         State snapshot = read_state(in, plan, state, carried_ids);
         if (!kept.emplace(name, std::move(snapshot)).second) {
             in.fail("the checkpoint holds snapshot " + in_quotes(name) + " twice");
@@ -1533,19 +1603,622 @@ size_t read_checkpoint(const fs::path& path, uint64_t fingerprint, const Plan& p
 }
 
 // ---------------------------------------------------------------------------------------
+// The network's layout (layout.hpp, FORMAT.md "Layout"): the inputs network.cpp binds, in
+// bind order, and the rules their values follow so that no kernel reads or writes outside an
+// array. It is compiled into this program with network.cpp, so a damaged plan cannot drop a
+// rule: the plan must list exactly these inputs, and every value must follow its rules.
+
+// Delays and spikes in transit: at most this many steps ahead (the spike queue holds one list
+// per step up to the longest delay: 2^28 steps, 7.4 hours at dt = 0.1 ms, need 6 GiB).
+constexpr int64_t kMaxDelaySteps = int64_t(1) << 28;
+
+// An integer expression of a rule: a sum of terms, each a product of factors (a number, the
+// value of an integer input `key`, or the element count `#key` of an array input).
+struct Factor {
+    enum class Kind { Number, Integer, Count };
+    Kind kind = Kind::Number;
+    int64_t number = 0;
+    std::string key;
+};
+
+struct Term {
+    bool negative = false;
+    std::vector<Factor> factors;
+};
+
+struct Expression {
+    std::string text;
+    std::vector<Term> terms;
+};
+
+// `name` or `name=ARG,ARG`: count=E, in=L,H, offsets=E, spikes=E, grouped=E, delays=DT,EVERY
+// (DT a scalar key), pending, records=FIRST,EVERY, positive.
+struct Rule {
+    std::string name, text;
+    std::vector<Expression> args;
+    std::string scalar;  // delays: the key of the scalar dt
+};
+
+enum class InputKind { Array, Scalar, Integer };
+
+struct LayoutInput {
+    InputKind kind = InputKind::Array;
+    CType type = CType::Double;  // arrays
+    std::string key;
+    std::string source;   // arrays: persistent, fresh or carried; integers: value or carried
+    std::string dynamic;  // carried: the dynamic output's key; else "-"
+    std::vector<Rule> rules;
+};
+
+struct Layout {
+    std::vector<Dynamic> dynamics;                       // by id (no units)
+    std::vector<LayoutInput> arrays, scalars, integers;  // each list in bind order
+};
+
+class LayoutReader {
+public:
+    Layout read(std::string_view text) {
+        Layout layout;
+        std::istringstream in{std::string(text)};
+        std::string line;
+        bool header = false;
+        while (std::getline(in, line)) {
+            ++line_;
+            if (line.empty()) continue;
+            const std::vector<std::string> f = split_fields(line, std::numeric_limits<size_t>::max());
+            if (!header) {
+                if (line != "neurogen-layout 1") fail("expected 'neurogen-layout 1'");
+                header = true;
+            } else if (f[0] == "dynamic" && f.size() == 4) {
+                layout.dynamics.push_back({ctype(f[2]), f[3], ""});
+            } else if (f[0] == "array" && f.size() >= 6) {
+                layout.arrays.push_back({InputKind::Array, ctype(f[1]), f[2], f[3], f[4], rules(f, 5)});
+            } else if (f[0] == "scalar" && f.size() >= 2) {
+                layout.scalars.push_back({InputKind::Scalar, CType::Double, f[1], "-", "-", rules(f, 2)});
+            } else if (f[0] == "integer" && f.size() >= 4) {
+                layout.integers.push_back({InputKind::Integer, CType::Int64, f[1], f[2], f[3], rules(f, 4)});
+            } else {
+                fail("unknown line");
+            }
+        }
+        if (!header) fail("empty");
+        return layout;
+    }
+
+private:
+    // An error in layout.hpp itself: neurogen wrote something this main.cpp does not read.
+    [[noreturn]] void fail(const std::string& problem) const {
+        throw Failure("internal error: layout.hpp line " + std::to_string(line_) + ": " + problem +
+                      " (layout.hpp and main.cpp come from different neurogen versions?)");
+    }
+    CType ctype(const std::string& text) const {
+        const std::optional<CType> type = ctype_named(text);
+        if (!type) fail("unknown ctype " + in_quotes(text));
+        return *type;
+    }
+    std::vector<Rule> rules(const std::vector<std::string>& f, size_t first) const {
+        std::vector<Rule> result;
+        for (size_t i = first; i < f.size(); ++i) {
+            Rule rule;
+            rule.text = f[i];
+            const size_t equals = f[i].find('=');
+            rule.name = f[i].substr(0, equals);
+            std::vector<std::string> args;
+            if (equals != std::string::npos) {
+                const std::string list = f[i].substr(equals + 1);
+                for (size_t start = 0;;) {
+                    const size_t comma = list.find(',', start);
+                    args.push_back(list.substr(start, comma - start));
+                    if (comma == std::string::npos) break;
+                    start = comma + 1;
+                }
+            }
+            static const std::map<std::string, size_t> arity = {
+                {"count", 1}, {"in", 2}, {"offsets", 1}, {"spikes", 1}, {"grouped", 1},
+                {"delays", 2}, {"pending", 0}, {"records", 2}, {"positive", 0}};
+            const auto expected = arity.find(rule.name);
+            if (expected == arity.end() || expected->second != args.size()) fail("bad rule " + in_quotes(f[i]));
+            for (size_t k = 0; k < args.size(); ++k) {
+                if (rule.name == "delays" && k == 0) {
+                    rule.scalar = args[k];
+                } else {
+                    rule.args.push_back(expression(args[k]));
+                }
+            }
+            result.push_back(std::move(rule));
+        }
+        return result;
+    }
+    Expression expression(const std::string& text) const {
+        Expression result{text, {}};
+        size_t i = 0;
+        auto factor = [&]() {
+            Factor made;
+            const size_t start = i;
+            while (i < text.size() && text[i] != '+' && text[i] != '-' && text[i] != '*') ++i;
+            const std::string item = text.substr(start, i - start);
+            if (item.empty()) fail("bad expression " + in_quotes(text));
+            if (is_digit(item[0])) {
+                const std::optional<int64_t> number = parse_integer<int64_t>(item);
+                if (!number) fail("bad number in " + in_quotes(text));
+                made.number = *number;
+            } else if (item[0] == '#') {
+                made.kind = Factor::Kind::Count;
+                made.key = item.substr(1);
+            } else {
+                made.kind = Factor::Kind::Integer;
+                made.key = item;
+            }
+            return made;
+        };
+        bool negative = false;
+        if (i < text.size() && text[i] == '-') negative = true, ++i;
+        while (true) {
+            Term term{negative, {factor()}};
+            while (i < text.size() && text[i] == '*') ++i, term.factors.push_back(factor());
+            result.terms.push_back(std::move(term));
+            if (i >= text.size()) break;
+            negative = text[i++] == '-';
+        }
+        return result;
+    }
+
+    int line_ = 0;
+};
+
+// Whether the plan lists exactly the inputs (and dynamic outputs) of the layout, in bind
+// order, with their element types and sources; else the first difference, naming the line.
+void check_plan_matches(const Plan& plan, const Layout& layout, const fs::path& plan_path) {
+    const std::string built = " (the plan does not match the network this program was built with, layout.hpp)";
+    if (plan.dynamics.size() != layout.dynamics.size()) {
+        throw Failure(plan_path.string() + ": the plan lists " + std::to_string(plan.dynamics.size()) +
+                      " dynamic outputs, the network has " + std::to_string(layout.dynamics.size()) + built);
+    }
+    for (size_t id = 0; id < plan.dynamics.size(); ++id) {
+        const Dynamic& a = plan.dynamics[id];
+        const Dynamic& b = layout.dynamics[id];
+        if (a.type != b.type || a.key != b.key) {
+            throw Failure(plan_path.string() + ": dynamic output " + std::to_string(id) + " is " + info(a.type).name +
+                          " " + in_quotes(a.key) + " in the plan, " + info(b.type).name + " " + in_quotes(b.key) +
+                          " in the network" + built);
+        }
+    }
+    auto mismatch = [&](const Run& run, size_t k, const char* what, size_t index, size_t listed, size_t expected,
+                        const std::string& where, const std::string& found, const LayoutInput* wanted) -> Failure {
+        std::string message = (index < listed ? where : run.where) + ": run " + std::to_string(k) + ": ";
+        if (wanted == nullptr) {
+            message += what + std::string(" ") + found + " is one more than the network binds (" +
+                       std::to_string(expected) + " " + what + "s)";
+        } else if (index >= listed) {
+            message += "the run lists " + std::to_string(listed) + " " + what + "s, the network binds " +
+                       std::to_string(expected) + " (the first missing: " + in_quotes(wanted->key) + ")";
+        } else {
+            message += what + std::string(" ") + found + " where the network binds " + what + " " +
+                       in_quotes(wanted->key) + (wanted->kind == InputKind::Array ? std::string(" (") +
+                       info(wanted->type).name + ", " + wanted->source + ")" : std::string(""));
+        }
+        return Failure(message + built);
+    };
+    for (size_t k = 0; k < plan.runs.size(); ++k) {
+        const Run& run = plan.runs[k];
+        for (size_t i = 0; i < std::max(run.arrays.size(), layout.arrays.size()); ++i) {
+            const LayoutInput* wanted = i < layout.arrays.size() ? &layout.arrays[i] : nullptr;
+            const ArrayInput* array = i < run.arrays.size() ? &run.arrays[i] : nullptr;
+            const std::string found = array == nullptr ? "" : in_quotes(array->key) + " (" + info(array->type).name +
+                                                              ", " + source_name(array->source) + ")";
+            if (array == nullptr || wanted == nullptr || array->key != wanted->key || array->type != wanted->type ||
+                source_name(array->source) != wanted->source ||
+                (array->source == Source::Carried ? plan.dynamics[static_cast<size_t>(array->dynamic)].key : "-") !=
+                    wanted->dynamic) {
+                throw mismatch(run, k, "array", i, run.arrays.size(), layout.arrays.size(),
+                               array ? array->where : "", found, wanted);
+            }
+        }
+        for (size_t i = 0; i < std::max(run.scalars.size(), layout.scalars.size()); ++i) {
+            const LayoutInput* wanted = i < layout.scalars.size() ? &layout.scalars[i] : nullptr;
+            const ScalarInput* scalar = i < run.scalars.size() ? &run.scalars[i] : nullptr;
+            if (scalar == nullptr || wanted == nullptr || scalar->key != wanted->key) {
+                throw mismatch(run, k, "scalar", i, run.scalars.size(), layout.scalars.size(),
+                               scalar ? scalar->where : "", scalar ? in_quotes(scalar->key) : "", wanted);
+            }
+        }
+        for (size_t i = 0; i < std::max(run.integers.size(), layout.integers.size()); ++i) {
+            const LayoutInput* wanted = i < layout.integers.size() ? &layout.integers[i] : nullptr;
+            const IntegerInput* integer = i < run.integers.size() ? &run.integers[i] : nullptr;
+            const std::string dynamic =
+                integer && integer->dynamic >= 0 ? plan.dynamics[static_cast<size_t>(integer->dynamic)].key : "-";
+            if (integer == nullptr || wanted == nullptr || integer->key != wanted->key ||
+                (integer->dynamic >= 0 ? "carried" : "value") != wanted->source || dynamic != wanted->dynamic) {
+                throw mismatch(run, k, "integer", i, run.integers.size(), layout.integers.size(),
+                               integer ? integer->where : "", integer ? in_quotes(integer->key) : "", wanted);
+            }
+        }
+    }
+}
+
+// What one run binds, as the rules see it: integer and scalar values, array element counts
+// and (where known) contents, and where each array's contents came from (for messages).
+struct RunValues {
+    const Run* run = nullptr;
+    size_t index = 0;
+    std::map<std::string, int64_t> integers;
+    std::map<std::string, double> scalars;
+    std::map<std::string, int64_t> counts;
+    std::map<std::string, const Buffer*> contents;  // arrays whose contents are checked
+    std::map<std::string, std::string> origins;     // array key -> where its contents came from
+    std::map<std::string, std::string> where;       // input key -> its plan line
+};
+
+class RuleChecker {
+public:
+    RuleChecker(const Layout& layout, const RunValues& values) : layout_(layout), values_(values) {}
+
+    // Integer and scalar rules, then the element counts, then the contents of the arrays
+    // `values.contents` holds (so a content rule may rely on every count being right).
+    void check() {
+        for (const LayoutInput& input : layout_.integers) {
+            for (const Rule& rule : input.rules) check_integer(input, rule);
+        }
+        for (const LayoutInput& input : layout_.scalars) {
+            for (const Rule& rule : input.rules) check_scalar(input, rule);
+        }
+        for (const LayoutInput& input : layout_.arrays) {
+            for (const Rule& rule : input.rules) {
+                if (rule.name == "count" || rule.name == "records") check_count(input, rule);
+            }
+        }
+        for (const LayoutInput& input : layout_.arrays) {
+            const auto buffer = values_.contents.find(input.key);
+            if (buffer == values_.contents.end()) continue;
+            for (const Rule& rule : input.rules) check_contents(input, rule, *buffer->second);
+        }
+    }
+
+    // Each value of `buffer` (values assigned to the array `input`, or its contents) against
+    // the rules that hold for every value alone (in, delays, pending); false if `input` has a
+    // rule about the whole array (offsets, spikes, grouped), which single values cannot keep.
+    bool check_values(const LayoutInput& input, const Buffer& buffer, const std::string& origin) {
+        bool whole = false;
+        for (const Rule& rule : input.rules) {
+            if (rule.name == "in" || rule.name == "delays" || rule.name == "pending") {
+                check_contents(input, rule, buffer, origin);
+            } else if (rule.name == "offsets" || rule.name == "spikes" || rule.name == "grouped") {
+                whole = true;
+            }
+        }
+        return !whole;
+    }
+
+    // The value of an expression in this run (checked 64-bit arithmetic).
+    int64_t evaluate(const Expression& expression, const std::string& what) const {
+        int64_t sum = 0;
+        for (const Term& term : expression.terms) {
+            int64_t product = 1;
+            for (const Factor& factor : term.factors) {
+                int64_t value = factor.number;
+                if (factor.kind != Factor::Kind::Number) {
+                    const auto& table = factor.kind == Factor::Kind::Integer ? values_.integers : values_.counts;
+                    const auto found = table.find(factor.key);
+                    if (found == table.end()) {
+                        throw Failure("internal error: layout.hpp: " + what + " refers to " + in_quotes(factor.key) +
+                                      ", which is not an input of the network");
+                    }
+                    value = found->second;
+                }
+                if (__builtin_mul_overflow(product, value, &product)) overflow(expression, what);
+            }
+            if (term.negative ? __builtin_sub_overflow(sum, product, &sum) : __builtin_add_overflow(sum, product, &sum)) {
+                overflow(expression, what);
+            }
+        }
+        return sum;
+    }
+
+private:
+    [[noreturn]] void overflow(const Expression& expression, const std::string& what) const {
+        throw Failure(what + ": " + expression.text + " does not fit in 64 bits (run " +
+                      std::to_string(values_.index) + ")");
+    }
+    std::string line(const std::string& key) const {
+        const auto found = values_.where.find(key);
+        return found != values_.where.end() ? found->second : "plan";
+    }
+    // `[L, H)` with the expressions as written, for messages.
+    static std::string range(const Rule& rule, int64_t low, int64_t high) {
+        return "[" + std::to_string(low) + ", " + std::to_string(high) + ") (" + rule.text + ")";
+    }
+
+    void check_integer(const LayoutInput& input, const Rule& rule) {
+        const int64_t value = values_.integers.at(input.key);
+        const std::string what = line(input.key) + ": integer " + input.key;
+        if (rule.name != "in") throw Failure("internal error: layout.hpp: rule " + rule.text + " for an integer");
+        const int64_t low = evaluate(rule.args[0], what), high = evaluate(rule.args[1], what);
+        if (!(value >= low && value < high)) {
+            throw Failure(what + " is " + std::to_string(value) + ", outside " + range(rule, low, high) + " (run " +
+                          std::to_string(values_.index) + ")");
+        }
+    }
+
+    void check_scalar(const LayoutInput& input, const Rule& rule) {
+        const double value = values_.scalars.at(input.key);
+        if (rule.name != "positive") throw Failure("internal error: layout.hpp: rule " + rule.text + " for a scalar");
+        if (!(value > 0) || !std::isfinite(value)) {
+            throw Failure(line(input.key) + ": scalar " + input.key + " is " + format_double(value) +
+                          ", but it must be positive and finite (run " + std::to_string(values_.index) + ")");
+        }
+    }
+
+    void check_count(const LayoutInput& input, const Rule& rule) {
+        const int64_t count = values_.counts.at(input.key);
+        const std::string what = line(input.key) + ": array " + input.key;
+        if (rule.name == "count") {
+            const int64_t expected = evaluate(rule.args[0], what);
+            if (count != expected) {
+                throw Failure(what + " has " + std::to_string(count) + " elements, the network needs " +
+                              std::to_string(expected) + " (" + rule.text + ", run " + std::to_string(values_.index) +
+                              ")");
+            }
+            return;
+        }
+        // records=FIRST,EVERY: a monitor's buffer for this run: one row per step on which it
+        // runs (step % EVERY == 0), row (step - FIRST) / EVERY, FIRST the first such step.
+        const int64_t first = evaluate(rule.args[0], what), every = evaluate(rule.args[1], what);
+        const Run& run = *values_.run;
+        if (every < 1) throw Failure(what + ": the monitor's step interval " + rule.args[1].text + " must be >= 1");
+        const int64_t first_record = (run.step0 + every - 1) / every * every;  // step0 <= 2^62: no overflow
+        const int64_t end = run.step0 + run.n_steps;
+        const int64_t rows = end > first_record ? (end - first_record + every - 1) / every : 0;
+        if (first != first_record) {
+            throw Failure(what + ": its records start at step " + std::to_string(first) + " (" + rule.args[0].text +
+                          "), but in run " + std::to_string(values_.index) + " the monitor first records at step " +
+                          std::to_string(first_record));
+        }
+        if (count != rows) {
+            throw Failure(what + " has " + std::to_string(count) + " elements, the monitor records " +
+                          std::to_string(rows) + " times in run " + std::to_string(values_.index) + " (" + rule.text +
+                          ")");
+        }
+    }
+
+    // Element `i` of an integer buffer, as int64 (every integer ctype fits).
+    static int64_t integer_at(const Buffer& buffer, int64_t i) {
+        const unsigned char* at = buffer.data() + static_cast<size_t>(i) * info(buffer.type()).itemsize;
+        switch (buffer.type()) {
+            case CType::Int32: { int32_t v; std::memcpy(&v, at, sizeof v); return v; }
+            case CType::Int64: { int64_t v; std::memcpy(&v, at, sizeof v); return v; }
+            case CType::UInt32: { uint32_t v; std::memcpy(&v, at, sizeof v); return v; }
+            case CType::Char: return *at;
+            case CType::Double: break;
+        }
+        throw Failure("internal error: an integer rule for a double array");
+    }
+    static double double_at(const Buffer& buffer, int64_t i) {
+        if (buffer.type() != CType::Double) throw Failure("internal error: a delay rule for an integer array");
+        double v;
+        std::memcpy(&v, buffer.data() + static_cast<size_t>(i) * sizeof v, sizeof v);
+        return v;
+    }
+
+    void check_contents(const LayoutInput& input, const Rule& rule, const Buffer& buffer,
+                        const std::string& origin_override = "") {
+        const auto origin = values_.origins.find(input.key);
+        const std::string what = line(input.key) + ": array " + input.key + " (" +
+                                 (!origin_override.empty() ? origin_override
+                                  : origin != values_.origins.end() ? origin->second : std::string("its values")) + ")";
+        auto element = [&](int64_t i, const std::string& value, const std::string& problem) {
+            return Failure(what + ": element " + std::to_string(i) + " is " + value + ", " + problem);
+        };
+        const int64_t n = buffer.count();
+        if (rule.name == "in") {
+            const int64_t low = evaluate(rule.args[0], what), high = evaluate(rule.args[1], what);
+            for (int64_t i = 0; i < n; ++i) {
+                const int64_t v = integer_at(buffer, i);
+                if (!(v >= low && v < high)) throw element(i, std::to_string(v), "outside " + range(rule, low, high));
+            }
+        } else if (rule.name == "offsets") {  // CSR: 0, non-decreasing, ends at the synapse count
+            const int64_t total = evaluate(rule.args[0], what);
+            if (n < 1) throw Failure(what + " is empty (" + rule.text + ")");
+            if (integer_at(buffer, 0) != 0) throw element(0, std::to_string(integer_at(buffer, 0)), "not 0 (" + rule.text + ")");
+            for (int64_t i = 1; i < n; ++i) {
+                if (integer_at(buffer, i) < integer_at(buffer, i - 1)) {
+                    throw element(i, std::to_string(integer_at(buffer, i)), "less than element " + std::to_string(i - 1) +
+                                  " (" + std::to_string(integer_at(buffer, i - 1)) + "): offsets never decrease");
+                }
+            }
+            if (integer_at(buffer, n - 1) != total) {
+                throw element(n - 1, std::to_string(integer_at(buffer, n - 1)),
+                              "but the last offset must be the synapse count " + std::to_string(total) + " (" + rule.text + ")");
+            }
+        } else if (rule.name == "spikes") {  // this step's spikes: their count at [N], then indices < N
+            const int64_t size = evaluate(rule.args[0], what);
+            if (size < 0 || size >= n) throw Failure(what + ": no element " + std::to_string(size) + " (" + rule.text + ")");
+            const int64_t spikes = integer_at(buffer, size);
+            if (!(spikes >= 0 && spikes <= size)) {
+                throw element(size, std::to_string(spikes), "but a spike count must be in [0, " + std::to_string(size) + "]");
+            }
+            for (int64_t i = 0; i < spikes; ++i) {
+                const int64_t v = integer_at(buffer, i);
+                if (!(v >= 0 && v < size)) throw element(i, std::to_string(v), "not a neuron index in [0, " + std::to_string(size) + ")");
+            }
+        } else if (rule.name == "grouped") {  // spike steps: non-decreasing, at most N per step
+            const int64_t most = evaluate(rule.args[0], what);
+            for (int64_t i = 0, same = 0; i < n; ++i) {
+                const int64_t v = integer_at(buffer, i);
+                if (i > 0 && v < integer_at(buffer, i - 1)) {
+                    throw element(i, std::to_string(v), "less than the one before: the steps must not decrease");
+                }
+                same = i > 0 && v == integer_at(buffer, i - 1) ? same + 1 : 1;
+                if (same > most) {
+                    throw element(i, std::to_string(v), "the " + std::to_string(same) + "th spike in that step, but there are only " +
+                                  std::to_string(most) + " neurons (" + rule.text + ")");
+                }
+            }
+        } else if (rule.name == "delays") {  // whole steps floor(delay/dt + 0.5), times the clock's interval
+            const double dt = values_.scalars.at(rule.scalar);
+            const int64_t every = evaluate(rule.args[0], what);
+            for (int64_t i = 0; i < n; ++i) {
+                const double d = double_at(buffer, i);
+                const double steps = std::floor(d / dt + 0.5);
+                if (!std::isfinite(d) || d < 0) throw element(i, format_double(d), "but a delay must be a finite time >= 0");
+                if (!(steps * static_cast<double>(std::max<int64_t>(every, 1)) <= static_cast<double>(kMaxDelaySteps))) {
+                    throw element(i, format_double(d), "longer than the longest delay, 2^28 steps (" +
+                                  format_double(static_cast<double>(kMaxDelaySteps) * dt / static_cast<double>(std::max<int64_t>(every, 1))) + " s)");
+                }
+            }
+        } else if (rule.name == "pending") {  // delivery steps of spikes in transit
+            const int64_t latest = values_.run->step0 + kMaxDelaySteps;
+            for (int64_t i = 0; i < n; ++i) {
+                const int64_t v = integer_at(buffer, i);
+                if (!(v >= -kMaxStep && v <= latest)) {
+                    throw element(i, std::to_string(v), "but a spike in transit is due within 2^28 steps of step " +
+                                  std::to_string(values_.run->step0));
+                }
+            }
+        }
+    }
+
+    const Layout& layout_;
+    const RunValues& values_;
+};
+
+// Checks the runs of a plan against the layout: before the first run for every run (with the
+// state as loaded), and again right before each run (with the state it binds). Array contents
+// are checked once and again only after something outside the network changed them (an
+// `assign`, a `restore`) or when a rule's bounds changed: the network itself keeps them valid.
+class Verifier {
+public:
+    Verifier(const Layout& layout, const Plan& plan, const Overrides& overrides,
+             std::map<std::string, std::string> origins)
+        : layout_(layout), plan_(plan), overrides_(overrides), origins_(std::move(origins)) {
+        for (const LayoutInput& input : layout.arrays) inputs_[input.key] = &input;
+    }
+
+    // Run k with the persistent arrays of `state`, and its carried outputs (or none: empty).
+    void check_run(size_t k, const State& state, bool with_carried) {
+        const RunValues values = run_values(k, state, with_carried);
+        RuleChecker checker(layout_, values);
+        checker.check();
+        for (const auto& [key, signature] : pending_) verified_[key] = signature;
+    }
+
+    // The values of run k's `assign` lines, each against the rules of its array (before any run).
+    void check_assignments(size_t k, const std::vector<AssignmentData>& data, const State& state) {
+        const RunValues values = run_values(k, state, false, false);
+        RuleChecker checker(layout_, values);
+        const Run& run = plan_.runs[k];
+        for (size_t j = 0; j < run.assignments.size(); ++j) {
+            const Assignment& assignment = run.assignments[j];
+            const LayoutInput& input = *inputs_.at(assignment.key);
+            if (!checker.check_values(input, data[j].values, "assigned by " + assignment.where + " from " + assignment.file)) {
+                throw Failure(assignment.where + ": assign to " + in_quotes(assignment.key) +
+                              ", an array the network reads as a whole (its rules: " + rules_text(input) +
+                              "); it cannot be assigned element by element");
+            }
+        }
+    }
+
+    void forget(const std::string& key) { verified_.erase(key); }
+    void forget_all() { verified_.clear(); }
+
+private:
+    static std::string rules_text(const LayoutInput& input) {
+        std::string text;
+        for (const Rule& rule : input.rules) text += (text.empty() ? "" : " ") + rule.text;
+        return text;
+    }
+
+    RunValues run_values(size_t k, const State& state, bool with_carried, bool contents = true) {
+        const Run& run = plan_.runs[k];
+        RunValues values;
+        values.run = &run;
+        values.index = k;
+        auto carried = [&](int id) -> const Buffer* {
+            if (!with_carried) return nullptr;
+            const auto found = state.carried.find(id);
+            return found != state.carried.end() ? &found->second : nullptr;
+        };
+        for (const IntegerInput& integer : run.integers) {
+            const Buffer* kept = integer.dynamic >= 0 ? carried(integer.dynamic) : nullptr;
+            values.integers[integer.key] = integer.dynamic < 0 ? integer.value : kept ? kept->count() : 0;
+            values.where[integer.key] = integer.where;
+        }
+        for (const ScalarInput& scalar : run.scalars) {
+            values.scalars[scalar.key] = overrides_.scalar(scalar, static_cast<int64_t>(k));
+            values.where[scalar.key] = scalar.where;
+        }
+        for (const ArrayInput& array : run.arrays) {
+            values.where[array.key] = array.where;
+            if (array.source == Source::Fresh) {
+                values.counts[array.key] = array.count;
+            } else if (array.source == Source::Carried) {
+                const Buffer* kept = carried(array.dynamic);
+                values.counts[array.key] = kept ? kept->count() : 0;
+                if (kept && contents) values.contents[array.key] = kept;
+                values.origins[array.key] = "spikes in transit, carried from " +
+                                            plan_.dynamics[static_cast<size_t>(array.dynamic)].key;
+            } else {
+                const Buffer& buffer = state.persistent.at(array.key);
+                values.counts[array.key] = buffer.count();
+                const auto origin = origins_.find(array.key);
+                values.origins[array.key] = origin != origins_.end() ? origin->second : "data file " + array.file;
+            }
+        }
+        // Persistent contents: those not yet verified with these bounds.
+        pending_.clear();
+        if (contents) {
+            RuleChecker checker(layout_, values);
+            for (const ArrayInput& array : run.arrays) {
+                if (array.source != Source::Persistent) continue;
+                const std::string signature = bounds(checker, *inputs_.at(array.key), values);
+                const auto known = verified_.find(array.key);
+                if (known != verified_.end() && known->second == signature) continue;
+                values.contents[array.key] = &state.persistent.at(array.key);
+                pending_[array.key] = signature;
+            }
+        }
+        return values;
+    }
+
+    // The evaluated bounds of an array's content rules: its contents checked against the same
+    // bounds need not be checked again.
+    static std::string bounds(const RuleChecker& checker, const LayoutInput& input, const RunValues& values) {
+        std::string signature;
+        for (const Rule& rule : input.rules) {
+            if (rule.name == "count" || rule.name == "records") continue;
+            signature += rule.text + ":";
+            for (const Expression& arg : rule.args) signature += std::to_string(checker.evaluate(arg, input.key)) + ",";
+            if (!rule.scalar.empty()) signature += format_double(values.scalars.at(rule.scalar));
+            if (rule.name == "pending") signature += std::to_string(values.run->step0);
+            signature += ";";
+        }
+        return signature;
+    }
+
+    const Layout& layout_;
+    const Plan& plan_;
+    const Overrides& overrides_;
+    std::map<std::string, std::string> origins_;       // persistent key -> where its values came from
+    std::map<std::string, const LayoutInput*> inputs_;  // array key -> its layout entry
+    std::map<std::string, std::string> verified_;      // persistent key -> bounds its contents were checked with
+    std::map<std::string, std::string> pending_;       // verified once the current check passes
+};
+
+// ---------------------------------------------------------------------------------------
 // One run
 
 // Runs plan.runs[k] from `state` and writes its results; afterwards `state.carried` holds the
 // dynamic outputs in `carried_ids` as this run left them.
 void execute_run(const Network& net, const Plan& plan, size_t k, const Overrides& overrides,
                  const std::vector<AssignmentData>& assignments, const std::set<int>& carried_ids, State& state,
-                 const fs::path& results) {
+                 Verifier& verifier, const fs::path& results) {
     const Run& run = plan.runs[k];
     const int64_t index = static_cast<int64_t>(k);
     // What the script assigned before this run, in plan order (after loading and --set).
     for (size_t j = 0; j < run.assignments.size(); ++j) {
         apply_assignment(state.persistent.at(run.assignments[j].key), assignments[j]);
+        verifier.forget(run.assignments[j].key);
     }
+    verifier.check_run(k, state, true);  // what this run binds, as the layout demands
     // Bind in plan order: arrays (+ a final nullptr/0), scalars after dt and t_start,
     // integers after the seed.
     std::vector<Buffer> fresh;  // this run's own buffers (fresh, carried)
@@ -1641,15 +2314,19 @@ int run_standalone(int argc, char** argv) {
                                           : default_data_folder();
     const fs::path plan_path = options.plan ? *options.plan : data / "plan.txt";
     const Plan plan = PlanReader(plan_path).read();
+    const Layout layout = LayoutReader().read(kNetworkLayout);
+    check_plan_matches(plan, layout, plan_path);
     const Overrides overrides = resolve_settings(options.settings, plan);
 
     // Persistent arrays: all loaded (and set by --set ALIAS=...) before anything runs.
     State state;
     std::vector<const ArrayInput*> persistent_order;  // first listing of each, in plan order
+    std::map<std::string, std::string> origins;       // where each one's values come from (messages)
     for (const Run& run : plan.runs) {
         for (const ArrayInput& array : run.arrays) {
             if (array.source != Source::Persistent || state.persistent.count(array.key) != 0) continue;
             Buffer buffer = read_raw(data / array.file, array.type, array.count, "array " + array.key);
+            origins[array.key] = (data / array.file).string();
             const auto setting = overrides.arrays.find(array.alias);
             if (setting != overrides.arrays.end()) {
                 const Setting& set = *setting->second;
@@ -1659,6 +2336,7 @@ int run_standalone(int argc, char** argv) {
                 } else {
                     fill(buffer, value_in(set.value, array.unit, label), label);
                 }
+                origins[array.key] = "set by " + set.origin;
             }
             state.persistent.emplace(array.key, std::move(buffer));
             persistent_order.push_back(&array);
@@ -1689,7 +2367,20 @@ int run_standalone(int argc, char** argv) {
     const uint64_t plan_hash = checkpoints ? fingerprint(plan, overrides, state, persistent_order, assignments) : 0;
     std::map<std::string, State> snapshots;  // `store`d states, by name
     size_t next = 0;                         // the next plan item
-    if (options.resume) next = read_checkpoint(*options.resume, plan_hash, plan, carried_ids, state, snapshots);
+    if (options.resume) {
+        next = read_checkpoint(*options.resume, plan_hash, plan, carried_ids, state, snapshots);
+        for (auto& [key, origin] : origins) origin = "from the checkpoint " + options.resume->string();
+    }
+    // Every run still to come, as far as it can be known now: its inputs follow the layout's
+    // rules with the state as loaded (carried outputs: as the checkpoint holds them for the
+    // next run, empty for later ones), and every assigned value follows its array's rules.
+    Verifier verifier(layout, plan, overrides, origins);
+    for (size_t i = next; i < plan.items.size(); ++i) {
+        if (plan.items[i].kind != ItemKind::Run) continue;
+        const size_t k = plan.items[i].run;
+        verifier.check_run(k, state, i == next);
+        verifier.check_assignments(k, assignments[k], state);
+    }
     if (options.checkpoint) check_writable(*options.checkpoint);
     make_directory(options.results);
 
@@ -1719,11 +2410,13 @@ int run_standalone(int argc, char** argv) {
         }
         const Item& item = plan.items[next];
         if (item.kind == ItemKind::Run) {
-            execute_run(net, plan, item.run, overrides, assignments[item.run], carried_ids, state, options.results);
+            execute_run(net, plan, item.run, overrides, assignments[item.run], carried_ids, state, verifier,
+                        options.results);
         } else if (item.kind == ItemKind::Store) {
             snapshots.insert_or_assign(item.name, copy_of(state));
         } else {
             restore_state(state, snapshots.at(item.name));  // the plan reader checked that it was stored
+            verifier.forget_all();  // checked again before the next run (a checkpoint's snapshot too)
         }
         ++next;
         if (options.checkpoint) {

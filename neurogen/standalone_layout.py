@@ -1,0 +1,201 @@
+"""The layout of a standalone project's network: every input ``network.cpp`` binds, in bind
+order, with the rules its values must follow so that no kernel reads or writes outside an
+array (``templates/standalone/FORMAT.md``, "Layout").
+
+The runtime trusts the arrays Python binds; a standalone program reads them from files that
+anyone can damage or edit. So the project carries this layout as compiled code
+(``layout.hpp``, included by ``main.cpp``): a damaged plan cannot drop a rule, and the program
+refuses a plan or data file that breaks one before it runs anything, instead of crashing.
+
+The rules come from the objects (which group a synapse index points into, which count a CSR
+list must end at); every array and integer input must have one, so a field added to the
+lowering without a rule fails here (an internal error) rather than going unchecked.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, Mapping
+
+if TYPE_CHECKING:  # the IR imports sympy: not on the warm path (neurogen imports this module)
+    from .ir import NetworkIR, ObjectIR
+
+LAYOUT_HEADER = "neurogen-layout 1"
+INT32_LIMIT = 2**31 - 1      # indices and counts stored as int32_t
+ANY = str(2**62)             # an upper bound that is not a limit (int64 values stay far from overflow)
+
+
+def pending_output(queue_field: str, part: str) -> str:
+    """``_pre_queue_items`` -> ``_pre_pending_items`` (the dynamic output the next run loads)."""
+    pathway = queue_field.split("_queue_")[0]
+    return f"{pathway}_pending_{'items' if part == 'n' else part}"
+
+
+def is_fresh(obj: Any, name: str) -> bool:
+    """A monitor's record buffers are new for every run; everything else persists or is carried."""
+    from .objects.monitors import PopulationRateMonitor, StateMonitor
+
+    return isinstance(obj, (StateMonitor, PopulationRateMonitor)) and name != "_indices"
+
+
+def source_of(obj: Any, member: str, name: str, kind: str) -> tuple[str, str]:
+    """(source, carried dynamic key) of an array or integer input, as the plan lists it."""
+    if kind == "integer":
+        return ("carried", f"{member}.{pending_output(name, 'n')}") if name.endswith("_queue_n") else ("value", "-")
+    if is_fresh(obj, name):
+        return "fresh", "-"
+    if name.endswith(("_queue_items", "_queue_steps")):
+        return "carried", f"{member}.{pending_output(name, name.rsplit('_', 1)[1])}"
+    return "persistent", "-"
+
+
+def layout_text(network: NetworkIR, members: Mapping[str, Any]) -> str:
+    """The layout file's text: ``dynamic`` lines, then one line per input in bind order."""
+    member_of = {id(obj): member for member, obj in members.items()}
+    lines = [LAYOUT_HEADER]
+    dynamic_id = 0
+    for o in network.objects:
+        for f in o.fields:
+            if f.kind.value == "dynamic":
+                lines.append(f"dynamic {dynamic_id} {f.ctype} {o.member}.{f.name}")
+                dynamic_id += 1
+    for o in network.objects:
+        obj = members[o.member]
+        rules = _RULES.get(o.kind, _no_rules)(o, obj, lambda x: member_of[id(x)])
+        rules.update(_common_rules(o))
+        for f in o.fields:
+            kind = f.kind.value
+            if kind not in ("array", "scalar", "integer"):
+                continue
+            key = f"{o.member}.{f.name}"
+            rule = rules.get(f.name)
+            if rule is None and kind != "scalar":
+                raise AssertionError(f"standalone layout: no rule for the {kind} input {key} of a {o.kind}; "
+                                     "every array and integer input needs one (neurogen/standalone_layout.py)")
+            if kind == "scalar":
+                lines.append(" ".join(["scalar", key, *([rule] if rule else [])]))
+            elif kind == "integer":
+                source, dynamic = source_of(obj, o.member, f.name, kind)
+                lines.append(" ".join(["integer", key, source, dynamic, *([rule] if rule != "free" else [])]))
+            else:
+                source, dynamic = source_of(obj, o.member, f.name, kind)
+                lines.append(" ".join(["array", f.ctype, key, source, dynamic, rule]))
+    return "\n".join(lines) + "\n"
+
+
+def layout_header(text: str) -> str:
+    """``layout.hpp``: the layout as a string constant compiled into ``main``."""
+    delimiter = "neurogen_layout"
+    assert f"){delimiter}\"" not in text
+    return ("// neurogen generated: what network.cpp binds, in bind order, and the rules its values must\n"
+            "// follow (FORMAT.md, \"Layout\"). main.cpp checks every plan and data file against it before\n"
+            "// the first run. Do not edit: neurogen writes it with network.cpp.\n"
+            "#pragma once\n\n"
+            f"constexpr const char* kNetworkLayout = R\"{delimiter}({text}){delimiter}\";\n")
+
+
+# -- rules of each kind of object -----------------------------------------------------------
+#
+# A rule is a list of space-separated items (FORMAT.md): count=E, in=L,H (every value in
+# [L, H)), offsets=E, spikes=E, grouped=E, delays=DT,EVERY, pending, records=FIRST,EVERY,
+# positive; E an integer expression of numbers, integer inputs (`group0.N`) and element
+# counts of array inputs (`#statemonitor3._t`), with + - *.
+
+Rules = dict[str, str]
+MemberOf = Callable[[Any], str]
+RuleMaker = Callable[["ObjectIR", Any, MemberOf], Rules]
+
+
+def _common_rules(o: ObjectIR) -> Rules:
+    rules = {"_every": f"in=1,{ANY}", "_dt": "positive", "_stream": "free"}
+    for f in o.fields:  # TimedArray data: values[rows][columns], dt > 0
+        if f.name.startswith("_timedarray_") and f.name.endswith("_values"):
+            prefix = f"{o.member}.{f.name[:-len('_values')]}"
+            base = f.name[:-len("_values")]
+            rules[f.name] = f"count={prefix}_rows*{prefix}_columns"
+            rules[f"{base}_rows"] = f"in=1,{ANY}"
+            rules[f"{base}_columns"] = f"in=1,{ANY}"
+            rules[f"{base}_dt"] = "positive"
+    return rules
+
+
+def _no_rules(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
+    return {}
+
+
+def _state_counts(o: ObjectIR, obj: Any, size: str) -> Rules:
+    """A variable has one element per neuron (synapse), a shared one a single element."""
+    return {name: "count=1" if spec.shared else f"count={size}" for name, spec in obj._specs.items()}
+
+
+def _neurons(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
+    n = f"{o.member}.N"
+    rules = _state_counts(o, obj, n)
+    rules.update({"N": f"in=0,{INT32_LIMIT}", "_spikespace": f"count={n}+1 spikes={n}"})
+    return rules
+
+
+def _spike_generator(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
+    m = o.member
+    return {"N": f"in=0,{INT32_LIMIT}", "_spikespace": f"count={m}.N+1 spikes={m}.N",
+            "_n_spikes": f"in=0,{ANY}", "_period_steps": f"in=0,{ANY}",
+            "_spike_steps": f"count={m}._n_spikes grouped={m}.N",
+            "_spike_indices": f"count={m}._n_spikes in=0,{m}.N"}
+
+
+def _synapses(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
+    m = o.member
+    source, target = member_of(obj._source_group), member_of(obj._target_group)
+    rules = _state_counts(o, obj, f"{m}.N")
+    rules.update({
+        "N": f"in=0,{INT32_LIMIT + 1}",
+        "_source_start": f"in=0,{source}.N+1", "N_pre": f"in=0,{source}.N-{m}._source_start+1",
+        "_target_start": f"in=0,{target}.N+1", "N_post": f"in=0,{target}.N-{m}._target_start+1",
+        "_synaptic_pre": f"count={m}.N in={m}._source_start,{m}._source_start+{m}.N_pre",
+        "_synaptic_post": f"count={m}.N in={m}._target_start,{m}._target_start+{m}.N_post",
+        "_n_incoming": f"count={target}.N", "_n_outgoing": f"count={source}.N",
+    })
+    if "delay" in obj._specs:
+        rules["delay"] += f" delays={m}._dt,{m}._every"
+    homogeneous = "delay" in obj._specs and obj._specs["delay"].shared
+    for pathway, spiking in (("pre", source), ("post", target)):
+        p = f"{m}._{pathway}"
+        rules.update({
+            f"_{pathway}_offsets": f"count={spiking}.N+1 offsets={m}.N",
+            f"_{pathway}_synapses": f"count={m}.N-{p}_in_order*{m}.N in=0,{m}.N",
+            f"_{pathway}_in_order": "in=0,2",
+            # spikes in transit: presynaptic neurons (one delay) or synapses (one delay each)
+            f"_{pathway}_queue_items": f"count={p}_queue_n in=0,{spiking if homogeneous else m}.N",
+            f"_{pathway}_queue_steps": f"count={p}_queue_n pending",
+            f"_{pathway}_queue_n": f"in=0,{ANY}",
+        })
+    return rules
+
+
+def _poisson_input(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
+    m, target = o.member, member_of(obj._group)
+    return {"N": f"in=0,{ANY}", "_start": f"in=0,{target}.N+1", "_size": f"in=0,{target}.N-{m}._start+1"}
+
+
+def _spike_monitor(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
+    return {"count": f"count={member_of(obj.source)}.N"}
+
+
+def _state_monitor(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
+    m = o.member
+    rules = {"_indices": f"count={m}._n_indices in=0,{member_of(obj.source)}.N",
+             "_n_indices": f"in=0,{INT32_LIMIT}", "_first_step": "free",
+             "_t": f"records={m}._first_step,{m}._every"}
+    for var in obj.record_variables:
+        rules[f"rec_{var}"] = f"count=#{m}._t*{m}._n_indices"
+    return rules
+
+
+def _rate_monitor(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
+    m = o.member
+    return {"_first_step": "free", "_t": f"records={m}._first_step,{m}._every", "_rate": f"count=#{m}._t"}
+
+
+_RULES: dict[str, RuleMaker] = {
+    "NeuronGroup": _neurons, "PoissonGroup": _neurons, "SpikeGeneratorGroup": _spike_generator,
+    "Synapses": _synapses, "PoissonInput": _poisson_input, "SpikeMonitor": _spike_monitor,
+    "StateMonitor": _state_monitor, "PopulationRateMonitor": _rate_monitor,
+}
