@@ -34,7 +34,11 @@ def lower_statemonitor(ctx: ObjectContext) -> list[Kernel]:
         access, resolve, ints, extra = names.access, names.resolve, names.integer_names, ELEMENT
         subexpressions: dict = {}
     else:
-        subexpressions = _subexpressions(source_ctx, expression_dims(ctx, source._variable_dims()))
+        # only when a subexpression is recorded: the monitor resolves the names they use (units,
+        # constants) only then (a HH model recording v failed on its subexpressions' 'mV')
+        recorded = set(mon.record_variables) - set(source._specs)
+        subexpressions = (_subexpressions(source_ctx, expression_dims(ctx, source._variable_dims()))
+                          if recorded else {})
         resolve = make_resolver(ctx, subexpressions)
         access = scalar_context(ctx)
         access["N"] = Access("int64_t", field_ref("_src", "N"), True)
