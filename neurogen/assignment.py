@@ -31,11 +31,20 @@ def run_assignment(group: Any, variable: str, expression: str, index: Any) -> No
     simulation = load_simulation(parts, lambda: _lower(objects, variable, expression, where, externals))
     group._assignments += 1
     values = _values(objects, indices, externals)
+    spec = group._specs.get(variable)
+    before = group._state[variable].copy() if spec is not None and spec.dtype in ("int32", "int64") else None
     state = session()
     _, error = simulation.run(values, dt=group.clock.dt_, t_start=group._time or 0.0, seed=state.run_seed(),
                               step0=-group._assignments, n_steps=0, interval=1.0, callback=None)
     if error is not None:
         raise error
+    errors = simulation.dynamic().get(("group0", "_integer_errors"))
+    if before is not None and errors is not None and len(errors) and errors[0]:
+        group._state[variable][...] = before  # as assigning such a number from Python: nothing changes
+        value, element = float(errors[1]), int(errors[3])
+        raise (ValueError if np.isnan(value) else OverflowError)(
+            f"{where}: the integer variable '{variable}' cannot hold {value!r} (element {element}"
+            f"{f' and {int(errors[0]) - 1} more' if errors[0] > 1 else ''}); nothing was assigned")
 
 
 def _assigned_indices(n: int, index: Any) -> np.ndarray:

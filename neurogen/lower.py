@@ -172,6 +172,9 @@ def build_kernel(ctx: ObjectContext, *, name: str, template: str, when: str, ord
         for n in sorted(needed, key=lambda n: (bool(access[n].index), n))
     )
     stores = tuple((w, access[w].source) for w in writes)
+    if any(access[w].ctype in ("int32_t", "int64_t") for w in writes):  # see ng::to_integer
+        ctx.add_field("_integer_errors", "double", FieldKind.DYNAMIC,
+                      "(count, first value, step, element) of numbers an integer variable could not hold")
     return Kernel(
         name=f"{ctx.member}_{name}", template=template, owner=ctx.member,
         source=source or ctx.member, when=when, order=order, loads=loads, stores=stores,

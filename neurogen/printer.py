@@ -368,26 +368,38 @@ def print_expr(expr: sympy.Expr, integer_names: Iterable[str] = ()) -> str:
 
 
 def print_statement(stmt: Statement, ctypes: dict[str, str], integer_names: Iterable[str] = (),
-                    used: frozenset[str] | None = None) -> list[str]:
+                    used: frozenset[str] | None = None, element: str = "0") -> list[str]:
     """C++ lines for one IR statement; ``ctypes`` gives the C++ type of declared/written names.
 
-    ``used`` (names read later) limits which matrix-exponential entries get a local.
+    ``used`` (names read later) limits which matrix-exponential entries get a local;
+    ``element`` (the kernel's element) is reported with a value an integer cannot hold.
     """
     printer = CppPrinter(integer_names)
     comment = f"  // {cpp_comment(stmt.comment)}" if stmt.comment else ""
     if isinstance(stmt, Assign):
         try:
-            value = printer.doprint(stmt.expr)
+            code = printer._code(sympy.sympify(stmt.expr))
         except EquationError as error:
             raise EquationError(f"'{stmt.comment or stmt.target}': {error}") from None
         ctype = ctypes.get(stmt.target, "double")
-        if ctype != "double":
-            value = f"{ctype}({value})"
+        value = _converted(code, ctype, element)
         target = cpp_name(stmt.target)
         if stmt.declare:
             return [wrap(f"const {ctype} {target} = {value};") + comment]
         return [wrap(f"{target} = {value};") + comment]
     return _print_matrix_exp(stmt, printer, comment, used)
+
+
+def _converted(code: _Code, ctype: str, element: str) -> str:
+    """A value stored in a variable of C++ type ``ctype``: a boolean is true for any number but 0
+    (as Python's bool()), an integer gets the number truncated and checked (``ng::to_integer``)."""
+    if ctype == "double":
+        return code.text
+    if ctype == "char":
+        return f"char({code.text})" if code.kind == "bool" else f"char({CppPrinter._place(code, EQ + 1)} != 0.0)"
+    if code.kind == "bool":
+        return f"{ctype}({code.text})"
+    return f"ng::to_integer<{ctype}>({code.text}, _grp._integer_errors, _step, {element})"
 
 
 def _print_matrix_exp(stmt: MatrixExp, printer: CppPrinter, comment: str,

@@ -72,13 +72,14 @@ def _kernel_context(kernel: Kernel) -> dict[str, Any]:
     # names C++ does not hold as a double: read as double(name) in arithmetic
     ints = kernel.integer_names | {l.local for l in kernel.loads if l.ctype != "double"}
 
-    def lines(statements: Any) -> list[str]:
+    element = cpp_name(str(kernel.option("element", "i")))
+
+    def lines(statements: Any, element: str) -> list[str]:
         out: list[str] = []
         for stmt in statements:
-            out += print_statement(stmt, ctypes, ints, frozenset(used_later))
+            out += print_statement(stmt, ctypes, ints, frozenset(used_later), element)
         return out
 
-    element = cpp_name(str(kernel.option("element", "i")))
     random = kernel.random or bool(kernel.option("random"))
     index = {l.local: cpp_name(l.index) if l.index else element for l in kernel.loads}
 
@@ -88,7 +89,7 @@ def _kernel_context(kernel: Kernel) -> dict[str, Any]:
 
     expressions = {key: print_expr(expr, ints) for key, expr in kernel.option("expressions", ())}  # type: ignore[union-attr]
     condition = print_expr(kernel.condition, ints) if kernel.condition is not None else None
-    hoisted, statements = lines(kernel.hoisted), lines(kernel.statements)
+    hoisted, statements = lines(kernel.hoisted, "-1"), lines(kernel.statements, element)
     code = "\n".join([*hoisted, *statements, condition or "", *expressions.values()])
     return {
         "name": kernel.name,

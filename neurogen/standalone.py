@@ -21,6 +21,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from .errors import DimensionMismatchError, NeurogenError
+from .nonfinite import warn_integer_overflow
 from .preferences import prefs
 from .project_files import ProjectFolder
 from .resources import static_headers, templates_dir
@@ -36,6 +37,7 @@ class _Run:
     lines: list[str]
     members: dict[str, Any]
     shapes: dict[str, tuple[int, ...]]             # fresh buffers: key -> buffer shape
+    dt: float = 0.0                                # the network's time step in this run
 
 
 class StandaloneDevice:
@@ -83,7 +85,7 @@ class StandaloneDevice:
             raise NotImplementedError("standalone: every run() of a project must simulate the same objects "
                                       "and equations (the network changed between runs)")
         run = _Run(len(self._runs), [f"run {len(self._runs)} {step0} {n_steps} {dt!r} {step0 * dt!r} {seed}"],
-                   members, {})
+                   members, {}, dt)
         for obj in objects:
             self._marks.setdefault(id(obj), _copy_records(obj))
         for o in network.objects:
@@ -300,6 +302,8 @@ class StandaloneDevice:
                 continue
             folder = results / f"run{recorded.index}"
             for member, obj in recorded.members.items():
+                if (folder / f"{member}._integer_errors.bin").exists():
+                    warn_integer_overflow(obj, read_result(folder / f"{member}._integer_errors.bin")[0], recorded.dt)
                 if isinstance(obj, SpikeMonitor) and obj.record:
                     obj._collect(read_result(folder / f"{member}.i.bin")[0], read_result(folder / f"{member}.t.bin")[0])
                 elif isinstance(obj, (StateMonitor, PopulationRateMonitor)):

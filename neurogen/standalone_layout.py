@@ -166,6 +166,9 @@ def _synapses(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
             f"_{pathway}_queue_items": f"count={p}_queue_n in=0,{spiking if homogeneous else m}.N",
             f"_{pathway}_queue_steps": f"count={p}_queue_n pending",
             f"_{pathway}_queue_n": f"in=0,{ANY}",
+            # the clock the steps in transit count in (converted when dt changed between runs;
+            # its dt is 0 before the first run, and prepare() converts only from a positive one)
+            f"_{pathway}_queue_every": f"in=1,{ANY}",
         })
     return rules
 

@@ -8,9 +8,13 @@ statements in a handful of compiled modules. A longer search with fresh seeds:
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import differential as d
 from model_strategies import collect, condition, numeric, statements
+
+# random code makes NaN and infinities on purpose; neurogen's warnings about them are expected
+pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
 
 
 def _texts(strategy, count: int, seed: int, outcome: d.Outcome) -> list[str]:

@@ -2,6 +2,8 @@
 #pragma once
 #include <cmath>
 #include <cstdint>
+#include <limits>
+#include <vector>
 
 namespace ng {
 
@@ -39,6 +41,19 @@ inline double floordiv(double a, double b) {
     double floordiv = std::floor(div);
     if (div - floordiv > 0.5) floordiv += 1.0;
     return floordiv;
+}
+
+// A number stored in an integer variable: truncated toward zero, as Python's int() and Brian2.
+// One the type cannot hold (or NaN) stores 0, never undefined behaviour, and is recorded in
+// `errors` as (how many, the first value, its step, its element) for Python to report.
+template <typename T>
+inline T to_integer(double x, std::vector<double>& errors, int64_t step, int64_t element) {
+    const double limit = std::ldexp(1.0, std::numeric_limits<T>::digits);  // 2^31 for int32_t
+    const double whole = std::trunc(x);
+    if (whole >= -limit && whole < limit) return static_cast<T>(whole);
+    if (errors.empty()) errors = {0.0, x, static_cast<double>(step), static_cast<double>(element)};
+    errors[0] += 1.0;
+    return T(0);
 }
 
 // numpy's sign: -1, 0 or 1, and NaN for NaN.

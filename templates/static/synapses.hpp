@@ -30,7 +30,8 @@ public:
     void prepare(int64_t max_delay, int64_t step, const int32_t* items, const int64_t* steps, int64_t n,
                  QueueClock before, QueueClock now, double t_start) {
         std::vector<int64_t> due(steps, steps + n);
-        if (n > 0 && (before.dt != now.dt || before.every != now.every)) {
+        const bool convertible = before.dt > 0 && now.dt > 0 && std::isfinite(before.dt / now.dt);
+        if (n > 0 && convertible && (before.dt != now.dt || before.every != now.every)) {
             // dt changed: a spike keeps its remaining delay in steps of the old clock, converted
             // as Brian2 does to int(remaining * old_dt/new_dt + 0.5) steps of the new one
             const int64_t old_next = ceil_div(std::llround(t_start * static_cast<double>(before.every) / before.dt),
@@ -39,7 +40,8 @@ public:
             const double factor = before.dt / now.dt;
             for (int64_t k = 0; k < n; ++k) {
                 const int64_t remaining = steps[k] / before.every - old_next;
-                const int64_t converted = static_cast<int64_t>(static_cast<double>(remaining) * factor + 0.5);
+                const double exact = static_cast<double>(remaining) * factor + 0.5;  // kept in int64 range
+                const int64_t converted = static_cast<int64_t>(std::fmax(-4e18, std::fmin(exact, 4e18)));
                 due[k] = (next + converted) * now.every;
             }
         }
