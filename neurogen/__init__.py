@@ -27,6 +27,10 @@ import numpy as np  # noqa: E402  (Brian2's star import provides np and numpy fu
 from numpy import (arange, array, asarray, ceil, clip, cos, cumsum, diff, exp, floor, linspace,  # noqa: E402
                    log, mean, ones, sin, sqrt, std, tanh, var, where, zeros)
 
+from .pylab import FUNCTIONS as _plot_functions, plt  # noqa: E402  (matplotlib: on first use)
+
+globals().update(_plot_functions)
+
 __version__ = "0.1.0"
 
 
@@ -61,5 +65,5 @@ __all__ = [
     "device", "export_project", "load_results",
     "arange", "array", "asarray", "ceil", "clip", "cos", "cumsum", "diff", "exp", "floor",
     "linspace", "log", "mean", "ones", "sin", "sqrt", "std", "tanh", "var", "where", "zeros",
-    *_unit_names,
+    "plt", *_plot_functions, *_unit_names,
 ]

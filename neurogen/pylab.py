@@ -1,0 +1,62 @@
+"""pyplot's plotting names for ``from neurogen import *`` (Brian2's star import includes pylab's).
+
+matplotlib is imported on the first call of one of them, not when neurogen is imported: a
+script that does not plot starts fast and runs without matplotlib; one that plots without it
+gets an error that says what to install.
+"""
+from __future__ import annotations
+
+import types
+from typing import Any
+
+#: The plotting functions of ``matplotlib.pyplot`` that Brian2 scripts reach through pylab.
+PLOT_FUNCTIONS = (
+    "acorr", "annotate", "arrow", "autoscale", "axes", "axhline", "axhspan", "axis", "axline",
+    "axvline", "axvspan", "bar", "bar_label", "barbs", "barh", "boxplot", "broken_barh", "cla",
+    "clabel", "clf", "clim", "close", "colorbar", "contour", "contourf", "delaxes", "draw",
+    "errorbar", "eventplot", "figimage", "figlegend", "figtext", "figure", "fill", "fill_between",
+    "fill_betweenx", "gca", "gcf", "gci", "get_cmap", "grid", "hexbin", "hist", "hist2d", "hlines",
+    "imread", "imsave", "imshow", "ioff", "ion", "legend", "locator_params", "loglog", "margins",
+    "matshow", "minorticks_off", "minorticks_on", "pause", "pcolor", "pcolormesh", "pie", "plot",
+    "polar", "psd", "quiver", "quiverkey", "rc", "rcdefaults", "savefig", "sca", "scatter",
+    "semilogx", "semilogy", "set_cmap", "setp", "show", "specgram", "spy", "stackplot", "stairs",
+    "stem", "step", "streamplot", "subplot", "subplot2grid", "subplot_mosaic", "subplots",
+    "subplots_adjust", "suptitle", "text", "tick_params", "ticklabel_format", "tight_layout",
+    "title", "tricontour", "tricontourf", "tripcolor", "triplot", "twinx", "twiny", "violinplot",
+    "vlines", "xlabel", "xlim", "xscale", "xticks", "ylabel", "ylim", "yscale", "yticks",
+)
+
+
+def pyplot() -> types.ModuleType:
+    try:
+        import matplotlib.pyplot
+    except ImportError as error:
+        raise ImportError("plotting needs matplotlib, which is not installed: pip install matplotlib "
+                          "(Brian2 scripts get pyplot's functions through 'from brian2 import *')") from error
+    return matplotlib.pyplot
+
+
+class PyplotFunction:
+    """``plot`` and friends: ``matplotlib.pyplot``'s function of that name, imported on first call."""
+
+    __slots__ = ("__name__",)
+
+    def __init__(self, name: str) -> None:
+        self.__name__ = name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return getattr(pyplot(), self.__name__)(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<matplotlib.pyplot.{self.__name__} (imported on first use)>"
+
+
+class LazyPyplot(types.ModuleType):
+    """``plt``: ``matplotlib.pyplot`` itself, imported on first attribute access."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(pyplot(), name)
+
+
+plt = LazyPyplot("matplotlib.pyplot")
+FUNCTIONS = {name: PyplotFunction(name) for name in PLOT_FUNCTIONS}
