@@ -12,6 +12,7 @@ import numpy as np
 
 from .errors import EquationError
 from .expressions import Statement, parse_expression
+from .nonfinite import INTEGER_ERRORS
 from .namespace import ExpressionScope, External, resolve_externals, runtime_values, user_namespace
 from .runtime import load_simulation
 from .session import session
@@ -38,7 +39,7 @@ def run_assignment(group: Any, variable: str, expression: str, index: Any) -> No
                               step0=-group._assignments, n_steps=0, interval=1.0, callback=None)
     if error is not None:
         raise error
-    errors = simulation.dynamic().get(("group0", "_integer_errors"))
+    errors = simulation.dynamic().get(("group0", f"{INTEGER_ERRORS}{variable}"))
     if before is not None and errors is not None and len(errors) and errors[0]:
         group._state[variable][...] = before  # as assigning such a number from Python: nothing changes
         value, element = float(errors[1]), int(errors[3])

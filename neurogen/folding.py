@@ -50,7 +50,7 @@ def number(value: float) -> sympy.Expr:
         return sympy.nan
     if math.isinf(value):
         return sympy.oo if value > 0 else -sympy.oo
-    return sympy.Float(value, 17)
+    return sympy.Float(value, precision=53)
 
 
 def _double(expr: sympy.Expr) -> np.float64:
@@ -93,6 +93,10 @@ def _exact_integer(op: ast.operator, a: int, b: int) -> int | None:
         result = a * b
     elif isinstance(op, ast.Pow) and b >= 0 and (abs(a) <= 1 or b * math.log2(abs(a)) < 63):
         result = a**b
+    elif isinstance(op, ast.Mod) and b != 0:
+        result = a % b  # Python's, exact also beyond 2**53
+    elif isinstance(op, ast.FloorDiv) and b != 0:
+        result = a // b
     else:
         return None
     return result if abs(result) < 2**63 else None

@@ -19,6 +19,7 @@ from .ir import (Assign, Field, FieldKind, Kernel, Load, MatrixExp, NetworkIR, O
                  Statement, sym)
 from .namespace import External
 from .objects.validation import SLOTS
+from .nonfinite import INTEGER_ERRORS
 from .printer import field_ref
 from .schedule import member_name
 from .symbolic import renumber_draws, timed_array, to_sympy, uses_random
@@ -36,8 +37,15 @@ class ObjectContext:
     fields: list[Field] = field(default_factory=list)
 
     def add_field(self, name: str, ctype: str, kind: FieldKind, comment: str = "") -> None:
-        if all(f.name != name for f in self.fields):
-            self.fields.append(Field(name, ctype, kind, comment))
+        """A struct member; adding the same one again is a no-op, another one of that name is a
+        bug (two things would share one member: a silent wrong value)."""
+        for existing in self.fields:
+            if existing.name == name:
+                if (existing.ctype, existing.kind) != (ctype, kind):
+                    raise AssertionError(f"{self.where()}: two struct members named '{name}' "
+                                         f"({existing.ctype} {existing.kind.value}, {ctype} {kind.value})")
+                return
+        self.fields.append(Field(name, ctype, kind, comment))
 
     def where(self) -> str:
         return f"{type(self.obj).__name__} '{self.obj.name}'"
@@ -172,9 +180,12 @@ def build_kernel(ctx: ObjectContext, *, name: str, template: str, when: str, ord
         for n in sorted(needed, key=lambda n: (bool(access[n].index), n))
     )
     stores = tuple((w, access[w].source) for w in writes)
-    if any(access[w].ctype in ("int32_t", "int64_t") for w in writes):  # see ng::to_integer
-        ctx.add_field("_integer_errors", "double", FieldKind.DYNAMIC,
-                      "(count, first value, step, element) of numbers an integer variable could not hold")
+    for w in writes:  # see ng::to_integer
+        if access[w].ctype in ("int32_t", "int64_t"):
+            if template == "vector":  # OpenMP threads: one error record would be written by all
+                raise AssertionError(f"{ctx.where()}: a threaded kernel writes the integer variable '{w}'")
+            ctx.add_field(f"{INTEGER_ERRORS}{w}", "double", FieldKind.DYNAMIC,
+                          f"(count, first value, step, element) of numbers {w} could not hold")
     return Kernel(
         name=f"{ctx.member}_{name}", template=template, owner=ctx.member,
         source=source or ctx.member, when=when, order=order, loads=loads, stores=stores,

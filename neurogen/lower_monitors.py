@@ -1,6 +1,8 @@
 """Monitors → kernels that record into per-run buffers (or C++ vectors, for spikes)."""
 from __future__ import annotations
 
+from typing import Any
+
 import sympy
 
 from .ir import Assign, FieldKind, Kernel, sym
@@ -8,6 +10,7 @@ from .lower import (Access, ObjectContext, add_external_fields, build_kernel, ex
                     make_resolver, scalar_context)
 from .lower_neurons import _subexpressions, integer_names, variable_access
 from .printer import field_ref
+from .symbolic import int_, ne
 
 
 def lower_spikemonitor(ctx: ObjectContext) -> list[Kernel]:
@@ -54,8 +57,9 @@ def lower_statemonitor(ctx: ObjectContext) -> list[Kernel]:
         ctx.add_field(field_name, ctype, kind, comment)
     statements = []
     for var in mon.record_variables:
-        ctx.add_field(f"rec_{var}", "double", FieldKind.ARRAY, f"records of {var} (rows: times)")
+        ctx.add_field(f"_rec_{var}", "double", FieldKind.ARRAY, f"records of {var} (rows: times)")
         value = resolve(var) if var in subexpressions or type(source).__name__ == "Synapses" else sym(var)
+        value = _of_declared_type(source, var, value)
         statements.append(Assign(f"_value_{var}", sympy.Float(1) * value if value.is_Number else value,
                                  declare=True, comment=f"record {var}"))
     return [build_kernel(ctx, name="record", template="statemonitor", when=mon.when, order=mon.order,
@@ -63,6 +67,19 @@ def lower_statemonitor(ctx: ObjectContext) -> list[Kernel]:
                          integer_names=ints, comment=[f"record {', '.join(mon.record_variables)}"],
                          extra=[*extra, ("variables", tuple(mon.record_variables)),
                                 ("outputs", tuple(f"_value_{v}" for v in mon.record_variables))])]
+
+
+def _of_declared_type(source: Any, var: str, value: sympy.Expr) -> sympy.Expr:
+    """A subexpression declared ``: integer`` or ``: boolean`` is recorded as a value of that
+    type (truncated; 0 or 1), as Brian2 records it; inside other expressions it stays as it is."""
+    equations = getattr(source, "_equations", None)
+    if equations is None or var not in equations or equations[var].kind != "subexpression":
+        return value
+    if equations[var].dtype == "integer":
+        return int_(value)
+    if equations[var].dtype == "boolean":
+        return ne(value, sympy.Integer(0))
+    return value
 
 
 def lower_ratemonitor(ctx: ObjectContext) -> list[Kernel]:

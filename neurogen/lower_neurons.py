@@ -6,6 +6,7 @@ are not integrated then, and the threshold is not tested.
 """
 from __future__ import annotations
 
+import ast
 from typing import Any, Mapping
 
 import sympy
@@ -103,7 +104,7 @@ def _not_refractory(ctx: ObjectContext, dim_of: Any, resolve: Any) -> tuple[list
     if isinstance(group._refractory, str):
         where = f"{ctx.where()}, refractory"
         tree = parse_expression(group._refractory, where)
-        dim = check_refractory_dims(tree, dim_of, where)
+        dim = check_refractory_dims(tree, dim_of, where, _boolean_variables(group))
         value = convert(tree, resolve, where)
         if dim == DIMENSIONLESS:  # a condition: refractoriness (set by a spike) ends once it fails
             value = or_(sym("not_refractory"), not_(value))
@@ -118,9 +119,14 @@ def _not_refractory(ctx: ObjectContext, dim_of: Any, resolve: Any) -> tuple[list
     ], ["not_refractory"]
 
 
-def check_refractory_dims(tree: Any, dim_of: Any, where: str) -> Any:
+def _boolean_variables(group: Any) -> set[str]:
+    return {name for name, spec in group._specs.items() if spec.dtype == "bool"}
+
+
+def check_refractory_dims(tree: Any, dim_of: Any, where: str, booleans: set[str] = frozenset()) -> Any:
+    """A time, or a condition (a comparison, logic, or a boolean variable: refractory='b')."""
     dim = infer_dims(tree, dim_of, where)
-    if is_boolean(tree):
+    if is_boolean(tree) or (isinstance(tree, ast.Name) and tree.id in booleans):
         return DIMENSIONLESS
     if dim != second.dim:
         raise DimensionMismatchError(f"{where}: expected a time or a condition", dim)

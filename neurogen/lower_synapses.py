@@ -192,6 +192,11 @@ def _summed(ctx: ObjectContext, names: SynapseNames) -> list[Kernel]:
         post = eq.name.endswith("_post")
         variable = eq.name[:-5] if post else eq.name[:-4]
         member = names.target_member if post else names.source_member
+        group = ctx.obj._target_group if post else ctx.obj._source_group
+        spec = group._specs.get(variable)
+        if spec is not None and spec.ctype != "double":
+            raise NotImplementedError(f"{where}: a (summed) variable of type {spec.dtype} ('{variable}'); "
+                                      "only floating-point variables can be summed into yet")
         statement = Assign("_summed", convert(tree, names.resolve, where), declare=True, comment=eq.line)
         target = (("target", field_ref(member, variable)), ("start", "_target_start" if post else "_source_start"),
                   ("size", cpp_name("N_post" if post else "N_pre")))

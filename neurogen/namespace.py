@@ -138,8 +138,13 @@ def resolve_externals(obj: Any, run_namespace: Mapping[str, Any] | None,
         sources = [frame_namespace]
     expressions = obj._expression_sources()  # parsed once: both checks below read them
     _warn_shadowed(obj, sources[0], expressions)
-    resolved = {name: _resolve(name, sources, obj, where)
-                for name, where in external_names(obj, expressions).items()}
+    names = external_names(obj, expressions)
+    for name, where in names.items():
+        if name.startswith("_"):  # neurogen's own names (_dt, _refractory...) start with '_'
+            raise NotImplementedError(
+                f"{type(obj).__name__} '{obj.name}', {where}: the constant '{name}' starts with '_'; neurogen "
+                "reserves such names for its own values (Brian2 accepts them): please rename it")
+    resolved = {name: _resolve(name, sources, obj, where) for name, where in names.items()}
     if hasattr(obj, "_value_externals"):  # numbers an object passes as runtime values
         resolved.update(obj._value_externals())
     return resolved

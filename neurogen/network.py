@@ -19,7 +19,7 @@ import numpy as np
 from .errors import NeurogenError
 from .schedule import member_name, schedule_order, stream_id
 from .namespace import External, collect_objects, resolve_externals, runtime_values
-from .nonfinite import warn_integer_overflow, warn_nan_constants, warn_nonfinite_state
+from .nonfinite import INTEGER_ERRORS, warn_integer_overflow, warn_nan_constants, warn_nonfinite_state
 from .objects.base import SimObject
 from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor, buffer_name
 from .runtime import Simulation, load_simulation
@@ -359,9 +359,10 @@ def _collect(simulation: Simulation, members: Mapping[str, Any], every: Mapping[
              step0: int, done: int) -> None:
     dynamic = simulation.dynamic()
     for member, obj in members.items():
-        if (member, "_integer_errors") in dynamic:
-            network_dt = obj.clock.dt_ / every[id(obj)]  # the recorded step is the network's
-            warn_integer_overflow(obj, dynamic[(member, "_integer_errors")], network_dt)
+        records = {name: values for (m, name), values in dynamic.items()
+                   if m == member and name.startswith(INTEGER_ERRORS)}
+        if records:
+            warn_integer_overflow(obj, records, obj.clock.dt_ / every[id(obj)])  # steps: the network's
         if isinstance(obj, SpikeMonitor) and obj.record:
             obj._collect(dynamic[(member, "i")], dynamic[(member, "t")])
         elif hasattr(obj, "_collect_pending") and (member, "_pre_pending_items") in dynamic:

@@ -49,27 +49,31 @@ def warn_nonfinite_state(objects: Iterable[Any], t_start: float, t_end: float) -
         obj.__dict__["_nonfinite"] = found
 
 
-def integer_overflow_message(obj: Any, errors: np.ndarray, dt: float | None) -> str | None:
+#: The C++-owned records of numbers an integer variable could not hold (``ng::to_integer``),
+#: one per written integer variable: ``_integer_errors_<variable>``.
+INTEGER_ERRORS = "_integer_errors_"
+
+
+def integer_overflow_message(obj: Any, variable: str, errors: np.ndarray, dt: float | None) -> str | None:
     """What generated code recorded (``ng::to_integer``: count, first value, its step, its
-    element) about numbers an integer variable of ``obj`` could not hold; None if nothing."""
+    element) about numbers the integer ``variable`` could not hold; None if nothing."""
     if len(errors) < 4 or errors[0] == 0:
         return None
-    integers = sorted(n for n, s in getattr(obj, "_specs", {}).items()
-                      if s.dtype in ("int32", "int64") and not n.startswith("_"))
     count, value, step, element = int(errors[0]), float(errors[1]), int(errors[2]), int(errors[3])
     when = f" at t = {step * dt:g} s" if dt is not None and step >= 0 else ""
     which = f" (element {element})" if element >= 0 else ""
-    return (f"{type(obj).__name__} '{obj.name}': {count} number(s) written to its integer variable(s) "
-            f"{', '.join(integers) or '(of another group)'} could not be held by them (the first: {value!r}"
-            f"{which}{when}); they were stored as 0. Integer variables hold whole numbers of 32 bits "
-            "(Brian2 stores whatever the conversion gives).")
+    return (f"{type(obj).__name__} '{obj.name}': {count} number(s) written to the integer variable "
+            f"'{variable}' could not be held by it (the first: {value!r}{which}{when}); they were stored "
+            "as 0 (Brian2 stores whatever the conversion gives)")
 
 
-def warn_integer_overflow(obj: Any, errors: np.ndarray, dt: float) -> None:
-    """After a run: numbers a reset, on_pre... wrote to an integer variable that did not fit."""
-    message = integer_overflow_message(obj, errors, dt)
-    if message is not None:
-        warnings.warn(message, RuntimeWarning, stacklevel=4)
+def warn_integer_overflow(obj: Any, records: Mapping[str, np.ndarray], dt: float) -> None:
+    """After a run: numbers a reset, on_pre... wrote to integer variables that did not fit;
+    ``records`` maps each ``_integer_errors_<variable>`` field to what it recorded."""
+    for field, errors in sorted(records.items()):
+        message = integer_overflow_message(obj, field[len(INTEGER_ERRORS):], errors, dt)
+        if message is not None:
+            warnings.warn(message, RuntimeWarning, stacklevel=4)
 
 
 def _finite(values: np.ndarray) -> bool:

@@ -31,6 +31,7 @@ _STD_CALLS = {
     "sinh": "std::sinh", "cosh": "std::cosh", "tanh": "std::tanh", "asin": "std::asin",
     "acos": "std::acos", "atan": "std::atan", "Abs": "std::fabs", "floor": "std::floor",
     "ceiling": "std::ceil", "log10": "std::log10", "expm1": "std::expm1", "log1p": "std::log1p",
+    "Exp": "std::exp", "floor_": "std::floor", "ceil_": "std::ceil", "power": "std::pow",
     "sign": "ng::sign", "clip": "ng::clip", "int_": "ng::int_", "mod": "ng::mod", "Mod": "ng::mod",
     "floordiv": "ng::floordiv", "exprel": "ng::exprel",
 }
@@ -108,10 +109,15 @@ class CppPrinter:
         return self._place(code, min_prec)
 
     def _condition(self, expr: sympy.Basic, min_prec: int) -> str:
-        """An operand of ``&&``, ``||``, ``!`` or ``?:``: a truth value (a stored boolean as is)."""
-        if isinstance(expr, sympy.Symbol):
+        """An operand of ``&&``, ``||``, ``!`` or ``?:``: a truth value. A stored boolean or
+        integer stays as it is; a number is compared with 0 (``not (a*b)`` is ``!(a_*b_ != 0.0)``:
+        GCC warns about a product used as a truth value)."""
+        if isinstance(expr, sympy.Symbol) and expr.name in self.integer_names:
             return cpp_name(expr.name)
-        return self._child(expr, min_prec)
+        code = self._code(expr)
+        if code.kind != "bool":
+            code = _Code(f"{self._place(code, EQ + 1)} != 0.0", EQ, "bool")
+        return self._place(code, min_prec)
 
     def _argument(self, expr: sympy.Basic) -> str:
         return self._number(expr, COND)
@@ -192,7 +198,7 @@ class CppPrinter:
         elif not (coeff.is_Number and float(coeff) == 1.0):
             numerator.append(coeff)
         for factor in sympy.Mul.make_args(factors):
-            if factor.is_Pow and factor.exp.is_number and factor.exp.is_negative:
+            if factor.is_Pow and factor.exp.is_Integer and factor.exp.is_negative:
                 denominator.append(sympy.Pow(factor.base, -factor.exp))
             else:
                 numerator.append(factor)
@@ -255,8 +261,6 @@ class CppPrinter:
             return _Code(self._call(_INTEGER_CALLS[name], expr.args).text, ATOM, "integer")
         if name == "re":  # every model value is real
             return self._code(expr.args[0])
-        if name == "im":
-            return _double_literal(0.0)
         if name == "Heaviside":
             x = self._argument(expr.args[0])
             return _Code(f"({x} > 0.0 ? 1.0 : ({x} < 0.0 ? 0.0 : 0.5))", ATOM)
@@ -382,7 +386,7 @@ def print_statement(stmt: Statement, ctypes: dict[str, str], integer_names: Iter
         except EquationError as error:
             raise EquationError(f"'{stmt.comment or stmt.target}': {error}") from None
         ctype = ctypes.get(stmt.target, "double")
-        value = _converted(code, ctype, element)
+        value = _converted(code, ctype, element, stmt.target)
         target = cpp_name(stmt.target)
         if stmt.declare:
             return [wrap(f"const {ctype} {target} = {value};") + comment]
@@ -390,7 +394,7 @@ def print_statement(stmt: Statement, ctypes: dict[str, str], integer_names: Iter
     return _print_matrix_exp(stmt, printer, comment, used)
 
 
-def _converted(code: _Code, ctype: str, element: str) -> str:
+def _converted(code: _Code, ctype: str, element: str, target: str) -> str:
     """A value stored in a variable of C++ type ``ctype``: a boolean is true for any number but 0
     (as Python's bool()), an integer gets the number truncated and checked (``ng::to_integer``)."""
     if ctype == "double":
@@ -399,7 +403,7 @@ def _converted(code: _Code, ctype: str, element: str) -> str:
         return f"char({code.text})" if code.kind == "bool" else f"char({CppPrinter._place(code, EQ + 1)} != 0.0)"
     if code.kind == "bool":
         return f"{ctype}({code.text})"
-    return f"ng::to_integer<{ctype}>({code.text}, _grp._integer_errors, _step, {element})"
+    return f"ng::to_integer<{ctype}>({code.text}, _grp._integer_errors_{target}, _step, {element})"
 
 
 def _print_matrix_exp(stmt: MatrixExp, printer: CppPrinter, comment: str,

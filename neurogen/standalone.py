@@ -21,7 +21,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from .errors import DimensionMismatchError, NeurogenError
-from .nonfinite import warn_integer_overflow
+from .nonfinite import INTEGER_ERRORS, warn_integer_overflow
 from .preferences import prefs
 from .project_files import ProjectFolder
 from .resources import static_headers, templates_dir
@@ -302,8 +302,10 @@ class StandaloneDevice:
                 continue
             folder = results / f"run{recorded.index}"
             for member, obj in recorded.members.items():
-                if (folder / f"{member}._integer_errors.bin").exists():
-                    warn_integer_overflow(obj, read_result(folder / f"{member}._integer_errors.bin")[0], recorded.dt)
+                records = {path.name[len(member) + 1:-len(".bin")]: read_result(path)[0]
+                           for path in sorted(folder.glob(f"{member}.{INTEGER_ERRORS}*.bin"))}
+                if records:
+                    warn_integer_overflow(obj, records, recorded.dt)
                 if isinstance(obj, SpikeMonitor) and obj.record:
                     obj._collect(read_result(folder / f"{member}.i.bin")[0], read_result(folder / f"{member}.t.bin")[0])
                 elif isinstance(obj, (StateMonitor, PopulationRateMonitor)):
@@ -325,7 +327,7 @@ def _array_dim(obj: Any, name: str) -> Any:
     from .objects.monitors import PopulationRateMonitor, StateMonitor
     from .units import Hz, second
 
-    if isinstance(obj, StateMonitor) and name.startswith("rec_"):
+    if isinstance(obj, StateMonitor) and name.startswith("_rec_"):
         return obj.source._specs[name[4:]].dim if name[4:] in getattr(obj.source, "_specs", {}) else DIMENSIONLESS
     if isinstance(obj, (StateMonitor, PopulationRateMonitor)) and name in ("_t", "_rate"):
         return second.dim if name == "_t" else Hz.dim
@@ -383,7 +385,7 @@ Parameters (`--set NAME=VALUE`, a number in SI units or with a unit suffix such 
 {params}. Initial arrays (`--set NAME=VALUE` fills it, `--set NAME=@file` loads raw values): {arrays}.
 
 Results: `results/run<k>/<object>.<array>.bin` for what run k recorded (spike monitors' `i`
-and `t`, state monitors' `rec_<variable>` and `_t`) and `results/final/` for the state after
+and `t`, state monitors' `_rec_<variable>` and `_t`) and `results/final/` for the state after
 the last run. Each file is a short text header (`dtype`, `shape`, `unit`, `end`) followed by
 the raw values; `neurogen.load_results(folder)` reads a whole folder. Formats:
 FORMAT.md in neurogen's templates/standalone.

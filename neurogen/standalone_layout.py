@@ -188,7 +188,7 @@ def _state_monitor(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
              "_n_indices": f"in=0,{INT32_LIMIT}", "_first_step": "free",
              "_t": f"records={m}._first_step,{m}._every"}
     for var in obj.record_variables:
-        rules[f"rec_{var}"] = f"count=#{m}._t*{m}._n_indices"
+        rules[f"_rec_{var}"] = f"count=#{m}._t*{m}._n_indices"
     return rules
 
 

@@ -7,6 +7,7 @@ the elementary functions the integrators reason about are real sympy operations.
 from __future__ import annotations
 
 import ast
+import math
 from typing import Callable
 
 import sympy
@@ -35,6 +36,22 @@ eq, ne = sympy.Function("eq"), sympy.Function("ne")
 and_, or_, not_ = sympy.Function("and_"), sympy.Function("or_"), sympy.Function("not_")
 select = sympy.Function("select")      # select(condition, if_true, if_false)
 timestep = sympy.Function("timestep", real=True)  # Brian2's timestep(x, dt) (whole steps)
+# floor and ceil as the compiled code computes them: sympy's pull whole numbers out
+# (floor(x + 1) -> floor(x) + 1, wrong at x = -1e-17 where x + 1 rounds to 1)
+floor_ = sympy.Function("floor_", real=True)
+ceil_ = sympy.Function("ceil_", real=True)
+# x**n kept as one power where sympy would expand a number's power exactly ((a/3)**1000000000
+# computes 3**1000000000, a hang; (1e-200*a)**2 underflows to 0*a**2)
+power = sympy.Function("power")
+
+
+class Exp(sympy.Function):
+    """exp() as the compiled code computes it: one call. sympy's own exp splits number terms off
+    (exp(a - 745.0) becomes 2.8e-324*exp(a), exp(a + 800.0) becomes inf*exp(a)); this one keeps
+    its argument whole, and still has a derivative (the integrators need it)."""
+
+    def fdiff(self, argindex: int = 1) -> sympy.Expr:
+        return Exp(self.args[0])
 
 RANDOM_FUNCTIONS = (rand, randn, poisson, binomial)
 
@@ -51,11 +68,11 @@ def timed_array(name: str, ndim: int) -> sympy.FunctionClass:
 noise = sympy.Function("noise")
 
 _FUNCTIONS: dict[str, Callable[..., sympy.Expr]] = {
-    "exp": sympy.exp, "log": sympy.log, "sqrt": sympy.sqrt, "sin": sympy.sin, "cos": sympy.cos,
+    "exp": Exp, "log": sympy.log, "sqrt": sympy.sqrt, "sin": sympy.sin, "cos": sympy.cos,
     "tan": sympy.tan, "sinh": sympy.sinh, "cosh": sympy.cosh, "tanh": sympy.tanh,
     "arcsin": sympy.asin, "arccos": sympy.acos, "arctan": sympy.atan, "asin": sympy.asin,
-    "acos": sympy.acos, "atan": sympy.atan, "abs": sympy.Abs, "floor": sympy.floor,
-    "ceil": sympy.ceiling, "sign": sympy.sign, "clip": clip, "int": int_, "exprel": exprel,
+    "acos": sympy.acos, "atan": sympy.atan, "abs": sympy.Abs, "floor": floor_,
+    "ceil": ceil_, "sign": sympy.sign, "clip": clip, "int": int_, "exprel": exprel,
     "log10": log10, "expm1": expm1, "log1p": log1p,
 }
 _COMPARE = {ast.Gt: gt, ast.GtE: ge, ast.Lt: lt, ast.LtE: le, ast.Eq: eq, ast.NotEq: ne}
@@ -84,7 +101,7 @@ class _Converter(ast.NodeVisitor):
             return sympy.Integer(int(node.value))
         if isinstance(node.value, int):
             return sympy.Integer(node.value)
-        return sympy.Float(node.value, 17)
+        return sympy.Float(node.value, precision=53)  # a double: sympy then rounds as C++ does
 
     def visit_Name(self, node: ast.Name) -> sympy.Expr:
         if node.id in ("True", "False"):
@@ -119,7 +136,7 @@ class _Converter(ast.NodeVisitor):
             return floordiv(left, right)
         if op is ast.Mod:
             return mod(left, right)
-        return left**right
+        return _power(left, right)
 
     def visit_BoolOp(self, node: ast.BoolOp) -> sympy.Expr:
         combine = and_ if isinstance(node.op, ast.And) else or_
@@ -157,6 +174,19 @@ class _Converter(ast.NodeVisitor):
 
     def generic_visit(self, node: ast.AST) -> sympy.Expr:
         raise EquationError(f"{self.where}: cannot convert '{ast.unparse(node)}'")
+
+
+def _power(base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
+    """``base**exponent``; kept as one opaque power when sympy would compute a number's power
+    exactly or outside the range of doubles (a number inside ``base`` and a large exponent, or
+    a base that is the number 0, where sympy reasons about zero instead of computing)."""
+    if is_number(base) and base.is_zero:
+        return power(base, exponent)
+    if is_number(exponent) and not is_number(base):
+        coefficient = abs(float(base.as_coeff_Mul()[0])) if base.is_Mul else 1.0
+        if coefficient not in (0.0, 1.0) and abs(float(exponent) * math.log2(coefficient)) > 60:
+            return power(base, exponent)
+    return base**exponent
 
 
 def renumber_draws(exprs: list[sympy.Expr], start: int = 0) -> tuple[list[sympy.Expr], int]:
@@ -201,6 +231,10 @@ class _ModelTextPrinter(StrPrinter):
             return f"({args[1]} if {args[0]} else {args[2]})"
         if name in ("floordiv", "mod"):
             return f"({args[0]} {'//' if name == 'floordiv' else '%'} {args[1]})"
+        if name in ("floor_", "ceil_", "Exp"):
+            return f"{name.rstrip('_').lower()}({args[0]})"
+        if name == "power":
+            return f"({args[0]})**({args[1]})"
         if name == "int_":
             return f"int({args[0]})"
         return super()._print_Function(expr)

@@ -79,8 +79,16 @@ def compiles(text: str) -> bool:
     return True
 
 
+#: The first elements of every group hold special values (whole numbers, zeros of both signs,
+#: exact quotients such as 7/0.1, extremes); the others random ones.
+SPECIAL = ((2.0, 3.0, -1.0), (0.0, -0.0, 0.5), (7.0, 0.1, 4.0), (1e-300, -2.5, 1e300), (-3.0, 0.5, 2.0))
+
+
 def neuron_values(rng: np.random.Generator, n: int = N_NEURONS) -> dict[str, np.ndarray]:
     values = {name: rng.choice([-1.0, 1.0], n) * rng.uniform(0.1, 5.0, n) for name in NEURON_FLOATS}
+    for element, special in enumerate(SPECIAL[:n]):
+        for name, value in zip(NEURON_FLOATS, special):
+            values[name][element] = value
     values["k"] = rng.integers(-5, 6, n).astype(float)
     values["b"] = rng.random(n) < 0.5
     return values
@@ -95,7 +103,7 @@ def make_group(model: str, values: Mapping[str, np.ndarray], **kwargs: Any) -> n
     group = ng.NeuronGroup(len(values["v"]), NEURON_MODEL + "\n" + model, namespace=dict(CONSTANT_VALUES),
                            **kwargs)
     for name, array in values.items():
-        setattr(group, name, array.astype(int) if name in ("k", "sel") else array)
+        setattr(group, name, array.astype(int) if name in ("k", "sel", "r2") else array)
     return group
 
 
@@ -170,24 +178,28 @@ def _fired(monitor: Any) -> np.ndarray:
 
 def run_resets(programs: list[list[tuple[str, str, str]]], rng: np.random.Generator, outcome: Outcome) -> None:
     """Each program (statements over r0..r3 and the neuron's names) the reset of its own group,
-    with threshold 'True': one step runs it once for every neuron."""
+    with threshold 'True': one step runs it once for every neuron. r2 is an integer variable,
+    r3 a boolean one (stores truncate, or test for non-zero)."""
     targets = ("r0", "r1", "r2", "r3")
+    types = {"r2": "integer", "r3": "boolean"}
     outcome.expressions += sum(len(p) for p in programs)
     objects, checks = [], []
     for program in programs:
         values = neuron_values(rng)
         for name in targets:
             values[name] = rng.uniform(-2, 2, len(values["v"]))
+        values["r2"], values["r3"] = np.trunc(values["r2"] * 3), values["r3"] > 0
         reset = "\n".join(f"{t} {op} {text}" for t, op, text in program)
-        group = make_group("\n".join(f"{t} : 1" for t in targets), values, threshold="True", reset=reset)
+        model = "\n".join(f"{t} : {types.get(t, '1')}" for t in targets)
+        group = make_group(model, values, threshold="True", reset=reset)
         objects.append(group)
         checks.append((program, group, values))
     _run(*objects)
     for program, group, values in checks:
         shown = "; ".join(f"{t} {op} {text}" for t, op, text in program)
         for name in targets:
-            outcome.add("reset", shown + f"  [{name}]", np.asarray(getattr(group, name)),
-                        lambda env, p=program, name=name: execute(p, env)[name], neuron_env(values))
+            outcome.add("reset", shown + f"  [{name}]", np.asarray(getattr(group, name), dtype=float),
+                        lambda env, p=program, name=name: execute(p, env, types)[name], neuron_env(values))
 
 
 # -- synapse contexts -----------------------------------------------------------------------
@@ -221,30 +233,33 @@ def _pair(rng: np.random.Generator, pre_threshold: str | None, post_threshold: s
 def run_pathways(programs: list[list[tuple[str, str, str]]], rng: np.random.Generator, outcome: Outcome,
                  pathway: str) -> None:
     """Each program (statements over the synaptic s0..s2) the on_pre (or on_post) code of its own
-    Synapses; every neuron spikes in the first step, so it runs once for every synapse."""
+    Synapses; every neuron spikes in the first step, so it runs once for every synapse. s2 is an
+    integer variable."""
     targets = ("s0", "s1", "s2")
+    types = {"s2": "integer"}
     outcome.expressions += sum(len(p) for p in programs)
     pair = _pair(rng, "True" if pathway == "pre" else None, "True" if pathway == "post" else None)
     objects: list[Any] = [pair.pre, pair.post]
     checks = []
     for program in programs:
         code = "\n".join(f"{t} {op} {text}" for t, op, text in program)
-        synapses = ng.Synapses(pair.pre, pair.post, "w : 1\n" + "\n".join(f"{t} : 1" for t in targets),
+        synapses = ng.Synapses(pair.pre, pair.post, "w : 1\n" + "\n".join(f"{t} : {types.get(t, '1')}" for t in targets),
                                namespace=dict(CONSTANT_VALUES), **{f"on_{pathway}": code})
         synapses.connect(i=pair.i, j=pair.j)
         weights = rng.uniform(-3, 3, len(pair.i))
         synapses.w = weights
         start = {t: rng.uniform(-2, 2, len(pair.i)) for t in targets}
+        start["s2"] = np.trunc(start["s2"] * 3)
         for t in targets:
-            setattr(synapses, t, start[t])
+            setattr(synapses, t, start[t].astype(int) if t in types else start[t])
         objects.append(synapses)
         checks.append((program, synapses, {**pair.env(weights), **start}))
     _run(*objects)
     for program, synapses, env in checks:
         shown = "; ".join(f"{t} {op} {text}" for t, op, text in program)
         for name in targets:
-            outcome.add(f"on_{pathway}", shown + f"  [{name}]", np.asarray(getattr(synapses, name)),
-                        lambda env_, p=program, name=name: execute(p, env_)[name], env)
+            outcome.add(f"on_{pathway}", shown + f"  [{name}]", np.asarray(getattr(synapses, name), dtype=float),
+                        lambda env_, p=program, name=name: execute(p, env_, types)[name], env)
 
 
 def run_summed(texts: list[str], rng: np.random.Generator, outcome: Outcome) -> None:

@@ -13,6 +13,7 @@ import os
 import sys
 import tempfile
 import time
+import warnings
 
 import numpy as np
 
@@ -64,6 +65,7 @@ def main() -> int:
     parser.add_argument("--batches", type=int, default=5)
     parser.add_argument("--seed", type=int, default=int(time.time()) % 100000)
     args = parser.parse_args()
+    warnings.filterwarnings("ignore", category=RuntimeWarning)  # random code makes NaN on purpose
     outcome = d.Outcome()
     start = time.perf_counter()
     for k in range(args.batches):

@@ -42,20 +42,28 @@ def test_a_reset_writing_a_number_too_large_warns_and_stores_zero():
         run(0.3 * ms)
     messages = [str(w.message) for w in caught if "integer variable" in str(w.message)]
     assert len(messages) == 1
-    assert "x" in messages[0] and "3000000000.0" in messages[0] and "element 0" in messages[0]
+    assert "'x'" in messages[0] and "3000000000.0" in messages[0] and "element 0" in messages[0]
     assert "3 number(s)" in messages[0]  # once per step
     assert list(G.x) == [0, 5, -7]
 
 
 def test_synaptic_code_writing_integers_is_checked_too():
     G = NeuronGroup(2, "x : integer\ny : 1", threshold="True")
-    S = Synapses(G, G, "w : 1", on_pre="x_post = int(w*y_pre)")
+    S = Synapses(G, G, "w : 1\ncount : integer", on_pre="x_post = int(w*y_pre)")
     S.connect(i=[0, 1], j=[1, 0])
     S.w = [1.0, 1e10]
     G.y = [2.5, 1.0]
-    with pytest.warns(RuntimeWarning, match="could not be held"):
+    with pytest.warns(RuntimeWarning, match="integer variable 'x_post' could not be held"):
         run(0.1 * ms)
     assert list(G.x) == [0, 2]
+
+
+def test_summing_into_an_integer_variable_is_not_supported_yet():
+    G = NeuronGroup(2, "x : integer")
+    S = Synapses(G, G, "w : 1\nx_post = w : integer (summed)")
+    S.connect()
+    with pytest.raises(NotImplementedError, match="summed.*int32"):
+        run(0.1 * ms)
 
 
 def test_booleans_take_any_number_but_zero_as_true():
@@ -73,7 +81,7 @@ def test_a_standalone_program_reports_the_same(tmp_path):
     try:
         G = NeuronGroup(3, "x : integer\ny : 1", threshold="True", reset="x = int(y)")
         G.y = [3e9, 5.5, -7.9]
-        with pytest.warns(RuntimeWarning, match=r"integer variable\(s\) x could not be held.*3000000000.0"):
+        with pytest.warns(RuntimeWarning, match=r"integer variable 'x' could not be held.*3000000000.0"):
             run(0.3 * ms)
         assert list(G.x) == [0, 5, -7]
     finally:

@@ -158,3 +158,14 @@ def test_refractory_condition_only_ends_refractoriness():
     M1, M2 = SpikeMonitor(with_condition), SpikeMonitor(without)
     run(50 * ms)
     assert M1.num_spikes == M2.num_spikes > 0
+
+
+def test_refractory_condition_can_be_a_boolean_variable():
+    """Bug: refractory='bb' with 'bb : boolean' was refused as 'expected a time or a condition';
+    Brian2 takes the variable as the condition (these counts are Brian2 2.9's)."""
+    G = NeuronGroup(3, "dv/dt = 1/ms : 1\nbb : boolean", threshold="v > 0.15", reset="v = 0",
+                    refractory="bb", method="euler")
+    G.bb = [True, False, True]
+    M = SpikeMonitor(G)
+    run(1 * ms)
+    assert list(M.count) == [1, 5, 1]

@@ -283,7 +283,7 @@ class PopulationRateMonitor(SimObject):
 
 def buffer_name(field: str) -> str:
     """The record buffer a monitor's struct member ``rec_v`` / ``_t`` / ``_rate`` binds."""
-    return field[4:] if field.startswith("rec_") else field
+    return field[5:] if field.startswith("_rec_") else field
 
 
 def require_results(obj: Any) -> None:

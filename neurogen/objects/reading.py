@@ -1,7 +1,7 @@
 """Reading a subexpression from Python (``G.I`` for ``I = g*(E - v) : amp``), with units.
 
-Reading is for inspection, so numpy evaluates it (as Brian2 does); anything that changes
-state stays generated C++. Names resolve like the model's: the group's variables and
+Reading is for inspection, so numpy evaluates it (as Brian2 does), with the generated code's
+semantics (doubles throughout); anything that changes state stays generated C++. Names resolve like the model's: the group's variables and
 subexpressions, then the group's ``namespace=`` or the reading frame, then units.
 """
 from __future__ import annotations
@@ -16,18 +16,43 @@ from ..equations import is_noise
 from ..errors import EquationError
 from ..expressions import parse_expression
 
+def _exprel(x: Any) -> Any:  # as ng::exprel: 1 near 0, inf above 717, NaN for NaN
+    with np.errstate(all="ignore"):
+        return np.where(np.abs(x) < 1e-16, 1.0, np.where(x > 717, np.inf, np.expm1(x) / np.where(x == 0, 1, x)))
+
+
 _FUNCTIONS = {
     "exp": np.exp, "log": np.log, "log10": np.log10, "expm1": np.expm1, "log1p": np.log1p,
     "sqrt": np.sqrt, "abs": np.abs, "sin": np.sin, "cos": np.cos, "tan": np.tan, "sinh": np.sinh,
     "cosh": np.cosh, "tanh": np.tanh, "arcsin": np.arcsin, "arccos": np.arccos,
     "arctan": np.arctan, "asin": np.arcsin, "acos": np.arccos, "atan": np.arctan,
     "floor": np.floor, "ceil": np.ceil, "sign": np.sign, "clip": np.clip, "int": np.trunc,
-    "exprel": lambda x: np.where(np.abs(x) < 1e-16, 1.0, np.expm1(x) / np.where(x == 0, 1, x)),
+    "exprel": _exprel,
 }
 
 
-class _ArrayLogic(ast.NodeTransformer):
-    """``and``/``or``/``not`` work element-wise on arrays."""
+def _number(value: Any) -> Any:
+    """As the compiled code computes: integers and booleans are doubles in arithmetic (no int32
+    wrap-around, no boolean 'or' for +, no float16 for tanh of a boolean)."""
+    array = np.asarray(value)
+    if array.dtype.kind in "biu":
+        return array.astype(np.float64)
+    return value
+
+
+class _CompiledSemantics(ast.NodeTransformer):
+    """The model text rewritten so numpy computes what the generated C++ does: every name and
+    number a double, ``and``/``or``/``not`` element-wise, ``a < b < c`` as ``a < b and b < c``."""
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        return ast.Call(ast.Name("_number", ast.Load()), [node], [])
+
+    def visit_Constant(self, node: ast.Constant) -> ast.AST:
+        return ast.Constant(float(node.value)) if isinstance(node.value, (int, bool)) else node
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        node.args = [self.visit(a) for a in node.args]  # the function's name stays a name
+        return node
 
     def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST:
         self.generic_visit(node)
@@ -42,6 +67,15 @@ class _ArrayLogic(ast.NodeTransformer):
         if isinstance(node.op, ast.Not):
             return ast.Call(ast.Name("_logical_not", ast.Load()), [node.operand], [])
         return node
+
+    def visit_Compare(self, node: ast.Compare) -> ast.AST:
+        self.generic_visit(node)
+        operands = [node.left, *node.comparators]
+        parts = [ast.Compare(a, [op], [b]) for op, a, b in zip(node.ops, operands, operands[1:])]
+        result: ast.expr = parts[0]
+        for part in parts[1:]:
+            result = ast.Call(ast.Name("_logical_and", ast.Load()), [result, part], [])
+        return result
 
 
 def read_subexpression(group: Any, name: str, frame_namespace: Mapping[str, Any]) -> Any:
@@ -65,10 +99,16 @@ def read_subexpression(group: Any, name: str, frame_namespace: Mapping[str, Any]
         if other.name != name and other.name in {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}:
             namespace[other.name] = read_subexpression(group, other.name, frame_namespace)
     namespace.update(_FUNCTIONS, _logical_and=np.logical_and, _logical_or=np.logical_or,
-                     _logical_not=np.logical_not)
-    code = compile(ast.fix_missing_locations(ast.Expression(_ArrayLogic().visit(tree))), name, "eval")
-    value = eval(code, {"__builtins__": {}}, namespace)  # noqa: S307  (a checked model expression)
-    return value * np.ones(group.N) if np.ndim(value) == 0 else value
+                     _logical_not=np.logical_not, _number=_number)
+    code = compile(ast.fix_missing_locations(ast.Expression(_CompiledSemantics().visit(tree))), name, "eval")
+    with np.errstate(all="ignore"):  # NaN and infinities as the compiled code makes them
+        value = eval(code, {"__builtins__": {}}, namespace)  # noqa: S307  (a checked model expression)
+    value = value * np.ones(group.N) if np.ndim(value) == 0 else value
+    if eq.dtype == "integer":  # a value of its declared type, as a StateMonitor records it
+        return np.trunc(np.asarray(value, dtype=float))
+    if eq.dtype == "boolean":
+        return np.asarray(value) != 0
+    return value
 
 
 def _external(frame_namespace: Mapping[str, Any], group: Any, name: str, external: Any) -> Any:

@@ -69,7 +69,8 @@ inline double exprel(double x) {
 // Brian2's timestep(): a duration in whole steps, truncated (with a tolerance of 1e-3 dt for
 // values a rounding error below a whole step). Refractoriness counts in these steps.
 inline int64_t timestep(double x, double dt) {
-    return static_cast<int64_t>((x + 1e-3 * dt) / dt);
+    const double steps = (x + 1e-3 * dt) / dt;  // kept in int64's range (NaN: the lowest), no UB
+    return static_cast<int64_t>(std::fmax(-4e18, std::fmin(steps, 4e18)));
 }
 
 // In-place matrix exponential of a small dense N x N matrix (row-major).

@@ -41,11 +41,11 @@ static void group0_stateupdate(Network& _net, [[maybe_unused]] const int64_t _st
         not_refractory_ = char(not_refractory_ || !(v_ > -0.02));  // refractory: v > -20*mV
         const double _A_v = _invariant_0*(-g_na_*(m_*m_*m_) - gl_);  // coefficient of v in dv/dt
         const double _BA_v = (ENa_*g_na_*(m_*m_*m_) + _invariant_1)/(-g_na_*(m_*m_*m_) - gl_);  // B/A, minus the fixed point of v
-        const double _A_m = -1280.0/ng::exprel(250.0*VT_ - 250.0*v_ + 3.25)
+        const double _A_m = -1280.0/ng::exprel(250.0*VT_ - 250.0*v_ + 3.2500000000000004)
             - 1400.0000000000002/ng::exprel(-200.0*VT_ + 200.0*v_ - 8.0);  // coefficient of m in dm/dt
-        const double _BA_m = 1280.0/((-1280.0/ng::exprel(250.0*VT_ - 250.0*v_ + 3.25)
+        const double _BA_m = 1280.0/((-1280.0/ng::exprel(250.0*VT_ - 250.0*v_ + 3.2500000000000004)
             - 1400.0000000000002/ng::exprel(-200.0*VT_ + 200.0*v_ - 8.0))*ng::exprel(250.0*VT_ - 250.0*v_
-            + 3.25));  // B/A, minus the fixed point of m
+            + 3.2500000000000004));  // B/A, minus the fixed point of m
         const double _v_new = -_BA_v + (_BA_v + v_)*std::exp(_A_v*dt_);  // dv/dt = (gl*(El - v) - g_na*m**3*(v - ENa))/Cm : volt
         const double _m_new = -_BA_m + (_BA_m + m_)*std::exp(_A_m*dt_);  // dm/dt = alpha_m*(1 - m) - beta_m*m : 1
         v_ = _v_new;
@@ -103,9 +103,9 @@ static void statemonitor1_record(Network& _net, [[maybe_unused]] const int64_t _
         [[maybe_unused]] const int64_t i_ = _grp._indices[_k];
         const double v_ = _ptr_v_[i_];
         const double _value_v = v_;  // record v
-        const double _value_alpha_m = 1280.0/ng::exprel(250.0*VT_ - 250.0*v_ + 3.25);  // record alpha_m
-        _grp.rec_v_[_row * _grp._n_indices + _k] = _value_v;
-        _grp.rec_alpha_m_[_row * _grp._n_indices + _k] = _value_alpha_m;
+        const double _value_alpha_m = 1280.0/ng::exprel(250.0*VT_ - 250.0*v_ + 3.2500000000000004);  // record alpha_m
+        _grp._rec_v[_row * _grp._n_indices + _k] = _value_v;
+        _grp._rec_alpha_m[_row * _grp._n_indices + _k] = _value_alpha_m;
     }
 }
 
@@ -136,8 +136,8 @@ void bind(Network& net, void* const* arrays, const int64_t* sizes, const double*
     net.statemonitor1._n_indices = static_cast<int64_t>(integers[4]);
     net.statemonitor1._first_step = static_cast<int64_t>(integers[5]);
     net.statemonitor1._t = static_cast<double*>(arrays[6]);
-    net.statemonitor1.rec_v_ = static_cast<double*>(arrays[7]);
-    net.statemonitor1.rec_alpha_m_ = static_cast<double*>(arrays[8]);
+    net.statemonitor1._rec_v = static_cast<double*>(arrays[7]);
+    net.statemonitor1._rec_alpha_m = static_cast<double*>(arrays[8]);
 }
 
 static int64_t steps(Network& net, int64_t step0, int64_t n_steps, double callback_interval,

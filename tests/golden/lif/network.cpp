@@ -121,7 +121,7 @@ static void statemonitor2_record(Network& _net, [[maybe_unused]] const int64_t _
         [[maybe_unused]] const int64_t i_ = _grp._indices[_k];
         const double v_ = _ptr_v_[i_];
         const double _value_v = v_;  // record v
-        _grp.rec_v_[_row * _grp._n_indices + _k] = _value_v;
+        _grp._rec_v[_row * _grp._n_indices + _k] = _value_v;
     }
 }
 
@@ -150,7 +150,7 @@ void bind(Network& net, void* const* arrays, const int64_t* sizes, const double*
     net.statemonitor2._n_indices = static_cast<int64_t>(integers[5]);
     net.statemonitor2._first_step = static_cast<int64_t>(integers[6]);
     net.statemonitor2._t = static_cast<double*>(arrays[6]);
-    net.statemonitor2.rec_v_ = static_cast<double*>(arrays[7]);
+    net.statemonitor2._rec_v = static_cast<double*>(arrays[7]);
 }
 
 static int64_t steps(Network& net, int64_t step0, int64_t n_steps, double callback_interval,

@@ -39,7 +39,7 @@ struct Statemonitor2 {
     int64_t _n_indices = 0;  // number of recorded indices
     int64_t _first_step = 0;  // step of the first record of this run
     double* _t = nullptr;  // record times of this run, second
-    double* rec_v_ = nullptr;  // records of v (rows: times)
+    double* _rec_v = nullptr;  // records of v (rows: times)
 };
 
 // Called every so often during run(); a nonzero return stops the run at a step boundary.

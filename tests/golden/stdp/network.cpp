@@ -56,7 +56,7 @@ static void group0_resetter(Network& _net, [[maybe_unused]] const int64_t _step,
         int32_t k_ = _ptr_k_[i_];
         double v_ = _ptr_v_[i_];
         v_ = 0.0;  // v = 0
-        k_ = ng::to_integer<int32_t>(double(k_) + 1.0, _grp._integer_errors, _step, i_);  // k = k + 1
+        k_ = ng::to_integer<int32_t>(double(k_) + 1.0, _grp._integer_errors_k, _step, i_);  // k = k + 1
         _ptr_v_[i_] = v_;
         _ptr_k_[i_] = k_;
     }
@@ -265,7 +265,7 @@ static int64_t steps(Network& net, const int64_t step0, const int64_t n_steps, c
 int64_t dynamic_size(const Network& net, int id) {
     (void)net;
     (void)id;
-    if (id == 0) return static_cast<int64_t>(net.group0._integer_errors.size());
+    if (id == 0) return static_cast<int64_t>(net.group0._integer_errors_k.size());
     if (id == 1) return static_cast<int64_t>(net.synapses1._pre_pending_items.size());
     if (id == 2) return static_cast<int64_t>(net.synapses1._pre_pending_steps.size());
     return -1;
@@ -274,7 +274,7 @@ int64_t dynamic_size(const Network& net, int id) {
 const void* dynamic_data(const Network& net, int id) {
     (void)net;
     (void)id;
-    if (id == 0) return net.group0._integer_errors.data();
+    if (id == 0) return net.group0._integer_errors_k.data();
     if (id == 1) return net.synapses1._pre_pending_items.data();
     if (id == 2) return net.synapses1._pre_pending_steps.data();
     return nullptr;
@@ -283,7 +283,7 @@ const void* dynamic_data(const Network& net, int id) {
 void dynamic_clear(Network& net, int id) {
     (void)net;
     (void)id;
-    if (id == 0) net.group0._integer_errors.clear();
+    if (id == 0) net.group0._integer_errors_k.clear();
     if (id == 1) net.synapses1._pre_pending_items.clear();
     if (id == 2) net.synapses1._pre_pending_steps.clear();
 }

@@ -16,7 +16,7 @@ struct Group0 {
     double* v_ = nullptr;  // 1
     int32_t* k_ = nullptr;  // 1
     int32_t* _spikespace = nullptr;  // 1
-    std::vector<double> _integer_errors;  // (count, first value, step, element) of numbers an integer variable could not hold
+    std::vector<double> _integer_errors_k;  // (count, first value, step, element) of numbers k could not hold
     int64_t N_ = 0;  // number of neurons
 };
 
