@@ -55,3 +55,43 @@ def test_operations_with_jumps_and_ieee_arithmetic_are_numpys_bit_for_bit():
         wrong += [f"{text} at a={a[k]!r}, b={b[k]!r}: compiled {compiled[k]!r}, numpy {expected[k]!r}"
                   for k in bad[:3]]
     assert not wrong, "\n".join(wrong)
+
+
+def test_sympy_does_not_rewrite_numbers_into_other_results():
+    """Bugs: sympy split exp(a - 745.0) into 2.8e-324*exp(a), pulled whole numbers out of
+    floor (floor(a + 1) as floor(a) + 1), computed (a/3)**1000 exactly (refused as too large)
+    and reasoned 1/0**a into no value. Compiled values now follow the text."""
+    a = np.array([745.0, -790.0, -1e-17, 3.0, 0.0, 2.0])
+    texts = {"exp(a - 745.0)": lambda a: np.exp(a - 745.0), "exp(a + 800.0)": lambda a: np.exp(a + 800.0),
+             "floor(a + 1)": lambda a: np.floor(a + 1), "ceil(a - 1)": lambda a: np.ceil(a - 1),
+             "(a/3)**1000": lambda a: (a / 3) ** 1000, "1/0**a": lambda a: 1 / 0.0**a}
+    names = {text: f"e{k}" for k, text in enumerate(texts)}
+    G = NeuronGroup(len(a), "a : 1\n" + "\n".join(f"{n} = {t} : 1" for t, n in names.items()))
+    G.a = a
+    M = StateMonitor(G, list(names.values()), record=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        run(0.1 * ms)
+    for text, reference in texts.items():
+        with np.errstate(all="ignore"):
+            expected = reference(a)
+        np.testing.assert_allclose(getattr(M, names[text])[:, 0], expected, rtol=1e-12, err_msg=text)
+
+
+def test_reading_a_subexpression_from_python_computes_as_the_compiled_code():
+    """Bug: G.e evaluated with numpy's own types: k*2 wrapped at 32 bits, bb + bb was True,
+    tanh(bb) a float16, -bb and chained comparisons raised."""
+    G = NeuronGroup(3, """a : 1
+                          k : integer
+                          bb : boolean
+                          e1 = k*2 + bb + bb : 1
+                          e2 = tanh(bb) + (a < 1 < 3) - bb : 1
+                          e3 = a*2 : integer
+                          e4 = a : boolean""")
+    G.a, G.k, G.bb = [1.7, -1.3, 0.0], [-2**31, 3, 4], [True, False, True]
+    M = StateMonitor(G, ["e1", "e2", "e3", "e4"], record=True)
+    run(0.1 * ms)
+    for name in ("e1", "e2", "e3", "e4"):
+        np.testing.assert_array_equal(np.asarray(getattr(G, name), dtype=float), getattr(M, name)[:, 0])
+    assert list(G.e1) == [-2.0**32 + 2, 6.0, 10.0]
+    assert list(G.e3) == [3, -2, 0] and list(G.e4) == [True, True, False]

@@ -681,3 +681,19 @@ def test_a_run_shorter_than_half_a_step_moves_every_object_on():
     run(0.04 * ms)
     run(1 * ms)
     assert abs(float(G.t / ms) - 1.09) < 1e-9
+
+
+def test_constants_named_like_neurogens_own_values_are_refused():
+    """Bug: a constant '_dt' (or '_refractory') was the struct member holding the clock's dt."""
+    G = NeuronGroup(1, "dv/dt = -v/_dt : 1", method="euler", namespace={"_dt": 5 * ms})
+    with pytest.raises(NotImplementedError, match="'_dt' starts with '_'"):
+        run(0.1 * ms)
+
+
+def test_a_constant_named_like_a_record_buffer_is_its_own_value():
+    """Bug: a constant 'rec_v' and the StateMonitor's buffer for v shared a C++ member name."""
+    G = NeuronGroup(2, "v : 1\nI = rec_v*v : 1", namespace={"rec_v": 2.0})
+    G.v = [1.0, 3.0]
+    M = StateMonitor(G, ["I", "v"], record=True)
+    run(0.1 * ms)
+    assert list(M.I[:, 0]) == [2.0, 6.0] and list(M.v[:, 0]) == [1.0, 3.0]
