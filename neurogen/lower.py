@@ -182,8 +182,6 @@ def build_kernel(ctx: ObjectContext, *, name: str, template: str, when: str, ord
     stores = tuple((w, access[w].source) for w in writes)
     for w in writes:  # see ng::to_integer
         if access[w].ctype in ("int32_t", "int64_t"):
-            if template == "vector":  # OpenMP threads: one error record would be written by all
-                raise AssertionError(f"{ctx.where()}: a threaded kernel writes the integer variable '{w}'")
             ctx.add_field(f"{INTEGER_ERRORS}{w}", "double", FieldKind.DYNAMIC,
                           f"(count, first value, step, element) of numbers {w} could not hold")
     return Kernel(

@@ -15,7 +15,8 @@ from .lower import (Access, ObjectContext, add_external_fields, build_kernel, ch
                     make_resolver, scalar_context)
 from .lower_neurons import frozen_while_refractory, integer_names, variable_access
 from .printer import field_ref
-from .symbolic import binomial, select, uses_random
+from .nonfinite import DOMAIN_ERRORS
+from .symbolic import binomial, probability, select, uses_random
 from .units import Hz
 
 
@@ -34,8 +35,13 @@ def lower_poissoninput(ctx: ObjectContext) -> list[Kernel]:
     access["_n_sources"] = Access("int64_t", field_ref("_grp", "N"), True)
     access["_start"] = Access("int64_t", "_grp._start", True)
     rate, weight = _expressions(ctx)
+    p = rate * DT
+    if isinstance(source.rate, str):  # a number was checked when set; an expression only at run time
+        ctx.add_field(f"{DOMAIN_ERRORS}rate", "double", FieldKind.DYNAMIC,
+                      "(count, first value, step, neuron) of rate*dt outside [0, 1]")
+        p = probability(p)
     statements = [
-        Assign("_p", rate * DT, declare=True, comment=f"probability that one source spikes in a step: ({source._expression('rate')})*dt"),
+        Assign("_p", p, declare=True, comment=f"probability that one source spikes in a step: ({source._expression('rate')})*dt"),
         Assign("_k", binomial(sympy.Integer(0), sym("_n_sources"), sym("_p")), declare=True,
                comment="spikes of the N sources in this step ~ Binomial(N, p), exact"),
     ]

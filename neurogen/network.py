@@ -19,7 +19,7 @@ import numpy as np
 from .errors import NeurogenError
 from .schedule import member_name, schedule_order, stream_id
 from .namespace import External, collect_objects, resolve_externals, runtime_values
-from .nonfinite import INTEGER_ERRORS, warn_integer_overflow, warn_nan_constants, warn_nonfinite_state
+from .nonfinite import is_error_record, warn_nan_constants, warn_nonfinite_state, warn_recorded_errors
 from .objects.base import SimObject
 from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor, buffer_name
 from .runtime import Simulation, load_simulation
@@ -359,10 +359,9 @@ def _collect(simulation: Simulation, members: Mapping[str, Any], every: Mapping[
              step0: int, done: int) -> None:
     dynamic = simulation.dynamic()
     for member, obj in members.items():
-        records = {name: values for (m, name), values in dynamic.items()
-                   if m == member and name.startswith(INTEGER_ERRORS)}
+        records = {name: values for (m, name), values in dynamic.items() if m == member and is_error_record(name)}
         if records:
-            warn_integer_overflow(obj, records, obj.clock.dt_ / every[id(obj)])  # steps: the network's
+            warn_recorded_errors(obj, records, obj.clock.dt_ / every[id(obj)])  # steps: the network's
         if isinstance(obj, SpikeMonitor) and obj.record:
             obj._collect(dynamic[(member, "i")], dynamic[(member, "t")])
         elif hasattr(obj, "_collect_pending") and (member, "_pre_pending_items") in dynamic:

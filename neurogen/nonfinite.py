@@ -52,6 +52,9 @@ def warn_nonfinite_state(objects: Iterable[Any], t_start: float, t_end: float) -
 #: The C++-owned records of numbers an integer variable could not hold (``ng::to_integer``),
 #: one per written integer variable: ``_integer_errors_<variable>``.
 INTEGER_ERRORS = "_integer_errors_"
+#: Records of values outside what they may be: ``_domain_errors_rate`` of a PoissonInput whose
+#: rate expression times dt is not a probability (``ng::checked_probability``).
+DOMAIN_ERRORS = "_domain_errors_"
 
 
 def integer_overflow_message(obj: Any, variable: str, errors: np.ndarray, dt: float | None) -> str | None:
@@ -67,13 +70,30 @@ def integer_overflow_message(obj: Any, variable: str, errors: np.ndarray, dt: fl
             "as 0 (Brian2 stores whatever the conversion gives)")
 
 
-def warn_integer_overflow(obj: Any, records: Mapping[str, np.ndarray], dt: float) -> None:
-    """After a run: numbers a reset, on_pre... wrote to integer variables that did not fit;
-    ``records`` maps each ``_integer_errors_<variable>`` field to what it recorded."""
+def warn_recorded_errors(obj: Any, records: Mapping[str, np.ndarray], dt: float) -> None:
+    """After a run: what generated code recorded in ``obj``'s error fields (numbers a reset or
+    on_pre wrote to integer variables that could not hold them, a rate*dt that was not a
+    probability); ``records`` maps each field (``_integer_errors_x``...) to its record."""
     for field, errors in sorted(records.items()):
-        message = integer_overflow_message(obj, field[len(INTEGER_ERRORS):], errors, dt)
+        if field.startswith(INTEGER_ERRORS):
+            message = integer_overflow_message(obj, field[len(INTEGER_ERRORS):], errors, dt)
+        else:
+            message = _domain_message(obj, field[len(DOMAIN_ERRORS):], errors, dt)
         if message is not None:
             warnings.warn(message, RuntimeWarning, stacklevel=4)
+
+
+def is_error_record(field: str) -> bool:
+    return field.startswith((INTEGER_ERRORS, DOMAIN_ERRORS))
+
+
+def _domain_message(obj: Any, what: str, errors: np.ndarray, dt: float) -> str | None:
+    if len(errors) < 4 or errors[0] == 0:
+        return None
+    count, value, step, element = int(errors[0]), float(errors[1]), int(errors[2]), int(errors[3])
+    return (f"{type(obj).__name__} '{obj.name}': its {what} times dt was not a probability between 0 and 1 "
+            f"{count} time(s) (the first: {value!r} for neuron {element} at t = {step * dt:g} s); it was "
+            "clipped to [0, 1] (N sources cannot spike more than once each in a step)")
 
 
 def _finite(values: np.ndarray) -> bool:

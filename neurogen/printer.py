@@ -21,6 +21,7 @@ import sympy
 
 from .errors import EquationError
 from .ir import Assign, MatrixExp, Statement
+from .nonfinite import DOMAIN_ERRORS
 from .symbolic import TIMED_ARRAY_PREFIX, model_text
 
 # C++ precedence, higher binds tighter (only the levels neurogen emits).
@@ -78,8 +79,9 @@ class CppPrinter:
     variables); in arithmetic they are read as ``double(name_)``, so ``i/N`` divides as in Python.
     """
 
-    def __init__(self, integer_names: Iterable[str] = ()) -> None:
+    def __init__(self, integer_names: Iterable[str] = (), element: str = "0") -> None:
         self.integer_names = frozenset(integer_names)
+        self.element = element  # the kernel's element, reported with a value code could not use
 
     def doprint(self, expr: sympy.Expr) -> str:
         return self._code(sympy.sympify(expr)).text
@@ -249,6 +251,9 @@ class CppPrinter:
             return _Code(f"!{self._condition(expr.args[0], UNARY + 1)}", UNARY, "bool")
         if name == "select":
             return self._select(*expr.args)
+        if name == "probability":  # PoissonInput's rate*dt: checked (ng::checked_probability)
+            return _Code(f"ng::checked_probability({self._argument(expr.args[0])}, _grp.{DOMAIN_ERRORS}rate, "
+                         f"_step, {self.element})", ATOM)
         if name in _RANDOM:
             draw, *rest = expr.args
             args = [str(int(draw)), *(self._argument(a) for a in rest)]
@@ -378,7 +383,7 @@ def print_statement(stmt: Statement, ctypes: dict[str, str], integer_names: Iter
     ``used`` (names read later) limits which matrix-exponential entries get a local;
     ``element`` (the kernel's element) is reported with a value an integer cannot hold.
     """
-    printer = CppPrinter(integer_names)
+    printer = CppPrinter(integer_names, element)
     comment = f"  // {cpp_comment(stmt.comment)}" if stmt.comment else ""
     if isinstance(stmt, Assign):
         try:

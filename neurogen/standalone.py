@@ -21,7 +21,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from .errors import DimensionMismatchError, NeurogenError
-from .nonfinite import INTEGER_ERRORS, warn_integer_overflow
+from .nonfinite import is_error_record, warn_recorded_errors
 from .preferences import prefs
 from .project_files import ProjectFolder
 from .resources import static_headers, templates_dir
@@ -303,9 +303,10 @@ class StandaloneDevice:
             folder = results / f"run{recorded.index}"
             for member, obj in recorded.members.items():
                 records = {path.name[len(member) + 1:-len(".bin")]: read_result(path)[0]
-                           for path in sorted(folder.glob(f"{member}.{INTEGER_ERRORS}*.bin"))}
+                           for path in sorted(folder.glob(f"{member}._*_errors_*.bin"))
+                           if is_error_record(path.name[len(member) + 1:])}
                 if records:
-                    warn_integer_overflow(obj, records, recorded.dt)
+                    warn_recorded_errors(obj, records, recorded.dt)
                 if isinstance(obj, SpikeMonitor) and obj.record:
                     obj._collect(read_result(folder / f"{member}.i.bin")[0], read_result(folder / f"{member}.t.bin")[0])
                 elif isinstance(obj, (StateMonitor, PopulationRateMonitor)):

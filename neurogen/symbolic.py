@@ -43,6 +43,8 @@ ceil_ = sympy.Function("ceil_", real=True)
 # x**n kept as one power where sympy would expand a number's power exactly ((a/3)**1000000000
 # computes 3**1000000000, a hang; (1e-200*a)**2 underflows to 0*a**2)
 power = sympy.Function("power")
+# a PoissonInput's rate*dt from an expression: a probability, else recorded and clipped
+probability = sympy.Function("probability")
 
 
 class Exp(sympy.Function):

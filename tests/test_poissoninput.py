@@ -175,3 +175,14 @@ def test_misuse_is_refused_with_the_object_named():
         P.target_var = "w"
     with pytest.raises(ValueError, match="weight must be finite"):
         P.weight = float("nan")
+
+
+def test_a_rate_expression_that_is_no_probability_is_reported():
+    """Bug: an expression rate with rate*dt > 1 (or < 0, or NaN) was clipped silently (a number
+    rate is refused when set); now it warns, naming the value, the neuron and the time."""
+    G = NeuronGroup(3, "v : 1\nr : Hz")
+    G.r = [100, 20000, -5] * Hz
+    P = PoissonInput(G, "v", N=10, rate="r", weight=1.0)  # noqa: F841  (collected by run())
+    with pytest.warns(RuntimeWarning, match=r"rate times dt was not a probability.*4 time\(s\).*2\.0 for neuron 1"):
+        run(0.2 * ms)
+    assert G.v[1] == 20.0 and G.v[2] == 0.0  # clipped: every source spikes / none does

@@ -28,7 +28,7 @@ class PoissonInput(SimObject):
     """``PoissonInput(target, target_var, N, rate, weight, when='synapses', order=0)``.
 
     ``rate`` and ``weight`` may be quantities or string expressions evaluated per target
-    neuron (Brian2 takes a scalar rate); an expression's ``rate*dt`` is clipped to [0, 1]
+    neuron (Brian2 takes a scalar rate); an expression's ``rate*dt`` is clipped to [0, 1] with a warning
     (a number outside is an error). Numbers are runtime values: changing ``P.rate``,
     ``P.weight`` or ``P.N`` between runs never recompiles.
     """

@@ -43,17 +43,35 @@ inline double floordiv(double a, double b) {
     return floordiv;
 }
 
+// A value model code could not use, recorded for Python to report after the call or run:
+// (how many, the first value, its step, its element). Rare, so threads may share one record.
+inline void record_error(std::vector<double>& errors, double value, int64_t step, int64_t element) {
+#ifdef _OPENMP
+#pragma omp critical(ng_record_error)
+#endif
+    {
+        if (errors.empty()) errors = {0.0, value, static_cast<double>(step), static_cast<double>(element)};
+        errors[0] += 1.0;
+    }
+}
+
 // A number stored in an integer variable: truncated toward zero, as Python's int() and Brian2.
-// One the type cannot hold (or NaN) stores 0, never undefined behaviour, and is recorded in
-// `errors` as (how many, the first value, its step, its element) for Python to report.
+// One the type cannot hold (or NaN) stores 0, never undefined behaviour, and is recorded.
 template <typename T>
 inline T to_integer(double x, std::vector<double>& errors, int64_t step, int64_t element) {
     const double limit = std::ldexp(1.0, std::numeric_limits<T>::digits);  // 2^31 for int32_t
     const double whole = std::trunc(x);
     if (whole >= -limit && whole < limit) return static_cast<T>(whole);
-    if (errors.empty()) errors = {0.0, x, static_cast<double>(step), static_cast<double>(element)};
-    errors[0] += 1.0;
+    record_error(errors, x, step, element);
     return T(0);
+}
+
+// A PoissonInput's rate*dt from an expression: a probability, or recorded and clipped to
+// [0, 1] (NaN to 0): N sources cannot spike more than once each in a step.
+inline double checked_probability(double p, std::vector<double>& errors, int64_t step, int64_t element) {
+    if (p >= 0.0 && p <= 1.0) return p;
+    record_error(errors, p, step, element);
+    return p > 1.0 ? 1.0 : 0.0;
 }
 
 // numpy's sign: -1, 0 or 1, and NaN for NaN.
