@@ -207,13 +207,19 @@ def _the(cache_dir: Path, pattern: str) -> Path:
     return path
 
 
+def _truncated_and_run(cache_dir: Path, pattern: str):
+    """Cut the cached file ``pattern`` to half its size, then run the script again (it must work)."""
+    path = _the(cache_dir, pattern)
+    os.truncate(path, path.stat().st_size // 2)
+    result = run_logged(cache_dir)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
 def test_truncated_library_is_rebuilt_with_one_warning(built_cache):
     """It used to crash every later run with SIGBUS."""
     cache_dir, first = built_cache
-    library = _the(cache_dir, "*/network.so")
-    os.truncate(library, library.stat().st_size // 2)
-    result = run_logged(cache_dir)
-    assert result.returncode == 0, result.stderr
+    result = _truncated_and_run(cache_dir, "*/network.so")
     assert result.stderr.count(DAMAGED) == 1 and result.stderr.count("compiling network") == 1
     assert f"RESULT {first.split()[1]} " in result.stdout
     second, compiles = run_script(cache_dir)
@@ -258,10 +264,7 @@ def test_manifest_shape_is_checked(text):
 def test_damaged_shell_is_rebuilt_with_one_warning(built_cache):
     """A damaged shell used to fail with ImportError (or SIGBUS) in every later process."""
     cache_dir, first = built_cache
-    shell_library = _the(cache_dir, "*/_neurogen_shell*.so")
-    os.truncate(shell_library, shell_library.stat().st_size // 2)
-    result = run_logged(cache_dir)
-    assert result.returncode == 0, result.stderr
+    result = _truncated_and_run(cache_dir, "*/_neurogen_shell*.so")
     assert result.stderr.count("discarding neurogen's damaged runtime shell") == 1
     assert "building neurogen's runtime shell" in result.stderr
     assert f"RESULT {first.split()[1]} " in result.stdout
