@@ -62,3 +62,8 @@ class DamagedCacheEntryError(CacheError):
 
     neurogen discards such an entry and builds it again; this surfaces only if that fails too.
     """
+
+
+class PreferenceError(NeurogenError, TypeError):
+    """A preference set to a value of the wrong type (Brian2's ``PreferenceError``; here also a
+    ``TypeError``); the message names the preference and what it takes."""
