@@ -94,7 +94,7 @@ def _remember_toolchain(config: BuildConfig) -> None:
     try:
         cache.write_note(_TOOLCHAIN_NOTE, json.dumps({"compiler": config.compiler,
                                                       "version": config.compiler_version}))
-    except OSError as exc:  # only a convenience for machines without a compiler
+    except (OSError, cache.CacheError) as exc:  # only a convenience for machines without a compiler
         log.debug("could not record the toolchain: %s", exc)
 
 
