@@ -98,8 +98,9 @@ class ProjectFolder:
                 f"standalone project {self.root}: neurogen will not overwrite files it did not write or that were "
                 f"changed since it wrote them: {', '.join(conflicts)}. Use another directory, or move these files "
                 f"away (neurogen records the files it writes in {MANIFEST})")
-        for name in directories:
-            self._check_directory(name, manifest)
+        taken = [problem for problem in (self._directory_problem(name, manifest) for name in directories) if problem]
+        if taken:
+            raise FileExistsError(f"standalone project {self.root}: {'; '.join(taken)}")
         for name, data in changed.items():
             path = self.root / name
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -135,16 +136,17 @@ class ProjectFolder:
         self.write({}, [name])
         return self.root / name
 
-    def _check_directory(self, name: str, manifest: dict) -> None:
+    def _directory_problem(self, name: str, manifest: dict) -> str:
+        """Why neurogen may not use the folder ``name`` (see ``claim_directory``), or ''."""
         path = self.root / name
         if name not in manifest["directories"]:
             if path.exists() or path.is_symlink():
-                raise FileExistsError(
-                    f"standalone project {self.root}: '{name}' exists and neurogen did not create it; neurogen "
-                    f"uses (and with clean=True deletes) the project's {name}/ folder, so it will not use yours. "
-                    "Use another directory, or move it away")
+                use = "builds in (and with clean=True deletes)" if name == "build" else "replaces files in"
+                return (f"'{name}' exists and neurogen did not create it; neurogen {use} the project's {name}/ "
+                        "folder, so it will not use yours. Use another directory, or move it away")
         elif path.is_symlink() or (path.exists() and not path.is_dir()):
-            raise FileExistsError(f"standalone project {self.root}: '{name}' is not a folder neurogen created")
+            return f"'{name}' is not a folder neurogen created"
+        return ""
 
     def owns_directory(self, name: str) -> bool:
         return (self.root / MANIFEST).exists() and name in self._manifest()["directories"]

@@ -262,7 +262,7 @@ class StandaloneDevice:
         self.has_been_run = True
 
     def _new_values(self, run_args: Any) -> NewValues:
-        arrays = {alias: (key, self._persistent[key][0]) for alias, key in self._aliases.items()}
+        arrays = {alias: (key, np.asarray(self._persistent[key][0])) for alias, key in self._aliases.items()}
         return convert_run_args(run_args, self._params, arrays)
 
     def _set_arguments(self, new_values: NewValues) -> list[str]:
