@@ -5,7 +5,7 @@ work (sympy, the compiler and the cache are touched only when a model first runs
 """
 from __future__ import annotations
 
-from .errors import (CompilationError, DimensionMismatchError, EquationError, NeurogenError)
+from .errors import (CompilationError, DimensionMismatchError, EquationError, NeurogenError, PreferenceError)
 from .equations import Equations
 from .network import MagicNetwork, Network, restore, run, store
 from .objects.clock import Clock
@@ -60,7 +60,7 @@ def __getattr__(name: str):  # defaultclock is per session, created on first use
 __all__ = [
     "NeuronGroup", "SpikeMonitor", "StateMonitor", "PopulationRateMonitor", "Network",
     "MagicNetwork", "run", "store", "restore", "Clock", "defaultclock", "seed", "start_scope", "prefs", "Equations",
-    "NeurogenError", "EquationError", "DimensionMismatchError", "CompilationError", "np",
+    "NeurogenError", "EquationError", "DimensionMismatchError", "CompilationError", "PreferenceError", "np",
     "Synapses", "PoissonInput", "PoissonGroup", "SpikeGeneratorGroup", "TimedArray", "set_device",
     "device", "export_project", "load_results",
     "arange", "array", "asarray", "ceil", "clip", "cos", "cumsum", "diff", "exp", "floor",

@@ -27,6 +27,9 @@ def _cache_info(args: argparse.Namespace) -> int:
     if summary["untrusted"]:
         print(f"UNTRUSTED:  {summary['untrusted']}")
         return 1
+    if summary["unusable"]:
+        print(f"UNUSABLE:   {summary['unusable']}")
+        return 1
     return 0
 
 

@@ -94,7 +94,7 @@ def _remember_toolchain(config: BuildConfig) -> None:
     try:
         cache.write_note(_TOOLCHAIN_NOTE, json.dumps({"compiler": config.compiler,
                                                       "version": config.compiler_version}))
-    except OSError as exc:  # only a convenience for machines without a compiler
+    except (OSError, cache.CacheError) as exc:  # only a convenience for machines without a compiler
         log.debug("could not record the toolchain: %s", exc)
 
 
@@ -144,7 +144,7 @@ def _build_shell(directory: Path, pyx: Path, config: BuildConfig) -> None:
     flags = ("-std=c++17", "-O1", "-fPIC", "-fvisibility=hidden")  # it only passes calls through
     shell_config = BuildConfig(config.compiler, config.compiler_version, flags, config.machine, "")
     compile_shared_library([source], directory / f"_neurogen_shell{extension_suffix()}", shell_config,
-                           python_include_dirs(), extra=("-w",))
+                           python_include_dirs(), extra=("-w",), export="PyInit__neurogen_shell")
     _remember_toolchain(config)
 
 
@@ -213,10 +213,9 @@ def _compile_network(directory: Path, files: dict[str, str], headers: dict[str, 
     for name, text in {**files, **headers}.items():
         (directory / name).write_text(text)
     messages = compile_shared_library([directory / "network.cpp"], directory / LIBRARY, config,
-                                      [directory])
+                                      [directory], export="ng_abi_version")
     if messages.strip():
         log.warning("compiler warnings in generated code (a neurogen bug):\n%s", messages)
-    (directory / "build.log").write_text(messages)
     _remember_toolchain(config)
 
 

@@ -16,6 +16,7 @@ folders neurogen creates are private (mode 0700) whatever the umask.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
@@ -24,11 +25,12 @@ import re
 import shutil
 import stat
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Collection, Iterable, NamedTuple
+from typing import Callable, Collection, Iterable, Iterator, NamedTuple
 
 from . import cache_lock, cache_trust
-from .errors import CacheError, DamagedCacheEntryError, UntrustedCacheError
+from .errors import CacheError, DamagedCacheEntryError, MisplacedCacheItemError, UntrustedCacheError
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +93,7 @@ def _root_origin() -> str:
         return "set by NEUROGEN_CACHE_DIR"
     if os.environ.get("XDG_CACHE_HOME"):
         return "under XDG_CACHE_HOME"
-    return "the default location"
+    return "the default location, under $HOME"
 
 
 def _root() -> Path:
@@ -131,7 +133,12 @@ def _trusted(*inside: str, files: tuple[str, ...] = ()) -> Path:
         path = os.path.join(path, part)
         cache_trust.check(path, root, folder=True)
     for name in files:
-        cache_trust.check(os.path.join(path, name), root, folder=False)
+        try:
+            cache_trust.check(os.path.join(path, name), root, folder=False)
+        except MisplacedCacheItemError:  # a folder or FIFO where a file of ours belongs
+            info = os.lstat(os.path.join(path, name))
+            raise DamagedCacheEntryError(f"{os.path.join(path, name)} is {cache_trust.kind_of(info)}, not the "
+                                         "file neurogen installed there") from None
     return Path(path)
 
 
@@ -150,7 +157,8 @@ def _private_dir(*inside: str) -> Path:
         chain.append(path)
     for folder in chain:
         try:
-            os.mkdir(folder, _PRIVATE)
+            with _writing("create the folder", folder):
+                os.mkdir(folder, _PRIVATE)
         except FileExistsError:
             pass
         except NotADirectoryError:
@@ -159,8 +167,28 @@ def _private_dir(*inside: str) -> Path:
     return _trusted(*inside)
 
 
+@contextmanager
+def _writing(doing: str, path: Path) -> Iterator[None]:
+    """Turn "permission denied" and "read-only file system" while the cache is written into a
+    ``CacheError`` that says where the cache is and what to do about it."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise
+        raise CacheError(
+            f"cannot {doing} {error.filename or path} for the neurogen cache: {error.strerror}. neurogen keeps "
+            f"compiled code in {cache_root()} ({_root_origin()}); make that folder writable for you, or set "
+            "NEUROGEN_CACHE_DIR to a folder you can write (it is created if missing)") from None
+
+
 def check_trusted() -> str | None:
     """Why the cache (its root and top folders) may not be used, or None (for ``cache info``)."""
+    problem = _top_problem()
+    return None if problem is None else str(problem)
+
+
+def _top_problem() -> CacheError | None:
     try:
         root = _root()
         if not root.exists():
@@ -168,10 +196,10 @@ def check_trusted() -> str | None:
         top = [_format_name()] if (root / _format_name()).exists() else []
         _trusted(*top)
         for sub in ("entries", "tmp", "locks"):
-            if (root / _format_name() / sub).exists():
+            if os.path.lexists(root / _format_name() / sub):
                 _trusted(*top, sub)
     except CacheError as error:
-        return str(error)
+        return error
     return None
 
 
@@ -239,20 +267,46 @@ def install(key: str, build: Callable[[Path], None], *, max_bytes: int | None = 
     if found is not None:
         return found
     _private_dir(_format_name(), "entries")
-    with cache_lock.held(_private_dir(_format_name(), "locks") / f"{key}.lock"):
+    lock = _private_dir(_format_name(), "locks") / f"{key}.lock"
+    with _writing("open the build lock", lock):
+        fd = cache_lock.open_lock(lock)
+    with cache_lock.held(fd, lock):
         found = lookup(key)  # another process may have built it while we waited
         if found is not None:
             return found
+        _clear_blocked_entry(key)
         entry = _build(key, build)
     _evict(DEFAULT_MAX_BYTES if max_bytes is None else max_bytes, keep={key, *keep})
     _clean_stale_tmp()
     return entry
 
 
+def _clear_blocked_entry(key: str) -> None:
+    """Something that is not a folder where the entry ``key`` belongs (a file, a FIFO: the
+    entry is damaged) is removed if it is trusted (only the user could have put it there), so
+    the new build can be installed; else ``UntrustedCacheError``, and it is left alone."""
+    entry = _entry_path(key)
+    try:
+        info = os.lstat(entry)
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(info.st_mode):
+        return
+    reason = cache_trust.trust_problem(info, cache_trust.current_uid())
+    if reason is not None:
+        raise UntrustedCacheError(f"the neurogen cache entry {entry} {reason}, and it is not a folder: neurogen "
+                                  "will neither use nor remove it. Remove it yourself, or set NEUROGEN_CACHE_DIR "
+                                  "to another folder")
+    log.warning("removing %s, %s where a cache entry folder belongs (a damaged entry), and building it again",
+                entry, cache_trust.kind_of(info))
+    discard(key)
+
+
 def _build(key: str, build: Callable[[Path], None]) -> Path:
     entry = _entry_path(key)
     tmpdir = _private_dir(_format_name(), "tmp") / f"{key}.{os.getpid()}.{os.urandom(4).hex()}"
-    tmpdir.mkdir(_PRIVATE)
+    with _writing("create the build folder", tmpdir):
+        tmpdir.mkdir(_PRIVATE)
     log.debug("building cache entry %s in %s", key[:12], tmpdir)
     try:
         build(tmpdir)
@@ -264,8 +318,9 @@ def _build(key: str, build: Callable[[Path], None]) -> Path:
             _remove(tmpdir)
         raise
     try:
-        os.replace(tmpdir, entry)
-    except OSError:
+        with _writing("install the entry", entry):
+            os.replace(tmpdir, entry)
+    except (OSError, CacheError):
         if not entry.is_dir():  # a real failure, not an unlocked race we lost
             _remove(tmpdir)
             raise
@@ -324,7 +379,7 @@ def read_note(name: str) -> str | None:
     """The note ``name`` if present and trusted (an untrusted note raises, as any entry)."""
     try:
         return (_trusted(_format_name(), files=(_note_name(name),)) / _note_name(name)).read_text()
-    except FileNotFoundError:
+    except (FileNotFoundError, DamagedCacheEntryError):  # none, or a folder where the note belongs
         return None
 
 
@@ -341,7 +396,7 @@ def entries() -> list[CacheEntry]:
     folder = _root() / _format_name() / "entries"
     try:
         children = list(folder.iterdir())
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # none yet, or a file in the way (info says so)
         return []
     found = []
     for child in children:
@@ -392,16 +447,19 @@ def _clean_stale_tmp() -> None:
 def info(max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, object]:
     """Summary for ``python -m neurogen cache info`` (``max_bytes``: the cap in force).
 
-    ``untrusted``: why nothing in the cache would be loaded, or None.
+    ``untrusted``: why nothing in the cache would be loaded (someone else could have written
+    it), or None; ``unusable``: what else is in the way (a file where a folder belongs), or None.
     """
     listing = entries()
+    problem = _top_problem()
     return {
         "root": cache_root(),
         "format": CACHE_FORMAT,
         "entries": len(listing),
         "bytes": sum(e.size for e in listing),
         "max_bytes": max_bytes,
-        "untrusted": check_trusted(),
+        "untrusted": str(problem) if isinstance(problem, UntrustedCacheError) else None,
+        "unusable": str(problem) if problem is not None and not isinstance(problem, UntrustedCacheError) else None,
     }
 
 

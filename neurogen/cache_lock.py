@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+
+from . import cache_trust
+from .errors import MisplacedCacheItemError, UntrustedCacheError
 
 try:
     import fcntl
@@ -29,14 +33,46 @@ REPEAT_NOTICE_SECONDS = 60.0
 _POLL_SECONDS = (0.01, 0.25)  # first and longest pause between attempts
 
 
-@contextmanager
-def held(path: Path) -> Iterator[None]:
-    """Hold the exclusive lock ``path`` (created if missing) for the duration of the block."""
+def open_lock(path: Path) -> int:
+    """The lock file ``path`` opened (created if missing), or -1 where there is no ``flock``.
+
+    Only a regular file is a lock file: a folder, FIFO or device there (``flock`` would fail
+    or block on it, ``ftruncate`` too) is ``MisplacedCacheItemError``; a symbolic link there
+    ``UntrustedCacheError``; ``PermissionError`` and other ``OSError``s pass to the caller.
+    """
     if fcntl is None:
+        return -1
+    flags = (os.O_RDWR | os.O_CREAT | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
+             | getattr(os, "O_CLOEXEC", 0))
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as error:
+        if isinstance(error, PermissionError) or not os.path.lexists(path):
+            raise
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode):
+            raise UntrustedCacheError(f"the build lock {path} is a symbolic link (neurogen never makes one in "
+                                      "its cache); remove it, or set NEUROGEN_CACHE_DIR to another folder") from None
+        if stat.S_ISREG(info.st_mode):
+            raise
+        fd = -1
+    info = os.fstat(fd) if fd >= 0 else os.lstat(path)
+    if not stat.S_ISREG(info.st_mode):
+        if fd >= 0:
+            os.close(fd)
+        raise MisplacedCacheItemError(
+            f"the build lock {path} is {cache_trust.kind_of(info)}, not a file; neurogen keeps its build locks "
+            "there as plain files and does not delete what it did not make: remove it (it holds nothing), or "
+            "set NEUROGEN_CACHE_DIR to another folder")
+    return fd
+
+
+@contextmanager
+def held(fd: int, path: Path) -> Iterator[None]:
+    """Hold the exclusive lock on ``fd`` (from ``open_lock(path)``) for the block; closes it."""
+    if fd < 0:
         yield
         return
-    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-    fd = os.open(path, flags, 0o600)
     try:
         _acquire(fd, path)
         os.ftruncate(fd, 0)

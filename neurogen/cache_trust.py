@@ -19,7 +19,7 @@ import os
 import stat
 from pathlib import Path
 
-from .errors import UntrustedCacheError
+from .errors import MisplacedCacheItemError, UntrustedCacheError
 
 _WRITERS = ((stat.S_IWGRP, "its group"), (stat.S_IWOTH, "every user"))
 
@@ -32,13 +32,16 @@ def current_uid() -> int | None:
 
 def problem(info: os.stat_result, *, folder: bool, uid: int | None) -> str | None:
     """Why a path with this ``lstat`` must not be trusted by user ``uid``, or None if it may be."""
+    if stat.S_ISLNK(info.st_mode):
+        return trust_problem(info, uid)
+    return kind_problem(info, folder=folder) or trust_problem(info, uid)
+
+
+def trust_problem(info: os.stat_result, uid: int | None) -> str | None:
+    """Why someone other than user ``uid`` (or root) could have written this path, or None."""
     mode = info.st_mode
     if stat.S_ISLNK(mode):
         return "is a symbolic link (neurogen never makes one in its cache)"
-    if folder and not stat.S_ISDIR(mode):
-        return "is not a folder"
-    if not folder and not stat.S_ISREG(mode):
-        return "is not a regular file"
     if uid is None:
         return None
     if info.st_uid not in (uid, 0):
@@ -49,19 +52,47 @@ def problem(info: os.stat_result, *, folder: bool, uid: int | None) -> str | Non
     return None
 
 
+def kind_problem(info: os.stat_result, *, folder: bool) -> str | None:
+    """Why this is not what neurogen keeps there (a folder, or a regular file), or None."""
+    if folder and not stat.S_ISDIR(info.st_mode):
+        return f"is not a folder ({kind_of(info)})"
+    if not folder and not stat.S_ISREG(info.st_mode):
+        return f"is not a regular file ({kind_of(info)})"
+    return None
+
+
+def kind_of(info: os.stat_result) -> str:
+    """'a file', 'a folder', 'a FIFO', ... for messages."""
+    mode = info.st_mode
+    for test, name in ((stat.S_ISREG, "a file"), (stat.S_ISDIR, "a folder"), (stat.S_ISLNK, "a symbolic link"),
+                       (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
+                       (stat.S_ISBLK, "a device")):
+        if test(mode):
+            return name
+    return "not a file"
+
+
 def check(path: str | Path, root: Path, *, folder: bool, follow_link: bool = False) -> None:
-    """Raise ``UntrustedCacheError`` unless ``path`` (inside the cache ``root``) is trusted.
+    """Raise ``UntrustedCacheError`` unless ``path`` (inside the cache ``root``) is trusted,
+    and ``MisplacedCacheItemError`` if it is trusted but not what neurogen keeps there (a file
+    where a folder belongs): that is a broken cache, not a foreign one.
 
     ``follow_link``: only for the root itself, which a user may well make a symbolic link.
     """
     info = os.stat(path) if follow_link else os.lstat(path)
-    reason = problem(info, folder=folder, uid=current_uid())
+    reason = trust_problem(info, current_uid())
     if reason is not None:
         raise UntrustedCacheError(
             f"refusing to load compiled code from the neurogen cache at {root}: {path} {reason}. "
             "Whoever can write there could make this process run their code. Remove that cache "
             f"folder or set NEUROGEN_CACHE_DIR to another one (if you are sure nothing foreign is in "
             f"it, you may instead make it yours alone: chown -R {_login()} {root}; chmod -R go-w {root}).")
+    reason = kind_problem(info, folder=folder)
+    if reason is not None:
+        raise MisplacedCacheItemError(
+            f"the neurogen cache at {root} cannot be used: {path} {reason}, where neurogen keeps "
+            f"{'a folder' if folder else 'a file'}. neurogen does not delete what it did not make: move or "
+            "remove it, or set NEUROGEN_CACHE_DIR to another folder (it is created if missing).")
 
 
 def _login() -> str:

@@ -57,8 +57,18 @@ class UntrustedCacheError(CacheError):
     """A cache folder or file could have been written by someone else, so nothing in it is loaded."""
 
 
+class MisplacedCacheItemError(CacheError):
+    """Something that is not what neurogen keeps there (a file where a cache folder belongs, a
+    folder or FIFO where a file belongs), but that only the user could have put there."""
+
+
 class DamagedCacheEntryError(CacheError):
     """A cache entry no longer matches what neurogen installed (truncated, edited, half-deleted).
 
     neurogen discards such an entry and builds it again; this surfaces only if that fails too.
     """
+
+
+class PreferenceError(NeurogenError, TypeError):
+    """A preference set to a value of the wrong type (Brian2's ``PreferenceError``; here also a
+    ``TypeError``); the message names the preference and what it takes."""

@@ -22,7 +22,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, Sequence
 
 MANIFEST = "neurogen-project.json"
 FORMAT = "neurogen-project 1"
@@ -67,11 +67,12 @@ class ProjectFolder:
 
     # -- files -----------------------------------------------------------------------------
 
-    def write(self, files: Mapping[str, bytes]) -> None:
-        """Write ``files`` (paths relative to the folder, ``/``-separated): those whose content
-        changed are replaced, unchanged ones keep their time stamps (so CMake rebuilds
+    def write(self, files: Mapping[str, bytes], directories: Sequence[str] = ()) -> None:
+        """Write ``files`` (paths relative to the folder, ``/``-separated) and claim
+        ``directories`` (``build``, ``results``: see ``claim_directory``): those files whose
+        content changed are replaced, unchanged ones keep their time stamps (so CMake rebuilds
         nothing). Refuses (``FileExistsError``) before writing anything if a target is not
-        neurogen's to overwrite."""
+        neurogen's to overwrite or a folder is not neurogen's to use."""
         self._make_root()
         manifest = self._manifest()
         recorded: dict[str, str] = manifest["files"]
@@ -97,6 +98,9 @@ class ProjectFolder:
                 f"standalone project {self.root}: neurogen will not overwrite files it did not write or that were "
                 f"changed since it wrote them: {', '.join(conflicts)}. Use another directory, or move these files "
                 f"away (neurogen records the files it writes in {MANIFEST})")
+        taken = [problem for problem in (self._directory_problem(name, manifest) for name in directories) if problem]
+        if taken:
+            raise FileExistsError(f"standalone project {self.root}: {'; '.join(taken)}")
         for name, data in changed.items():
             path = self.root / name
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -104,7 +108,12 @@ class ProjectFolder:
             recorded[name] = _sha256(data)
         for name in [n for n in recorded if not (self.root / n).is_file()]:  # gone: no longer owned
             del recorded[name]
+        for name in directories:
+            if name not in manifest["directories"]:
+                manifest["directories"].append(name)
         self._save(manifest)
+        for name in directories:
+            (self.root / name).mkdir(exist_ok=True)
 
     def _obstacle(self, name: str) -> str:
         """Why ``name`` cannot be a file of the project (a folder or link is there), or ''."""
@@ -124,21 +133,20 @@ class ProjectFolder:
     def claim_directory(self, name: str) -> Path:
         """``build`` or ``results``: neurogen's if it does not exist yet (it is recorded and
         created) or the manifest records it; else ``FileExistsError``."""
-        self._make_root()
-        manifest = self._manifest()
+        self.write({}, [name])
+        return self.root / name
+
+    def _directory_problem(self, name: str, manifest: dict) -> str:
+        """Why neurogen may not use the folder ``name`` (see ``claim_directory``), or ''."""
         path = self.root / name
         if name not in manifest["directories"]:
             if path.exists() or path.is_symlink():
-                raise FileExistsError(
-                    f"standalone project {self.root}: '{name}' exists and neurogen did not create it; neurogen "
-                    f"uses (and with clean=True deletes) the project's {name}/ folder, so it will not use yours. "
-                    "Use another directory, or move it away")
-            manifest["directories"].append(name)
-            self._save(manifest)
+                use = "builds in (and with clean=True deletes)" if name == "build" else "replaces files in"
+                return (f"'{name}' exists and neurogen did not create it; neurogen {use} the project's {name}/ "
+                        "folder, so it will not use yours. Use another directory, or move it away")
         elif path.is_symlink() or (path.exists() and not path.is_dir()):
-            raise FileExistsError(f"standalone project {self.root}: '{name}' is not a folder neurogen created")
-        path.mkdir(exist_ok=True)
-        return path
+            return f"'{name}' is not a folder neurogen created"
+        return ""
 
     def owns_directory(self, name: str) -> bool:
         return (self.root / MANIFEST).exists() and name in self._manifest()["directories"]

@@ -60,14 +60,16 @@ def read_result(path: str | Path) -> tuple[np.ndarray, str]:
 
 def load_results(directory: str | Path) -> dict[str, Any]:
     """Every result of a standalone run folder, as ``{'run0': {'group0.v': array, ...},
-    'final': {...}}``; values with a unit come back as quantities."""
+    'final': {...}}``; values with a unit come back as quantities. ``directory`` is the
+    program's results folder (``--results``), or a project folder (then its ``results/``)."""
     from .units import Quantity
     from .units.definitions import parse_unit
 
+    folder = _results_folder(Path(directory))
     found: dict[str, Any] = {}
-    for folder in sorted(p for p in Path(directory).iterdir() if p.is_dir()):
-        found[folder.name] = {}
-        for file in sorted(folder.glob("*.bin")):
+    for run in sorted(p for p in folder.iterdir() if p.is_dir()):
+        found[run.name] = {}
+        for file in sorted(run.glob("*.bin")):
             values, unit = read_result(file)
             if unit not in ("1", "") and values.dtype.kind == "f":
                 try:
@@ -75,8 +77,25 @@ def load_results(directory: str | Path) -> dict[str, Any]:
                 except (ValueError, KeyError) as error:
                     raise ValueError(f"{file}: unit {unit!r} in its header is not understood ({error})") from None
                 values = Quantity(values, dim=dim)
-            found[folder.name][file.stem] = values
+            found[run.name][file.stem] = values
     return found
+
+
+def _results_folder(directory: Path) -> Path:
+    """The results folder ``load_results`` reads: ``directory`` itself, or the ``results/``
+    of a project folder (recognised by its plan); a clear error for anything else."""
+    if not directory.is_dir():
+        raise FileNotFoundError(f"load_results: {directory} is not a folder (give the results folder a standalone "
+                                "program wrote, or its project folder)")
+    if (directory / "data" / "plan.txt").is_file():  # a project folder
+        if not (directory / "results").is_dir():
+            raise FileNotFoundError(f"load_results: the standalone project {directory} has no results/ folder yet "
+                                    "(run the program first: device.run(), or build/main --project ...)")
+        return directory / "results"
+    if any(directory.glob("*.bin")):
+        raise ValueError(f"load_results: {directory} holds result files itself; give the results folder that "
+                         f"holds it ({directory.parent}), whose run<k>/ and final/ folders are read")
+    return directory
 
 
 def unit_name(dim: Any) -> str:

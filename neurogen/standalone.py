@@ -9,7 +9,6 @@ the state a runtime run would.
 """
 from __future__ import annotations
 
-import math
 import os
 import shutil
 import subprocess
@@ -20,14 +19,15 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .errors import DimensionMismatchError, NeurogenError
+from .errors import NeurogenError
 from .nonfinite import is_error_record, warn_recorded_errors
 from .preferences import prefs
 from .project_files import ProjectFolder
 from .resources import static_headers, templates_dir
 from .results import read_result, unit_name
 from .standalone_layout import layout_header, layout_text, source_of
-from .units import DIMENSIONLESS, get_dimensions
+from .standalone_run_args import NewValues, convert_run_args
+from .units import DIMENSIONLESS
 
 @dataclass
 class _Run:
@@ -193,18 +193,28 @@ class StandaloneDevice:
             raise NotImplementedError("device.build(debug=True): debug builds of standalone projects")
         if directory is not None:
             self.directory = _project_directory(directory)
-        if clean and ProjectFolder(self.directory).owns_directory("build"):  # never a folder it did not make
-            shutil.rmtree(self.directory / "build", ignore_errors=True)
         if not self._runs:
             raise NeurogenError("device.build(): no run() was recorded")
-        self._write_project()
+        # Everything that can be refused is refused before anything is written.
+        if run:
+            self._new_values(run_args)
+            if not compile and not (self.directory / "build" / "main").is_file():
+                raise NeurogenError(f"device.build(compile=False, run=True): the project in {self.directory} "
+                                    "was never compiled (build/main does not exist)")
+        if compile:
+            _cmake()
+            _check_cmake_path(self.directory)
+        self._write_project([name for name, used in (("build", compile), ("results", run)) if used])
+        if clean and compile:  # build/ is neurogen's (the check above): all of it goes
+            shutil.rmtree(self.directory / "build", ignore_errors=True)
         if compile:
             self._compile()
         if run:
             self.run(run_args=run_args)
 
-    def _write_project(self) -> None:
-        """Every file of the project, written only where neurogen may (``project_files``)."""
+    def _write_project(self, directories: list[str]) -> None:
+        """Every file of the project, written only where neurogen may (``project_files``),
+        and the folders CMake and the program will fill, claimed in the same check."""
         assert self._files is not None
         sources = {**self._files, **static_headers(),
                    "main.cpp": (templates_dir() / "standalone" / "main.cpp").read_text(),
@@ -222,13 +232,11 @@ class StandaloneDevice:
         for kind, item in self._events:
             plan += item.lines if kind == "run" else [f"{kind} {item}"]
         files["data/plan.txt"] = ("\n".join(plan) + "\n").encode()
-        ProjectFolder(self.directory).write(files)
+        ProjectFolder(self.directory).write(files, directories)
 
     def _compile(self) -> None:
         build = ProjectFolder(self.directory).claim_directory("build")
-        cmake = shutil.which("cmake")
-        if cmake is None:
-            raise NeurogenError("standalone: cmake is not installed (needed to build the project)")
+        cmake = _cmake()
         native = "ON" if prefs.codegen.cpp.march_native else "OFF"  # as the runtime compiles
         werror = "ON" if prefs.codegen.cpp.warnings_as_errors else "OFF"  # main.cpp: as the runtime's code
         if not (build / "CMakeCache.txt").exists():
@@ -238,49 +246,34 @@ class StandaloneDevice:
 
     def run(self, run_args: Mapping[Any, Any] | None = None, results_directory: str | Path | None = None) -> None:
         """Run the built program (again), with new values for parameters and initial arrays."""
+        new_values = self._new_values(run_args)  # checked before anything is written or run
+        program = self.directory / "build" / "main"
+        if not program.is_file():
+            raise NeurogenError(f"device.run(): the project in {self.directory} is not built yet ({program} does "
+                                "not exist); call device.build() first (it compiles and runs the program; "
+                                "device.build(run=False) only compiles it)")
         results = (Path(results_directory) if results_directory
                    else ProjectFolder(self.directory).claim_directory("results"))
         threads = max(1, int(prefs.devices.cpp_standalone.openmp_threads))
-        command = [str(self.directory / "build" / "main"), "--project", str(self.directory),
-                   "--results", str(results), "--threads", str(threads), *self._set_arguments(run_args or {})]
+        command = [str(program), "--project", str(self.directory), "--results", str(results),
+                   "--threads", str(threads), *self._set_arguments(new_values)]
         _call(command, "run")
         self._apply(results)
         self.has_been_run = True
 
-    def _set_arguments(self, run_args: Mapping[Any, Any]) -> list[str]:
+    def _new_values(self, run_args: Any) -> NewValues:
+        arrays = {alias: (key, np.asarray(self._persistent[key][0])) for alias, key in self._aliases.items()}
+        return convert_run_args(run_args, self._params, arrays)
+
+    def _set_arguments(self, new_values: NewValues) -> list[str]:
+        """The program's ``--set`` arguments; new initial arrays become files in data/run_args/."""
+        files = {f"data/run_args/{key}.bin": data for key, data in new_values.arrays.values()}
+        if files:
+            ProjectFolder(self.directory).write(files)
         arguments = []
-        for name, value in run_args.items():
-            if isinstance(value, str):
-                raise NotImplementedError(
-                    f"run_args: the string expression {value!r} for {name!r} would need code that is not "
-                    "in the build (assignments run before the build, in Python); pass numbers or arrays")
-            if hasattr(name, "group") and hasattr(name, "spec"):  # G.v: an initial array
-                alias = f"{name.group.name}.{name.spec.name}"
-                if alias not in self._aliases:
-                    raise KeyError(f"run_args: '{alias}' is not an array of this project")
-                key = self._aliases[alias]
-                stored = self._persistent[key][0]
-                if get_dimensions(value) != name.spec.dim:
-                    raise DimensionMismatchError(f"run_args: {alias} must be in units of {name.spec.dim or '1'}",
-                                                 get_dimensions(value))
-                values = np.asarray(value, dtype=stored.dtype)
-                if values.size not in (1, stored.size):
-                    raise ValueError(f"run_args: {alias} needs one value or {stored.size} values, got {values.size}")
-                array = np.broadcast_to(values.reshape(-1) if values.size > 1 else values, stored.shape)
-                name = f"data/run_args/{key}.bin"
-                ProjectFolder(self.directory).write({name: np.ascontiguousarray(array).tobytes()})
-                arguments += ["--set", f"{alias}=@{self.directory / name}"]
-                continue
-            if name not in self._params:
-                known = ", ".join(sorted(self._params)) or "none"
-                raise KeyError(f"run_args: '{name}' is not a parameter of this project (known: {known}); a "
-                               "name used only inside code that is not in the build cannot be changed")
-            if get_dimensions(value) != self._params[name]:
-                raise DimensionMismatchError(f"run_args: '{name}' must be in units of "
-                                             f"{self._params[name] or '1'}", get_dimensions(value))
-            number = float(np.asarray(value))
-            if not math.isfinite(number):
-                raise ValueError(f"run_args: the constant '{name}' must be a finite number, got {value!r}")
+        for alias, (key, _) in new_values.arrays.items():
+            arguments += ["--set", f"{alias}=@{self.directory / 'data' / 'run_args' / f'{key}.bin'}"]
+        for name, number in new_values.constants.items():
             arguments += ["--set", f"{name}={number!r}"]
         return arguments
 
@@ -363,6 +356,28 @@ def _project_directory(directory: str | Path | None) -> Path:
         raise ValueError("standalone: the project directory name is empty; give a folder name "
                          "(directory='.' for the current folder, None for a new temporary one)")
     return Path(directory).resolve()
+
+
+def _cmake() -> str:
+    cmake = shutil.which("cmake")
+    if cmake is None:
+        raise NeurogenError("standalone: cmake is not installed (needed to build the project)")
+    return cmake
+
+
+_CMAKE_BREAKS = ';"\\$:|'
+"""Characters that CMake or the Makefiles it writes cannot take in a project's path (tried with
+CMake 3.25: a list separator, quoting, variable and generator expressions, make's rule syntax)."""
+
+
+def _check_cmake_path(directory: Path) -> None:
+    """Refuse a project path CMake cannot build in, before anything is written."""
+    bad = sorted({c for c in str(directory) if c in _CMAKE_BREAKS or ord(c) < 32 or ord(c) == 127})
+    if bad:
+        shown = " ".join(repr(c) for c in bad)
+        raise ValueError(f"standalone: CMake cannot build a project in {str(directory)!r}: its path contains {shown}; "
+                         f"choose a folder whose path has none of {' '.join(_CMAKE_BREAKS)} and no control "
+                         "characters (or build(compile=False) to only write the project)")
 
 
 def _call(command: list[str], what: str) -> None:

@@ -5,6 +5,7 @@ import hashlib
 import logging
 import os
 import re
+import shutil
 import signal
 import stat
 import subprocess
@@ -447,3 +448,123 @@ def test_waiting_for_a_stopped_lock_holder_says_who_holds_the_lock(monkeypatch: 
 
 def cache_dir_lock(key: str) -> Path:
     return cache.cache_root() / f"v{cache.CACHE_FORMAT}" / "locks" / f"{key}.lock"
+
+
+# --- a cache that is in the way: what is wrong, and what to do --------------------------------
+
+def _v(cache_dir: Path) -> Path:
+    return cache_dir / f"v{cache.CACHE_FORMAT}"
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo"])
+def test_a_lock_that_is_not_a_file_is_a_clear_error(cache_dir: Path, kind: str) -> None:
+    from neurogen.errors import MisplacedCacheItemError
+
+    key = cache.compute_key(["lock", kind])
+    lock = _v(cache_dir) / "locks" / f"{key}.lock"
+    cache.install(cache.compute_key(["first"]), _writer())  # the cache's folders exist
+    lock.mkdir() if kind == "folder" else os.mkfifo(lock)
+    expected = "a folder, not a file" if kind == "folder" else "a FIFO, not a file"
+    with pytest.raises(MisplacedCacheItemError, match=f"the build lock {re.escape(str(lock))} is {expected}.*"
+                                                      "remove it.*NEUROGEN_CACHE_DIR"):
+        cache.install(key, _writer())
+    assert cache.lookup(key) is None and os.path.lexists(lock)  # nothing built, nothing deleted
+
+
+def test_an_entry_that_is_a_file_is_replaced_by_a_new_build(cache_dir: Path,
+                                                            caplog: pytest.LogCaptureFixture) -> None:
+    key = cache.compute_key(["entry is a file"])
+    cache.install(cache.compute_key(["first"]), _writer())
+    blocked = _v(cache_dir) / "entries" / key
+    blocked.write_text("x")
+    os.chmod(blocked, 0o600)
+    with caplog.at_level(logging.WARNING, logger="neurogen.cache"):
+        entry = cache.install(key, _writer())
+    assert entry.is_dir() and cache.verified_file(key, "lib.so").data == b"x" * 100
+    assert "a file where a cache entry folder belongs" in caplog.text
+
+
+def test_an_entry_that_is_someone_elses_file_is_left_alone(cache_dir: Path) -> None:
+    from neurogen.errors import UntrustedCacheError
+
+    key = cache.compute_key(["entry is a foreign file"])
+    cache.install(cache.compute_key(["first"]), _writer())
+    blocked = _v(cache_dir) / "entries" / key
+    blocked.write_text("x")
+    os.chmod(blocked, 0o666)  # anyone could have written it
+    with pytest.raises(UntrustedCacheError, match=f"{re.escape(str(blocked))} can be written by.*not a folder"):
+        cache.install(key, _writer())
+    assert blocked.read_text() == "x"
+
+
+def test_a_file_where_the_tmp_folder_belongs_is_named_as_such(cache_dir: Path) -> None:
+    from neurogen.errors import MisplacedCacheItemError
+
+    _v(cache_dir).mkdir(parents=True, mode=0o700)
+    os.chmod(cache_dir, 0o700)
+    (_v(cache_dir) / "tmp").write_text("x")
+    with pytest.raises(MisplacedCacheItemError) as error:
+        cache.install(cache.compute_key(["tmp is a file"]), _writer())
+    message = str(error.value)
+    assert f"{_v(cache_dir) / 'tmp'} is not a folder (a file), where neurogen keeps a folder" in message
+    assert "NEUROGEN_CACHE_DIR" in message and "run their code" not in message
+
+
+@pytest.mark.parametrize("folder", ["tmp", "entries"])
+def test_cli_info_names_a_file_in_the_way_without_calling_it_untrusted(cache_dir: Path, folder: str) -> None:
+    cache.install(cache.compute_key(["cli-unusable"]), _writer())
+    path = _v(cache_dir) / folder
+    shutil.rmtree(path)
+    path.write_text("x")
+    info = _cli("cache", "info")
+    assert info.returncode == 1 and "Traceback" not in info.stderr
+    assert f"UNUSABLE:   the neurogen cache at {cache_dir} cannot be used: {path} is not a folder (a file)" in info.stdout
+    assert "UNTRUSTED" not in info.stdout
+
+
+def test_a_file_of_an_entry_that_is_a_folder_is_a_damaged_entry(cache_dir: Path) -> None:
+    key = cache.compute_key(["library is a folder"])
+    entry = cache.install(key, _writer())
+    (entry / "lib.so").unlink()
+    (entry / "lib.so").mkdir()
+    with pytest.raises(DamagedCacheEntryError, match="lib.so is a folder, not the file neurogen installed"):
+        cache.verified_file(key, "lib.so")
+
+
+def _deny_writes_below(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``folder`` read-only: really (mode 0555), and for root (who may write anyway) by
+    making the cache's mkdir calls below it fail as they would for anyone else."""
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chmod(folder, 0o555)
+    if os.geteuid() == 0:
+        real_mkdir = os.mkdir
+
+        def mkdir(path, mode=0o777, *args, **kwargs):
+            if str(path).startswith(str(folder) + os.sep):
+                raise PermissionError(13, "Permission denied", str(path))
+            return real_mkdir(path, mode, *args, **kwargs)
+
+        monkeypatch.setattr(cache.os, "mkdir", mkdir)
+
+
+@pytest.mark.parametrize("where", ["NEUROGEN_CACHE_DIR", "HOME"])
+def test_a_cache_that_cannot_be_written_says_where_and_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  where: str) -> None:
+    readonly = tmp_path / "readonly"
+    if where == "HOME":
+        monkeypatch.delenv("NEUROGEN_CACHE_DIR")
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+        monkeypatch.setenv("HOME", str(readonly))
+        expected = "the default location, under $HOME"
+    else:
+        monkeypatch.setenv("NEUROGEN_CACHE_DIR", str(readonly / "cache"))
+        expected = "set by NEUROGEN_CACHE_DIR"
+    _deny_writes_below(readonly, monkeypatch)
+    try:
+        with pytest.raises(CacheError) as error:
+            cache.install(cache.compute_key(["unwritable"]), _writer())
+    finally:
+        os.chmod(readonly, 0o755)
+    message = str(error.value)
+    assert f"cannot create the folder {readonly}/" in message and "Permission denied" in message
+    assert expected in message and "set NEUROGEN_CACHE_DIR to a folder you can write" in message

@@ -362,3 +362,14 @@ def test_a_named_compiler_that_is_missing_is_an_error_not_replaced(monkeypatch, 
             build_config(lambda: ("/usr/bin/c++", "a compiler of the last build"))
     finally:
         prefs.codegen.cpp.compiler = None
+
+
+def test_a_compiler_that_writes_nothing_installs_nothing(cache_dir):
+    """CXX=true 'succeeds' without writing a library: the shell (its key names the compiler)
+    and the model are refused with the command named, and the cache gains no entry."""
+    before = {e.key for e in _entries(cache_dir)}
+    result = run_logged(cache_dir, CXX="true")
+    assert result.returncode != 0
+    assert "CompilationError: the compiler reported success but did not write the shared library" in result.stderr
+    assert "command: /usr/bin/true -std=c++17" in result.stderr or "command: /bin/true -std=c++17" in result.stderr
+    assert {e.key for e in _entries(cache_dir)} == before

@@ -79,19 +79,41 @@ def test_rewriting_a_project_works_but_a_file_edited_since_is_refused(tmp_path):
     assert "my change" not in (folder / "main.cpp").read_text()
 
 
-def test_a_build_folder_neurogen_did_not_make_is_not_used_or_deleted(tmp_path):
+def _listing(folder):
+    return sorted((str(p.relative_to(folder)), p.read_bytes() if p.is_file() else None) for p in folder.rglob("*"))
+
+
+@pytest.mark.parametrize("name, build", [("build", {"clean": True}), ("build", {"run": False}),
+                                         ("results", {})])
+def test_a_build_or_results_folder_neurogen_did_not_make_is_refused_before_anything_is_written(tmp_path, name, build):
     folder = tmp_path / "project"
-    (folder / "build").mkdir(parents=True)
-    (folder / "build" / "important.o").write_text("mine")
-    with pytest.raises(FileExistsError, match="'build' exists and neurogen did not create it"):
-        set_device("cpp_standalone", directory=folder, build_on_run=False)
-        try:
-            G = NeuronGroup(3, "dv/dt = -v/τ : 1")
-            run(1 * ms)
-            device.build(clean=True)
-        finally:
-            _to_runtime()
-    assert (folder / "build" / "important.o").read_text() == "mine"
+    (folder / name / "final").mkdir(parents=True)
+    (folder / name / "final" / "group0.v.bin").write_text("my precious results")
+    before = _listing(folder)
+    set_device("cpp_standalone", directory=folder, build_on_run=False)
+    try:
+        G = NeuronGroup(3, "dv/dt = -v/τ : 1")
+        run(1 * ms)
+        with pytest.raises(FileExistsError, match=f"'{name}' exists and neurogen did not create it"):
+            device.build(**build)
+    finally:
+        _to_runtime()
+    assert _listing(folder) == before  # not one project file written, nothing deleted
+
+
+@pytest.mark.parametrize("name", ["p;x", "p\nnewline", "p:x", 'p"x', "p$(touch PWNED)"])
+def test_a_folder_cmake_cannot_build_in_is_refused_before_anything_is_written(tmp_path, name):
+    set_device("cpp_standalone", directory=tmp_path / name, build_on_run=False)
+    try:
+        G = NeuronGroup(3, "dv/dt = -v/τ : 1")
+        run(1 * ms)
+        with pytest.raises(ValueError, match="CMake cannot build a project in"):
+            device.build()
+        device.build(compile=False, run=False)  # writing the project is fine
+    finally:
+        _to_runtime()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+    assert (tmp_path / name / "main.cpp").exists() and not (tmp_path / name / "build").exists()
 
 
 def test_a_foreign_manifest_is_not_overwritten(tmp_path):

@@ -111,6 +111,14 @@ def _replace_in_plan(old: str, new: str) -> callable:
     return damage
 
 
+def _replace_all_in_plan(old: str, new: str) -> callable:
+    def damage(data: Path) -> None:
+        text = (data / "plan.txt").read_text()
+        assert old in text, old
+        (data / "plan.txt").write_text(text.replace(old, new))
+    return damage
+
+
 def _plan_line(project, start: str) -> str:
     directory, _, _ = project
     return next(line for line in (directory / "data" / "plan.txt").read_text().splitlines() if line.startswith(start))
@@ -144,6 +152,11 @@ DAMAGES = {
     "data file too short": (lambda d: (d / "synapses3.w.bin").write_bytes((d / "synapses3.w.bin").read_bytes()[:-3]),
                             ["synapses3.w.bin", "bytes, expected"]),
     "data file missing": (lambda d: (d / "group0.v.bin").unlink(), ["group0.v.bin", "cannot read"]),
+    # 8 TiB: the file's size is checked before anything is allocated (not "out of memory"
+    # after a long zero-fill when the machine has that much)
+    "huge count of a persistent array": (_replace_all_in_plan(" persistent group0.v.bin 10 ",
+                                                              " persistent group0.v.bin 1099511627776 "),
+                                         ["group0.v.bin", "holds 80 bytes, expected 8796093022208"]),
     "group size in the plan": (_replace_in_plan("integer group0.N 10\n", "integer group0.N 100000000\n"),
                                ["plan.txt", "group0.v has 10 elements", "needs 100000000"]),
     "clock interval 0": (_replace_in_plan("integer group0._every 1\n", "integer group0._every 0\n"),

@@ -175,16 +175,18 @@ private:
     std::unique_ptr<unsigned char, Free> storage_;
 };
 
-// The raw contents of a file that must hold exactly `count` elements of `type`.
+// The raw contents of a file that must hold exactly `count` elements of `type`. The size is
+// checked before anything is allocated: a damaged count must not cost gigabytes first.
 Buffer read_raw(const fs::path& path, CType type, int64_t count, const std::string& what) {
-    Buffer buffer(type, count);
+    const size_t bytes = byte_count(type, count);
     std::error_code error;
     const uintmax_t size = fs::file_size(path, error);
     if (error) throw Failure("cannot read " + path.string() + " (" + what + "): " + error.message());
-    if (size != buffer.bytes()) {
+    if (size != bytes) {
         throw Failure(path.string() + " (" + what + ") holds " + std::to_string(size) + " bytes, expected " +
-                      std::to_string(buffer.bytes()) + " (" + std::to_string(count) + " x " + info(type).name + ")");
+                      std::to_string(bytes) + " (" + std::to_string(count) + " x " + info(type).name + ")");
     }
+    Buffer buffer(type, count);
     std::ifstream in(path, std::ios::binary);
     if (buffer.bytes() > 0) in.read(reinterpret_cast<char*>(buffer.data()), static_cast<std::streamsize>(buffer.bytes()));
     if (!in) throw Failure("cannot read " + path.string() + " (" + what + ")");
