@@ -20,7 +20,12 @@ from .errors import EquationError
 
 
 def _exprel(x: np.float64) -> np.float64:
-    return np.float64(1.0) if x == 0 else np.expm1(x) / x
+    """As ``ng::exprel``: 1 near 0, infinite above 717 (and for inf), NaN for NaN."""
+    if abs(x) < 1e-16:
+        return np.float64(1.0)
+    if x > 717:
+        return np.float64(np.inf)
+    return np.expm1(x) / x
 
 
 #: Model functions of numbers, as numpy (and the compiled code) computes them.

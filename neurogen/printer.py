@@ -200,7 +200,9 @@ class CppPrinter:
         elif not (coeff.is_Number and float(coeff) == 1.0):
             numerator.append(coeff)
         for factor in sympy.Mul.make_args(factors):
-            if factor.is_Pow and factor.exp.is_Integer and factor.exp.is_negative:
+            # a negative power is a division, as sympy's (and so Brian2's) text has it:
+            # a/b**c stays a/pow(b, c) (a*pow(b, -c) is NaN for a = 0, b = 1e-320, c = 1)
+            if factor.is_Pow and factor.exp.could_extract_minus_sign():
                 denominator.append(sympy.Pow(factor.base, -factor.exp))
             else:
                 numerator.append(factor)

@@ -55,7 +55,8 @@ def cpp(text: str) -> str:
     ("floor(x + 1) + ceil(x - 1)", "std::ceil(x_ - 1.0) + std::floor(x_ + 1.0)"),  # sympy's floor(x) + 1 differs
     ("exp(x - 745.0)", "std::exp(x_ - 745.0)"),  # sympy's exp splits it: 2.8e-324*exp(x)
     ("not (x*y)", "!(x_*y_ != 0.0)"),
-    ("y*x**-0.5", "y_*std::pow(x_, -0.5)"),
+    ("y*x**-0.5", "y_/std::sqrt(x_)"),  # as sympy's text (and Brian2) has it
+    ("v/w**c1", "v_/std::pow(w_, c1_)"),  # v*pow(w, -c1) is NaN for v = 0, w = 1e-320, c1 = 1
     ("(x/3)**1000", "std::pow(x_/3.0, 1000.0)"),
     ("x % y", "ng::mod(x_, y_)"),
     ("b/2", "double(b_)/2.0"),
