@@ -294,11 +294,11 @@ class Synapses(Group):
                                       f"'{group.name}') through the synapses; assign {group.name}.{base} instead")
         super()._refuse_assignment(name)
 
-    def _set_variable(self, name: str, value: Any, index: Any) -> None:
+    def _set_variable(self, name: str, value: Any, index: Any, subgroup: tuple[int, int] | None = None) -> None:
         if name == "delay":
             self._set_delay(value, index)
             return
-        super()._set_variable(name, value, index)
+        super()._set_variable(name, value, index, subgroup)
 
     def _set_delay(self, value: Any, index: Any) -> None:
         spec = self._specs["delay"]

@@ -126,7 +126,11 @@ class SliceView(VariableView):
         return super()._values[self.start:self.stop]
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        self.group._set_variable(self.spec.name, value, np.arange(self.start, self.stop)[index])
+        if isinstance(index, str):
+            raise NotImplementedError(f"{self.group.name}[{self.start}:{self.stop}].{self.spec.name}['{index}'] = "
+                                      "...: indexing with a condition string")
+        self.group._set_variable(self.spec.name, value, np.arange(self.start, self.stop)[index],
+                                 (self.start, self.stop - self.start))
 
 
 for _name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "lt", "le", "gt", "ge", "eq", "ne"):
