@@ -14,8 +14,8 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .errors import EquationError
-from .expressions import parse_expression
+from .errors import EquationError, NotAConditionError
+from .expressions import is_condition, parse_expression
 from .namespace import External, resolve_externals, user_namespace
 from .runtime import load_simulation
 from .session import session
@@ -76,6 +76,9 @@ def connect_generated(synapses: Any, *, condition: Any, j: Any, p: Any, n: Any, 
         raise TypeError(f"{where}: with a generator for j=, put the condition and probability into it "
                         "('k for k in sample(N_post, p=0.1) if k != i')")
     candidates = Candidates.parse(j, where) if isinstance(j, str) else Candidates()
+    for what, text in (("condition", condition), (f"j='{j}': the condition after 'if'", candidates.condition)):
+        if text is not None:
+            _check_condition(synapses, text, what, where)
     pieces = {
         "low": candidates.low, "high": candidates.high, "step": candidates.step,
         "target": candidates.target, "sample_p": candidates.sample_p, "if": candidates.condition,
@@ -143,6 +146,20 @@ def _raise_problem(error: np.ndarray, synapses: Any, j: Any, n: Any, where: str)
     if code == 6:
         raise MemoryError(f"{where}: the new synapses of Synapses '{synapses.name}' do not fit in memory")
     raise AssertionError(f"internal error: connect problem code {code}")
+
+
+def _check_condition(synapses: Any, condition: str, what: str, where: str) -> None:
+    """``condition=`` (and a generator's ``if``) must be a truth value, as Brian2 requires
+    (``'i + j'`` is refused, not read as ``i + j != 0``; Brian2 2.9 indexes with the number
+    in a generator's ``if``); boolean pre-/postsynaptic variables count as one."""
+    booleans = set()
+    for suffixes, group in ((("_pre",), synapses._source_group), (("_post", ""), synapses._target_group)):
+        names = {n for n, s in group._specs.items() if s.dtype == "bool"} | {
+            eq.name for eq in group._equations.of_kind("subexpression") if eq.dtype == "boolean"}
+        booleans |= {n + suffix for n in names for suffix in suffixes}
+    if not is_condition(parse_expression(condition, f"{where}, {what}"), booleans):
+        raise NotAConditionError(f"{where}, {what}: '{condition}' is not a boolean expression (expected e.g. "
+                                 "'i != j' or 'rand() < 0.1', as Brian2 requires)")
 
 
 def _is_one(p: Any) -> bool:

@@ -10,6 +10,11 @@ class EquationError(NeurogenError, ValueError):
     """A model string (equation, threshold, reset, statement) is malformed or inconsistent."""
 
 
+class NotAConditionError(EquationError, TypeError):
+    """A threshold, refractory or ``connect()`` condition that is not a truth value (``'v'``,
+    ``'i + j'``): a ``TypeError`` as in Brian2, and an ``EquationError`` (a malformed model)."""
+
+
 class ReadOnlyError(NeurogenError, TypeError, AttributeError):
     """An assignment to a read-only name (``G.i = 7``, ``G.t = 5*ms``): a ``TypeError`` as in
     Brian2, and an ``AttributeError`` as Python raises for an attribute without a setter."""

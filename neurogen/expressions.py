@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Collection
 
 from .errors import DimensionMismatchError, EquationError
 from .units import DIMENSIONLESS, Dimension
@@ -119,6 +119,18 @@ def is_boolean(tree: ast.expr) -> bool:
     if isinstance(tree, ast.UnaryOp) and isinstance(tree.op, ast.Not):
         return True
     return isinstance(tree, ast.Constant) and isinstance(tree.value, bool)
+
+
+def is_condition(tree: ast.expr, booleans: Collection[str]) -> bool:
+    """Whether an expression is a truth value as Brian2 decides it (``is_boolean_expression``):
+    a comparison, ``not``, ``True``/``False``, a name in ``booleans`` (the boolean variables
+    and subexpressions), or ``and``/``or`` of such. ``'v'`` or ``'i + j'`` is not one, so
+    a threshold or connect condition of that kind is refused rather than read as ``!= 0``."""
+    if isinstance(tree, ast.BoolOp):
+        return all(is_condition(value, booleans) for value in tree.values)
+    if isinstance(tree, ast.Name):
+        return tree.id in booleans or tree.id in ("True", "False")
+    return is_boolean(tree)
 
 
 DimOf = Callable[[str], Dimension]

@@ -121,3 +121,26 @@ def test_bad_connect_arguments():
     with pytest.raises(Exception, match="does not exist"):
         Synapses(G, H, "w : 1").connect(condition="w > 0")
     assert len(S) == 0
+
+
+@pytest.mark.parametrize("kwargs", [dict(condition="i + j"), dict(condition="1"), dict(condition="i*1.5"),
+                                    dict(condition="x_pre"), dict(j="k for k in range(3) if k")])
+def test_a_condition_that_is_not_boolean_is_refused(kwargs):
+    """Bug: condition='i + j' was read as i + j != 0; Brian2 raises TypeError ('Condition 'i + j'
+    is not a boolean condition'). Brian2 2.9 indexes with the number in a generator's if."""
+    G, H = groups(3, 3)
+    S = Synapses(G, H)
+    with pytest.raises(TypeError, match="is not a boolean expression"):
+        S.connect(**kwargs)
+    assert len(S) == 0
+
+
+def test_boolean_conditions_are_accepted():
+    G = NeuronGroup(3, "x : 1\nb : boolean\nc = x > 0 : boolean")
+    G.b = [True, False, True]
+    G.x = [1, 0, 0]
+    for condition, expected in (("True", 9), ("b_pre", 6), ("b_post and x_pre > 0", 2), ("not b", 3),
+                                ("i != j", 6)):  # Brian2 2.9's counts
+        S = Synapses(G, G)
+        S.connect(condition=condition)
+        assert len(S) == expected, condition

@@ -7,8 +7,8 @@ from typing import Any, Mapping
 import numpy as np
 
 from ..equations import Equations, parse_equations
-from ..errors import EquationError
-from ..expressions import Statement, is_boolean, parse_expression, parse_statements
+from ..errors import EquationError, NotAConditionError
+from ..expressions import Statement, is_condition, parse_expression, parse_statements
 from ..units import DIMENSIONLESS, Quantity, get_dimensions, second
 from .clock import Clock
 from .group import Group
@@ -38,7 +38,7 @@ class NeuronGroup(Group):
         self._equations = parse_equations(model, owner=f"NeuronGroup '{self.name}'")
         self._check_flags()
         self.method = method
-        self.threshold = self._check_threshold(threshold)
+        self.threshold = self._check_threshold(threshold, refractory is not False and refractory is not None)
         self.reset = reset
         self._reset_statements = self._check_reset(reset)
         self._refractory = self._check_refractory(refractory)
@@ -68,13 +68,15 @@ class NeuronGroup(Group):
                     "belongs to Synapses, not to a NeuronGroup"
                 )
 
-    def _check_threshold(self, threshold: str | None) -> str | None:
+    def _check_threshold(self, threshold: str | None, refractory: bool) -> str | None:
         if threshold is None:
             return None
         where = f"NeuronGroup '{self.name}', threshold"
         tree = parse_expression(threshold, where)
-        if not (is_boolean(tree) or isinstance(tree, ast.Name)):  # a boolean variable is fine too
-            raise EquationError(f"{where}: '{threshold}' is not a condition (expected e.g. 'v > v_th')")
+        booleans = {eq.name for eq in self._equations if eq.dtype == "boolean"}
+        if not is_condition(tree, booleans | ({"not_refractory"} if refractory else set())):
+            raise NotAConditionError(f"{where}: '{threshold}' is not a boolean expression (expected a condition "
+                                     "such as 'v > v_th', or a boolean variable; Brian2 refuses it too)")
         return threshold
 
     def _check_reset(self, reset: str | None) -> tuple[Statement, ...]:
