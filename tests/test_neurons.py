@@ -199,3 +199,25 @@ def test_a_refractory_expression_that_is_neither_time_nor_condition_is_refused()
     G = NeuronGroup(3, "v : 1", threshold="v > 1", reset="v = 0", refractory="v")
     with pytest.raises(TypeError, match="refractory: 'v' is dimensionless but not a boolean expression"):
         run(0.1 * ms)
+
+
+@pytest.mark.parametrize("refractory", [np.nan * ms, np.inf * ms, -np.inf * ms])
+def test_a_refractory_period_that_is_not_finite_is_refused(refractory):
+    """Bug: refractory=NaN (or inf) was accepted and every neuron stopped for good after its
+    first spike (Brian2 accepts it too, with its own surprises)."""
+    with pytest.raises(ValueError, match="refractory must be a finite time"):
+        NeuronGroup(3, "v : 1", threshold="v > 1", refractory=refractory)
+
+
+def test_a_refractory_expression_that_is_nan_means_not_refractory():
+    """Bug: a per-neuron refractory period that is NaN froze the neuron from the start
+    (ng::timestep gave NaN the most steps); Brian2 2.9 casts it to the lowest int64, so the
+    neuron is never refractory. These counts and values are Brian2 2.9's."""
+    G = NeuronGroup(3, "dv/dt = 1/ms : 1 (unless refractory)\nr : second", threshold="v > 1", reset="v = 0",
+                    refractory="r", method="euler")
+    G.r = [np.nan, 1, -1] * ms
+    M = SpikeMonitor(G)
+    with pytest.warns(RuntimeWarning, match="r is nan"):  # NaN in r: reported after the run
+        run(5 * ms)
+    assert list(M.count) == [4, 2, 4]
+    assert np.allclose(G.v[:], [0.6, 1.0, 0.6])

@@ -111,6 +111,8 @@ class NeuronGroup(Group):
 
             raise DimensionMismatchError(f"{where} must be a time or a string", get_dimensions(refractory))
         value = float(np.asarray(refractory))
+        if not np.isfinite(value):  # NaN or infinite: every neuron would stop for good after a spike
+            raise ValueError(f"{where} must be a finite time, got {refractory}")
         if value < 0:
             raise ValueError(f"{where} must not be negative, got {refractory}")
         return refractory
