@@ -115,14 +115,14 @@ def connect_generated(synapses: Any, *, condition: Any, j: Any, p: Any, n: Any, 
     made = simulation.dynamic()
     if error is not None:  # Ctrl-C: no synapse is made
         raise error
-    _raise_problem(made[("group0", "_error")], synapses, j, n, where)
+    _raise_problem(made[("group0", "_error")], synapses, j, p, n, where)
     synapses._add_synapses(made[("group0", "_new_pre")], made[("group0", "_new_post")])
 
 
 CALLBACK_INTERVAL = 0.1  # seconds of wall time between checks for Ctrl-C, as in run()
 
 
-def _raise_problem(error: np.ndarray, synapses: Any, j: Any, n: Any, where: str) -> None:
+def _raise_problem(error: np.ndarray, synapses: Any, j: Any, p: Any, n: Any, where: str) -> None:
     """The problem that stopped the generated call, as ``(code, i, value)`` (see connect.j2)."""
     if not len(error):
         return
@@ -145,6 +145,13 @@ def _raise_problem(error: np.ndarray, synapses: Any, j: Any, n: Any, where: str)
                          f"+-2**62 (for i={i})")
     if code == 6:
         raise MemoryError(f"{where}: the new synapses of Synapses '{synapses.name}' do not fit in memory")
+    if code in (7, 9):
+        what = f"p={p!r}" if code == 7 else f"{generator}: sample(..., p=)"
+        raise ValueError(f"{where}: {what} is NaN for i={i}, {'j=' if code == 7 else 'candidate '}{value}; "
+                         "a probability must be a number")
+    if code == 8:
+        shown = "below -2**62" if value == -2**63 else str(value)
+        raise ValueError(f"{where}: n={n!r} is {shown} for i={i}; a number of synapses must not be negative")
     raise AssertionError(f"internal error: connect problem code {code}")
 
 
@@ -180,6 +187,7 @@ class _ConnectScope:
     def __init__(self, synapses: Any, sources: list[tuple[str, ast.expr]], variable: str) -> None:
         self.synapses, self.sources, self.variable = synapses, sources, variable
         self.name, self.namespace = synapses.name, synapses.namespace
+        self._described_as = "Synapses"  # what error messages call it
 
     def _variable_dims(self) -> dict[str, Any]:
         return {**self.synapses._variable_dims(), self.variable: DIMENSIONLESS}
