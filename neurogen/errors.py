@@ -10,6 +10,17 @@ class EquationError(NeurogenError, ValueError):
     """A model string (equation, threshold, reset, statement) is malformed or inconsistent."""
 
 
+class ReservedNameError(EquationError, SyntaxError):
+    """A model defines a name it may not (``t``, a keyword, a unit such as ``ms``, a function,
+    ``pi``): a ``SyntaxError`` as in Brian2, and an ``EquationError``."""
+
+    def __init__(self, message: str) -> None:
+        SyntaxError.__init__(self, message)  # sets .msg, which SyntaxError's str() shows
+
+    def __str__(self) -> str:
+        return str(self.msg)
+
+
 class NotAConditionError(EquationError, TypeError):
     """A threshold, refractory or ``connect()`` condition that is not a truth value (``'v'``,
     ``'i + j'``): a ``TypeError`` as in Brian2, and an ``EquationError`` (a malformed model)."""
