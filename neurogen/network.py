@@ -152,6 +152,7 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
     seconds = check_quantity(duration, second, "run(duration)")
     if not seconds >= 0 or math.isinf(seconds):
         raise ValueError(f"run(): the duration must be a finite time, not negative, got {duration}")
+    _check_unique_names(net.objects)
     objects = [o for o in net.objects if o.active]
     _check_dependencies(objects)
     dt = min((o.clock.dt_ for o in objects), default=session().defaultclock.dt_)
@@ -260,6 +261,28 @@ def _start_time(net: Network, objects: list[SimObject]) -> float:
                 f"t={start:g} s; run all objects in one Network (or restore() them) instead"
             )
     return start
+
+
+def _check_unique_names(objects: list[SimObject]) -> None:
+    """Brian2 refuses two objects of one name in a network: results, standalone files and
+    error messages are found by name, so one would silently stand for the other."""
+    by_name: dict[str, list[SimObject]] = {}
+    for obj in objects:
+        by_name.setdefault(obj.name, []).append(obj)
+    clashes = {name: found for name, found in by_name.items() if len(found) > 1}
+    if clashes:
+        shown = "; ".join(f"'{name}' names " + " and ".join(_describe(o) for o in found)
+                          for name, found in clashes.items())
+        raise ValueError(f"All objects in a network need to have unique names (as in Brian2): {shown}; "
+                         "give each a name of its own (name=...)")
+
+
+def _describe(obj: SimObject) -> str:
+    from .objects.group import Group
+
+    size = f" of {obj.N} {'synapses' if type(obj).__name__ == 'Synapses' else 'neurons'}" if isinstance(
+        obj, Group) else ""
+    return f"a {type(obj).__name__}{size}"
 
 
 def _check_dependencies(objects: list[SimObject]) -> None:

@@ -697,3 +697,21 @@ def test_a_constant_named_like_a_record_buffer_is_its_own_value():
     M = StateMonitor(G, ["I", "v"], record=True)
     run(0.1 * ms)
     assert list(M.I[:, 0]) == [2.0, 6.0] and list(M.v[:, 0]) == [1.0, 3.0]
+
+
+def test_two_objects_of_one_name_in_a_network_are_refused():
+    """Bug: two groups named 'g' ran together (results and standalone files are found by name,
+    so one stood for the other). Brian2 raises ValueError at run(), not when the Network is made."""
+    G = NeuronGroup(3, "v : 1", name="g")
+    H = NeuronGroup(4, "v : 1", name="g")
+    net = Network(G, H)
+    with pytest.raises(ValueError, match="unique names.*'g' names a NeuronGroup of 3 neurons and a "
+                                         "NeuronGroup of 4 neurons"):
+        net.run(0.1 * ms)
+    with pytest.raises(ValueError, match="'g' names a NeuronGroup of 3 neurons and a NeuronGroup of 4"):
+        run(0.1 * ms)
+    M = StateMonitor(G, "v", record=0, name="g")
+    with pytest.raises(ValueError, match="'g' names a NeuronGroup of 3 neurons and a StateMonitor"):
+        Network(G, M).run(0.1 * ms)
+    Network(G).run(0.1 * ms)  # alone, each is fine
+    Network(H).run(0.1 * ms)
