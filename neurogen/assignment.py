@@ -39,7 +39,7 @@ def run_assignment(group: Any, variable: str, expression: str, index: Any,
     spec = group._specs.get(variable)
     before = group._state[variable].copy() if spec is not None and spec.dtype in ("int32", "int64") else None
     state = session()
-    _, error = simulation.run(values, dt=group.clock.dt_, t_start=group._time or 0.0, seed=state.run_seed(),
+    _, error = simulation.run(values, dt=group.clock.dt_, t_start=group._clock_time, seed=state.run_seed(),
                               step0=-group._assignments, n_steps=0, interval=1.0, callback=None)
     if error is not None:
         raise error

@@ -110,7 +110,7 @@ def connect_generated(synapses: Any, *, condition: Any, j: Any, p: Any, n: Any, 
     simulation = load_simulation(parts, lower)
     synapses._assignments += 1
     _, error = simulation.run(_values(objects, np.zeros(0, np.int32), externals), dt=synapses.clock.dt_,
-                              t_start=synapses._time or 0.0, seed=session().run_seed(),
+                              t_start=synapses._clock_time, seed=session().run_seed(),
                               step0=-synapses._assignments, n_steps=0, interval=CALLBACK_INTERVAL, callback=None)
     made = simulation.dynamic()
     if error is not None:  # Ctrl-C: no synapse is made

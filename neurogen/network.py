@@ -21,6 +21,7 @@ from .schedule import member_name, schedule_order, stream_id
 from .namespace import External, collect_objects, resolve_externals, runtime_values
 from .nonfinite import INTEGER_ERRORS, warn_integer_overflow, warn_nan_constants, warn_nonfinite_state
 from .objects.base import SimObject
+from .objects.clock import whole_steps
 from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor, buffer_name
 from .runtime import Simulation, load_simulation
 from .session import session
@@ -104,6 +105,7 @@ class Network:
         for obj in self.objects:
             if id(obj) in snapshots:
                 _restore_snapshot(obj, snapshots[id(obj)])
+                obj.clock._t = obj._clock_time
 
     def scheduling_summary(self) -> list[tuple[str, str, str, int]]:
         """(object, kind, when, order) in execution order."""
@@ -171,8 +173,7 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
                          "at this dt)")
     if not objects or n_steps == 0:
         net._t = start + seconds
-        for obj in objects:  # they reached the new time too (the next run starts there)
-            obj._time = obj.clock._t = net.t_
+        _reached(objects, net.t_, None)  # they reached the new time too (the next run starts there)
         return
     objects.sort(key=lambda o: o._creation_index)
     every = {id(o): _every(o, dt) for o in objects}
@@ -218,21 +219,15 @@ def _record_standalone(net: Network, objects: list[Any], externals: Mapping[int,
         device.build()
 
 
-def _reached(objects: list[Any], time: float, every: Mapping[int, int]) -> None:
-    """After a run (or recording one): each object's time, and the clock its spikes in
-    transit count in."""
+def _reached(objects: list[Any], time: float, every: Mapping[int, int] | None) -> None:
+    """After a run (or recording one): each object's time (the network's, which the next run
+    continues from), its clock's (whole steps, as Brian2's ``G.t``), and the clock its spikes
+    in transit count in (``every``; None: no step ran)."""
     for obj in objects:
-        obj._time = obj.clock._t = time
-        if hasattr(obj, "_ran_with"):
+        obj._time = time
+        obj.clock._t = obj._clock_time
+        if every is not None and hasattr(obj, "_ran_with"):
             obj._ran_with(obj.clock.dt_, every[id(obj)])
-
-
-def whole_steps(time: float, dt: float) -> int:
-    """Brian2's clock rule: the nearest step if within 1e-4 dt of it, else the next one up."""
-    nearest = round(time / dt)
-    if abs(nearest * dt - time) <= 1e-4 * dt:
-        return int(nearest)
-    return int(math.ceil(time / dt))
 
 
 def _check_new_dt(time: float, dt: float) -> None:

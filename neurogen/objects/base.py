@@ -53,6 +53,16 @@ class SimObject(metaclass=_Checked):
     def clock(self) -> Clock:
         return self._clock if self._clock is not None else session().defaultclock
 
+    @property
+    def _clock_time(self) -> float:
+        """The time of its clock after its last run, in whole steps of its own ``dt`` (Brian2's
+        ``G.t``: a run ending between steps ends at the next one, by Brian2's clock rule)."""
+        from .clock import whole_steps
+
+        if self._time is None:
+            return 0.0
+        return whole_steps(self._time, self.clock.dt_) * self.clock.dt_
+
     def __setattr__(self, name: str, value: Any) -> None:
         if name.startswith("_") or "_constructed" not in self.__dict__:
             object.__setattr__(self, name, value)

@@ -52,7 +52,7 @@ class Group(SimObject):
         if name == "i":
             return np.arange(self.N)
         if name == "t":
-            return Quantity(self._time or 0.0, dim=second.dim)  # where its last run ended
+            return Quantity(self._clock_time, dim=second.dim)  # where its last run ended (whole steps)
         if name == "dt":
             return self.clock.dt
         if "_equations" in self.__dict__ and name in self._equations:
