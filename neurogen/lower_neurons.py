@@ -201,6 +201,11 @@ def lower_statements(ctx: ObjectContext, source: Any, dim_of: Any, resolve: Any,
     for stmt in source:
         where = f"{ctx.where()}, {what} line '{stmt.line}'"
         spec = getattr(ctx.obj, "_specs", {}).get(stmt.target)
+        if spec is not None and spec.shared and what == "assignment":
+            raise NotImplementedError(
+                f"{where}: a string expression for the shared variable '{stmt.target}' is not supported "
+                "yet (Brian2 accepts one that uses only shared values, such as 'rand()' or 'N + 1'); "
+                f"assign a number instead ({ctx.obj.name}.{stmt.target} = value)")
         if spec is not None and spec.shared:
             raise NotImplementedError(
                 f"{where}: writing the shared variable '{stmt.target}' from per-neuron code "

@@ -6,7 +6,6 @@ compiled network, binds the objects' numpy arrays and values, and calls the step
 from __future__ import annotations
 
 import copy
-import inspect
 import logging
 import math
 import sys
@@ -55,10 +54,23 @@ class Network:
 
     def remove(self, *objects: Any) -> None:
         for obj in _flatten(objects):
+            if obj not in self.objects:  # Brian2's KeyError
+                raise KeyError(f"Network.remove: {obj!r} is not part of the network '{self.name}'")
             self.objects.remove(obj)
 
     def __contains__(self, obj: Any) -> bool:
         return obj in self.objects
+
+    def __getitem__(self, name: str) -> SimObject:
+        """``net['G']``: the object of that name (Brian2's)."""
+        for obj in self.objects:
+            if obj.name == name:
+                return obj
+        raise KeyError(f"No object with name {name!r} found in the network '{self.name}'")
+
+    def __delitem__(self, name: str) -> None:
+        """``del net['G']``: remove the object of that name (Brian2's)."""
+        self.objects.remove(self[name])
 
     @property
     def t_(self) -> float:
@@ -72,7 +84,7 @@ class Network:
             report_period: Quantity = 10 * second, namespace: Mapping[str, Any] | None = None,
             level: int = 0) -> None:
         """Simulate for ``duration``: one compiled call for all steps of all objects."""
-        frame = sys._getframe(level + 1)
+        frame = _caller_frame(level, "Network.run")
         frame_namespace = {**frame.f_globals, **frame.f_locals}
         del frame
         _run(self, duration, report, report_period, namespace, frame_namespace)
@@ -151,7 +163,10 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
          namespace: Mapping[str, Any] | None, frame_namespace: Mapping[str, Any]) -> None:
     from .objects.validation import check_quantity
 
+    from .objects.validation import check_namespace
+
     seconds = check_quantity(duration, second, "run(duration)")
+    namespace = check_namespace(namespace, "run()")
     if not seconds >= 0 or math.isinf(seconds):
         raise ValueError(f"run(): the duration must be a finite time, not negative, got {duration}")
     _check_unique_names(net.objects)
@@ -458,6 +473,20 @@ class MagicNetwork(Network):
         self.previous: "weakref.WeakSet[SimObject]" = weakref.WeakSet()
 
 
+def _caller_frame(level: Any, what: str) -> Any:
+    """The frame ``level`` levels above the caller of ``what`` (whose names a run looks up)."""
+    if isinstance(level, bool) or not isinstance(level, (int, np.integer)):
+        raise TypeError(f"{what}(level=...): expected a whole number of frames, got {level!r}")
+    if level < 0:
+        raise ValueError(f"{what}(level={level}): level must not be negative")
+    frame = sys._getframe(2)  # the caller of run() / Network.run()
+    for up in range(int(level)):
+        frame = frame.f_back
+        if frame is None:
+            raise ValueError(f"{what}(level={level}): the caller has only {up} enclosing frames")
+    return frame
+
+
 def store(name: str = "default") -> None:
     """Brian2's ``store()``: snapshot the objects of the magic network (those visible here)."""
     _on_magic_network("store", name)
@@ -482,10 +511,8 @@ def _on_magic_network(method: str, name: str, **options: Any) -> None:
 def run(duration: Quantity, report: Any = None, report_period: Quantity = 10 * second,
         namespace: Mapping[str, Any] | None = None, level: int = 0) -> None:
     """Collect the objects visible from the caller (also inside containers) and run them."""
-    frame = inspect.currentframe().f_back  # type: ignore[union-attr]
-    for _ in range(level):
-        frame = frame.f_back  # type: ignore[union-attr]
-    objects = collect_objects(frame)  # type: ignore[arg-type]
+    frame = _caller_frame(level, "run")
+    objects = collect_objects(frame)
     frame_namespace = {**frame.f_globals, **frame.f_locals}  # type: ignore[union-attr]
     del frame
     net = _magic_network_for(objects)

@@ -153,6 +153,9 @@ class Synapses(Group):
             self._state[spec.name] = np.zeros(1 if spec.shared else 0, dtype=spec.numpy_dtype())
         if isinstance(delay, dict):
             raise NotImplementedError(f"Synapses '{self.name}': delays per pathway (delay={{...}})")
+        if isinstance(delay, str):  # Brian2's TypeError: there are no synapses to evaluate it for yet
+            raise TypeError(f"Synapses '{self.name}': delay= has to be a quantity, got the string '{delay}'; "
+                            "to set delays with an expression, assign S.delay = '...' after connect()")
         if delay is not None and "pre" in self._pathways:
             self.delay = delay
 
@@ -166,6 +169,9 @@ class Synapses(Group):
         from ..connect import connect
 
         self._connections += 1  # as Brian2, counted even if it fails: its variables may be written
+        if isinstance(i, str):
+            raise NotImplementedError(f"Synapses '{self.name}'.connect(i='{i}'): generator syntax for i= "
+                                      "(Brian2 supports it) is not supported yet; use a generator for j=")
         connect(self, condition=condition, i=i, j=j, p=p, n=n, skip_if_invalid=skip_if_invalid,
                 namespace=namespace)
 
@@ -354,13 +360,14 @@ class Synapses(Group):
 
     def _expression_sources(self) -> list[tuple[str, ast.expr]]:
         sources = []
+        owner = f"Synapses '{self.name}'"  # errors name the synapses and the line
         for eq in self._equations:
             if eq.expr is not None:
-                sources.append((eq.describe(), parse_expression(eq.expr, eq.describe())))
+                sources.append((eq.describe(), parse_expression(eq.expr, f"{owner}, {eq.describe()}")))
         for pathway, statements in self._pathways.items():
             for stmt in statements:
                 where = f"on_{pathway} '{stmt.line}'"
-                sources.append((where, parse_expression(stmt.expr, where)))
+                sources.append((where, parse_expression(stmt.expr, f"{owner}, {where}")))
         return sources
 
 
