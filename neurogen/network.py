@@ -161,9 +161,7 @@ MAX_STEPS = 2**62  # steps are int64 in the compiled code (with room for step + 
 
 def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
          namespace: Mapping[str, Any] | None, frame_namespace: Mapping[str, Any]) -> None:
-    from .objects.validation import check_quantity
-
-    from .objects.validation import check_namespace
+    from .objects.validation import check_namespace, check_quantity
 
     seconds = check_quantity(duration, second, "run(duration)")
     namespace = check_namespace(namespace, "run()")
