@@ -18,7 +18,11 @@ from .runtime import load_simulation
 from .session import session
 
 
-def run_assignment(group: Any, variable: str, expression: str, index: Any) -> None:
+def run_assignment(group: Any, variable: str, expression: str, index: Any,
+                   subgroup: tuple[int, int] | None = None) -> None:
+    """``group.variable[index] = expression``. ``subgroup`` (start, size): written through
+    ``G[start:start + size]``, so the expression's own ``i`` and ``N`` are the subgroup's (its
+    subexpressions keep the group's, as in Brian2)."""
     where = f"{type(group).__name__} '{group.name}', assignment '{variable} = {expression}'"
     sources = [(where, parse_expression(expression, where))] + [
         (eq.describe(), parse_expression(eq.expr, eq.describe()))
@@ -31,11 +35,11 @@ def run_assignment(group: Any, variable: str, expression: str, index: Any) -> No
              *(o._specs_key() for o in objects[1:])]
     simulation = load_simulation(parts, lambda: _lower(objects, variable, expression, where, externals))
     group._assignments += 1
-    values = _values(objects, indices, externals)
+    values = _values(objects, indices, externals, subgroup or (0, group.N))
     spec = group._specs.get(variable)
     before = group._state[variable].copy() if spec is not None and spec.dtype in ("int32", "int64") else None
     state = session()
-    _, error = simulation.run(values, dt=group.clock.dt_, t_start=group._time or 0.0, seed=state.run_seed(),
+    _, error = simulation.run(values, dt=group.clock.dt_, t_start=group._clock_time, seed=state.run_seed(),
                               step0=-group._assignments, n_steps=0, interval=1.0, callback=None)
     if error is not None:
         raise error
@@ -67,7 +71,8 @@ def _members(objects: list[Any]) -> dict[int, str]:
     return {id(o): f"group{k}" for k, o in enumerate(objects)}
 
 
-def _values(objects: list[Any], indices: np.ndarray, externals: dict[str, External]) -> Any:
+def _values(objects: list[Any], indices: np.ndarray, externals: dict[str, External],
+            subgroup: tuple[int, int] = (0, 0)) -> Any:
     from .schedule import stream_id
 
     by_member = {f"group{k}": o for k, o in enumerate(objects)}
@@ -87,7 +92,7 @@ def _values(objects: list[Any], indices: np.ndarray, externals: dict[str, Extern
         if kind == "array":
             return obj._state[name]
         return {"_n_indices": len(indices), "N": obj.N, "_every": 1, "_dt": obj.clock.dt_,
-                "_stream": stream_id(obj)}[name]
+                "_stream": stream_id(obj), "_subgroup_start": subgroup[0], "_subgroup_N": subgroup[1]}[name]
     return value
 
 
@@ -125,7 +130,8 @@ def _scope(ctx: Any) -> Any:
     from types import SimpleNamespace
 
     from .ir import FieldKind
-    from .lower import expression_dims, make_resolver
+    from .lower import Access, expression_dims, make_resolver
+    from .printer import field_ref
     from .lower_neurons import _group_access, _subexpressions, integer_names
     from .lower_synapses import ELEMENT, SynapseNames, add_synapse_fields
 
@@ -136,11 +142,28 @@ def _scope(ctx: Any) -> Any:
         return SimpleNamespace(access=names.access, dim_of=names.dim_of, resolve=names.resolve,
                                integer_names=names.integer_names, extra=ELEMENT)
     dim_of = expression_dims(ctx, group._variable_dims())
-    resolve = make_resolver(ctx, _subexpressions(ctx, dim_of))
+    resolve = make_resolver(ctx, _subexpressions(ctx, dim_of), _subgroup_names)
     access = _group_access(ctx)
     ctx.add_field("N", "int64_t", FieldKind.INTEGER, "number of elements")
+    for name, comment in (("_subgroup_start", "first assigned element's subgroup start (0: the whole group)"),
+                          ("_subgroup_N", "size of the subgroup assigned through (N: the whole group)")):
+        ctx.add_field(name, "int64_t", FieldKind.INTEGER, comment)
+        access[name] = Access("int64_t", field_ref("_grp", name), True)
     return SimpleNamespace(access=access, dim_of=dim_of, resolve=resolve,
                            integer_names=integer_names(group), extra=())
+
+
+def _subgroup_names(name: str) -> Any:
+    """The assigned expression's own ``i`` and ``N``: those of the subgroup it was written
+    through (Brian2's subgroup variables); subexpressions are substituted before this, so
+    theirs stay the group's."""
+    from .ir import sym
+
+    if name == "i":
+        return sym("i") - sym("_subgroup_start")
+    if name == "N":
+        return sym("_subgroup_N")
+    return None
 
 
 def _fields_only(group: Any, member: str) -> Any:

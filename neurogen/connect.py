@@ -11,11 +11,14 @@ from typing import Any, Mapping
 import numpy as np
 
 from .objects.subgroup import underlying
+from .units import DIMENSIONLESS, get_dimensions
 
 
 def connect(synapses: Any, *, condition: Any, i: Any, j: Any, p: Any, n: Any,
             skip_if_invalid: bool, namespace: Mapping[str, Any] | None) -> None:
     where = f"Synapses '{synapses.name}'.connect()"
+    _check_number(p, "p", "a probability", where)
+    _check_number(n, "n", "a number of synapses", where)
     if condition is False:
         return
     if condition is True:
@@ -35,6 +38,17 @@ def connect(synapses: Any, *, condition: Any, i: Any, j: Any, p: Any, n: Any,
 
     connect_generated(synapses, condition=condition, j=j, p=p, n=n,
                       skip_if_invalid=skip_if_invalid, namespace=namespace, where=where)
+
+
+def _check_number(value: Any, name: str, what: str, where: str) -> None:
+    """``p`` and ``n`` are strings or plain numbers: ``p=0.5*Hz`` is not a probability
+    (Brian2: 'p must be float or string'), and its SI value must not be taken as one."""
+    if isinstance(value, str):
+        return
+    array = np.asarray(value)
+    if get_dimensions(value) != DIMENSIONLESS or array.ndim != 0 or array.dtype.kind not in "biuf":
+        raise TypeError(f"{where}: {name} must be a number ({what}, dimensionless) or a string expression, "
+                        f"got {value!r}")
 
 
 def _is_one(p: Any) -> bool:

@@ -14,8 +14,8 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .errors import EquationError
-from .expressions import parse_expression
+from .errors import EquationError, NotAConditionError
+from .expressions import is_condition, parse_expression
 from .namespace import External, resolve_externals, user_namespace
 from .runtime import load_simulation
 from .session import session
@@ -76,6 +76,9 @@ def connect_generated(synapses: Any, *, condition: Any, j: Any, p: Any, n: Any, 
         raise TypeError(f"{where}: with a generator for j=, put the condition and probability into it "
                         "('k for k in sample(N_post, p=0.1) if k != i')")
     candidates = Candidates.parse(j, where) if isinstance(j, str) else Candidates()
+    for what, text in (("condition", condition), (f"j='{j}': the condition after 'if'", candidates.condition)):
+        if text is not None:
+            _check_condition(synapses, text, what, where)
     pieces = {
         "low": candidates.low, "high": candidates.high, "step": candidates.step,
         "target": candidates.target, "sample_p": candidates.sample_p, "if": candidates.condition,
@@ -107,19 +110,19 @@ def connect_generated(synapses: Any, *, condition: Any, j: Any, p: Any, n: Any, 
     simulation = load_simulation(parts, lower)
     synapses._assignments += 1
     _, error = simulation.run(_values(objects, np.zeros(0, np.int32), externals), dt=synapses.clock.dt_,
-                              t_start=synapses._time or 0.0, seed=session().run_seed(),
+                              t_start=synapses._clock_time, seed=session().run_seed(),
                               step0=-synapses._assignments, n_steps=0, interval=CALLBACK_INTERVAL, callback=None)
     made = simulation.dynamic()
     if error is not None:  # Ctrl-C: no synapse is made
         raise error
-    _raise_problem(made[("group0", "_error")], synapses, j, n, where)
+    _raise_problem(made[("group0", "_error")], synapses, j, p, n, where)
     synapses._add_synapses(made[("group0", "_new_pre")], made[("group0", "_new_post")])
 
 
 CALLBACK_INTERVAL = 0.1  # seconds of wall time between checks for Ctrl-C, as in run()
 
 
-def _raise_problem(error: np.ndarray, synapses: Any, j: Any, n: Any, where: str) -> None:
+def _raise_problem(error: np.ndarray, synapses: Any, j: Any, p: Any, n: Any, where: str) -> None:
     """The problem that stopped the generated call, as ``(code, i, value)`` (see connect.j2)."""
     if not len(error):
         return
@@ -142,7 +145,28 @@ def _raise_problem(error: np.ndarray, synapses: Any, j: Any, n: Any, where: str)
                          f"+-2**62 (for i={i})")
     if code == 6:
         raise MemoryError(f"{where}: the new synapses of Synapses '{synapses.name}' do not fit in memory")
+    if code in (7, 9):
+        what = f"p={p!r}" if code == 7 else f"{generator}: sample(..., p=)"
+        raise ValueError(f"{where}: {what} is NaN for i={i}, {'j=' if code == 7 else 'candidate '}{value}; "
+                         "a probability must be a number")
+    if code == 8:
+        shown = "below -2**62" if value == -2**63 else str(value)
+        raise ValueError(f"{where}: n={n!r} is {shown} for i={i}; a number of synapses must not be negative")
     raise AssertionError(f"internal error: connect problem code {code}")
+
+
+def _check_condition(synapses: Any, condition: str, what: str, where: str) -> None:
+    """``condition=`` (and a generator's ``if``) must be a truth value, as Brian2 requires
+    (``'i + j'`` is refused, not read as ``i + j != 0``; Brian2 2.9 indexes with the number
+    in a generator's ``if``); boolean pre-/postsynaptic variables count as one."""
+    booleans = set()
+    for suffixes, group in ((("_pre",), synapses._source_group), (("_post", ""), synapses._target_group)):
+        names = {n for n, s in group._specs.items() if s.dtype == "bool"} | {
+            eq.name for eq in group._equations.of_kind("subexpression") if eq.dtype == "boolean"}
+        booleans |= {n + suffix for n in names for suffix in suffixes}
+    if not is_condition(parse_expression(condition, f"{where}, {what}"), booleans):
+        raise NotAConditionError(f"{where}, {what}: '{condition}' is not a boolean expression (expected e.g. "
+                                 "'i != j' or 'rand() < 0.1', as Brian2 requires)")
 
 
 def _is_one(p: Any) -> bool:
@@ -163,6 +187,7 @@ class _ConnectScope:
     def __init__(self, synapses: Any, sources: list[tuple[str, ast.expr]], variable: str) -> None:
         self.synapses, self.sources, self.variable = synapses, sources, variable
         self.name, self.namespace = synapses.name, synapses.namespace
+        self._described_as = "Synapses"  # what error messages call it
 
     def _variable_dims(self) -> dict[str, Any]:
         return {**self.synapses._variable_dims(), self.variable: DIMENSIONLESS}

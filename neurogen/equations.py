@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterator, Literal
 
-from .errors import EquationError
-from .units import DIMENSIONLESS, Dimension, parse_unit
+from .errors import EquationError, ReservedNameError
+from .units import DIMENSIONLESS, UNITS, Dimension, parse_unit
 
 Kind = Literal["differential", "subexpression", "parameter"]
 DType = Literal["float", "integer", "boolean"]
@@ -232,15 +232,20 @@ def _check_stateful_subexpressions(records: list[Equation], owner: str) -> None:
 
 
 def _check_name(name: str, where: str) -> None:
+    """Names a model may not define (Brian2's SyntaxErrors). A unit name would silently change
+    the meaning of every ``10*ms`` in the model, a function's or constant's their calls."""
     if name in RESERVED or is_noise(name):
-        raise EquationError(f"{where}: '{name}' is a reserved name and cannot be defined in a model")
+        raise ReservedNameError(f"{where}: '{name}' is a reserved name and cannot be defined in a model")
     if keyword.iskeyword(name) or name.startswith("_"):
-        raise EquationError(f"{where}: '{name}' is not a valid variable name")
+        raise ReservedNameError(f"{where}: '{name}' is not a valid variable name")
     from .expressions import FUNCTION_DIMS
 
     if name in FUNCTION_DIMS or name in ("e", "pi", "inf"):
-        raise EquationError(f"{where}: '{name}' is a function or constant of the model language; "
-                            "please rename the variable")
+        raise ReservedNameError(f"{where}: '{name}' is a function or constant of the model language, it "
+                                "cannot be used as a variable name; please rename the variable")
+    if name in UNITS:
+        raise ReservedNameError(f"{where}: '{name}' is the name of a unit, it cannot be used as a variable "
+                                "name; please rename the variable")
 
 
 def _parse_type(unit_text: str, where: str) -> tuple[DType, Dimension]:

@@ -10,6 +10,22 @@ class EquationError(NeurogenError, ValueError):
     """A model string (equation, threshold, reset, statement) is malformed or inconsistent."""
 
 
+class ReservedNameError(EquationError, SyntaxError):
+    """A model defines a name it may not (``t``, a keyword, a unit such as ``ms``, a function,
+    ``pi``): a ``SyntaxError`` as in Brian2, and an ``EquationError``."""
+
+    def __init__(self, message: str) -> None:
+        SyntaxError.__init__(self, message)  # sets .msg, which SyntaxError's str() shows
+
+    def __str__(self) -> str:
+        return str(self.msg)
+
+
+class NotAConditionError(EquationError, TypeError):
+    """A threshold, refractory or ``connect()`` condition that is not a truth value (``'v'``,
+    ``'i + j'``): a ``TypeError`` as in Brian2, and an ``EquationError`` (a malformed model)."""
+
+
 class ReadOnlyError(NeurogenError, TypeError, AttributeError):
     """An assignment to a read-only name (``G.i = 7``, ``G.t = 5*ms``): a ``TypeError`` as in
     Brian2, and an ``AttributeError`` as Python raises for an attribute without a setter."""

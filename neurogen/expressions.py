@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Collection
 
 from .errors import DimensionMismatchError, EquationError
 from .units import DIMENSIONLESS, Dimension
@@ -64,20 +64,72 @@ def parse_expression(text: str, where: str) -> ast.expr:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
         raise EquationError(f"{where}: syntax error in '{text}': {exc.msg}") from None
+    except (RecursionError, MemoryError):  # Python's parser gives up on very deep nesting
+        raise _too_deep(where, text, None) from None
     for node in ast.walk(tree):
         if not isinstance(node, _ALLOWED_NODES):
-            raise EquationError(
-                f"{where}: '{ast.unparse(node)}' is not allowed in a model expression ('{text}')"
-            )
+            raise EquationError(f"{where}: {_describe_node(node)} is not part of the model language ('{text}')")
         if isinstance(node, ast.Call) and (not isinstance(node.func, ast.Name) or node.keywords):
             raise EquationError(f"{where}: only plain function calls are allowed ('{text}')")
         if isinstance(node, ast.Constant) and not isinstance(node.value, (int, float, bool)):
             raise EquationError(f"{where}: constant {node.value!r} is not a number ('{text}')")
+    depth = nesting(tree.body)
+    if depth > MAX_NESTING:
+        raise _too_deep(where, text, depth)
     return tree.body
+
+
+#: How deeply an expression may nest (``a + b + ...`` counts one level per term, a function
+#: call two, ``and``/``or`` and comparison chains one per operand): the symbolic and C++
+#: stages recurse per level, and beyond ~300 levels Python's recursion limit stops them.
+MAX_NESTING = 200
+
+_OPERATORS = {ast.BitXor: "'^' (bitwise xor; use '**' for powers)", ast.BitAnd: "'&' (bitwise and)",
+              ast.BitOr: "'|' (bitwise or)", ast.Invert: "'~' (bitwise not)", ast.LShift: "'<<' (shift)",
+              ast.RShift: "'>>' (shift)", ast.MatMult: "'@' (matrix product)", ast.Is: "'is'",
+              ast.IsNot: "'is not'", ast.In: "'in'", ast.NotIn: "'not in'"}
+
+
+def _describe_node(node: ast.AST) -> str:
+    """What a refused piece of syntax is, for the error message (an operator unparses to '')."""
+    if type(node) in _OPERATORS:
+        return f"the operator {_OPERATORS[type(node)]}"
+    text = ast.unparse(node) if isinstance(node, (ast.expr, ast.stmt)) else ""
+    return f"'{text}'" if text else f"the Python syntax {type(node).__name__}"
+
+
+def nesting(tree: ast.expr) -> int:
+    """How many levels deep the later stages recurse for ``tree`` (see ``MAX_NESTING``);
+    computed without recursion, so any parsed tree can be measured."""
+    deepest = 0
+    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, ast.BoolOp):
+            depth += len(node.values) - 1  # sympy nests a and b and c as And(a, And(b, c))
+        elif isinstance(node, ast.Compare):
+            depth += 2 * (len(node.ops) - 1)  # a < b < c is (a < b) and (b < c)
+        elif isinstance(node, ast.Call):
+            depth += 1  # the printer's call formatting takes another level
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
+
+
+def _too_deep(where: str, text: str, depth: int | None) -> EquationError:
+    shown = text if len(text) <= 80 else f"{text[:60]} ... ({len(text)} characters)"
+    if len(where) > 300:
+        where = f"{where[:200]} ..."
+    levels = f"{depth} levels" if depth is not None else "too deep for Python's parser"
+    return EquationError(f"{where}: the expression '{shown}' is nested too deeply ({levels}; at most "
+                         f"{MAX_NESTING}); split it into subexpressions")
 
 
 def parse_statements(text: str, where: str) -> tuple[Statement, ...]:
     """Split reset/event code into statements (one per line, ``;`` also separates)."""
+    if not isinstance(text, str):  # Brian2 refuses a list for a reset (and ignores one for on_pre)
+        raise TypeError(f"{where}: expected a string of statements (one per line, or separated by ';'), "
+                        f"got {type(text).__name__} {text!r:.60}")
     statements = []
     for lineno, raw in enumerate(text.splitlines(), start=1):
         for part in raw.split("#", 1)[0].split(";"):
@@ -119,6 +171,18 @@ def is_boolean(tree: ast.expr) -> bool:
     if isinstance(tree, ast.UnaryOp) and isinstance(tree.op, ast.Not):
         return True
     return isinstance(tree, ast.Constant) and isinstance(tree.value, bool)
+
+
+def is_condition(tree: ast.expr, booleans: Collection[str]) -> bool:
+    """Whether an expression is a truth value as Brian2 decides it (``is_boolean_expression``):
+    a comparison, ``not``, ``True``/``False``, a name in ``booleans`` (the boolean variables
+    and subexpressions), or ``and``/``or`` of such. ``'v'`` or ``'i + j'`` is not one, so
+    a threshold or connect condition of that kind is refused rather than read as ``!= 0``."""
+    if isinstance(tree, ast.BoolOp):
+        return all(is_condition(value, booleans) for value in tree.values)
+    if isinstance(tree, ast.Name):
+        return tree.id in booleans or tree.id in ("True", "False")
+    return is_boolean(tree)
 
 
 DimOf = Callable[[str], Dimension]

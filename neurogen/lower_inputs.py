@@ -31,7 +31,7 @@ def lower_poissoninput(ctx: ObjectContext) -> list[Kernel]:
     add_external_fields(ctx)
     access = scalar_context(ctx)
     access.update(variable_access(group, f"_net.{member}"))
-    access["N"] = Access("int64_t", field_ref(f"_net.{member}", "N"), True)  # the target group's N, as in Brian2
+    access["N"] = Access("int64_t", "_grp._size", True)  # the target's N (a subgroup's size), as in Brian2
     access["_n_sources"] = Access("int64_t", field_ref("_grp", "N"), True)
     access["_start"] = Access("int64_t", "_grp._start", True)
     rate, weight = _expressions(ctx)

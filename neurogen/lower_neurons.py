@@ -11,8 +11,8 @@ from typing import Any, Mapping
 
 import sympy
 
-from .errors import DimensionMismatchError, EquationError
-from .expressions import infer_dims, is_boolean, names_in, parse_expression
+from .errors import DimensionMismatchError, EquationError, NotAConditionError
+from .expressions import infer_dims, is_condition, names_in, parse_expression
 from .integrators import integrate
 from .ir import Assign, FieldKind, Kernel, Statement, sym
 from .printer import field_ref
@@ -120,14 +120,19 @@ def _not_refractory(ctx: ObjectContext, dim_of: Any, resolve: Any) -> tuple[list
 
 
 def _boolean_variables(group: Any) -> set[str]:
-    return {name for name, spec in group._specs.items() if spec.dtype == "bool"}
+    """Boolean variables and subexpressions (``refractory='b'`` may name either)."""
+    return ({name for name, spec in group._specs.items() if spec.dtype == "bool"}
+            | {eq.name for eq in group._equations.of_kind("subexpression") if eq.dtype == "boolean"})
 
 
 def check_refractory_dims(tree: Any, dim_of: Any, where: str, booleans: set[str] = frozenset()) -> Any:
     """A time, or a condition (a comparison, logic, or a boolean variable: refractory='b')."""
     dim = infer_dims(tree, dim_of, where)
-    if is_boolean(tree) or (isinstance(tree, ast.Name) and tree.id in booleans):
+    if is_condition(tree, booleans):
         return DIMENSIONLESS
+    if dim == DIMENSIONLESS:
+        raise NotAConditionError(f"{where}: '{ast.unparse(tree)}' is dimensionless but not a boolean expression; "
+                                 "refractory must be a time or a condition (Brian2 refuses it too)")
     if dim != second.dim:
         raise DimensionMismatchError(f"{where}: expected a time or a condition", dim)
     return dim
@@ -196,6 +201,11 @@ def lower_statements(ctx: ObjectContext, source: Any, dim_of: Any, resolve: Any,
     for stmt in source:
         where = f"{ctx.where()}, {what} line '{stmt.line}'"
         spec = getattr(ctx.obj, "_specs", {}).get(stmt.target)
+        if spec is not None and spec.shared and what == "assignment":
+            raise NotImplementedError(
+                f"{where}: a string expression for the shared variable '{stmt.target}' is not supported "
+                "yet (Brian2 accepts one that uses only shared values, such as 'rand()' or 'N + 1'); "
+                f"assign a number instead ({ctx.obj.name}.{stmt.target} = value)")
         if spec is not None and spec.shared:
             raise NotImplementedError(
                 f"{where}: writing the shared variable '{stmt.target}' from per-neuron code "

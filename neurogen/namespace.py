@@ -100,6 +100,7 @@ class ExpressionScope:
     def __init__(self, group: Any, sources: list[tuple[str, ast.expr]]) -> None:
         self.group, self.sources = group, sources
         self.name, self.namespace = group.name, group.namespace
+        self._described_as = type(group).__name__  # what error messages call it
 
     def _variable_dims(self) -> dict[str, Any]:
         return self.group._variable_dims()
@@ -142,7 +143,7 @@ def resolve_externals(obj: Any, run_namespace: Mapping[str, Any] | None,
     for name, where in names.items():
         if name.startswith("_"):  # neurogen's own names (_dt, _refractory...) start with '_'
             raise NotImplementedError(
-                f"{type(obj).__name__} '{obj.name}', {where}: the constant '{name}' starts with '_'; neurogen "
+                f"{_owner(obj)}, {where}: the constant '{name}' starts with '_'; neurogen "
                 "reserves such names for its own values (Brian2 accepts them): please rename it")
     resolved = {name: _resolve(name, sources, obj, where) for name, where in names.items()}
     if hasattr(obj, "_value_externals"):  # numbers an object passes as runtime values
@@ -159,7 +160,7 @@ def _warn_shadowed(obj: Any, namespace: Mapping[str, Any], expressions: Sources)
     for name in sorted(own & used):
         value = namespace.get(name)
         if isinstance(value, (int, float, np.number, np.ndarray)) and not isinstance(value, bool):
-            warnings.warn(f"{type(obj).__name__} '{obj.name}': '{name}' is a model variable and also "
+            warnings.warn(f"{_owner(obj)}: '{name}' is a model variable and also "
                           "a name outside the model; the model variable is used", UserWarning, stacklevel=5)
 
 
@@ -174,19 +175,19 @@ def _resolve(name: str, sources: list[Mapping[str, Any]], obj: Any,
                 return TimedArrayExternal(name, source[name].dim, source[name])
             if called and callable(source[name]):
                 raise NotImplementedError(
-                    f"{type(obj).__name__} '{obj.name}', {where[:-len(', as a function')]}: '{name}' is a "
+                    f"{_owner(obj)}, {where[:-len(', as a function')]}: '{name}' is a "
                     "Python function; user functions in model code are not supported yet (TimedArray is)")
             if not called:
                 return _external(name, source[name], obj)
     if called:
-        raise EquationError(f"{type(obj).__name__} '{obj.name}', {where[:-len(', as a function')]}: "
+        raise EquationError(f"{_owner(obj)}, {where[:-len(', as a function')]}: "
                             f"unknown function '{name}'")
     if name in UNITS:
         return _external(name, UNITS[name], obj)
     if name in CONSTANTS:
         return External(name, DIMENSIONLESS, CONSTANTS[name], literal=True)
     raise EquationError(
-        f"{type(obj).__name__} '{obj.name}', {where}: the name '{name}' is not a model variable "
+        f"{_owner(obj)}, {where}: the name '{name}' is not a model variable "
         "and is not defined in the namespace (define it before run(), or pass namespace=)"
     )
 
@@ -194,17 +195,25 @@ def _resolve(name: str, sources: list[Mapping[str, Any]], obj: Any,
 def _external(name: str, value: Any, obj: Any) -> External:
     if callable(value) and not isinstance(value, (Quantity, np.ndarray)):
         raise NotImplementedError(
-            f"{type(obj).__name__} '{obj.name}': '{name}' is a Python function; user-defined "
+            f"{_owner(obj)}: '{name}' is a Python function; user-defined "
             "functions in model code are not supported yet"
         )
     literal = name in UNITS and value is UNITS[name]
+    if isinstance(value, int) and not -2**1023 < value < 2**1023:
+        raise TypeError(f"{_owner(obj)}: external '{name}' is an integer of {len(str(abs(value)))} digits, "
+                        "too large for a double (model code computes in doubles)")
     array = np.asarray(value)
     if array.ndim != 0 or array.dtype.kind not in "biuf":
         raise TypeError(
-            f"{type(obj).__name__} '{obj.name}': external '{name}' must be a scalar number or "
+            f"{_owner(obj)}: external '{name}' must be a scalar number or "
             f"quantity, got {type(value).__name__}"
         )
     return External(name, get_dimensions(value), float(array), literal)
+
+
+def _owner(obj: Any) -> str:
+    """``NeuronGroup 'G'``: the object an error is about (a scope stands for its group)."""
+    return f"{getattr(obj, '_described_as', None) or type(obj).__name__} '{obj.name}'"
 
 
 # -- collecting objects for run() ----------------------------------------------------------

@@ -6,7 +6,6 @@ compiled network, binds the objects' numpy arrays and values, and calls the step
 from __future__ import annotations
 
 import copy
-import inspect
 import logging
 import math
 import sys
@@ -21,6 +20,7 @@ from .schedule import member_name, schedule_order, stream_id
 from .namespace import External, collect_objects, resolve_externals, runtime_values
 from .nonfinite import is_error_record, warn_nan_constants, warn_nonfinite_state, warn_recorded_errors
 from .objects.base import SimObject
+from .objects.clock import whole_steps
 from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor, buffer_name
 from .runtime import Simulation, load_simulation
 from .session import session
@@ -54,10 +54,23 @@ class Network:
 
     def remove(self, *objects: Any) -> None:
         for obj in _flatten(objects):
+            if obj not in self.objects:  # Brian2's KeyError
+                raise KeyError(f"Network.remove: {obj!r} is not part of the network '{self.name}'")
             self.objects.remove(obj)
 
     def __contains__(self, obj: Any) -> bool:
         return obj in self.objects
+
+    def __getitem__(self, name: str) -> SimObject:
+        """``net['G']``: the object of that name (Brian2's)."""
+        for obj in self.objects:
+            if obj.name == name:
+                return obj
+        raise KeyError(f"No object with name {name!r} found in the network '{self.name}'")
+
+    def __delitem__(self, name: str) -> None:
+        """``del net['G']``: remove the object of that name (Brian2's)."""
+        self.objects.remove(self[name])
 
     @property
     def t_(self) -> float:
@@ -71,7 +84,7 @@ class Network:
             report_period: Quantity = 10 * second, namespace: Mapping[str, Any] | None = None,
             level: int = 0) -> None:
         """Simulate for ``duration``: one compiled call for all steps of all objects."""
-        frame = sys._getframe(level + 1)
+        frame = _caller_frame(level, "Network.run")
         frame_namespace = {**frame.f_globals, **frame.f_locals}
         del frame
         _run(self, duration, report, report_period, namespace, frame_namespace)
@@ -104,6 +117,7 @@ class Network:
         for obj in self.objects:
             if id(obj) in snapshots:
                 _restore_snapshot(obj, snapshots[id(obj)])
+                obj.clock._t = obj._clock_time
 
     def scheduling_summary(self) -> list[tuple[str, str, str, int]]:
         """(object, kind, when, order) in execution order."""
@@ -147,11 +161,13 @@ MAX_STEPS = 2**62  # steps are int64 in the compiled code (with room for step + 
 
 def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
          namespace: Mapping[str, Any] | None, frame_namespace: Mapping[str, Any]) -> None:
-    from .objects.validation import check_quantity
+    from .objects.validation import check_namespace, check_quantity
 
     seconds = check_quantity(duration, second, "run(duration)")
+    namespace = check_namespace(namespace, "run()")
     if not seconds >= 0 or math.isinf(seconds):
         raise ValueError(f"run(): the duration must be a finite time, not negative, got {duration}")
+    _check_unique_names(net.objects)
     objects = [o for o in net.objects if o.active]
     _check_dependencies(objects)
     dt = min((o.clock.dt_ for o in objects), default=session().defaultclock.dt_)
@@ -170,8 +186,7 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
                          "at this dt)")
     if not objects or n_steps == 0:
         net._t = start + seconds
-        for obj in objects:  # they reached the new time too (the next run starts there)
-            obj._time = obj.clock._t = net.t_
+        _reached(objects, net.t_, None)  # they reached the new time too (the next run starts there)
         return
     objects.sort(key=lambda o: o._creation_index)
     every = {id(o): _every(o, dt) for o in objects}
@@ -217,21 +232,15 @@ def _record_standalone(net: Network, objects: list[Any], externals: Mapping[int,
         device.build()
 
 
-def _reached(objects: list[Any], time: float, every: Mapping[int, int]) -> None:
-    """After a run (or recording one): each object's time, and the clock its spikes in
-    transit count in."""
+def _reached(objects: list[Any], time: float, every: Mapping[int, int] | None) -> None:
+    """After a run (or recording one): each object's time (the network's, which the next run
+    continues from), its clock's (whole steps, as Brian2's ``G.t``), and the clock its spikes
+    in transit count in (``every``; None: no step ran)."""
     for obj in objects:
-        obj._time = obj.clock._t = time
-        if hasattr(obj, "_ran_with"):
+        obj._time = time
+        obj.clock._t = obj._clock_time
+        if every is not None and hasattr(obj, "_ran_with"):
             obj._ran_with(obj.clock.dt_, every[id(obj)])
-
-
-def whole_steps(time: float, dt: float) -> int:
-    """Brian2's clock rule: the nearest step if within 1e-4 dt of it, else the next one up."""
-    nearest = round(time / dt)
-    if abs(nearest * dt - time) <= 1e-4 * dt:
-        return int(nearest)
-    return int(math.ceil(time / dt))
 
 
 def _check_new_dt(time: float, dt: float) -> None:
@@ -260,6 +269,28 @@ def _start_time(net: Network, objects: list[SimObject]) -> float:
                 f"t={start:g} s; run all objects in one Network (or restore() them) instead"
             )
     return start
+
+
+def _check_unique_names(objects: list[SimObject]) -> None:
+    """Brian2 refuses two objects of one name in a network: results, standalone files and
+    error messages are found by name, so one would silently stand for the other."""
+    by_name: dict[str, list[SimObject]] = {}
+    for obj in objects:
+        by_name.setdefault(obj.name, []).append(obj)
+    clashes = {name: found for name, found in by_name.items() if len(found) > 1}
+    if clashes:
+        shown = "; ".join(f"'{name}' names " + " and ".join(_describe(o) for o in found)
+                          for name, found in clashes.items())
+        raise ValueError(f"All objects in a network need to have unique names (as in Brian2): {shown}; "
+                         "give each a name of its own (name=...)")
+
+
+def _describe(obj: SimObject) -> str:
+    from .objects.group import Group
+
+    size = f" of {obj.N} {'synapses' if type(obj).__name__ == 'Synapses' else 'neurons'}" if isinstance(
+        obj, Group) else ""
+    return f"a {type(obj).__name__}{size}"
 
 
 def _check_dependencies(objects: list[SimObject]) -> None:
@@ -439,6 +470,20 @@ class MagicNetwork(Network):
         self.previous: "weakref.WeakSet[SimObject]" = weakref.WeakSet()
 
 
+def _caller_frame(level: Any, what: str) -> Any:
+    """The frame ``level`` levels above the caller of ``what`` (whose names a run looks up)."""
+    if isinstance(level, bool) or not isinstance(level, (int, np.integer)):
+        raise TypeError(f"{what}(level=...): expected a whole number of frames, got {level!r}")
+    if level < 0:
+        raise ValueError(f"{what}(level={level}): level must not be negative")
+    frame = sys._getframe(2)  # the caller of run() / Network.run()
+    for up in range(int(level)):
+        frame = frame.f_back
+        if frame is None:
+            raise ValueError(f"{what}(level={level}): the caller has only {up} enclosing frames")
+    return frame
+
+
 def store(name: str = "default") -> None:
     """Brian2's ``store()``: snapshot the objects of the magic network (those visible here)."""
     _on_magic_network("store", name)
@@ -463,10 +508,8 @@ def _on_magic_network(method: str, name: str, **options: Any) -> None:
 def run(duration: Quantity, report: Any = None, report_period: Quantity = 10 * second,
         namespace: Mapping[str, Any] | None = None, level: int = 0) -> None:
     """Collect the objects visible from the caller (also inside containers) and run them."""
-    frame = inspect.currentframe().f_back  # type: ignore[union-attr]
-    for _ in range(level):
-        frame = frame.f_back  # type: ignore[union-attr]
-    objects = collect_objects(frame)  # type: ignore[arg-type]
+    frame = _caller_frame(level, "run")
+    objects = collect_objects(frame)
     frame_namespace = {**frame.f_globals, **frame.f_locals}  # type: ignore[union-attr]
     del frame
     net = _magic_network_for(objects)

@@ -20,7 +20,8 @@ Validator = Callable[[str, Any], None]
 
 
 class PreferenceGroup:
-    """A fixed set of named settings; nested groups allow ``prefs.codegen.cpp.compiler``."""
+    """A fixed set of named settings; nested groups allow ``prefs.codegen.cpp.compiler``.
+    ``checks`` validate a setting when it is assigned (a bad value fails there, naming it)."""
 
     def __init__(self, path: str, validators: dict[str, Validator] | None = None, **entries: Any) -> None:
         object.__setattr__(self, "_path", path)
@@ -72,8 +73,10 @@ def _command(path: str, value: Any) -> None:
 
 
 def _threads(path: str, value: Any) -> None:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < 0:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise PreferenceError(f"{path} must be a whole number >= 0 (0 or 1: one thread), got {value!r}")
+    if value < 0:
+        raise ValueError(f"{path}: the number of threads must not be negative (0 or 1: one thread), got {value}")
 
 
 def _defaults() -> PreferenceGroup:

@@ -83,6 +83,10 @@ def start_scope() -> None:
 
 def seed(value: int | None = None) -> None:
     """Fix the random numbers of later runs (``None`` returns to fresh entropy per run)."""
+    import numbers
+
+    if value is not None and not isinstance(value, numbers.Integral):  # seed(1.5) was seed(1)
+        raise TypeError(f"seed has to be None or an integer (as in Brian2), got {type(value).__name__} {value!r}")
     if value is not None and not (0 <= int(value) < 2**64):
         raise ValueError(f"seed must be an integer in [0, 2**64), got {value!r}")
     state = session()

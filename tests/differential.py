@@ -312,7 +312,7 @@ def run_connect_conditions(selected: list[str], alone: list[str], rng: np.random
 
 def run_connect_probabilities(texts: list[str], rng: np.random.Generator, outcome: Outcome) -> None:
     """connect(p=text): pairs where p >= 1 must all be connected, p <= 0 never (in between it is
-    random: not judged here)."""
+    random: not judged here); a p that is NaN for some pair must raise (numpy finds a NaN too)."""
     outcome.expressions += len(texts)
     pre_values, post_values = neuron_values(rng), neuron_values(rng)
     pre, post = make_group("", pre_values), make_group("", post_values)
@@ -322,10 +322,16 @@ def run_connect_probabilities(texts: list[str], rng: np.random.Generator, outcom
            "i": ii.astype(float), "j": jj.astype(float)}
     for text in texts:
         synapses = ng.Synapses(pre, post, "w : 1", namespace=dict(CONSTANT_VALUES))
-        synapses.connect(p=text)
+        p = np.broadcast_to(np.asarray(evaluate(text, env), dtype=float), ii.shape)
+        try:
+            synapses.connect(p=text)
+        except ValueError as exc:  # a probability that is NaN is an error (as in Brian2)
+            if "is NaN for" not in str(exc) or not np.isnan(p).any():
+                raise
+            outcome.checked += 1
+            continue
         made = np.zeros((N_NEURONS, N_NEURONS))
         made[np.asarray(synapses.i), np.asarray(synapses.j)] = 1.0
-        p = np.broadcast_to(np.asarray(evaluate(text, env), dtype=float), ii.shape)
         certain = np.flatnonzero((p >= 1) | (p <= 0))
         outcome.add("connect(p=)", text, made.ravel()[certain],
                     rows_of(lambda env_, text=text: np.asarray(evaluate(text, env_), dtype=float) >= 1, certain), env)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from neurogen import NeuronGroup, Synapses, seed
+from neurogen import Hz, NeuronGroup, Synapses, mV, ms, seed
 
 
 def groups(n_pre=30, n_post=20):
@@ -121,3 +121,58 @@ def test_bad_connect_arguments():
     with pytest.raises(Exception, match="does not exist"):
         Synapses(G, H, "w : 1").connect(condition="w > 0")
     assert len(S) == 0
+
+
+@pytest.mark.parametrize("kwargs", [dict(condition="i + j"), dict(condition="1"), dict(condition="i*1.5"),
+                                    dict(condition="x_pre"), dict(j="k for k in range(3) if k")])
+def test_a_condition_that_is_not_boolean_is_refused(kwargs):
+    """Bug: condition='i + j' was read as i + j != 0; Brian2 raises TypeError ('Condition 'i + j'
+    is not a boolean condition'). Brian2 2.9 indexes with the number in a generator's if."""
+    G, H = groups(3, 3)
+    S = Synapses(G, H)
+    with pytest.raises(TypeError, match="is not a boolean expression"):
+        S.connect(**kwargs)
+    assert len(S) == 0
+
+
+def test_boolean_conditions_are_accepted():
+    G = NeuronGroup(3, "x : 1\nb : boolean\nc = x > 0 : boolean")
+    G.b = [True, False, True]
+    G.x = [1, 0, 0]
+    for condition, expected in (("True", 9), ("b_pre", 6), ("b_post and x_pre > 0", 2), ("not b", 3),
+                                ("i != j", 6)):  # Brian2 2.9's counts
+        S = Synapses(G, G)
+        S.connect(condition=condition)
+        assert len(S) == expected, condition
+
+
+@pytest.mark.parametrize("kwargs", [dict(p=0.5 * Hz), dict(p=0.5 * mV), dict(p=[0.5]), dict(n=1 * mV),
+                                    dict(condition="i != j", p=0.5 * Hz), dict(j="i", n=2 * ms)])
+def test_a_probability_or_count_with_units_is_refused(kwargs):
+    """Bug: p=0.5*Hz was taken as its SI value 0.5 (and 0.5*mV as 0.0005); Brian2 raises
+    TypeError ('p must be float or string', 'n must be int or string')."""
+    G, H = groups(3, 3)
+    S = Synapses(G, H)
+    with pytest.raises(TypeError, match=f"{next(iter(set(kwargs) - {'condition', 'j'}))} must be a number"):
+        S.connect(**kwargs)
+    assert len(S) == 0
+    S.connect(p=0.5 * Hz / Hz)  # a dimensionless quantity is a number
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(p="sqrt(-1.0)"), r"p='sqrt\(-1.0\)' is NaN for i=0, j=0"),
+    (dict(condition="i != j", p="0.5*(j > 1) + sqrt(1.0 - i)"), r"is NaN for i=2, j=0"),
+    (dict(j="k for k in sample(3, p=log(-1.0*i))"), r"sample\(..., p=\) is NaN for i=1, candidate 0"),
+    (dict(n="i - 1"), r"n='i - 1' is -1 for i=0; a number of synapses must not be negative"),
+    (dict(j="i", n="-1.0/(i - 2)"), r"is below -2\*\*62 for i=2"),
+])
+def test_a_probability_that_is_nan_or_a_negative_count_is_an_error(kwargs, message):
+    """Bug: p='sqrt(-1.0)' (NaN) and n='i-5' (negative) silently made no synapse; Brian2 raises
+    (NameError for NaN, 'negative dimensions are not allowed' for n). Nothing is made."""
+    G, H = groups(3, 3)
+    S = Synapses(G, H)
+    with pytest.raises(ValueError, match=message):
+        S.connect(**kwargs)
+    assert len(S) == 0
+    S.connect(n="i - 0.5")  # between -1 and 1: no synapse, as int() truncates (Brian2 too)
+    assert pairs(S) == [(2, 0), (2, 1), (2, 2)]  # n = -0.5, 0.5, 1.5

@@ -87,3 +87,18 @@ def test_malformed_equations_raise_clear_errors(model, message):
 def test_unknown_function_is_named():
     with pytest.raises(EquationError, match="frobnicate"):
         _run_model("dv/dt = frobnicate(v)/tau : 1")
+
+
+@pytest.mark.parametrize("model, name, what", [
+    ("dv/dt = -v/(10*ms) : 1\nms : second", "ms", "unit"), ("mV = 3 : 1", "mV", "unit"),
+    ("dmV/dt = 3/second : 1", "mV", "unit"), ("volt : 1", "volt", "unit"), ("kHz : 1", "kHz", "unit"),
+    ("msecond : 1", "msecond", "unit"), ("cm2 : 1", "cm2", "unit"),
+    ("pi : 1", "pi", "function or constant"), ("exp : 1", "exp", "function or constant")])
+def test_a_model_name_that_is_a_unit_function_or_constant_is_refused(model, name, what):
+    """Bug: 'ms : second' was accepted and silently changed the meaning of 10*ms in the model
+    (it became 10 times the variable). Brian2 raises SyntaxError ("'ms' is the name of a unit,
+    cannot be used as a variable name"), also for Synapses."""
+    with pytest.raises(SyntaxError, match=f"'{name}' is (the name of a|a) {what}.*, it cannot be used as a variable"):
+        NeuronGroup(3, model)
+    with pytest.raises(EquationError):  # and a malformed model
+        Synapses(NeuronGroup(1, "x : 1"), NeuronGroup(1, "y : 1"), model)

@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 
 from neurogen import (DimensionMismatchError, Network, NeuronGroup, PopulationRateMonitor,
-                      SpikeMonitor, StateMonitor, Hz, mV, ms, run, second, start_scope, volt)
+                      SpikeMonitor, StateMonitor, Hz, defaultclock, mV, ms, run, second, start_scope, volt)
 
 from lif_reference import (DT, EQS, NAMESPACE, TAU, VT, as_float, expected_spikes,  # noqa: E402,F401
                            expected_v, input_for_periods, lif)
@@ -680,7 +680,8 @@ def test_a_run_shorter_than_half_a_step_moves_every_object_on():
     run(0.05 * ms)
     run(0.04 * ms)
     run(1 * ms)
-    assert abs(float(G.t / ms) - 1.09) < 1e-9
+    # the network's time is 1.09 ms; G.t is its clock's, 11 whole steps (Brian2 2.9: 1.1 ms)
+    assert abs(float(G.t / ms) - 1.1) < 1e-9
 
 
 def test_constants_named_like_neurogens_own_values_are_refused():
@@ -697,3 +698,67 @@ def test_a_constant_named_like_a_record_buffer_is_its_own_value():
     M = StateMonitor(G, ["I", "v"], record=True)
     run(0.1 * ms)
     assert list(M.I[:, 0]) == [2.0, 6.0] and list(M.v[:, 0]) == [1.0, 3.0]
+
+
+def test_two_objects_of_one_name_in_a_network_are_refused():
+    """Bug: two groups named 'g' ran together (results and standalone files are found by name,
+    so one stood for the other). Brian2 raises ValueError at run(), not when the Network is made."""
+    G = NeuronGroup(3, "v : 1", name="g")
+    H = NeuronGroup(4, "v : 1", name="g")
+    net = Network(G, H)
+    with pytest.raises(ValueError, match="unique names.*'g' names a NeuronGroup of 3 neurons and a "
+                                         "NeuronGroup of 4 neurons"):
+        net.run(0.1 * ms)
+    with pytest.raises(ValueError, match="'g' names a NeuronGroup of 3 neurons and a NeuronGroup of 4"):
+        run(0.1 * ms)
+    M = StateMonitor(G, "v", record=0, name="g")
+    with pytest.raises(ValueError, match="'g' names a NeuronGroup of 3 neurons and a StateMonitor"):
+        Network(G, M).run(0.1 * ms)
+    Network(G).run(0.1 * ms)  # alone, each is fine
+    Network(H).run(0.1 * ms)
+
+
+@pytest.mark.parametrize("dt_ms, runs_ms, expected_ms", [
+    (0.1, [1e-6], 0.0), (0.3, [0.04], 0.3), (0.3, [0.04, 0.04], 0.3), (0.3, [0.31], 0.6),
+    (0.1, [1.00000001], 1.0), (0.1, [0.3, 0.04], 0.4)])
+def test_the_time_after_a_run_is_a_whole_number_of_steps(dt_ms, runs_ms, expected_ms):
+    """Bug: G.t showed the requested end (1 ns after run(1e-9*second), which ran no step;
+    340.001 us after run(0.04*ms) at 300 us) instead of the steps taken times dt. Brian2 2.9's
+    G.t and defaultclock.t for the same runs; string assignments see that time too."""
+    start_scope()
+    defaultclock.dt = dt_ms * ms
+    G = NeuronGroup(1, "x : second")
+    for duration in runs_ms:
+        run(duration * ms)
+    assert abs(float(G.t / ms) - expected_ms) < 1e-9
+    assert abs(float(defaultclock.t / ms) - expected_ms) < 1e-9
+    G.x = "t"
+    assert abs(float(G.x[0] / ms) - expected_ms) < 1e-9
+    defaultclock.dt = 0.1 * ms
+
+
+def test_each_clock_keeps_its_own_whole_steps():
+    """A group on a coarser clock ends at its own next step (Brian2 2.9: 0.6 ms and 0.4 ms),
+    also after restore(); the network's time stays the requested end."""
+    start_scope()
+    G = NeuronGroup(1, "v : 1", dt=0.3 * ms)
+    H = NeuronGroup(1, "v : 1")
+    net = Network(G, H)
+    net.run(0.3 * ms)
+    net.run(0.04 * ms)
+    assert abs(float(net.t / ms) - 0.34) < 1e-9
+    assert abs(float(G.t / ms) - 0.6) < 1e-9 and abs(float(H.t / ms) - 0.4) < 1e-9
+    net.store()
+    net.run(1 * ms)
+    net.restore()
+    assert abs(float(G.t / ms) - 0.6) < 1e-9 and abs(float(defaultclock.t / ms) - 0.4) < 1e-9
+
+
+@pytest.mark.parametrize("dt", [np.inf * second, np.nan * second, 0 * second, -1 * ms])
+def test_a_time_step_that_is_not_positive_and_finite_is_refused(dt):
+    """Bug: defaultclock.dt = inf was accepted (Brian2 accepts any value)."""
+    with pytest.raises(ValueError, match="dt must be positive and finite"):
+        defaultclock.dt = dt
+    with pytest.raises(ValueError, match="dt must be positive and finite"):
+        NeuronGroup(1, "v : 1", dt=dt)
+    assert defaultclock.dt == 0.1 * ms

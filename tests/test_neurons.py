@@ -1,6 +1,8 @@
 """NeuronGroup dynamics against analytic solutions (compiled and run for real)."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -169,3 +171,53 @@ def test_refractory_condition_can_be_a_boolean_variable():
     M = SpikeMonitor(G)
     run(1 * ms)
     assert list(M.count) == [1, 5, 1]
+
+
+@pytest.mark.parametrize("threshold", ["v", "1", "c", "v + 1", "v > 1 and v", "exp(v)"])
+def test_a_threshold_that_is_not_a_condition_is_refused(threshold):
+    """Bug: threshold='v' was accepted and read as v != 0 (every neuron fired every step);
+    Brian2 raises TypeError ('Threshold condition 'v' is not a boolean expression')."""
+    with pytest.raises(TypeError, match=f"threshold: '{re.escape(threshold)}' is not a boolean expression"):
+        NeuronGroup(3, "v : 1\nc = v : 1", threshold=threshold)
+
+
+def test_boolean_thresholds_are_accepted():
+    """A comparison, a boolean variable or subexpression, not_refractory, True, and logic of them."""
+    G = NeuronGroup(3, "v : 1\nb : boolean\nc = v > 1 : boolean", threshold="b or c", reset="")
+    G.b = [True, False, False]
+    G.v = [0, 0, 2]
+    for threshold in ("b", "c", "True", "not b", "b and v > 0"):
+        NeuronGroup(3, "v : 1\nb : boolean\nc = v > 1 : boolean", threshold=threshold)
+    NeuronGroup(3, "v : 1", threshold="not_refractory", refractory=1 * ms)
+    M = SpikeMonitor(G)
+    run(0.1 * ms)
+    assert list(M.i) == [0, 2]
+
+
+def test_a_refractory_expression_that_is_neither_time_nor_condition_is_refused():
+    """Brian2: 'Refractory expression is dimensionless but not a boolean value' (TypeError)."""
+    G = NeuronGroup(3, "v : 1", threshold="v > 1", reset="v = 0", refractory="v")
+    with pytest.raises(TypeError, match="refractory: 'v' is dimensionless but not a boolean expression"):
+        run(0.1 * ms)
+
+
+@pytest.mark.parametrize("refractory", [np.nan * ms, np.inf * ms, -np.inf * ms])
+def test_a_refractory_period_that_is_not_finite_is_refused(refractory):
+    """Bug: refractory=NaN (or inf) was accepted and every neuron stopped for good after its
+    first spike (Brian2 accepts it too, with its own surprises)."""
+    with pytest.raises(ValueError, match="refractory must be a finite time"):
+        NeuronGroup(3, "v : 1", threshold="v > 1", refractory=refractory)
+
+
+def test_a_refractory_expression_that_is_nan_means_not_refractory():
+    """Bug: a per-neuron refractory period that is NaN froze the neuron from the start
+    (ng::timestep gave NaN the most steps); Brian2 2.9 casts it to the lowest int64, so the
+    neuron is never refractory. These counts and values are Brian2 2.9's."""
+    G = NeuronGroup(3, "dv/dt = 1/ms : 1 (unless refractory)\nr : second", threshold="v > 1", reset="v = 0",
+                    refractory="r", method="euler")
+    G.r = [np.nan, 1, -1] * ms
+    M = SpikeMonitor(G)
+    with pytest.warns(RuntimeWarning, match="r is nan"):  # NaN in r: reported after the run
+        run(5 * ms)
+    assert list(M.count) == [4, 2, 4]
+    assert np.allclose(G.v[:], [0.6, 1.0, 0.6])

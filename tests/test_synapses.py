@@ -261,3 +261,32 @@ def test_delivery_does_not_depend_on_the_storage_order_of_synapses(order, delay)
     assert np.array_equal(post.v[:], expected)
     assert S._csr("_pre_in_order") == (order == "sorted")
     assert len(S._csr("_pre_synapses")) == (0 if order == "sorted" else len(i))
+
+
+@pytest.mark.parametrize("write", [
+    lambda S: setattr(S, "w", 1), lambda S: setattr(S, "w", "1"), lambda S: S.w.__setitem__(slice(None), 1),
+    lambda S: setattr(S, "w_", 1), lambda S: setattr(S, "delay", 2 * ms), lambda S: setattr(S, "s", 1)])
+def test_writing_a_synaptic_variable_before_connect_is_an_error(write):
+    """Bug: ``S.w = 1; S.connect()`` silently dropped the value (no synapse held it).
+    Brian2's TypeError, for every form of writing and every variable (shared, delay too)."""
+    G = NeuronGroup(3, "v : 1", threshold="v > 1")
+    S = Synapses(G, G, "w : 1\ns : 1 (shared)", on_pre="v += w", delay=1 * ms)
+    with pytest.raises(TypeError, match="Synapses 'synapses.*': cannot write to synaptic variable '.*', "
+                                        "you need to call connect"):
+        write(S)
+    assert len(S.w[:]) == 0  # reading is fine
+    S.connect(p=0)  # connect() was called, even if it made no synapse: writing is allowed
+    write(S)
+    S.connect(j="i")
+    S.w = 2
+    assert np.array_equal(S.w[:], [2, 2, 2])
+
+
+def test_a_pathway_never_connected_is_refused_at_run():
+    """As Brian2: a Synapses whose connect() was forgotten would do nothing (TypeError)."""
+    G = NeuronGroup(3, "v : 1", threshold="v > 1")
+    S = Synapses(G, G, "w : 1", on_pre="v += w")
+    with pytest.raises(TypeError, match="'synapses.*' does not do anything.*connect"):
+        Network(G, S).run(0.1 * ms)
+    S.active = False
+    Network(G, S).run(0.1 * ms)

@@ -30,7 +30,7 @@ class SimObject(metaclass=_Checked):
 
     def __init__(self, *, name: str | None, when: str, order: int, dt: Any = None,
                  clock: Clock | None = None, namespace: Mapping[str, Any] | None = None) -> None:
-        from .validation import check_name, check_when
+        from .validation import check_name, check_namespace, check_order, check_when
 
         state = session()
         if name is not None:
@@ -39,11 +39,11 @@ class SimObject(metaclass=_Checked):
             name = state.unique_name(name[:-1] if name else self._base_name)
         self.name = name
         self.when = check_when(when, name)
-        self.order = int(order)
+        self.order = check_order(order, f"{type(self).__name__} '{name}'")
         if clock is not None and dt is not None:
             raise ValueError(f"{name}: give either dt= or clock=, not both")
         self._clock = clock if clock is not None else (Clock(dt, name=f"{name}_clock") if dt is not None else None)
-        self.namespace = dict(namespace) if namespace is not None else None
+        self.namespace = check_namespace(namespace, f"{type(self).__name__} '{name}'")
         self.active = True
         self._scope_id = state.scope_id
         self._time: float | None = None  # simulated time reached by its last run, second
@@ -53,17 +53,30 @@ class SimObject(metaclass=_Checked):
     def clock(self) -> Clock:
         return self._clock if self._clock is not None else session().defaultclock
 
+    @property
+    def _clock_time(self) -> float:
+        """The time of its clock after its last run, in whole steps of its own ``dt`` (Brian2's
+        ``G.t``: a run ending between steps ends at the next one, by Brian2's clock rule)."""
+        from .clock import whole_steps
+
+        if self._time is None:
+            return 0.0
+        return whole_steps(self._time, self.clock.dt_) * self.clock.dt_
+
     def __setattr__(self, name: str, value: Any) -> None:
         if name.startswith("_") or "_constructed" not in self.__dict__:
             object.__setattr__(self, name, value)
             return
         if name in self._settable or name in self.__dict__.get("_added_attributes", ()):
-            if name == "when":
-                from .validation import check_when
+            from .validation import check_namespace, check_order, check_when
 
+            owner = f"{type(self).__name__} '{self.name}'"
+            if name == "when":
                 value = check_when(value, self.name)
             elif name == "order":
-                value = int(value)
+                value = check_order(value, owner)
+            elif name == "namespace":
+                value = check_namespace(value, owner)
             object.__setattr__(self, name, value)
             return
         found = getattr(type(self), name, None)

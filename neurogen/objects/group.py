@@ -52,7 +52,7 @@ class Group(SimObject):
         if name == "i":
             return np.arange(self.N)
         if name == "t":
-            return Quantity(self._time or 0.0, dim=second.dim)  # where its last run ended
+            return Quantity(self._clock_time, dim=second.dim)  # where its last run ended (whole steps)
         if name == "dt":
             return self.clock.dt
         if "_equations" in self.__dict__ and name in self._equations:
@@ -71,17 +71,18 @@ class Group(SimObject):
         if "_specs" not in self.__dict__ or not self._assign(name, value, slice(None)):
             super().__setattr__(name, value)
 
-    def _assign(self, name: str, value: Any, index: Any) -> bool:
+    def _assign(self, name: str, value: Any, index: Any, subgroup: tuple[int, int] | None = None) -> bool:
         """``G.name = value`` over ``index`` if ``name`` is a variable (``v``, or ``v_``: SI
-        values, units unchecked); False if it is not one."""
+        values, units unchecked); False if it is not one. ``subgroup`` (start, size): the
+        assignment was made through ``G[start:start + size]`` (see ``_set_variable``)."""
         specs = self._specs
         if name in specs:
-            self._set_variable(name, value, index)
+            self._set_variable(name, value, index, subgroup)
         elif name.endswith("_") and name[:-1] in specs:
             spec = specs[name[:-1]]
             if spec.dim != DIMENSIONLESS and not isinstance(value, str):
                 value = Quantity(np.asarray(value), dim=spec.dim)
-            self._set_variable(name[:-1], value, index)
+            self._set_variable(name[:-1], value, index, subgroup)
         elif "_equations" in self.__dict__ and name in self._equations:
             raise NeurogenError(f"{self.name}.{name} is a subexpression and cannot be assigned")
         else:
@@ -103,7 +104,10 @@ class Group(SimObject):
         start, stop = slice_bounds(item, self.N, self.name)
         return Subgroup(self, start, stop)
 
-    def _set_variable(self, name: str, value: Any, index: Any) -> None:
+    def _set_variable(self, name: str, value: Any, index: Any, subgroup: tuple[int, int] | None = None) -> None:
+        """Store ``value`` into ``name`` over ``index``. A string is an expression; written
+        through a subgroup (``subgroup`` = (start, size)), its ``i`` and ``N`` are the
+        subgroup's, as in Brian2."""
         if isinstance(index, str):
             raise NotImplementedError(f"{self.name}.{name}['{index}'] = ...: indexing with a condition string")
         spec = self._specs[name]
@@ -116,9 +120,9 @@ class Group(SimObject):
             device.record_assignment(self, name, index, value)
             return
         if isinstance(value, str):
-            from ..runtime import assign_expression
+            from ..assignment import run_assignment
 
-            assign_expression(self, name, value, index)
+            run_assignment(self, name, value, index, subgroup)
             return
         self._state[name][index] = coerce_value(value, spec, self.name)
 
@@ -127,8 +131,11 @@ class Group(SimObject):
         return ";".join(f"{n}:{s.dtype}:{s.shared}" for n, s in self._specs.items())
 
     def get_states(self, variables: list[str] | None = None) -> dict[str, Any]:
+        """Copies of the stored variables (or of the named ones, which may also be ``i``,
+        ``N``, ``t``, ``dt`` or subexpressions, as in Brian2)."""
         names = variables if variables is not None else list(self._specs)
-        return {n: wrap(self._state[n].copy(), self._specs[n]) for n in names}
+        return {n: wrap(self._state[n].copy(), self._specs[n]) if n in self._specs else getattr(self, n)
+                for n in names}
 
     def _variable_dims(self) -> dict[str, Any]:
         """Dimensions of every name a model expression of this group may use."""

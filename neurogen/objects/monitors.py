@@ -15,7 +15,7 @@ from ..units import Quantity, second, Hz
 from .base import SimObject
 from .clock import Clock
 from .group import Group
-from .validation import require_memory, require_spike_source
+from .validation import check_quantity, require_memory, require_spike_source
 
 
 class SpikeMonitor(SimObject):
@@ -141,7 +141,7 @@ class StateMonitor(SimObject):
         """The source's subexpressions, when one of them is recorded (they are evaluated here)."""
         if all(v in self.source._specs for v in self.record_variables):
             return []
-        return [(eq.describe(), parse_expression(eq.expr, eq.describe()))
+        return [(eq.describe(), parse_expression(eq.expr, f"{self.source.name}, {eq.describe()}"))
                 for eq in self.source._equations.of_kind("subexpression")]
 
     def _allocate(self, n_records: int) -> None:
@@ -273,7 +273,11 @@ class PopulationRateMonitor(SimObject):
         if isinstance(window, str):
             if width is None:
                 raise TypeError("smooth_rate: a named window needs width=")
-            window = _window(window, float(np.asarray(width)) / dt)
+            seconds = check_quantity(width, second, f"PopulationRateMonitor '{self.name}'.smooth_rate: width")
+            if not (0 < seconds < np.inf or (seconds == 0 and window == "flat")):
+                raise ValueError(f"PopulationRateMonitor '{self.name}'.smooth_rate: width must be a positive, "
+                                 f"finite time, got {width!r}")
+            window = _window(window, seconds / dt)
         window = np.asarray(window, dtype=float)
         if window.ndim != 1 or len(window) % 2 != 1:
             raise TypeError("smooth_rate: the window must be a 1-d array of odd length")

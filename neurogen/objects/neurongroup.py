@@ -7,11 +7,12 @@ from typing import Any, Mapping
 import numpy as np
 
 from ..equations import Equations, parse_equations
-from ..errors import EquationError
-from ..expressions import Statement, is_boolean, parse_expression, parse_statements
+from ..errors import EquationError, NotAConditionError
+from ..expressions import Statement, is_condition, parse_expression, parse_statements
 from ..units import DIMENSIONLESS, Quantity, get_dimensions, second
 from .clock import Clock
 from .group import Group
+from .validation import require_memory
 from .variables import VariableSpec
 
 LASTSPIKE_INITIAL = -1e4  # seconds, Brian2's initial value: "long ago"
@@ -38,7 +39,7 @@ class NeuronGroup(Group):
         self._equations = parse_equations(model, owner=f"NeuronGroup '{self.name}'")
         self._check_flags()
         self.method = method
-        self.threshold = self._check_threshold(threshold)
+        self.threshold = self._check_threshold(threshold, refractory is not False and refractory is not None)
         self.reset = reset
         self._reset_statements = self._check_reset(reset)
         self._refractory = self._check_refractory(refractory)
@@ -47,6 +48,8 @@ class NeuronGroup(Group):
             specs += [VariableSpec("lastspike", second.dim, "float64", read_only=False),
                       VariableSpec("not_refractory", DIMENSIONLESS, "bool")]
         specs.append(VariableSpec("_spikespace", DIMENSIONLESS, "int32", read_only=True))
+        require_memory(sum((1 if s.shared else n) * s.numpy_dtype().itemsize for s in specs),
+                       f"NeuronGroup '{self.name}'", f"the state of {n} neurons")
         self._init_state(n, specs)
         self._state["_spikespace"] = np.zeros(n + 1, dtype=np.int32)
         if self._refractory is not False:
@@ -68,13 +71,15 @@ class NeuronGroup(Group):
                     "belongs to Synapses, not to a NeuronGroup"
                 )
 
-    def _check_threshold(self, threshold: str | None) -> str | None:
+    def _check_threshold(self, threshold: str | None, refractory: bool) -> str | None:
         if threshold is None:
             return None
         where = f"NeuronGroup '{self.name}', threshold"
         tree = parse_expression(threshold, where)
-        if not (is_boolean(tree) or isinstance(tree, ast.Name)):  # a boolean variable is fine too
-            raise EquationError(f"{where}: '{threshold}' is not a condition (expected e.g. 'v > v_th')")
+        booleans = {eq.name for eq in self._equations if eq.dtype == "boolean"}
+        if not is_condition(tree, booleans | ({"not_refractory"} if refractory else set())):
+            raise NotAConditionError(f"{where}: '{threshold}' is not a boolean expression (expected a condition "
+                                     "such as 'v > v_th', or a boolean variable; Brian2 refuses it too)")
         return threshold
 
     def _check_reset(self, reset: str | None) -> tuple[Statement, ...]:
@@ -109,6 +114,8 @@ class NeuronGroup(Group):
 
             raise DimensionMismatchError(f"{where} must be a time or a string", get_dimensions(refractory))
         value = float(np.asarray(refractory))
+        if not np.isfinite(value):  # NaN or infinite: every neuron would stop for good after a spike
+            raise ValueError(f"{where} must be a finite time, got {refractory}")
         if value < 0:
             raise ValueError(f"{where} must not be negative, got {refractory}")
         return refractory
@@ -129,15 +136,17 @@ class NeuronGroup(Group):
     def _expression_sources(self) -> list[tuple[str, ast.expr]]:
         """Every expression of the model, parsed, for name lookup and dimension checks."""
         sources = []
+        owner = f"{type(self).__name__} '{self.name}'"  # errors name the group and the line
         for eq in self._equations:
             if eq.expr is not None:
-                sources.append((f"{eq.describe()}", parse_expression(eq.expr, eq.describe())))
+                sources.append((f"{eq.describe()}", parse_expression(eq.expr, f"{owner}, {eq.describe()}")))
         if self.threshold is not None:
-            sources.append((f"threshold '{self.threshold}'", parse_expression(self.threshold, "threshold")))
+            sources.append((f"threshold '{self.threshold}'", parse_expression(self.threshold, f"{owner}, threshold")))
         for stmt in self._reset_statements:
-            sources.append((f"reset '{stmt.line}'", parse_expression(stmt.expr, "reset")))
+            sources.append((f"reset '{stmt.line}'", parse_expression(stmt.expr, f"{owner}, reset")))
         if isinstance(self._refractory, str):
-            sources.append((f"refractory '{self._refractory}'", parse_expression(self._refractory, "refractory")))
+            sources.append((f"refractory '{self._refractory}'",
+                            parse_expression(self._refractory, f"{owner}, refractory")))
         return sources
 
     def _runtime_value(self, name: str) -> Any:
@@ -150,7 +159,13 @@ class NeuronGroup(Group):
         return dims
 
 
+MAX_NEURONS = 2**31 - 2  # neuron indices (and N + 1 spike-space entries) are int32 in the compiled code
+
+
 def _check_size(n: Any, name: str) -> int:
     if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"NeuronGroup '{name}': N must be a positive integer, got {n!r}")
+    if n > MAX_NEURONS:
+        raise ValueError(f"NeuronGroup '{name}': N = {n} is more than the 2**31 - 2 neurons a group can "
+                         "hold (indices are 32-bit integers)")
     return int(n)

@@ -116,7 +116,8 @@ class PoissonInput(SimObject):
         return dims
 
     def _expression_sources(self) -> list[tuple[str, ast.expr]]:
-        return [(f"{what} '{getattr(self, what)}'", parse_expression(getattr(self, what), what))
+        return [(f"{what} '{getattr(self, what)}'",
+                 parse_expression(getattr(self, what), f"PoissonInput '{self.name}', {what}"))
                 for what in ("rate", "weight") if isinstance(getattr(self, what), str)]
 
     def _value_externals(self) -> dict[str, External]:

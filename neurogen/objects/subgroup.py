@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from .attributes import refuse_read_only, refuse_unknown
-from .variables import SliceView
+from .variables import SliceView, VariableView
 
 
 class Subgroup:
@@ -35,17 +35,29 @@ class Subgroup:
         view = getattr(self.parent, name)
         if hasattr(view, "spec") and not view.spec.shared:
             return SliceView(self.parent, view.spec, self.start, self.stop)
+        if "_equations" in self.parent.__dict__ and name in self.parent._equations:
+            # a subexpression, computed for the parent (its i and N are the parent's, as in Brian2)
+            return view[self.start:self.stop]
         return view
 
     def __setattr__(self, name: str, value: Any) -> None:
         """Variables of the parent over this range; any other name is refused (as in Brian2)."""
         parent = self.parent
-        if parent._assign(name, value, slice(self.start, self.stop)):
+        if parent._assign(name, value, slice(self.start, self.stop), (self.start, self.N)):
             return
         owner = f"Subgroup '{self.name}'"
         if name.removesuffix("_") in parent._read_only_names() | {"start", "stop", "parent", "name"}:
             refuse_read_only(owner, name.removesuffix("_"))
         refuse_unknown(owner, name, parent._writable_variables(), can_add=False)
+
+    def get_states(self, variables: list[str] | None = None) -> dict[str, Any]:
+        """As ``Group.get_states``, over this range (``i`` and ``N`` the subgroup's)."""
+        names = variables if variables is not None else list(self.parent._specs)
+        states = {}
+        for name in names:
+            value = getattr(self, name)
+            states[name] = value[:].copy() if isinstance(value, VariableView) else value
+        return states
 
     def __getitem__(self, item: Any) -> "Subgroup":
         start, stop = slice_bounds(item, self.N, self.name)

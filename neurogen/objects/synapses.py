@@ -66,7 +66,7 @@ class Synapses(Group):
                 self._pathways[pathway] = parse_statements(code, f"{where}, on_{pathway}")
         self._init_state(0, self._specs_from_equations(self._equations))
         self._add_internal_variables(delay)
-        self._connections = 0                  # connect() calls so far (random numbers)
+        self._connections = 0                  # connect() calls so far (variables are written after one)
         self._connectivity: dict[str, np.ndarray] | None = None  # CSR views, rebuilt when stale
         self._queue = {"items": np.zeros(0, np.int32), "steps": np.zeros(0, np.int64), "dt": 0.0, "every": 1}
         for pathway, statements in self._pathways.items():
@@ -153,6 +153,9 @@ class Synapses(Group):
             self._state[spec.name] = np.zeros(1 if spec.shared else 0, dtype=spec.numpy_dtype())
         if isinstance(delay, dict):
             raise NotImplementedError(f"Synapses '{self.name}': delays per pathway (delay={{...}})")
+        if isinstance(delay, str):  # Brian2's TypeError: there are no synapses to evaluate it for yet
+            raise TypeError(f"Synapses '{self.name}': delay= has to be a quantity, got the string '{delay}'; "
+                            "to set delays with an expression, assign S.delay = '...' after connect()")
         if delay is not None and "pre" in self._pathways:
             self.delay = delay
 
@@ -165,6 +168,10 @@ class Synapses(Group):
         synapses per pair, or a generator (``j='k for k in range(i-3, i+4) if k != i'``)."""
         from ..connect import connect
 
+        self._connections += 1  # as Brian2, counted even if it fails: its variables may be written
+        if isinstance(i, str):
+            raise NotImplementedError(f"Synapses '{self.name}'.connect(i='{i}'): generator syntax for i= "
+                                      "(Brian2 supports it) is not supported yet; use a generator for j=")
         connect(self, condition=condition, i=i, j=j, p=p, n=n, skip_if_invalid=skip_if_invalid,
                 namespace=namespace)
 
@@ -214,7 +221,12 @@ class Synapses(Group):
 
     def _before_run(self, dt: float) -> None:
         """Delays are checked before the compiled code sizes its spike queue from them
-        (``dt``: the network's time step, the queue's unit)."""
+        (``dt``: the network's time step, the queue's unit). A pathway that was never
+        connected is refused, as in Brian2 (a forgotten ``connect()`` would do nothing)."""
+        if self._pathways and not self._connections:
+            raise TypeError(f"Synapses '{self.name}' does not do anything, since it has not created synapses "
+                            "with 'connect'; set its active attribute to False if you intend to do this only "
+                            "for a later run")
         if "delay" not in self._specs or not self._state["delay"].size:
             return
         delays = self._state["delay"]
@@ -294,11 +306,15 @@ class Synapses(Group):
                                       f"'{group.name}') through the synapses; assign {group.name}.{base} instead")
         super()._refuse_assignment(name)
 
-    def _set_variable(self, name: str, value: Any, index: Any) -> None:
+    def _set_variable(self, name: str, value: Any, index: Any, subgroup: tuple[int, int] | None = None) -> None:
+        if "_constructed" in self.__dict__ and not self._connections:
+            # there is nothing to write to yet: a value set now would be lost (Brian2's error)
+            raise TypeError(f"Synapses '{self.name}': cannot write to synaptic variable '{name}', you need "
+                            "to call connect(...) first")
         if name == "delay":
             self._set_delay(value, index)
             return
-        super()._set_variable(name, value, index)
+        super()._set_variable(name, value, index, subgroup)
 
     def _set_delay(self, value: Any, index: Any) -> None:
         spec = self._specs["delay"]
@@ -344,13 +360,14 @@ class Synapses(Group):
 
     def _expression_sources(self) -> list[tuple[str, ast.expr]]:
         sources = []
+        owner = f"Synapses '{self.name}'"  # errors name the synapses and the line
         for eq in self._equations:
             if eq.expr is not None:
-                sources.append((eq.describe(), parse_expression(eq.expr, eq.describe())))
+                sources.append((eq.describe(), parse_expression(eq.expr, f"{owner}, {eq.describe()}")))
         for pathway, statements in self._pathways.items():
             for stmt in statements:
                 where = f"on_{pathway} '{stmt.line}'"
-                sources.append((where, parse_expression(stmt.expr, where)))
+                sources.append((where, parse_expression(stmt.expr, f"{owner}, {where}")))
         return sources
 
 

@@ -74,6 +74,31 @@ def check_name(name: object, kind: str) -> str:
     return name
 
 
+def check_namespace(namespace: object, what: str) -> dict | None:
+    """``namespace=``: None or a mapping of names to values (a string or a list would only
+    fail later, or never: ``run(namespace=[1, 2])`` was silently ignored)."""
+    from collections.abc import Mapping
+
+    if namespace is None:
+        return None
+    if not isinstance(namespace, Mapping):
+        raise TypeError(f"{what}: namespace must be a dict of names to values, got "
+                        f"{type(namespace).__name__} {namespace!r:.60}")
+    for key in namespace:
+        if not isinstance(key, str):
+            raise TypeError(f"{what}: namespace keys must be names (strings), got {key!r}")
+    return dict(namespace)
+
+
+def check_order(order: object, what: str) -> int | float:
+    """``order=``: a number (Brian2 sorts by it, so 1.5 runs between 1 and 2; not truncated)."""
+    if isinstance(order, (bool, np.bool_)) or not isinstance(order, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{what}: order must be a number, got {order!r}")
+    if not np.isfinite(order):
+        raise ValueError(f"{what}: order must be finite, got {order!r}")
+    return int(order) if float(order).is_integer() else float(order)
+
+
 def check_when(when: str, what: str) -> str:
     if when not in SLOTS:
         raise ValueError(f"{what}: when={when!r} is not a scheduling slot; use one of {', '.join(SLOTS)}")

@@ -69,10 +69,24 @@ class VariableView:
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, str):
             raise NotImplementedError(f"{self.group.name}.{self.spec.name}['{index}']: indexing with a condition string")
+        self._check_index(index)
         return wrap(self._values[index], self.spec)
 
     def __setitem__(self, index: Any, value: Any) -> None:
+        self._check_index(index)
         self.group._set_variable(self.spec.name, value, index)
+
+    def _check_index(self, index: Any) -> None:
+        """One index (an integer, slice, array or mask). ``S.w[i, j]`` (synapses by pre- and
+        postsynaptic neuron) is Brian2 syntax not supported yet; numpy would misread it."""
+        if not isinstance(index, tuple):
+            return
+        what = f"{self.group.name}.{self.spec.name}[{', '.join(map(repr, index))}]"
+        if type(self.group).__name__ == "Synapses":
+            raise NotImplementedError(f"{what}: indexing synaptic variables by (presynaptic, postsynaptic) "
+                                      f"indices is not supported yet; select with a mask, e.g. "
+                                      f"S.{self.spec.name}[(S.i == 0) & (S.j == 1)]")
+        raise IndexError(f"{what}: a variable takes one index (an integer, slice, array or mask)")
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         values = self._values.astype(bool) if self.spec.dtype == "bool" else self._values
@@ -126,7 +140,11 @@ class SliceView(VariableView):
         return super()._values[self.start:self.stop]
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        self.group._set_variable(self.spec.name, value, np.arange(self.start, self.stop)[index])
+        if isinstance(index, str):
+            raise NotImplementedError(f"{self.group.name}[{self.start}:{self.stop}].{self.spec.name}['{index}'] = "
+                                      "...: indexing with a condition string")
+        self.group._set_variable(self.spec.name, value, np.arange(self.start, self.stop)[index],
+                                 (self.start, self.stop - self.start))
 
 
 for _name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "lt", "le", "gt", "ge", "eq", "ne"):

@@ -87,8 +87,10 @@ inline double exprel(double x) {
 // Brian2's timestep(): a duration in whole steps, truncated (with a tolerance of 1e-3 dt for
 // values a rounding error below a whole step). Refractoriness counts in these steps.
 inline int64_t timestep(double x, double dt) {
-    const double steps = (x + 1e-3 * dt) / dt;  // kept in int64's range (NaN: the lowest), no UB
-    return static_cast<int64_t>(std::fmax(-4e18, std::fmin(steps, 4e18)));
+    // kept in int64's range, no UB; NaN gives the lowest (fmax drops the NaN), as Brian2's cast to
+    // int64 does: a refractory period that is NaN leaves the neuron never refractory
+    const double steps = (x + 1e-3 * dt) / dt;
+    return static_cast<int64_t>(std::fmin(std::fmax(steps, -4e18), 4e18));
 }
 
 // In-place matrix exponential of a small dense N x N matrix (row-major).
