@@ -95,3 +95,15 @@ def test_reading_a_subexpression_from_python_computes_as_the_compiled_code():
         np.testing.assert_array_equal(np.asarray(getattr(G, name), dtype=float), getattr(M, name)[:, 0])
     assert list(G.e1) == [-2.0**32 + 2, 6.0, 10.0]
     assert list(G.e3) == [3, -2, 0] and list(G.e4) == [True, True, False]
+
+
+def test_reading_with_constants_gives_ieee_values_as_the_compiled_code():
+    """Bug: constants stayed Python floats in a G.e read: c**3.0 raised OverflowError, p/z
+    ZeroDivisionError, q**0.5 gave a complex number (the compiled code: inf, inf, NaN)."""
+    G = NeuronGroup(2, "a : 1\ne1 = a*c**3.0 : 1\ne2 = a + p/z : 1\ne3 = a + q**0.5 : 1",
+                    namespace={"c": 1e300, "p": 3.0, "z": 0.0, "q": -4.0})
+    G.a = [1.0, 2.0]
+    M = StateMonitor(G, ["e1", "e2", "e3"], record=True)
+    run(0.1 * ms)
+    for name in ("e1", "e2", "e3"):
+        np.testing.assert_array_equal(np.asarray(getattr(G, name)), getattr(M, name)[:, 0])

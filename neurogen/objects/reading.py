@@ -37,6 +37,8 @@ def _number(value: Any) -> Any:
     array = np.asarray(value)
     if array.dtype.kind in "biu":
         return array.astype(np.float64)
+    if array.ndim == 0 and not hasattr(value, "dim"):  # a Python float: numpy's IEEE rules, not
+        return np.float64(array)                       # ZeroDivisionError or complex powers
     return value
 
 
