@@ -20,7 +20,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from .errors import NeurogenError
-from .nonfinite import is_error_record, warn_recorded_errors
+from .nonfinite import is_error_record, warn_nonfinite_state, warn_recorded_errors
 from .preferences import prefs
 from .project_files import ProjectFolder
 from .resources import static_headers, templates_dir
@@ -38,6 +38,7 @@ class _Run:
     members: dict[str, Any]
     shapes: dict[str, tuple[int, ...]]             # fresh buffers: key -> buffer shape
     dt: float = 0.0                                # the network's time step in this run
+    span: tuple[float, float] = (0.0, 0.0)          # its start and end time, second
 
 
 class StandaloneDevice:
@@ -85,7 +86,7 @@ class StandaloneDevice:
             raise NotImplementedError("standalone: every run() of a project must simulate the same objects "
                                       "and equations (the network changed between runs)")
         run = _Run(len(self._runs), [f"run {len(self._runs)} {step0} {n_steps} {dt!r} {step0 * dt!r} {seed}"],
-                   members, {}, dt)
+                   members, {}, dt, (step0 * dt, (step0 + n_steps) * dt))
         for obj in objects:
             self._marks.setdefault(id(obj), _copy_records(obj))
         for o in network.objects:
@@ -313,6 +314,9 @@ class StandaloneDevice:
             final = results / "final" / f"{key}.bin"
             if final.exists() and isinstance(array, np.ndarray):
                 array[...] = read_result(final)[0].reshape(array.shape)
+        runs = [item for kind, item in self._events if kind == "run"]
+        if runs:  # as after a runtime run: variables that became NaN or infinite are reported
+            warn_nonfinite_state(list(runs[-1].members.values()), runs[0].span[0], runs[-1].span[1])
 
 
 # -- helpers ------------------------------------------------------------------------------

@@ -87,3 +87,17 @@ def test_a_standalone_program_reports_the_same(tmp_path):
     finally:
         device.reinit()
         set_device("runtime")
+
+
+def test_a_standalone_program_reports_state_that_became_nan(tmp_path):
+    """The runtime warns after each run about variables that became NaN or infinite; a
+    standalone program's results did not."""
+    set_device("cpp_standalone", directory=tmp_path / "project")
+    try:
+        G = NeuronGroup(2, "dv/dt = v/second : 1\nw : 1", method="euler")
+        G.v = [1.0, np.nan]
+        with pytest.warns(RuntimeWarning, match="v is nan for neuron 1"):
+            run(0.2 * ms)
+    finally:
+        device.reinit()
+        set_device("runtime")
