@@ -2,6 +2,10 @@
 
 Compiled models are shared across tests through the cache (CI can afford ~100-150 distinct
 models), so tests should reuse model structures where they can.
+
+Tests that compile models are marked ``slow``; ``pytest -m "not slow"`` runs the rest in under a
+minute (the printer, the passes, golden C++, units, integrators, the cache, results files...).
+A module joins that quick subset by being listed in ``QUICK`` (it must not compile).
 """
 from __future__ import annotations
 
@@ -12,6 +16,18 @@ import pytest
 
 if "NEUROGEN_CACHE_DIR" not in os.environ:
     os.environ["NEUROGEN_CACHE_DIR"] = tempfile.mkdtemp(prefix="neurogen-test-cache-")
+
+
+#: Test modules that never compile a model: the quick subset.
+QUICK = frozenset({"test_printer", "test_passes", "test_golden", "test_units", "test_integrators",
+                   "test_results", "test_object_names", "test_project_files", "test_toolchain",
+                   "test_cache", "test_random"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.module is not None and item.module.__name__.rsplit(".", 1)[-1] not in QUICK:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)
