@@ -17,6 +17,7 @@ from .objects.spikegenerator import SpikeGeneratorGroup
 from .objects.synapses import Synapses
 from .preferences import prefs
 from .session import seed, session, start_scope
+from .backend import CompiledBackend
 from .units import *  # noqa: F401,F403  (Brian2's unit names are part of the API)
 from .objects.timedarray import TimedArray
 from .results import load_results
@@ -30,6 +31,7 @@ from numpy import (arange, array, asarray, ceil, clip, cos, cumsum, diff, exp, f
 from .pylab import FUNCTIONS as _plot_functions, plt  # noqa: E402  (matplotlib: on first use)
 
 globals().update(_plot_functions)
+session().backend = CompiledBackend()  # objects reach the compiler and runtime only through it
 
 __version__ = "0.1.0"
 

@@ -12,18 +12,16 @@ Equations with white noise (``xi``) go to :mod:`neurogen.stochastic`.
 """
 from __future__ import annotations
 
-import logging
-from typing import Callable, Sequence
+from typing import Callable
 
 import sympy
 
 from .errors import EquationError
-from .ir import DT, T, Assign, Integration, MatrixExp, Statement, sym
-from .symbolic import TIMED_ARRAY_PREFIX, model_text
+from .ir import DT, T, Integration, MatrixExp, Statement, sym
+from . import stochastic
+from .integration_common import Equations, cannot, depends_on_time, describe_all, logger, temporary
 
-logger = logging.getLogger(__name__)
 
-Equations = Sequence[tuple[str, sympy.Expr]]
 Integrator = Callable[[Equations], Integration]
 
 # Opaque functions (see neurogen.symbolic) with a new value at every call: never a constant.
@@ -37,8 +35,6 @@ def integrate(equations: Equations, method: str | None) -> Integration:
     if method is not None and method not in METHODS:
         raise ValueError(f"unknown integration method {method!r}; "
                          f"available methods: {', '.join(sorted(METHODS))}")
-    from . import stochastic  # imported here: it uses this module's helpers
-
     if stochastic.noise_symbols(eqs):
         return stochastic.integrate_stochastic(eqs, method)
     if method is not None:
@@ -50,25 +46,13 @@ def integrate(equations: Equations, method: str | None) -> Integration:
             logger.debug("integration method %r does not apply: %s", candidate, err)
             continue
         logger.info("No numerical integration method specified for %s, using method %r",
-                    _describe_all(eqs), candidate)
+                    describe_all(eqs), candidate)
         return result
     raise AssertionError("euler applies to every deterministic system")  # pragma: no cover
 
 
 # ---------------------------------------------------------------------------------------------
 # helpers
-
-
-def _describe(name: str, rhs: sympy.Expr) -> str:
-    return f"d{name}/dt = {model_text(rhs)}"
-
-
-def _describe_all(eqs: Equations) -> str:
-    return "; ".join(_describe(n, r) for n, r in eqs) or "no equations"
-
-
-def _cannot(method: str, name: str, rhs: sympy.Expr, why: str) -> EquationError:
-    return EquationError(f"integration method '{method}' cannot integrate {_describe(name, rhs)}: {why}")
 
 
 def _coefficient(rhs: sympy.Expr, x: sympy.Symbol, states: set[sympy.Symbol]) -> sympy.Expr:
@@ -79,10 +63,6 @@ def _coefficient(rhs: sympy.Expr, x: sympy.Symbol, states: set[sympy.Symbol]) ->
     if mentioned and all(sympy.diff(coef, s) == 0 for s in mentioned):
         coef = sympy.simplify(coef)
     return coef
-
-
-def _temp(name: str, expr: sympy.Expr, comment: str = "") -> tuple[Assign, sympy.Symbol]:
-    return Assign(name, expr, declare=True, comment=comment), sym(name)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -118,7 +98,7 @@ def _runge_kutta(eqs: Equations, method: str, tableau: str | None = None) -> Int
         return [DT * rhs.xreplace(shift) for _, rhs in eqs]
 
     for s in range(len(c) - 1):
-        made = [_temp(f"_k{s + 1}_{name}", k) for (name, _), k in zip(eqs, stage(s))]
+        made = [temporary(f"_k{s + 1}_{name}", k) for (name, _), k in zip(eqs, stage(s))]
         statements += [assign for assign, _ in made]
         ks.append([k for _, k in made])
     last = stage(len(c) - 1)
@@ -150,18 +130,18 @@ def _exponential_euler(eqs: Equations) -> Integration:
         x = sym(name)
         coef = _coefficient(rhs, x, {x})
         if coef.has(x):
-            raise _cannot("exponential_euler", name, rhs,
+            raise cannot("exponential_euler", name, rhs,
                           f"it is not linear in {name} (the coefficient of {name} is {coef})")
         if coef == 0:  # no self-dependence: exp(A dt) -> 1, fall back to Euler
             updates.append((name, x + DT * rhs))
             continue
         offset = rhs.xreplace({x: sympy.S.Zero})
-        assign_a, a = _temp(f"_A_{name}", coef, f"coefficient of {name} in d{name}/dt")
+        assign_a, a = temporary(f"_A_{name}", coef, f"coefficient of {name} in d{name}/dt")
         statements.append(assign_a)
         if offset == 0:
             updates.append((name, x * sympy.exp(a * DT)))
             continue
-        assign_ba, ba = _temp(f"_BA_{name}", offset / coef, f"B/A, minus the fixed point of {name}")
+        assign_ba, ba = temporary(f"_BA_{name}", offset / coef, f"B/A, minus the fixed point of {name}")
         statements.append(assign_ba)
         updates.append((name, -ba + (x + ba) * sympy.exp(a * DT)))
     return Integration("exponential_euler", tuple(statements), tuple(updates))
@@ -171,29 +151,22 @@ def _exponential_euler(eqs: Equations) -> Integration:
 # exact: dX/dt = M X + b with M, b constant during the step
 
 
-def _depends_on_time(rhs: sympy.Expr) -> bool:
-    """``t`` outside TimedArray calls. A TimedArray is constant over a step, so Brian2 (and we)
-    integrate ``dv/dt = (-v + R*stim(t))/tau`` exactly, with ``stim`` at the start of the step."""
-    calls = [f for f in rhs.atoms(sympy.Function) if type(f).__name__.startswith(TIMED_ARRAY_PREFIX)]
-    return rhs.xreplace({call: sympy.Dummy() for call in calls}).has(T)
-
-
 def _linear_system(eqs: Equations) -> tuple[list[list[sympy.Expr]], list[sympy.Expr]]:
     """Split each rhs into ``sum_j M_ij x_j + b_i`` or explain why the system is not of that form."""
     xs = [sym(n) for n, _ in eqs]
     states = set(xs)
     matrix, offsets = [], []
     for name, rhs in eqs:
-        if _depends_on_time(rhs):
-            raise _cannot("exact", name, rhs, "it depends explicitly on time t, and exact integration "
+        if depends_on_time(rhs):
+            raise cannot("exact", name, rhs, "it depends explicitly on time t, and exact integration "
                           "needs constant coefficients (use a numerical method such as 'rk4')")
         if any(f.func.__name__ in _RANDOM_FUNCTIONS for f in rhs.atoms(sympy.Function)):
-            raise _cannot("exact", name, rhs, "random numbers are not constant during a time step")
+            raise cannot("exact", name, rhs, "random numbers are not constant during a time step")
         row = []
         for x in xs:
             coef = _coefficient(rhs, x, states)
             if coef.free_symbols & states:
-                raise _cannot("exact", name, rhs, f"it is not linear in the state variables "
+                raise cannot("exact", name, rhs, f"it is not linear in the state variables "
                               f"(the coefficient of {x} is {coef})")
             row.append(coef)
         matrix.append(row)

@@ -1,8 +1,8 @@
-"""Objects → ``NetworkIR``: names resolved, dimensions checked, kernels and the schedule built.
+"""What every lowerer shares: names resolved, dimensions checked, kernels built (the network: ``lower_network``).
 
 This is the cold path (sympy). Each object family has its lowering function in
 :mod:`neurogen.lower_neurons` / :mod:`neurogen.lower_monitors`; this module holds what they
-share (the symbol resolver, the kernel builder) and assembles the network.
+share (the symbol resolver, the kernel builder); `lower_network` assembles the network.
 """
 from __future__ import annotations
 
@@ -15,13 +15,10 @@ import sympy
 from .equations import is_noise
 from .errors import DimensionMismatchError, EquationError
 from .expressions import infer_dims, is_zero
-from .ir import (Assign, Field, FieldKind, Kernel, Load, MatrixExp, NetworkIR, ObjectIR,
-                 Statement, sym)
+from .ir import Assign, Field, FieldKind, Kernel, Load, MatrixExp, Statement, sym
 from .namespace import External
-from .objects.validation import SLOTS
 from .nonfinite import INTEGER_ERRORS
 from .printer import field_ref
-from .schedule import member_name
 from .symbolic import renumber_draws, timed_array, to_sympy, uses_random
 from .units import Dimension, second
 
@@ -207,49 +204,3 @@ def _number_draws(statements: tuple[Statement, ...],
     values = iter(numbered)
     result = tuple(replace(s, expr=next(values)) if isinstance(s, Assign) else s for s in statements)
     return result, (next(values) if condition is not None else None)
-
-
-# -- the network --------------------------------------------------------------------------
-
-Lowerer = Callable[[ObjectContext], list[Kernel]]
-
-
-def lower_network(objects: list[Any], externals: Mapping[int, Mapping[str, External]]) -> NetworkIR:
-    """Lower objects (already in schedule order) into one ``NetworkIR``."""
-    from .lower_inputs import LOWERERS as INPUTS
-    from .lower_monitors import LOWERERS as MONITORS
-    from .lower_neurons import LOWERERS as NEURONS
-    from .lower_spikegenerator import LOWERERS as SPIKEGENERATORS
-    from .lower_synapses import LOWERERS as SYNAPSES
-
-    lowerers: dict[str, Lowerer] = {**NEURONS, **MONITORS, **SYNAPSES, **SPIKEGENERATORS, **INPUTS}
-    members = {id(o): member_name(o, k) for k, o in enumerate(objects)}
-    lowered = []
-    for obj in objects:
-        ctx = ObjectContext(obj, members[id(obj)], externals[id(obj)], members)
-        ctx.add_field("_every", "int64_t", FieldKind.INTEGER, "runs every _every steps (its clock)")
-        ctx.add_field("_dt", "double", FieldKind.SCALAR, "time step of its clock, second")
-        kernels = lowerers[type(obj).__name__](ctx)
-        lowered.append(ObjectIR(ctx.member, struct_name(ctx.member), type(obj).__name__,
-                                _description(obj), tuple(ctx.fields), tuple(kernels)))
-    schedule = sorted(
-        ((SLOTS.index(k.when), k.order, obj.name, pos, o.member, k.name)
-         for obj, o in zip(objects, lowered) for pos, k in enumerate(o.kernels)
-         if not k.option("call") and not k.option("phase")),
-    )
-    order = [(m, k) for *_, m, k in schedule]
-
-    def phase(name: str) -> tuple[tuple[str, str], ...]:
-        return tuple((o.member, k.name) for o in lowered for k in o.kernels if k.option("phase") == name)
-
-    calls = tuple((o.member, k.name) for o in lowered for k in o.kernels if k.option("call"))
-    return NetworkIR(tuple(lowered), tuple(order), calls, phase("prepare"), phase("finish"))
-
-
-def _description(obj: Any) -> tuple[str, ...]:
-    equations = getattr(obj, "_equations", None)
-    lines = [f"{type(obj).__name__}"]
-    if equations is not None:
-        lines += [eq.line for eq in equations]
-    return tuple(lines)
-

@@ -330,7 +330,7 @@ def _frontend_parts(objects: list[Any], externals: Mapping[int, Mapping[str, Ext
 
 
 def _lower(objects: list[Any], externals: Mapping[int, Mapping[str, External]]) -> Any:
-    from .lower import lower_network
+    from .lower_network import lower_network
 
     return lower_network(objects, externals)
 
@@ -450,7 +450,10 @@ class _Reporter:
 
 def _magic_network_for(objects: list[SimObject]) -> "MagicNetwork":
     """The magic network holding ``objects``; it starts afresh if none of them ran in it last."""
-    net = session().magic_network
+    state = session()
+    if state.magic_network is None:
+        state.magic_network = MagicNetwork()
+    net = state.magic_network
     if not any(o in net.previous for o in objects):
         net._t, net._dt, net._simulation = 0.0, None, None
     net.objects = list(objects)

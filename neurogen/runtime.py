@@ -6,7 +6,6 @@ the C++ side are copied out after a run.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -94,10 +93,3 @@ def _check_array(array: np.ndarray, ctype: str, member: str, name: str) -> None:
     expected = np.dtype(_NUMPY_DTYPES[ctype])
     if not isinstance(array, np.ndarray) or array.dtype != expected or not array.flags.c_contiguous:
         raise NeurogenError(f"internal error: {member}.{name} must be a contiguous {expected} array")
-
-
-def assign_expression(group: Any, variable: str, expression: str, index: Any) -> None:
-    """``G.v = 'expr'``: run the assignment as generated C++ (see :mod:`neurogen.assignment`)."""
-    from .assignment import run_assignment
-
-    run_assignment(group, variable, expression, index)

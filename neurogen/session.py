@@ -7,10 +7,24 @@ from __future__ import annotations
 
 import os
 import weakref
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from .objects.base import SimObject
+
+class Backend(Protocol):
+    """What user objects ask of the code that compiles and runs models.
+
+    Objects never import the compiler or the runtime (they sit below them); the session holds
+    the backend, installed by ``neurogen/__init__.py`` (``neurogen.run.backend``), and objects
+    reach it through ``session().backend``.
+    """
+
+    def assign(self, group: Any, variable: str, expression: str, index: Any,
+               subgroup: tuple[int, int] | None) -> None:
+        """``G.v = 'expression'`` (over ``index``; ``subgroup`` = (start, size) of a slice)."""
+
+    def connect(self, synapses: Any, *, condition: Any, i: Any, j: Any, p: Any, n: Any,
+                skip_if_invalid: bool, namespace: Any) -> None:
+        """``S.connect(...)``."""
 
 
 class Session:
@@ -25,14 +39,19 @@ class Session:
         self.seed_epoch = 0  # creation index at the last seed(): random streams count from here
         self.random_epoch = 0  # restores since seed(): each restore() draws fresh numbers
         self._next_index = 0
-        self._objects: "weakref.WeakValueDictionary[int, SimObject]" = weakref.WeakValueDictionary()
+        self._objects: "weakref.WeakValueDictionary[int, Any]" = weakref.WeakValueDictionary()
         self._names: dict[str, int] = {}
-        from .network import MagicNetwork
+        self.magic_network: Any = None  # the network run() uses, made by neurogen.network on first use
+        self.device: Any = None  # a StandaloneDevice after set_device('cpp_standalone'), else the runtime
+        self.backend: Backend | None = None  # installed on import of neurogen (see Backend)
 
-        self.magic_network = MagicNetwork()
-        self.device = None  # a StandaloneDevice after set_device('cpp_standalone'), else the runtime
+    def compiled(self) -> Backend:
+        """The backend; an error if ``neurogen`` itself was never imported (it installs one)."""
+        if self.backend is None:
+            raise RuntimeError("neurogen's backend is not installed: import neurogen first")
+        return self.backend
 
-    def register(self, obj: "SimObject") -> int:
+    def register(self, obj: Any) -> int:
         index = self._next_index
         self._next_index += 1
         self._objects[index] = obj
@@ -47,7 +66,7 @@ class Session:
         self._names[base] = count + 1
         return base if count == 0 else f"{base}_{count}"
 
-    def objects_in_scope(self) -> list["SimObject"]:
+    def objects_in_scope(self) -> list[Any]:
         return [o for o in list(self._objects.values()) if o._scope_id == self.scope_id]
 
     def run_seed(self) -> int:

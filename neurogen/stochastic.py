@@ -24,7 +24,7 @@ import sympy
 
 from .equations import is_noise
 from .errors import EquationError
-from .integrators import Equations, _cannot, _depends_on_time, _describe, _describe_all, _temp, logger
+from .integration_common import Equations, cannot, depends_on_time, describe, describe_all, logger, temporary
 from .ir import DT, T, Assign, Integration, Statement, sym
 from .symbolic import noise
 
@@ -47,7 +47,7 @@ class SDE:
         return tuple(sym(n) for n in self.names)
 
     def cannot(self, method: str, i: int, why: str) -> EquationError:
-        return _cannot(method, self.names[i], self.rhs[i], why)
+        return cannot(method, self.names[i], self.rhs[i], why)
 
 
 def noise_symbols(eqs: Equations) -> list[sympy.Symbol]:
@@ -76,7 +76,7 @@ def _choose(sde: SDE) -> Integration:
             logger.debug("integration method %r does not apply: %s", candidate, err)
             continue
         logger.info("No numerical integration method specified for %s, using method %r",
-                    _describe_all(list(zip(sde.names, sde.rhs))), candidate)
+                    describe_all(list(zip(sde.names, sde.rhs))), candidate)
         return result
     raise AssertionError("heun applies to every stochastic system")  # pragma: no cover
 
@@ -90,7 +90,7 @@ def split(eqs: Equations) -> SDE:
         for xi, g in zip(noises, factors):
             if g.has(*noises):
                 raise EquationError(
-                    f"cannot integrate {_describe(name, rhs)}: it cannot be split into a deterministic "
+                    f"cannot integrate {describe(name, rhs)}: it cannot be split into a deterministic "
                     f"and a stochastic part; the noise {xi} must appear as '... + g*{xi}' with g free "
                     "of noise")
         drift.append(rhs.xreplace({xi: sympy.S.Zero for xi in noises}))
@@ -106,7 +106,7 @@ def _multiplicative(sde: SDE) -> tuple[int, str] | None:
     for xi, column in zip(sde.noises, sde.diffusion):
         for i, g in enumerate(column):
             names = sorted(s.name for s in g.free_symbols & states)
-            names += ["t"] if _depends_on_time(g) else []
+            names += ["t"] if depends_on_time(g) else []
             if names:
                 return i, f"the factor of {xi} depends on {', '.join(names)}"
     return None
@@ -118,7 +118,7 @@ def _draws(sde: SDE) -> tuple[list[Statement], list[sympy.Symbol]]:
                                           comment="white noise grows with sqrt(dt)")]
     increments = []
     for k, xi in enumerate(sde.noises):
-        assign, dw = _temp(f"_{xi.name}", sym("_sqrt_dt") * noise(sympy.Integer(k)),
+        assign, dw = temporary(f"_{xi.name}", sym("_sqrt_dt") * noise(sympy.Integer(k)),
                            f"{xi.name}: Wiener increment sqrt(dt)*N(0,1) of this step, "
                            "the same in every equation using it")
         statements.append(assign)
@@ -150,7 +150,7 @@ def _heun(sde: SDE) -> Integration:
         shift: dict[sympy.Expr, sympy.Expr] = {T: T + DT}
         for j, x in enumerate(states):
             if x in needed and column[j] != 0:
-                assign, shift[x] = _temp(f"_support_{xi.name}_{x.name}", x + column[j] * dw,
+                assign, shift[x] = temporary(f"_support_{xi.name}_{x.name}", x + column[j] * dw,
                                          f"{x.name} moved by {xi.name} alone (Heun support point)")
                 statements.append(assign)
         for i, g in enumerate(column):
@@ -193,7 +193,7 @@ def _milstein(sde: SDE) -> Integration:
             for j, x in enumerate(states):
                 if x in g.free_symbols:
                     value = x + DT * sde.drift[j] + (sqrt_dt * g if j == i else 0)
-                    assign, support[x] = _temp(f"_support_{xi.name}_{x.name}", value,
+                    assign, support[x] = temporary(f"_support_{xi.name}_{x.name}", value,
                                                f"{x.name} at the Milstein support point of {xi.name}")
                     statements.append(assign)
             terms[i] += g * dw + (g.xreplace(support) - g) * dw**2 / (2 * sqrt_dt)

@@ -16,7 +16,7 @@ from neurogen import *
 RENDER = textwrap.dedent("""
     import hashlib
     from neurogen import *
-    from neurogen.lower import lower_network
+    from neurogen.lower_network import lower_network
     from neurogen.namespace import resolve_externals
     from neurogen.passes import run_passes
     from neurogen.render import render_network

@@ -271,7 +271,7 @@ def test_noise_draws_are_named_after_the_noise_and_have_their_own_draw_range():
 
 
 def _lower(*objects, **names):
-    from neurogen.lower import lower_network
+    from neurogen.lower_network import lower_network
     from neurogen.namespace import resolve_externals
 
     externals = {id(o): resolve_externals(o, names, {}) for o in objects}

@@ -17,7 +17,7 @@ from cpp_expression import evaluate_cpp
 from model_strategies import numeric, statements
 from neurogen import *
 from neurogen.ir import Assign, MatrixExp
-from neurogen.lower import lower_network
+from neurogen.lower_network import lower_network
 from neurogen.namespace import resolve_externals
 from neurogen.passes import hoist, hoist_invariants, prune
 from neurogen.printer import cpp_name, print_expr

@@ -119,3 +119,12 @@ class SimObject(metaclass=_Checked):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"
+
+
+def require_results(obj: Any) -> None:
+    """Between a standalone run() and the build that simulates it, Python's copies are stale:
+    reading them is an error (as in Brian2), never an old value."""
+    device = session().device
+    if device is not None and device.recording:
+        raise NotImplementedError(f"'{obj.name}': values cannot be read before device.build() has run "
+                                  "the standalone simulation (as in Brian2)")

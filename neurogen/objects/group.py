@@ -120,9 +120,7 @@ class Group(SimObject):
             device.record_assignment(self, name, index, value)
             return
         if isinstance(value, str):
-            from ..assignment import run_assignment
-
-            run_assignment(self, name, value, index, subgroup)
+            session().compiled().assign(self, name, value, index, subgroup)
             return
         self._state[name][index] = coerce_value(value, spec, self.name)
 

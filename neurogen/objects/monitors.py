@@ -12,7 +12,7 @@ import numpy as np
 from ..errors import NeurogenError
 from ..expressions import parse_expression
 from ..units import Quantity, second, Hz
-from .base import SimObject
+from .base import SimObject, require_results
 from .clock import Clock
 from .group import Group
 from .validation import check_quantity, require_memory, require_spike_source
@@ -288,17 +288,6 @@ class PopulationRateMonitor(SimObject):
 def buffer_name(field: str) -> str:
     """The record buffer a monitor's struct member ``rec_v`` / ``_t`` / ``_rate`` binds."""
     return field[5:] if field.startswith("_rec_") else field
-
-
-def require_results(obj: Any) -> None:
-    """Between a standalone run() and the build that simulates it, Python's copies are stale:
-    reading them is an error (as in Brian2), never an old value."""
-    from ..session import session
-
-    device = session().device
-    if device is not None and device.recording:
-        raise NotImplementedError(f"'{obj.name}': values cannot be read before device.build() has run "
-                                  "the standalone simulation (as in Brian2)")
 
 
 def _take(buffer: np.ndarray, rows: int) -> np.ndarray:

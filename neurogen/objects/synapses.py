@@ -166,14 +166,14 @@ class Synapses(Group):
                 level: int = 0) -> None:
         """Brian2's ``connect``: index arrays, all-to-all, a condition, a probability, ``n``
         synapses per pair, or a generator (``j='k for k in range(i-3, i+4) if k != i'``)."""
-        from ..connect import connect
+        from ..session import session
 
         self._connections += 1  # as Brian2, counted even if it fails: its variables may be written
         if isinstance(i, str):
             raise NotImplementedError(f"Synapses '{self.name}'.connect(i='{i}'): generator syntax for i= "
                                       "(Brian2 supports it) is not supported yet; use a generator for j=")
-        connect(self, condition=condition, i=i, j=j, p=p, n=n, skip_if_invalid=skip_if_invalid,
-                namespace=namespace)
+        session().compiled().connect(self, condition=condition, i=i, j=j, p=p, n=n,
+                                     skip_if_invalid=skip_if_invalid, namespace=namespace)
 
     def _add_synapses(self, pre: np.ndarray, post: np.ndarray) -> None:
         """Append synapses (parent indices); their variables start at 0 (delay: the shared value)."""

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from ..errors import DimensionMismatchError
 from ..units import DIMENSIONLESS, Dimension, Quantity, get_dimensions
-
-if TYPE_CHECKING:
-    from .group import Group
+from .base import require_results
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,14 +50,12 @@ class VariableView:
 
     __slots__ = ("group", "spec")
 
-    def __init__(self, group: "Group", spec: VariableSpec) -> None:
+    def __init__(self, group: Any, spec: VariableSpec) -> None:
         self.group = group
         self.spec = spec
 
     @property
     def _values(self) -> np.ndarray:
-        from .monitors import require_results
-
         require_results(self.group)
         return self.group._state[self.spec.name]
 
@@ -131,7 +127,7 @@ class SliceView(VariableView):
 
     __slots__ = ("start", "stop")
 
-    def __init__(self, group: "Group", spec: VariableSpec, start: int, stop: int) -> None:
+    def __init__(self, group: Any, spec: VariableSpec, start: int, stop: int) -> None:
         super().__init__(group, spec)
         self.start, self.stop = start, stop
 

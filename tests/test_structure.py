@@ -1,0 +1,111 @@
+"""The package's import structure (issue 11): no import circles, user objects below the compiler.
+
+The graph counts every import, also those inside functions and under ``TYPE_CHECKING`` (an
+import placed in a function still ties the modules together; hiding a circle there is how the
+old 26-module circle grew).
+"""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "neurogen"
+
+
+def _modules() -> dict[str, Path]:
+    modules = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        modules[".".join(parts)] = path
+    return modules
+
+
+def _imported(module: str, path: Path, node: ast.Import | ast.ImportFrom, modules: dict[str, Path]) -> list[str]:
+    if isinstance(node, ast.Import):
+        names = [alias.name for alias in node.names]
+    else:
+        package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
+        base = ".".join(package[:len(package) - node.level + 1] + ([node.module] if node.module else [])) \
+            if node.level else str(node.module)
+        names = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base for alias in node.names]
+    return [name for name in names if name in modules and name != module]
+
+
+def import_graph() -> dict[str, set[str]]:
+    modules = _modules()
+    graph: dict[str, set[str]] = {m: set() for m in modules}
+    for module, path in modules.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                graph[module].update(_imported(module, path, node, modules))
+    return graph
+
+
+def circles(graph: dict[str, set[str]]) -> list[set[str]]:
+    """Strongly connected components of more than one module (Tarjan, iteratively)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[set[str]] = []
+    for root in graph:
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph[child]))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = set()
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.add(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(component)
+    return found
+
+
+def test_the_circle_finder_finds_a_planted_circle():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": set(), "e": {"e"}}
+    assert circles(graph) == [{"a", "b", "c"}]
+
+
+def test_no_import_circle_outside_the_units_package():
+    found = circles(import_graph())
+    # units.quantity formats itself with units.definitions' table, which is made of quantities
+    allowed = {frozenset({"neurogen.units.definitions", "neurogen.units.quantity"})}
+    assert [sorted(c) for c in found if frozenset(c) not in allowed] == []
+    assert max((len(c) for c in found), default=0) <= 5
+
+
+#: What user objects may import: the text front end, units, errors, the session, preferences.
+OBJECTS_MAY_IMPORT = ("neurogen.objects", "neurogen.units", "neurogen.errors", "neurogen.session",
+                      "neurogen.preferences", "neurogen.equations", "neurogen.expressions",
+                      "neurogen.namespace")
+
+
+def test_user_objects_never_import_the_compiler_or_the_runtime():
+    graph = import_graph()
+    wrong = {module: sorted(t for t in targets if not t.startswith(OBJECTS_MAY_IMPORT))
+             for module, targets in graph.items() if module.startswith("neurogen.objects")}
+    assert {m: t for m, t in wrong.items() if t} == {}
