@@ -12,8 +12,7 @@ import math
 import sys
 import warnings
 from dataclasses import dataclass
-from types import FrameType
-from typing import Any, ClassVar, Iterable, Mapping
+from typing import Any, ClassVar, Mapping
 
 import numpy as np
 
@@ -52,6 +51,17 @@ class External:
         return {} if self.literal else {self.name: self.value}
 
 
+class TimedFunction:
+    """What a TimedArray is to the namespace: a function of time whose values, size and time
+    step are data (``neurogen.objects.timedarray.TimedArray`` derives from it; the front end
+    never imports user objects)."""
+
+    dim: Dimension
+    values_: np.ndarray
+    dt_: float
+    ndim: int
+
+
 @dataclass(frozen=True, slots=True)
 class TimedArrayExternal:
     """A TimedArray called in model code (``stim(t)``, ``stim(t, i)``): its values, size and
@@ -59,7 +69,7 @@ class TimedArrayExternal:
 
     name: str
     dim: Dimension
-    function: Any
+    function: TimedFunction
     literal: ClassVar[bool] = False
     scalar: ClassVar[bool] = False
 
@@ -166,12 +176,10 @@ def _warn_shadowed(obj: Any, namespace: Mapping[str, Any], expressions: Sources)
 
 def _resolve(name: str, sources: list[Mapping[str, Any]], obj: Any,
              where: str) -> External | TimedArrayExternal:
-    from .objects.timedarray import TimedArray
-
     called = where.endswith("as a function")
     for source in sources:
         if name in source:
-            if called and isinstance(source[name], TimedArray):
+            if called and isinstance(source[name], TimedFunction):
                 return TimedArrayExternal(name, source[name].dim, source[name])
             if called and callable(source[name]):
                 raise NotImplementedError(
@@ -214,56 +222,6 @@ def _external(name: str, value: Any, obj: Any) -> External:
 def _owner(obj: Any) -> str:
     """``NeuronGroup 'G'``: the object an error is about (a scope stands for its group)."""
     return f"{getattr(obj, '_described_as', None) or type(obj).__name__} '{obj.name}'"
-
-
-# -- collecting objects for run() ----------------------------------------------------------
-
-def collect_objects(frame: FrameType) -> list[Any]:
-    """Objects reachable from the caller's frame by name, also inside lists, tuples, dicts and sets.
-
-    Brian2 looks only at plain names and silently drops objects kept in containers; neurogen
-    includes those, and warns about objects created since ``start_scope()`` still left out.
-    """
-    from .objects.base import SimObject
-    from .session import session
-
-    found: dict[int, SimObject] = {}
-    for namespace in (frame.f_locals, frame.f_globals):
-        for value in list(namespace.values()):
-            for obj in _walk(value, depth=2):
-                if isinstance(obj, SimObject) and obj._scope_id == session().scope_id:
-                    found[id(obj)] = obj
-    _warn_left_out(found.values())
-    return sorted(found.values(), key=lambda o: o._creation_index)
-
-
-def _walk(value: Any, depth: int) -> Iterable[Any]:
-    yield value
-    if depth == 0 or isinstance(value, (str, bytes, np.ndarray)):
-        return
-    if isinstance(value, dict):
-        items: Iterable[Any] = value.values()
-    elif isinstance(value, (list, tuple, set, frozenset)):
-        items = value
-    else:
-        return
-    for item in items:
-        yield from _walk(item, depth - 1)
-
-
-def _warn_left_out(found: Iterable[Any]) -> None:
-    from .session import session
-
-    included = {id(o) for o in found}
-    left_out = [o for o in session().objects_in_scope() if id(o) not in included]
-    if left_out:
-        names = ", ".join(f"{type(o).__name__} '{o.name}'" for o in left_out)
-        warnings.warn(
-            f"run(): {len(left_out)} object(s) created since start_scope() are not reachable from "
-            f"this scope and will not be simulated: {names}",
-            RuntimeWarning,
-            stacklevel=4,
-        )
 
 
 def user_namespace() -> dict[str, Any]:

@@ -17,7 +17,8 @@ import numpy as np
 
 from .errors import NeurogenError
 from .schedule import member_name, schedule_order, stream_id
-from .namespace import External, collect_objects, resolve_externals, runtime_values
+from .collection import collect_objects
+from .namespace import External, resolve_externals, runtime_values
 from .nonfinite import is_error_record, warn_nan_constants, warn_nonfinite_state, warn_recorded_errors
 from .objects.base import SimObject
 from .objects.clock import whole_steps

@@ -15,11 +15,12 @@ from typing import Any
 import numpy as np
 
 from ..errors import DimensionMismatchError
+from ..namespace import TimedFunction
 from ..units import DIMENSIONLESS, Quantity, get_dimensions, second
 from .validation import check_name
 
 
-class TimedArray:
+class TimedArray(TimedFunction):
     """``TimedArray(values, dt)``: 1-D ``values[time]`` or 2-D ``values[time, neuron]``."""
 
     def __init__(self, values: Any, dt: Quantity, name: str | None = None) -> None:
