@@ -13,6 +13,7 @@ import numpy as np
 from .errors import EquationError
 from .expressions import Statement, parse_expression
 from .nonfinite import INTEGER_ERRORS
+from .objects.synapses import Synapses
 from .namespace import ExpressionScope, External, resolve_externals, runtime_values, user_namespace
 from .runtime import load_simulation
 from .session import session
@@ -81,7 +82,7 @@ def _values(objects: list[Any], indices: np.ndarray, externals: dict[str, Extern
 
     def value(member: str, name: str, kind: str) -> Any:
         obj = by_member[member]
-        if obj is group and hasattr(obj, "_runtime_value"):
+        if obj is group:
             found = obj._runtime_value(name)
             if found is not None:
                 return found
@@ -136,7 +137,7 @@ def _scope(ctx: Any) -> Any:
     from .lower_synapses import ELEMENT, SynapseNames, add_synapse_fields
 
     group = ctx.obj
-    if type(group).__name__ == "Synapses":
+    if isinstance(group, Synapses):
         add_synapse_fields(ctx)
         names = SynapseNames(ctx)
         return SimpleNamespace(access=names.access, dim_of=names.dim_of, resolve=names.resolve,

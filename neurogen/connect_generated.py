@@ -194,3 +194,6 @@ class _ConnectScope:
 
     def _expression_sources(self) -> list[tuple[str, ast.expr]]:
         return self.sources
+
+    def _value_externals(self) -> dict[str, External]:
+        return {}

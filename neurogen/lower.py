@@ -16,8 +16,9 @@ from .equations import is_noise
 from .errors import DimensionMismatchError, EquationError
 from .expressions import infer_dims, is_zero
 from .ir import Assign, Field, FieldKind, Kernel, Load, MatrixExp, Statement, sym
-from .namespace import External
+from .namespace import External, TimedArrayExternal
 from .nonfinite import INTEGER_ERRORS
+from .objects.protocol import ModelObject
 from .printer import field_ref
 from .symbolic import renumber_draws, timed_array, to_sympy, uses_random
 from .units import Dimension, second
@@ -27,7 +28,7 @@ from .units import Dimension, second
 class ObjectContext:
     """What lowering one object needs: its C++ member name and its resolved externals."""
 
-    obj: Any
+    obj: ModelObject                    # a NeuronGroupModel, SynapsesModel, ... for its lowerer
     member: str
     externals: Mapping[str, External]
     members: Mapping[int, str]          # id(object) -> member, to reference sources
@@ -65,7 +66,7 @@ def expression_dims(ctx: ObjectContext, dims: Mapping[str, Dimension]) -> Callab
             return second.dim ** -0.5
         if name in ctx.externals:
             external = ctx.externals[name]
-            return external.signature() if hasattr(external, "signature") else external.dim
+            return external.signature() if isinstance(external, TimedArrayExternal) else external.dim
         raise EquationError(f"{ctx.where()}: unknown name '{name}'")
     return dim_of
 
@@ -94,7 +95,7 @@ def make_resolver(ctx: ObjectContext, subexpressions: Mapping[str, sympy.Expr],
         external = ctx.externals.get(name)
         if external is not None and external.literal:
             return sympy.Float(external.value)
-        if hasattr(external, "function"):  # a TimedArray: called with its arguments and dt
+        if isinstance(external, TimedArrayExternal):  # called with its arguments and dt
             return timed_array(name, external.function.ndim)
         return sym(name)
     return resolve

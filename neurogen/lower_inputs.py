@@ -14,6 +14,7 @@ from .ir import DT, Assign, FieldKind, Kernel, sym
 from .lower import (Access, ObjectContext, add_external_fields, build_kernel, check_dims, convert, expression_dims,
                     make_resolver, scalar_context)
 from .lower_neurons import frozen_while_refractory, integer_names, variable_access
+from .objects.poissoninput import PoissonInput
 from .printer import field_ref
 from .nonfinite import DOMAIN_ERRORS
 from .symbolic import binomial, probability, select, uses_random
@@ -85,4 +86,4 @@ def _expressions(ctx: ObjectContext) -> tuple[sympy.Expr, sympy.Expr]:
     return values[0], values[1]
 
 
-LOWERERS = {"PoissonInput": lower_poissoninput}
+LOWERERS = {PoissonInput: lower_poissoninput}

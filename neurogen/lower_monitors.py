@@ -9,6 +9,8 @@ from .ir import Assign, FieldKind, Kernel, sym
 from .lower import (Access, ObjectContext, add_external_fields, build_kernel, expression_dims,
                     make_resolver, scalar_context)
 from .lower_neurons import _subexpressions, integer_names, variable_access
+from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
+from .objects.synapses import Synapses
 from .printer import field_ref
 from .symbolic import int_, ne
 
@@ -30,7 +32,7 @@ def lower_statemonitor(ctx: ObjectContext) -> list[Kernel]:
     mon = ctx.obj
     source = mon.source
     source_ctx = ObjectContext(source, ctx.member, ctx.externals, ctx.members)
-    if type(source).__name__ == "Synapses":  # element = synapse; v_post, i, j as in synaptic code
+    if isinstance(source, Synapses):  # element = synapse; v_post, i, j as in synaptic code
         from .lower_synapses import ELEMENT, SynapseNames
 
         names = SynapseNames(source_ctx, struct_ref="_src")
@@ -58,7 +60,7 @@ def lower_statemonitor(ctx: ObjectContext) -> list[Kernel]:
     statements = []
     for var in mon.record_variables:
         ctx.add_field(f"_rec_{var}", "double", FieldKind.ARRAY, f"records of {var} (rows: times)")
-        value = resolve(var) if var in subexpressions or type(source).__name__ == "Synapses" else sym(var)
+        value = resolve(var) if var in subexpressions or isinstance(source, Synapses) else sym(var)
         value = _of_declared_type(source, var, value)
         statements.append(Assign(f"_value_{var}", sympy.Float(1) * value if value.is_Number else value,
                                  declare=True, comment=f"record {var}"))
@@ -92,5 +94,5 @@ def lower_ratemonitor(ctx: ObjectContext) -> list[Kernel]:
                          comment=["population rate: spikes / (N * dt)"])]
 
 
-LOWERERS = {"SpikeMonitor": lower_spikemonitor, "StateMonitor": lower_statemonitor,
-            "PopulationRateMonitor": lower_ratemonitor}
+LOWERERS = {SpikeMonitor: lower_spikemonitor, StateMonitor: lower_statemonitor,
+            PopulationRateMonitor: lower_ratemonitor}

@@ -25,14 +25,14 @@ Lowerer = Callable[[ObjectContext], list[Kernel]]
 
 def lower_network(objects: list[Any], externals: Mapping[int, Mapping[str, External]]) -> NetworkIR:
     """Lower objects (already in schedule order) into one ``NetworkIR``."""
-    lowerers: dict[str, Lowerer] = {**NEURONS, **MONITORS, **SYNAPSES, **SPIKEGENERATORS, **INPUTS}
+    lowerers: dict[type, Lowerer] = {**NEURONS, **MONITORS, **SYNAPSES, **SPIKEGENERATORS, **INPUTS}
     members = {id(o): member_name(o, k) for k, o in enumerate(objects)}
     lowered = []
     for obj in objects:
         ctx = ObjectContext(obj, members[id(obj)], externals[id(obj)], members)
         ctx.add_field("_every", "int64_t", FieldKind.INTEGER, "runs every _every steps (its clock)")
         ctx.add_field("_dt", "double", FieldKind.SCALAR, "time step of its clock, second")
-        kernels = lowerers[type(obj).__name__](ctx)
+        kernels = _lowerer(lowerers, obj)(ctx)
         lowered.append(ObjectIR(ctx.member, struct_name(ctx.member), type(obj).__name__,
                                 _description(obj), tuple(ctx.fields), tuple(kernels)))
     schedule = sorted(
@@ -47,6 +47,15 @@ def lower_network(objects: list[Any], externals: Mapping[int, Mapping[str, Exter
 
     calls = tuple((o.member, k.name) for o in lowered for k in o.kernels if k.option("call"))
     return NetworkIR(tuple(lowered), tuple(order), calls, phase("prepare"), phase("finish"))
+
+
+def _lowerer(lowerers: Mapping[type, Lowerer], obj: Any) -> Lowerer:
+    """The lowerer of ``obj``'s class, or of the nearest base class that has one (a subclass of
+    NeuronGroup is lowered as one)."""
+    for klass in type(obj).__mro__:
+        if klass in lowerers:
+            return lowerers[klass]
+    raise NotImplementedError(f"{type(obj).__name__} '{obj.name}': objects of this kind cannot run yet")
 
 
 def _description(obj: Any) -> tuple[str, ...]:

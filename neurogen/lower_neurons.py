@@ -18,6 +18,8 @@ from .ir import Assign, FieldKind, Kernel, Statement, sym
 from .printer import field_ref
 from .lower import (Access, ObjectContext, add_external_fields, build_kernel, check_dims, convert, expression_dims,
                     make_resolver, scalar_context)
+from .objects.neurongroup import NeuronGroup
+from .objects.poissongroup import PoissonGroup
 from .symbolic import and_, ge, not_, or_, select, timestep
 from .units import DIMENSIONLESS, second
 
@@ -226,4 +228,4 @@ def lower_statements(ctx: ObjectContext, source: Any, dim_of: Any, resolve: Any,
     return statements, writes
 
 
-LOWERERS = {"NeuronGroup": lower_neurongroup, "PoissonGroup": lower_neurongroup}
+LOWERERS = {NeuronGroup: lower_neurongroup, PoissonGroup: lower_neurongroup}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .ir import FieldKind, Kernel
 from .lower import ObjectContext, build_kernel
+from .objects.spikegenerator import SpikeGeneratorGroup
 
 
 def lower_spikegenerator(ctx: ObjectContext) -> list[Kernel]:
@@ -27,4 +28,4 @@ def lower_spikegenerator(ctx: ObjectContext) -> list[Kernel]:
                          comment=["emit the given spikes of this step (modulo the period)"])]
 
 
-LOWERERS = {"SpikeGeneratorGroup": lower_spikegenerator}
+LOWERERS = {SpikeGeneratorGroup: lower_spikegenerator}

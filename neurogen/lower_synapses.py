@@ -19,7 +19,7 @@ from .ir import Assign, FieldKind, Kernel, MatrixExp, Statement, sym
 from .lower import (Access, ObjectContext, add_external_fields, build_kernel, check_dims, convert, expression_dims,
                     make_resolver, scalar_context)
 from .lower_neurons import frozen_while_refractory, lower_statements
-from .objects.synapses import SYNAPSE_NAMES
+from .objects.synapses import SYNAPSE_NAMES, Synapses
 from .printer import cpp_name, field_ref
 from .symbolic import select
 from .units import second
@@ -348,4 +348,4 @@ def _substitute(stmt: Statement, mapping: Mapping[sympy.Expr, sympy.Expr]) -> St
     return MatrixExp(stmt.target, stmt.size, tuple(e.xreplace(mapping) for e in stmt.matrix), stmt.comment)
 
 
-LOWERERS: dict[str, Callable[[ObjectContext], list[Kernel]]] = {"Synapses": lower_synapses}
+LOWERERS: dict[type, Callable[[ObjectContext], list[Kernel]]] = {Synapses: lower_synapses}

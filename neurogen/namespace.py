@@ -118,6 +118,9 @@ class ExpressionScope:
     def _expression_sources(self) -> list[tuple[str, ast.expr]]:
         return self.sources
 
+    def _value_externals(self) -> dict[str, External]:
+        return {}
+
 
 Sources = list[tuple[str, ast.expr]]
 
@@ -156,8 +159,7 @@ def resolve_externals(obj: Any, run_namespace: Mapping[str, Any] | None,
                 f"{_owner(obj)}, {where}: the constant '{name}' starts with '_'; neurogen "
                 "reserves such names for its own values (Brian2 accepts them): please rename it")
     resolved = {name: _resolve(name, sources, obj, where) for name, where in names.items()}
-    if hasattr(obj, "_value_externals"):  # numbers an object passes as runtime values
-        resolved.update(obj._value_externals())
+    resolved.update(obj._value_externals())  # numbers an object passes as runtime values
     return resolved
 
 

@@ -173,8 +173,7 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
     _check_dependencies(objects)
     dt = min((o.clock.dt_ for o in objects), default=session().defaultclock.dt_)
     for obj in objects:
-        if hasattr(obj, "_before_run"):
-            obj._before_run(dt)
+        obj._before_run(dt)
     start = _start_time(net, objects)
     if net._dt is not None and dt != net._dt:
         _check_new_dt(start, dt)
@@ -209,7 +208,7 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
     _collect(net._simulation, members, every, step0, done)
     net._t = start + seconds if done == n_steps else (step0 + done) * dt  # interrupted: a step
     _reached(objects, net.t_, every)
-    if callback is not None and error is None and hasattr(callback, "finish"):
+    if isinstance(callback, _Reporter) and error is None:
         callback.finish()
     if error is not None:
         raise error
@@ -240,7 +239,7 @@ def _reached(objects: list[Any], time: float, every: Mapping[int, int] | None) -
     for obj in objects:
         obj._time = time
         obj.clock._t = obj._clock_time
-        if every is not None and hasattr(obj, "_ran_with"):
+        if every is not None:
             obj._ran_with(obj.clock.dt_, every[id(obj)])
 
 
@@ -326,7 +325,7 @@ def _frontend_parts(objects: list[Any], externals: Mapping[int, Mapping[str, Ext
         parts.append(f"when={obj.when};order={obj.order};rank={rank[id(obj)]}")
         parts.append(",".join(str(index.get(id(d), -1)) for d in obj._dependencies()))
         parts.append(";".join(e.key() for e in externals[id(obj)].values()))
-        parts.append(obj._specs_key() if hasattr(obj, "_specs_key") else "")
+        parts.append(obj._specs_key())
     return parts
 
 
@@ -351,10 +350,9 @@ def _value_provider(members: Mapping[str, Any], externals: Mapping[int, Mapping[
 
     def value(member: str, name: str, kind: str) -> Any:
         obj = members[member]
-        if hasattr(obj, "_runtime_value"):
-            found = obj._runtime_value(name)
-            if found is not None:
-                return found
+        found = obj._runtime_value(name)
+        if found is not None:
+            return found
         if name in runtime[id(obj)]:
             return runtime[id(obj)][name]
         if kind == "array":

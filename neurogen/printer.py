@@ -306,7 +306,7 @@ class CppPrinter:
                      f"{self._number(if_false, COND)}", COND)
 
     def _print_MinMaxBase(self, expr: sympy.Basic) -> _Code:
-        return self._min_max("std::fmax" if type(expr).__name__ == "Max" else "std::fmin", expr.args)
+        return self._min_max("std::fmax" if isinstance(expr, sympy.Max) else "std::fmin", expr.args)
 
     def _print_Relational(self, expr: sympy.core.relational.Relational) -> _Code:
         return self._relation(expr.rel_op, expr.lhs, expr.rhs)

@@ -6,15 +6,10 @@ from typing import Any, Iterable
 
 from .objects.validation import SLOTS
 
-_PREFIXES = {"NeuronGroup": "group", "SpikeMonitor": "spikemonitor", "StateMonitor": "statemonitor",
-             "PopulationRateMonitor": "ratemonitor", "Synapses": "synapses",
-             "SpikeGeneratorGroup": "spikegenerator", "PoissonInput": "poissoninput",
-             "PoissonGroup": "poissongroup"}
-
 
 def member_name(obj: Any, index: int) -> str:
     """The C++ member of an object: its kind and position, never its name (keys stay shared)."""
-    return f"{_PREFIXES.get(type(obj).__name__, 'object')}{index}"
+    return f"{obj._member_prefix}{index}"
 
 
 def schedule_order(objects: Iterable[Any]) -> list[Any]:

@@ -21,6 +21,7 @@ import numpy as np
 
 from .errors import NeurogenError
 from .nonfinite import is_error_record, warn_nonfinite_state, warn_recorded_errors
+from .objects.group import Group
 from .preferences import prefs
 from .project_files import ProjectFolder
 from .resources import static_headers, templates_dir
@@ -144,7 +145,7 @@ class StandaloneDevice:
             self._persistent[key] = (value, array.tobytes(), unit)
             self._seen[key] = array.tobytes()
             alias = f"{obj.name}.{name}"
-            if not name.startswith("_") and hasattr(obj, "_specs") and name in obj._specs:
+            if not name.startswith("_") and isinstance(obj, Group) and name in obj._specs:
                 self._aliases[alias] = key
         elif array.tobytes() != self._seen[key]:
             raise NotImplementedError(f"standalone: '{obj.name}.{name}' changed between run() calls other "

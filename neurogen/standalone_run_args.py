@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from .errors import DimensionMismatchError
+from .objects.variables import VariableView
 from .units import Dimension, get_dimensions
 
 
@@ -45,7 +46,7 @@ def convert_run_args(run_args: Any, constants: Mapping[str, Dimension],
                 "in the build (assignments run before the build, in Python); pass numbers or arrays")
         if isinstance(key, str):
             new.constants[key] = _constant(key, value, constants, arrays)
-        elif hasattr(key, "group") and hasattr(key, "spec"):  # G.v: an initial array
+        elif isinstance(key, VariableView):  # G.v: an initial array
             alias, data = _initial_array(key, value, arrays)
             new.arrays[alias] = data
         else:
@@ -113,7 +114,7 @@ def _count(array: np.ndarray) -> str:
 
 
 def _key_text(key: Any) -> str:
-    if hasattr(key, "group") and hasattr(key, "spec"):
+    if isinstance(key, VariableView):
         return f"{key.group.name}.{key.spec.name}"
     return repr(key) if isinstance(key, str) else _short(key)
 

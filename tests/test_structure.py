@@ -109,3 +109,56 @@ def test_user_objects_never_import_the_compiler_or_the_runtime():
     wrong = {module: sorted(t for t in targets if not t.startswith(OBJECTS_MAY_IMPORT))
              for module, targets in graph.items() if module.startswith("neurogen.objects")}
     assert {m: t for m, t in wrong.items() if t} == {}
+
+
+def _underscore_members_defined_in(where: Path) -> set[str]:
+    """``_name`` members the classes of a module (or package) define: methods, class attributes,
+    ``self._name = ``."""
+    found: set[str] = set()
+    for path in ([where] if where.is_file() else where.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                for item in node.body:
+                    if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        found.add(item.name)
+                    elif isinstance(item, (ast.Assign, ast.AnnAssign)):
+                        targets = item.targets if isinstance(item, ast.Assign) else [item.target]
+                        found.update(t.id for t in targets if isinstance(t, ast.Name))
+            elif (isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store)
+                  and isinstance(node.value, ast.Name) and node.value.id == "self"):
+                found.add(node.attr)
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                  and node.func.attr == "__setattr__" and len(node.args) >= 2
+                  and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)):
+                found.add(node.args[1].value)  # object.__setattr__(self, "_specs", ...)
+    return {name for name in found if name.startswith("_") and not name.startswith("__")}
+
+
+def _declared_in_protocol() -> set[str]:
+    tree = ast.parse((PACKAGE / "objects" / "protocol.py").read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    names.add(item.name)
+                elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+                    names.add(item.target.id)
+    return names
+
+
+def test_other_packages_read_user_objects_only_through_the_declared_protocol():
+    """An underscore member of a user object read outside ``neurogen.objects`` must be declared
+    in ``neurogen/objects/protocol.py`` (model names never start with ``_``; see there why)."""
+    members = _underscore_members_defined_in(PACKAGE / "objects")
+    declared = _declared_in_protocol()
+    undeclared: dict[str, set[str]] = {}
+    for path in PACKAGE.rglob("*.py"):
+        if "objects" in path.relative_to(PACKAGE).parts:
+            continue
+        own = _underscore_members_defined_in(path)  # a class of that module has one of that name
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Attribute) and node.attr in members - own - declared
+                    and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))):
+                undeclared.setdefault(node.attr, set()).add(path.name)
+    assert undeclared == {}

@@ -26,6 +26,7 @@ class SimObject(metaclass=_Checked):
     """
 
     _base_name = "object"
+    _member_prefix = "object"  # its C++ struct member: this prefix and its position (``group3``)
     _settable: frozenset[str] = frozenset({"active", "namespace", "order", "when"})
 
     def __init__(self, *, name: str | None, when: str, order: int, dt: Any = None,
@@ -113,9 +114,29 @@ class SimObject(metaclass=_Checked):
         self.__dict__[name] = None
         self.__dict__.setdefault("_added_attributes", set()).add(name)
 
+    # -- what the compiler and the runtime read (declared in neurogen.objects.protocol) ------
+
     def _dependencies(self) -> tuple["SimObject", ...]:
         """Objects this one reads from (a monitor's source); they must run in the same network."""
         return ()
+
+    def _value_externals(self) -> dict[str, Any]:
+        """Numbers it passes to its code as runtime values, by name (``External``; none by default)."""
+        return {}
+
+    def _runtime_value(self, name: str) -> Any:
+        """The value of a struct member it supplies itself at a run (``None``: none of its own)."""
+        return None
+
+    def _specs_key(self) -> str:
+        """The types of its stored variables, for the front-end key (none by default)."""
+        return ""
+
+    def _before_run(self, dt: float) -> None:
+        """Check and prepare for a run whose smallest time step is ``dt`` (nothing by default)."""
+
+    def _ran_with(self, dt: float, every: int) -> None:
+        """A run ended; it ran every ``every`` steps of ``dt`` (nothing to remember by default)."""
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"

@@ -19,6 +19,7 @@ class Group(SimObject):
     """N elements with state arrays; subclasses declare ``_specs`` and provide ``_equations``."""
 
     _equations: Equations
+    _indexed_by_synapse = False  # Synapses: elements are synapses, which Brian2 also indexes by (i, j)
 
     def _init_state(self, n: int, specs: list[VariableSpec]) -> None:
         object.__setattr__(self, "_specs", {s.name: s for s in specs})

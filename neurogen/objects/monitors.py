@@ -22,6 +22,7 @@ class SpikeMonitor(SimObject):
     """Records the index and time of every spike of a group (``t``, ``i``, ``count``)."""
 
     _base_name = "spikemonitor"
+    _member_prefix = "spikemonitor"
 
     def __init__(self, source: Group, variables: Any = None, record: bool = True,
                  when: str = "thresholds", order: int = 1, name: str = "spikemonitor*",
@@ -105,6 +106,7 @@ class StateMonitor(SimObject):
     """Records variables of a group at the start of each (monitor) time step."""
 
     _base_name = "statemonitor"
+    _member_prefix = "statemonitor"
 
     def __init__(self, source: Group, variables: str | Sequence[str] | bool, record: Any,
                  dt: Quantity | None = None, clock: Clock | None = None, when: str = "start",
@@ -217,6 +219,7 @@ class PopulationRateMonitor(SimObject):
     """The fraction of a group spiking per time step, as a rate (``rate``, ``t``, ``smooth_rate``)."""
 
     _base_name = "ratemonitor"
+    _member_prefix = "ratemonitor"
 
     def __init__(self, source: Group, when: str = "end", order: int = 0,
                  name: str = "ratemonitor*", codeobj_class: Any = None, dtype: Any = None) -> None:

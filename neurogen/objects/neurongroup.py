@@ -25,6 +25,7 @@ class NeuronGroup(Group):
     """
 
     _base_name = "neurongroup"
+    _member_prefix = "group"
 
     def __init__(self, N: int, model: str | Equations, method: str | None = None,
                  threshold: str | None = None, reset: str | None = None,

@@ -19,6 +19,7 @@ class PoissonGroup(NeuronGroup):
     """``PoissonGroup(N, rates)``: ``rates`` in Hz, as a quantity, an array or a string."""
 
     _base_name = "poissongroup"
+    _member_prefix = "poissongroup"
 
     def __init__(self, N: int, rates: Any, dt: Quantity | None = None, clock: Clock | None = None,
                  when: str = "thresholds", order: int = 0, namespace: Mapping[str, Any] | None = None,

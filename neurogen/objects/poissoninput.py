@@ -34,6 +34,7 @@ class PoissonInput(SimObject):
     """
 
     _base_name = "poissoninput"
+    _member_prefix = "poissoninput"
     _settable = SimObject._settable | {"rate", "weight", "N"}
 
     def __init__(self, target: Any, target_var: str, N: int, rate: Any, weight: Any,

@@ -15,6 +15,8 @@ import numpy as np
 from ..equations import is_noise
 from ..errors import EquationError
 from ..expressions import parse_expression
+from ..namespace import ExpressionScope, TimedArrayExternal, resolve_externals
+from ..units import UNITS, Quantity
 
 def _exprel(x: Any) -> Any:  # as ng::exprel: 1 near 0, inf above 717, NaN for NaN
     with np.errstate(all="ignore"):
@@ -37,7 +39,7 @@ def _number(value: Any) -> Any:
     array = np.asarray(value)
     if array.dtype.kind in "biu":
         return array.astype(np.float64)
-    if array.ndim == 0 and not hasattr(value, "dim"):  # a Python float: numpy's IEEE rules, not
+    if array.ndim == 0 and not isinstance(value, Quantity):  # a Python float: numpy's IEEE rules, not
         return np.float64(array)                       # ZeroDivisionError or complex powers
     return value
 
@@ -82,9 +84,6 @@ class _CompiledSemantics(ast.NodeTransformer):
 
 def read_subexpression(group: Any, name: str, frame_namespace: Mapping[str, Any]) -> Any:
     """The value of subexpression ``name`` for every element of ``group``."""
-    from ..namespace import ExpressionScope, resolve_externals
-    from ..units import UNITS
-
     eq = group._equations[name]
     tree = parse_expression(eq.expr, f"{group.name}.{name}")
     noises = sorted(n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and is_noise(n.id))
@@ -114,7 +113,7 @@ def read_subexpression(group: Any, name: str, frame_namespace: Mapping[str, Any]
 
 
 def _external(frame_namespace: Mapping[str, Any], group: Any, name: str, external: Any) -> Any:
-    if hasattr(external, "function"):  # a TimedArray: called as in the compiled code
+    if isinstance(external, TimedArrayExternal):  # a TimedArray: called as in the compiled code
         return functools.partial(external.function, dt=group.clock.dt_)
     source = group.namespace if group.namespace is not None else frame_namespace
     return source.get(name, external.value)

@@ -27,6 +27,7 @@ class SpikeGeneratorGroup(Group):
     """
 
     _base_name = "spikegeneratorgroup"
+    _member_prefix = "spikegenerator"
     _spikes = True  # a spike source: SpikeMonitor and Synapses read its ``_spikespace``
 
     def __init__(self, N: int, indices: Any, times: Any, dt: Quantity | None = None,

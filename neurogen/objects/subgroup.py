@@ -33,7 +33,7 @@ class Subgroup:
         if name == "i":
             return np.arange(self.N)
         view = getattr(self.parent, name)
-        if hasattr(view, "spec") and not view.spec.shared:
+        if isinstance(view, VariableView) and not view.spec.shared:
             return SliceView(self.parent, view.spec, self.start, self.stop)
         if "_equations" in self.parent.__dict__ and name in self.parent._equations:
             # a subexpression, computed for the parent (its i and N are the parent's, as in Brian2)

@@ -34,6 +34,8 @@ class Synapses(Group):
     """
 
     _base_name = "synapses"
+    _member_prefix = "synapses"
+    _indexed_by_synapse = True
 
     def __init__(self, source: Any, target: Any = None, model: str | Equations = "",
                  on_pre: str | None = None, pre: str | None = None, on_post: str | None = None,

@@ -78,7 +78,7 @@ class VariableView:
         if not isinstance(index, tuple):
             return
         what = f"{self.group.name}.{self.spec.name}[{', '.join(map(repr, index))}]"
-        if type(self.group).__name__ == "Synapses":
+        if self.group._indexed_by_synapse:
             raise NotImplementedError(f"{what}: indexing synaptic variables by (presynaptic, postsynaptic) "
                                       f"indices is not supported yet; select with a mask, e.g. "
                                       f"S.{self.spec.name}[(S.i == 0) & (S.j == 1)]")

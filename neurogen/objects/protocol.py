@@ -1,0 +1,132 @@
+"""What neurogen's compiler and runtime read of user objects: the one declared, typed contract.
+
+Code outside :mod:`neurogen.objects` (lowering, the namespace, the runtime, the standalone
+device) reads a user object only through the members declared in these protocols, and types
+the objects it receives with them (``ObjectContext.obj`` is a :class:`ModelObject`).
+
+Why the members start with an underscore: model names never do (Brian2 refuses them), while a
+public attribute would take a name from the model — a NeuronGroup refuses a variable that is
+also one of its attributes, and Brian2 accepts variables named ``structure``, ``pathways`` or
+``equations``. So on a user object a leading underscore means "neurogen's, never a model
+name"; which of those members other packages may use is what this module says.
+``tests/test_structure.py`` checks that no other underscore member of a user object is read
+outside ``neurogen.objects``.
+"""
+from __future__ import annotations
+
+import ast
+from typing import Any, ClassVar, Mapping, Protocol
+
+import numpy as np
+
+from ..equations import Equations
+from ..expressions import Statement
+from ..units import Dimension
+from .variables import VariableSpec
+
+
+class ClockModel(Protocol):
+    dt_: float
+    _t: float                            # where the clock stands, second (set after a run)
+
+
+class ModelObject(Protocol):
+    """Every object a network runs."""
+
+    name: str
+    when: str
+    order: int
+    active: bool
+    clock: ClockModel
+    namespace: Mapping[str, Any] | None
+    _member_prefix: ClassVar[str]  # its C++ struct member: prefix + position (``group3``)
+    _creation_index: int           # creation order in the session (run() order, random streams)
+    _scope_id: int                 # the start_scope() it was created in
+    _time: float | None            # simulated time its last run reached, second
+
+    @property
+    def _clock_time(self) -> float:
+        """Where its clock stands (whole steps of the last run)."""
+
+    def _structure(self) -> tuple[str, ...]:
+        """Everything of it that decides the generated code, as text (the front-end key)."""
+
+    def _specs_key(self) -> str:
+        """The types of its stored variables, for the front-end key."""
+
+    def _dependencies(self) -> tuple[Any, ...]:
+        """Objects it reads from; they must run in the same network."""
+
+    def _variable_dims(self) -> dict[str, Dimension]:
+        """Dimensions of the names its model code may use as its own."""
+
+    def _expression_sources(self) -> list[tuple[str, ast.expr]]:
+        """Its model expressions, parsed, each with where it was written."""
+
+    def _value_externals(self) -> dict[str, Any]:
+        """Numbers it passes to its code as runtime values (``External``), by name."""
+
+    def _runtime_value(self, name: str) -> Any:
+        """The value of a struct member it supplies itself at a run (``None``: not one of its)."""
+
+    def _before_run(self, dt: float) -> None:
+        """Check and prepare for a run whose smallest time step is ``dt``."""
+
+    def _ran_with(self, dt: float, every: int) -> None:
+        """A run ended; it ran every ``every`` steps of ``dt``."""
+
+
+class ModelGroup(ModelObject, Protocol):
+    """A group of elements with state: NeuronGroup, Synapses, SpikeGeneratorGroup."""
+
+    N: int
+    _specs: Mapping[str, VariableSpec]   # stored variables, in the compiled struct's order
+    _equations: Equations
+    _state: dict[str, np.ndarray]        # the variables' arrays (the compiled code works on them)
+    _assignments: int                    # string assignments so far (their random-number counter)
+
+
+class NeuronGroupModel(ModelGroup, Protocol):
+    threshold: str | None
+    method: str | None
+    _refractory: Any                     # False, a time in seconds, or a condition (text)
+    _reset_statements: tuple[Statement, ...]
+
+
+class SynapsesModel(ModelGroup, Protocol):
+    _source_group: ModelGroup            # the groups indices refer to (a subgroup's parent)
+    _target_group: ModelGroup
+    _source_start: int                   # where a subgroup source/target starts in its parent
+    _target_start: int
+    _pathways: Mapping[str, tuple[Statement, ...]]
+
+    def _group_of(self, name: str) -> tuple[ModelGroup | None, str]:
+        """The group a synaptic name (``v_post``, ``w``) belongs to, and its base name."""
+
+    def _add_synapses(self, pre: np.ndarray, post: np.ndarray) -> None:
+        """Append synapses (parent indices)."""
+
+    def _collect_pending(self, items: np.ndarray, steps: np.ndarray) -> None:
+        """Spikes still in transit after a run."""
+
+
+class PoissonInputModel(ModelObject, Protocol):
+    target_var: str
+    _group: ModelGroup                   # the group receiving the input
+
+    def _expression(self, what: str) -> str:
+        """``rate`` or ``weight`` as model text."""
+
+
+class MonitorModel(ModelObject, Protocol):
+    """Spike, state and rate monitors: records bound at a run, collected after it."""
+
+    _buffers: dict[str, np.ndarray]
+    _record: np.ndarray                  # StateMonitor: the recorded indices
+    _values: dict[str, list[np.ndarray]]  # StateMonitor: the records of each run, by variable
+
+    def _allocate(self, n_records: int) -> None:
+        """Buffers for this run's records."""
+
+    def _collect(self, *records: Any) -> None:
+        """Take this run's records (spike indices and times, or the number of rows)."""
