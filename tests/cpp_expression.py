@@ -79,6 +79,11 @@ def _exprel(x: float) -> float:
     return _numpy(np.expm1)(x) / x
 
 
+def _timestep(x: float, dt: float) -> int:
+    """``ng::timestep`` of functions.hpp: whole steps, truncated, 1e-3 dt tolerance, clamped."""
+    return int(min(max((x + 1e-3 * dt) / dt, -4e18), 4e18)) if x == x else int(-4e18)
+
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     **{f"std::{name}": _numpy(getattr(np, numpy_name)) for name, numpy_name in (
         ("exp", "exp"), ("log", "log"), ("log10", "log10"), ("sqrt", "sqrt"), ("sin", "sin"),
@@ -88,7 +93,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
         ("pow", "power"), ("fmax", "fmax"), ("fmin", "fmin"))},
     "ng::sign": lambda x: x if x != x else float((x > 0) - (x < 0)),
     "ng::clip": _clip, "ng::int_": _numpy(np.trunc), "ng::mod": _mod, "ng::floordiv": _floordiv,
-    "ng::exprel": _exprel, "double": float,
+    "ng::exprel": _exprel, "ng::timestep": _timestep, "double": float,
 }
 CONSTANTS = {"INFINITY": math.inf, "NAN": math.nan, "true": True, "false": False}
 

@@ -10,17 +10,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from scipy.linalg import expm
 
-from cpp_expression import evaluate_cpp
+from kernel_execution import execute
 from model_strategies import numeric, statements
 from neurogen import *
-from neurogen.ir import Assign, MatrixExp
+from neurogen.ir import MatrixExp
 from neurogen.lower_network import lower_network
 from neurogen.namespace import resolve_externals
 from neurogen.passes import hoist, hoist_invariants, prune
-from neurogen.printer import cpp_name, print_expr
+from neurogen.printer import cpp_name
 
 NAMES = ("v", "w", "c1", "k")
 MODEL = "v : 1\nw : 1\nk : integer\nr0 : 1\nr1 : 1"
@@ -29,23 +27,6 @@ MODEL = "v : 1\nw : 1\nk : integer\nr0 : 1\nr1 : 1"
 def _kernels(group):
     externals = {id(group): resolve_externals(group, None, {"c1": 1.25})}
     return {k.name.split("_", 1)[1]: k for k in lower_network([group], externals).objects[0].kernels}
-
-
-def _execute(kernel, values):
-    """Run the kernel's statements (hoisted first) on ``values`` (C++ names); its stores."""
-    env = dict(values)
-    ints = kernel.integer_names | {l.local for l in kernel.loads if l.ctype != "double"}
-    for stmt in kernel.hoisted + kernel.statements:
-        if isinstance(stmt, Assign):
-            env[cpp_name(stmt.target)] = float(evaluate_cpp(print_expr(stmt.expr, ints), env))
-        else:
-            assert isinstance(stmt, MatrixExp)
-            matrix = np.array([float(evaluate_cpp(print_expr(e, ints), env)) for e in stmt.matrix])
-            propagator = expm(matrix.reshape(stmt.size, stmt.size))
-            for r in range(stmt.size):
-                for c in range(stmt.size):
-                    env[stmt.entry(r, c).name] = propagator[r, c]
-    return np.array([env[cpp_name(name)] for name, _ in kernel.stores])
 
 
 def _values(rng):
@@ -60,7 +41,7 @@ def _same_before_and_after(kernel, rng):
         changed = apply(kernel)
         for _ in range(3):
             values = _values(rng)
-            before, after = _execute(kernel, values), _execute(changed, values)
+            before, after = execute(kernel, values), execute(changed, values)
             np.testing.assert_allclose(after, before, rtol=1e-12, atol=1e-300, equal_nan=True)
 
 
@@ -93,8 +74,8 @@ def test_passes_keep_exact_and_exponential_euler_updates(model, method):
     externals = {id(group): resolve_externals(group, None, {})}
     kernel = lower_network([group], externals).objects[0].kernels[0]
     values = {"v_": 0.7, "w_": -0.3, "dt_": 1e-4, "tau_": 0.01, "tau2_": 0.005, "c1_": 1.5, "t_": 0.0}
-    before = _execute(kernel, values)
-    after = _execute(run_passes_kernel(kernel), values)
+    before = execute(kernel, values)
+    after = execute(run_passes_kernel(kernel), values)
     np.testing.assert_allclose(after, before, rtol=1e-12)
     # the per-step work (exp(-dt/tau), the matrix exponential) left the loop
     assert not any(isinstance(s, MatrixExp) for s in run_passes_kernel(kernel).statements)
