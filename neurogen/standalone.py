@@ -19,6 +19,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from .binding import Binding, Slot
 from .errors import NeurogenError
 from .nonfinite import is_error_record, warn_nonfinite_state, warn_recorded_errors
 from .preferences import prefs
@@ -51,7 +52,7 @@ class StandaloneDevice:
         self._runs: list[_Run] = []
         self._files: dict[str, str] | None = None      # generated sources, the same for every run
         self._layout: str | None = None                # the network's inputs and their rules (layout.hpp)
-        self._dynamic: list[tuple[str, str, str]] = []
+        self._binding = Binding((), (), ())              # the network's binding contract (the same for every run)
         self._persistent: dict[str, tuple[np.ndarray, bytes, str]] = {}  # key -> (array, initial bytes, unit)
         self._seen: dict[str, bytes] = {}              # key -> its bytes when last recorded
         self._params: dict[str, Any] = {}              # --set name -> dimension
@@ -77,11 +78,11 @@ class StandaloneDevice:
 
         network = run_passes(make_ir())
         files = render_network(network)
+        binding = Binding.from_network(network)
         if self._files is None:
             self._files = files
             self._layout = layout_text(network, members)
-            self._dynamic = [(o.member, f.name, f.ctype) for o in network.objects for f in o.fields
-                             if f.kind.value == "dynamic"]
+            self._binding = binding
         elif files != self._files or layout_text(network, members) != self._layout:
             raise NotImplementedError("standalone: every run() of a project must simulate the same objects "
                                       "and equations (the network changed between runs)")
@@ -89,13 +90,9 @@ class StandaloneDevice:
                    members, {}, dt, (step0 * dt, (step0 + n_steps) * dt))
         for obj in objects:
             self._marks.setdefault(id(obj), _copy_records(obj))
-        for o in network.objects:
-            obj = members[o.member]
-            for f in o.fields:
-                kind = f.kind.value
-                if kind in ("array", "scalar", "integer"):
-                    run.lines.append(self._line(run, obj, o.member, f.name, f.ctype, kind,
-                                                values(o.member, f.name, kind), externals[id(obj)]))
+        for slot in binding.inputs:  # in bind order, as layout.hpp lists them
+            obj = members[slot.member]
+            run.lines.append(self._line(run, obj, slot, values(slot.member, slot.name, slot.kind), externals[id(obj)]))
         for number, (key, indices, values) in enumerate(self._assignments):
             file = f"assign/{key}@{run.index}.{number}.bin"
             self._extra_data[file] = indices.astype("<i8").tobytes() + np.ascontiguousarray(values).tobytes()
@@ -117,9 +114,8 @@ class StandaloneDevice:
             self._assignments = list(self._assigned_at_store.get(name, []))
         self._events.append((kind, name))
 
-    def _line(self, run: _Run, obj: Any, member: str, name: str, ctype: str, kind: str, value: Any,
-              externals: Mapping[str, Any]) -> str:
-        key = f"{member}.{name}"
+    def _line(self, run: _Run, obj: Any, slot: Slot, value: Any, externals: Mapping[str, Any]) -> str:
+        key, name, ctype, kind = slot.key, slot.name, slot.ctype, slot.kind
         if kind == "scalar":
             external = externals.get(name)
             param = name if external is not None and external.scalar and not name.startswith("_") else "-"
@@ -127,7 +123,7 @@ class StandaloneDevice:
                 return f"scalar {key} {float(value)!r} -"
             self._params[param] = external.dim
             return f"scalar {key} {float(value)!r} {param} {unit_name(external.dim)}"
-        source, dynamic = source_of(obj, member, name, kind)
+        source, dynamic = source_of(obj, slot, self._binding)
         if kind == "integer":
             return f"integer {key} carried {dynamic}" if source == "carried" else f"integer {key} {int(value)}"
         array = np.ascontiguousarray(value)
@@ -228,8 +224,8 @@ class StandaloneDevice:
         for file, data in self._extra_data.items():
             files[f"data/{file}"] = data
         plan = ["neurogen-plan 1"]
-        plan += [f"dynamic {k} {ctype} {m}.{n} {'second' if n == 't' else '1'}"  # spike times; others: counts
-                 for k, (m, n, ctype) in enumerate(self._dynamic)]
+        plan += [f"dynamic {s.index} {s.ctype} {s.key} {'second' if s.name == 't' else '1'}"  # spike times; others: counts
+                 for s in self._binding.outputs]
         for kind, item in self._events:
             plan += item.lines if kind == "run" else [f"{kind} {item}"]
         files["data/plan.txt"] = ("\n".join(plan) + "\n").encode()
