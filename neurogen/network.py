@@ -16,12 +16,13 @@ from typing import Any, Callable, Iterable, Mapping
 import numpy as np
 
 from .errors import NeurogenError
-from .schedule import member_name, schedule_order, stream_id
-from .namespace import External, collect_objects, resolve_externals, runtime_values
+from .schedule import member_name, schedule_order
+from .inputs import Values, first_record, value_provider
+from .namespace import External, collect_objects, resolve_externals
 from .nonfinite import is_error_record, warn_nan_constants, warn_nonfinite_state, warn_recorded_errors
 from .objects.base import SimObject
 from .objects.clock import whole_steps
-from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor, buffer_name
+from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
 from .runtime import Simulation, load_simulation
 from .session import session
 from .units import Quantity, second
@@ -201,7 +202,7 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
     for obj in objects:
         if isinstance(obj, (StateMonitor, PopulationRateMonitor)):
             obj._allocate(_records(step0, n_steps, every[id(obj)]))
-    values = _value_provider(members, externals, every, step0)
+    values = _values(members, externals, every, step0)
     callback, interval = _callback(report, report_period, seconds, start, n_steps)
     done, error = net._simulation.run(values, dt=dt, t_start=step0 * dt, seed=session().run_seed(),
                                       step0=step0, n_steps=n_steps, interval=interval, callback=callback)
@@ -223,7 +224,7 @@ def _record_standalone(net: Network, objects: list[Any], externals: Mapping[int,
     for obj in objects:
         if isinstance(obj, (StateMonitor, PopulationRateMonitor)):
             obj._allocate(_records(step0, n_steps, every[id(obj)]))
-    device.record_run(objects, externals, members, _value_provider(members, externals, every, step0),
+    device.record_run(objects, externals, members, _values(members, externals, every, step0),
                       step0=step0, n_steps=n_steps, dt=dt, seed=session().run_seed(),
                       make_ir=lambda: _lower(objects, externals))
     net._t = end
@@ -335,55 +336,15 @@ def _lower(objects: list[Any], externals: Mapping[int, Mapping[str, External]]) 
     return lower_network(objects, externals)
 
 
-def _first_record(step0: int, every: int) -> int:
-    """The first step at or after ``step0`` on which an object running every ``every`` steps runs."""
-    return -(-step0 // every) * every
-
-
 def _records(step0: int, n_steps: int, every: int) -> int:
-    return max(0, -(-(step0 + n_steps - _first_record(step0, every)) // every))
+    return max(0, -(-(step0 + n_steps - first_record(step0, every)) // every))
 
 
-def _value_provider(members: Mapping[str, Any], externals: Mapping[int, Mapping[str, External]],
-                    every: Mapping[int, int], step0: int) -> Callable[[str, str, str], Any]:
-    runtime = {id(o): runtime_values(externals[id(o)]) for o in members.values()}
-
-    def value(member: str, name: str, kind: str) -> Any:
-        obj = members[member]
-        if hasattr(obj, "_runtime_value"):
-            found = obj._runtime_value(name)
-            if found is not None:
-                return found
-        if name in runtime[id(obj)]:
-            return runtime[id(obj)][name]
-        if kind == "array":
-            return _array(obj, name)
-        if name == "_every":
-            return every[id(obj)]
-        if name == "_dt":
-            return obj.clock.dt_
-        if name == "_first_step":
-            return _first_record(step0, every[id(obj)])
-        if name == "_stream":
-            return stream_id(obj)
-        if name == "_n_indices":
-            return len(obj.record)
-        if name == "N":
-            return obj.N
-        raise KeyError(f"internal error: no value for {member}.{name}")
-    return value
-
-
-def _array(obj: Any, name: str) -> np.ndarray:
-    if isinstance(obj, SpikeMonitor):
-        return obj.count_
-    if isinstance(obj, StateMonitor):
-        if name == "_indices":
-            return obj._record
-        return obj._buffers[buffer_name(name)]
-    if isinstance(obj, PopulationRateMonitor):
-        return obj._buffers[name]
-    return obj._state[name]
+def _values(members: Mapping[str, Any], externals: Mapping[int, Mapping[str, External]],
+            every: Mapping[int, int], step0: int) -> Values:
+    """The inputs of a run (runtime or standalone), from the one value provider."""
+    return value_provider(members, {m: externals[id(o)] for m, o in members.items()},
+                          every={m: every[id(o)] for m, o in members.items()}, step0=step0)
 
 
 def _collect(simulation: Simulation, members: Mapping[str, Any], every: Mapping[int, int],

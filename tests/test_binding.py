@@ -89,3 +89,25 @@ def test_a_manifest_whose_carry_names_no_such_input_is_damaged(carried):
                                                  ["g", "out", "int64_t", "dynamic"]], "carried": carried})
     with pytest.raises(DamagedCacheEntryError, match="invalid manifest"):
         Manifest.from_json(text)
+
+
+def test_one_provider_gives_every_input_of_a_run():
+    """``neurogen.inputs`` answers for every input the binding lists (no name is missing)."""
+    from neurogen.inputs import value_provider
+    from neurogen.runtime import _check_array
+
+    network, members = _network()
+    for obj in members.values():
+        if isinstance(obj, StateMonitor):
+            obj._allocate(5)
+    binding = Binding.from_network(network)
+    externals = {m: resolve_externals(o, None, {}) for m, o in members.items()}
+    values = value_provider(members, externals, every={m: 1 for m in members}, step0=3)
+    for slot in binding.inputs:
+        value = values(slot.member, slot.name, slot.kind)
+        if slot.kind == "array":
+            _check_array(value, slot.ctype, slot.member, slot.name)
+        else:
+            assert np.isfinite(float(value)), slot.key
+    monitor = next(m for m, o in members.items() if isinstance(o, StateMonitor))
+    assert values(monitor, "_first_step", "integer") == 3 and values(monitor, "_n_indices", "integer") == 1

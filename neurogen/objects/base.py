@@ -117,5 +117,11 @@ class SimObject(metaclass=_Checked):
         """Objects this one reads from (a monitor's source); they must run in the same network."""
         return ()
 
+    def _runtime_value(self, name: str) -> Any:
+        """The value of the compiled input ``name`` that this object holds outside its state
+        arrays (sizes, connectivity, spikes in transit, record buffers), bound at every call;
+        None if ``name`` is not one of those. ``neurogen.inputs`` asks this first."""
+        return None
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"

@@ -50,6 +50,10 @@ class SpikeMonitor(SimObject):
     def _expression_sources(self) -> list[tuple[str, Any]]:
         return []
 
+    def _runtime_value(self, name: str) -> Any:
+        """The spike counts the compiled code adds to."""
+        return self.count_ if name == "count" else None
+
     def _collect(self, i: np.ndarray, t: np.ndarray) -> None:
         if len(i):
             self._i.append(i.astype(np.int32))
@@ -152,6 +156,14 @@ class StateMonitor(SimObject):
         for var in self.record_variables:
             self._buffers[var] = np.zeros((n_records, len(self.record)))
 
+    def _runtime_value(self, name: str) -> Any:
+        """The recorded indices and this run's record buffers (``_t``, ``_rec_<var>``)."""
+        if name == "_indices":
+            return self._record
+        if name == "_n_indices":
+            return len(self._record)
+        return self._buffers.get(buffer_name(name))
+
     def _collect(self, rows: int) -> None:
         self._t.append(_take(self._buffers["_t"], rows))
         for var in self.record_variables:
@@ -242,6 +254,10 @@ class PopulationRateMonitor(SimObject):
     def _allocate(self, n_records: int) -> None:
         require_memory(16 * n_records, f"PopulationRateMonitor '{self.name}'", f"recording {n_records} steps")
         self._buffers = {"_t": np.zeros(n_records), "_rate": np.zeros(n_records)}
+
+    def _runtime_value(self, name: str) -> Any:
+        """This run's record buffers (``_t``, ``_rate``)."""
+        return self._buffers.get(name)
 
     def _collect(self, rows: int) -> None:
         self._t.append(_take(self._buffers["_t"], rows))
