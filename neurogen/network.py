@@ -19,10 +19,11 @@ from .errors import NeurogenError
 from .schedule import member_name, schedule_order
 from .inputs import Values, first_record, value_provider
 from .namespace import External, collect_objects, resolve_externals
-from .nonfinite import is_error_record, warn_nan_constants, warn_nonfinite_state, warn_recorded_errors
+from .collect import collect_results
+from .nonfinite import warn_nan_constants, warn_nonfinite_state
 from .objects.base import SimObject
 from .objects.clock import whole_steps
-from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
+from .objects.monitors import PopulationRateMonitor, StateMonitor
 from .runtime import Simulation, load_simulation
 from .session import session
 from .units import Quantity, second
@@ -206,7 +207,9 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
     callback, interval = _callback(report, report_period, seconds, start, n_steps)
     done, error = net._simulation.run(values, dt=dt, t_start=step0 * dt, seed=session().run_seed(),
                                       step0=step0, n_steps=n_steps, interval=interval, callback=callback)
-    _collect(net._simulation, members, every, step0, done)
+    collect_results(net._simulation.manifest.binding, members, net._simulation.dynamic(),
+                    dt={m: o.clock.dt_ / every[id(o)] for m, o in members.items()},  # steps: the network's
+                    rows={m: _records(step0, done, every[id(o)]) for m, o in members.items()})
     net._t = start + seconds if done == n_steps else (step0 + done) * dt  # interrupted: a step
     _reached(objects, net.t_, every)
     if callback is not None and error is None and hasattr(callback, "finish"):
@@ -345,21 +348,6 @@ def _values(members: Mapping[str, Any], externals: Mapping[int, Mapping[str, Ext
     """The inputs of a run (runtime or standalone), from the one value provider."""
     return value_provider(members, {m: externals[id(o)] for m, o in members.items()},
                           every={m: every[id(o)] for m, o in members.items()}, step0=step0)
-
-
-def _collect(simulation: Simulation, members: Mapping[str, Any], every: Mapping[int, int],
-             step0: int, done: int) -> None:
-    dynamic = simulation.dynamic()
-    for member, obj in members.items():
-        records = {name: values for (m, name), values in dynamic.items() if m == member and is_error_record(name)}
-        if records:
-            warn_recorded_errors(obj, records, obj.clock.dt_ / every[id(obj)])  # steps: the network's
-        if isinstance(obj, SpikeMonitor) and obj.record:
-            obj._collect(dynamic[(member, "i")], dynamic[(member, "t")])
-        elif hasattr(obj, "_collect_pending") and (member, "_pre_pending_items") in dynamic:
-            obj._collect_pending(dynamic[(member, "_pre_pending_items")], dynamic[(member, "_pre_pending_steps")])
-        elif isinstance(obj, (StateMonitor, PopulationRateMonitor)):
-            obj._collect(_records(step0, done, every[id(obj)]))
 
 
 # -- progress reports ---------------------------------------------------------------------

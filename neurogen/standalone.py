@@ -21,7 +21,8 @@ import numpy as np
 
 from .binding import Binding, Slot
 from .errors import NeurogenError
-from .nonfinite import is_error_record, warn_nonfinite_state, warn_recorded_errors
+from .collect import collect_results
+from .nonfinite import warn_nonfinite_state
 from .preferences import prefs
 from .project_files import ProjectFolder
 from .resources import static_headers, templates_dir
@@ -276,8 +277,6 @@ class StandaloneDevice:
 
     def _apply(self, results: Path) -> None:
         """Results → monitors (run by run, as the runtime collects them) and final states."""
-        from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor, buffer_name
-
         monitors = self._monitors()
         for obj_id, records in self._marks.items():  # what they held before these runs
             _put_records(monitors[obj_id], records)
@@ -291,21 +290,15 @@ class StandaloneDevice:
                     _put_records(monitors[obj_id], records)
                 continue
             folder = results / f"run{recorded.index}"
-            for member, obj in recorded.members.items():
-                records = {path.name[len(member) + 1:-len(".bin")]: read_result(path)[0]
-                           for path in sorted(folder.glob(f"{member}._*_errors_*.bin"))
-                           if is_error_record(path.name[len(member) + 1:])}
-                if records:
-                    warn_recorded_errors(obj, records, recorded.dt)
-                if isinstance(obj, SpikeMonitor) and obj.record:
-                    obj._collect(read_result(folder / f"{member}.i.bin")[0], read_result(folder / f"{member}.t.bin")[0])
-                elif isinstance(obj, (StateMonitor, PopulationRateMonitor)):
-                    obj._buffers = {buffer_name(key.split(".", 1)[1]): read_result(folder / f"{key}.bin")[0].reshape(shape)
-                                    for key, shape in recorded.shapes.items() if key.startswith(member + ".")}
-                    obj._collect(len(obj._buffers["_t"]))
-                elif (folder / f"{member}._pre_pending_items.bin").exists() and recorded is self._last_run():
-                    obj._collect_pending(read_result(folder / f"{member}._pre_pending_items.bin")[0],
-                                         read_result(folder / f"{member}._pre_pending_steps.bin")[0])
+            members = recorded.members
+            outputs = {(s.member, s.name): read_result(folder / f"{s.key}.bin")[0]
+                       for s in self._binding.outputs if s.member in members}
+            for key, shape in recorded.shapes.items():  # the run's fresh record buffers
+                member, name = key.split(".", 1)
+                outputs[(member, name)] = read_result(folder / f"{key}.bin")[0].reshape(shape)
+            collect_results(self._binding, members, outputs, dt={m: recorded.dt for m in members},
+                            rows={m: recorded.shapes.get(f"{m}._t", (0,))[0] for m in members},
+                            carried=recorded is self._last_run())
         for key, (array, _, _) in self._persistent.items():
             final = results / "final" / f"{key}.bin"
             if final.exists() and isinstance(array, np.ndarray):

@@ -111,3 +111,25 @@ def test_one_provider_gives_every_input_of_a_run():
             assert np.isfinite(float(value)), slot.key
     monitor = next(m for m, o in members.items() if isinstance(o, StateMonitor))
     assert values(monitor, "_first_step", "integer") == 3 and values(monitor, "_n_indices", "integer") == 1
+
+
+def test_one_collector_puts_outputs_back_by_the_binding():
+    """``neurogen.collect``: spike records to the monitor, spikes in transit (declared carried)
+    to the synapses, only when asked (a standalone program's last run)."""
+    from neurogen.collect import collect_results
+
+    network, members = _network()
+    binding = Binding.from_network(network)
+    synapses = next(m for m, o in members.items() if isinstance(o, Synapses))
+    monitor = next(m for m, o in members.items() if isinstance(o, SpikeMonitor))
+    state = next(m for m, o in members.items() if isinstance(o, StateMonitor))
+    outputs = {(monitor, "i"): np.array([1, 2], np.int32), (monitor, "t"): np.array([0.1, 0.2]),
+               (synapses, "_pre_pending_items"): np.array([0], np.int32),
+               (synapses, "_pre_pending_steps"): np.array([7], np.int64),
+               (state, "_t"): np.array([0.0, 1e-4]), (state, "_rec_v"): np.zeros((2, 1))}
+    rows = {m: 2 for m in members}
+    collect_results(binding, members, outputs, dt={m: 1e-4 for m in members}, rows=rows, carried=False)
+    assert len(members[synapses]._queue["items"]) == 0
+    collect_results(binding, members, outputs, dt={m: 1e-4 for m in members}, rows=rows)
+    assert list(members[synapses]._queue["steps"]) == [7]
+    assert list(members[monitor].i) == [1, 2, 1, 2] and len(members[state].t) == 4

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+import numpy as np
+
 from ..session import session
 from .clock import Clock
 
@@ -122,6 +124,18 @@ class SimObject(metaclass=_Checked):
         arrays (sizes, connectivity, spikes in transit, record buffers), bound at every call;
         None if ``name`` is not one of those. ``neurogen.inputs`` asks this first."""
         return None
+
+    def _collect_results(self, outputs: Mapping[str, np.ndarray], rows: int) -> None:
+        """After a call (``neurogen.collect``): what the compiled code recorded for this object
+        (dynamic outputs by field name; a standalone run also gives its fresh record buffers),
+        and how many records (rows) the call made. Objects that record override this."""
+        if outputs:
+            raise AssertionError(f"internal error: {type(self).__name__} '{self.name}' has no use for "
+                                 f"the outputs {sorted(outputs)}")
+
+    def _collect_carried(self, outputs: Mapping[str, np.ndarray]) -> None:
+        """The outputs the binding declares carried into the next run (spikes in transit)."""
+        raise AssertionError(f"internal error: {type(self).__name__} '{self.name}' carries nothing")
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"
