@@ -28,6 +28,7 @@ from .project_files import ProjectFolder
 from .resources import static_headers, templates_dir
 from .results import read_result, unit_name
 from .standalone_layout import layout_header, layout_text, source_of
+from .standalone_units import units_header
 from .standalone_run_args import NewValues, convert_run_args
 from .units import DIMENSIONLESS
 
@@ -218,6 +219,7 @@ class StandaloneDevice:
                    "main.cpp": (templates_dir() / "standalone" / "main.cpp").read_text(),
                    "CMakeLists.txt": (templates_dir() / "standalone" / "CMakeLists.txt").read_text(),
                    "layout.hpp": layout_header(self._layout or ""),
+                   "units.hpp": units_header(),
                    "README.md": _readme(self)}
         files = {name: text.encode() for name, text in sources.items()}
         for key, (_, initial, _) in self._persistent.items():

@@ -41,6 +41,7 @@
 #include <omp.h>
 #endif
 #include "layout.hpp"  // kNetworkLayout: the network's inputs and their rules (written with network.cpp)
+#include "units.hpp"   // kUnitTable: unit names and dimensions, generated from neurogen.units
 #if defined(__unix__) || defined(__APPLE__)
 #include <unistd.h>  // fsync: a checkpoint is on disk before it replaces the previous one
 #define NEUROGEN_HAVE_FSYNC 1
@@ -298,48 +299,16 @@ struct UnitName {
     bool in_values;         // allowed after a number in --set values (with a prefix)
 };
 
-// Exponents: m kg s A K mol cd
-const UnitName kUnits[] = {
-    {"s", "second", {{0, 0, 1, 0, 0, 0, 0}}, true},
-    {"second", "second", {{0, 0, 1, 0, 0, 0, 0}}, true},
-    {"V", "volt", {{2, 1, -3, -1, 0, 0, 0}}, true},
-    {"volt", "volt", {{2, 1, -3, -1, 0, 0, 0}}, true},
-    {"A", "amp", {{0, 0, 0, 1, 0, 0, 0}}, true},
-    {"amp", "amp", {{0, 0, 0, 1, 0, 0, 0}}, true},
-    {"ampere", "amp", {{0, 0, 0, 1, 0, 0, 0}}, true},
-    {"Hz", "hertz", {{0, 0, -1, 0, 0, 0, 0}}, true},
-    {"hertz", "hertz", {{0, 0, -1, 0, 0, 0, 0}}, true},
-    {"S", "siemens", {{-2, -1, 3, 2, 0, 0, 0}}, true},
-    {"siemens", "siemens", {{-2, -1, 3, 2, 0, 0, 0}}, true},
-    {"F", "farad", {{-2, -1, 4, 2, 0, 0, 0}}, true},
-    {"farad", "farad", {{-2, -1, 4, 2, 0, 0, 0}}, true},
-    {"ohm", "ohm", {{2, 1, -3, -2, 0, 0, 0}}, true},
-    {"m", "metre", {{1, 0, 0, 0, 0, 0, 0}}, true},
-    {"metre", "metre", {{1, 0, 0, 0, 0, 0, 0}}, true},
-    {"meter", "metre", {{1, 0, 0, 0, 0, 0, 0}}, true},
-    // Only in plan units (never after a number in a value):
-    {"kg", "kilogram", {{0, 1, 0, 0, 0, 0, 0}}, false},
-    {"kilogram", "kilogram", {{0, 1, 0, 0, 0, 0, 0}}, false},
-    {"K", "kelvin", {{0, 0, 0, 0, 1, 0, 0}}, false},
-    {"kelvin", "kelvin", {{0, 0, 0, 0, 1, 0, 0}}, false},
-    {"mol", "mole", {{0, 0, 0, 0, 0, 1, 0}}, false},
-    {"mole", "mole", {{0, 0, 0, 0, 0, 1, 0}}, false},
-    {"cd", "candela", {{0, 0, 0, 0, 0, 0, 1}}, false},
-    {"candela", "candela", {{0, 0, 0, 0, 0, 0, 1}}, false},
-    {"C", "coulomb", {{0, 0, 1, 1, 0, 0, 0}}, false},
-    {"coulomb", "coulomb", {{0, 0, 1, 1, 0, 0, 0}}, false},
-    {"J", "joule", {{2, 1, -2, 0, 0, 0, 0}}, false},
-    {"joule", "joule", {{2, 1, -2, 0, 0, 0, 0}}, false},
-    {"W", "watt", {{2, 1, -3, 0, 0, 0, 0}}, false},
-    {"watt", "watt", {{2, 1, -3, 0, 0, 0, 0}}, false},
-    {"N", "newton", {{1, 1, -2, 0, 0, 0, 0}}, false},
-    {"newton", "newton", {{1, 1, -2, 0, 0, 0, 0}}, false},
-    {"Pa", "pascal", {{-1, 1, -2, 0, 0, 0, 0}}, false},
-    {"pascal", "pascal", {{-1, 1, -2, 0, 0, 0, 0}}, false},
-    {"radian", "radian", {{0, 0, 0, 0, 0, 0, 0}}, false},
-    {"mmolar", "mmolar", {{-3, 0, 0, 0, 0, 1, 0}}, false},  // = mol/m^3, how neurogen names it
-    {"mM", "mmolar", {{-3, 0, 0, 0, 0, 1, 0}}, false},
-};
+// The unit names, generated from neurogen.units with the project (units.hpp, kUnitTable).
+const std::vector<UnitName> kUnits = [] {
+    std::vector<UnitName> units;
+    for (const UnitTableEntry& entry : kUnitTable) {
+        Dimension dimension;
+        for (size_t i = 0; i < dimension.exponents.size(); ++i) dimension.exponents[i] = entry.exponents[i];
+        units.push_back({entry.name, entry.canonical, dimension, entry.in_values});
+    }
+    return units;
+}();
 
 const UnitName* unit_named(std::string_view name, bool in_values) {
     for (const UnitName& unit : kUnits) {
