@@ -20,6 +20,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from .binding import Binding, Slot
+from .build import current_toolchain
 from .errors import NeurogenError
 from .collect import collect_results
 from .nonfinite import warn_nonfinite_state
@@ -28,6 +29,7 @@ from .project_files import ProjectFolder
 from .resources import static_headers, templates_dir
 from .results import read_result, unit_name
 from .standalone_layout import layout_header, layout_text, source_of
+from .standalone_toolchain import FILE as TOOLCHAIN_FILE, project_toolchain
 from .standalone_units import units_header
 from .standalone_run_args import NewValues, convert_run_args
 from .units import DIMENSIONLESS
@@ -220,6 +222,7 @@ class StandaloneDevice:
                    "CMakeLists.txt": (templates_dir() / "standalone" / "CMakeLists.txt").read_text(),
                    "layout.hpp": layout_header(self._layout or ""),
                    "units.hpp": units_header(),
+                   TOOLCHAIN_FILE: project_toolchain(),
                    "README.md": _readme(self)}
         files = {name: text.encode() for name, text in sources.items()}
         for key, (_, initial, _) in self._persistent.items():
@@ -237,11 +240,9 @@ class StandaloneDevice:
     def _compile(self) -> None:
         build = ProjectFolder(self.directory).claim_directory("build")
         cmake = _cmake()
-        native = "ON" if prefs.codegen.cpp.march_native else "OFF"  # as the runtime compiles
-        werror = "ON" if prefs.codegen.cpp.warnings_as_errors else "OFF"  # main.cpp: as the runtime's code
-        if not (build / "CMakeCache.txt").exists():
-            _call([cmake, "-S", str(self.directory), "-B", str(build), "-DCMAKE_BUILD_TYPE=Release",
-                   f"-DNEUROGEN_NATIVE={native}", f"-DNEUROGEN_WERROR={werror}"], "configure")
+        current_toolchain().require_compiler()  # the compiler neurogen-toolchain.cmake names
+        if not (build / "CMakeCache.txt").exists():  # the compiler and flags: neurogen-toolchain.cmake
+            _call([cmake, "-S", str(self.directory), "-B", str(build), "-DCMAKE_BUILD_TYPE=Release"], "configure")
         _call([cmake, "--build", str(build), "-j", "2"], "build")
 
     def run(self, run_args: Mapping[Any, Any] | None = None, results_directory: str | Path | None = None) -> None:
