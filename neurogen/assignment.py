@@ -14,7 +14,8 @@ from .errors import EquationError
 from .expressions import Statement, parse_expression
 from .nonfinite import INTEGER_ERRORS
 from .objects.synapses import Synapses
-from .namespace import ExpressionScope, External, resolve_externals, runtime_values, user_namespace
+from .inputs import Values, value_provider
+from .namespace import ExpressionScope, External, resolve_externals, user_namespace
 from .runtime import load_simulation
 from .session import session
 
@@ -73,28 +74,14 @@ def _members(objects: list[Any]) -> dict[int, str]:
 
 
 def _values(objects: list[Any], indices: np.ndarray, externals: dict[str, External],
-            subgroup: tuple[int, int] = (0, 0)) -> Any:
-    from .schedule import stream_id
-
-    by_member = {f"group{k}": o for k, o in enumerate(objects)}
-    group = objects[0]
-    runtime = runtime_values(externals)
-
-    def value(member: str, name: str, kind: str) -> Any:
-        obj = by_member[member]
-        if obj is group:
-            found = obj._runtime_value(name)
-            if found is not None:
-                return found
-        if name == "_indices":
-            return indices
-        if name in runtime:
-            return runtime[name]
-        if kind == "array":
-            return obj._state[name]
-        return {"_n_indices": len(indices), "N": obj.N, "_every": 1, "_dt": obj.clock.dt_,
-                "_stream": stream_id(obj), "_subgroup_start": subgroup[0], "_subgroup_N": subgroup[1]}[name]
-    return value
+            subgroup: tuple[int, int] = (0, 0)) -> Values:
+    """The inputs of a one-off call (assignment, connect) from the one value provider: the
+    called object's externals, and the values of this call (its indices, its subgroup)."""
+    members = {f"group{k}": o for k, o in enumerate(objects)}
+    call = {"_indices": indices, "_n_indices": len(indices), "_subgroup_start": subgroup[0],
+            "_subgroup_N": subgroup[1]}
+    return value_provider(members, {"group0": externals}, every={m: 1 for m in members}, step0=0,
+                          call={"group0": call})
 
 
 def _lower(objects: list[Any], variable: str, expression: str, where: str,

@@ -10,11 +10,12 @@ import importlib.util
 import json
 import logging
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from . import cache
+from .binding import Binding
 from .errors import DamagedCacheEntryError
 from .resources import static_headers, templates_dir
 from .toolchain import (BuildConfig, build_config, compile_shared_library, cythonize,
@@ -40,13 +41,14 @@ def code_fingerprint() -> str:
 
 @dataclass(frozen=True)
 class Manifest:
-    """How to call one compiled network: its library and the order of its inputs."""
+    """How to call one compiled network: its library and its binding contract (``binding``)."""
 
     module: str
-    fields: tuple[tuple[str, str, str, str], ...]  # (member, name, ctype, kind), bind order
+    fields: tuple[tuple[str, str, str, str], ...]  # (member, name, ctype, kind), declaration order
+    carried: tuple[tuple[str, str, str], ...] = ()  # (member, input, output): spikes in transit
 
     def to_json(self) -> str:
-        return json.dumps({"module": self.module, "fields": self.fields}, sort_keys=True)
+        return json.dumps({"module": self.module, "fields": self.fields, "carried": self.carried}, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str | bytes) -> "Manifest":
@@ -54,16 +56,27 @@ class Manifest:
         try:
             data = json.loads(text)
             module, fields = data["module"], tuple(tuple(f) for f in data["fields"])
+            carried = tuple(tuple(c) for c in data["carried"])
             well_formed = isinstance(module, str) and all(
-                len(f) == 4 and all(isinstance(x, str) for x in f) for f in fields)
+                len(f) == 4 and all(isinstance(x, str) for x in f) for f in fields) and all(
+                len(c) == 3 and all(isinstance(x, str) for x in c) for c in carried)
+            manifest = cls(module, fields, carried)  # type: ignore[arg-type]
+            if well_formed:
+                manifest.binding  # noqa: B018 (a carry naming no such input is damage too)
         except (ValueError, KeyError, TypeError) as exc:
             raise DamagedCacheEntryError(f"invalid manifest ({type(exc).__name__}: {exc})") from None
         if not well_formed:
             raise DamagedCacheEntryError("invalid manifest (fields are not (member, name, ctype, kind) names)")
-        return cls(module, fields)  # type: ignore[arg-type]
+        return manifest
 
-    def dynamic(self) -> list[tuple[str, str, str]]:
-        return [(m, n, c) for m, n, c, kind in self.fields if kind == "dynamic"]
+    @cached_property
+    def binding(self) -> Binding:
+        """Which slot of ``ng_run``'s arrays each input and output takes (``neurogen.binding``)."""
+        return Binding.from_fields(self.fields, self.carried)
+
+    @classmethod
+    def of(cls, module: str, binding: Binding) -> "Manifest":
+        return cls(module, binding.fields(), tuple((c.member, c.input, c.output) for c in binding.carried))
 
 
 LIBRARY = "network.so"
@@ -195,7 +208,7 @@ def _build_network(make_ir: Callable[[], Any], config: BuildConfig, frontend_key
     for name, text in sorted({**files, **headers}.items()):
         parts += [name, text]
     module_key = cache.compute_key(parts)
-    fields = tuple((o.member, f.name, f.ctype, f.kind.value) for o in network.objects for f in o.fields)
+    binding = Binding.from_network(network)
 
     def build(directory: Path) -> None:
         log.info("compiling network %s: no compiled code for this model structure yet "
@@ -204,7 +217,7 @@ def _build_network(make_ir: Callable[[], Any], config: BuildConfig, frontend_key
         _compile_network(directory, files, headers, config)
 
     cache.install(module_key, build, max_bytes=max_bytes())
-    return Manifest(module_key, fields)
+    return Manifest.of(module_key, binding)
 
 
 def _compile_network(directory: Path, files: dict[str, str], headers: dict[str, str],

@@ -96,6 +96,7 @@ class Field:
     ctype: str
     kind: FieldKind
     comment: str = ""
+    carried_from: str = ""  # an input loaded at each run from this dynamic output of the last run (binding.Carry)
 
 
 @dataclass(frozen=True, slots=True)

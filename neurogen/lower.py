@@ -34,7 +34,7 @@ class ObjectContext:
     members: Mapping[int, str]          # id(object) -> member, to reference sources
     fields: list[Field] = field(default_factory=list)
 
-    def add_field(self, name: str, ctype: str, kind: FieldKind, comment: str = "") -> None:
+    def add_field(self, name: str, ctype: str, kind: FieldKind, comment: str = "", carried_from: str = "") -> None:
         """A struct member; adding the same one again is a no-op, another one of that name is a
         bug (two things would share one member: a silent wrong value)."""
         for existing in self.fields:
@@ -43,7 +43,7 @@ class ObjectContext:
                     raise AssertionError(f"{self.where()}: two struct members named '{name}' "
                                          f"({existing.ctype} {existing.kind.value}, {ctype} {kind.value})")
                 return
-        self.fields.append(Field(name, ctype, kind, comment))
+        self.fields.append(Field(name, ctype, kind, comment, carried_from))
 
     def where(self) -> str:
         return f"{type(self.obj).__name__} '{self.obj.name}'"

@@ -258,20 +258,24 @@ def _add_pathway_fields(ctx: ObjectContext, pathway: str, queue: bool) -> None:
     ]
     if queue:
         fields += _queue_fields(pathway)
-    for name, ctype, kind, comment in fields:
-        ctx.add_field(name, ctype, kind, comment)
+    for name, ctype, kind, comment, *carried_from in fields:
+        ctx.add_field(name, ctype, kind, comment, *carried_from)
 
 
-def _queue_fields(pathway: str) -> list[tuple[str, str, FieldKind, str]]:
+def _queue_fields(pathway: str) -> list[tuple[str, ...]]:
+    """The queue, and the spikes in transit it loads before a run (carried from the pending
+    spikes of the last run: ``binding.Carry``) and writes out after it."""
+    pending_items, pending_steps = f"_{pathway}_pending_items", f"_{pathway}_pending_steps"
     return [
         (f"_{pathway}_queue", "ng::SpikeQueue", FieldKind.INTERNAL, "spikes in transit"),
-        (f"_{pathway}_queue_items", "int32_t", FieldKind.ARRAY, "spikes in transit at the start of the run"),
-        (f"_{pathway}_queue_steps", "int64_t", FieldKind.ARRAY, "their delivery steps"),
-        (f"_{pathway}_queue_n", "int64_t", FieldKind.INTEGER, "how many"),
+        (f"_{pathway}_queue_items", "int32_t", FieldKind.ARRAY, "spikes in transit at the start of the run",
+         pending_items),
+        (f"_{pathway}_queue_steps", "int64_t", FieldKind.ARRAY, "their delivery steps", pending_steps),
+        (f"_{pathway}_queue_n", "int64_t", FieldKind.INTEGER, "how many", pending_items),
         (f"_{pathway}_queue_dt", "double", FieldKind.SCALAR, "dt of the synapses' clock their steps were made with"),
         (f"_{pathway}_queue_every", "int64_t", FieldKind.INTEGER, "network steps per step of that clock"),
-        (f"_{pathway}_pending_items", "int32_t", FieldKind.DYNAMIC, "spikes in transit at the end of the run"),
-        (f"_{pathway}_pending_steps", "int64_t", FieldKind.DYNAMIC, "their delivery steps"),
+        (pending_items, "int32_t", FieldKind.DYNAMIC, "spikes in transit at the end of the run"),
+        (pending_steps, "int64_t", FieldKind.DYNAMIC, "their delivery steps"),
     ]
 
 

@@ -16,13 +16,15 @@ from typing import Any, Callable, Iterable, Mapping
 import numpy as np
 
 from .errors import NeurogenError
-from .schedule import member_name, schedule_order, stream_id
+from .schedule import member_name, schedule_order
 from .collection import collect_objects
-from .namespace import External, resolve_externals, runtime_values
-from .nonfinite import is_error_record, warn_nan_constants, warn_nonfinite_state, warn_recorded_errors
+from .inputs import Values, first_record, value_provider
+from .namespace import External, resolve_externals
+from .collect import collect_results
+from .nonfinite import warn_nan_constants, warn_nonfinite_state
 from .objects.base import SimObject
 from .objects.clock import whole_steps
-from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor, buffer_name
+from .objects.monitors import PopulationRateMonitor, StateMonitor
 from .runtime import Simulation, load_simulation
 from .session import session
 from .units import Quantity, second
@@ -201,11 +203,13 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
     for obj in objects:
         if isinstance(obj, (StateMonitor, PopulationRateMonitor)):
             obj._allocate(_records(step0, n_steps, every[id(obj)]))
-    values = _value_provider(members, externals, every, step0)
+    values = _values(members, externals, every, step0)
     callback, interval = _callback(report, report_period, seconds, start, n_steps)
     done, error = net._simulation.run(values, dt=dt, t_start=step0 * dt, seed=session().run_seed(),
                                       step0=step0, n_steps=n_steps, interval=interval, callback=callback)
-    _collect(net._simulation, members, every, step0, done)
+    collect_results(net._simulation.manifest.binding, members, net._simulation.dynamic(),
+                    dt={m: o.clock.dt_ / every[id(o)] for m, o in members.items()},  # steps: the network's
+                    rows={m: _records(step0, done, every[id(o)]) for m, o in members.items()})
     net._t = start + seconds if done == n_steps else (step0 + done) * dt  # interrupted: a step
     _reached(objects, net.t_, every)
     if isinstance(callback, _Reporter) and error is None:
@@ -223,7 +227,7 @@ def _record_standalone(net: Network, objects: list[Any], externals: Mapping[int,
     for obj in objects:
         if isinstance(obj, (StateMonitor, PopulationRateMonitor)):
             obj._allocate(_records(step0, n_steps, every[id(obj)]))
-    device.record_run(objects, externals, members, _value_provider(members, externals, every, step0),
+    device.record_run(objects, externals, members, _values(members, externals, every, step0),
                       step0=step0, n_steps=n_steps, dt=dt, seed=session().run_seed(),
                       make_ir=lambda: _lower(objects, externals))
     net._t = end
@@ -335,69 +339,15 @@ def _lower(objects: list[Any], externals: Mapping[int, Mapping[str, External]]) 
     return lower_network(objects, externals)
 
 
-def _first_record(step0: int, every: int) -> int:
-    """The first step at or after ``step0`` on which an object running every ``every`` steps runs."""
-    return -(-step0 // every) * every
-
-
 def _records(step0: int, n_steps: int, every: int) -> int:
-    return max(0, -(-(step0 + n_steps - _first_record(step0, every)) // every))
+    return max(0, -(-(step0 + n_steps - first_record(step0, every)) // every))
 
 
-def _value_provider(members: Mapping[str, Any], externals: Mapping[int, Mapping[str, External]],
-                    every: Mapping[int, int], step0: int) -> Callable[[str, str, str], Any]:
-    runtime = {id(o): runtime_values(externals[id(o)]) for o in members.values()}
-
-    def value(member: str, name: str, kind: str) -> Any:
-        obj = members[member]
-        found = obj._runtime_value(name)
-        if found is not None:
-            return found
-        if name in runtime[id(obj)]:
-            return runtime[id(obj)][name]
-        if kind == "array":
-            return _array(obj, name)
-        if name == "_every":
-            return every[id(obj)]
-        if name == "_dt":
-            return obj.clock.dt_
-        if name == "_first_step":
-            return _first_record(step0, every[id(obj)])
-        if name == "_stream":
-            return stream_id(obj)
-        if name == "_n_indices":
-            return len(obj.record)
-        if name == "N":
-            return obj.N
-        raise KeyError(f"internal error: no value for {member}.{name}")
-    return value
-
-
-def _array(obj: Any, name: str) -> np.ndarray:
-    if isinstance(obj, SpikeMonitor):
-        return obj.count_
-    if isinstance(obj, StateMonitor):
-        if name == "_indices":
-            return obj._record
-        return obj._buffers[buffer_name(name)]
-    if isinstance(obj, PopulationRateMonitor):
-        return obj._buffers[name]
-    return obj._state[name]
-
-
-def _collect(simulation: Simulation, members: Mapping[str, Any], every: Mapping[int, int],
-             step0: int, done: int) -> None:
-    dynamic = simulation.dynamic()
-    for member, obj in members.items():
-        records = {name: values for (m, name), values in dynamic.items() if m == member and is_error_record(name)}
-        if records:
-            warn_recorded_errors(obj, records, obj.clock.dt_ / every[id(obj)])  # steps: the network's
-        if isinstance(obj, SpikeMonitor) and obj.record:
-            obj._collect(dynamic[(member, "i")], dynamic[(member, "t")])
-        elif hasattr(obj, "_collect_pending") and (member, "_pre_pending_items") in dynamic:
-            obj._collect_pending(dynamic[(member, "_pre_pending_items")], dynamic[(member, "_pre_pending_steps")])
-        elif isinstance(obj, (StateMonitor, PopulationRateMonitor)):
-            obj._collect(_records(step0, done, every[id(obj)]))
+def _values(members: Mapping[str, Any], externals: Mapping[int, Mapping[str, External]],
+            every: Mapping[int, int], step0: int) -> Values:
+    """The inputs of a run (runtime or standalone), from the one value provider."""
+    return value_provider(members, {m: externals[id(o)] for m, o in members.items()},
+                          every={m: every[id(o)] for m, o in members.items()}, step0=step0)
 
 
 # -- progress reports ---------------------------------------------------------------------

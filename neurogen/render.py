@@ -11,6 +11,7 @@ from typing import Any
 
 import jinja2
 
+from .binding import RESERVED, Binding, Slot
 from .ir import Assign, Kernel, MatrixExp, NetworkIR
 from .lower import free_names
 from .printer import cpp_comment, cpp_name, print_expr, print_statement
@@ -44,12 +45,21 @@ def render_network(network: NetworkIR) -> dict[str, str]:
         "calls": [{"member": m, "kernel": k} for m, k in network.calls],
         "prepare": [{"member": m, "kernel": k} for m, k in network.prepare],
         "finish": [{"member": m, "kernel": k} for m, k in network.finish],
+        "binding": _binding_context(Binding.from_network(network)),
     }
     files = {
         "network.hpp": env.get_template("network.hpp.j2").render(context),
         "network.cpp": env.get_template("network.cpp.j2").render(context),
     }
     return dict(sorted(files.items()))
+
+
+def _binding_context(binding: Binding) -> dict[str, Any]:
+    """``bind`` and the dynamic outputs' entry points take every slot from the binding contract."""
+    def slot(s: Slot) -> dict[str, Any]:
+        return {"target": f"{s.member}.{cpp_name(s.name)}" if s.member else s.name, "ctype": s.ctype,
+                "kind": s.kind, "index": s.index}
+    return {"inputs": [slot(s) for s in (*RESERVED, *binding.inputs)], "outputs": [slot(s) for s in binding.outputs]}
 
 
 def _object_context(obj: Any) -> dict[str, Any]:

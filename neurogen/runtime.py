@@ -11,6 +11,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from . import cache
+from .binding import ARRAY, DT, INTEGER, SCALAR, SEED, T_START
 from .build import LIBRARY, Manifest, compiled_network, current_toolchain, frontend_key, shell
 from .errors import DamagedCacheEntryError, NeurogenError
 
@@ -60,28 +61,34 @@ class Simulation:
 
     def run(self, values: Callable[[str, str, str], Any], *, dt: float, t_start: float, seed: int,
             step0: int, n_steps: int, interval: float, callback: Any) -> tuple[int, BaseException | None]:
-        """``values(member, field, kind)`` supplies every input named in the manifest."""
-        arrays, keep, scalars, integers = [], [], [dt, t_start], [_as_int64(seed)]
-        for member, name, ctype, kind in self.manifest.fields:
-            if kind == "array":
-                array = values(member, name, kind)
-                _check_array(array, ctype, member, name)
-                keep.append(array)
-                arrays.append(array.ctypes.data)
-            elif kind == "scalar":
-                scalars.append(float(values(member, name, kind)))
-            elif kind == "integer":
-                integers.append(_as_int64(int(values(member, name, kind))))
-        inputs = (np.array(arrays + [0], dtype=np.uintp), np.array([a.size for a in keep] + [0], dtype=np.int64),
-                  np.array(scalars, dtype=np.float64), np.array(integers, dtype=np.int64))
-        return self.model.run(*(a.ctypes.data for a in inputs), step0, n_steps, interval, callback)
+        """``values(member, field, kind)`` supplies every input of the manifest's binding;
+        each goes into the slot the binding gives it (as ``network.cpp``'s ``bind`` reads it)."""
+        binding = self.manifest.binding
+        n_arrays = binding.size(ARRAY)
+        arrays, sizes = np.zeros(n_arrays + 1, dtype=np.uintp), np.zeros(n_arrays + 1, dtype=np.int64)
+        scalars, integers = np.zeros(binding.size(SCALAR)), np.zeros(binding.size(INTEGER), dtype=np.int64)
+        scalars[DT.index], scalars[T_START.index], integers[SEED.index] = dt, t_start, _as_int64(seed)
+        keep = []
+        for slot in binding.inputs:
+            value = values(slot.member, slot.name, slot.kind)
+            if slot.kind == ARRAY:
+                _check_array(value, slot.ctype, slot.member, slot.name)
+                keep.append(value)
+                arrays[slot.index], sizes[slot.index] = value.ctypes.data, value.size
+            elif slot.kind == SCALAR:
+                scalars[slot.index] = float(value)
+            else:
+                integers[slot.index] = _as_int64(int(value))
+        return self.model.run(*(a.ctypes.data for a in (arrays, sizes, scalars, integers)), step0, n_steps,
+                              interval, callback)
 
     def dynamic(self) -> dict[tuple[str, str], np.ndarray]:
         """C++-owned records since the last call, as numpy arrays."""
         result = {}
-        for index, (member, name, ctype) in enumerate(self.manifest.dynamic()):
-            dtype = np.dtype(_NUMPY_DTYPES[ctype])
-            result[(member, name)] = np.frombuffer(self.model.dynamic(index, dtype.itemsize), dtype=dtype)
+        for slot in self.manifest.binding.outputs:
+            dtype = np.dtype(_NUMPY_DTYPES[slot.ctype])
+            result[(slot.member, slot.name)] = np.frombuffer(self.model.dynamic(slot.index, dtype.itemsize),
+                                                             dtype=dtype)
         return result
 
 

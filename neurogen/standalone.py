@@ -19,14 +19,19 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from .binding import Binding, Slot
+from .build import current_toolchain
 from .errors import NeurogenError
-from .nonfinite import is_error_record, warn_nonfinite_state, warn_recorded_errors
+from .collect import collect_results
+from .nonfinite import warn_nonfinite_state
 from .objects.group import Group
 from .preferences import prefs
 from .project_files import ProjectFolder
 from .resources import static_headers, templates_dir
 from .results import read_result, unit_name
 from .standalone_layout import layout_header, layout_text, source_of
+from .standalone_toolchain import FILE as TOOLCHAIN_FILE, project_toolchain
+from .standalone_units import units_header
 from .standalone_run_args import NewValues, convert_run_args
 from .units import DIMENSIONLESS
 
@@ -52,7 +57,7 @@ class StandaloneDevice:
         self._runs: list[_Run] = []
         self._files: dict[str, str] | None = None      # generated sources, the same for every run
         self._layout: str | None = None                # the network's inputs and their rules (layout.hpp)
-        self._dynamic: list[tuple[str, str, str]] = []
+        self._binding = Binding((), (), ())              # the network's binding contract (the same for every run)
         self._persistent: dict[str, tuple[np.ndarray, bytes, str]] = {}  # key -> (array, initial bytes, unit)
         self._seen: dict[str, bytes] = {}              # key -> its bytes when last recorded
         self._params: dict[str, Any] = {}              # --set name -> dimension
@@ -78,11 +83,11 @@ class StandaloneDevice:
 
         network = run_passes(make_ir())
         files = render_network(network)
+        binding = Binding.from_network(network)
         if self._files is None:
             self._files = files
             self._layout = layout_text(network, members)
-            self._dynamic = [(o.member, f.name, f.ctype) for o in network.objects for f in o.fields
-                             if f.kind.value == "dynamic"]
+            self._binding = binding
         elif files != self._files or layout_text(network, members) != self._layout:
             raise NotImplementedError("standalone: every run() of a project must simulate the same objects "
                                       "and equations (the network changed between runs)")
@@ -90,13 +95,9 @@ class StandaloneDevice:
                    members, {}, dt, (step0 * dt, (step0 + n_steps) * dt))
         for obj in objects:
             self._marks.setdefault(id(obj), _copy_records(obj))
-        for o in network.objects:
-            obj = members[o.member]
-            for f in o.fields:
-                kind = f.kind.value
-                if kind in ("array", "scalar", "integer"):
-                    run.lines.append(self._line(run, obj, o.member, f.name, f.ctype, kind,
-                                                values(o.member, f.name, kind), externals[id(obj)]))
+        for slot in binding.inputs:  # in bind order, as layout.hpp lists them
+            obj = members[slot.member]
+            run.lines.append(self._line(run, obj, slot, values(slot.member, slot.name, slot.kind), externals[id(obj)]))
         for number, (key, indices, values) in enumerate(self._assignments):
             file = f"assign/{key}@{run.index}.{number}.bin"
             self._extra_data[file] = indices.astype("<i8").tobytes() + np.ascontiguousarray(values).tobytes()
@@ -118,9 +119,8 @@ class StandaloneDevice:
             self._assignments = list(self._assigned_at_store.get(name, []))
         self._events.append((kind, name))
 
-    def _line(self, run: _Run, obj: Any, member: str, name: str, ctype: str, kind: str, value: Any,
-              externals: Mapping[str, Any]) -> str:
-        key = f"{member}.{name}"
+    def _line(self, run: _Run, obj: Any, slot: Slot, value: Any, externals: Mapping[str, Any]) -> str:
+        key, name, ctype, kind = slot.key, slot.name, slot.ctype, slot.kind
         if kind == "scalar":
             external = externals.get(name)
             param = name if external is not None and external.scalar and not name.startswith("_") else "-"
@@ -128,7 +128,7 @@ class StandaloneDevice:
                 return f"scalar {key} {float(value)!r} -"
             self._params[param] = external.dim
             return f"scalar {key} {float(value)!r} {param} {unit_name(external.dim)}"
-        source, dynamic = source_of(obj, member, name, kind)
+        source, dynamic = source_of(obj, slot, self._binding)
         if kind == "integer":
             return f"integer {key} carried {dynamic}" if source == "carried" else f"integer {key} {int(value)}"
         array = np.ascontiguousarray(value)
@@ -222,6 +222,8 @@ class StandaloneDevice:
                    "main.cpp": (templates_dir() / "standalone" / "main.cpp").read_text(),
                    "CMakeLists.txt": (templates_dir() / "standalone" / "CMakeLists.txt").read_text(),
                    "layout.hpp": layout_header(self._layout or ""),
+                   "units.hpp": units_header(),
+                   TOOLCHAIN_FILE: project_toolchain(),
                    "README.md": _readme(self)}
         files = {name: text.encode() for name, text in sources.items()}
         for key, (_, initial, _) in self._persistent.items():
@@ -229,8 +231,8 @@ class StandaloneDevice:
         for file, data in self._extra_data.items():
             files[f"data/{file}"] = data
         plan = ["neurogen-plan 1"]
-        plan += [f"dynamic {k} {ctype} {m}.{n} {'second' if n == 't' else '1'}"  # spike times; others: counts
-                 for k, (m, n, ctype) in enumerate(self._dynamic)]
+        plan += [f"dynamic {s.index} {s.ctype} {s.key} {'second' if s.name == 't' else '1'}"  # spike times; others: counts
+                 for s in self._binding.outputs]
         for kind, item in self._events:
             plan += item.lines if kind == "run" else [f"{kind} {item}"]
         files["data/plan.txt"] = ("\n".join(plan) + "\n").encode()
@@ -239,11 +241,9 @@ class StandaloneDevice:
     def _compile(self) -> None:
         build = ProjectFolder(self.directory).claim_directory("build")
         cmake = _cmake()
-        native = "ON" if prefs.codegen.cpp.march_native else "OFF"  # as the runtime compiles
-        werror = "ON" if prefs.codegen.cpp.warnings_as_errors else "OFF"  # main.cpp: as the runtime's code
-        if not (build / "CMakeCache.txt").exists():
-            _call([cmake, "-S", str(self.directory), "-B", str(build), "-DCMAKE_BUILD_TYPE=Release",
-                   f"-DNEUROGEN_NATIVE={native}", f"-DNEUROGEN_WERROR={werror}"], "configure")
+        current_toolchain().require_compiler()  # the compiler neurogen-toolchain.cmake names
+        if not (build / "CMakeCache.txt").exists():  # the compiler and flags: neurogen-toolchain.cmake
+            _call([cmake, "-S", str(self.directory), "-B", str(build), "-DCMAKE_BUILD_TYPE=Release"], "configure")
         _call([cmake, "--build", str(build), "-j", "2"], "build")
 
     def run(self, run_args: Mapping[Any, Any] | None = None, results_directory: str | Path | None = None) -> None:
@@ -281,8 +281,6 @@ class StandaloneDevice:
 
     def _apply(self, results: Path) -> None:
         """Results → monitors (run by run, as the runtime collects them) and final states."""
-        from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor, buffer_name
-
         monitors = self._monitors()
         for obj_id, records in self._marks.items():  # what they held before these runs
             _put_records(monitors[obj_id], records)
@@ -296,21 +294,15 @@ class StandaloneDevice:
                     _put_records(monitors[obj_id], records)
                 continue
             folder = results / f"run{recorded.index}"
-            for member, obj in recorded.members.items():
-                records = {path.name[len(member) + 1:-len(".bin")]: read_result(path)[0]
-                           for path in sorted(folder.glob(f"{member}._*_errors_*.bin"))
-                           if is_error_record(path.name[len(member) + 1:])}
-                if records:
-                    warn_recorded_errors(obj, records, recorded.dt)
-                if isinstance(obj, SpikeMonitor) and obj.record:
-                    obj._collect(read_result(folder / f"{member}.i.bin")[0], read_result(folder / f"{member}.t.bin")[0])
-                elif isinstance(obj, (StateMonitor, PopulationRateMonitor)):
-                    obj._buffers = {buffer_name(key.split(".", 1)[1]): read_result(folder / f"{key}.bin")[0].reshape(shape)
-                                    for key, shape in recorded.shapes.items() if key.startswith(member + ".")}
-                    obj._collect(len(obj._buffers["_t"]))
-                elif (folder / f"{member}._pre_pending_items.bin").exists() and recorded is self._last_run():
-                    obj._collect_pending(read_result(folder / f"{member}._pre_pending_items.bin")[0],
-                                         read_result(folder / f"{member}._pre_pending_steps.bin")[0])
+            members = recorded.members
+            outputs = {(s.member, s.name): read_result(folder / f"{s.key}.bin")[0]
+                       for s in self._binding.outputs if s.member in members}
+            for key, shape in recorded.shapes.items():  # the run's fresh record buffers
+                member, name = key.split(".", 1)
+                outputs[(member, name)] = read_result(folder / f"{key}.bin")[0].reshape(shape)
+            collect_results(self._binding, members, outputs, dt={m: recorded.dt for m in members},
+                            rows={m: recorded.shapes.get(f"{m}._t", (0,))[0] for m in members},
+                            carried=recorded is self._last_run())
         for key, (array, _, _) in self._persistent.items():
             final = results / "final" / f"{key}.bin"
             if final.exists() and isinstance(array, np.ndarray):

@@ -15,18 +15,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
+from .binding import INTEGER, RESERVED, SCALAR, Binding, Slot
+
 if TYPE_CHECKING:  # the IR imports sympy: not on the warm path (neurogen imports this module)
     from .ir import NetworkIR, ObjectIR
 
 LAYOUT_HEADER = "neurogen-layout 1"
 INT32_LIMIT = 2**31 - 1      # indices and counts stored as int32_t
 ANY = str(2**62)             # an upper bound that is not a limit (int64 values stay far from overflow)
-
-
-def pending_output(queue_field: str, part: str) -> str:
-    """``_pre_queue_items`` -> ``_pre_pending_items`` (the dynamic output the next run loads)."""
-    pathway = queue_field.split("_queue_")[0]
-    return f"{pathway}_pending_{'items' if part == 'n' else part}"
 
 
 def is_fresh(obj: Any, name: str) -> bool:
@@ -36,48 +32,45 @@ def is_fresh(obj: Any, name: str) -> bool:
     return isinstance(obj, (StateMonitor, PopulationRateMonitor)) and name != "_indices"
 
 
-def source_of(obj: Any, member: str, name: str, kind: str) -> tuple[str, str]:
-    """(source, carried dynamic key) of an array or integer input, as the plan lists it."""
-    if kind == "integer":
-        return ("carried", f"{member}.{pending_output(name, 'n')}") if name.endswith("_queue_n") else ("value", "-")
-    if is_fresh(obj, name):
-        return "fresh", "-"
-    if name.endswith(("_queue_items", "_queue_steps")):
-        return "carried", f"{member}.{pending_output(name, name.rsplit('_', 1)[1])}"
-    return "persistent", "-"
+def source_of(obj: Any, slot: Slot, binding: Binding) -> tuple[str, str]:
+    """(source, carried dynamic key) of an array or integer input, as the plan lists it: spikes
+    in transit are carried as the binding declares (``binding.Carry``)."""
+    carry = binding.carry_into(slot.member, slot.name)
+    if carry is not None:
+        return "carried", f"{carry.member}.{carry.output}"
+    if slot.kind == INTEGER:
+        return "value", "-"
+    return ("fresh", "-") if is_fresh(obj, slot.name) else ("persistent", "-")
 
 
 def layout_text(network: NetworkIR, members: Mapping[str, Any]) -> str:
-    """The layout file's text: ``dynamic`` lines, then one line per input in bind order."""
+    """The layout file's text: ``dynamic`` lines, the ``reserved`` slots, then one line per
+    input in bind order with its slot (all from the binding contract, ``neurogen.binding``)."""
+    binding = Binding.from_network(network)
     member_of = {id(obj): member for member, obj in members.items()}
     lines = [LAYOUT_HEADER]
-    dynamic_id = 0
+    lines += [f"dynamic {s.index} {s.ctype} {s.key}" for s in binding.outputs]
+    lines += [f"reserved {s.kind} {s.index} {s.name}" for s in RESERVED]
+    rules: dict[str, Rules] = {}
     for o in network.objects:
-        for f in o.fields:
-            if f.kind.value == "dynamic":
-                lines.append(f"dynamic {dynamic_id} {f.ctype} {o.member}.{f.name}")
-                dynamic_id += 1
-    for o in network.objects:
-        obj = members[o.member]
-        rules = _RULES.get(o.kind, _no_rules)(o, obj, lambda x: member_of[id(x)])
-        rules.update(_common_rules(o))
-        for f in o.fields:
-            kind = f.kind.value
-            if kind not in ("array", "scalar", "integer"):
-                continue
-            key = f"{o.member}.{f.name}"
-            rule = rules.get(f.name)
-            if rule is None and kind != "scalar":
-                raise AssertionError(f"standalone layout: no rule for the {kind} input {key} of a {o.kind}; "
-                                     "every array and integer input needs one (neurogen/standalone_layout.py)")
-            if kind == "scalar":
-                lines.append(" ".join(["scalar", key, *([rule] if rule else [])]))
-            elif kind == "integer":
-                source, dynamic = source_of(obj, o.member, f.name, kind)
-                lines.append(" ".join(["integer", key, source, dynamic, *([rule] if rule != "free" else [])]))
-            else:
-                source, dynamic = source_of(obj, o.member, f.name, kind)
-                lines.append(" ".join(["array", f.ctype, key, source, dynamic, rule]))
+        rules[o.member] = _RULES.get(o.kind, _no_rules)(o, members[o.member], lambda x: member_of[id(x)])
+        rules[o.member].update(_common_rules(o))
+    for slot in binding.inputs:
+        obj, kind, key = members[slot.member], slot.kind, slot.key
+        rule = rules[slot.member].get(slot.name)
+        if rule is None and kind != SCALAR:
+            kind_of = next(o.kind for o in network.objects if o.member == slot.member)
+            raise AssertionError(f"standalone layout: no rule for the {kind} input {key} of a {kind_of}; "
+                                 "every array and integer input needs one (neurogen/standalone_layout.py)")
+        if kind == SCALAR:
+            lines.append(" ".join(["scalar", str(slot.index), key, *([rule] if rule else [])]))
+        elif kind == INTEGER:
+            source, dynamic = source_of(obj, slot, binding)
+            lines.append(" ".join(["integer", str(slot.index), key, source, dynamic,
+                                   *([rule] if rule != "free" else [])]))
+        else:
+            source, dynamic = source_of(obj, slot, binding)
+            lines.append(" ".join(["array", str(slot.index), slot.ctype, key, source, dynamic, rule]))  # type: ignore[list-item]
     return "\n".join(lines) + "\n"
 
 

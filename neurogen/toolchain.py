@@ -84,14 +84,20 @@ def build_config(last_build: Callable[[], tuple[str, str] | None] = lambda: None
         (compiler, version) = recorded
         missing = f"{error} (Cached models run without one; this build needs it.)"
         log.debug("no C++ compiler found; looking for builds made with %s (building needs one)", compiler)
+    cpu = _cpu_model() if cpp.march_native else ""
+    return BuildConfig(compiler, version, compile_flags(), platform.machine(), cpu, missing)
+
+
+def compile_flags() -> tuple[str, ...]:
+    """The flag list of every network build, runtime and standalone (``prefs`` checked)."""
+    cpp = prefs.codegen.cpp
     flags = list(BASE_FLAGS)
     if cpp.validated("march_native"):
         flags.append("-march=native")
     if cpp.validated("warnings_as_errors"):
         flags.append("-Werror")
     flags += list(cpp.validated("extra_compile_args_gcc"))
-    cpu = _cpu_model() if cpp.march_native else ""
-    return BuildConfig(compiler, version, tuple(flags), platform.machine(), cpu, missing)
+    return tuple(flags)
 
 
 def named_compiler() -> tuple[str, str] | None:

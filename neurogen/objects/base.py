@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+import numpy as np
+
 from ..session import session
 from .clock import Clock
 
@@ -125,8 +127,22 @@ class SimObject(metaclass=_Checked):
         return {}
 
     def _runtime_value(self, name: str) -> Any:
-        """The value of a struct member it supplies itself at a run (``None``: none of its own)."""
+        """The value of the compiled input ``name`` that this object holds outside its state
+        arrays (sizes, connectivity, spikes in transit, record buffers), bound at every call;
+        None if ``name`` is not one of those. ``neurogen.inputs`` asks this first."""
         return None
+
+    def _collect_results(self, outputs: Mapping[str, np.ndarray], rows: int) -> None:
+        """After a call (``neurogen.collect``): what the compiled code recorded for this object
+        (dynamic outputs by field name; a standalone run also gives its fresh record buffers),
+        and how many records (rows) the call made. Objects that record override this."""
+        if outputs:
+            raise AssertionError(f"internal error: {type(self).__name__} '{self.name}' has no use for "
+                                 f"the outputs {sorted(outputs)}")
+
+    def _collect_carried(self, outputs: Mapping[str, np.ndarray]) -> None:
+        """The outputs the binding declares carried into the next run (spikes in transit)."""
+        raise AssertionError(f"internal error: {type(self).__name__} '{self.name}' carries nothing")
 
     def _specs_key(self) -> str:
         """The types of its stored variables, for the front-end key (none by default)."""

@@ -5,7 +5,7 @@ C++ vectors for spikes); after each run the monitor appends them to its results.
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -50,6 +50,15 @@ class SpikeMonitor(SimObject):
 
     def _expression_sources(self) -> list[tuple[str, Any]]:
         return []
+
+    def _runtime_value(self, name: str) -> Any:
+        """The spike counts the compiled code adds to."""
+        return self.count_ if name == "count" else None
+
+    def _collect_results(self, outputs: Mapping[str, np.ndarray], rows: int) -> None:
+        """The spikes of a call (``i``, ``t``; recorded only with ``record=True``)."""
+        if self.record:
+            self._collect(outputs["i"], outputs["t"])
 
     def _collect(self, i: np.ndarray, t: np.ndarray) -> None:
         if len(i):
@@ -154,6 +163,20 @@ class StateMonitor(SimObject):
         for var in self.record_variables:
             self._buffers[var] = np.zeros((n_records, len(self.record)))
 
+    def _runtime_value(self, name: str) -> Any:
+        """The recorded indices and this run's record buffers (``_t``, ``_rec_<var>``)."""
+        if name == "_indices":
+            return self._record
+        if name == "_n_indices":
+            return len(self._record)
+        return self._buffers.get(buffer_name(name))
+
+    def _collect_results(self, outputs: Mapping[str, np.ndarray], rows: int) -> None:
+        """A call's records: in the buffers it was given, or (standalone) in ``outputs``."""
+        if outputs:
+            self._buffers = {buffer_name(name): values for name, values in outputs.items()}
+        self._collect(rows)
+
     def _collect(self, rows: int) -> None:
         self._t.append(_take(self._buffers["_t"], rows))
         for var in self.record_variables:
@@ -245,6 +268,16 @@ class PopulationRateMonitor(SimObject):
     def _allocate(self, n_records: int) -> None:
         require_memory(16 * n_records, f"PopulationRateMonitor '{self.name}'", f"recording {n_records} steps")
         self._buffers = {"_t": np.zeros(n_records), "_rate": np.zeros(n_records)}
+
+    def _runtime_value(self, name: str) -> Any:
+        """This run's record buffers (``_t``, ``_rate``)."""
+        return self._buffers.get(name)
+
+    def _collect_results(self, outputs: Mapping[str, np.ndarray], rows: int) -> None:
+        """A call's records: in the buffers it was given, or (standalone) in ``outputs``."""
+        if outputs:
+            self._buffers = dict(outputs)
+        self._collect(rows)
 
     def _collect(self, rows: int) -> None:
         self._t.append(_take(self._buffers["_t"], rows))

@@ -69,6 +69,12 @@ class ModelObject(Protocol):
     def _runtime_value(self, name: str) -> Any:
         """The value of a struct member it supplies itself at a run (``None``: not one of its)."""
 
+    def _collect_results(self, outputs: Mapping[str, np.ndarray], rows: int) -> None:
+        """What the compiled code recorded for it in a call, and how many records (rows)."""
+
+    def _collect_carried(self, outputs: Mapping[str, np.ndarray]) -> None:
+        """The outputs carried into the next run (spikes in transit)."""
+
     def _before_run(self, dt: float) -> None:
         """Check and prepare for a run whose smallest time step is ``dt``."""
 
@@ -106,9 +112,6 @@ class SynapsesModel(ModelGroup, Protocol):
     def _add_synapses(self, pre: np.ndarray, post: np.ndarray) -> None:
         """Append synapses (parent indices)."""
 
-    def _collect_pending(self, items: np.ndarray, steps: np.ndarray) -> None:
-        """Spikes still in transit after a run."""
-
 
 class PoissonInputModel(ModelObject, Protocol):
     target_var: str
@@ -119,14 +122,10 @@ class PoissonInputModel(ModelObject, Protocol):
 
 
 class MonitorModel(ModelObject, Protocol):
-    """Spike, state and rate monitors: records bound at a run, collected after it."""
+    """Spike, state and rate monitors: record buffers bound at a run (``_runtime_value``),
+    records taken after it (``_collect_results``)."""
 
-    _buffers: dict[str, np.ndarray]
-    _record: np.ndarray                  # StateMonitor: the recorded indices
     _values: dict[str, list[np.ndarray]]  # StateMonitor: the records of each run, by variable
 
     def _allocate(self, n_records: int) -> None:
         """Buffers for this run's records."""
-
-    def _collect(self, *records: Any) -> None:
-        """Take this run's records (spike indices and times, or the number of rows)."""

@@ -259,6 +259,10 @@ class Synapses(Group):
             return np.diff(self._csr("_pre_offsets"))
         return None
 
+    def _collect_carried(self, outputs: Mapping[str, np.ndarray]) -> None:
+        """The spikes in transit the binding carries from this run into the next."""
+        self._collect_pending(outputs["_pre_pending_items"], outputs["_pre_pending_steps"])
+
     def _collect_pending(self, items: np.ndarray, steps: np.ndarray) -> None:
         """Spikes still in transit after a run: the next run (or a restore) starts from them."""
         self._queue = {**self._queue, "items": items.astype(np.int32), "steps": steps.astype(np.int64)}

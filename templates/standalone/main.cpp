@@ -41,6 +41,7 @@
 #include <omp.h>
 #endif
 #include "layout.hpp"  // kNetworkLayout: the network's inputs and their rules (written with network.cpp)
+#include "units.hpp"   // kUnitTable: unit names and dimensions, generated from neurogen.units
 #if defined(__unix__) || defined(__APPLE__)
 #include <unistd.h>  // fsync: a checkpoint is on disk before it replaces the previous one
 #define NEUROGEN_HAVE_FSYNC 1
@@ -298,48 +299,16 @@ struct UnitName {
     bool in_values;         // allowed after a number in --set values (with a prefix)
 };
 
-// Exponents: m kg s A K mol cd
-const UnitName kUnits[] = {
-    {"s", "second", {{0, 0, 1, 0, 0, 0, 0}}, true},
-    {"second", "second", {{0, 0, 1, 0, 0, 0, 0}}, true},
-    {"V", "volt", {{2, 1, -3, -1, 0, 0, 0}}, true},
-    {"volt", "volt", {{2, 1, -3, -1, 0, 0, 0}}, true},
-    {"A", "amp", {{0, 0, 0, 1, 0, 0, 0}}, true},
-    {"amp", "amp", {{0, 0, 0, 1, 0, 0, 0}}, true},
-    {"ampere", "amp", {{0, 0, 0, 1, 0, 0, 0}}, true},
-    {"Hz", "hertz", {{0, 0, -1, 0, 0, 0, 0}}, true},
-    {"hertz", "hertz", {{0, 0, -1, 0, 0, 0, 0}}, true},
-    {"S", "siemens", {{-2, -1, 3, 2, 0, 0, 0}}, true},
-    {"siemens", "siemens", {{-2, -1, 3, 2, 0, 0, 0}}, true},
-    {"F", "farad", {{-2, -1, 4, 2, 0, 0, 0}}, true},
-    {"farad", "farad", {{-2, -1, 4, 2, 0, 0, 0}}, true},
-    {"ohm", "ohm", {{2, 1, -3, -2, 0, 0, 0}}, true},
-    {"m", "metre", {{1, 0, 0, 0, 0, 0, 0}}, true},
-    {"metre", "metre", {{1, 0, 0, 0, 0, 0, 0}}, true},
-    {"meter", "metre", {{1, 0, 0, 0, 0, 0, 0}}, true},
-    // Only in plan units (never after a number in a value):
-    {"kg", "kilogram", {{0, 1, 0, 0, 0, 0, 0}}, false},
-    {"kilogram", "kilogram", {{0, 1, 0, 0, 0, 0, 0}}, false},
-    {"K", "kelvin", {{0, 0, 0, 0, 1, 0, 0}}, false},
-    {"kelvin", "kelvin", {{0, 0, 0, 0, 1, 0, 0}}, false},
-    {"mol", "mole", {{0, 0, 0, 0, 0, 1, 0}}, false},
-    {"mole", "mole", {{0, 0, 0, 0, 0, 1, 0}}, false},
-    {"cd", "candela", {{0, 0, 0, 0, 0, 0, 1}}, false},
-    {"candela", "candela", {{0, 0, 0, 0, 0, 0, 1}}, false},
-    {"C", "coulomb", {{0, 0, 1, 1, 0, 0, 0}}, false},
-    {"coulomb", "coulomb", {{0, 0, 1, 1, 0, 0, 0}}, false},
-    {"J", "joule", {{2, 1, -2, 0, 0, 0, 0}}, false},
-    {"joule", "joule", {{2, 1, -2, 0, 0, 0, 0}}, false},
-    {"W", "watt", {{2, 1, -3, 0, 0, 0, 0}}, false},
-    {"watt", "watt", {{2, 1, -3, 0, 0, 0, 0}}, false},
-    {"N", "newton", {{1, 1, -2, 0, 0, 0, 0}}, false},
-    {"newton", "newton", {{1, 1, -2, 0, 0, 0, 0}}, false},
-    {"Pa", "pascal", {{-1, 1, -2, 0, 0, 0, 0}}, false},
-    {"pascal", "pascal", {{-1, 1, -2, 0, 0, 0, 0}}, false},
-    {"radian", "radian", {{0, 0, 0, 0, 0, 0, 0}}, false},
-    {"mmolar", "mmolar", {{-3, 0, 0, 0, 0, 1, 0}}, false},  // = mol/m^3, how neurogen names it
-    {"mM", "mmolar", {{-3, 0, 0, 0, 0, 1, 0}}, false},
-};
+// The unit names, generated from neurogen.units with the project (units.hpp, kUnitTable).
+const std::vector<UnitName> kUnits = [] {
+    std::vector<UnitName> units;
+    for (const UnitTableEntry& entry : kUnitTable) {
+        Dimension dimension;
+        for (size_t i = 0; i < dimension.exponents.size(); ++i) dimension.exponents[i] = entry.exponents[i];
+        units.push_back({entry.name, entry.canonical, dimension, entry.in_values});
+    }
+    return units;
+}();
 
 const UnitName* unit_named(std::string_view name, bool in_values) {
     for (const UnitName& unit : kUnits) {
@@ -1606,8 +1575,9 @@ size_t read_checkpoint(const fs::path& path, uint64_t fingerprint, const Plan& p
 
 // ---------------------------------------------------------------------------------------
 // The network's layout (layout.hpp, FORMAT.md "Layout"): the inputs network.cpp binds, in
-// bind order, and the rules their values follow so that no kernel reads or writes outside an
-// array. It is compiled into this program with network.cpp, so a damaged plan cannot drop a
+// bind order, each with the slot of ng_run's arrays it goes into (the binding contract,
+// neurogen/binding.py), and the rules their values follow so that no kernel reads or writes
+// outside an array. It is compiled into this program with network.cpp, so a damaged plan cannot drop a
 // rule: the plan must list exactly these inputs, and every value must follow its rules.
 
 // Delays and spikes in transit: at most this many steps ahead (the spike queue holds one list
@@ -1645,6 +1615,7 @@ enum class InputKind { Array, Scalar, Integer };
 
 struct LayoutInput {
     InputKind kind = InputKind::Array;
+    size_t slot = 0;             // its index in ng_run's array of its kind
     CType type = CType::Double;  // arrays
     std::string key;
     std::string source;   // arrays: persistent, fresh or carried; integers: value or carried
@@ -1655,6 +1626,10 @@ struct LayoutInput {
 struct Layout {
     std::vector<Dynamic> dynamics;                       // by id (no units)
     std::vector<LayoutInput> arrays, scalars, integers;  // each list in bind order
+    // The network's own values (`reserved` lines): their slots, and how long each of
+    // ng_run's arrays is (every slot 0..size-1 taken exactly once; arrays: + a final nullptr).
+    size_t dt_slot = 0, t_start_slot = 0, seed_slot = 0;
+    size_t n_arrays = 0, n_scalars = 0, n_integers = 0;
 };
 
 class LayoutReader {
@@ -1664,6 +1639,8 @@ public:
         std::istringstream in{std::string(text)};
         std::string line;
         bool header = false;
+        std::map<std::string, std::set<size_t>> taken;  // kind -> slots
+        std::set<std::string> reserved;
         while (std::getline(in, line)) {
             ++line_;
             if (line.empty()) continue;
@@ -1673,17 +1650,31 @@ public:
                 header = true;
             } else if (f[0] == "dynamic" && f.size() == 4) {
                 layout.dynamics.push_back({ctype(f[2]), f[3], ""});
-            } else if (f[0] == "array" && f.size() >= 6) {
-                layout.arrays.push_back({InputKind::Array, ctype(f[1]), f[2], f[3], f[4], rules(f, 5)});
-            } else if (f[0] == "scalar" && f.size() >= 2) {
-                layout.scalars.push_back({InputKind::Scalar, CType::Double, f[1], "-", "-", rules(f, 2)});
-            } else if (f[0] == "integer" && f.size() >= 4) {
-                layout.integers.push_back({InputKind::Integer, CType::Int64, f[1], f[2], f[3], rules(f, 4)});
+            } else if (f[0] == "reserved" && f.size() == 4 && (f[1] == "scalar" || f[1] == "integer")) {
+                const size_t index = slot(taken, f[1], f[2]);
+                if (!reserved.insert(f[3]).second) fail("reserved twice");
+                if (f[3] == "dt" && f[1] == "scalar") layout.dt_slot = index;
+                else if (f[3] == "t_start" && f[1] == "scalar") layout.t_start_slot = index;
+                else if (f[3] == "seed" && f[1] == "integer") layout.seed_slot = index;
+                else fail("unknown reserved value");
+            } else if (f[0] == "array" && f.size() >= 7) {
+                layout.arrays.push_back({InputKind::Array, slot(taken, f[0], f[1]), ctype(f[2]), f[3], f[4], f[5],
+                                         rules(f, 6)});
+            } else if (f[0] == "scalar" && f.size() >= 3) {
+                layout.scalars.push_back({InputKind::Scalar, slot(taken, f[0], f[1]), CType::Double, f[2], "-", "-",
+                                          rules(f, 3)});
+            } else if (f[0] == "integer" && f.size() >= 5) {
+                layout.integers.push_back({InputKind::Integer, slot(taken, f[0], f[1]), CType::Int64, f[2], f[3],
+                                           f[4], rules(f, 5)});
             } else {
                 fail("unknown line");
             }
         }
         if (!header) fail("empty");
+        if (reserved.size() != 3) fail("dt, t_start and seed need a slot each");
+        layout.n_arrays = every_slot(taken["array"]);
+        layout.n_scalars = every_slot(taken["scalar"]);
+        layout.n_integers = every_slot(taken["integer"]);
         return layout;
     }
 
@@ -1692,6 +1683,18 @@ private:
     [[noreturn]] void fail(const std::string& problem) const {
         throw Failure("internal error: layout.hpp line " + std::to_string(line_) + ": " + problem +
                       " (layout.hpp and main.cpp come from different neurogen versions?)");
+    }
+    // A slot number, taken once per kind.
+    size_t slot(std::map<std::string, std::set<size_t>>& taken, const std::string& kind, const std::string& text) const {
+        const std::optional<size_t> index = parse_integer<size_t>(text);
+        if (!index || *index > (size_t(1) << 30)) fail("bad slot " + in_quotes(text));
+        if (!taken[kind].insert(*index).second) fail("slot " + text + " of the " + kind + "s taken twice");
+        return *index;
+    }
+    // How many slots a kind has: they must be 0..n-1, each once.
+    size_t every_slot(const std::set<size_t>& slots) const {
+        if (!slots.empty() && *slots.rbegin() != slots.size() - 1) fail("slots with gaps");
+        return slots.size();
     }
     CType ctype(const std::string& text) const {
         const std::optional<CType> type = ctype_named(text);
@@ -2210,7 +2213,7 @@ private:
 
 // Runs plan.runs[k] from `state` and writes its results; afterwards `state.carried` holds the
 // dynamic outputs in `carried_ids` as this run left them.
-void execute_run(const Network& net, const Plan& plan, size_t k, const Overrides& overrides,
+void execute_run(const Network& net, const Layout& layout, const Plan& plan, size_t k, const Overrides& overrides,
                  const std::vector<AssignmentData>& assignments, const std::set<int>& carried_ids, State& state,
                  Verifier& verifier, const fs::path& results) {
     const Run& run = plan.runs[k];
@@ -2221,13 +2224,14 @@ void execute_run(const Network& net, const Plan& plan, size_t k, const Overrides
         verifier.forget(run.assignments[j].key);
     }
     verifier.check_run(k, state, true);  // what this run binds, as the layout demands
-    // Bind in plan order: arrays (+ a final nullptr/0), scalars after dt and t_start,
-    // integers after the seed.
+    // Bind: the plan lists the inputs in layout order (check_plan_matches), the layout gives
+    // each its slot (the binding contract); arrays end with a nullptr/0.
     std::vector<Buffer> fresh;  // this run's own buffers (fresh, carried)
     fresh.reserve(run.arrays.size());
-    std::vector<void*> pointers;
-    std::vector<int64_t> sizes;
-    for (const ArrayInput& array : run.arrays) {
+    std::vector<void*> pointers(layout.n_arrays + 1, nullptr);
+    std::vector<int64_t> sizes(layout.n_arrays + 1, 0);
+    for (size_t i = 0; i < run.arrays.size(); ++i) {
+        const ArrayInput& array = run.arrays[i];
         Buffer* buffer = nullptr;
         if (array.source == Source::Persistent) {
             buffer = &state.persistent.at(array.key);
@@ -2237,21 +2241,25 @@ void execute_run(const Network& net, const Plan& plan, size_t k, const Overrides
             const auto kept = state.carried.find(array.dynamic);  // absent before the first run: empty
             buffer = &fresh.emplace_back(kept != state.carried.end() ? kept->second.copy() : Buffer(array.type, 0));
         }
-        pointers.push_back(buffer->data());
-        sizes.push_back(buffer->count());
+        pointers.at(layout.arrays.at(i).slot) = buffer->data();
+        sizes.at(layout.arrays.at(i).slot) = buffer->count();
     }
-    pointers.push_back(nullptr);
-    sizes.push_back(0);
-    std::vector<double> scalars = {run.dt, run.t_start};
-    for (const ScalarInput& scalar : run.scalars) scalars.push_back(overrides.scalar(scalar, index));
-    std::vector<int64_t> integers = {static_cast<int64_t>(run.seed)};  // two's complement, as the runtime
-    for (const IntegerInput& integer : run.integers) {
-        if (integer.dynamic < 0) {
-            integers.push_back(integer.value);
-        } else {
+    std::vector<double> scalars(layout.n_scalars, 0.0);
+    scalars.at(layout.dt_slot) = run.dt;
+    scalars.at(layout.t_start_slot) = run.t_start;
+    for (size_t i = 0; i < run.scalars.size(); ++i) {
+        scalars.at(layout.scalars.at(i).slot) = overrides.scalar(run.scalars[i], index);
+    }
+    std::vector<int64_t> integers(layout.n_integers, 0);
+    integers.at(layout.seed_slot) = static_cast<int64_t>(run.seed);  // two's complement, as the runtime
+    for (size_t i = 0; i < run.integers.size(); ++i) {
+        const IntegerInput& integer = run.integers[i];
+        int64_t value = integer.value;
+        if (integer.dynamic >= 0) {
             const auto kept = state.carried.find(integer.dynamic);  // absent before the first run: 0 elements
-            integers.push_back(kept != state.carried.end() ? kept->second.count() : 0);
+            value = kept != state.carried.end() ? kept->second.count() : 0;
         }
+        integers.at(layout.integers.at(i).slot) = value;
     }
     state.carried.clear();  // consumed: the buffers above are this run's own copies
 
@@ -2412,7 +2420,7 @@ int run_standalone(int argc, char** argv) {
         }
         const Item& item = plan.items[next];
         if (item.kind == ItemKind::Run) {
-            execute_run(net, plan, item.run, overrides, assignments[item.run], carried_ids, state, verifier,
+            execute_run(net, layout, plan, item.run, overrides, assignments[item.run], carried_ids, state, verifier,
                         options.results);
         } else if (item.kind == ItemKind::Store) {
             snapshots.insert_or_assign(item.name, copy_of(state));
