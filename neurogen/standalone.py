@@ -242,8 +242,15 @@ class StandaloneDevice:
         build = ProjectFolder(self.directory).claim_directory("build")
         cmake = _cmake()
         current_toolchain().require_compiler()  # the compiler neurogen-toolchain.cmake names
+        settings = (self.directory / TOOLCHAIN_FILE).read_text()
+        used = build / "neurogen-toolchain.used"  # the settings the build folder was configured with
+        if (build / "CMakeCache.txt").exists() and (not used.is_file() or used.read_text() != settings):
+            # CMake keeps the compiler of a build folder's first configure: start afresh (build/ is ours)
+            (build / "CMakeCache.txt").unlink()
+            shutil.rmtree(build / "CMakeFiles", ignore_errors=True)
         if not (build / "CMakeCache.txt").exists():  # the compiler and flags: neurogen-toolchain.cmake
             _call([cmake, "-S", str(self.directory), "-B", str(build), "-DCMAKE_BUILD_TYPE=Release"], "configure")
+            used.write_text(settings)
         _call([cmake, "--build", str(build), "-j", "2"], "build")
 
     def run(self, run_args: Mapping[Any, Any] | None = None, results_directory: str | Path | None = None) -> None:

@@ -38,6 +38,7 @@ def toolchain_cmake(config: BuildConfig) -> str:
     command = ";".join(cmake_quoted(word)[1:-1] for word in config.command())
     flags = ";".join(cmake_quoted(flag)[1:-1] for flag in config.flags)
     compiler = (f'set(CMAKE_CXX_COMPILER "{command}")  # the program, then any arguments of the command\n'
+                'set(NEUROGEN_CXX_COMPILER "${CMAKE_CXX_COMPILER}")  # CMakeLists.txt checks the build folder uses it\n'
                 if command else "# no compiler known where neurogen wrote this project: CMake chooses one\n")
     return (
         "# neurogen generated: the compiler and flags neurogen's runtime builds this network with\n"

@@ -34,17 +34,20 @@ def test_the_settings_file_gives_cmake_the_exact_command_and_flags(tmp_path):
 
 def test_compiler_preferences_reach_the_standalone_build(tmp_path):
     """``prefs.codegen.cpp.compiler`` and ``extra_compile_args_gcc`` set in Python are what
-    CMake compiles both files with (they never reached a standalone project before)."""
+    CMake compiles both files with (they never reached a standalone project before), also
+    when they change after the project's build folder was configured (CMake would keep the
+    compiler of its first configure)."""
     compiler = shlex.split(find_compiler())[0]
     cpp = prefs.codegen.cpp
     before = (cpp.compiler, list(cpp.extra_compile_args_gcc))
-    cpp.compiler = f"{compiler} -DNEUROGEN_VIA_COMPILER_PREF=1"
-    cpp.extra_compile_args_gcc = ["-DNEUROGEN_VIA_EXTRA_ARGS=1"]
     set_device("cpp_standalone", directory=tmp_path / "project", build_on_run=False)
     try:
         G = NeuronGroup(3, "dv/dt = -v/(10*ms) : 1", threshold="v > 1", reset="v = 0", method="exact")
         M = SpikeMonitor(G)
         run(1 * ms)
+        device.build(run=False)
+        cpp.compiler = f"{compiler} -DNEUROGEN_VIA_COMPILER_PREF=1"
+        cpp.extra_compile_args_gcc = ["-DNEUROGEN_VIA_EXTRA_ARGS=1"]
         device.build(run=False)
     finally:
         device.reinit()
