@@ -117,7 +117,8 @@ def _lower(objects: list[Any], variable: str, expression: str, where: str,
 
     kernel = build_kernel(ctx, name="assign", template="assign", when="start", order=0,
                           statements=statements, access=scope.access, writes=writes,
-                          integer_names=scope.integer_names, comment=[f"assignment: {statement.line}"],
+                          integer_names=scope.integer_names, roles=scope.roles,
+                          comment=[f"assignment: {statement.line}"],
                           extra=[("call", True), *scope.extra])
     obj = ObjectIR("group0", struct_name("group0"), type(group).__name__,
                    (type(group).__name__, *(eq.line for eq in group._equations)), tuple(ctx.fields), (kernel,))
@@ -140,7 +141,7 @@ def _scope(ctx: Any) -> Any:
         add_synapse_fields(ctx)
         names = SynapseNames(ctx)
         return SimpleNamespace(access=names.access, dim_of=names.dim_of, resolve=names.resolve,
-                               integer_names=names.integer_names, extra=ELEMENT)
+                               integer_names=names.integer_names, roles=names.roles, extra=ELEMENT)
     dim_of = expression_dims(ctx, group._variable_dims())
     resolve = make_resolver(ctx, _subexpressions(ctx, dim_of), _subgroup_names)
     access = _group_access(ctx)
@@ -150,7 +151,7 @@ def _scope(ctx: Any) -> Any:
         ctx.add_field(name, "int64_t", FieldKind.INTEGER, comment)
         access[name] = Access("int64_t", field_ref("_grp", name), True)
     return SimpleNamespace(access=access, dim_of=dim_of, resolve=resolve,
-                           integer_names=integer_names(group), extra=())
+                           integer_names=integer_names(group), roles=(), extra=())
 
 
 def _subgroup_names(name: str) -> Any:

@@ -115,6 +115,11 @@ class Kernel:
 
     ``hoisted`` statements run once per call (values the same for every element);
     ``statements`` run per element between ``loads`` and ``stores``.
+
+    The kernel reaches objects only through its struct parameters: ``_grp`` (``owner``),
+    ``_src`` (``source``, when another object) and the named ``roles`` (a synapse's ``_pre``
+    and ``_post`` groups), never through a member of ``Network``; so its code does not
+    depend on which object it serves, and objects of one structure share one function.
     """
 
     name: str
@@ -131,6 +136,7 @@ class Kernel:
     integer_names: frozenset[str] = frozenset()
     random: bool = False
     comment: tuple[str, ...] = ()
+    roles: tuple[tuple[str, str], ...] = ()  # (C++ parameter, object member), besides _grp/_src
     extra: tuple[tuple[str, object], ...] = ()
 
     def option(self, key: str, default: object = None) -> object:

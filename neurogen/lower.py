@@ -154,6 +154,7 @@ def build_kernel(ctx: ObjectContext, *, name: str, template: str, when: str, ord
                  statements: Iterable[Statement], access: Mapping[str, Access],
                  writes: Iterable[str] = (), reads: Iterable[str] = (), condition: sympy.Expr | None = None,
                  source: str | None = None, integer_names: Iterable[str] = (),
+                 roles: Iterable[tuple[str, str]] = (),
                  comment: Iterable[str] = (), extra: Iterable[tuple[str, object]] = ()) -> Kernel:
     """A kernel whose loads/stores are derived from what its statements read and write."""
     statements, condition = _number_draws(tuple(statements), condition)
@@ -189,7 +190,7 @@ def build_kernel(ctx: ObjectContext, *, name: str, template: str, when: str, ord
         source=source or ctx.member, when=when, order=order, loads=loads, stores=stores,
         hoisted=(), statements=statements, condition=condition,
         integer_names=frozenset(integer_names), random=random, comment=tuple(comment),
-        extra=tuple(extra),
+        roles=tuple(roles), extra=tuple(extra),
     )
 
 

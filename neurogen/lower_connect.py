@@ -65,7 +65,7 @@ def lower_connect(objects: list[Any], pieces: Mapping[str, str], variable: str, 
     if_reads_target = "if" in exprs and any(s.name in post for s in exprs["if"].free_symbols)
     kernel = build_kernel(
         ctx, name="connect", template="connect", when="start", order=0, statements=(), access=access,
-        reads=reads, integer_names=names.integer_names | {"_k"},
+        reads=reads, integer_names=names.integer_names | {"_k"}, roles=names.roles,
         comment=[f"connect: {key} = {text}" for key, text in pieces.items()],
         extra=(*ELEMENT, ("call", True), ("expressions", tuple(exprs.items())), ("draws", "connect"), ("draws_per_candidate", draws + 1),
                ("random", random), ("skip_if_invalid", skip_if_invalid), ("outputs", tuple(sorted(reads))),

@@ -30,7 +30,7 @@ def lower_poissoninput(ctx: ObjectContext) -> list[Kernel]:
         ctx.add_field(name, ctype, FieldKind.INTEGER, comment)
     add_external_fields(ctx)
     access = scalar_context(ctx)
-    access.update(variable_access(group, f"_net.{member}"))
+    access.update(variable_access(group, "_src"))  # the target group is the kernel's source
     access["N"] = Access("int64_t", "_grp._size", True)  # the target's N (a subgroup's size), as in Brian2
     access["_n_sources"] = Access("int64_t", field_ref("_grp", "N"), True)
     access["_start"] = Access("int64_t", "_grp._start", True)

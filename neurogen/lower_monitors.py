@@ -21,8 +21,7 @@ def lower_spikemonitor(ctx: ObjectContext) -> list[Kernel]:
         ctx.add_field("t", "double", FieldKind.DYNAMIC, "time of each recorded spike, second")
     return [build_kernel(ctx, name="record", template="spikemonitor", when=mon.when, order=mon.order,
                          statements=(), access={}, source=ctx.members[id(mon.source)],
-                         comment=[f"record the spikes of {type(mon.source).__name__} "
-                                  f"{ctx.members[id(mon.source)]}"],
+                         comment=[f"record the spikes of its source (a {type(mon.source).__name__})"],
                          extra=[("record", mon.record)])]
 
 
@@ -35,6 +34,7 @@ def lower_statemonitor(ctx: ObjectContext) -> list[Kernel]:
 
         names = SynapseNames(source_ctx, struct_ref="_src")
         access, resolve, ints, extra = names.access, names.resolve, names.integer_names, ELEMENT
+        roles = names.roles
         subexpressions: dict = {}
     else:
         # only when a subexpression is recorded: the monitor resolves the names they use (units,
@@ -46,7 +46,7 @@ def lower_statemonitor(ctx: ObjectContext) -> list[Kernel]:
         access = scalar_context(ctx)
         access["N"] = Access("int64_t", field_ref("_src", "N"), True)
         access.update(variable_access(source, "_src"))
-        ints, extra = integer_names(source), ()
+        ints, extra, roles = integer_names(source), (), ()
     add_external_fields(ctx)
     for field_name, ctype, kind, comment in (
         ("_indices", "int32_t", FieldKind.ARRAY, "recorded indices"),
@@ -64,7 +64,7 @@ def lower_statemonitor(ctx: ObjectContext) -> list[Kernel]:
                                  declare=True, comment=f"record {var}"))
     return [build_kernel(ctx, name="record", template="statemonitor", when=mon.when, order=mon.order,
                          statements=statements, access=access, source=ctx.members[id(source)],
-                         integer_names=ints, comment=[f"record {', '.join(mon.record_variables)}"],
+                         integer_names=ints, roles=roles, comment=[f"record {', '.join(mon.record_variables)}"],
                          extra=[*extra, ("variables", tuple(mon.record_variables)),
                                 ("outputs", tuple(f"_value_{v}" for v in mon.record_variables))])]
 

@@ -6,6 +6,7 @@ addresses or time, so the same model renders the same bytes in every process.
 """
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from typing import Any
 
@@ -36,14 +37,36 @@ def _environment() -> jinja2.Environment:
 
 
 def render_network(network: NetworkIR) -> dict[str, str]:
-    """The generated sources of one network (static headers are added by the build)."""
+    """The generated sources of one network (static headers are added by the build).
+
+    Objects with the same struct members share one struct type, and kernels with the same
+    code (which reach objects only through their struct parameters) share one function,
+    called once per object: compile time grows with the distinct structures, not the objects.
+    """
     env = _environment()
+    structs = _struct_types(network)
+    objects = [_object_context(o, structs) for o in network.objects]
+    functions: dict[str, dict[str, Any]] = {}   # sharing key -> the one function
+    calls: dict[str, dict[str, Any]] = {}       # kernel name -> how the step loop calls it
+    for obj, context in zip(network.objects, objects):
+        context["kernels"] = []
+        for kernel in obj.kernels:
+            kctx = _kernel_context(kernel, structs)
+            key = json.dumps(kctx, sort_keys=True)
+            if key not in functions:
+                functions[key] = {**kctx, "name": kernel.name, "users": []}
+                context["kernels"].append(functions[key])
+            function = functions[key]
+            function["users"].append(obj.member)
+            calls[kernel.name] = {"function": function["name"], "args": _arguments(kernel)}
+    for function in functions.values():  # one body for many call sites: never inlined into each
+        function["shared"] = len(function["users"]) > 1
     context = {
-        "objects": [_object_context(o) for o in network.objects],
-        "schedule": [{"member": m, "kernel": k} for m, k in network.schedule],
-        "calls": [{"member": m, "kernel": k} for m, k in network.calls],
-        "prepare": [{"member": m, "kernel": k} for m, k in network.prepare],
-        "finish": [{"member": m, "kernel": k} for m, k in network.finish],
+        "objects": objects,
+        "schedule": [{"member": m, **calls[k]} for m, k in network.schedule],
+        "calls": [calls[k] for _, k in network.calls],
+        "prepare": [calls[k] for _, k in network.prepare],
+        "finish": [calls[k] for _, k in network.finish],
     }
     files = {
         "network.hpp": env.get_template("network.hpp.j2").render(context),
@@ -52,19 +75,44 @@ def render_network(network: NetworkIR) -> dict[str, str]:
     return dict(sorted(files.items()))
 
 
-def _object_context(obj: Any) -> dict[str, Any]:
+def _struct_types(network: NetworkIR) -> dict[str, str]:
+    """Object member -> its C++ struct type: the first object with the same kind and fields
+    names the type that all of them use."""
+    first: dict[tuple[Any, ...], str] = {}
+    types = {}
+    for obj in network.objects:
+        types[obj.member] = first.setdefault((obj.kind, obj.fields), obj.struct)
+    return types
+
+
+def _arguments(kernel: Kernel) -> list[str]:
+    """The objects a kernel's struct parameters are bound to, in parameter order."""
+    return [member for _, member in _parameters(kernel)]
+
+
+def _parameters(kernel: Kernel) -> list[tuple[str, str]]:
+    """(C++ parameter, object member) of each struct a kernel reaches."""
+    source = [("_src", kernel.source)] if kernel.source != kernel.owner else []
+    return [("_grp", kernel.owner), *source, *kernel.roles]
+
+
+def _object_context(obj: Any, structs: dict[str, str]) -> dict[str, Any]:
+    users = [m for m, s in structs.items() if s == structs[obj.member]]
     return {
         "member": obj.member,
-        "struct": obj.struct,
+        "struct": structs[obj.member],
+        "defines_struct": users[0] == obj.member,
+        "struct_users": len(users),
         "kind": obj.kind,
         "description": [cpp_comment(line) for line in obj.description],
         "fields": [{"name": cpp_name(f.name), "ctype": f.ctype, "kind": f.kind.value, "comment": cpp_comment(f.comment)}
                    for f in obj.fields],
-        "kernels": [_kernel_context(k) for k in obj.kernels],
     }
 
 
-def _kernel_context(kernel: Kernel) -> dict[str, Any]:
+def _kernel_context(kernel: Kernel, structs: dict[str, str]) -> dict[str, Any]:
+    """Everything a kernel template reads; nothing in it names the object the kernel serves
+    (the kernel's name is added by the caller), so equal contexts are one shared function."""
     written = {s.target for s in kernel.statements + kernel.hoisted
                if isinstance(s, Assign) and not s.declare} | {n for n, _ in kernel.stores}
     ctypes = {l.local: l.ctype for l in kernel.loads}
@@ -92,12 +140,10 @@ def _kernel_context(kernel: Kernel) -> dict[str, Any]:
     hoisted, statements = lines(kernel.hoisted, "-1"), lines(kernel.statements, element)
     code = "\n".join([*hoisted, *statements, condition or "", *expressions.values()])
     return {
-        "name": kernel.name,
         # the random helpers the code calls: only those are defined (no unused lambdas)
-        "uses": {f for f in ("_rand", "_randn", "_poisson", "_binomial") if f + "(" in code},
+        "uses": [f for f in ("_rand", "_randn", "_poisson", "_binomial") if f + "(" in code],
         "template": f"kernels/{kernel.template}.j2",
-        "owner": kernel.owner,
-        "source": kernel.source,
+        "parameters": [{"name": name, "type": structs[member]} for name, member in _parameters(kernel)],
         "comment": [cpp_comment(line) for line in kernel.comment],
         "scalar_loads": [load(l) for l in kernel.loads if l.scalar],
         "vector_loads": [load(l) for l in kernel.loads if not l.scalar],
@@ -114,6 +160,15 @@ def _kernel_context(kernel: Kernel) -> dict[str, Any]:
         "noise_base": DRAW_BASES["noise"] << 20 if any(
             uses_noise(s.expr) for s in kernel.statements if isinstance(s, Assign)) else None,
         "uses_matrix_exp": any(isinstance(s, MatrixExp) for s in kernel.hoisted + kernel.statements),
-        "extra": dict(kernel.extra),
+        "extra": {key: _plain(value) for key, value in kernel.extra},
         "expressions": expressions,
     }
+
+
+def _plain(value: Any) -> Any:
+    """An option value as the template and the sharing key see it (sympy as its text)."""
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    return str(value)

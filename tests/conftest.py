@@ -21,7 +21,7 @@ if "NEUROGEN_CACHE_DIR" not in os.environ:
 #: Test modules that never compile a model: the quick subset.
 QUICK = frozenset({"test_printer", "test_passes", "test_golden", "test_units", "test_integrators",
                    "test_results", "test_object_names", "test_project_files", "test_toolchain",
-                   "test_cache", "test_random"})
+                   "test_cache", "test_random", "test_render"})
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

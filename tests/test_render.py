@@ -1,0 +1,94 @@
+"""Rendering without a compiler: objects of one structure share one struct type and one
+function per kernel, called once per object (compile time grows with the distinct
+structures, not the objects). No model names are looked for in the C++ (they are renamed)."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from neurogen import *
+from neurogen.lower import lower_network
+from neurogen.namespace import resolve_externals
+from neurogen.passes import run_passes
+from neurogen.render import render_network
+
+LIF = """dv/dt = (v0 - v)/tau : volt (unless refractory)
+         v0 : volt"""
+
+
+def _render(objects, namespace=None):
+    externals = {id(o): resolve_externals(o, None, namespace or {}) for o in objects}
+    return render_network(run_passes(lower_network(objects, externals)))
+
+
+def _definitions(code):
+    """Names of the kernel functions defined in network.cpp."""
+    return re.findall(r"static void (\w+)\(\[\[maybe_unused\]\] Network& _net", code)
+
+
+def _calls(code, function):
+    """The struct arguments of each call of ``function`` (``net.group0``, ...)."""
+    return re.findall(rf"\b{function}\(net, ((?:net\.\w+, )*)", code)
+
+
+def _lif_group(n=10, **names):
+    return NeuronGroup(n, LIF, threshold="v > -50*mV", reset="v = -60*mV", refractory=5 * ms,
+                       method="exact", namespace={"tau": 20 * ms, **names})
+
+
+def test_two_groups_of_one_model_share_each_kernel_and_their_struct():
+    G = _lif_group()
+    one = _render([G, SpikeMonitor(G)])  # a reference: one group, one monitor
+    start_scope()
+    G1, G2 = _lif_group(10), _lif_group(25, tau=5 * ms)  # sizes and values are bound at run time
+    objects = [G1, G2, SpikeMonitor(G1), SpikeMonitor(G2)]
+    files = _render(objects)
+    code = files["network.cpp"]
+    assert len(_definitions(code)) == len(_definitions(one["network.cpp"])) == 4  # update, threshold, reset, record
+    for function in _definitions(code):
+        calls = _calls(code, function)
+        assert len(calls) == 2 and calls[0] != calls[1]  # once for each object
+        assert "[[gnu::noinline]] static void " + function in code  # one body, not 2 inlined copies
+    assert _calls(code, "group0_stateupdate") == ["net.group0, ", "net.group1, "]
+    assert _calls(code, "spikemonitor2_record") == ["net.spikemonitor2, net.group0, ",
+                                                    "net.spikemonitor3, net.group1, "]
+    header = files["network.hpp"]
+    assert re.findall(r"^struct (\w+) \{", header, re.M) == ["Group0", "Spikemonitor2", "Network"]
+    members = re.findall(r"^    (\w+) (\w+);$", header.split("struct Network {")[1], re.M)
+    assert members == [("Group0", "group0"), ("Group0", "group1"), ("Spikemonitor2", "spikemonitor2"),
+                       ("Spikemonitor2", "spikemonitor3")]
+
+
+def test_rendering_a_network_twice_gives_the_same_code_and_a_single_object_is_not_noinline():
+    files = _render([_lif_group()])
+    assert files == _render([_lif_group()])
+    assert "noinline" not in files["network.cpp"]
+
+
+def test_different_models_get_their_own_kernels():
+    G1 = _lif_group()
+    G2 = NeuronGroup(10, LIF, threshold="v > -40*mV", reset="v = -60*mV", refractory=5 * ms,
+                     method="exact", namespace={"tau": 20 * ms})
+    code = _render([G1, G2])["network.cpp"]
+    # same struct and state update; the thresholds differ (-50 mV, -40 mV), the reset is shared
+    assert _definitions(code) == ["group0_stateupdate", "group0_thresholder", "group0_resetter",
+                                  "group1_thresholder"]
+    assert _calls(code, "group0_thresholder") == ["net.group0, "]
+    assert _calls(code, "group1_thresholder") == ["net.group1, "]
+
+
+def test_synapses_of_one_model_share_kernels_between_different_groups():
+    groups = [_lif_group() for _ in range(4)]
+    synapses = []
+    for pre, post in ((0, 1), (2, 3), (1, 1)):
+        S = Synapses(groups[pre], groups[post], "w : volt", on_pre="v_post += w")
+        S.connect(i=np.arange(3), j=np.arange(3))
+        synapses.append(S)
+    code = _render([*groups, *synapses])["network.cpp"]
+    pathway = [f for f in _definitions(code) if f.startswith("synapses")]
+    assert pathway == ["synapses4_pre", "synapses4_pre_prepare", "synapses4_pre_finish"]
+    # each call names its own synapses, presynaptic and postsynaptic group
+    assert _calls(code, "synapses4_pre") == ["net.synapses4, net.group0, net.group1, ",
+                                             "net.synapses5, net.group2, net.group3, ",
+                                             "net.synapses6, net.group1, net.group1, "]
