@@ -12,7 +12,8 @@ For each N (default 100, 200, 400), every measurement a new ``python script.py``
 
 Brian2 runs the same script with runtime target ``numpy`` (no compiler: its first run is its
 warm run) and, with ``--cython``, target ``cython`` on a fresh and then the filled
-``$CYTHON_CACHE_DIR``. The run is short (``run(10*ms)``, 100 steps): the number that matters
+``$CYTHON_CACHE_DIR`` (slow: Brian2's generated code names each object's arrays, so it
+compiles a module per object, several seconds each: N = 100 took more than 20 minutes). The run is short (``run(10*ms)``, 100 steps): the number that matters
 is the set-up before the first step, which the child reports as ``run()``'s time apart from
 its import. The spike count is the same in both simulators (no randomness).
 
@@ -68,7 +69,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--groups", type=int, nargs="+", default=[100, 200, 400],
                         help="numbers of groups (each with its SpikeMonitor)")
-    parser.add_argument("--cython", action="store_true", help="also run Brian2 with target 'cython'")
+    parser.add_argument("--cython", action="store_true", help="also run Brian2 with target 'cython' (a compile per object: very slow)")
     args = parser.parse_args()
 
     print("Many groups: N NeuronGroups of 10 LIF neurons (exact) + N SpikeMonitors, run(10*ms)")

@@ -12,10 +12,11 @@ from typing import Any
 
 import jinja2
 
-from .ir import Assign, Kernel, MatrixExp, NetworkIR
+from .ir import Assign, FieldKind, Kernel, MatrixExp, NetworkIR
 from .lower import free_names
 from .printer import cpp_comment, cpp_name, print_expr, print_statement
 from .symbolic import uses_noise
+from .render_layout import batches, field_offsets, input_positions, struct_types, tables
 from .resources import templates_dir
 
 #: Each kind of kernel of an object draws random numbers from its own range of draw indices.
@@ -41,13 +42,15 @@ def render_network(network: NetworkIR) -> dict[str, str]:
 
     Objects with the same struct members share one struct type, and kernels with the same
     code (which reach objects only through their struct parameters) share one function,
-    called once per object: compile time grows with the distinct structures, not the objects.
+    called once per object: compile time grows with the distinct structures, not the objects
+    (see :mod:`neurogen.render_layout`).
     """
     env = _environment()
-    structs = _struct_types(network)
-    objects = [_object_context(o, structs) for o in network.objects]
+    structs = struct_types(network)
+    positions = input_positions(network)
+    objects = [_object_context(o, structs, positions[o.member]) for o in network.objects]
     functions: dict[str, dict[str, Any]] = {}   # sharing key -> the one function
-    calls: dict[str, dict[str, Any]] = {}       # kernel name -> how the step loop calls it
+    calls: dict[str, dict[str, Any]] = {}       # kernel name -> how to call it
     for obj, context in zip(network.objects, objects):
         context["kernels"] = []
         for kernel in obj.kernels:
@@ -58,31 +61,24 @@ def render_network(network: NetworkIR) -> dict[str, str]:
                 context["kernels"].append(functions[key])
             function = functions[key]
             function["users"].append(obj.member)
-            calls[kernel.name] = {"function": function["name"], "args": _arguments(kernel)}
+            calls[kernel.name] = {"function": function["name"], "parameters": kctx["parameters"],
+                                  "args": _arguments(kernel)}
     for function in functions.values():  # one body for many call sites: never inlined into each
         function["shared"] = len(function["users"]) > 1
     context = {
         "objects": objects,
-        "schedule": [{"member": m, **calls[k]} for m, k in network.schedule],
-        "calls": [calls[k] for _, k in network.calls],
-        "prepare": [calls[k] for _, k in network.prepare],
-        "finish": [calls[k] for _, k in network.finish],
+        "tables": [{**t, "fields": next(o["fields"] for o in objects if o["struct"] == t["struct"])}
+                   for t in tables(network, structs, positions)],
+        "schedule": batches([calls[k] for _, k in network.schedule], "schedule"),
+        "calls": batches([calls[k] for _, k in network.calls], "calls"),
+        "prepare": batches([calls[k] for _, k in network.prepare], "prepare"),
+        "finish": batches([calls[k] for _, k in network.finish], "finish"),
     }
     files = {
         "network.hpp": env.get_template("network.hpp.j2").render(context),
         "network.cpp": env.get_template("network.cpp.j2").render(context),
     }
     return dict(sorted(files.items()))
-
-
-def _struct_types(network: NetworkIR) -> dict[str, str]:
-    """Object member -> its C++ struct type: the first object with the same kind and fields
-    names the type that all of them use."""
-    first: dict[tuple[Any, ...], str] = {}
-    types = {}
-    for obj in network.objects:
-        types[obj.member] = first.setdefault((obj.kind, obj.fields), obj.struct)
-    return types
 
 
 def _arguments(kernel: Kernel) -> list[str]:
@@ -96,7 +92,7 @@ def _parameters(kernel: Kernel) -> list[tuple[str, str]]:
     return [("_grp", kernel.owner), *source, *kernel.roles]
 
 
-def _object_context(obj: Any, structs: dict[str, str]) -> dict[str, Any]:
+def _object_context(obj: Any, structs: dict[str, str], first: dict[str, int]) -> dict[str, Any]:
     users = [m for m, s in structs.items() if s == structs[obj.member]]
     return {
         "member": obj.member,
@@ -105,8 +101,11 @@ def _object_context(obj: Any, structs: dict[str, str]) -> dict[str, Any]:
         "struct_users": len(users),
         "kind": obj.kind,
         "description": [cpp_comment(line) for line in obj.description],
-        "fields": [{"name": cpp_name(f.name), "ctype": f.ctype, "kind": f.kind.value, "comment": cpp_comment(f.comment)}
-                   for f in obj.fields],
+        "first": first,  # where its fields start in bind's inputs, per kind
+        "owns_memory": any(f.kind in (FieldKind.DYNAMIC, FieldKind.INTERNAL) for f in obj.fields),
+        "fields": [{"name": cpp_name(f.name), "ctype": f.ctype, "kind": f.kind.value, "comment": cpp_comment(f.comment),
+                    "offset": offset}
+                   for f, offset in zip(obj.fields, field_offsets(obj.fields))],
     }
 
 

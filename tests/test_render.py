@@ -28,8 +28,13 @@ def _definitions(code):
 
 
 def _calls(code, function):
-    """The struct arguments of each call of ``function`` (``net.group0``, ...)."""
-    return re.findall(rf"\b{function}\(net, ((?:net\.\w+, )*)", code)
+    """The objects each call of ``function`` serves, as tuples of members: a direct call
+    (``f(net, net.group0, step, t)``) or a loop over a table with one row per object."""
+    direct = [tuple(re.findall(r"net\.(\w+)", args))
+              for args in re.findall(rf"\b{function}\(net, ((?:net\.\w+, )+)", code)]
+    tables = re.findall(rf"// {function} for \d+ objects, in schedule order\n.*?\n((?:\s+\{{.*\}},\n)+)", code)
+    rows = [tuple(re.findall(r"&Network::(\w+)", row)) for table in tables for row in table.splitlines()]
+    return direct + rows
 
 
 def _lif_group(n=10, **names):
@@ -50,9 +55,8 @@ def test_two_groups_of_one_model_share_each_kernel_and_their_struct():
         calls = _calls(code, function)
         assert len(calls) == 2 and calls[0] != calls[1]  # once for each object
         assert "[[gnu::noinline]] static void " + function in code  # one body, not 2 inlined copies
-    assert _calls(code, "group0_stateupdate") == ["net.group0, ", "net.group1, "]
-    assert _calls(code, "spikemonitor2_record") == ["net.spikemonitor2, net.group0, ",
-                                                    "net.spikemonitor3, net.group1, "]
+    assert _calls(code, "group0_stateupdate") == [("group0",), ("group1",)]
+    assert _calls(code, "spikemonitor2_record") == [("spikemonitor2", "group0"), ("spikemonitor3", "group1")]
     header = files["network.hpp"]
     assert re.findall(r"^struct (\w+) \{", header, re.M) == ["Group0", "Spikemonitor2", "Network"]
     members = re.findall(r"^    (\w+) (\w+);$", header.split("struct Network {")[1], re.M)
@@ -74,8 +78,8 @@ def test_different_models_get_their_own_kernels():
     # same struct and state update; the thresholds differ (-50 mV, -40 mV), the reset is shared
     assert _definitions(code) == ["group0_stateupdate", "group0_thresholder", "group0_resetter",
                                   "group1_thresholder"]
-    assert _calls(code, "group0_thresholder") == ["net.group0, "]
-    assert _calls(code, "group1_thresholder") == ["net.group1, "]
+    assert _calls(code, "group0_thresholder") == [("group0",)]
+    assert _calls(code, "group1_thresholder") == [("group1",)]
 
 
 def test_synapses_of_one_model_share_kernels_between_different_groups():
@@ -89,6 +93,20 @@ def test_synapses_of_one_model_share_kernels_between_different_groups():
     pathway = [f for f in _definitions(code) if f.startswith("synapses")]
     assert pathway == ["synapses4_pre", "synapses4_pre_prepare", "synapses4_pre_finish"]
     # each call names its own synapses, presynaptic and postsynaptic group
-    assert _calls(code, "synapses4_pre") == ["net.synapses4, net.group0, net.group1, ",
-                                             "net.synapses5, net.group2, net.group3, ",
-                                             "net.synapses6, net.group1, net.group1, "]
+    assert _calls(code, "synapses4_pre") == [("synapses4", "group0", "group1"), ("synapses5", "group2", "group3"),
+                                             ("synapses6", "group1", "group1")]
+    assert sorted(_calls(code, "synapses4_pre_prepare")) == [("synapses4",), ("synapses5",), ("synapses6",)]
+
+
+def test_another_object_of_a_known_structure_adds_only_table_rows():
+    """bind, the step loop and the record accessors loop over tables of the objects of one
+    structure: an object adds a row to each table, no code (the compiler's time grows with
+    the length of a function, faster than linearly)."""
+    groups = [_lif_group() for _ in range(30)]
+    files = _render([*groups, *(SpikeMonitor(G) for G in groups)])
+    code = files["network.cpp"]
+    mentions = [line.strip() for line in code.splitlines() if re.search(r"\bgroup17\b", line)]
+    # the bind table; the tables of the state update, threshold, reset and monitor calls
+    assert len(mentions) == 5 and all(m.startswith("{&Network::") for m in mentions), mentions
+    assert [line.strip() for line in files["network.hpp"].splitlines()
+            if re.search(r"\bgroup17\b", line)] == ["Group0 group17;"]

@@ -36,24 +36,26 @@ def test_groups_sharing_kernels_keep_their_own_parameters_sizes_and_monitors():
             assert crossing - dt - 1e-9 <= first <= crossing + 1e-9, (tau, i, first, crossing)
 
 
-def test_synapses_sharing_kernels_reach_their_own_groups():
+def test_synapses_sharing_kernels_reach_their_own_groups_and_queues():
     """Synapses of one model between different pairs of groups: each adds its own weight to
-    its own target only (the pre- and postsynaptic groups are the kernel's parameters)."""
+    its own target only (the pre- and postsynaptic groups are the kernel's parameters), and
+    each keeps its own spikes in transit from one run to the next."""
     sources = [NeuronGroup(2, "v : 1", threshold="v > -1") for _ in range(3)]  # spike every step
     targets = [NeuronGroup(2, "x : 1") for _ in range(3)]
     pairs = [(0, 1, 1.0), (1, 2, 10.0), (2, 2, 100.0), (0, 0, 1000.0)]
     synapses = []
     for pre, post, weight in pairs:
-        S = Synapses(sources[pre], targets[post], "w : 1", on_pre="x_post += w")
+        S = Synapses(sources[pre], targets[post], "w : 1", on_pre="x_post += w", delay=0.5 * ms)
         S.connect(i=[0, 1], j=[1, 1])
         S.w = weight
         synapses.append(S)
     net = Network(sources, targets, synapses)
-    net.run(1 * ms)  # 10 steps, 2 synapses each
-    expected = np.zeros((3, 2))
-    for _, post, weight in pairs:
-        expected[post, 1] += 10 * 2 * weight
-    assert np.array_equal(np.array([t.x[:] for t in targets]), expected)
+    for duration, delivered in ((1 * ms, 5), (1 * ms, 15)):  # steps 0-9 arrive at 5-14: 5, then 15
+        net.run(duration)
+        expected = np.zeros((3, 2))
+        for _, post, weight in pairs:
+            expected[post, 1] += delivered * 2 * weight
+        assert np.array_equal(np.array([t.x[:] for t in targets]), expected)
 
 
 def test_many_monitored_groups_of_one_model_each_record_their_own_spikes():
