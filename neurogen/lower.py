@@ -15,14 +15,15 @@ import sympy
 from .equations import is_noise
 from .errors import DimensionMismatchError, EquationError
 from .expressions import infer_dims, is_zero
-from .ir import (Assign, Field, FieldKind, Kernel, Load, MatrixExp, NetworkIR, ObjectIR,
+from .ir import (Assign, ConnectOptions, Field, FieldKind, Kernel, Load, MatrixExp, NetworkIR, ObjectIR,
                  Statement, sym)
 from .namespace import External
 from .objects.validation import SLOTS
 from .nonfinite import INTEGER_ERRORS
 from .printer import field_ref
 from .schedule import member_name
-from .symbolic import renumber_draws, timed_array, to_sympy, uses_random
+from .symbolic import (binomial, poisson, rand, randn, renumber_draws, timed_array, to_sympy, uses_noise,
+                       uses_random)
 from .units import Dimension, second
 
 
@@ -150,13 +151,37 @@ def free_names(items: Iterable[Any]) -> set[str]:
     return names
 
 
+#: Each kind of kernel of an object draws random numbers from its own range of draw indices
+#: (``<< 20``), so two kernels of one object never draw the same number; white noise has a
+#: range of its own, apart from any ``rand()``.
+DRAW_BASES = {"vector": 0, "threshold": 1, "reset": 2, "assign": 3, "spikemonitor": 4,
+              "statemonitor": 5, "ratemonitor": 6, "on_pre": 7, "on_post": 8, "summed": 9,
+              "connect": 10, "poissoninput": 11, "noise": 12}
+_RANDOM_HELPERS = {"rand": rand, "randn": randn, "poisson": poisson, "binomial": binomial}
+
+
+def random_functions(items: Iterable[Any]) -> frozenset[str]:
+    """The random functions (``rand``, ``randn``, ``poisson``, ``binomial``) that statements or
+    expressions call, read from the sympy trees (white noise is ``noise_base``'s)."""
+    exprs = [e for item in items if item is not None
+             for e in (item.matrix if isinstance(item, MatrixExp) else
+                       [item.expr] if isinstance(item, Assign) else [item])]
+    return frozenset(name for name, function in _RANDOM_HELPERS.items()
+                     if any(e.atoms(function) for e in exprs))
+
+
 def build_kernel(ctx: ObjectContext, *, name: str, template: str, when: str, order: int,
                  statements: Iterable[Statement], access: Mapping[str, Access],
                  writes: Iterable[str] = (), reads: Iterable[str] = (), condition: sympy.Expr | None = None,
                  source: str | None = None, integer_names: Iterable[str] = (),
-                 roles: Iterable[tuple[str, str]] = (),
-                 comment: Iterable[str] = (), extra: Iterable[tuple[str, object]] = ()) -> Kernel:
-    """A kernel whose loads/stores are derived from what its statements read and write."""
+                 roles: Iterable[tuple[str, str]] = (), comment: Iterable[str] = (),
+                 draws: str | None = None, template_draws: bool = False, **layout: Any) -> Kernel:
+    """A kernel whose loads/stores are derived from what its statements read and write.
+
+    Its random draws come from the range ``DRAW_BASES[draws or template]``; ``template_draws``:
+    the template draws numbers its statements do not show (connect()'s ``p``). ``layout`` sets
+    the kernel's other fields (``phase``, ``element``, ``restrict``, ``outputs``, ``options``).
+    """
     statements, condition = _number_draws(tuple(statements), condition)
     writes = tuple(writes)
     declared = {s.target for s in statements if isinstance(s, (Assign, MatrixExp))}
@@ -170,6 +195,7 @@ def build_kernel(ctx: ObjectContext, *, name: str, template: str, when: str, ord
         condition is not None and uses_random(condition))
     if random:
         ctx.add_field("_stream", "uint32_t", FieldKind.INTEGER, "random-number stream of this object")
+    noise = any(uses_noise(s.expr) for s in statements if isinstance(s, Assign))
     needed = {n for n in used - (declared - set(writes)) if n in access}
     while True:  # an index local (``_jpost``) is loaded before the values it indexes
         indices = {access[n].index for n in needed if access[n].index in access} - needed
@@ -185,12 +211,17 @@ def build_kernel(ctx: ObjectContext, *, name: str, template: str, when: str, ord
         if access[w].ctype in ("int32_t", "int64_t"):
             ctx.add_field(f"{INTEGER_ERRORS}{w}", "double", FieldKind.DYNAMIC,
                           f"(count, first value, step, element) of numbers {w} could not hold")
+    options = layout.get("options")
+    expressions = [e for _, e in options.expressions] if isinstance(options, ConnectOptions) else []
     return Kernel(
         name=f"{ctx.member}_{name}", template=template, owner=ctx.member,
         source=source or ctx.member, when=when, order=order, loads=loads, stores=stores,
         hoisted=(), statements=statements, condition=condition,
-        integer_names=frozenset(integer_names), random=random, comment=tuple(comment),
-        roles=tuple(roles), extra=tuple(extra),
+        integer_names=frozenset(integer_names), comment=tuple(comment), roles=tuple(roles),
+        draw_base=DRAW_BASES[draws or template] << 20 if random or template_draws else None,
+        noise_base=DRAW_BASES["noise"] << 20 if noise else None,
+        random_functions=random_functions([*statements, condition, *expressions]),
+        **layout,
     )
 
 
@@ -236,15 +267,14 @@ def lower_network(objects: list[Any], externals: Mapping[int, Mapping[str, Exter
     schedule = sorted(
         ((SLOTS.index(k.when), k.order, obj.name, pos, o.member, k.name)
          for obj, o in zip(objects, lowered) for pos, k in enumerate(o.kernels)
-         if not k.option("call") and not k.option("phase")),
+         if k.phase == "step"),
     )
     order = [(m, k) for *_, m, k in schedule]
 
     def phase(name: str) -> tuple[tuple[str, str], ...]:
-        return tuple((o.member, k.name) for o in lowered for k in o.kernels if k.option("phase") == name)
+        return tuple((o.member, k.name) for o in lowered for k in o.kernels if k.phase == name)
 
-    calls = tuple((o.member, k.name) for o in lowered for k in o.kernels if k.option("call"))
-    return NetworkIR(tuple(lowered), tuple(order), calls, phase("prepare"), phase("finish"))
+    return NetworkIR(tuple(lowered), tuple(order), phase("call"), phase("prepare"), phase("finish"))
 
 
 def _description(obj: Any) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ postsynaptic indices (within a subgroup). Every kernel loops over synapses with 
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Callable, Iterable, Mapping
 
 import sympy
@@ -15,7 +16,8 @@ from .equations import is_noise
 from .errors import EquationError
 from .expressions import Statement as CodeLine, names_in, parse_expression
 from .integrators import integrate
-from .ir import Assign, FieldKind, Kernel, MatrixExp, Statement, sym
+from .ir import (Assign, FieldKind, Kernel, MatrixExp, PathwayMode, PathwayOptions, QueueOptions, Statement,
+                 SummedOptions, sym)
 from .lower import (Access, ObjectContext, add_external_fields, build_kernel, check_dims, convert, expression_dims,
                     make_resolver, scalar_context)
 from .lower_neurons import frozen_while_refractory, lower_statements
@@ -30,7 +32,8 @@ SUMMED_ORDER = -1                       # in the groups slot, before the state u
 # Every summed target is set to zero before any Synapses adds to it, so several Synapses can
 # sum into one variable (Brian2 refuses this; we add the contributions up).
 ZERO_ORDER = SUMMED_ORDER - 0.5
-ELEMENT = (("element", "_s"), ("restrict", False))
+# every synapse kernel loops over synapses _s; v_pre and v_post may be one array (no __restrict)
+SYNAPSE_LOOP: dict[str, Any] = {"element": "_s", "restrict": False}
 PRE, POST = "_pre", "_post"             # kernel parameters: the pre- and postsynaptic groups
 
 
@@ -178,7 +181,7 @@ def _clock_driven(ctx: ObjectContext, names: SynapseNames) -> Kernel | None:
     return build_kernel(ctx, name="stateupdate", template="vector", when="groups", order=ctx.obj.order,
                         statements=statements, access=names.access, writes=[eq.name for eq, _ in equations],
                         integer_names=names.integer_names, roles=names.roles,
-                        comment=[f"clock-driven synaptic equations ({integration.method})"], extra=ELEMENT)
+                        comment=[f"clock-driven synaptic equations ({integration.method})"], **SYNAPSE_LOOP)
 
 
 def _summed(ctx: ObjectContext, names: SynapseNames) -> list[Kernel]:
@@ -197,19 +200,19 @@ def _summed(ctx: ObjectContext, names: SynapseNames) -> list[Kernel]:
             raise NotImplementedError(f"{where}: a (summed) variable of type {spec.dtype} ('{variable}'); "
                                       "only floating-point variables can be summed into yet")
         statement = Assign("_summed", convert(tree, names.resolve, where), declare=True, comment=eq.line)
-        target = (("target", field_ref(POST if post else PRE, variable)), ("start", "_target_start" if post else "_source_start"),
-                  ("size", cpp_name("N_post" if post else "N_pre")))
+        target = SummedOptions(field_ref(POST if post else PRE, variable), "_target_start" if post else "_source_start",
+                               cpp_name("N_post" if post else "N_pre"))
+        index = "_jpost" if post else "_ipre"
         kernels.append(build_kernel(
             ctx, name=f"zero_{eq.name}", template="summed_zero", when="groups", order=ZERO_ORDER,
             statements=(), access={}, roles=names.roles, comment=[f"summed variable {eq.name}: start from zero"],
-            extra=target))
+            options=target))
         kernels.append(build_kernel(
             ctx, name=f"summed_{eq.name}", template="summed", when="groups", order=SUMMED_ORDER,
             statements=[statement], access=names.access, reads=["_jpost" if post else "_ipre"],
             integer_names=names.integer_names, roles=names.roles,
             comment=[f"summed variable: {eq.line}"],
-            extra=(*ELEMENT, *target, ("outputs", ("_summed", "_jpost" if post else "_ipre")),
-                   ("index", "_jpost" if post else "_ipre"))))
+            outputs=("_summed", index), options=replace(target, index=index), **SYNAPSE_LOOP))
     return kernels
 
 
@@ -227,6 +230,7 @@ def _pathway(ctx: ObjectContext, names: SynapseNames, pathway: str,
     if "lastupdate" in syn._specs:
         statements.append(Assign("lastupdate", sym("t"), comment="event-driven variables are up to date"))
         writes.append("lastupdate")
+    mode: PathwayMode
     if pathway == "pre":
         mode = "heterogeneous" if not syn._specs["delay"].shared else "homogeneous"
         spikes = PRE
@@ -237,15 +241,15 @@ def _pathway(ctx: ObjectContext, names: SynapseNames, pathway: str,
         ctx, name=pathway, template="pathway", when="synapses", order=PATHWAY_ORDER[pathway],
         statements=statements, access=names.access, writes=writes, integer_names=names.integer_names,
         roles=names.roles, comment=[f"on_{pathway}: {c.line}" for c in code],
-        extra=(*ELEMENT, ("mode", mode), ("spikes", spikes), ("pathway", pathway), ("draws", f"on_{pathway}"),
-               ("ordered", _needs_order(code, names))))
+        draws=f"on_{pathway}", options=PathwayOptions(pathway, mode, spikes, _needs_order(code, names)),
+        **SYNAPSE_LOOP)
     kernels = [kernel]
     if pathway == "pre":
         for phase in ("prepare", "finish"):
             kernels.append(build_kernel(
                 ctx, name=f"{pathway}_{phase}", template=f"queue_{phase}", when="start", order=0,
                 statements=(), access={}, comment=[f"{phase} the spikes in transit of on_{pathway}"],
-                extra=(("phase", phase), ("pathway", pathway), ("mode", mode))))
+                phase=phase, options=QueueOptions(pathway, mode)))
     return kernels
 
 

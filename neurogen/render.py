@@ -6,23 +6,18 @@ addresses or time, so the same model renders the same bytes in every process.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 from functools import lru_cache
 from typing import Any
 
 import jinja2
 
-from .ir import Assign, FieldKind, Kernel, MatrixExp, NetworkIR
-from .lower import free_names
+from .ir import Assign, ConnectOptions, FieldKind, Kernel, NetworkIR, PoissonInputOptions
+from .lower import DRAW_BASES, free_names  # noqa: F401  (DRAW_BASES: decided in lowering, named here too)
 from .printer import cpp_comment, cpp_name, print_expr, print_statement
-from .symbolic import uses_noise
 from .render_layout import batches, field_offsets, input_positions, struct_types, tables
 from .resources import templates_dir
-
-#: Each kind of kernel of an object draws random numbers from its own range of draw indices.
-DRAW_BASES = {"vector": 0, "threshold": 1, "reset": 2, "assign": 3, "spikemonitor": 4,
-              "statemonitor": 5, "ratemonitor": 6, "on_pre": 7, "on_post": 8, "summed": 9,
-              "connect": 10, "poissoninput": 11, "noise": 12}
 
 
 @lru_cache(maxsize=1)
@@ -119,7 +114,7 @@ def _kernel_context(kernel: Kernel, structs: dict[str, str]) -> dict[str, Any]:
     # names C++ does not hold as a double: read as double(name) in arithmetic
     ints = kernel.integer_names | {l.local for l in kernel.loads if l.ctype != "double"}
 
-    element = cpp_name(str(kernel.option("element", "i")))
+    element = cpp_name(kernel.element)
 
     def lines(statements: Any, element: str) -> list[str]:
         out: list[str] = []
@@ -127,47 +122,46 @@ def _kernel_context(kernel: Kernel, structs: dict[str, str]) -> dict[str, Any]:
             out += print_statement(stmt, ctypes, ints, frozenset(used_later), element)
         return out
 
-    random = kernel.random or bool(kernel.option("random"))
     index = {l.local: cpp_name(l.index) if l.index else element for l in kernel.loads}
 
     def load(l: Any) -> dict[str, Any]:
         return {"local": cpp_name(l.local), "ctype": l.ctype, "source": l.source, "mutable": l.local in written,
                 "index": index[l.local]}
 
-    expressions = {key: print_expr(expr, ints) for key, expr in kernel.option("expressions", ())}  # type: ignore[union-attr]
+    options = kernel.options
+    expressions = ({key: print_expr(expr, ints) for key, expr in options.expressions}
+                   if isinstance(options, ConnectOptions) else {})
     condition = print_expr(kernel.condition, ints) if kernel.condition is not None else None
-    hoisted, statements = lines(kernel.hoisted, "-1"), lines(kernel.statements, element)
-    code = "\n".join([*hoisted, *statements, condition or "", *expressions.values()])
     return {
         # the random helpers the code calls: only those are defined (no unused lambdas)
-        "uses": [f for f in ("_rand", "_randn", "_poisson", "_binomial") if f + "(" in code],
+        "uses": [f"_{name}" for name in ("rand", "randn", "poisson", "binomial") if name in kernel.random_functions],
         "template": f"kernels/{kernel.template}.j2",
         "parameters": [{"name": name, "type": structs[member]} for name, member in _parameters(kernel)],
         "comment": [cpp_comment(line) for line in kernel.comment],
         "scalar_loads": [load(l) for l in kernel.loads if l.scalar],
         "vector_loads": [load(l) for l in kernel.loads if not l.scalar],
-        "hoisted": hoisted,
-        "statements": statements,
+        "hoisted": lines(kernel.hoisted, "-1"),
+        "statements": lines(kernel.statements, element),
         "stores": [{"local": cpp_name(n), "target": t, "index": index.get(n, element)} for n, t in kernel.stores],
         "element": element,
         # a synapse kernel may reach one array through two locals (v_pre, v_post of one group)
-        "restrict": bool(kernel.option("restrict", True)),
+        "restrict": kernel.restrict,
         "condition": condition,
-        "random": random,
-        "draw_base": DRAW_BASES[str(kernel.option("draws", kernel.template))] << 20 if random else 0,
+        "random": kernel.random,
+        "draw_base": kernel.draw_base or 0,
         # white noise (xi) of a state update: its own draws, apart from the rand() of any kernel
-        "noise_base": DRAW_BASES["noise"] << 20 if any(
-            uses_noise(s.expr) for s in kernel.statements if isinstance(s, Assign)) else None,
-        "uses_matrix_exp": any(isinstance(s, MatrixExp) for s in kernel.hoisted + kernel.statements),
-        "extra": {key: _plain(value) for key, value in kernel.extra},
+        "noise_base": kernel.noise_base,
+        # PoissonInput: draw 0's first uniforms come from a block drawn beforehand
+        "first_uniforms": isinstance(options, PoissonInputOptions) and options.first_uniforms,
+        # the template's own options (ir.*Options), read as attributes that must exist
+        "options": _options(options),
         "expressions": expressions,
     }
 
 
-def _plain(value: Any) -> Any:
-    """An option value as the template and the sharing key see it (sympy as its text)."""
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    if isinstance(value, (tuple, list)):
-        return [_plain(v) for v in value]
-    return str(value)
+def _options(options: Any) -> dict[str, Any]:
+    """A kernel's typed options as plain data (the sharing key is its JSON); connect()'s
+    expressions are printed into ``expressions`` instead."""
+    if options is None:
+        return {}
+    return {f.name: getattr(options, f.name) for f in dataclasses.fields(options) if f.name != "expressions"}

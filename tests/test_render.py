@@ -110,3 +110,64 @@ def test_another_object_of_a_known_structure_adds_only_table_rows():
     assert len(mentions) == 5 and all(m.startswith("{&Network::") for m in mentions), mentions
     assert [line.strip() for line in files["network.hpp"].splitlines()
             if re.search(r"\bgroup17\b", line)] == ["Group0 group17;"]
+
+
+# -- random draws and template options are decided in lowering, typed (issue 11, part 3) ----
+
+def _kernels(objects):
+    externals = {id(o): resolve_externals(o, None, {}) for o in objects}
+    network = run_passes(lower_network(objects, externals))
+    return {k.name.split("_", 1)[1]: k for o in network.objects for k in o.kernels}
+
+
+def test_lowering_decides_draw_ranges_and_the_random_functions_each_kernel_calls():
+    from neurogen.lower import DRAW_BASES
+
+    G = NeuronGroup(3, """dv/dt = -v/(10*ms) + xi*(10*ms)**-0.5 : 1
+                          u : 1""", threshold="rand() < 0.5", reset="u = poisson(2.0)*randn()",
+                    method="euler")
+    kernels = _kernels([G])
+    update, threshold, reset = kernels["stateupdate"], kernels["thresholder"], kernels["resetter"]
+    assert update.random_functions == frozenset() and update.noise_base == DRAW_BASES["noise"] << 20
+    assert threshold.random_functions == {"rand"} and threshold.draw_base == DRAW_BASES["threshold"] << 20
+    assert reset.random_functions == {"poisson", "randn"} and reset.draw_base == DRAW_BASES["reset"] << 20
+    assert reset.noise_base is None
+    assert len({update.draw_base, threshold.draw_base, reset.draw_base, update.noise_base}) == 4
+    H = NeuronGroup(3, "v : 1", threshold="v > 1", reset="v = 0")
+    assert all(not k.random and k.random_functions == frozenset() for k in _kernels([H]).values())
+
+
+def test_a_random_draw_that_is_pruned_needs_no_helper():
+    from neurogen.ir import Assign
+    from neurogen.ir import sym
+    from neurogen.lower import ObjectContext, build_kernel, random_functions
+    from neurogen.passes import prune
+    from neurogen.symbolic import rand
+
+    G = NeuronGroup(1, "v : 1")
+    ctx = ObjectContext(G, "group0", {}, {id(G): "group0"})
+    kernel = build_kernel(ctx, name="k", template="vector", when="groups", order=0, access={},
+                          statements=[Assign("_unused", rand(0), declare=True)])
+    assert kernel.random_functions == {"rand"} and kernel.random
+    assert prune(kernel).random_functions == frozenset()
+    assert random_functions([Assign("x", sym("a") + rand(0))]) == {"rand"}
+
+
+def test_a_template_reads_options_that_must_exist():
+    import dataclasses
+
+    import jinja2
+    import pytest
+
+    from neurogen.ir import ThresholdOptions
+
+    G = _lif_group()
+    externals = {id(G): resolve_externals(G, None, {})}
+    network = run_passes(lower_network([G], externals))
+    obj = network.objects[0]
+    threshold = next(k for k in obj.kernels if k.template == "threshold")
+    assert threshold.options == ThresholdOptions(refractory=True)
+    broken = dataclasses.replace(obj, kernels=tuple(dataclasses.replace(k, options=None) if k is threshold else k
+                                                    for k in obj.kernels))
+    with pytest.raises(jinja2.UndefinedError, match="refractory"):
+        render_network(dataclasses.replace(network, objects=(broken,)))
