@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections import Counter
 from functools import lru_cache
 from typing import Any
 
@@ -43,7 +44,9 @@ def render_network(network: NetworkIR) -> dict[str, str]:
     env = _environment()
     structs = struct_types(network)
     positions = input_positions(network)
-    objects = [_object_context(o, structs, positions[o.member]) for o in network.objects]
+    users = Counter(structs.values())  # objects per struct type
+    objects = [_object_context(o, structs[o.member], users[structs[o.member]], positions[o.member])
+               for o in network.objects]
     functions: dict[str, dict[str, Any]] = {}   # sharing key -> the one function
     calls: dict[str, dict[str, Any]] = {}       # kernel name -> how to call it
     for obj, context in zip(network.objects, objects):
@@ -87,13 +90,12 @@ def _parameters(kernel: Kernel) -> list[tuple[str, str]]:
     return [("_grp", kernel.owner), *source, *kernel.roles]
 
 
-def _object_context(obj: Any, structs: dict[str, str], first: dict[str, int]) -> dict[str, Any]:
-    users = [m for m, s in structs.items() if s == structs[obj.member]]
+def _object_context(obj: Any, struct: str, users: int, first: dict[str, int]) -> dict[str, Any]:
     return {
         "member": obj.member,
-        "struct": structs[obj.member],
-        "defines_struct": users[0] == obj.member,
-        "struct_users": len(users),
+        "struct": struct,
+        "defines_struct": struct == obj.struct,  # the type is named after its first object
+        "struct_users": users,
         "kind": obj.kind,
         "description": [cpp_comment(line) for line in obj.description],
         "first": first,  # where its fields start in bind's inputs, per kind
