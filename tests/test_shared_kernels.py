@@ -2,7 +2,10 @@
 sizes, constants and neighbours (see tests/test_render.py for the sharing itself)."""
 from __future__ import annotations
 
+import shutil
+
 import numpy as np
+import pytest
 
 from neurogen import *
 
@@ -68,3 +71,43 @@ def test_many_monitored_groups_of_one_model_each_record_their_own_spikes():
     for k, M in enumerate(monitors):
         # v reaches 1 after (k + 1) ms (+ one step: v > 1 is strict): 10 ms hold about 10/(k+1) spikes
         assert abs(int(M.num_spikes) - 10 / (k + 1)) <= 1, (k, int(M.num_spikes))
+
+
+@pytest.mark.skipif(shutil.which("cmake") is None, reason="needs cmake")
+def test_a_standalone_project_with_shared_kernels_gives_the_runtimes_results(tmp_path):
+    """The project compiles the same network.cpp (tables, shared kernels) and its main.cpp
+    binds through the same bind(): identical spikes and synaptic effects."""
+    def script():
+        start_scope()
+        seed(7)
+        groups = [NeuronGroup(3, "dv/dt = (1.2 - v)/tau : 1", threshold="v > 1", reset="v = rand()*0.5",
+                              method="exact", namespace={"tau": (k + 2) * ms}) for k in range(4)]
+        synapses = [Synapses(groups[k], groups[(k + 1) % 4], "w : 1", on_pre="v_post += w", delay=0.3 * ms)
+                    for k in range(4)]
+        for k, S in enumerate(synapses):
+            S.connect(i=[0, 1], j=[2, 2])
+            S.w = 0.05 * (k + 1)
+        monitors = [SpikeMonitor(G) for G in groups]
+        net = Network(groups, synapses, monitors)
+        net.run(20 * ms)
+        return groups, monitors
+
+    def outcome(groups, monitors):
+        return ([(np.asarray(M.i).copy(), np.asarray(M.t_).copy()) for M in monitors],
+                [G.v[:].copy() for G in groups])
+
+    set_device("runtime")
+    reference = outcome(*script())
+    set_device("cpp_standalone", directory=tmp_path / "project", build_on_run=False)
+    try:
+        result = script()
+        device.build()
+        spikes, state = outcome(*result)
+    finally:
+        device.reinit()
+        set_device("runtime")
+    assert sum(len(i) for i, _ in reference[0]) > 20
+    for (i, t), (i_ref, t_ref) in zip(spikes, reference[0]):
+        assert np.array_equal(i, i_ref) and np.array_equal(t, t_ref)
+    for v, v_ref in zip(state, reference[1]):
+        assert np.array_equal(v, v_ref)
