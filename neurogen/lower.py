@@ -15,8 +15,8 @@ import sympy
 from .equations import is_noise
 from .errors import DimensionMismatchError, EquationError
 from .expressions import infer_dims, is_zero
-from .ir import (Assign, ConnectOptions, Field, FieldKind, Kernel, Load, MatrixExp, NetworkIR, ObjectIR,
-                 Statement, sym)
+from .ir import (Assign, ConnectOptions, Field, FieldKind, Kernel, KernelOptions, Load, MatrixExp, NetworkIR,
+                 ObjectIR, Phase, Statement, sym)
 from .namespace import External
 from .objects.validation import SLOTS
 from .nonfinite import INTEGER_ERRORS
@@ -175,12 +175,14 @@ def build_kernel(ctx: ObjectContext, *, name: str, template: str, when: str, ord
                  writes: Iterable[str] = (), reads: Iterable[str] = (), condition: sympy.Expr | None = None,
                  source: str | None = None, integer_names: Iterable[str] = (),
                  roles: Iterable[tuple[str, str]] = (), comment: Iterable[str] = (),
-                 draws: str | None = None, template_draws: bool = False, **layout: Any) -> Kernel:
+                 draws: str | None = None, template_draws: bool = False, phase: Phase = "step",
+                 element: str = "i", restrict: bool = True, outputs: tuple[str, ...] = (),
+                 options: KernelOptions | None = None) -> Kernel:
     """A kernel whose loads/stores are derived from what its statements read and write.
 
     Its random draws come from the range ``DRAW_BASES[draws or template]``; ``template_draws``:
-    the template draws numbers its statements do not show (connect()'s ``p``). ``layout`` sets
-    the kernel's other fields (``phase``, ``element``, ``restrict``, ``outputs``, ``options``).
+    the template draws numbers its statements do not show (connect()'s ``p``). The other
+    arguments are the kernel's fields of the same names (see :class:`neurogen.ir.Kernel`).
     """
     statements, condition = _number_draws(tuple(statements), condition)
     writes = tuple(writes)
@@ -211,7 +213,6 @@ def build_kernel(ctx: ObjectContext, *, name: str, template: str, when: str, ord
         if access[w].ctype in ("int32_t", "int64_t"):
             ctx.add_field(f"{INTEGER_ERRORS}{w}", "double", FieldKind.DYNAMIC,
                           f"(count, first value, step, element) of numbers {w} could not hold")
-    options = layout.get("options")
     expressions = [e for _, e in options.expressions] if isinstance(options, ConnectOptions) else []
     return Kernel(
         name=f"{ctx.member}_{name}", template=template, owner=ctx.member,
@@ -221,7 +222,7 @@ def build_kernel(ctx: ObjectContext, *, name: str, template: str, when: str, ord
         draw_base=DRAW_BASES[draws or template] << 20 if random or template_draws else None,
         noise_base=DRAW_BASES["noise"] << 20 if noise else None,
         random_functions=random_functions([*statements, condition, *expressions]),
-        **layout,
+        phase=phase, element=element, restrict=restrict, outputs=outputs, options=options,
     )
 
 
