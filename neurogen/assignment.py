@@ -105,8 +105,9 @@ def _lower(objects: list[Any], variable: str, expression: str, where: str,
 
     kernel = build_kernel(ctx, name="assign", template="assign", when="start", order=0,
                           statements=statements, access=scope.access, writes=writes,
-                          integer_names=scope.integer_names, comment=[f"assignment: {statement.line}"],
-                          extra=[("call", True), *scope.extra])
+                          integer_names=scope.integer_names, roles=scope.roles,
+                          comment=[f"assignment: {statement.line}"],
+                          phase="call", **scope.loop)
     obj = ObjectIR("group0", struct_name("group0"), type(group).__name__,
                    (type(group).__name__, *(eq.line for eq in group._equations)), tuple(ctx.fields), (kernel,))
     others = tuple(_fields_only(o, members[id(o)]) for o in objects[1:])
@@ -121,14 +122,14 @@ def _scope(ctx: Any) -> Any:
     from .lower import Access, expression_dims, make_resolver
     from .printer import field_ref
     from .lower_neurons import _group_access, _subexpressions, integer_names
-    from .lower_synapses import ELEMENT, SynapseNames, add_synapse_fields
+    from .lower_synapses import SYNAPSE_LOOP, SynapseNames, add_synapse_fields
 
     group = ctx.obj
     if isinstance(group, Synapses):
         add_synapse_fields(ctx)
         names = SynapseNames(ctx)
         return SimpleNamespace(access=names.access, dim_of=names.dim_of, resolve=names.resolve,
-                               integer_names=names.integer_names, extra=ELEMENT)
+                               integer_names=names.integer_names, roles=names.roles, loop=SYNAPSE_LOOP)
     dim_of = expression_dims(ctx, group._variable_dims())
     resolve = make_resolver(ctx, _subexpressions(ctx, dim_of), _subgroup_names)
     access = _group_access(ctx)
@@ -138,7 +139,7 @@ def _scope(ctx: Any) -> Any:
         ctx.add_field(name, "int64_t", FieldKind.INTEGER, comment)
         access[name] = Access("int64_t", field_ref("_grp", name), True)
     return SimpleNamespace(access=access, dim_of=dim_of, resolve=resolve,
-                           integer_names=integer_names(group), extra=())
+                           integer_names=integer_names(group), roles=(), loop={})
 
 
 def _subgroup_names(name: str) -> Any:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Union
+from typing import Literal, Union
 
 import sympy
 
@@ -110,12 +110,83 @@ class Load:
     index: str = ""       # the C++ index into ``source``; empty: the kernel's element
 
 
+# -- what a kernel's template needs beyond its statements: one typed record per template ------
+
+@dataclass(frozen=True, slots=True)
+class ThresholdOptions:
+    refractory: bool  # a spike sets lastspike and not_refractory
+
+
+@dataclass(frozen=True, slots=True)
+class SpikeMonitorOptions:
+    record: bool  # keep (i, t) of every spike, not only the counts
+
+
+@dataclass(frozen=True, slots=True)
+class StateMonitorOptions:
+    variables: tuple[str, ...]  # recorded, each computed into the local _value_<name>
+
+
+PathwayMode = Literal["heterogeneous", "homogeneous", "direct"]
+
+
+@dataclass(frozen=True, slots=True)
+class PathwayOptions:
+    pathway: str       # "pre" or "post": names the CSR arrays and queue members (_pre_offsets)
+    mode: PathwayMode  # a delay per synapse, one shared delay, or delivery at once (on_post)
+    spikes: str        # the kernel parameter whose _spikespace triggers it (_pre, _post)
+    ordered: bool      # deliver in synapse order: a neuron variable is set or read back
+
+
+@dataclass(frozen=True, slots=True)
+class QueueOptions:
+    pathway: str
+    mode: PathwayMode
+
+
+@dataclass(frozen=True, slots=True)
+class SummedOptions:
+    target: str      # the summed variable's array, through _pre or _post (``_post.v_``)
+    start: str       # struct member: the first target neuron in its group
+    size: str        # struct member: the number of target neurons
+    index: str = ""  # the local indexing the target per synapse (_jpost, _ipre); "": zeroing
+
+
+@dataclass(frozen=True, slots=True)
+class PoissonInputOptions:
+    first_uniforms: bool  # draw 0's first uniforms for a block of neurons at once
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectOptions:
+    expressions: tuple[tuple[str, sympy.Expr], ...]  # connect()'s pieces: low, high, step, n, p, ...
+    draws_per_candidate: int  # the candidate's draws: its expressions' and then p's
+    skip_if_invalid: bool
+    if_reads_target: bool     # a generator's ``if`` reads j: tested after the range check
+
+
+KernelOptions = Union[ThresholdOptions, SpikeMonitorOptions, StateMonitorOptions, PathwayOptions,
+                      QueueOptions, SummedOptions, PoissonInputOptions, ConnectOptions]
+
+Phase = Literal["step", "call", "prepare", "finish"]
+
+
 @dataclass(frozen=True, slots=True)
 class Kernel:
     """One function of the step loop (or a one-off call), rendered from ``templates/kernels``.
 
     ``hoisted`` statements run once per call (values the same for every element);
     ``statements`` run per element between ``loads`` and ``stores``.
+
+    The kernel reaches objects only through its struct parameters: ``_grp`` (``owner``),
+    ``_src`` (``source``, when another object) and the named ``roles`` (a synapse's ``_pre``
+    and ``_post`` groups), never through a member of ``Network``; so its code does not
+    depend on which object it serves, and objects of one structure share one function.
+
+    Random numbers are decided here, not by the renderer: ``draw_base`` is the first draw
+    index of the kernel's range (None: it draws nothing), ``noise_base`` that of its white
+    noise, ``random_functions`` the random functions its expressions call (``rand``,
+    ``randn``, ``poisson``, ``binomial``), so only those helpers are defined.
     """
 
     name: str
@@ -130,12 +201,20 @@ class Kernel:
     statements: tuple[Statement, ...]
     condition: sympy.Expr | None = None
     integer_names: frozenset[str] = frozenset()
-    random: bool = False
     comment: tuple[str, ...] = ()
-    extra: tuple[tuple[str, object], ...] = ()
+    roles: tuple[tuple[str, str], ...] = ()  # (C++ parameter, object member), besides _grp/_src
+    phase: Phase = "step"    # in the step loop, a one-off call, or before/after every run
+    element: str = "i"       # the loop's element (a model name, or _s for synapses, _i)
+    restrict: bool = True    # its pointers never alias (a synapse's v_pre and v_post may)
+    outputs: tuple[str, ...] = ()  # locals the template reads besides the stores (kept by prune)
+    draw_base: int | None = None
+    noise_base: int | None = None
+    random_functions: frozenset[str] = frozenset()
+    options: KernelOptions | None = None
 
-    def option(self, key: str, default: object = None) -> object:
-        return dict(self.extra).get(key, default)
+    @property
+    def random(self) -> bool:
+        return self.draw_base is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,12 +15,14 @@ import sympy
 from .equations import is_noise
 from .errors import DimensionMismatchError, EquationError
 from .expressions import infer_dims, is_zero
-from .ir import Assign, Field, FieldKind, Kernel, Load, MatrixExp, Statement, sym
+from .ir import (Assign, ConnectOptions, Field, FieldKind, Kernel, KernelOptions, Load, MatrixExp, Phase,
+                 Statement, sym)
 from .namespace import External, TimedArrayExternal
 from .nonfinite import INTEGER_ERRORS
 from .objects.protocol import ModelObject
 from .printer import field_ref
-from .symbolic import renumber_draws, timed_array, to_sympy, uses_random
+from .symbolic import (binomial, poisson, rand, randn, renumber_draws, timed_array, to_sympy, uses_noise,
+                       uses_random)
 from .units import Dimension, second
 
 
@@ -148,12 +150,41 @@ def free_names(items: Iterable[Any]) -> set[str]:
     return names
 
 
+#: Each kind of kernel of an object draws random numbers from its own range of draw indices
+#: (``<< 20``), so two kernels of one object never draw the same number; white noise has a
+#: range of its own, apart from any ``rand()``.
+DRAW_BASES = {"vector": 0, "threshold": 1, "reset": 2, "assign": 3, "spikemonitor": 4,
+              "statemonitor": 5, "ratemonitor": 6, "on_pre": 7, "on_post": 8, "summed": 9,
+              "connect": 10, "poissoninput": 11, "noise": 12}
+_RANDOM_HELPERS = {rand: "rand", randn: "randn", poisson: "poisson", binomial: "binomial"}
+
+
+def random_functions(items: Iterable[Any]) -> frozenset[str]:
+    """The random functions (``rand``, ``randn``, ``poisson``, ``binomial``) that statements or
+    expressions call, read from the sympy trees (white noise is ``noise_base``'s)."""
+    exprs = [e for item in items if item is not None
+             for e in (item.matrix if isinstance(item, MatrixExp) else
+                       [item.expr] if isinstance(item, Assign) else [item])]
+    # one walk per expression, comparing each node's function (atoms() per function was 4 walks,
+    # each through sympy's slow isinstance checks for undefined functions: 1 s for 400 groups)
+    return frozenset(name for e in exprs for node in sympy.preorder_traversal(e)
+                     if (name := _RANDOM_HELPERS.get(node.func)) is not None)
+
+
 def build_kernel(ctx: ObjectContext, *, name: str, template: str, when: str, order: int,
                  statements: Iterable[Statement], access: Mapping[str, Access],
                  writes: Iterable[str] = (), reads: Iterable[str] = (), condition: sympy.Expr | None = None,
                  source: str | None = None, integer_names: Iterable[str] = (),
-                 comment: Iterable[str] = (), extra: Iterable[tuple[str, object]] = ()) -> Kernel:
-    """A kernel whose loads/stores are derived from what its statements read and write."""
+                 roles: Iterable[tuple[str, str]] = (), comment: Iterable[str] = (),
+                 draws: str | None = None, template_draws: bool = False, phase: Phase = "step",
+                 element: str = "i", restrict: bool = True, outputs: tuple[str, ...] = (),
+                 options: KernelOptions | None = None) -> Kernel:
+    """A kernel whose loads/stores are derived from what its statements read and write.
+
+    Its random draws come from the range ``DRAW_BASES[draws or template]``; ``template_draws``:
+    the template draws numbers its statements do not show (connect()'s ``p``). The other
+    arguments are the kernel's fields of the same names (see :class:`neurogen.ir.Kernel`).
+    """
     statements, condition = _number_draws(tuple(statements), condition)
     writes = tuple(writes)
     declared = {s.target for s in statements if isinstance(s, (Assign, MatrixExp))}
@@ -167,6 +198,7 @@ def build_kernel(ctx: ObjectContext, *, name: str, template: str, when: str, ord
         condition is not None and uses_random(condition))
     if random:
         ctx.add_field("_stream", "uint32_t", FieldKind.INTEGER, "random-number stream of this object")
+    noise = any(uses_noise(s.expr) for s in statements if isinstance(s, Assign))
     needed = {n for n in used - (declared - set(writes)) if n in access}
     while True:  # an index local (``_jpost``) is loaded before the values it indexes
         indices = {access[n].index for n in needed if access[n].index in access} - needed
@@ -182,12 +214,16 @@ def build_kernel(ctx: ObjectContext, *, name: str, template: str, when: str, ord
         if access[w].ctype in ("int32_t", "int64_t"):
             ctx.add_field(f"{INTEGER_ERRORS}{w}", "double", FieldKind.DYNAMIC,
                           f"(count, first value, step, element) of numbers {w} could not hold")
+    expressions = [e for _, e in options.expressions] if isinstance(options, ConnectOptions) else []
     return Kernel(
         name=f"{ctx.member}_{name}", template=template, owner=ctx.member,
         source=source or ctx.member, when=when, order=order, loads=loads, stores=stores,
         hoisted=(), statements=statements, condition=condition,
-        integer_names=frozenset(integer_names), random=random, comment=tuple(comment),
-        extra=tuple(extra),
+        integer_names=frozenset(integer_names), comment=tuple(comment), roles=tuple(roles),
+        draw_base=DRAW_BASES[draws or template] << 20 if random or template_draws else None,
+        noise_base=DRAW_BASES["noise"] << 20 if noise else None,
+        random_functions=random_functions([*statements, condition, *expressions]),
+        phase=phase, element=element, restrict=restrict, outputs=outputs, options=options,
     )
 
 

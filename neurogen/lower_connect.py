@@ -7,14 +7,12 @@ import sympy
 
 from .errors import EquationError
 from .expressions import parse_expression
-from .ir import FieldKind, NetworkIR, ObjectIR, sym
+from .ir import ConnectOptions, FieldKind, NetworkIR, ObjectIR, sym
 from .lower import ObjectContext, build_kernel, check_dims, convert, struct_name
-from .lower_synapses import ELEMENT, SynapseNames, add_synapse_fields
+from .lower_synapses import SYNAPSE_LOOP, SynapseNames, add_synapse_fields
 from .namespace import External
 from .symbolic import renumber_draws, uses_random
 from .units import DIMENSIONLESS
-
-_INTEGER_PIECES = ("low", "high", "step", "target", "n")
 
 
 def lower_connect(objects: list[Any], pieces: Mapping[str, str], variable: str, skip_if_invalid: bool,
@@ -65,12 +63,10 @@ def lower_connect(objects: list[Any], pieces: Mapping[str, str], variable: str, 
     if_reads_target = "if" in exprs and any(s.name in post for s in exprs["if"].free_symbols)
     kernel = build_kernel(
         ctx, name="connect", template="connect", when="start", order=0, statements=(), access=access,
-        reads=reads, integer_names=names.integer_names | {"_k"},
+        reads=reads, integer_names=names.integer_names | {"_k"}, roles=names.roles,
         comment=[f"connect: {key} = {text}" for key, text in pieces.items()],
-        extra=(*ELEMENT, ("call", True), ("expressions", tuple(exprs.items())), ("draws", "connect"), ("draws_per_candidate", draws + 1),
-               ("random", random), ("skip_if_invalid", skip_if_invalid), ("outputs", tuple(sorted(reads))),
-               ("if_reads_target", if_reads_target),
-               ("integer_pieces", _INTEGER_PIECES)))
+        phase="call", template_draws=random, outputs=tuple(sorted(reads)),
+        options=ConnectOptions(tuple(exprs.items()), draws + 1, skip_if_invalid, if_reads_target), **SYNAPSE_LOOP)
     obj = ObjectIR("group0", struct_name("group0"), "Synapses", ("Synapses (connect)",), tuple(ctx.fields),
                    (kernel,))
     others = tuple(_fields_only(o, members[id(o)]) for o in objects[1:])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sympy
 
 from .expressions import parse_expression
-from .ir import DT, Assign, FieldKind, Kernel, sym
+from .ir import DT, Assign, FieldKind, Kernel, PoissonInputOptions, sym
 from .lower import (Access, ObjectContext, add_external_fields, build_kernel, check_dims, convert, expression_dims,
                     make_resolver, scalar_context)
 from .lower_neurons import frozen_while_refractory, integer_names, variable_access
@@ -31,7 +31,7 @@ def lower_poissoninput(ctx: ObjectContext) -> list[Kernel]:
         ctx.add_field(name, ctype, FieldKind.INTEGER, comment)
     add_external_fields(ctx)
     access = scalar_context(ctx)
-    access.update(variable_access(group, f"_net.{member}"))
+    access.update(variable_access(group, "_src"))  # the target group is the kernel's source
     access["N"] = Access("int64_t", "_grp._size", True)  # the target's N (a subgroup's size), as in Brian2
     access["_n_sources"] = Access("int64_t", field_ref("_grp", "N"), True)
     access["_start"] = Access("int64_t", "_grp._start", True)
@@ -57,7 +57,7 @@ def lower_poissoninput(ctx: ObjectContext) -> list[Kernel]:
         comment=[f"PoissonInput onto {var}: N sources at rate {source._expression('rate')}, "
                  f"weight {source._expression('weight')}"],
         # the count is draw 0 unless the rate itself draws random numbers: then no prefetch
-        extra=[("element", "_i"), ("draws", "poissoninput"), ("first_uniforms", not uses_random(rate))])]
+        element="_i", options=PoissonInputOptions(first_uniforms=not uses_random(rate)))]
 
 
 def _expressions(ctx: ObjectContext) -> tuple[sympy.Expr, sympy.Expr]:

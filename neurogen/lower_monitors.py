@@ -5,7 +5,7 @@ from typing import Any
 
 import sympy
 
-from .ir import Assign, FieldKind, Kernel, sym
+from .ir import Assign, FieldKind, Kernel, SpikeMonitorOptions, StateMonitorOptions, sym
 from .lower import (Access, ObjectContext, add_external_fields, build_kernel, expression_dims,
                     make_resolver, scalar_context)
 from .lower_neurons import _subexpressions, integer_names, variable_access
@@ -23,9 +23,8 @@ def lower_spikemonitor(ctx: ObjectContext) -> list[Kernel]:
         ctx.add_field("t", "double", FieldKind.DYNAMIC, "time of each recorded spike, second")
     return [build_kernel(ctx, name="record", template="spikemonitor", when=mon.when, order=mon.order,
                          statements=(), access={}, source=ctx.members[id(mon.source)],
-                         comment=[f"record the spikes of {type(mon.source).__name__} "
-                                  f"{ctx.members[id(mon.source)]}"],
-                         extra=[("record", mon.record)])]
+                         comment=[f"record the spikes of its source (a {type(mon.source).__name__})"],
+                         options=SpikeMonitorOptions(mon.record))]
 
 
 def lower_statemonitor(ctx: ObjectContext) -> list[Kernel]:
@@ -33,10 +32,11 @@ def lower_statemonitor(ctx: ObjectContext) -> list[Kernel]:
     source = mon.source
     source_ctx = ObjectContext(source, ctx.member, ctx.externals, ctx.members)
     if isinstance(source, Synapses):  # element = synapse; v_post, i, j as in synaptic code
-        from .lower_synapses import ELEMENT, SynapseNames
+        from .lower_synapses import SYNAPSE_LOOP, SynapseNames
 
         names = SynapseNames(source_ctx, struct_ref="_src")
-        access, resolve, ints, extra = names.access, names.resolve, names.integer_names, ELEMENT
+        access, resolve, ints, loop = names.access, names.resolve, names.integer_names, SYNAPSE_LOOP
+        roles = names.roles
         subexpressions: dict = {}
     else:
         # only when a subexpression is recorded: the monitor resolves the names they use (units,
@@ -48,7 +48,7 @@ def lower_statemonitor(ctx: ObjectContext) -> list[Kernel]:
         access = scalar_context(ctx)
         access["N"] = Access("int64_t", field_ref("_src", "N"), True)
         access.update(variable_access(source, "_src"))
-        ints, extra = integer_names(source), ()
+        ints, loop, roles = integer_names(source), {}, ()
     add_external_fields(ctx)
     for field_name, ctype, kind, comment in (
         ("_indices", "int32_t", FieldKind.ARRAY, "recorded indices"),
@@ -66,9 +66,9 @@ def lower_statemonitor(ctx: ObjectContext) -> list[Kernel]:
                                  declare=True, comment=f"record {var}"))
     return [build_kernel(ctx, name="record", template="statemonitor", when=mon.when, order=mon.order,
                          statements=statements, access=access, source=ctx.members[id(source)],
-                         integer_names=ints, comment=[f"record {', '.join(mon.record_variables)}"],
-                         extra=[*extra, ("variables", tuple(mon.record_variables)),
-                                ("outputs", tuple(f"_value_{v}" for v in mon.record_variables))])]
+                         integer_names=ints, roles=roles, comment=[f"record {', '.join(mon.record_variables)}"],
+                         options=StateMonitorOptions(tuple(mon.record_variables)),
+                         outputs=tuple(f"_value_{v}" for v in mon.record_variables), **loop)]
 
 
 def _of_declared_type(source: Any, var: str, value: sympy.Expr) -> sympy.Expr:

@@ -38,15 +38,14 @@ def lower_network(objects: list[Any], externals: Mapping[int, Mapping[str, Exter
     schedule = sorted(
         ((SLOTS.index(k.when), k.order, obj.name, pos, o.member, k.name)
          for obj, o in zip(objects, lowered) for pos, k in enumerate(o.kernels)
-         if not k.option("call") and not k.option("phase")),
+         if k.phase == "step"),
     )
     order = [(m, k) for *_, m, k in schedule]
 
     def phase(name: str) -> tuple[tuple[str, str], ...]:
-        return tuple((o.member, k.name) for o in lowered for k in o.kernels if k.option("phase") == name)
+        return tuple((o.member, k.name) for o in lowered for k in o.kernels if k.phase == name)
 
-    calls = tuple((o.member, k.name) for o in lowered for k in o.kernels if k.option("call"))
-    return NetworkIR(tuple(lowered), tuple(order), calls, phase("prepare"), phase("finish"))
+    return NetworkIR(tuple(lowered), tuple(order), phase("call"), phase("prepare"), phase("finish"))
 
 
 def _lowerer(lowerers: Mapping[type, Lowerer], obj: Any) -> Lowerer:

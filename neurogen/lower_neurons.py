@@ -14,7 +14,7 @@ import sympy
 from .errors import DimensionMismatchError, EquationError, NotAConditionError
 from .expressions import infer_dims, is_condition, names_in, parse_expression
 from .integrators import integrate
-from .ir import Assign, FieldKind, Kernel, Statement, sym
+from .ir import Assign, FieldKind, Kernel, Statement, ThresholdOptions, sym
 from .printer import field_ref
 from .lower import (Access, ObjectContext, add_external_fields, build_kernel, check_dims, convert, expression_dims,
                     make_resolver, scalar_context)
@@ -183,7 +183,7 @@ def _threshold(ctx: ObjectContext, dim_of: Any, resolve: Any, access: Mapping[st
         condition = and_(condition, sym("not_refractory"))
     return build_kernel(ctx, name="thresholder", template="threshold", when="thresholds", order=group.order,
                         statements=(), access=access, condition=condition, integer_names=integer_names,
-                        comment=[f"threshold: {group.threshold}"], extra=[("refractory", refractory)])
+                        comment=[f"threshold: {group.threshold}"], options=ThresholdOptions(refractory))
 
 
 def _reset(ctx: ObjectContext, dim_of: Any, resolve: Any, access: Mapping[str, Access],

@@ -7,6 +7,7 @@ postsynaptic indices (within a subgroup). Every kernel loops over synapses with 
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Callable, Iterable, Mapping
 
 import sympy
@@ -15,7 +16,8 @@ from .equations import is_noise
 from .errors import EquationError
 from .expressions import Statement as CodeLine, names_in, parse_expression
 from .integrators import integrate
-from .ir import Assign, FieldKind, Kernel, MatrixExp, Statement, sym
+from .ir import (Assign, FieldKind, Kernel, MatrixExp, PathwayMode, PathwayOptions, QueueOptions, Statement,
+                 SummedOptions, sym)
 from .lower import (Access, ObjectContext, add_external_fields, build_kernel, check_dims, convert, expression_dims,
                     make_resolver, scalar_context)
 from .lower_neurons import frozen_while_refractory, lower_statements
@@ -30,7 +32,9 @@ SUMMED_ORDER = -1                       # in the groups slot, before the state u
 # Every summed target is set to zero before any Synapses adds to it, so several Synapses can
 # sum into one variable (Brian2 refuses this; we add the contributions up).
 ZERO_ORDER = SUMMED_ORDER - 0.5
-ELEMENT = (("element", "_s"), ("restrict", False))
+# every synapse kernel loops over synapses _s; v_pre and v_post may be one array (no __restrict)
+SYNAPSE_LOOP: dict[str, Any] = {"element": "_s", "restrict": False}
+PRE, POST = "_pre", "_post"             # kernel parameters: the pre- and postsynaptic groups
 
 
 class SynapseNames:
@@ -39,9 +43,9 @@ class SynapseNames:
     def __init__(self, ctx: ObjectContext, struct_ref: str = "_grp") -> None:
         self.ctx = ctx
         syn = self.syn = ctx.obj
-        self.source_member = ctx.members[id(syn._source_group)]
-        self.target_member = ctx.members[id(syn._target_group)]
-        self.access = synapse_access(ctx, syn, self.source_member, self.target_member, struct_ref)
+        # the pre- and postsynaptic groups, reached through the kernel parameters _pre and _post
+        self.roles = ((PRE, ctx.members[id(syn._source_group)]), (POST, ctx.members[id(syn._target_group)]))
+        self.access = synapse_access(ctx, syn, struct_ref)
         dims = syn._variable_dims()
         self.dim_of = expression_dims(ctx, dims)
         self.integer_names = {"_ipre", "_jpost", "_source_start", "_target_start", *SYNAPSE_NAMES}
@@ -97,10 +101,9 @@ class SynapseNames:
         return value
 
 
-def synapse_access(ctx: ObjectContext, syn: Any, source: str, target: str,
-                   struct_ref: str = "_grp") -> dict[str, Access]:
+def synapse_access(ctx: ObjectContext, syn: Any, struct_ref: str = "_grp") -> dict[str, Access]:
     """Access paths of a synapse kernel (also used by assignments, connect kernels and monitors,
-    which reach the synapses through ``struct_ref``)."""
+    which reach the synapses through ``struct_ref``); the neuron groups through ``_pre``/``_post``."""
     access = scalar_context(ctx)
     ref = struct_ref
     for name in ("N", "N_pre", "N_post", "_source_start", "_target_start"):
@@ -112,12 +115,12 @@ def synapse_access(ctx: ObjectContext, syn: Any, source: str, target: str,
     for name, spec in syn._specs.items():
         if not name.startswith("_"):
             access[name] = Access(spec.ctype, field_ref(ref, name) + ("[0]" if spec.shared else ""), spec.shared)
-    for suffix, member, index, group in (("_pre", source, "_ipre", syn._source_group),
-                                         ("_post", target, "_jpost", syn._target_group)):
+    for suffix, role, index, group in (("_pre", PRE, "_ipre", syn._source_group),
+                                       ("_post", POST, "_jpost", syn._target_group)):
         for name, spec in group._specs.items():
             if not name.startswith("_"):
                 access[name + suffix] = Access(
-                    spec.ctype, field_ref(f"_net.{member}", name) + ("[0]" if spec.shared else ""),
+                    spec.ctype, field_ref(role, name) + ("[0]" if spec.shared else ""),
                     spec.shared, "" if spec.shared else index)
     return access
 
@@ -177,8 +180,8 @@ def _clock_driven(ctx: ObjectContext, names: SynapseNames) -> Kernel | None:
     statements += [Assign(eq.name, sym(f"_{eq.name}_new")) for eq, _ in equations]
     return build_kernel(ctx, name="stateupdate", template="vector", when="groups", order=ctx.obj.order,
                         statements=statements, access=names.access, writes=[eq.name for eq, _ in equations],
-                        integer_names=names.integer_names,
-                        comment=[f"clock-driven synaptic equations ({integration.method})"], extra=ELEMENT)
+                        integer_names=names.integer_names, roles=names.roles,
+                        comment=[f"clock-driven synaptic equations ({integration.method})"], **SYNAPSE_LOOP)
 
 
 def _summed(ctx: ObjectContext, names: SynapseNames) -> list[Kernel]:
@@ -191,25 +194,25 @@ def _summed(ctx: ObjectContext, names: SynapseNames) -> list[Kernel]:
         check_dims(tree, eq.dim, names.dim_of, where, f"'{eq.expr}'")
         post = eq.name.endswith("_post")
         variable = eq.name[:-5] if post else eq.name[:-4]
-        member = names.target_member if post else names.source_member
         group = ctx.obj._target_group if post else ctx.obj._source_group
         spec = group._specs.get(variable)
         if spec is not None and spec.ctype != "double":
             raise NotImplementedError(f"{where}: a (summed) variable of type {spec.dtype} ('{variable}'); "
                                       "only floating-point variables can be summed into yet")
         statement = Assign("_summed", convert(tree, names.resolve, where), declare=True, comment=eq.line)
-        target = (("target", field_ref(member, variable)), ("start", "_target_start" if post else "_source_start"),
-                  ("size", cpp_name("N_post" if post else "N_pre")))
+        target = SummedOptions(field_ref(POST if post else PRE, variable), "_target_start" if post else "_source_start",
+                               cpp_name("N_post" if post else "N_pre"))
+        index = "_jpost" if post else "_ipre"
         kernels.append(build_kernel(
             ctx, name=f"zero_{eq.name}", template="summed_zero", when="groups", order=ZERO_ORDER,
-            statements=(), access={}, comment=[f"summed variable {eq.name}: start from zero"], extra=target))
+            statements=(), access={}, roles=names.roles, comment=[f"summed variable {eq.name}: start from zero"],
+            options=target))
         kernels.append(build_kernel(
             ctx, name=f"summed_{eq.name}", template="summed", when="groups", order=SUMMED_ORDER,
             statements=[statement], access=names.access, reads=["_jpost" if post else "_ipre"],
-            integer_names=names.integer_names,
+            integer_names=names.integer_names, roles=names.roles,
             comment=[f"summed variable: {eq.line}"],
-            extra=(*ELEMENT, *target, ("outputs", ("_summed", "_jpost" if post else "_ipre")),
-                   ("index", "_jpost" if post else "_ipre"))))
+            outputs=("_summed", index), options=replace(target, index=index), **SYNAPSE_LOOP))
     return kernels
 
 
@@ -227,25 +230,26 @@ def _pathway(ctx: ObjectContext, names: SynapseNames, pathway: str,
     if "lastupdate" in syn._specs:
         statements.append(Assign("lastupdate", sym("t"), comment="event-driven variables are up to date"))
         writes.append("lastupdate")
+    mode: PathwayMode
     if pathway == "pre":
         mode = "heterogeneous" if not syn._specs["delay"].shared else "homogeneous"
-        spikes = names.source_member
+        spikes = PRE
     else:
-        mode, spikes = "direct", names.target_member
+        mode, spikes = "direct", POST
     _add_pathway_fields(ctx, pathway, queue=mode != "direct")
     kernel = build_kernel(
         ctx, name=pathway, template="pathway", when="synapses", order=PATHWAY_ORDER[pathway],
         statements=statements, access=names.access, writes=writes, integer_names=names.integer_names,
-        comment=[f"on_{pathway}: {c.line}" for c in code],
-        extra=(*ELEMENT, ("mode", mode), ("spikes", spikes), ("pathway", pathway), ("draws", f"on_{pathway}"),
-               ("ordered", _needs_order(code, names))))
+        roles=names.roles, comment=[f"on_{pathway}: {c.line}" for c in code],
+        draws=f"on_{pathway}", options=PathwayOptions(pathway, mode, spikes, _needs_order(code, names)),
+        **SYNAPSE_LOOP)
     kernels = [kernel]
     if pathway == "pre":
         for phase in ("prepare", "finish"):
             kernels.append(build_kernel(
                 ctx, name=f"{pathway}_{phase}", template=f"queue_{phase}", when="start", order=0,
                 statements=(), access={}, comment=[f"{phase} the spikes in transit of on_{pathway}"],
-                extra=(("phase", phase), ("pathway", pathway), ("mode", mode))))
+                phase=phase, options=QueueOptions(pathway, mode)))
     return kernels
 
 

@@ -6,8 +6,8 @@ from typing import Callable
 
 import sympy
 
-from .ir import Assign, Kernel, MatrixExp, NetworkIR, Statement, sym
-from .lower import free_names
+from .ir import Assign, ConnectOptions, Kernel, MatrixExp, NetworkIR, Statement, sym
+from .lower import free_names, random_functions
 from .symbolic import uses_random
 
 
@@ -80,7 +80,7 @@ def prune(kernel: Kernel) -> Kernel:
     """Drop temporaries nothing reads and loads nothing uses (no unused-variable warnings)."""
     statements = list(kernel.hoisted) + list(kernel.statements)
     needed = free_names([kernel.condition]) | {name for name, _ in kernel.stores}
-    needed |= set(kernel.option("outputs", ()))  # type: ignore[arg-type]
+    needed |= set(kernel.outputs)
     keep: list[Statement] = []
     for stmt in reversed(statements):
         if isinstance(stmt, Assign) and stmt.declare and stmt.target not in needed:
@@ -93,11 +93,14 @@ def prune(kernel: Kernel) -> Kernel:
             needed.add(stmt.target)
     kept = set(map(id, keep))
     needed |= {l.index for l in kernel.loads if l.local in needed and l.index}  # v_post needs _jpost
+    hoisted = tuple(s for s in kernel.hoisted if id(s) in kept)
+    statements = tuple(s for s in kernel.statements if id(s) in kept)
+    expressions = [e for _, e in kernel.options.expressions] if isinstance(kernel.options, ConnectOptions) else []
     return replace(
-        kernel,
-        hoisted=tuple(s for s in kernel.hoisted if id(s) in kept),
-        statements=tuple(s for s in kernel.statements if id(s) in kept),
+        kernel, hoisted=hoisted, statements=statements,
         loads=tuple(l for l in kernel.loads if l.local in needed),
+        # a dropped rand() needs no helper (an unused one would be a compiler warning)
+        random_functions=random_functions([*hoisted, *statements, kernel.condition, *expressions]),
     )
 
 

@@ -15,8 +15,7 @@ namespace ng {
 // ---- group0: NeuronGroup ----
 
 // state update (exponential_euler)
-static void group0_stateupdate(Network& _net, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
-    [[maybe_unused]] auto& _grp = _net.group0;
+static void group0_stateupdate([[maybe_unused]] Network& _net, [[maybe_unused]] Group0& _grp, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
     const double Cm_ = _grp.Cm_;
     const double ENa_ = _grp.ENa_;
     const double El_ = _grp.El_;
@@ -57,8 +56,7 @@ static void group0_stateupdate(Network& _net, [[maybe_unused]] const int64_t _st
 }
 
 // threshold: v > -20*mV
-static void group0_thresholder(Network& _net, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
-    [[maybe_unused]] auto& _grp = _net.group0;
+static void group0_thresholder([[maybe_unused]] Network& _net, [[maybe_unused]] Group0& _grp, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
     char* __restrict const _ptr_not_refractory_ = _grp.not_refractory_;
     double* __restrict const _ptr_v_ = _grp.v_;
     int32_t* const _spikes = _grp._spikespace;  // spiking indices, their count at [N]
@@ -92,9 +90,7 @@ static void group0_thresholder(Network& _net, [[maybe_unused]] const int64_t _st
 // ---- statemonitor1: StateMonitor ----
 
 // record v, alpha_m
-static void statemonitor1_record(Network& _net, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
-    [[maybe_unused]] auto& _grp = _net.statemonitor1;
-    [[maybe_unused]] auto& _src = _net.group0;
+static void statemonitor1_record([[maybe_unused]] Network& _net, [[maybe_unused]] Statemonitor1& _grp, [[maybe_unused]] Group0& _src, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
     const double VT_ = _grp.VT_;
     double* __restrict const _ptr_v_ = _src.v_;
     const int64_t _row = (_step - _grp._first_step) / _grp._every;
@@ -160,9 +156,9 @@ static int64_t steps(Network& net, const int64_t step0, const int64_t n_steps, c
     int64_t stride = 1, since_check = 0;  // look at the clock less often when steps are fast
     for (int64_t step = step0; step < step0 + n_steps; ++step) {
         [[maybe_unused]] const double t = static_cast<double>(step) * net.dt;
-        if (step % net.statemonitor1._every == 0) statemonitor1_record(net, step, t);
-        if (step % net.group0._every == 0) group0_stateupdate(net, step, t);
-        if (step % net.group0._every == 0) group0_thresholder(net, step, t);
+        if (step % net.statemonitor1._every == 0) statemonitor1_record(net, net.statemonitor1, net.group0, step, t);
+        if (step % net.group0._every == 0) group0_stateupdate(net, net.group0, step, t);
+        if (step % net.group0._every == 0) group0_thresholder(net, net.group0, step, t);
         if (callback != nullptr && ++since_check >= stride) {
             since_check = 0;
             const double elapsed = std::chrono::duration<double>(clock::now() - last_callback).count();

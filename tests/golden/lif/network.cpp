@@ -15,8 +15,7 @@ namespace ng {
 // ---- group0: NeuronGroup ----
 
 // state update (exact)
-static void group0_stateupdate(Network& _net, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
-    [[maybe_unused]] auto& _grp = _net.group0;
+static void group0_stateupdate([[maybe_unused]] Network& _net, [[maybe_unused]] Group0& _grp, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
     const double _refractory = _grp._refractory;
     const double dt_ = _grp._dt;
     const double t_ = _t;
@@ -45,8 +44,7 @@ static void group0_stateupdate(Network& _net, [[maybe_unused]] const int64_t _st
 }
 
 // threshold: v > -50*mV
-static void group0_thresholder(Network& _net, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
-    [[maybe_unused]] auto& _grp = _net.group0;
+static void group0_thresholder([[maybe_unused]] Network& _net, [[maybe_unused]] Group0& _grp, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
     char* __restrict const _ptr_not_refractory_ = _grp.not_refractory_;
     double* __restrict const _ptr_v_ = _grp.v_;
     int32_t* const _spikes = _grp._spikespace;  // spiking indices, their count at [N]
@@ -78,8 +76,7 @@ static void group0_thresholder(Network& _net, [[maybe_unused]] const int64_t _st
 }
 
 // reset: v = v_rest
-static void group0_resetter(Network& _net, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
-    [[maybe_unused]] auto& _grp = _net.group0;
+static void group0_resetter([[maybe_unused]] Network& _net, [[maybe_unused]] Group0& _grp, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
     const double v_rest_ = _grp.v_rest_;
     double* __restrict const _ptr_v_ = _grp.v_;
     const int32_t* const _spikes = _grp._spikespace;
@@ -94,10 +91,8 @@ static void group0_resetter(Network& _net, [[maybe_unused]] const int64_t _step,
 
 // ---- spikemonitor1: SpikeMonitor ----
 
-// record the spikes of NeuronGroup group0
-static void spikemonitor1_record(Network& _net, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
-    [[maybe_unused]] auto& _grp = _net.spikemonitor1;
-    [[maybe_unused]] auto& _src = _net.group0;
+// record the spikes of its source (a NeuronGroup)
+static void spikemonitor1_record([[maybe_unused]] Network& _net, [[maybe_unused]] Spikemonitor1& _grp, [[maybe_unused]] Group0& _src, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
     const int32_t* const _spikes = _src._spikespace;
     const int32_t _n_spikes = _spikes[_src.N_];
     for (int32_t _k = 0; _k < _n_spikes; ++_k) {
@@ -111,9 +106,7 @@ static void spikemonitor1_record(Network& _net, [[maybe_unused]] const int64_t _
 // ---- statemonitor2: StateMonitor ----
 
 // record v
-static void statemonitor2_record(Network& _net, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
-    [[maybe_unused]] auto& _grp = _net.statemonitor2;
-    [[maybe_unused]] auto& _src = _net.group0;
+static void statemonitor2_record([[maybe_unused]] Network& _net, [[maybe_unused]] Statemonitor2& _grp, [[maybe_unused]] Group0& _src, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
     double* __restrict const _ptr_v_ = _src.v_;
     const int64_t _row = (_step - _grp._first_step) / _grp._every;
     _grp._t[_row] = _t;
@@ -173,11 +166,11 @@ static int64_t steps(Network& net, const int64_t step0, const int64_t n_steps, c
     int64_t stride = 1, since_check = 0;  // look at the clock less often when steps are fast
     for (int64_t step = step0; step < step0 + n_steps; ++step) {
         [[maybe_unused]] const double t = static_cast<double>(step) * net.dt;
-        if (step % net.statemonitor2._every == 0) statemonitor2_record(net, step, t);
-        if (step % net.group0._every == 0) group0_stateupdate(net, step, t);
-        if (step % net.group0._every == 0) group0_thresholder(net, step, t);
-        if (step % net.spikemonitor1._every == 0) spikemonitor1_record(net, step, t);
-        if (step % net.group0._every == 0) group0_resetter(net, step, t);
+        if (step % net.statemonitor2._every == 0) statemonitor2_record(net, net.statemonitor2, net.group0, step, t);
+        if (step % net.group0._every == 0) group0_stateupdate(net, net.group0, step, t);
+        if (step % net.group0._every == 0) group0_thresholder(net, net.group0, step, t);
+        if (step % net.spikemonitor1._every == 0) spikemonitor1_record(net, net.spikemonitor1, net.group0, step, t);
+        if (step % net.group0._every == 0) group0_resetter(net, net.group0, step, t);
         if (callback != nullptr && ++since_check >= stride) {
             since_check = 0;
             const double elapsed = std::chrono::duration<double>(clock::now() - last_callback).count();

@@ -15,8 +15,7 @@ namespace ng {
 // ---- group0: NeuronGroup ----
 
 // threshold: v > 1
-static void group0_thresholder(Network& _net, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
-    [[maybe_unused]] auto& _grp = _net.group0;
+static void group0_thresholder([[maybe_unused]] Network& _net, [[maybe_unused]] Group0& _grp, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
     double* __restrict const _ptr_v_ = _grp.v_;
     int32_t* const _spikes = _grp._spikespace;  // spiking indices, their count at [N]
     int32_t _n_spikes = 0;
@@ -45,8 +44,7 @@ static void group0_thresholder(Network& _net, [[maybe_unused]] const int64_t _st
 
 // reset: v = 0
 // reset: k = k + 1
-static void group0_resetter(Network& _net, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
-    [[maybe_unused]] auto& _grp = _net.group0;
+static void group0_resetter([[maybe_unused]] Network& _net, [[maybe_unused]] Group0& _grp, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
     int32_t* __restrict const _ptr_k_ = _grp.k_;
     double* __restrict const _ptr_v_ = _grp.v_;
     const int32_t* const _spikes = _grp._spikespace;
@@ -67,15 +65,14 @@ static void group0_resetter(Network& _net, [[maybe_unused]] const int64_t _step,
 // on_pre: v_post += w
 // on_pre: apre += 0.01
 // on_pre: w = clip(w + apost, 0, 1)
-static void synapses1_pre(Network& _net, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
-    [[maybe_unused]] auto& _grp = _net.synapses1;
+static void synapses1_pre([[maybe_unused]] Network& _net, [[maybe_unused]] Synapses1& _grp, [[maybe_unused]] Group0& _pre, [[maybe_unused]] Group0& _post, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
     const double t_ = _t;
     int32_t* const _ptr__jpost = _grp._synaptic_post;
     double* const _ptr_apost_ = _grp.apost_;
     double* const _ptr_apre_ = _grp.apre_;
     double* const _ptr_lastupdate_ = _grp.lastupdate_;
     double* const _ptr_w_ = _grp.w_;
-    double* const _ptr_v_post_ = _net.group0.v_;
+    double* const _ptr_v_post_ = _post.v_;
     auto _on_synapse = [&](const int64_t _s) {
         const int32_t _jpost = _ptr__jpost[_s];
         double apost_ = _ptr_apost_[_s];
@@ -99,8 +96,8 @@ static void synapses1_pre(Network& _net, [[maybe_unused]] const int64_t _step, [
         _ptr_lastupdate_[_s] = lastupdate_;
     };
     // spikes of this step: indices in the parent group, their count at [N]
-    const int32_t* const _spikes = _net.group0._spikespace;
-    const int32_t _n_spikes = _spikes[_net.group0.N_];
+    const int32_t* const _spikes = _pre._spikespace;
+    const int32_t _n_spikes = _spikes[_pre.N_];
     const int64_t* const _first = _grp._pre_offsets;
     // the q-th synapse in neuron order: q itself when the synapses are stored in neuron order
     // (connect() by conditions or probabilities makes them so), else from the CSR list
@@ -124,8 +121,7 @@ static void synapses1_pre(Network& _net, [[maybe_unused]] const int64_t _step, [
 }
 
 // prepare the spikes in transit of on_pre
-static void synapses1_pre_prepare(Network& _net, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
-    [[maybe_unused]] auto& _grp = _net.synapses1;
+static void synapses1_pre_prepare([[maybe_unused]] Network& _net, [[maybe_unused]] Synapses1& _grp, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
     int64_t _max_delay = 0;  // in steps of the network
     _max_delay = ng::delay_steps(_grp.delay_[0], _grp._dt) * _grp._every;
     _grp._pre_queue.prepare(_max_delay, _step, _grp._pre_queue_items, _grp._pre_queue_steps,
@@ -134,15 +130,13 @@ static void synapses1_pre_prepare(Network& _net, [[maybe_unused]] const int64_t 
 }
 
 // finish the spikes in transit of on_pre
-static void synapses1_pre_finish(Network& _net, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
-    [[maybe_unused]] auto& _grp = _net.synapses1;
+static void synapses1_pre_finish([[maybe_unused]] Network& _net, [[maybe_unused]] Synapses1& _grp, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
     _grp._pre_queue.dump(_step, _grp._pre_pending_items, _grp._pre_pending_steps);
 }
 
 // on_post: apost -= 0.0105
 // on_post: w = clip(w + apre, 0, 1)
-static void synapses1_post(Network& _net, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
-    [[maybe_unused]] auto& _grp = _net.synapses1;
+static void synapses1_post([[maybe_unused]] Network& _net, [[maybe_unused]] Synapses1& _grp, [[maybe_unused]] Group0& _pre, [[maybe_unused]] Group0& _post, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
     const double t_ = _t;
     double* const _ptr_apost_ = _grp.apost_;
     double* const _ptr_apre_ = _grp.apre_;
@@ -167,8 +161,8 @@ static void synapses1_post(Network& _net, [[maybe_unused]] const int64_t _step, 
         _ptr_lastupdate_[_s] = lastupdate_;
     };
     // spikes of this step: indices in the parent group, their count at [N]
-    const int32_t* const _spikes = _net.group0._spikespace;
-    const int32_t _n_spikes = _spikes[_net.group0.N_];
+    const int32_t* const _spikes = _post._spikespace;
+    const int32_t _n_spikes = _spikes[_post.N_];
     const int64_t* const _first = _grp._post_offsets;
     // the q-th synapse in neuron order: q itself when the synapses are stored in neuron order
     // (connect() by conditions or probabilities makes them so), else from the CSR list
@@ -231,9 +225,9 @@ int64_t run(Network& net, const int64_t step0, const int64_t n_steps, const doub
     net.callback = callback;
     net.callback_data = callback_data;
     net.callback_interval = callback_interval;
-    synapses1_pre_prepare(net, step0, net.t_start);
+    synapses1_pre_prepare(net, net.synapses1, step0, net.t_start);
     const int64_t done = steps(net, step0, n_steps, callback_interval, callback, callback_data);
-    synapses1_pre_finish(net, step0 + done, static_cast<double>(step0 + done) * net.dt);
+    synapses1_pre_finish(net, net.synapses1, step0 + done, static_cast<double>(step0 + done) * net.dt);
     return done;
 }
 
@@ -245,10 +239,10 @@ static int64_t steps(Network& net, const int64_t step0, const int64_t n_steps, c
     int64_t stride = 1, since_check = 0;  // look at the clock less often when steps are fast
     for (int64_t step = step0; step < step0 + n_steps; ++step) {
         [[maybe_unused]] const double t = static_cast<double>(step) * net.dt;
-        if (step % net.group0._every == 0) group0_thresholder(net, step, t);
-        if (step % net.synapses1._every == 0) synapses1_pre(net, step, t);
-        if (step % net.synapses1._every == 0) synapses1_post(net, step, t);
-        if (step % net.group0._every == 0) group0_resetter(net, step, t);
+        if (step % net.group0._every == 0) group0_thresholder(net, net.group0, step, t);
+        if (step % net.synapses1._every == 0) synapses1_pre(net, net.synapses1, net.group0, net.group0, step, t);
+        if (step % net.synapses1._every == 0) synapses1_post(net, net.synapses1, net.group0, net.group0, step, t);
+        if (step % net.group0._every == 0) group0_resetter(net, net.group0, step, t);
         if (callback != nullptr && ++since_check >= stride) {
             since_check = 0;
             const double elapsed = std::chrono::duration<double>(clock::now() - last_callback).count();

@@ -15,8 +15,7 @@ namespace ng {
 // ---- group0: NeuronGroup ----
 
 // state update (exact)
-static void group0_stateupdate(Network& _net, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
-    [[maybe_unused]] auto& _grp = _net.group0;
+static void group0_stateupdate([[maybe_unused]] Network& _net, [[maybe_unused]] Group0& _grp, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
     const double _refractory = _grp._refractory;
     const double dt_ = _grp._dt;
     const double t_ = _t;
@@ -52,8 +51,7 @@ static void group0_stateupdate(Network& _net, [[maybe_unused]] const int64_t _st
 }
 
 // threshold: v > 1
-static void group0_thresholder(Network& _net, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
-    [[maybe_unused]] auto& _grp = _net.group0;
+static void group0_thresholder([[maybe_unused]] Network& _net, [[maybe_unused]] Group0& _grp, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
     char* __restrict const _ptr_not_refractory_ = _grp.not_refractory_;
     double* __restrict const _ptr_v_ = _grp.v_;
     int32_t* const _spikes = _grp._spikespace;  // spiking indices, their count at [N]
@@ -85,8 +83,7 @@ static void group0_thresholder(Network& _net, [[maybe_unused]] const int64_t _st
 }
 
 // reset: v = 0
-static void group0_resetter(Network& _net, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
-    [[maybe_unused]] auto& _grp = _net.group0;
+static void group0_resetter([[maybe_unused]] Network& _net, [[maybe_unused]] Group0& _grp, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
     double* __restrict const _ptr_v_ = _grp.v_;
     const int32_t* const _spikes = _grp._spikespace;
     const int32_t _n_spikes = _spikes[_grp.N_];
@@ -101,11 +98,10 @@ static void group0_resetter(Network& _net, [[maybe_unused]] const int64_t _step,
 // ---- synapses1: Synapses ----
 
 // on_pre: ge += w
-static void synapses1_pre(Network& _net, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
-    [[maybe_unused]] auto& _grp = _net.synapses1;
+static void synapses1_pre([[maybe_unused]] Network& _net, [[maybe_unused]] Synapses1& _grp, [[maybe_unused]] Group0& _pre, [[maybe_unused]] Group0& _post, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
     int32_t* const _ptr__jpost = _grp._synaptic_post;
     double* const _ptr_w_ = _grp.w_;
-    double* const _ptr_ge_post_ = _net.group0.ge_;
+    double* const _ptr_ge_post_ = _post.ge_;
     auto _on_synapse = [&](const int64_t _s) {
         const int32_t _jpost = _ptr__jpost[_s];
         const double w_ = _ptr_w_[_s];
@@ -114,8 +110,8 @@ static void synapses1_pre(Network& _net, [[maybe_unused]] const int64_t _step, [
         _ptr_ge_post_[_jpost] = ge_post_;
     };
     // spikes of this step: indices in the parent group, their count at [N]
-    const int32_t* const _spikes = _net.group0._spikespace;
-    const int32_t _n_spikes = _spikes[_net.group0.N_];
+    const int32_t* const _spikes = _pre._spikespace;
+    const int32_t _n_spikes = _spikes[_pre.N_];
     const int64_t* const _first = _grp._pre_offsets;
     // the q-th synapse in neuron order: q itself when the synapses are stored in neuron order
     // (connect() by conditions or probabilities makes them so), else from the CSR list
@@ -139,8 +135,7 @@ static void synapses1_pre(Network& _net, [[maybe_unused]] const int64_t _step, [
 }
 
 // prepare the spikes in transit of on_pre
-static void synapses1_pre_prepare(Network& _net, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
-    [[maybe_unused]] auto& _grp = _net.synapses1;
+static void synapses1_pre_prepare([[maybe_unused]] Network& _net, [[maybe_unused]] Synapses1& _grp, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
     int64_t _max_delay = 0;  // in steps of the network
     _max_delay = ng::delay_steps(_grp.delay_[0], _grp._dt) * _grp._every;
     _grp._pre_queue.prepare(_max_delay, _step, _grp._pre_queue_items, _grp._pre_queue_steps,
@@ -149,25 +144,22 @@ static void synapses1_pre_prepare(Network& _net, [[maybe_unused]] const int64_t 
 }
 
 // finish the spikes in transit of on_pre
-static void synapses1_pre_finish(Network& _net, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
-    [[maybe_unused]] auto& _grp = _net.synapses1;
+static void synapses1_pre_finish([[maybe_unused]] Network& _net, [[maybe_unused]] Synapses1& _grp, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
     _grp._pre_queue.dump(_step, _grp._pre_pending_items, _grp._pre_pending_steps);
 }
 
 // ---- poissoninput2: PoissonInput ----
 
 // PoissonInput onto v: N sources at rate _rate, weight _weight
-static void poissoninput2_poissoninput(Network& _net, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
-    [[maybe_unused]] auto& _grp = _net.poissoninput2;
-    [[maybe_unused]] auto& _src = _net.group0;
+static void poissoninput2_poissoninput([[maybe_unused]] Network& _net, [[maybe_unused]] Poissoninput2& _grp, [[maybe_unused]] Group0& _src, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
     const int64_t _n_sources = _grp.N_;
     const double _rate = _grp._rate;
     const double _weight = _grp._weight;
     const double dt_ = _grp._dt;
     const double _p = _rate*dt_;  // probability that one source spikes in a step: (_rate)*dt
     const ng::RandomStream _rng{_net.seed, static_cast<uint32_t>(_grp._stream)};
-    char* __restrict const _ptr_not_refractory_ = _net.group0.not_refractory_;
-    double* __restrict const _ptr_v_ = _net.group0.v_;
+    char* __restrict const _ptr_not_refractory_ = _src.not_refractory_;
+    double* __restrict const _ptr_v_ = _src.v_;
     // every target neuron _i (an index into the whole group) in [_start, _start + _size)
     const int64_t _stop = _grp._start + _grp._size;
     // In blocks: the first random block of each neuron's count (draw 0) is drawn for a whole
@@ -207,9 +199,7 @@ static void poissoninput2_poissoninput(Network& _net, [[maybe_unused]] const int
 // ---- ratemonitor3: PopulationRateMonitor ----
 
 // population rate: spikes / (N * dt)
-static void ratemonitor3_record(Network& _net, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
-    [[maybe_unused]] auto& _grp = _net.ratemonitor3;
-    [[maybe_unused]] auto& _src = _net.group0;
+static void ratemonitor3_record([[maybe_unused]] Network& _net, [[maybe_unused]] Ratemonitor3& _grp, [[maybe_unused]] Group0& _src, [[maybe_unused]] const int64_t _step, [[maybe_unused]] const double _t) {
     const int64_t _row = (_step - _grp._first_step) / _grp._every;
     _grp._t[_row] = _t;
     _grp._rate[_row] = _src._spikespace[_src.N_] / (static_cast<double>(_src.N_) * _grp._dt);
@@ -274,9 +264,9 @@ int64_t run(Network& net, const int64_t step0, const int64_t n_steps, const doub
     net.callback = callback;
     net.callback_data = callback_data;
     net.callback_interval = callback_interval;
-    synapses1_pre_prepare(net, step0, net.t_start);
+    synapses1_pre_prepare(net, net.synapses1, step0, net.t_start);
     const int64_t done = steps(net, step0, n_steps, callback_interval, callback, callback_data);
-    synapses1_pre_finish(net, step0 + done, static_cast<double>(step0 + done) * net.dt);
+    synapses1_pre_finish(net, net.synapses1, step0 + done, static_cast<double>(step0 + done) * net.dt);
     return done;
 }
 
@@ -288,12 +278,12 @@ static int64_t steps(Network& net, const int64_t step0, const int64_t n_steps, c
     int64_t stride = 1, since_check = 0;  // look at the clock less often when steps are fast
     for (int64_t step = step0; step < step0 + n_steps; ++step) {
         [[maybe_unused]] const double t = static_cast<double>(step) * net.dt;
-        if (step % net.group0._every == 0) group0_stateupdate(net, step, t);
-        if (step % net.group0._every == 0) group0_thresholder(net, step, t);
-        if (step % net.synapses1._every == 0) synapses1_pre(net, step, t);
-        if (step % net.poissoninput2._every == 0) poissoninput2_poissoninput(net, step, t);
-        if (step % net.group0._every == 0) group0_resetter(net, step, t);
-        if (step % net.ratemonitor3._every == 0) ratemonitor3_record(net, step, t);
+        if (step % net.group0._every == 0) group0_stateupdate(net, net.group0, step, t);
+        if (step % net.group0._every == 0) group0_thresholder(net, net.group0, step, t);
+        if (step % net.synapses1._every == 0) synapses1_pre(net, net.synapses1, net.group0, net.group0, step, t);
+        if (step % net.poissoninput2._every == 0) poissoninput2_poissoninput(net, net.poissoninput2, net.group0, step, t);
+        if (step % net.group0._every == 0) group0_resetter(net, net.group0, step, t);
+        if (step % net.ratemonitor3._every == 0) ratemonitor3_record(net, net.ratemonitor3, net.group0, step, t);
         if (callback != nullptr && ++since_check >= stride) {
             since_check = 0;
             const double elapsed = std::chrono::duration<double>(clock::now() - last_callback).count();
