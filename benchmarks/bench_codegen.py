@@ -26,10 +26,10 @@ from models import (brian2_python, fresh_dir, lif, note_brian2_skipped, ratio, r
 
 NEUROGEN_IMPORTS = '''
 import jinja2, sympy
-from neurogen.lower_network import lower_network
-from neurogen.namespace import resolve_externals
-from neurogen.passes import run_passes
-from neurogen.render import render_network
+from neurogen.compiler.lower.network import lower_network
+from neurogen.frontend.namespace import resolve_externals
+from neurogen.compiler.passes import run_passes
+from neurogen.compiler.render import render_network
 '''
 
 BODY = '''

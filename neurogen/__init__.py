@@ -6,8 +6,8 @@ work (sympy, the compiler and the cache are touched only when a model first runs
 from __future__ import annotations
 
 from .errors import (CompilationError, DimensionMismatchError, EquationError, NeurogenError, PreferenceError)
-from .equations import Equations
-from .network import MagicNetwork, Network, restore, run, store
+from .frontend.equations import Equations
+from .runtime.network import MagicNetwork, Network, restore, run, store
 from .objects.clock import Clock
 from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
 from .objects.neurongroup import NeuronGroup
@@ -17,11 +17,11 @@ from .objects.spikegenerator import SpikeGeneratorGroup
 from .objects.synapses import Synapses
 from .preferences import prefs
 from .session import seed, session, start_scope
-from .backend import CompiledBackend
+from .runtime.backend import CompiledBackend
 from .units import *  # noqa: F401,F403  (Brian2's unit names are part of the API)
 from .objects.timedarray import TimedArray
-from .results import load_results
-from .standalone import device, export_project, set_device
+from .standalone.results import load_results
+from .standalone.device import device, export_project, set_device
 from .units import __all__ as _unit_names
 
 import numpy as np  # noqa: E402  (Brian2's star import provides np and numpy functions too)

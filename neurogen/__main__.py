@@ -16,7 +16,7 @@ def _human(n: int) -> str:
 
 
 def _cache_info(args: argparse.Namespace) -> int:
-    from . import cache
+    from .compiled import cache
 
     from .preferences import prefs
 
@@ -34,7 +34,7 @@ def _cache_info(args: argparse.Namespace) -> int:
 
 
 def _cache_clear(args: argparse.Namespace) -> int:
-    from . import cache
+    from .compiled import cache
 
     removed = cache.clear()
     print(f"removed {removed} cache entr{'y' if removed == 1 else 'ies'} from {cache.cache_root()}")

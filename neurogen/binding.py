@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
 if TYPE_CHECKING:  # the IR imports sympy: not on the warm path
-    from .ir import NetworkIR
+    from .compiler.ir import NetworkIR
 
 ARRAY, SCALAR, INTEGER, DYNAMIC = "array", "scalar", "integer", "dynamic"
 INPUT_KINDS = (ARRAY, SCALAR, INTEGER)

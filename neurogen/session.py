@@ -41,7 +41,7 @@ class Session:
         self._next_index = 0
         self._objects: "weakref.WeakValueDictionary[int, Any]" = weakref.WeakValueDictionary()
         self._names: dict[str, int] = {}
-        self.magic_network: Any = None  # the network run() uses, made by neurogen.network on first use
+        self.magic_network: Any = None  # the network run() uses, made by neurogen.runtime.network on first use
         self.device: Any = None  # a StandaloneDevice after set_device('cpp_standalone'), else the runtime
         self.backend: Backend | None = None  # installed on import of neurogen (see Backend)
 

@@ -20,10 +20,10 @@ import sympy
 import neurogen as ng
 from model_reference import evaluate, execute, mismatches, rows_of
 from neurogen.errors import EquationError
-from neurogen.expressions import parse_expression
-from neurogen.ir import sym
-from neurogen.namespace import CONSTANTS
-from neurogen.symbolic import to_sympy
+from neurogen.frontend.expressions import parse_expression
+from neurogen.compiler.ir import sym
+from neurogen.frontend.namespace import CONSTANTS
+from neurogen.compiler.symbolic import to_sympy
 
 #: Names of a neuron's code: float variables (one named like a C++ keyword), an integer and a
 #: boolean variable, two runtime constants (one named like a C macro), i and N.

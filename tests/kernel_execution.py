@@ -9,8 +9,8 @@ import numpy as np
 from scipy.linalg import expm
 
 from cpp_expression import evaluate_cpp
-from neurogen.ir import Assign, MatrixExp
-from neurogen.printer import cpp_name, print_expr
+from neurogen.compiler.ir import Assign, MatrixExp
+from neurogen.compiler.printer import cpp_name, print_expr
 
 
 def execute(kernel: Any, values: Mapping[str, Any]) -> np.ndarray:

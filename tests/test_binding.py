@@ -10,13 +10,13 @@ import pytest
 
 from neurogen import *
 from neurogen.binding import DT, RESERVED, SEED, T_START, Binding
-from neurogen.build import Manifest
+from neurogen.compiled.library import Manifest
 from neurogen.errors import DamagedCacheEntryError
-from neurogen.lower_network import lower_network
-from neurogen.namespace import resolve_externals
-from neurogen.passes import run_passes
-from neurogen.render import render_network
-from neurogen.standalone_layout import layout_text, source_of
+from neurogen.compiler.lower.network import lower_network
+from neurogen.frontend.namespace import resolve_externals
+from neurogen.compiler.passes import run_passes
+from neurogen.compiler.render import render_network
+from neurogen.standalone.layout import layout_text, source_of
 
 
 def _network():
@@ -92,9 +92,9 @@ def test_a_manifest_whose_carry_names_no_such_input_is_damaged(carried):
 
 
 def test_one_provider_gives_every_input_of_a_run():
-    """``neurogen.inputs`` answers for every input the binding lists (no name is missing)."""
-    from neurogen.inputs import value_provider
-    from neurogen.runtime import _check_array
+    """``neurogen.runtime.inputs`` answers for every input the binding lists (no name is missing)."""
+    from neurogen.runtime.inputs import value_provider
+    from neurogen.runtime.simulation import _check_array
 
     network, members = _network()
     for obj in members.values():
@@ -114,9 +114,9 @@ def test_one_provider_gives_every_input_of_a_run():
 
 
 def test_one_collector_puts_outputs_back_by_the_binding():
-    """``neurogen.collect``: spike records to the monitor, spikes in transit (declared carried)
+    """``neurogen.runtime.collect``: spike records to the monitor, spikes in transit (declared carried)
     to the synapses, only when asked (a standalone program's last run)."""
-    from neurogen.collect import collect_results
+    from neurogen.runtime.collect import collect_results
 
     network, members = _network()
     binding = Binding.from_network(network)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from neurogen import cache
+from neurogen.compiled import cache
 from neurogen.errors import CacheError, DamagedCacheEntryError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -62,7 +62,7 @@ def test_key_format_is_length_prefixed_sha256() -> None:
 
 def test_key_stable_across_processes_with_different_hash_seeds() -> None:
     parts = ["1", "0.1.0", "int main() {}", "-O3", "g++ (GCC) 12"]
-    code = f"from neurogen.cache import compute_key; print(compute_key({parts!r}))"
+    code = f"from neurogen.compiled.cache import compute_key; print(compute_key({parts!r}))"
     keys = {
         subprocess.run(
             [sys.executable, "-c", code], env=_env(PYTHONHASHSEED=seed),
@@ -190,7 +190,7 @@ CONCURRENT_SCRIPT = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from neurogen import cache
+    from neurogen.compiled import cache
 
     counter = Path(sys.argv[1])
 
@@ -404,7 +404,7 @@ def test_eviction_keeps_the_entries_the_caller_names() -> None:
 HOLD_LOCK_SCRIPT = textwrap.dedent(
     """
     import sys, time
-    from neurogen import cache
+    from neurogen.compiled import cache
 
     def build(tmpdir):
         print("locked", flush=True)
@@ -417,7 +417,7 @@ HOLD_LOCK_SCRIPT = textwrap.dedent(
 
 def test_waiting_for_a_stopped_lock_holder_says_who_holds_the_lock(monkeypatch: pytest.MonkeyPatch,
                                                                    caplog: pytest.LogCaptureFixture) -> None:
-    from neurogen import cache_lock
+    from neurogen.compiled import cache_lock
 
     monkeypatch.setattr(cache_lock, "NOTICE_AFTER_SECONDS", 0.2)
     key = cache.compute_key(["held"])
@@ -428,7 +428,7 @@ def test_waiting_for_a_stopped_lock_holder_says_who_holds_the_lock(monkeypatch: 
         os.kill(holder.pid, signal.SIGSTOP)
         done = threading.Event()
         waiter = threading.Thread(target=lambda: (cache.install(key, _writer()), done.set()))
-        with caplog.at_level(logging.WARNING, logger="neurogen.cache"):
+        with caplog.at_level(logging.WARNING, logger="neurogen.compiled.cache"):
             waiter.start()
             deadline = time.monotonic() + 30
             while "is held by" not in caplog.text and time.monotonic() < deadline:
@@ -478,7 +478,7 @@ def test_an_entry_that_is_a_file_is_replaced_by_a_new_build(cache_dir: Path,
     blocked = _v(cache_dir) / "entries" / key
     blocked.write_text("x")
     os.chmod(blocked, 0o600)
-    with caplog.at_level(logging.WARNING, logger="neurogen.cache"):
+    with caplog.at_level(logging.WARNING, logger="neurogen.compiled.cache"):
         entry = cache.install(key, _writer())
     assert entry.is_dir() and cache.verified_file(key, "lib.so").data == b"x" * 100
     assert "a file where a cache entry folder belongs" in caplog.text

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from neurogen import cache, cache_trust
+from neurogen.compiled import cache, cache_trust
 from neurogen.errors import UntrustedCacheError
 from planted import NOBODY, plant_library
 
@@ -134,9 +134,9 @@ def test_a_planted_library_is_detected_and_never_loaded(tmp_path: Path) -> None:
     whole path, shell included: test_compile_cache.test_planted_library_never_runs)."""
     import ctypes
 
-    from neurogen.build import Manifest
+    from neurogen.compiled.library import Manifest
     from neurogen.errors import DamagedCacheEntryError
-    from neurogen.runtime import Simulation
+    from neurogen.runtime.simulation import Simulation
 
     key, entry = _install("network.so", b"a library neurogen built")
     marker = tmp_path / "marker"

@@ -16,10 +16,10 @@ from neurogen import *
 RENDER = textwrap.dedent("""
     import hashlib
     from neurogen import *
-    from neurogen.lower_network import lower_network
-    from neurogen.namespace import resolve_externals
-    from neurogen.passes import run_passes
-    from neurogen.render import render_network
+    from neurogen.compiler.lower.network import lower_network
+    from neurogen.frontend.namespace import resolve_externals
+    from neurogen.compiler.passes import run_passes
+    from neurogen.compiler.render import render_network
     tau, v_th = 10*ms, 15*mV
     G = NeuronGroup(10, '''dv/dt = (I - v)/tau + 0.1*rand()*mV/ms : volt (unless refractory)
                            I : volt (constant)''',
@@ -61,7 +61,7 @@ def test_changing_values_never_changes_generated_code(caplog):
     """N, parameter values and initial values are runtime data: one compile for all."""
     import logging
 
-    caplog.set_level(logging.INFO, logger="neurogen.build")
+    caplog.set_level(logging.INFO, logger="neurogen.compiled.library")
     counts = []
     for n, tau_value in [(5, 10 * ms), (50, 20 * ms)]:
         start_scope()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from neurogen import cache
+from neurogen.compiled import cache
 from planted import NOBODY, plant_library
 
 SCRIPT = textwrap.dedent("""
@@ -38,7 +38,7 @@ SCRIPT = textwrap.dedent("""
 @pytest.fixture
 def cache_dir(tmp_path):
     """A fresh cache holding only the runtime shell (built once per test session)."""
-    from neurogen.build import shell
+    from neurogen.compiled.library import shell
 
     shell()
     target = tmp_path / "cache"
@@ -49,7 +49,7 @@ def cache_dir(tmp_path):
 @pytest.fixture(scope="module")
 def _script_built(tmp_path_factory) -> tuple[Path, str]:
     """A cache in which SCRIPT has run once (shell and model), and the RESULT line it printed."""
-    from neurogen.build import shell
+    from neurogen.compiled.library import shell
 
     shell()
     template = tmp_path_factory.mktemp("built") / "cache"
@@ -254,7 +254,7 @@ def test_damaged_manifest_is_rebuilt_with_one_warning(built_cache, damage):
 @pytest.mark.parametrize("text", ["", "{", "[]", '{"module": "k"}', '{"module": "k", "fields": [["a", "b"]]}',
                                   '{"module": "k", "fields": [["a", "b", "c", 4]]}'])
 def test_manifest_shape_is_checked(text):
-    from neurogen.build import Manifest
+    from neurogen.compiled.library import Manifest
     from neurogen.errors import DamagedCacheEntryError
 
     with pytest.raises(DamagedCacheEntryError, match="invalid manifest"):
@@ -314,7 +314,7 @@ def test_max_bytes_zero_keeps_only_the_latest_build(cache_dir, built_cache):
 
 def test_max_bytes_must_be_a_whole_number_of_bytes():
     from neurogen import prefs
-    from neurogen.build import max_bytes
+    from neurogen.compiled.library import max_bytes
 
     for bad in (-1, 1.5, "100", None, float("nan"), True):
         prefs.cache.max_bytes = bad
@@ -349,7 +349,7 @@ def test_cached_model_runs_without_any_compiler(built_cache, tmp_path):
 def test_a_named_compiler_that_is_missing_is_an_error_not_replaced(monkeypatch, where):
     from neurogen import prefs
     from neurogen.errors import CompilerNotFoundError
-    from neurogen.toolchain import build_config
+    from neurogen.compiled.toolchain import build_config
 
     if where == "CXX":
         monkeypatch.setenv("CXX", "no-such-cxx-xyz")

@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 
 from neurogen import *
-from neurogen.lower_network import lower_network
-from neurogen.namespace import resolve_externals
-from neurogen.passes import run_passes
-from neurogen.render import render_network
+from neurogen.compiler.lower.network import lower_network
+from neurogen.frontend.namespace import resolve_externals
+from neurogen.compiler.passes import run_passes
+from neurogen.compiler.render import render_network
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -11,8 +11,8 @@ from scipy.integrate import solve_ivp
 from scipy.linalg import expm
 
 from neurogen.errors import EquationError
-from neurogen.integrators import METHODS, integrate
-from neurogen.ir import DT, T, Assign, Integration, MatrixExp, sym
+from neurogen.compiler.integrators import METHODS, integrate
+from neurogen.compiler.ir import DT, T, Assign, Integration, MatrixExp, sym
 
 v, w, x, y, g, h = (sym(n) for n in "v w x y g h".split())
 I, tau, tau1, tau2, omega = (sym(n) for n in ("I", "tau", "tau1", "tau2", "omega"))

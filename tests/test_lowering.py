@@ -8,8 +8,8 @@ import pytest
 
 from kernel_execution import condition, execute
 from neurogen import NeuronGroup, PoissonInput, Synapses, ms, mV
-from neurogen.lower_network import lower_network
-from neurogen.namespace import resolve_externals
+from neurogen.compiler.lower.network import lower_network
+from neurogen.frontend.namespace import resolve_externals
 
 TAU, V0 = 0.01, -0.05  # second, volt
 
@@ -90,7 +90,7 @@ def test_poisson_input_draws_weight_times_binomial_n_rate_dt():
 
 def _evaluate(statement, kernel, env):
     from cpp_expression import evaluate_cpp
-    from neurogen.printer import print_expr
+    from neurogen.compiler.printer import print_expr
 
     ints = kernel.integer_names | {l.local for l in kernel.loads if l.ctype != "double"}
     return evaluate_cpp(print_expr(statement.expr, ints), env)

@@ -14,9 +14,9 @@ import pytest
 import sympy
 
 from neurogen import *
-from neurogen.integrators import integrate
-from neurogen.ir import sym
-from neurogen.render import DRAW_BASES
+from neurogen.compiler.integrators import integrate
+from neurogen.compiler.ir import sym
+from neurogen.compiler.render import DRAW_BASES
 
 
 def _gaussian_product_cov(pairs1: np.ndarray, pairs2: np.ndarray, rho: np.ndarray, n: int) -> float:
@@ -271,8 +271,8 @@ def test_noise_draws_are_named_after_the_noise_and_have_their_own_draw_range():
 
 
 def _lower(*objects, **names):
-    from neurogen.lower_network import lower_network
-    from neurogen.namespace import resolve_externals
+    from neurogen.compiler.lower.network import lower_network
+    from neurogen.frontend.namespace import resolve_externals
 
     externals = {id(o): resolve_externals(o, names, {}) for o in objects}
     return lower_network(list(objects), externals)
@@ -319,8 +319,8 @@ def test_event_driven_equations_refuse_noise():
 
 
 def test_generated_code_names_the_noise():
-    from neurogen.passes import run_passes
-    from neurogen.render import render_network
+    from neurogen.compiler.passes import run_passes
+    from neurogen.compiler.render import render_network
 
     G = NeuronGroup(1, "dv/dt = -v/tau + v*xi_input*tau**-0.5 : 1", method="heun")
     code = render_network(run_passes(_lower(G, tau=10 * ms)))["network.cpp"]

@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from kernel_execution import execute
 from model_strategies import numeric, statements
 from neurogen import *
-from neurogen.ir import MatrixExp
-from neurogen.lower_network import lower_network
-from neurogen.namespace import resolve_externals
-from neurogen.passes import hoist, hoist_invariants, prune
-from neurogen.printer import cpp_name
+from neurogen.compiler.ir import MatrixExp
+from neurogen.compiler.lower.network import lower_network
+from neurogen.frontend.namespace import resolve_externals
+from neurogen.compiler.passes import hoist, hoist_invariants, prune
+from neurogen.compiler.printer import cpp_name
 
 NAMES = ("v", "w", "c1", "k")
 MODEL = "v : 1\nw : 1\nk : integer\nr0 : 1\nr1 : 1"

@@ -15,11 +15,11 @@ from cpp_expression import evaluate_cpp
 from model_reference import evaluate, mismatches
 from model_strategies import condition, numeric
 from neurogen import EquationError
-from neurogen.expressions import parse_expression
-from neurogen.ir import sym
-from neurogen.namespace import CONSTANTS
-from neurogen.printer import CppPrinter, cpp_name
-from neurogen.symbolic import to_sympy
+from neurogen.frontend.expressions import parse_expression
+from neurogen.compiler.ir import sym
+from neurogen.frontend.namespace import CONSTANTS
+from neurogen.compiler.printer import CppPrinter, cpp_name
+from neurogen.compiler.symbolic import to_sympy
 
 FLOATS = ("v", "w", "c1", "double", "RAND_MAX")
 INTEGERS = ("k", "i", "N")

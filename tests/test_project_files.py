@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from neurogen import *
-from neurogen.project_files import MANIFEST
+from neurogen.standalone.project_files import MANIFEST
 
 τ = 10 * ms
 

@@ -8,10 +8,10 @@ import re
 import numpy as np
 
 from neurogen import *
-from neurogen.lower_network import lower_network
-from neurogen.namespace import resolve_externals
-from neurogen.passes import run_passes
-from neurogen.render import render_network
+from neurogen.compiler.lower.network import lower_network
+from neurogen.frontend.namespace import resolve_externals
+from neurogen.compiler.passes import run_passes
+from neurogen.compiler.render import render_network
 
 LIF = """dv/dt = (v0 - v)/tau : volt (unless refractory)
          v0 : volt"""
@@ -122,7 +122,7 @@ def _kernels(objects):
 
 
 def test_lowering_decides_draw_ranges_and_the_random_functions_each_kernel_calls():
-    from neurogen.lower import DRAW_BASES
+    from neurogen.compiler.lower.common import DRAW_BASES
 
     G = NeuronGroup(3, """dv/dt = -v/(10*ms) + xi*(10*ms)**-0.5 : 1
                           u : 1""", threshold="rand() < 0.5", reset="u = poisson(2.0)*randn()",
@@ -139,11 +139,11 @@ def test_lowering_decides_draw_ranges_and_the_random_functions_each_kernel_calls
 
 
 def test_a_random_draw_that_is_pruned_needs_no_helper():
-    from neurogen.ir import Assign
-    from neurogen.ir import sym
-    from neurogen.lower import ObjectContext, build_kernel, random_functions
-    from neurogen.passes import prune
-    from neurogen.symbolic import rand
+    from neurogen.compiler.ir import Assign
+    from neurogen.compiler.ir import sym
+    from neurogen.compiler.lower.common import ObjectContext, build_kernel, random_functions
+    from neurogen.compiler.passes import prune
+    from neurogen.compiler.symbolic import rand
 
     G = NeuronGroup(1, "v : 1")
     ctx = ObjectContext(G, "group0", {}, {id(G): "group0"})
@@ -160,7 +160,7 @@ def test_a_template_reads_options_that_must_exist():
     import jinja2
     import pytest
 
-    from neurogen.ir import ThresholdOptions
+    from neurogen.compiler.ir import ThresholdOptions
 
     G = _lif_group()
     externals = {id(G): resolve_externals(G, None, {})}

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from neurogen import *
-from neurogen.results import read_result
+from neurogen.standalone.results import read_result
 
 
 def _result(header: bytes, body: bytes = b"") -> bytes:

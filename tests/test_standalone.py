@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from neurogen import *
-from neurogen.results import read_result
+from neurogen.standalone.results import read_result
 
 pytestmark = pytest.mark.skipif(shutil.which("cmake") is None, reason="needs cmake")
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from neurogen import *
-from neurogen.results import read_result
+from neurogen.standalone.results import read_result
 
 needs_cmake = pytest.mark.skipif(shutil.which("cmake") is None, reason="needs cmake")
 
@@ -260,8 +260,8 @@ def test_random_damage_never_crashes_the_program(project, tmp_path):
 
 def test_every_array_and_integer_input_needs_a_rule():
     """A field added to the lowering without a layout rule fails loudly, not unchecked."""
-    from neurogen.ir import Field, FieldKind, NetworkIR, ObjectIR
-    from neurogen.standalone_layout import layout_text
+    from neurogen.compiler.ir import Field, FieldKind, NetworkIR, ObjectIR
+    from neurogen.standalone.layout import layout_text
 
     field = Field("_mystery", "int32_t", FieldKind.ARRAY)
     network = NetworkIR((ObjectIR("group0", "Group0", "NeuronGroup", ("NeuronGroup",), (field,), ()),), ())

@@ -11,8 +11,8 @@ import subprocess
 import pytest
 
 from neurogen import *
-from neurogen.standalone_toolchain import toolchain_cmake
-from neurogen.toolchain import BuildConfig, find_compiler
+from neurogen.standalone.cmake_toolchain import toolchain_cmake
+from neurogen.compiled.toolchain import BuildConfig, find_compiler
 
 pytestmark = pytest.mark.skipif(shutil.which("cmake") is None, reason="needs cmake")
 

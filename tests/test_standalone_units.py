@@ -8,8 +8,8 @@ import re
 import numpy as np
 
 from neurogen import *
-from neurogen.results import unit_name
-from neurogen.standalone_units import VALUE_UNITS, unit_table, units_header
+from neurogen.standalone.results import unit_name
+from neurogen.standalone.unit_table import VALUE_UNITS, unit_table, units_header
 from neurogen.units.definitions import UNITS
 
 

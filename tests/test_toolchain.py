@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from neurogen import cache, prefs
+from neurogen import prefs
+
+from neurogen.compiled import cache
 from neurogen.errors import CompilationError, PreferenceError
-from neurogen.toolchain import BuildConfig, build_config, compile_shared_library, find_compiler, library_problem
+from neurogen.compiled.toolchain import BuildConfig, build_config, compile_shared_library, find_compiler, library_problem
 
 SOURCE = 'extern "C" __attribute__((visibility("default"))) int ng_abi_version() { return 1; }\n'
 

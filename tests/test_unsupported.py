@@ -89,7 +89,7 @@ def test_recorded_booleans_and_integers_keep_their_type():
 
 def test_object_names_do_not_enter_the_front_end_key():
     """A sweep that rebuilds a group under new names reuses one manifest (no cold path)."""
-    from neurogen import cache
+    from neurogen.compiled import cache
 
     def entries():
         return {e.key for e in cache.entries()}

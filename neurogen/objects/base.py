@@ -129,11 +129,11 @@ class SimObject(metaclass=_Checked):
     def _runtime_value(self, name: str) -> Any:
         """The value of the compiled input ``name`` that this object holds outside its state
         arrays (sizes, connectivity, spikes in transit, record buffers), bound at every call;
-        None if ``name`` is not one of those. ``neurogen.inputs`` asks this first."""
+        None if ``name`` is not one of those. ``neurogen.runtime.inputs`` asks this first."""
         return None
 
     def _collect_results(self, outputs: Mapping[str, np.ndarray], rows: int) -> None:
-        """After a call (``neurogen.collect``): what the compiled code recorded for this object
+        """After a call (``neurogen.runtime.collect``): what the compiled code recorded for this object
         (dynamic outputs by field name; a standalone run also gives its fresh record buffers),
         and how many records (rows) the call made. Objects that record override this."""
         if outputs:

@@ -5,7 +5,7 @@ from typing import Any
 
 import numpy as np
 
-from ..equations import Equations
+from ..frontend.equations import Equations
 from ..errors import NeurogenError
 from ..units import DIMENSIONLESS, Quantity, second
 from .attributes import refuse_read_only
@@ -57,7 +57,7 @@ class Group(SimObject):
         if name == "dt":
             return self.clock.dt
         if "_equations" in self.__dict__ and name in self._equations:
-            from ..namespace import user_namespace
+            from ..frontend.namespace import user_namespace
             from .reading import read_subexpression
 
             return read_subexpression(self, name, user_namespace())

@@ -10,7 +10,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from ..errors import NeurogenError
-from ..expressions import parse_expression
+from ..frontend.expressions import parse_expression
 from ..units import Quantity, second, Hz
 from .base import SimObject, require_results
 from .clock import Clock

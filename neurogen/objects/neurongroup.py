@@ -6,9 +6,9 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from ..equations import Equations, parse_equations
+from ..frontend.equations import Equations, parse_equations
 from ..errors import EquationError, NotAConditionError
-from ..expressions import Statement, is_condition, parse_expression, parse_statements
+from ..frontend.expressions import Statement, is_condition, parse_expression, parse_statements
 from ..units import DIMENSIONLESS, Quantity, get_dimensions, second
 from .clock import Clock
 from .group import Group

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from ..expressions import parse_expression
+from ..frontend.expressions import parse_expression
 from ..units import Quantity
 from .clock import Clock
 from .neurongroup import NeuronGroup

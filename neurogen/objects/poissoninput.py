@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import DimensionMismatchError, EquationError
-from ..expressions import parse_expression
-from ..namespace import External
+from ..frontend.expressions import parse_expression
+from ..frontend.namespace import External
 from ..units import Hz, Quantity, get_dimensions
 from .base import SimObject
 from .subgroup import underlying

@@ -19,8 +19,8 @@ from typing import Any, ClassVar, Mapping, Protocol
 
 import numpy as np
 
-from ..equations import Equations
-from ..expressions import Statement
+from ..frontend.equations import Equations
+from ..frontend.expressions import Statement
 from ..units import Dimension
 from .variables import VariableSpec
 

@@ -12,10 +12,10 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from ..equations import is_noise
+from ..frontend.equations import is_noise
 from ..errors import EquationError
-from ..expressions import parse_expression
-from ..namespace import ExpressionScope, TimedArrayExternal, resolve_externals
+from ..frontend.expressions import parse_expression
+from ..frontend.namespace import ExpressionScope, TimedArrayExternal, resolve_externals
 from ..units import UNITS, Quantity
 
 def _exprel(x: Any) -> Any:  # as ng::exprel: 1 near 0, inf above 717, NaN for NaN

@@ -2,7 +2,7 @@
 
 The spikes live in Python as arrays sorted by time, then index; at each run they are turned
 into steps of the group's clock and bound to the compiled kernel as arrays, so
-``set_spikes`` never recompiles (see :mod:`neurogen.lower_spikegenerator`).
+``set_spikes`` never recompiles (see :mod:`neurogen.compiler.lower.spikegenerator`).
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..equations import parse_equations
+from ..frontend.equations import parse_equations
 from ..errors import DimensionMismatchError
 from ..units import DIMENSIONLESS, Quantity, get_dimensions, second
 from .clock import Clock

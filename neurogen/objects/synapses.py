@@ -3,7 +3,7 @@
 Synapses grow with each ``connect()``; their variables are numpy arrays of one element per
 synapse, kept in creation order (``S.w = W[rows, cols]`` relies on it). Code runs in the
 compiled step loop: the pathways (``on_pre``, ``on_post``), clock-driven equations and
-summed variables; see :mod:`neurogen.lower_synapses`.
+summed variables; see :mod:`neurogen.compiler.lower.synapses`.
 """
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from ..equations import Equations, parse_equations
+from ..frontend.equations import Equations, parse_equations
 from ..errors import EquationError, NeurogenError
-from ..expressions import Statement, parse_expression, parse_statements
+from ..frontend.expressions import Statement, parse_expression, parse_statements
 from ..units import DIMENSIONLESS, Quantity, second
 from .clock import Clock
 from .group import Group

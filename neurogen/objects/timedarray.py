@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import DimensionMismatchError
-from ..namespace import TimedFunction
+from ..frontend.namespace import TimedFunction
 from ..units import DIMENSIONLESS, Quantity, get_dimensions, second
 from .validation import check_name
 

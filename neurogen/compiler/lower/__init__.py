@@ -1,0 +1,1 @@
+"""User objects to kernels: one lowerer per object family, the helpers they share, the network."""

@@ -1,0 +1,92 @@
+"""A string assignment (``G.v = 'expr'``, ``S.w = 'expr'``) as one kernel, called once.
+
+The runtime side (:mod:`neurogen.runtime.assignment`) resolves the names and runs it; this
+module lowers it. Also the groups another object's expression reads, as structs without
+kernels (``fields_only``), used by generated ``connect()`` too.
+"""
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from ...errors import EquationError
+from ...frontend.expressions import Statement
+from ...frontend.namespace import External
+from ...objects.synapses import Synapses
+from ..ir import Field, FieldKind, NetworkIR, ObjectIR, sym
+from ..printer import field_ref
+from .common import Access, ObjectContext, build_kernel, expression_dims, make_resolver, struct_name
+from .neurons import _group_access, _subexpressions, integer_names, lower_statements
+from .synapses import SYNAPSE_LOOP, SynapseNames, add_synapse_fields
+
+
+def call_members(objects: list[Any]) -> dict[int, str]:
+    """The struct members of a one-off call's objects: the called one first (``group0``)."""
+    return {id(o): f"group{k}" for k, o in enumerate(objects)}
+
+
+def lower_assignment(objects: list[Any], variable: str, expression: str, where: str,
+                     externals: dict[str, External]) -> NetworkIR:
+    """The network of one assignment: the assigned object (``group0``) with its one kernel,
+    and the groups the expression reads (a synapse's pre and post) as plain structs."""
+    group = objects[0]
+    members = call_members(objects)
+    ctx = ObjectContext(group, "group0", externals, members)
+    if variable not in group._specs:
+        raise EquationError(f"{where}: '{variable}' is not a stored variable")
+    scope = _scope(ctx)
+    ctx.add_field("_every", "int64_t", FieldKind.INTEGER, "unused by assignments")
+    ctx.add_field("_dt", "double", FieldKind.SCALAR, "time step of its clock, second (dt in the expression)")
+    ctx.add_field("_indices", "int32_t", FieldKind.ARRAY, "the assigned indices")
+    ctx.add_field("_n_indices", "int64_t", FieldKind.INTEGER, "number of assigned indices")
+    statement = Statement(variable, "=", expression, f"{variable} = {expression}", 1)
+    statements, writes = lower_statements(ctx, [statement], scope.dim_of, scope.resolve, "assignment")
+    kernel = build_kernel(ctx, name="assign", template="assign", when="start", order=0,
+                          statements=statements, access=scope.access, writes=writes,
+                          integer_names=scope.integer_names, roles=scope.roles,
+                          comment=[f"assignment: {statement.line}"],
+                          phase="call", **scope.loop)
+    obj = ObjectIR("group0", struct_name("group0"), type(group).__name__,
+                   (type(group).__name__, *(eq.line for eq in group._equations)), tuple(ctx.fields), (kernel,))
+    others = tuple(fields_only(o, members[id(o)]) for o in objects[1:])
+    return NetworkIR((obj, *others), (), (("group0", kernel.name),))
+
+
+def _scope(ctx: Any) -> Any:
+    """Access, dimensions and names for the assigned object's expressions."""
+    group = ctx.obj
+    if isinstance(group, Synapses):
+        add_synapse_fields(ctx)
+        names = SynapseNames(ctx)
+        return SimpleNamespace(access=names.access, dim_of=names.dim_of, resolve=names.resolve,
+                               integer_names=names.integer_names, roles=names.roles, loop=SYNAPSE_LOOP)
+    dim_of = expression_dims(ctx, group._variable_dims())
+    resolve = make_resolver(ctx, _subexpressions(ctx, dim_of), _subgroup_names)
+    access = _group_access(ctx)
+    ctx.add_field("N", "int64_t", FieldKind.INTEGER, "number of elements")
+    for name, comment in (("_subgroup_start", "first assigned element's subgroup start (0: the whole group)"),
+                          ("_subgroup_N", "size of the subgroup assigned through (N: the whole group)")):
+        ctx.add_field(name, "int64_t", FieldKind.INTEGER, comment)
+        access[name] = Access("int64_t", field_ref("_grp", name), True)
+    return SimpleNamespace(access=access, dim_of=dim_of, resolve=resolve,
+                           integer_names=integer_names(group), roles=(), loop={})
+
+
+def _subgroup_names(name: str) -> Any:
+    """The assigned expression's own ``i`` and ``N``: those of the subgroup it was written
+    through (Brian2's subgroup variables); subexpressions are substituted before this, so
+    theirs stay the group's."""
+    if name == "i":
+        return sym("i") - sym("_subgroup_start")
+    if name == "N":
+        return sym("_subgroup_N")
+    return None
+
+
+def fields_only(group: Any, member: str) -> Any:
+    """A group another object's expression reads: its struct, with no kernels."""
+    fields = [Field(name, spec.ctype, FieldKind.ARRAY, "") for name, spec in group._specs.items()]
+    fields += [Field("N", "int64_t", FieldKind.INTEGER, "number of neurons"),
+               Field("_every", "int64_t", FieldKind.INTEGER, "unused by assignments")]
+    return ObjectIR(member, struct_name(member), type(group).__name__, (type(group).__name__,),
+                    tuple(fields), ())

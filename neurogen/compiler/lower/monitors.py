@@ -1,0 +1,98 @@
+"""Monitors → kernels that record into per-run buffers (or C++ vectors, for spikes)."""
+from __future__ import annotations
+
+from typing import Any
+
+import sympy
+
+from ..ir import Assign, FieldKind, Kernel, SpikeMonitorOptions, StateMonitorOptions, sym
+from .common import (Access, ObjectContext, add_external_fields, build_kernel, expression_dims,
+                    make_resolver, scalar_context)
+from .neurons import _subexpressions, integer_names, variable_access
+from ...objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
+from ...objects.synapses import Synapses
+from ..printer import field_ref
+from ..symbolic import int_, ne
+
+
+def lower_spikemonitor(ctx: ObjectContext) -> list[Kernel]:
+    mon = ctx.obj
+    ctx.add_field("count", "int32_t", FieldKind.ARRAY, "spikes per neuron")
+    if mon.record:
+        ctx.add_field("i", "int32_t", FieldKind.DYNAMIC, "index of each recorded spike")
+        ctx.add_field("t", "double", FieldKind.DYNAMIC, "time of each recorded spike, second")
+    return [build_kernel(ctx, name="record", template="spikemonitor", when=mon.when, order=mon.order,
+                         statements=(), access={}, source=ctx.members[id(mon.source)],
+                         comment=[f"record the spikes of its source (a {type(mon.source).__name__})"],
+                         options=SpikeMonitorOptions(mon.record))]
+
+
+def lower_statemonitor(ctx: ObjectContext) -> list[Kernel]:
+    mon = ctx.obj
+    source = mon.source
+    source_ctx = ObjectContext(source, ctx.member, ctx.externals, ctx.members)
+    if isinstance(source, Synapses):  # element = synapse; v_post, i, j as in synaptic code
+        from .synapses import SYNAPSE_LOOP, SynapseNames
+
+        names = SynapseNames(source_ctx, struct_ref="_src")
+        access, resolve, ints, loop = names.access, names.resolve, names.integer_names, SYNAPSE_LOOP
+        roles = names.roles
+        subexpressions: dict = {}
+    else:
+        # only when a subexpression is recorded: the monitor resolves the names they use (units,
+        # constants) only then (a HH model recording v failed on its subexpressions' 'mV')
+        recorded = set(mon.record_variables) - set(source._specs)
+        subexpressions = (_subexpressions(source_ctx, expression_dims(ctx, source._variable_dims()))
+                          if recorded else {})
+        resolve = make_resolver(ctx, subexpressions)
+        access = scalar_context(ctx)
+        access["N"] = Access("int64_t", field_ref("_src", "N"), True)
+        access.update(variable_access(source, "_src"))
+        ints, loop, roles = integer_names(source), {}, ()
+    add_external_fields(ctx)
+    for field_name, ctype, kind, comment in (
+        ("_indices", "int32_t", FieldKind.ARRAY, "recorded indices"),
+        ("_n_indices", "int64_t", FieldKind.INTEGER, "number of recorded indices"),
+        ("_first_step", "int64_t", FieldKind.INTEGER, "step of the first record of this run"),
+        ("_t", "double", FieldKind.ARRAY, "record times of this run, second"),
+    ):
+        ctx.add_field(field_name, ctype, kind, comment)
+    statements = []
+    for var in mon.record_variables:
+        ctx.add_field(f"_rec_{var}", "double", FieldKind.ARRAY, f"records of {var} (rows: times)")
+        value = resolve(var) if var in subexpressions or isinstance(source, Synapses) else sym(var)
+        value = _of_declared_type(source, var, value)
+        statements.append(Assign(f"_value_{var}", sympy.Float(1) * value if value.is_Number else value,
+                                 declare=True, comment=f"record {var}"))
+    return [build_kernel(ctx, name="record", template="statemonitor", when=mon.when, order=mon.order,
+                         statements=statements, access=access, source=ctx.members[id(source)],
+                         integer_names=ints, roles=roles, comment=[f"record {', '.join(mon.record_variables)}"],
+                         options=StateMonitorOptions(tuple(mon.record_variables)),
+                         outputs=tuple(f"_value_{v}" for v in mon.record_variables), **loop)]
+
+
+def _of_declared_type(source: Any, var: str, value: sympy.Expr) -> sympy.Expr:
+    """A subexpression declared ``: integer`` or ``: boolean`` is recorded as a value of that
+    type (truncated; 0 or 1), as Brian2 records it; inside other expressions it stays as it is."""
+    equations = getattr(source, "_equations", None)
+    if equations is None or var not in equations or equations[var].kind != "subexpression":
+        return value
+    if equations[var].dtype == "integer":
+        return int_(value)
+    if equations[var].dtype == "boolean":
+        return ne(value, sympy.Integer(0))
+    return value
+
+
+def lower_ratemonitor(ctx: ObjectContext) -> list[Kernel]:
+    mon = ctx.obj
+    ctx.add_field("_first_step", "int64_t", FieldKind.INTEGER, "step of the first record of this run")
+    ctx.add_field("_t", "double", FieldKind.ARRAY, "record times of this run, second")
+    ctx.add_field("_rate", "double", FieldKind.ARRAY, "population rate of this run, Hz")
+    return [build_kernel(ctx, name="record", template="ratemonitor", when=mon.when, order=mon.order,
+                         statements=(), access={}, source=ctx.members[id(mon.source)],
+                         comment=["population rate: spikes / (N * dt)"])]
+
+
+LOWERERS = {SpikeMonitor: lower_spikemonitor, StateMonitor: lower_statemonitor,
+            PopulationRateMonitor: lower_ratemonitor}

@@ -1,0 +1,66 @@
+"""Objects → one ``NetworkIR``: each object's lowerer by kind, then the schedule and phases.
+
+Separate from :mod:`neurogen.compiler.lower.common` (the helpers every lowerer shares), so the lowerers import
+those helpers and this module imports the lowerers: no circle.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping
+
+from ..ir import FieldKind, Kernel, NetworkIR, ObjectIR
+from .common import ObjectContext, struct_name
+from .inputs import LOWERERS as INPUTS
+from .monitors import LOWERERS as MONITORS
+from .neurons import LOWERERS as NEURONS
+from .spikegenerator import LOWERERS as SPIKEGENERATORS
+from .synapses import LOWERERS as SYNAPSES
+from ...frontend.namespace import External
+from ...objects.validation import SLOTS
+from ...objects.schedule import member_name
+
+# -- the network --------------------------------------------------------------------------
+
+Lowerer = Callable[[ObjectContext], list[Kernel]]
+
+
+def lower_network(objects: list[Any], externals: Mapping[int, Mapping[str, External]]) -> NetworkIR:
+    """Lower objects (already in schedule order) into one ``NetworkIR``."""
+    lowerers: dict[type, Lowerer] = {**NEURONS, **MONITORS, **SYNAPSES, **SPIKEGENERATORS, **INPUTS}
+    members = {id(o): member_name(o, k) for k, o in enumerate(objects)}
+    lowered = []
+    for obj in objects:
+        ctx = ObjectContext(obj, members[id(obj)], externals[id(obj)], members)
+        ctx.add_field("_every", "int64_t", FieldKind.INTEGER, "runs every _every steps (its clock)")
+        ctx.add_field("_dt", "double", FieldKind.SCALAR, "time step of its clock, second")
+        kernels = _lowerer(lowerers, obj)(ctx)
+        lowered.append(ObjectIR(ctx.member, struct_name(ctx.member), type(obj).__name__,
+                                _description(obj), tuple(ctx.fields), tuple(kernels)))
+    schedule = sorted(
+        ((SLOTS.index(k.when), k.order, obj.name, pos, o.member, k.name)
+         for obj, o in zip(objects, lowered) for pos, k in enumerate(o.kernels)
+         if k.phase == "step"),
+    )
+    order = [(m, k) for *_, m, k in schedule]
+
+    def phase(name: str) -> tuple[tuple[str, str], ...]:
+        return tuple((o.member, k.name) for o in lowered for k in o.kernels if k.phase == name)
+
+    return NetworkIR(tuple(lowered), tuple(order), phase("call"), phase("prepare"), phase("finish"))
+
+
+def _lowerer(lowerers: Mapping[type, Lowerer], obj: Any) -> Lowerer:
+    """The lowerer of ``obj``'s class, or of the nearest base class that has one (a subclass of
+    NeuronGroup is lowered as one)."""
+    for klass in type(obj).__mro__:
+        if klass in lowerers:
+            return lowerers[klass]
+    raise NotImplementedError(f"{type(obj).__name__} '{obj.name}': objects of this kind cannot run yet")
+
+
+def _description(obj: Any) -> tuple[str, ...]:
+    equations = getattr(obj, "_equations", None)
+    lines = [f"{type(obj).__name__}"]
+    if equations is not None:
+        lines += [eq.line for eq in equations]
+    return tuple(lines)
+

@@ -1,0 +1,231 @@
+"""NeuronGroup → kernels: state update, threshold, reset (Brian2's refractoriness rules).
+
+Refractoriness as Brian2 documents it: a spiking neuron stays refractory while
+``timestep(t - lastspike) < timestep(refractory)``; variables flagged ``(unless refractory)``
+are not integrated then, and the threshold is not tested.
+"""
+from __future__ import annotations
+
+import ast
+from typing import Any, Mapping
+
+import sympy
+
+from ...errors import DimensionMismatchError, EquationError, NotAConditionError
+from ...frontend.expressions import infer_dims, is_condition, names_in, parse_expression
+from ..integrators import integrate
+from ..ir import Assign, FieldKind, Kernel, Statement, ThresholdOptions, sym
+from ..printer import field_ref
+from .common import (Access, ObjectContext, add_external_fields, build_kernel, check_dims, convert, expression_dims,
+                    make_resolver, scalar_context)
+from ...objects.neurongroup import NeuronGroup
+from ...objects.poissongroup import PoissonGroup
+from ..symbolic import and_, ge, not_, or_, select, timestep
+from ...units import DIMENSIONLESS, second
+
+
+
+def integer_names(group: Any) -> set[str]:
+    """Names the printer reads as ``double(...)`` so that ``i / N`` divides as in Python."""
+    return {"i", "N"} | {n for n, s in group._specs.items() if s.dtype in ("int32", "int64")}
+
+
+def frozen_while_refractory(group: Any, name: str) -> bool:
+    """An ``(unless refractory)`` variable of a group with refractoriness: neither its equation
+    nor an input (synapse, PoissonInput) changes it while the neuron is refractory."""
+    equations = getattr(group, "_equations", None)
+    return (getattr(group, "_refractory", False) is not False and equations is not None
+            and name in equations and "unless refractory" in equations[name].flags)
+
+
+def variable_access(group: Any, struct_ref: str) -> dict[str, Access]:
+    """How a kernel reads the stored variables of ``group`` through ``struct_ref``."""
+    return {name: Access(spec.ctype, field_ref(struct_ref, name) + ("[0]" if spec.shared else ""),
+                         spec.shared) for name, spec in group._specs.items()}
+
+
+def lower_neurongroup(ctx: ObjectContext) -> list[Kernel]:
+    group = ctx.obj
+    dims = group._variable_dims()
+    dim_of = expression_dims(ctx, dims)
+    subexpressions = _subexpressions(ctx, dim_of)
+    resolve = make_resolver(ctx, subexpressions)
+    access = _group_access(ctx)
+    ints = integer_names(group)
+    kernels = [_state_update(ctx, dim_of, resolve, access, ints)]
+    if group.threshold is not None:
+        kernels.append(_threshold(ctx, dim_of, resolve, access, ints))
+        if group._reset_statements:
+            kernels.append(_reset(ctx, dim_of, resolve, access, ints))
+    ctx.add_field("N", "int64_t", FieldKind.INTEGER, "number of neurons")
+    return [k for k in kernels if k is not None]
+
+
+def _group_access(ctx: ObjectContext) -> dict[str, Access]:
+    group = ctx.obj
+    access = scalar_context(ctx)
+    access["N"] = Access("int64_t", field_ref("_grp", "N"), True)
+    access.update(variable_access(group, "_grp"))
+    for name, spec in group._specs.items():
+        ctx.add_field(name, spec.ctype, FieldKind.ARRAY, f"{spec.dim or '1'}")
+    add_external_fields(ctx)
+    if group._refractory is not False and not isinstance(group._refractory, str):
+        ctx.add_field("_refractory", "double", FieldKind.SCALAR, "refractory period, second")
+        access["_refractory"] = Access("double", "_grp._refractory", True)
+    return access
+
+
+def _subexpressions(ctx: ObjectContext, dim_of: Any) -> dict[str, sympy.Expr]:
+    """Each subexpression as sympy, with the subexpressions it uses substituted (checked for cycles)."""
+    group = ctx.obj
+    pending = {eq.name: eq for eq in group._equations.of_kind("subexpression")}
+    done: dict[str, sympy.Expr] = {}
+    while pending:
+        progressed = False
+        for name, eq in list(pending.items()):
+            tree = parse_expression(eq.expr, f"{ctx.where()}, {eq.describe()}")
+            if names_in(tree)[0] & set(pending) - {name}:
+                continue
+            if name in names_in(tree)[0]:
+                raise EquationError(f"{ctx.where()}, {eq.describe()}: subexpression refers to itself")
+            check_dims(tree, eq.dim, dim_of, f"{ctx.where()}, {eq.describe()}", f"'{eq.expr}'")
+            done[name] = convert(tree, make_resolver(ctx, done), eq.describe())
+            del pending[name]
+            progressed = True
+        if not progressed:
+            raise EquationError(f"{ctx.where()}: subexpressions {sorted(pending)} depend on each other in a cycle")
+    return done
+
+
+def _not_refractory(ctx: ObjectContext, dim_of: Any, resolve: Any) -> tuple[list[Statement], list[str]]:
+    """Statements computing ``not_refractory`` at the start of the state update."""
+    group = ctx.obj
+    if group._refractory is False:
+        return [], []
+    t, lastspike = sym("t"), sym("lastspike")
+    if isinstance(group._refractory, str):
+        where = f"{ctx.where()}, refractory"
+        tree = parse_expression(group._refractory, where)
+        dim = check_refractory_dims(tree, dim_of, where, _boolean_variables(group))
+        value = convert(tree, resolve, where)
+        if dim == DIMENSIONLESS:  # a condition: refractoriness (set by a spike) ends once it fails
+            value = or_(sym("not_refractory"), not_(value))
+            return [Assign("not_refractory", value, comment=f"refractory: {group._refractory}")], ["not_refractory"]
+    else:
+        value = sym("_refractory")
+    margin = (timestep(value, sym("dt")) - sympy.Rational(1, 2)) * sym("dt")
+    return [
+        Assign("_refractory_until", margin, declare=True, comment="refractory period, in whole steps"),
+        Assign("not_refractory", ge(t - lastspike, sym("_refractory_until")),
+               comment="timestep(t - lastspike) >= timestep(refractory)"),
+    ], ["not_refractory"]
+
+
+def _boolean_variables(group: Any) -> set[str]:
+    """Boolean variables and subexpressions (``refractory='b'`` may name either)."""
+    return ({name for name, spec in group._specs.items() if spec.dtype == "bool"}
+            | {eq.name for eq in group._equations.of_kind("subexpression") if eq.dtype == "boolean"})
+
+
+def check_refractory_dims(tree: Any, dim_of: Any, where: str, booleans: set[str] = frozenset()) -> Any:
+    """A time, or a condition (a comparison, logic, or a boolean variable: refractory='b')."""
+    dim = infer_dims(tree, dim_of, where)
+    if is_condition(tree, booleans):
+        return DIMENSIONLESS
+    if dim == DIMENSIONLESS:
+        raise NotAConditionError(f"{where}: '{ast.unparse(tree)}' is dimensionless but not a boolean expression; "
+                                 "refractory must be a time or a condition (Brian2 refuses it too)")
+    if dim != second.dim:
+        raise DimensionMismatchError(f"{where}: expected a time or a condition", dim)
+    return dim
+
+
+def _state_update(ctx: ObjectContext, dim_of: Any, resolve: Any, access: Mapping[str, Access],
+                  integer_names: set[str]) -> Kernel | None:
+    group = ctx.obj
+    statements, writes = _not_refractory(ctx, dim_of, resolve)
+    diff = group._equations.of_kind("differential")
+    equations = []
+    for eq in diff:
+        where = f"{ctx.where()}, {eq.describe()}"
+        tree = parse_expression(eq.expr, where)
+        check_dims(tree, eq.dim / second.dim, dim_of, where, f"the right-hand side of d{eq.name}/dt")
+        equations.append((eq.name, convert(tree, resolve, where)))
+    if not equations and not statements:
+        return None
+    if equations:
+        integration = integrate(equations, group.method)
+        statements += list(integration.statements)
+        for eq, (name, update) in zip(diff, integration.updates):
+            statements.append(Assign(f"_{name}_new", update, declare=True, comment=eq.line))
+        for eq in diff:
+            new = sym(f"_{eq.name}_new")
+            value = select(sym("not_refractory"), new, sym(eq.name)) if frozen_while_refractory(group, eq.name) else new
+            statements.append(Assign(eq.name, value))
+            writes.append(eq.name)
+        method = integration.method
+    else:
+        method = "none"
+    return build_kernel(ctx, name="stateupdate", template="vector", when="groups", order=group.order,
+                        statements=statements, access=access, writes=writes,
+                        integer_names=integer_names, comment=[f"state update ({method})"])
+
+
+def _threshold(ctx: ObjectContext, dim_of: Any, resolve: Any, access: Mapping[str, Access],
+               integer_names: set[str]) -> Kernel:
+    group = ctx.obj
+    where = f"{ctx.where()}, threshold"
+    tree = parse_expression(group.threshold, where)
+    check_dims(tree, DIMENSIONLESS, dim_of, where, f"'{group.threshold}'")
+    condition = convert(tree, resolve, where)
+    refractory = group._refractory is not False
+    if refractory:
+        condition = and_(condition, sym("not_refractory"))
+    return build_kernel(ctx, name="thresholder", template="threshold", when="thresholds", order=group.order,
+                        statements=(), access=access, condition=condition, integer_names=integer_names,
+                        comment=[f"threshold: {group.threshold}"], options=ThresholdOptions(refractory))
+
+
+def _reset(ctx: ObjectContext, dim_of: Any, resolve: Any, access: Mapping[str, Access],
+           integer_names: set[str]) -> Kernel:
+    group = ctx.obj
+    statements, writes = lower_statements(ctx, group._reset_statements, dim_of, resolve, "reset")
+    return build_kernel(ctx, name="resetter", template="reset", when="resets", order=group.order,
+                        statements=statements, access=access, writes=writes, integer_names=integer_names,
+                        comment=[f"reset: {s.line}" for s in group._reset_statements])
+
+
+def lower_statements(ctx: ObjectContext, source: Any, dim_of: Any, resolve: Any,
+                     what: str) -> tuple[list[Statement], list[str]]:
+    """``x op= expr`` lines → assignments, each checked against the target's units."""
+    statements: list[Statement] = []
+    writes: list[str] = []
+    for stmt in source:
+        where = f"{ctx.where()}, {what} line '{stmt.line}'"
+        spec = getattr(ctx.obj, "_specs", {}).get(stmt.target)
+        if spec is not None and spec.shared and what == "assignment":
+            raise NotImplementedError(
+                f"{where}: a string expression for the shared variable '{stmt.target}' is not supported "
+                "yet (Brian2 accepts one that uses only shared values, such as 'rand()' or 'N + 1'); "
+                f"assign a number instead ({ctx.obj.name}.{stmt.target} = value)")
+        if spec is not None and spec.shared:
+            raise NotImplementedError(
+                f"{where}: writing the shared variable '{stmt.target}' from per-neuron code "
+                "(Brian2 refuses this too; use a per-neuron variable)")
+        tree = parse_expression(stmt.expr, where)
+        target_dim = dim_of(stmt.target)
+        expected = DIMENSIONLESS if stmt.op in ("*=", "/=") else target_dim
+        check_dims(tree, expected, dim_of, where, f"'{stmt.expr}'")
+        value = convert(tree, resolve, where)
+        if stmt.op == "/=" and value.is_number and value.is_zero:
+            raise EquationError(f"{where}: division by zero")
+        old = sym(stmt.target)
+        value = {"=": value, "+=": old + value, "-=": old - value, "*=": old * value,
+                 "/=": old / value}[stmt.op]
+        statements.append(Assign(stmt.target, value, comment=stmt.line))
+        if stmt.target not in writes:
+            writes.append(stmt.target)
+    return statements, writes
+
+
+LOWERERS = {NeuronGroup: lower_neurongroup, PoissonGroup: lower_neurongroup}

@@ -1,0 +1,270 @@
+"""Parse Brian2 model strings into equation records, at the level of text.
+
+No sympy here: a warm start needs the names, units and flags of a model (to allocate its
+state and find its compiled module) but never its algebra. Expressions stay strings until
+the cold path converts them (:mod:`neurogen.frontend.expressions`).
+"""
+from __future__ import annotations
+
+import keyword
+import re
+from dataclasses import dataclass
+from typing import Iterator, Literal
+
+from ..errors import EquationError, ReservedNameError
+from ..units import DIMENSIONLESS, UNITS, Dimension, parse_unit
+
+Kind = Literal["differential", "subexpression", "parameter"]
+DType = Literal["float", "integer", "boolean"]
+
+#: Names every group defines; a model may not redefine them.
+RESERVED = frozenset({"t", "dt", "i", "j", "N", "lastspike", "not_refractory", "xi"})
+
+#: Flags each kind of equation accepts (Synapses add theirs in a later layer).
+FLAGS: dict[Kind, frozenset[str]] = {
+    "differential": frozenset({"unless refractory", "clock-driven", "event-driven"}),
+    "subexpression": frozenset({"shared", "constant over dt", "summed"}),
+    "parameter": frozenset({"constant", "shared", "linked"}),
+}
+
+_IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
+_DIFF = re.compile(rf"^d\s*(?P<name>{_IDENT})\s*/\s*dt\s*=(?P<expr>.*)$")
+_SUB = re.compile(rf"^(?P<name>{_IDENT})\s*=(?P<expr>.*)$")
+_PARAM = re.compile(rf"^(?P<name>{_IDENT})\s*$")
+_FLAGS = re.compile(r"\((?P<flags>[^()]*)\)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Equation:
+    """One model line: ``dv/dt = expr : unit (flags)``, ``x = expr : unit`` or ``x : unit``."""
+
+    kind: Kind
+    name: str
+    expr: str | None
+    unit: str
+    dim: Dimension
+    dtype: DType
+    flags: frozenset[str]
+    lineno: int
+    line: str
+
+    def describe(self) -> str:
+        """The line as the user wrote it, for error messages."""
+        return f"line {self.lineno}: '{self.line}'"
+
+
+class Equations:
+    """Brian2's ``Equations``: an ordered, checked set of model lines.
+
+    >>> eqs = Equations('dv/dt = -v/tau : volt') + 'I : amp'
+    """
+
+    __slots__ = ("equations", "text")
+
+    def __init__(self, eqns: "str | Equations" = "", **substitutions: object) -> None:
+        if substitutions:
+            raise NotImplementedError("Equations(..., name=replacement): substituting names or values")
+        if isinstance(eqns, Equations):
+            self.equations, self.text = eqns.equations, eqns.text
+        else:
+            self.equations, self.text = _parse_text(eqns, "Equations"), eqns
+
+    def __add__(self, other: "str | Equations") -> "Equations":
+        return Equations(self.text + "\n" + Equations(other).text)
+
+    def __radd__(self, other: str) -> "Equations":
+        return Equations(other) + self
+
+    def __iter__(self) -> Iterator[Equation]:
+        return iter(self.equations)
+
+    def __getitem__(self, name: str) -> Equation:
+        for eq in self.equations:
+            if eq.name == name:
+                return eq
+        raise KeyError(name)
+
+    def __contains__(self, name: object) -> bool:
+        return any(eq.name == name for eq in self.equations)
+
+    def __repr__(self) -> str:
+        return f"Equations({self.text!r})"
+
+    def of_kind(self, kind: Kind) -> tuple[Equation, ...]:
+        return tuple(eq for eq in self.equations if eq.kind == kind)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(eq.name for eq in self.equations)
+
+
+def parse_equations(text: "str | Equations", *, owner: str = "model") -> Equations:
+    """Split a model string into :class:`Equation` records, checking names, units and flags."""
+    if isinstance(text, Equations):
+        return text
+    equations = Equations.__new__(Equations)
+    equations.equations, equations.text = _parse_text(text, owner), text
+    return equations
+
+
+def _parse_text(text: object, owner: str) -> tuple[Equation, ...]:
+    if not isinstance(text, str):
+        raise TypeError(f"{owner}: equations must be a string, got {type(text).__name__}")
+    records = [_parse_line(line, lineno, owner) for lineno, line in _logical_lines(text)]
+    _check_unique(records, owner)
+    _check_noise(records, owner)
+    _check_stateful_subexpressions(records, owner)
+    return tuple(records)
+
+
+def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
+    """Model lines without comments; a line continues while its parentheses are open (Brian2)."""
+    pending, first, depth = "", 0, 0
+    for lineno, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if not pending:
+            first = lineno
+        pending = f"{pending} {line}".strip()
+        depth += line.count("(") - line.count(")")
+        if depth <= 0:
+            yield first, pending
+            pending, depth = "", 0
+    if pending:
+        yield first, pending
+
+
+def _parse_line(line: str, lineno: int, owner: str) -> Equation:
+    where = f"{owner}, line {lineno}: '{line}'"
+    body, sep, tail = line.rpartition(":")
+    if not sep:
+        raise EquationError(f"{where}: expected ': unit' at the end (e.g. 'v : volt' or ': 1')")
+    unit_text, flags = _split_flags(tail.strip(), where)
+    kind, name, expr = _parse_lhs(body.strip(), where)
+    dtype, dim = _parse_type(unit_text, where)
+    allowed = FLAGS[kind]
+    unknown = sorted(flags - allowed)
+    if unknown:
+        raise EquationError(
+            f"{where}: flag(s) {', '.join(unknown)} not allowed on a {kind}; "
+            f"allowed: {', '.join(sorted(allowed)) or 'none'}"
+        )
+    if name.endswith(("_pre", "_post")) and "summed" not in flags:
+        raise EquationError(f"{where}: '{name}' cannot be used as a variable name: the suffixes '_pre' "
+                            "and '_post' refer to pre- and postsynaptic variables (as in Brian2)")
+    if kind == "differential" and dtype != "float":
+        raise EquationError(f"{where}: a differential equation needs a floating-point unit, not '{dtype}'")
+    return Equation(kind, name, expr, unit_text, dim, dtype, frozenset(flags), lineno, line)
+
+
+def _split_flags(tail: str, where: str) -> tuple[str, set[str]]:
+    match = _FLAGS.search(tail)
+    if not match:
+        if "(" in tail and ")" not in tail:
+            raise EquationError(f"{where}: unbalanced parenthesis in flags")
+        return tail, set()
+    flags = {" ".join(f.split()) for f in match.group("flags").split(",") if f.strip()}
+    return tail[: match.start()].strip(), flags
+
+
+def _parse_lhs(body: str, where: str) -> tuple[Kind, str, str | None]:
+    for kind, pattern in (("differential", _DIFF), ("subexpression", _SUB), ("parameter", _PARAM)):
+        match = pattern.match(body)
+        if match:
+            name = match.group("name")
+            _check_name(name, where)
+            expr = match.groupdict().get("expr")
+            if expr is not None:
+                expr = expr.strip()
+                if not expr:
+                    raise EquationError(f"{where}: missing expression after '='")
+            return kind, name, expr  # type: ignore[return-value]
+    raise EquationError(
+        f"{where}: expected 'dx/dt = expression', 'x = expression' or 'x' before ': unit'"
+    )
+
+
+def is_noise(name: str) -> bool:
+    """``xi`` and ``xi_*`` are white noise (Brian2's stochastic variables), never model names."""
+    return name == "xi" or name.startswith("xi_")
+
+
+_BARE_XI = re.compile(r"(?<![\w.])xi(?!\w)")
+
+
+def _check_noise(records: list[Equation], owner: str) -> None:
+    """Brian2's rules for a bare ``xi``: only in differential equations, and in one of them
+    (two equations sharing a noise must say so with the same ``xi_<name>``)."""
+    first: Equation | None = None
+    for eq in records:
+        if eq.expr is None or not _BARE_XI.search(eq.expr):
+            continue
+        if eq.kind != "differential":
+            raise EquationError(f"{owner}, {eq.describe()}: the white noise 'xi' can only appear in "
+                                "a differential equation")
+        if first is not None:
+            raise EquationError(
+                f"{owner}, {eq.describe()}: 'xi' is already used in {first.describe()}; rename them "
+                "'xi_<name>': the same name in two equations is one noise (identical samples), "
+                "different names are independent noises")
+        first = eq
+
+
+_RANDOM_CALL = re.compile(r"(?<![\w.])(rand|randn|poisson)\s*\(")
+
+
+def _check_stateful_subexpressions(records: list[Equation], owner: str) -> None:
+    """A subexpression drawing random numbers has no single value (each use would draw anew):
+    Brian2 demands ``(constant over dt)``, which computes it once per step; not supported yet."""
+    for eq in records:
+        if eq.kind != "subexpression":
+            continue
+        if "constant over dt" in eq.flags:
+            raise NotImplementedError(f"{owner}, {eq.describe()}: the flag '(constant over dt)' is not "
+                                      "supported yet (use a parameter set by the reset or an assignment)")
+        match = _RANDOM_CALL.search(eq.expr or "")
+        if match:
+            raise EquationError(
+                f"{owner}, {eq.describe()}: the subexpression '{eq.name}' calls {match.group(1)}(), so it "
+                "has no single value in a time step; Brian2 requires the flag '(constant over dt)' "
+                "(not supported by neurogen yet)")
+
+
+def _check_name(name: str, where: str) -> None:
+    """Names a model may not define (Brian2's SyntaxErrors). A unit name would silently change
+    the meaning of every ``10*ms`` in the model, a function's or constant's their calls."""
+    if name in RESERVED or is_noise(name):
+        raise ReservedNameError(f"{where}: '{name}' is a reserved name and cannot be defined in a model")
+    if keyword.iskeyword(name) or name.startswith("_"):
+        raise ReservedNameError(f"{where}: '{name}' is not a valid variable name")
+    from .expressions import FUNCTION_DIMS
+
+    if name in FUNCTION_DIMS or name in ("e", "pi", "inf"):
+        raise ReservedNameError(f"{where}: '{name}' is a function or constant of the model language, it "
+                                "cannot be used as a variable name; please rename the variable")
+    if name in UNITS:
+        raise ReservedNameError(f"{where}: '{name}' is the name of a unit, it cannot be used as a variable "
+                                "name; please rename the variable")
+
+
+def _parse_type(unit_text: str, where: str) -> tuple[DType, Dimension]:
+    if unit_text in ("integer", "boolean"):
+        return unit_text, DIMENSIONLESS  # type: ignore[return-value]
+    if not unit_text:
+        raise EquationError(f"{where}: missing unit after ':' (use ': 1' for dimensionless)")
+    try:
+        return "float", parse_unit(unit_text)
+    except ValueError as exc:
+        raise EquationError(f"{where}: bad unit '{unit_text}': {exc}") from None
+
+
+def _check_unique(records: list[Equation], owner: str) -> None:
+    seen: dict[str, Equation] = {}
+    for eq in records:
+        if eq.name in seen:
+            first = seen[eq.name]
+            raise EquationError(
+                f"{owner}: '{eq.name}' is defined twice ({first.describe()} and {eq.describe()})"
+            )
+        seen[eq.name] = eq

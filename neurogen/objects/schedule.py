@@ -1,0 +1,29 @@
+"""Schedule order and stable names for objects (no sympy: used on the warm path too)."""
+from __future__ import annotations
+
+import zlib
+from typing import Any, Iterable
+
+from .validation import SLOTS
+
+
+def member_name(obj: Any, index: int) -> str:
+    """The C++ member of an object: its kind and position, never its name (keys stay shared)."""
+    return f"{obj._member_prefix}{index}"
+
+
+def schedule_order(objects: Iterable[Any]) -> list[Any]:
+    """Brian2's order: by slot, then ``order``, then name."""
+    return sorted(objects, key=lambda o: (SLOTS.index(o.when), o.order, o.name))
+
+
+def stream_id(obj: Any) -> int:
+    """A 32-bit random-number stream for an object: its kind and creation order since ``seed()``.
+
+    Not its name (``neurongroup_7`` depends on what was created before) nor its address, so
+    building the same network again after ``seed(n)`` draws the same numbers, in any process.
+    """
+    from ..session import session
+
+    position = obj._creation_index - session().seed_epoch
+    return zlib.crc32(f"{type(obj).__name__}:{position}".encode())

@@ -1,0 +1,472 @@
+"""``Network`` and ``run()``: collect objects, resolve names, and simulate in one C++ call.
+
+A run resolves external names, computes the front-end key (text only), loads or builds the
+compiled network, binds the objects' numpy arrays and values, and calls the step loop once.
+"""
+from __future__ import annotations
+
+import copy
+import logging
+import math
+import sys
+import time
+import weakref
+from typing import Any, Callable, Iterable, Mapping
+
+import numpy as np
+
+from ..errors import NeurogenError
+from ..objects.schedule import member_name, schedule_order
+from .reachable import collect_objects
+from .inputs import Values, first_record, value_provider
+from ..frontend.namespace import External, resolve_externals
+from .collect import collect_results
+from ..nonfinite import warn_nan_constants, warn_nonfinite_state
+from ..objects.base import SimObject
+from ..objects.clock import whole_steps
+from ..objects.monitors import PopulationRateMonitor, StateMonitor
+from .simulation import Simulation, load_simulation
+from ..session import session
+from ..units import Quantity, second
+
+log = logging.getLogger(__name__)
+
+
+class Network:
+    """A set of objects simulated together (Brian2's ``Network``).
+
+    >>> net = Network(G, M)       # doctest: +SKIP
+    >>> net.run(100*ms)           # doctest: +SKIP
+    """
+
+    def __init__(self, *objects: Any, name: str = "network") -> None:
+        self.name = name
+        self.objects: list[SimObject] = []
+        self._t = 0.0           # seconds: the end time of the last run, as Brian2 keeps it
+        self._dt: float | None = None
+        self._simulation: Simulation | None = None
+        self._stored: dict[str, Any] = {}
+        self.add(*objects)
+
+    def add(self, *objects: Any) -> None:
+        for obj in _flatten(objects):
+            if not isinstance(obj, SimObject):
+                raise TypeError(f"Network.add: {obj!r} is not a neurogen object")
+            if obj not in self.objects:
+                self.objects.append(obj)
+
+    def remove(self, *objects: Any) -> None:
+        for obj in _flatten(objects):
+            if obj not in self.objects:  # Brian2's KeyError
+                raise KeyError(f"Network.remove: {obj!r} is not part of the network '{self.name}'")
+            self.objects.remove(obj)
+
+    def __contains__(self, obj: Any) -> bool:
+        return obj in self.objects
+
+    def __getitem__(self, name: str) -> SimObject:
+        """``net['G']``: the object of that name (Brian2's)."""
+        for obj in self.objects:
+            if obj.name == name:
+                return obj
+        raise KeyError(f"No object with name {name!r} found in the network '{self.name}'")
+
+    def __delitem__(self, name: str) -> None:
+        """``del net['G']``: remove the object of that name (Brian2's)."""
+        self.objects.remove(self[name])
+
+    @property
+    def t_(self) -> float:
+        return self._t
+
+    @property
+    def t(self) -> Quantity:
+        return Quantity(self.t_, dim=second.dim)
+
+    def run(self, duration: Quantity, report: str | Callable[..., Any] | None = None,
+            report_period: Quantity = 10 * second, namespace: Mapping[str, Any] | None = None,
+            level: int = 0) -> None:
+        """Simulate for ``duration``: one compiled call for all steps of all objects."""
+        frame = _caller_frame(level, "Network.run")
+        frame_namespace = {**frame.f_globals, **frame.f_locals}
+        del frame
+        _run(self, duration, report, report_period, namespace, frame_namespace)
+
+    def store(self, name: str = "default") -> None:
+        """Keep a copy of every object's state and records, and the time (Brian2's ``store``).
+        With the standalone device the program keeps the state; Python keeps the times."""
+        device = session().device
+        if device is not None:
+            device.record_event("store", name)
+            snapshots = {id(o): {"_time": o._time} for o in self.objects}
+        else:
+            snapshots = {id(o): _snapshot(o) for o in self.objects}
+        self._stored[name] = (self._t, self._dt, session().random_epoch, snapshots)
+
+    def restore(self, name: str = "default", restore_random_state: bool = False) -> None:
+        """Return to a stored state. As in Brian2, later random numbers are new ones unless
+        ``restore_random_state=True`` (then a re-run repeats the stored run exactly)."""
+        if name not in self._stored:
+            raise KeyError(f"Network.restore: nothing stored under the name {name!r}")
+        device = session().device
+        standalone = all(set(s) == {"_time"} for s in self._stored[name][3].values())
+        if (device is not None) != standalone:
+            raise NotImplementedError(f"Network.restore({name!r}): stored with one device, restored with another")
+        if device is not None:
+            device.record_event("restore", name)
+        self._t, self._dt, epoch, snapshots = self._stored[name]
+        state = session()
+        state.random_epoch = epoch if restore_random_state else state.random_epoch + 1
+        for obj in self.objects:
+            if id(obj) in snapshots:
+                _restore_snapshot(obj, snapshots[id(obj)])
+                obj.clock._t = obj._clock_time
+
+    def scheduling_summary(self) -> list[tuple[str, str, str, int]]:
+        """(object, kind, when, order) in execution order."""
+        return [(o.name, type(o).__name__, o.when, o.order) for o in schedule_order(self.objects)]
+
+
+def _flatten(objects: Iterable[Any]) -> Iterable[Any]:
+    for obj in objects:
+        if isinstance(obj, (list, tuple, set)):
+            yield from _flatten(obj)
+        else:
+            yield obj
+
+
+def _snapshot(obj: Any) -> dict[str, Any]:
+    """An object's own state; references to other objects (a synapse's groups) stay as they are."""
+    from ..objects.subgroup import Subgroup
+
+    keep = {k: v for k, v in obj.__dict__.items()
+            if k not in ("_clock", "namespace") and not isinstance(v, (SimObject, Subgroup))}
+    return copy.deepcopy(keep)
+
+
+def _restore_snapshot(obj: Any, snapshot: dict[str, Any]) -> None:
+    for key, value in copy.deepcopy(snapshot).items():
+        if key == "_state":
+            for name, array in value.items():
+                if obj._state[name].shape == array.shape:
+                    obj._state[name][...] = array  # in place: the arrays stay shared with C++
+                else:  # synapses made since the snapshot
+                    obj._state[name] = array
+        else:
+            obj.__dict__[key] = value
+
+
+# -- running -----------------------------------------------------------------------------
+
+_REPORT_INTERVAL = 0.1  # seconds of wall time between checks for Ctrl-C
+MAX_STEPS = 2**62  # steps are int64 in the compiled code (with room for step + delay)
+
+
+def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
+         namespace: Mapping[str, Any] | None, frame_namespace: Mapping[str, Any]) -> None:
+    from ..objects.validation import check_namespace, check_quantity
+
+    seconds = check_quantity(duration, second, "run(duration)")
+    namespace = check_namespace(namespace, "run()")
+    if not seconds >= 0 or math.isinf(seconds):
+        raise ValueError(f"run(): the duration must be a finite time, not negative, got {duration}")
+    _check_unique_names(net.objects)
+    objects = [o for o in net.objects if o.active]
+    _check_dependencies(objects)
+    dt = min((o.clock.dt_ for o in objects), default=session().defaultclock.dt_)
+    for obj in objects:
+        obj._before_run(dt)
+    start = _start_time(net, objects)
+    if net._dt is not None and dt != net._dt:
+        _check_new_dt(start, dt)
+    net._dt = dt
+    step0 = whole_steps(start, dt)
+    n_steps = whole_steps(start + seconds, dt) - step0
+    if step0 + n_steps > MAX_STEPS:
+        raise ValueError(f"run({seconds:g} s) from t = {start:g} s would end at step {step0 + n_steps:.3g} of "
+                         f"dt = {dt:g} s; a simulation can count up to 2**62 steps ({MAX_STEPS * dt:.3g} s "
+                         "at this dt)")
+    if not objects or n_steps == 0:
+        net._t = start + seconds
+        _reached(objects, net.t_, None)  # they reached the new time too (the next run starts there)
+        return
+    objects.sort(key=lambda o: o._creation_index)
+    every = {id(o): _every(o, dt) for o in objects}
+    externals = {id(o): resolve_externals(o, namespace, frame_namespace) for o in objects}
+    warn_nan_constants(objects, externals)
+    if session().device is not None:
+        _record_standalone(net, objects, externals, every, step0, n_steps, dt, start + seconds)
+        return
+    net._simulation = load_simulation(_frontend_parts(objects, externals, every),
+                                      lambda: _lower(objects, externals), net._simulation)
+    members = {member_name(o, k): o for k, o in enumerate(objects)}
+    for obj in objects:
+        if isinstance(obj, (StateMonitor, PopulationRateMonitor)):
+            obj._allocate(_records(step0, n_steps, every[id(obj)]))
+    values = _values(members, externals, every, step0)
+    callback, interval = _callback(report, report_period, seconds, start, n_steps)
+    done, error = net._simulation.run(values, dt=dt, t_start=step0 * dt, seed=session().run_seed(),
+                                      step0=step0, n_steps=n_steps, interval=interval, callback=callback)
+    collect_results(net._simulation.manifest.binding, members, net._simulation.dynamic(),
+                    dt={m: o.clock.dt_ / every[id(o)] for m, o in members.items()},  # steps: the network's
+                    rows={m: _records(step0, done, every[id(o)]) for m, o in members.items()})
+    net._t = start + seconds if done == n_steps else (step0 + done) * dt  # interrupted: a step
+    _reached(objects, net.t_, every)
+    if isinstance(callback, _Reporter) and error is None:
+        callback.finish()
+    if error is not None:
+        raise error
+    warn_nonfinite_state(objects, start, net.t_)
+
+
+def _record_standalone(net: Network, objects: list[Any], externals: Mapping[int, Mapping[str, External]],
+                       every: Mapping[int, int], step0: int, n_steps: int, dt: float, end: float) -> None:
+    """Standalone device: the run goes into the project's plan (built now if build_on_run)."""
+    device = session().device
+    members = {member_name(o, k): o for k, o in enumerate(objects)}
+    for obj in objects:
+        if isinstance(obj, (StateMonitor, PopulationRateMonitor)):
+            obj._allocate(_records(step0, n_steps, every[id(obj)]))
+    device.record_run(objects, externals, members, _values(members, externals, every, step0),
+                      step0=step0, n_steps=n_steps, dt=dt, seed=session().run_seed(),
+                      make_ir=lambda: _lower(objects, externals))
+    net._t = end
+    _reached(objects, net.t_, every)
+    if device.build_on_run:
+        device.build()
+
+
+def _reached(objects: list[Any], time: float, every: Mapping[int, int] | None) -> None:
+    """After a run (or recording one): each object's time (the network's, which the next run
+    continues from), its clock's (whole steps, as Brian2's ``G.t``), and the clock its spikes
+    in transit count in (``every``; None: no step ran)."""
+    for obj in objects:
+        obj._time = time
+        obj.clock._t = obj._clock_time
+        if every is not None:
+            obj._ran_with(obj.clock.dt_, every[id(obj)])
+
+
+def _check_new_dt(time: float, dt: float) -> None:
+    """Brian2 refuses a new dt that does not divide the current time into whole steps."""
+    steps = time / dt
+    if abs(steps - round(steps)) > 1e-4:
+        raise ValueError(f"the time {time:g} s is not a whole number of steps of the new dt "
+                         f"{dt:g} s (as in Brian2, change dt only at such a time)")
+
+
+def _start_time(net: Network, objects: list[SimObject]) -> float:
+    """Where this run starts: the network's time, or (first run) the time its objects reached.
+
+    Objects carry the time of their last run; one that another network moved elsewhere
+    cannot join (Brian2 refuses too), since its state would not match this network's time.
+    """
+    times = {o.name: o._time for o in objects if o._time is not None}
+    if net._dt is None and times:
+        start = next(iter(times.values()))
+    else:
+        start = net.t_
+    for name, reached in times.items():
+        if abs(reached - start) > 1e-9:
+            raise NeurogenError(
+                f"'{name}' was simulated up to t={reached:g} s by another network, but this run starts at "
+                f"t={start:g} s; run all objects in one Network (or restore() them) instead"
+            )
+    return start
+
+
+def _check_unique_names(objects: list[SimObject]) -> None:
+    """Brian2 refuses two objects of one name in a network: results, standalone files and
+    error messages are found by name, so one would silently stand for the other."""
+    by_name: dict[str, list[SimObject]] = {}
+    for obj in objects:
+        by_name.setdefault(obj.name, []).append(obj)
+    clashes = {name: found for name, found in by_name.items() if len(found) > 1}
+    if clashes:
+        shown = "; ".join(f"'{name}' names " + " and ".join(_describe(o) for o in found)
+                          for name, found in clashes.items())
+        raise ValueError(f"All objects in a network need to have unique names (as in Brian2): {shown}; "
+                         "give each a name of its own (name=...)")
+
+
+def _describe(obj: SimObject) -> str:
+    from ..objects.group import Group
+
+    size = f" of {obj.N} {'synapses' if type(obj).__name__ == 'Synapses' else 'neurons'}" if isinstance(
+        obj, Group) else ""
+    return f"a {type(obj).__name__}{size}"
+
+
+def _check_dependencies(objects: list[SimObject]) -> None:
+    for obj in objects:
+        for dep in obj._dependencies():
+            if dep not in objects:
+                raise NeurogenError(
+                    f"{type(obj).__name__} '{obj.name}' uses {type(dep).__name__} '{dep.name}', "
+                    "which is not part of the network (add it, or keep a name referring to it)"
+                )
+
+
+def _every(obj: SimObject, dt: float) -> int:
+    ratio = obj.clock.dt_ / dt
+    every = int(round(ratio))
+    if abs(ratio - every) > 1e-9 * ratio:
+        raise NotImplementedError(
+            f"{obj.name}: its dt ({obj.clock.dt}) is not an integer multiple of the network's "
+            "smallest dt; clocks of unrelated time steps are not supported yet"
+        )
+    return every
+
+
+def _frontend_parts(objects: list[Any], externals: Mapping[int, Mapping[str, External]],
+                    every: Mapping[int, int]) -> list[str]:
+    """Everything that decides the generated code, as text (no sympy needed)."""
+    index = {id(o): k for k, o in enumerate(objects)}
+    rank = {id(o): k for k, o in enumerate(schedule_order(objects))}  # names only order a slot
+    parts = []
+    for obj in objects:
+        parts += list(obj._structure())
+        parts.append(f"when={obj.when};order={obj.order};rank={rank[id(obj)]}")
+        parts.append(",".join(str(index.get(id(d), -1)) for d in obj._dependencies()))
+        parts.append(";".join(e.key() for e in externals[id(obj)].values()))
+        parts.append(obj._specs_key())
+    return parts
+
+
+def _lower(objects: list[Any], externals: Mapping[int, Mapping[str, External]]) -> Any:
+    from ..compiler.lower.network import lower_network
+
+    return lower_network(objects, externals)
+
+
+def _records(step0: int, n_steps: int, every: int) -> int:
+    return max(0, -(-(step0 + n_steps - first_record(step0, every)) // every))
+
+
+def _values(members: Mapping[str, Any], externals: Mapping[int, Mapping[str, External]],
+            every: Mapping[int, int], step0: int) -> Values:
+    """The inputs of a run (runtime or standalone), from the one value provider."""
+    return value_provider(members, {m: externals[id(o)] for m, o in members.items()},
+                          every={m: every[id(o)] for m, o in members.items()}, step0=step0)
+
+
+# -- progress reports ---------------------------------------------------------------------
+
+def _callback(report: Any, report_period: Any, duration: float, t_start: float,
+              n_steps: int) -> tuple[Any, float]:
+    """The callback the step loop calls: it always lets Ctrl-C through, and reports if asked."""
+    if report is None:
+        return None, _REPORT_INTERVAL
+    period = float(np.asarray(report_period))
+    reporter = _Reporter(report, period, duration, t_start, n_steps)
+    return reporter, min(_REPORT_INTERVAL, period)
+
+
+class _Reporter:
+    """Brian2's ``report='text'`` (or a callable ``f(elapsed, completed, start, duration)``)."""
+
+    def __init__(self, report: Any, period: float, duration: float, t_start: float, n_steps: int) -> None:
+        if not (callable(report) or report in ("text", "stdout", "stderr")):
+            raise ValueError(f"run(): report must be 'text', 'stdout', 'stderr' or a callable, got {report!r}")
+        self.report, self.period, self.duration = report, period, duration
+        self.t_start, self.n_steps = t_start, n_steps
+        self.started = self.last = time.monotonic()
+        self._emit(0.0, 0.0)
+
+    def __call__(self, steps_done: int) -> None:
+        now = time.monotonic()
+        if now - self.last >= self.period:
+            self.last = now
+            self._emit(now - self.started, steps_done / self.n_steps)
+
+    def finish(self) -> None:
+        self._emit(time.monotonic() - self.started, 1.0)
+
+    def _emit(self, elapsed: float, completed: float) -> None:
+        if callable(self.report):
+            self.report(elapsed * second, completed, self.t_start * second, self.duration * second)
+            return
+        stream = sys.stderr if self.report == "stderr" else sys.stdout
+        if completed == 0.0:
+            print(f"Starting simulation at t={self.t_start:g} s for duration {self.duration:g} s", file=stream)
+            return
+        remaining = elapsed * (1 - completed) / completed if completed else math.inf
+        print(f"{completed * self.duration:g} s ({completed:.0%}) simulated in {elapsed:.3g} s"
+              + (f", estimated {remaining:.3g} s remaining." if completed < 1 else ""), file=stream)
+
+
+# -- run() without a Network ----------------------------------------------------------------
+
+def _magic_network_for(objects: list[SimObject]) -> "MagicNetwork":
+    """The magic network holding ``objects``; it starts afresh if none of them ran in it last."""
+    state = session()
+    if state.magic_network is None:
+        state.magic_network = MagicNetwork()
+    net = state.magic_network
+    if not any(o in net.previous for o in objects):
+        net._t, net._dt, net._simulation = 0.0, None, None
+    net.objects = list(objects)
+    return net
+
+
+class MagicNetwork(Network):
+    """The network ``run()`` builds from the objects reachable in the caller's frame.
+
+    It holds its objects only during a run (weakly in between), so objects a script drops
+    are freed. Time continues while any object of the previous run takes part again; a run
+    of only new objects (e.g. after ``start_scope()``) starts at t = 0.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(name="magicnetwork")
+        self.previous: "weakref.WeakSet[SimObject]" = weakref.WeakSet()
+
+
+def _caller_frame(level: Any, what: str) -> Any:
+    """The frame ``level`` levels above the caller of ``what`` (whose names a run looks up)."""
+    if isinstance(level, bool) or not isinstance(level, (int, np.integer)):
+        raise TypeError(f"{what}(level=...): expected a whole number of frames, got {level!r}")
+    if level < 0:
+        raise ValueError(f"{what}(level={level}): level must not be negative")
+    frame = sys._getframe(2)  # the caller of run() / Network.run()
+    for up in range(int(level)):
+        frame = frame.f_back
+        if frame is None:
+            raise ValueError(f"{what}(level={level}): the caller has only {up} enclosing frames")
+    return frame
+
+
+def store(name: str = "default") -> None:
+    """Brian2's ``store()``: snapshot the objects of the magic network (those visible here)."""
+    _on_magic_network("store", name)
+
+
+def restore(name: str = "default", restore_random_state: bool = False) -> None:
+    """Brian2's ``restore()``: bring the magic network's objects back to a stored snapshot."""
+    _on_magic_network("restore", name, restore_random_state=restore_random_state)
+
+
+def _on_magic_network(method: str, name: str, **options: Any) -> None:
+    objects = collect_objects(sys._getframe(2))
+    net = _magic_network_for(objects)
+    try:
+        getattr(net, method)(name, **options)
+        if method == "restore":
+            net.previous = weakref.WeakSet(objects)  # time continues from the snapshot
+    finally:
+        net.objects = []
+
+
+def run(duration: Quantity, report: Any = None, report_period: Quantity = 10 * second,
+        namespace: Mapping[str, Any] | None = None, level: int = 0) -> None:
+    """Collect the objects visible from the caller (also inside containers) and run them."""
+    frame = _caller_frame(level, "run")
+    objects = collect_objects(frame)
+    frame_namespace = {**frame.f_globals, **frame.f_locals}  # type: ignore[union-attr]
+    del frame
+    net = _magic_network_for(objects)
+    try:
+        _run(net, duration, report, report_period, namespace, frame_namespace)
+    finally:
+        net.previous = weakref.WeakSet(objects)
+        net.objects = []

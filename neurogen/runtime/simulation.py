@@ -1,0 +1,102 @@
+"""Run a compiled network: bind numpy buffers and values, and call the step loop once.
+
+Zero copy: the C++ code works on the objects' own numpy arrays; only spike records kept by
+the C++ side are copied out after a run.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from ..compiled import cache
+from ..binding import ARRAY, DT, INTEGER, SCALAR, SEED, T_START
+from ..compiled.library import LIBRARY, Manifest, compiled_network, current_toolchain, frontend_key, shell
+from ..errors import DamagedCacheEntryError, NeurogenError
+
+log = logging.getLogger(__name__)
+
+_NUMPY_DTYPES = {"double": np.float64, "int32_t": np.int32, "int64_t": np.int64, "char": np.uint8,
+                 "uint32_t": np.uint32}
+
+
+def load_simulation(frontend_parts: Sequence[str], make_ir: Callable[[], Any],
+                    current: "Simulation | None" = None) -> "Simulation":
+    """The loaded network for a model: ``current`` if it still fits, else found or built.
+
+    A cached library that is damaged (or fails to load) is discarded and rebuilt once, with
+    one warning; a cache that others could write raises ``UntrustedCacheError``.
+    """
+    config = current_toolchain()
+    key = frontend_key(frontend_parts, config)
+    if current is not None and current.frontend_key == key:
+        return current  # loaded (and verified) before: repeated runs touch no file
+    model_type = shell().Model  # first: building the shell could evict the library loaded next
+    manifest = compiled_network(key, config, make_ir)
+    if current is not None and current.manifest == manifest:
+        return current
+    try:
+        return Simulation(model_type, manifest, key)
+    except (DamagedCacheEntryError, ImportError) as exc:
+        log.warning("discarding a damaged neurogen cache entry and building it again: %s", exc)
+        cache.discard(manifest.module)
+    return Simulation(model_type, compiled_network(key, config, make_ir), key)
+
+
+# -- running ------------------------------------------------------------------------------
+
+class Simulation:
+    """A loaded network instance: binds buffers and runs steps."""
+
+    def __init__(self, model_type: Any, manifest: Manifest, frontend_key: str) -> None:
+        """Load ``manifest``'s library with the shell's ``Model``, after ``cache.verified_file``."""
+        self.manifest = manifest
+        self.frontend_key = frontend_key
+        found = cache.verified_file(manifest.module, LIBRARY)
+        if found is None:
+            raise DamagedCacheEntryError(f"the compiled library {manifest.module[:12]} was removed from the cache")
+        self.library = found.path
+        self.model = model_type(str(found.path))
+
+    def run(self, values: Callable[[str, str, str], Any], *, dt: float, t_start: float, seed: int,
+            step0: int, n_steps: int, interval: float, callback: Any) -> tuple[int, BaseException | None]:
+        """``values(member, field, kind)`` supplies every input of the manifest's binding;
+        each goes into the slot the binding gives it (as ``network.cpp``'s ``bind`` reads it)."""
+        binding = self.manifest.binding
+        n_arrays = binding.size(ARRAY)
+        arrays, sizes = np.zeros(n_arrays + 1, dtype=np.uintp), np.zeros(n_arrays + 1, dtype=np.int64)
+        scalars, integers = np.zeros(binding.size(SCALAR)), np.zeros(binding.size(INTEGER), dtype=np.int64)
+        scalars[DT.index], scalars[T_START.index], integers[SEED.index] = dt, t_start, _as_int64(seed)
+        keep = []
+        for slot in binding.inputs:
+            value = values(slot.member, slot.name, slot.kind)
+            if slot.kind == ARRAY:
+                _check_array(value, slot.ctype, slot.member, slot.name)
+                keep.append(value)
+                arrays[slot.index], sizes[slot.index] = value.ctypes.data, value.size
+            elif slot.kind == SCALAR:
+                scalars[slot.index] = float(value)
+            else:
+                integers[slot.index] = _as_int64(int(value))
+        return self.model.run(*(a.ctypes.data for a in (arrays, sizes, scalars, integers)), step0, n_steps,
+                              interval, callback)
+
+    def dynamic(self) -> dict[tuple[str, str], np.ndarray]:
+        """C++-owned records since the last call, as numpy arrays."""
+        result = {}
+        for slot in self.manifest.binding.outputs:
+            dtype = np.dtype(_NUMPY_DTYPES[slot.ctype])
+            result[(slot.member, slot.name)] = np.frombuffer(self.model.dynamic(slot.index, dtype.itemsize),
+                                                             dtype=dtype)
+        return result
+
+
+def _as_int64(value: int) -> int:
+    return value - (1 << 64) if value >= (1 << 63) else value
+
+
+def _check_array(array: np.ndarray, ctype: str, member: str, name: str) -> None:
+    expected = np.dtype(_NUMPY_DTYPES[ctype])
+    if not isinstance(array, np.ndarray) or array.dtype != expected or not array.flags.c_contiguous:
+        raise NeurogenError(f"internal error: {member}.{name} must be a contiguous {expected} array")
