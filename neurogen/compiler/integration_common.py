@@ -7,12 +7,12 @@ Its own module so that :mod:`neurogen.compiler.integrators` (which hands noisy e
 from __future__ import annotations
 
 import logging
-from typing import Sequence
+from typing import Callable, Sequence
 
 import sympy
 
 from ..errors import EquationError
-from .ir import T, Assign, sym
+from .ir import T, Assign, Integration, sym
 from .symbolic import TIMED_ARRAY_PREFIX, model_text
 
 #: The log of the automatic method choice (a stable name users filter on, whatever the module).
@@ -42,3 +42,18 @@ def depends_on_time(rhs: sympy.Expr) -> bool:
     integrate ``dv/dt = (-v + R*stim(t))/tau`` exactly, with ``stim`` at the start of the step."""
     calls = [f for f in rhs.atoms(sympy.Function) if type(f).__name__.startswith(TIMED_ARRAY_PREFIX)]
     return rhs.xreplace({call: sympy.Dummy() for call in calls}).has(T)
+
+
+def first_that_applies(candidates: Sequence[str], integrate_with: Callable[[str], Integration],
+                       equations: str) -> Integration:
+    """Brian2's automatic choice: the first method of ``candidates`` that can integrate the
+    ``equations`` (described for the log), logged as Brian2 logs it."""
+    for candidate in candidates:
+        try:
+            result = integrate_with(candidate)
+        except EquationError as err:
+            logger.debug("integration method %r does not apply: %s", candidate, err)
+            continue
+        logger.info("No numerical integration method specified for %s, using method %r", equations, candidate)
+        return result
+    raise AssertionError(f"{candidates[-1]} applies to every system it is offered")  # pragma: no cover

@@ -16,10 +16,9 @@ from typing import Callable
 
 import sympy
 
-from ..errors import EquationError
 from .ir import DT, T, Integration, MatrixExp, Statement, sym
 from . import stochastic
-from .integration_common import Equations, cannot, depends_on_time, describe_all, logger, temporary
+from .integration_common import Equations, cannot, depends_on_time, describe_all, first_that_applies, temporary
 
 
 Integrator = Callable[[Equations], Integration]
@@ -39,16 +38,8 @@ def integrate(equations: Equations, method: str | None) -> Integration:
         return stochastic.integrate_stochastic(eqs, method)
     if method is not None:
         return METHODS[method](eqs)
-    for candidate in ("exact", "euler"):  # Brian2's third choice, heun, only matters with noise
-        try:
-            result = METHODS[candidate](eqs)
-        except EquationError as err:
-            logger.debug("integration method %r does not apply: %s", candidate, err)
-            continue
-        logger.info("No numerical integration method specified for %s, using method %r",
-                    describe_all(eqs), candidate)
-        return result
-    raise AssertionError("euler applies to every deterministic system")  # pragma: no cover
+    # Brian2's third choice, heun, only matters with noise; euler applies to every system
+    return first_that_applies(("exact", "euler"), lambda candidate: METHODS[candidate](eqs), describe_all(eqs))
 
 
 # ---------------------------------------------------------------------------------------------

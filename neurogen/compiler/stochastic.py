@@ -24,7 +24,8 @@ import sympy
 
 from ..frontend.equations import is_noise
 from ..errors import EquationError
-from .integration_common import Equations, cannot, depends_on_time, describe, describe_all, logger, temporary
+from .integration_common import (Equations, cannot, depends_on_time, describe, describe_all, first_that_applies,
+                                 temporary)
 from .ir import DT, T, Assign, Integration, Statement, sym
 from .symbolic import noise
 
@@ -69,16 +70,9 @@ def integrate_stochastic(eqs: Equations, method: str | None) -> Integration:
 
 
 def _choose(sde: SDE) -> Integration:
-    for candidate in ("euler", "heun"):  # Brian2 tries exact first, which never takes noise
-        try:
-            result = SCHEMES[candidate](sde)
-        except EquationError as err:
-            logger.debug("integration method %r does not apply: %s", candidate, err)
-            continue
-        logger.info("No numerical integration method specified for %s, using method %r",
-                    describe_all(list(zip(sde.names, sde.rhs))), candidate)
-        return result
-    raise AssertionError("heun applies to every stochastic system")  # pragma: no cover
+    # Brian2 tries exact first, which never takes noise; heun applies to every stochastic system
+    return first_that_applies(("euler", "heun"), lambda candidate: SCHEMES[candidate](sde),
+                              describe_all(list(zip(sde.names, sde.rhs))))
 
 
 def split(eqs: Equations) -> SDE:
