@@ -16,7 +16,7 @@ import sympy
 from neurogen import *
 from neurogen.compiler.integrators import integrate
 from neurogen.compiler.ir import sym
-from neurogen.compiler.render import DRAW_BASES
+from neurogen.compiler.lower.common import DRAW_BASES
 
 
 def _gaussian_product_cov(pairs1: np.ndarray, pairs2: np.ndarray, rho: np.ndarray, n: int) -> float:

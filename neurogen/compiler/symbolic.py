@@ -66,7 +66,7 @@ def timed_array(name: str, ndim: int) -> sympy.FunctionClass:
     return sympy.Function(f"{TIMED_ARRAY_PREFIX}{ndim}__{name}", real=True)
 
 # noise(k): the N(0, 1) sample of white-noise variable k in a state update (neurogen.compiler.stochastic);
-# a random draw too, but from its own range (lower.DRAW_BASES["noise"]), never renumbered.
+# a random draw too, but from its own range (compiler.lower.common.DRAW_BASES["noise"]), never renumbered.
 noise = sympy.Function("noise")
 
 _FUNCTIONS: dict[str, Callable[..., sympy.Expr]] = {
