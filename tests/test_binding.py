@@ -133,3 +133,16 @@ def test_one_collector_puts_outputs_back_by_the_binding():
     collect_results(binding, members, outputs, dt={m: 1e-4 for m in members}, rows=rows)
     assert list(members[synapses]._queue["steps"]) == [7]
     assert list(members[monitor].i) == [1, 2, 1, 2] and len(members[state].t) == 4
+
+
+def test_a_subclass_of_neurongroup_gets_a_neurongroups_layout_rules():
+    """Bug: the standalone layout looked its rules up by class name, so a NeuronGroup subclass
+    (lowered as a NeuronGroup) failed with 'no rule for the array input group0.v'."""
+    class MyGroup(NeuronGroup):
+        pass
+
+    G = MyGroup(4, "dv/dt = -v/(10*ms) : 1", threshold="v > 1", reset="v = 0", method="exact")
+    network = run_passes(lower_network([G], {id(G): resolve_externals(G, None, {})}))
+    text = layout_text(network, {"group0": G})
+    assert "array 0 double group0.v persistent - count=group0.N" in text
+    assert "group0._spikespace" in text

@@ -94,3 +94,15 @@ def _evaluate(statement, kernel, env):
 
     ints = kernel.integer_names | {l.local for l in kernel.loads if l.ctype != "double"}
     return evaluate_cpp(print_expr(statement.expr, ints), env)
+
+
+def test_a_subclass_of_neurongroup_is_lowered_as_one():
+    class MyGroup(NeuronGroup):
+        pass
+
+    G = MyGroup(4, "dv/dt = (v0 - v)/tau : volt\nv0 : volt", threshold="v > -50*mV", reset="v = -60*mV",
+                method="exact", namespace={"tau": TAU * 1000 * ms})
+    update = _kernel(_lowered(G), "group0", "groups")
+    dt, v = 1e-4, -0.07
+    assert _stores(update, {"v_": v, "v0_": V0, "dt_": dt, "tau_": TAU, "t_": 0.0})["v"] == pytest.approx(
+        V0 + (v - V0) * math.exp(-dt / TAU), rel=1e-14)

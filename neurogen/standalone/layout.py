@@ -16,6 +16,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ..binding import INTEGER, RESERVED, SCALAR, Binding, Slot
+from ..objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
+from ..objects.neurongroup import NeuronGroup
+from ..objects.poissoninput import PoissonInput
+from ..objects.spikegenerator import SpikeGeneratorGroup
+from ..objects.synapses import Synapses
 
 if TYPE_CHECKING:  # the IR imports sympy: not on the warm path (neurogen imports this module)
     from ..compiler.ir import NetworkIR, ObjectIR
@@ -27,8 +32,6 @@ ANY = str(2**62)             # an upper bound that is not a limit (int64 values 
 
 def is_fresh(obj: Any, name: str) -> bool:
     """A monitor's record buffers are new for every run; everything else persists or is carried."""
-    from ..objects.monitors import PopulationRateMonitor, StateMonitor
-
     return isinstance(obj, (StateMonitor, PopulationRateMonitor)) and name != "_indices"
 
 
@@ -53,7 +56,7 @@ def layout_text(network: NetworkIR, members: Mapping[str, Any]) -> str:
     lines += [f"reserved {s.kind} {s.index} {s.name}" for s in RESERVED]
     rules: dict[str, Rules] = {}
     for o in network.objects:
-        rules[o.member] = _RULES.get(o.kind, _no_rules)(o, members[o.member], lambda x: member_of[id(x)])
+        rules[o.member] = _rules_for(members[o.member])(o, members[o.member], lambda x: member_of[id(x)])
         rules[o.member].update(_common_rules(o))
     for slot in binding.inputs:
         obj, kind, key = members[slot.member], slot.kind, slot.key
@@ -61,7 +64,7 @@ def layout_text(network: NetworkIR, members: Mapping[str, Any]) -> str:
         if rule is None and kind != SCALAR:
             kind_of = next(o.kind for o in network.objects if o.member == slot.member)
             raise AssertionError(f"standalone layout: no rule for the {kind} input {key} of a {kind_of}; "
-                                 "every array and integer input needs one (neurogen/standalone_layout.py)")
+                                 "every array and integer input needs one (neurogen/standalone/layout.py)")
         if kind == SCALAR:
             lines.append(" ".join(["scalar", str(slot.index), key, *([rule] if rule else [])]))
         elif kind == INTEGER:
@@ -190,8 +193,14 @@ def _rate_monitor(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
     return {"_first_step": "free", "_t": f"records={m}._first_step,{m}._every", "_rate": f"count=#{m}._t"}
 
 
-_RULES: dict[str, RuleMaker] = {
-    "NeuronGroup": _neurons, "PoissonGroup": _neurons, "SpikeGeneratorGroup": _spike_generator,
-    "Synapses": _synapses, "PoissonInput": _poisson_input, "SpikeMonitor": _spike_monitor,
-    "StateMonitor": _state_monitor, "PopulationRateMonitor": _rate_monitor,
+_RULES: dict[type, RuleMaker] = {
+    NeuronGroup: _neurons, SpikeGeneratorGroup: _spike_generator, Synapses: _synapses,
+    PoissonInput: _poisson_input, SpikeMonitor: _spike_monitor, StateMonitor: _state_monitor,
+    PopulationRateMonitor: _rate_monitor,
 }
+
+
+def _rules_for(obj: Any) -> RuleMaker:
+    """The rules of ``obj``'s class, or of its nearest base class that has some (a subclass of
+    NeuronGroup, or a PoissonGroup, follows a NeuronGroup's rules), as lowering finds lowerers."""
+    return next((_RULES[k] for k in type(obj).__mro__ if k in _RULES), _no_rules)
