@@ -8,7 +8,7 @@ four flat arrays. Which value goes into which slot is decided here, once, and no
 - the runtime (``runtime.Simulation.run``) fills the arrays by the same slots, from the
   ``Binding`` its manifest holds (the warm path: no IR, no sympy);
 - a standalone program gets the slots compiled in (``layout.hpp``, written by
-  ``standalone_layout`` from the same ``Binding``) and places the plan's values by them.
+  ``standalone.layout`` from the same ``Binding``) and places the plan's values by them.
 
 The contract also declares the spikes in transit (:class:`Carry`): an input that each run
 loads from a dynamic output of the previous one (the contents of ``_pre_pending_items`` become

@@ -14,7 +14,7 @@ class Backend(Protocol):
     """What user objects ask of the code that compiles and runs models.
 
     Objects never import the compiler or the runtime (they sit below them); the session holds
-    the backend, installed by ``neurogen/__init__.py`` (``neurogen.run.backend``), and objects
+    the backend, installed by ``neurogen/__init__.py`` (``neurogen.runtime.backend``), and objects
     reach it through ``session().backend``.
     """
 

@@ -2,7 +2,8 @@
 
 No sympy here: a warm start needs the names, units and flags of a model (to allocate its
 state and find its compiled module) but never its algebra. Expressions stay strings until
-the cold path converts them (:mod:`neurogen.frontend.expressions`).
+the cold path converts them (:mod:`neurogen.compiler.symbolic`; their syntax and
+dimensions are checked by :mod:`neurogen.frontend.expressions`).
 """
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ def cmake_quoted(text: str) -> str:
 
 
 def project_toolchain() -> str:
-    """The settings of this machine's builds (``build.current_toolchain``); without any compiler
+    """The settings of this machine's builds (``compiled.library.current_toolchain``); without any compiler
     known here, the flags only (CMake then finds a compiler where the project is built)."""
     from ..compiled.library import current_toolchain
 

@@ -1,8 +1,8 @@
-"""What every lowerer shares: names resolved, dimensions checked, kernels built (the network: ``lower_network``).
+"""What every lowerer shares: names resolved, dimensions checked, kernels built, random draws.
 
-This is the cold path (sympy). Each object family has its lowering function in
-:mod:`neurogen.compiler.lower.neurons` / :mod:`neurogen.compiler.lower.monitors`; this module holds what they
-share (the symbol resolver, the kernel builder); `lower_network` assembles the network.
+This is the cold path (sympy). Each object family has its lowerer in this package (``neurons``,
+``synapses``, ``monitors``, ``inputs``, ``spikegenerator``; one-off calls: ``assignment``,
+``connect``); :mod:`neurogen.compiler.lower.network` assembles a network from them.
 """
 from __future__ import annotations
 

@@ -24,7 +24,8 @@ Lowerer = Callable[[ObjectContext], list[Kernel]]
 
 
 def lower_network(objects: list[Any], externals: Mapping[int, Mapping[str, External]]) -> NetworkIR:
-    """Lower objects (already in schedule order) into one ``NetworkIR``."""
+    """Lower objects (in creation order: it decides their members) into one ``NetworkIR``; the
+    schedule puts their kernels in Brian2's order (slot, ``order``, name)."""
     lowerers: dict[type, Lowerer] = {**NEURONS, **MONITORS, **SYNAPSES, **SPIKEGENERATORS, **INPUTS}
     members = {id(o): member_name(o, k) for k, o in enumerate(objects)}
     lowered = []
