@@ -32,21 +32,21 @@ def warn_nonfinite_state(objects: Iterable[Any], t_start: float, t_end: float) -
     """After a run: each floating-point variable that holds NaN or an infinity and did not
     after the previous run is reported once, with the first element that does."""
     for obj in objects:
-        specs = getattr(obj, "_specs", None)
+        specs = obj._specs
         if not specs:
             continue
         found = {name for name, spec in specs.items()
                  if spec.dtype == "float64" and not name.startswith("_") and not _finite(obj._state[name])}
-        for name in sorted(found - obj.__dict__.get("_nonfinite", set())):
+        for name in sorted(found - obj._nonfinite):
             values = obj._state[name]
             bad = np.flatnonzero(~np.isfinite(values))
             where = "its shared value" if specs[name].shared else (
-                f"{'synapse' if type(obj).__name__ == 'Synapses' else 'neuron'} {int(bad[0])}"
+                f"{obj._element_noun} {int(bad[0])}"
                 + (f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""))
             warnings.warn(f"{type(obj).__name__} '{obj.name}': {name} is {values[bad[0]]} for {where} at "
                           f"t = {t_end:g} s, after the run that started at t = {t_start:g} s (record it with "
                           "a StateMonitor to see when it happened)", RuntimeWarning, stacklevel=4)
-        obj.__dict__["_nonfinite"] = found
+        obj._nonfinite = found
 
 
 #: The C++-owned records of numbers an integer variable could not hold (``ng::to_integer``),

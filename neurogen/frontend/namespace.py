@@ -223,7 +223,7 @@ def _external(name: str, value: Any, obj: Any) -> External:
 
 def _owner(obj: Any) -> str:
     """``NeuronGroup 'G'``: the object an error is about (a scope stands for its group)."""
-    return f"{getattr(obj, '_described_as', None) or type(obj).__name__} '{obj.name}'"
+    return f"{obj._described_as or type(obj).__name__} '{obj.name}'"
 
 
 def user_namespace() -> dict[str, Any]:

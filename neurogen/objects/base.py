@@ -1,6 +1,7 @@
 """``SimObject``: what every object in a network shares (name, clock, schedule slot, scope)."""
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import Any, Mapping
 
 import numpy as np
@@ -28,6 +29,14 @@ class SimObject(metaclass=_Checked):
     """
 
     _base_name = "object"
+    # What objects without state answer to the protocol (neurogen.objects.protocol): no stored
+    # variables, no equations, never refractory; error messages count elements as neurons.
+    _specs: Mapping[str, Any] = MappingProxyType({})
+    _equations: Any = None
+    _refractory: Any = False
+    _element_noun = "neuron"
+    _described_as: str | None = None  # what error messages call it (default: its class name)
+    _nonfinite: frozenset[str] | set[str] = frozenset()  # variables NaN or infinite after its last run
     _member_prefix = "object"  # its C++ struct member: this prefix and its position (``group3``)
     _settable: frozenset[str] = frozenset({"active", "namespace", "order", "when"})
 

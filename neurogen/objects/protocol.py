@@ -43,6 +43,12 @@ class ModelObject(Protocol):
     _creation_index: int           # creation order in the session (run() order, random streams)
     _scope_id: int                 # the start_scope() it was created in
     _time: float | None            # simulated time its last run reached, second
+    _specs: Mapping[str, VariableSpec]  # stored variables (none: an empty mapping)
+    _equations: Equations | None
+    _refractory: Any                    # False: never refractory
+    _element_noun: ClassVar[str]        # "neuron" or "synapse", for messages
+    _described_as: str | None           # what error messages call it (None: its class name)
+    _nonfinite: frozenset[str] | set[str]  # variables NaN or infinite after its last run
 
     @property
     def _clock_time(self) -> float:

@@ -36,6 +36,7 @@ class Synapses(Group):
     _base_name = "synapses"
     _member_prefix = "synapses"
     _indexed_by_synapse = True
+    _element_noun = "synapse"
 
     def __init__(self, source: Any, target: Any = None, model: str | Equations = "",
                  on_pre: str | None = None, pre: str | None = None, on_post: str | None = None,

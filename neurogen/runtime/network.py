@@ -292,7 +292,7 @@ def _check_unique_names(objects: list[SimObject]) -> None:
 def _describe(obj: SimObject) -> str:
     from ..objects.group import Group
 
-    size = f" of {obj.N} {'synapses' if type(obj).__name__ == 'Synapses' else 'neurons'}" if isinstance(
+    size = f" of {obj.N} {obj._element_noun}s" if isinstance(
         obj, Group) else ""
     return f"a {type(obj).__name__}{size}"
 

@@ -326,10 +326,10 @@ def _array_dim(obj: Any, name: str) -> Any:
     from ..units import Hz, second
 
     if isinstance(obj, StateMonitor) and name.startswith("_rec_"):
-        return obj.source._specs[name[4:]].dim if name[4:] in getattr(obj.source, "_specs", {}) else DIMENSIONLESS
+        return obj.source._specs[name[4:]].dim if name[4:] in obj.source._specs else DIMENSIONLESS
     if isinstance(obj, (StateMonitor, PopulationRateMonitor)) and name in ("_t", "_rate"):
         return second.dim if name == "_t" else Hz.dim
-    spec = getattr(obj, "_specs", {}).get(name)
+    spec = obj._specs.get(name)
     return spec.dim if spec is not None and spec.dtype == "float64" else DIMENSIONLESS
 
 

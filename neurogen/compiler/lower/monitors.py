@@ -74,7 +74,7 @@ def lower_statemonitor(ctx: ObjectContext) -> list[Kernel]:
 def _of_declared_type(source: Any, var: str, value: sympy.Expr) -> sympy.Expr:
     """A subexpression declared ``: integer`` or ``: boolean`` is recorded as a value of that
     type (truncated; 0 or 1), as Brian2 records it; inside other expressions it stays as it is."""
-    equations = getattr(source, "_equations", None)
+    equations = source._equations
     if equations is None or var not in equations or equations[var].kind != "subexpression":
         return value
     if equations[var].dtype == "integer":

@@ -59,7 +59,7 @@ def _lowerer(lowerers: Mapping[type, Lowerer], obj: Any) -> Lowerer:
 
 
 def _description(obj: Any) -> tuple[str, ...]:
-    equations = getattr(obj, "_equations", None)
+    equations = obj._equations
     lines = [f"{type(obj).__name__}"]
     if equations is not None:
         lines += [eq.line for eq in equations]

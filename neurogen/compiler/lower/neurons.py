@@ -33,8 +33,8 @@ def integer_names(group: Any) -> set[str]:
 def frozen_while_refractory(group: Any, name: str) -> bool:
     """An ``(unless refractory)`` variable of a group with refractoriness: neither its equation
     nor an input (synapse, PoissonInput) changes it while the neuron is refractory."""
-    equations = getattr(group, "_equations", None)
-    return (getattr(group, "_refractory", False) is not False and equations is not None
+    equations = group._equations
+    return (group._refractory is not False and equations is not None
             and name in equations and "unless refractory" in equations[name].flags)
 
 
@@ -202,7 +202,7 @@ def lower_statements(ctx: ObjectContext, source: Any, dim_of: Any, resolve: Any,
     writes: list[str] = []
     for stmt in source:
         where = f"{ctx.where()}, {what} line '{stmt.line}'"
-        spec = getattr(ctx.obj, "_specs", {}).get(stmt.target)
+        spec = ctx.obj._specs.get(stmt.target)
         if spec is not None and spec.shared and what == "assignment":
             raise NotImplementedError(
                 f"{where}: a string expression for the shared variable '{stmt.target}' is not supported "
