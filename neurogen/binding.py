@@ -121,9 +121,6 @@ class Binding:
     def output(self, member: str, name: str) -> Slot:
         return next(s for s in self.outputs if (s.member, s.name) == (member, name))
 
-    def outputs_of(self, member: str) -> tuple[Slot, ...]:
-        return tuple(s for s in self.outputs if s.member == member)
-
     def _check_carried(self) -> None:
         inputs = {(s.member, s.name): s for s in self.inputs}
         outputs = {(s.member, s.name): s for s in self.outputs}

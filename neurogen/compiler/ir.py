@@ -55,13 +55,6 @@ class MatrixExp:
 Statement = Union[Assign, MatrixExp]
 
 
-class Scope(Enum):
-    """Where a value lives: once per network (scalar) or once per element of a loop (vector)."""
-
-    SCALAR = "scalar"
-    VECTOR = "vector"
-
-
 @dataclass(frozen=True, slots=True)
 class Integration:
     """What an integrator produces for one set of differential equations.

@@ -11,6 +11,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from ..objects.subgroup import underlying
+from .connect_generated import connect_generated, is_one
 from ..units import DIMENSIONLESS, get_dimensions
 
 
@@ -24,18 +25,16 @@ def connect(synapses: Any, *, condition: Any, i: Any, j: Any, p: Any, n: Any,
     if condition is True:
         condition = None
     if i is not None or (j is not None and not isinstance(j, str)):
-        if condition is not None or not _is_one(p) or isinstance(j, str):
+        if condition is not None or not is_one(p) or isinstance(j, str):
             raise TypeError(f"{where}: i= and j= arrays cannot be combined with condition= or p=")
         pre, post = _from_arrays(synapses, i, j, where)
         pre, post = _repeat(pre, post, n, where)
         synapses._add_synapses(pre, post)
         return
-    if condition is None and j is None and _is_one(p) and not isinstance(n, str):
+    if condition is None and j is None and is_one(p) and not isinstance(n, str):
         pre, post = _all_to_all(synapses)
         synapses._add_synapses(*_repeat(pre, post, n, where))
         return
-    from .connect_generated import connect_generated
-
     connect_generated(synapses, condition=condition, j=j, p=p, n=n,
                       skip_if_invalid=skip_if_invalid, namespace=namespace, where=where)
 
@@ -49,10 +48,6 @@ def _check_number(value: Any, name: str, what: str, where: str) -> None:
     if get_dimensions(value) != DIMENSIONLESS or array.ndim != 0 or array.dtype.kind not in "biuf":
         raise TypeError(f"{where}: {name} must be a number ({what}, dimensionless) or a string expression, "
                         f"got {value!r}")
-
-
-def _is_one(p: Any) -> bool:
-    return not isinstance(p, str) and float(p) == 1.0
 
 
 def _indices(values: Any, size: int, what: str, where: str) -> np.ndarray:

@@ -17,6 +17,7 @@ import numpy as np
 from ..errors import EquationError, NotAConditionError
 from ..frontend.expressions import is_condition, parse_expression
 from ..frontend.namespace import External, resolve_externals, user_namespace
+from .assignment import call_objects, call_values
 from .simulation import load_simulation
 from ..session import session
 from ..units import DIMENSIONLESS
@@ -72,7 +73,7 @@ def connect_generated(synapses: Any, *, condition: Any, j: Any, p: Any, n: Any, 
                       namespace: Mapping[str, Any] | None, where: str) -> None:
     if condition is not None and not isinstance(condition, str):
         raise TypeError(f"{where}: condition must be a string (or True/False), got {condition!r}")
-    if isinstance(j, str) and (condition is not None or not _is_one(p)):
+    if isinstance(j, str) and (condition is not None or not is_one(p)):
         raise TypeError(f"{where}: with a generator for j=, put the condition and probability into it "
                         "('k for k in sample(N_post, p=0.1) if k != i')")
     candidates = Candidates.parse(j, where) if isinstance(j, str) else Candidates()
@@ -82,7 +83,7 @@ def connect_generated(synapses: Any, *, condition: Any, j: Any, p: Any, n: Any, 
     pieces = {
         "low": candidates.low, "high": candidates.high, "step": candidates.step,
         "target": candidates.target, "sample_p": candidates.sample_p, "if": candidates.condition,
-        "condition": condition, "p": None if _is_one(p) else p, "n": n,
+        "condition": condition, "p": None if is_one(p) else p, "n": n,
     }
     _check_values(p, n, where)
     # a number for p or n is a value of the call, not code: changing it never recompiles
@@ -95,7 +96,6 @@ def connect_generated(synapses: Any, *, condition: Any, j: Any, p: Any, n: Any, 
     scope = _ConnectScope(synapses, sources, candidates.variable)
     externals = resolve_externals(scope, namespace, user_namespace())
     externals.update({e.name: e for e in numbers.values()})
-    from .assignment import call_objects, call_values
 
     objects = call_objects(synapses)
     parts = ["connect", *synapses._structure(), *(o._specs_key() for o in objects[1:]),
@@ -169,7 +169,8 @@ def _check_condition(synapses: Any, condition: str, what: str, where: str) -> No
                                  "'i != j' or 'rand() < 0.1', as Brian2 requires)")
 
 
-def _is_one(p: Any) -> bool:
+def is_one(p: Any) -> bool:
+    """``p`` is the number 1 (connect every candidate), not an expression."""
     return not isinstance(p, str) and float(p) == 1.0
 
 

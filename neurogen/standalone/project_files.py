@@ -148,9 +148,6 @@ class ProjectFolder:
             return f"'{name}' is not a folder neurogen created"
         return ""
 
-    def owns_directory(self, name: str) -> bool:
-        return (self.root / MANIFEST).exists() and name in self._manifest()["directories"]
-
     def _make_root(self) -> None:
         if self.root.exists() and not self.root.is_dir():
             raise NotADirectoryError(f"standalone project {self.root}: it exists and is not a directory")
