@@ -4,7 +4,7 @@
 four flat arrays. Which value goes into which slot is decided here, once, and nowhere else:
 
 - ``network.cpp``'s ``bind`` (``templates/network.cpp.j2``) reads each struct member from the
-  slot a ``Binding`` gives it (rendered from the IR through :meth:`Binding.from_network`);
+  slot a ``Binding`` gives it (rendered from the IR through :meth:`neurogen.compiler.ir.NetworkIR.binding`);
 - the runtime (``runtime.Simulation.run``) fills the arrays by the same slots, from the
   ``Binding`` its manifest holds (the warm path: no IR, no sympy);
 - a standalone program gets the slots compiled in (``layout.hpp``, written by
@@ -18,10 +18,7 @@ loads from a dynamic output of the previous one (the contents of ``_pre_pending_
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
-
-if TYPE_CHECKING:  # the IR imports sympy: not on the warm path
-    from .compiler.ir import NetworkIR
+from typing import Iterable
 
 ARRAY, SCALAR, INTEGER, DYNAMIC = "array", "scalar", "integer", "dynamic"
 INPUT_KINDS = (ARRAY, SCALAR, INTEGER)
@@ -95,13 +92,6 @@ class Binding:
         binding = cls(tuple(inputs), tuple(outputs), tuple(Carry(*c) for c in carried))
         binding._check_carried()
         return binding
-
-    @classmethod
-    def from_network(cls, network: "NetworkIR") -> "Binding":
-        """The binding of a lowered network (the cold path, and the standalone writer)."""
-        fields = [(o.member, f.name, f.ctype, f.kind.value) for o in network.objects for f in o.fields]
-        carried = [(o.member, f.name, f.carried_from) for o in network.objects for f in o.fields if f.carried_from]
-        return cls.from_fields(fields, carried)
 
     def fields(self) -> tuple[tuple[str, str, str, str], ...]:
         """(member, name, ctype, kind) of every input and output, as a manifest stores them."""

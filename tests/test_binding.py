@@ -43,7 +43,7 @@ def test_each_kind_is_numbered_after_the_networks_own_values():
 def test_bind_reads_every_input_from_the_slot_of_the_binding():
     """The rendered ``bind`` and the binding the runtime fills by are one contract."""
     network, _ = _network()
-    binding = Binding.from_network(network)
+    binding = network.binding()
     code = render_network(network)["network.cpp"]
     body = code[code.index("void bind("):code.index("static int64_t steps(")]
     found = {(m.group(2), int(m.group(3))) for m in re.finditer(r"net\.(\S+) = .*?(arrays|scalars|integers)\[(\d+)\]",
@@ -58,7 +58,7 @@ def test_bind_reads_every_input_from_the_slot_of_the_binding():
 
 def test_the_standalone_layout_lists_the_slots_of_the_binding():
     network, members = _network()
-    binding = Binding.from_network(network)
+    binding = network.binding()
     lines = layout_text(network, members).splitlines()
     listed = [(f[0], int(f[1]), f[3] if f[0] == "array" else f[2]) for f in (line.split() for line in lines)
               if f[0] in ("array", "scalar", "integer")]
@@ -69,7 +69,7 @@ def test_the_standalone_layout_lists_the_slots_of_the_binding():
 
 def test_spikes_in_transit_are_declared_by_the_contract():
     network, members = _network()
-    binding = Binding.from_network(network)
+    binding = network.binding()
     member = next(m for m, o in members.items() if isinstance(o, Synapses))
     assert {(c.input, c.output) for c in binding.carried} == {
         ("_pre_queue_items", "_pre_pending_items"), ("_pre_queue_steps", "_pre_pending_steps"),
@@ -100,7 +100,7 @@ def test_one_provider_gives_every_input_of_a_run():
     for obj in members.values():
         if isinstance(obj, StateMonitor):
             obj._allocate(5)
-    binding = Binding.from_network(network)
+    binding = network.binding()
     externals = {m: resolve_externals(o, None, {}) for m, o in members.items()}
     values = value_provider(members, externals, every={m: 1 for m in members}, step0=3)
     for slot in binding.inputs:
@@ -119,7 +119,7 @@ def test_one_collector_puts_outputs_back_by_the_binding():
     from neurogen.runtime.collect import collect_results
 
     network, members = _network()
-    binding = Binding.from_network(network)
+    binding = network.binding()
     synapses = next(m for m, o in members.items() if isinstance(o, Synapses))
     monitor = next(m for m, o in members.items() if isinstance(o, SpikeMonitor))
     state = next(m for m, o in members.items() if isinstance(o, StateMonitor))

@@ -208,7 +208,7 @@ def _build_network(make_ir: Callable[[], Any], config: BuildConfig, frontend_key
     for name, text in sorted({**files, **headers}.items()):
         parts += [name, text]
     module_key = cache.compute_key(parts)
-    binding = Binding.from_network(network)
+    binding = network.binding()
 
     def build(directory: Path) -> None:
         log.info("compiling network %s: no compiled code for this model structure yet "

@@ -11,6 +11,8 @@ from typing import Literal, Union
 
 import sympy
 
+from ..binding import Binding
+
 
 def sym(name: str) -> sympy.Symbol:
     """The one way to make a symbol for a model name.
@@ -234,3 +236,10 @@ class NetworkIR:
 
     def kernels(self) -> tuple[Kernel, ...]:
         return tuple(k for o in self.objects for k in o.kernels)
+
+    def binding(self) -> Binding:
+        """The binding contract of this network: its fields in declaration order, and the
+        inputs the lowering declared carried (``Field.carried_from``)."""
+        fields = [(o.member, f.name, f.ctype, f.kind.value) for o in self.objects for f in o.fields]
+        carried = [(o.member, f.name, f.carried_from) for o in self.objects for f in o.fields if f.carried_from]
+        return Binding.from_fields(fields, carried)

@@ -14,7 +14,7 @@ from typing import Any
 
 import jinja2
 
-from ..binding import RESERVED, Binding
+from ..binding import RESERVED
 from .ir import Assign, ConnectOptions, FieldKind, Kernel, NetworkIR, PoissonInputOptions
 from .lower.common import free_names
 from .printer import cpp_comment, cpp_name, print_expr, print_statement
@@ -44,7 +44,7 @@ def render_network(network: NetworkIR) -> dict[str, str]:
     """
     env = _environment()
     structs = struct_types(network)
-    positions = input_positions(network, Binding.from_network(network))
+    positions = input_positions(network, network.binding())
     users = Counter(structs.values())  # objects per struct type
     objects = [_object_context(o, structs[o.member], users[structs[o.member]], positions[o.member])
                for o in network.objects]

@@ -83,7 +83,7 @@ class StandaloneDevice:
 
         network = run_passes(make_ir())
         files = render_network(network)
-        binding = Binding.from_network(network)
+        binding = network.binding()
         if self._files is None:
             self._files = files
             self._layout = layout_text(network, members)

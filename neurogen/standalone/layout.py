@@ -49,7 +49,7 @@ def source_of(obj: Any, slot: Slot, binding: Binding) -> tuple[str, str]:
 def layout_text(network: NetworkIR, members: Mapping[str, Any]) -> str:
     """The layout file's text: ``dynamic`` lines, the ``reserved`` slots, then one line per
     input in bind order with its slot (all from the binding contract, ``neurogen.binding``)."""
-    binding = Binding.from_network(network)
+    binding = network.binding()
     member_of = {id(obj): member for member, obj in members.items()}
     lines = [LAYOUT_HEADER]
     lines += [f"dynamic {s.index} {s.ctype} {s.key}" for s in binding.outputs]
