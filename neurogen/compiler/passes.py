@@ -7,7 +7,7 @@ from typing import Callable
 import sympy
 
 from .ir import Assign, ConnectOptions, Kernel, MatrixExp, NetworkIR, Statement, sym
-from .lower.common import free_names, random_functions
+from .analysis import free_names, random_functions
 from .symbolic import uses_random
 
 

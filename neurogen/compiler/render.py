@@ -16,7 +16,7 @@ import jinja2
 
 from ..binding import RESERVED
 from .ir import Assign, ConnectOptions, FieldKind, Kernel, NetworkIR, PoissonInputOptions
-from .lower.common import free_names
+from .analysis import free_names
 from .printer import cpp_comment, cpp_name, print_expr, print_statement
 from .render_layout import batches, field_offsets, input_positions, struct_types, tables
 from ..resources import templates_dir

@@ -16,7 +16,7 @@ from ...objects.synapses import Synapses
 from ..ir import Field, FieldKind, NetworkIR, ObjectIR, sym
 from ..printer import field_ref
 from .common import Access, ObjectContext, build_kernel, expression_dims, make_resolver, struct_name
-from .neurons import _group_access, _subexpressions, integer_names, lower_statements
+from .neurons import group_access, lower_subexpressions, integer_names, lower_statements
 from .synapses import SYNAPSE_LOOP, SynapseNames, add_synapse_fields
 
 
@@ -61,8 +61,8 @@ def _scope(ctx: Any) -> Any:
         return SimpleNamespace(access=names.access, dim_of=names.dim_of, resolve=names.resolve,
                                integer_names=names.integer_names, roles=names.roles, loop=SYNAPSE_LOOP)
     dim_of = expression_dims(ctx, group._variable_dims())
-    resolve = make_resolver(ctx, _subexpressions(ctx, dim_of), _subgroup_names)
-    access = _group_access(ctx)
+    resolve = make_resolver(ctx, lower_subexpressions(ctx, dim_of), _subgroup_names)
+    access = group_access(ctx)
     ctx.add_field("N", "int64_t", FieldKind.INTEGER, "number of elements")
     for name, comment in (("_subgroup_start", "first assigned element's subgroup start (0: the whole group)"),
                           ("_subgroup_N", "size of the subgroup assigned through (N: the whole group)")):

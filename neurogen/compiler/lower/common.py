@@ -8,22 +8,22 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 import sympy
 
-from ...frontend.equations import is_noise
 from ...errors import DimensionMismatchError, EquationError
+from ...frontend.equations import is_noise
 from ...frontend.expressions import infer_dims, is_zero
-from ..ir import (Assign, ConnectOptions, Field, FieldKind, Kernel, KernelOptions, Load, MatrixExp, Phase,
-                 Statement, sym)
 from ...frontend.namespace import External, TimedArrayExternal
 from ...nonfinite import INTEGER_ERRORS
 from ...objects.protocol import ModelObject
-from ..printer import field_ref
-from ..symbolic import (binomial, poisson, rand, randn, renumber_draws, timed_array, to_sympy, uses_noise,
-                       uses_random)
 from ...units import Dimension, second
+from ..analysis import free_names, random_functions
+from ..ir import (Assign, ConnectOptions, Field, FieldKind, Kernel, KernelOptions, Load, MatrixExp, Phase,
+                  Statement, sym)
+from ..printer import field_ref
+from ..symbolic import renumber_draws, timed_array, to_sympy, uses_noise, uses_random
 
 
 @dataclass
@@ -135,40 +135,12 @@ def add_external_fields(ctx: ObjectContext) -> None:
             ctx.add_field(name, ctype, FieldKind(kind), comment)
 
 
-def free_names(items: Iterable[Any]) -> set[str]:
-    names: set[str] = set()
-    for item in items:
-        if item is None:
-            continue
-        if isinstance(item, Assign):
-            names |= {s.name for s in item.expr.free_symbols}
-        elif isinstance(item, MatrixExp):
-            for entry in item.matrix:
-                names |= {s.name for s in entry.free_symbols}
-        else:
-            names |= {s.name for s in item.free_symbols}
-    return names
-
-
 #: Each kind of kernel of an object draws random numbers from its own range of draw indices
 #: (``<< 20``), so two kernels of one object never draw the same number; white noise has a
 #: range of its own, apart from any ``rand()``.
 DRAW_BASES = {"vector": 0, "threshold": 1, "reset": 2, "assign": 3, "spikemonitor": 4,
               "statemonitor": 5, "ratemonitor": 6, "on_pre": 7, "on_post": 8, "summed": 9,
               "connect": 10, "poissoninput": 11, "noise": 12}
-_RANDOM_HELPERS = {rand: "rand", randn: "randn", poisson: "poisson", binomial: "binomial"}
-
-
-def random_functions(items: Iterable[Any]) -> frozenset[str]:
-    """The random functions (``rand``, ``randn``, ``poisson``, ``binomial``) that statements or
-    expressions call, read from the sympy trees (white noise is ``noise_base``'s)."""
-    exprs = [e for item in items if item is not None
-             for e in (item.matrix if isinstance(item, MatrixExp) else
-                       [item.expr] if isinstance(item, Assign) else [item])]
-    # one walk per expression, comparing each node's function (atoms() per function was 4 walks,
-    # each through sympy's slow isinstance checks for undefined functions: 1 s for 400 groups)
-    return frozenset(name for e in exprs for node in sympy.preorder_traversal(e)
-                     if (name := _RANDOM_HELPERS.get(node.func)) is not None)
 
 
 def build_kernel(ctx: ObjectContext, *, name: str, template: str, when: str, order: int,

@@ -8,7 +8,7 @@ import sympy
 from ..ir import Assign, FieldKind, Kernel, SpikeMonitorOptions, StateMonitorOptions, sym
 from .common import (Access, ObjectContext, add_external_fields, build_kernel, expression_dims,
                     make_resolver, scalar_context)
-from .neurons import _subexpressions, integer_names, variable_access
+from .neurons import lower_subexpressions, integer_names, variable_access
 from ...objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
 from ...objects.synapses import Synapses
 from ..printer import field_ref
@@ -42,7 +42,7 @@ def lower_statemonitor(ctx: ObjectContext) -> list[Kernel]:
         # only when a subexpression is recorded: the monitor resolves the names they use (units,
         # constants) only then (a HH model recording v failed on its subexpressions' 'mV')
         recorded = set(mon.record_variables) - set(source._specs)
-        subexpressions = (_subexpressions(source_ctx, expression_dims(ctx, source._variable_dims()))
+        subexpressions = (lower_subexpressions(source_ctx, expression_dims(ctx, source._variable_dims()))
                           if recorded else {})
         resolve = make_resolver(ctx, subexpressions)
         access = scalar_context(ctx)

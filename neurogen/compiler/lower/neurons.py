@@ -48,9 +48,9 @@ def lower_neurongroup(ctx: ObjectContext) -> list[Kernel]:
     group = ctx.obj
     dims = group._variable_dims()
     dim_of = expression_dims(ctx, dims)
-    subexpressions = _subexpressions(ctx, dim_of)
+    subexpressions = lower_subexpressions(ctx, dim_of)
     resolve = make_resolver(ctx, subexpressions)
-    access = _group_access(ctx)
+    access = group_access(ctx)
     ints = integer_names(group)
     kernels = [_state_update(ctx, dim_of, resolve, access, ints)]
     if group.threshold is not None:
@@ -61,7 +61,7 @@ def lower_neurongroup(ctx: ObjectContext) -> list[Kernel]:
     return [k for k in kernels if k is not None]
 
 
-def _group_access(ctx: ObjectContext) -> dict[str, Access]:
+def group_access(ctx: ObjectContext) -> dict[str, Access]:
     group = ctx.obj
     access = scalar_context(ctx)
     access["N"] = Access("int64_t", field_ref("_grp", "N"), True)
@@ -75,7 +75,7 @@ def _group_access(ctx: ObjectContext) -> dict[str, Access]:
     return access
 
 
-def _subexpressions(ctx: ObjectContext, dim_of: Any) -> dict[str, sympy.Expr]:
+def lower_subexpressions(ctx: ObjectContext, dim_of: Any) -> dict[str, sympy.Expr]:
     """Each subexpression as sympy, with the subexpressions it uses substituted (checked for cycles)."""
     group = ctx.obj
     pending = {eq.name: eq for eq in group._equations.of_kind("subexpression")}
