@@ -12,6 +12,17 @@ def member_name(obj: Any, index: int) -> str:
     return f"{obj._member_prefix}{index}"
 
 
+#: The struct member of the object a one-off call (a string assignment, ``connect()``) is made on;
+#: the groups its expressions read follow as ``group1``, ``group2`` (see ``call_members``).
+CALLED = "group0"
+
+
+def call_members(objects: Iterable[Any]) -> dict[str, Any]:
+    """The struct members of a one-off call's objects, the called one first (``CALLED``):
+    lowering names the structs and the runtime binds their values by these names."""
+    return {f"group{k}": o for k, o in enumerate(objects)}
+
+
 def schedule_order(objects: Iterable[Any]) -> list[Any]:
     """Brian2's order: by slot, then ``order``, then name."""
     return sorted(objects, key=lambda o: (SLOTS.index(o.when), o.order, o.name))

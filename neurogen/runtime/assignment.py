@@ -15,6 +15,7 @@ from ..nonfinite import INTEGER_ERRORS
 from .inputs import Values, value_provider
 from ..frontend.namespace import ExpressionScope, External, resolve_externals, user_namespace
 from .simulation import load_simulation
+from ..objects.schedule import CALLED, call_members
 from ..session import session
 
 
@@ -43,7 +44,7 @@ def run_assignment(group: Any, variable: str, expression: str, index: Any,
                               step0=-group._assignments, n_steps=0, interval=1.0, callback=None)
     if error is not None:
         raise error
-    errors = simulation.dynamic().get(("group0", f"{INTEGER_ERRORS}{variable}"))
+    errors = simulation.dynamic().get((CALLED, f"{INTEGER_ERRORS}{variable}"))
     if before is not None and errors is not None and len(errors) and errors[0]:
         group._state[variable][...] = before  # as assigning such a number from Python: nothing changes
         value, element = float(errors[1]), int(errors[3])
@@ -71,11 +72,11 @@ def call_values(objects: list[Any], indices: np.ndarray, externals: dict[str, Ex
             subgroup: tuple[int, int] = (0, 0)) -> Values:
     """The inputs of a one-off call (assignment, connect) from the one value provider: the
     called object's externals, and the values of this call (its indices, its subgroup)."""
-    members = {f"group{k}": o for k, o in enumerate(objects)}
+    members = call_members(objects)
     call = {"_indices": indices, "_n_indices": len(indices), "_subgroup_start": subgroup[0],
             "_subgroup_N": subgroup[1]}
-    return value_provider(members, {"group0": externals}, every={m: 1 for m in members}, step0=0,
-                          call={"group0": call})
+    return value_provider(members, {CALLED: externals}, every={m: 1 for m in members}, step0=0,
+                          call={CALLED: call})
 
 
 def _lower(objects: list[Any], variable: str, expression: str, where: str, externals: dict[str, External]) -> Any:

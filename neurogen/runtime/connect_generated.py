@@ -19,6 +19,7 @@ from ..frontend.expressions import is_condition, parse_expression
 from ..frontend.namespace import External, resolve_externals, user_namespace
 from .assignment import call_objects, call_values
 from .simulation import load_simulation
+from ..objects.schedule import CALLED
 from ..session import session
 from ..units import DIMENSIONLESS
 
@@ -115,8 +116,8 @@ def connect_generated(synapses: Any, *, condition: Any, j: Any, p: Any, n: Any, 
     made = simulation.dynamic()
     if error is not None:  # Ctrl-C: no synapse is made
         raise error
-    _raise_problem(made[("group0", "_error")], synapses, j, p, n, where)
-    synapses._add_synapses(made[("group0", "_new_pre")], made[("group0", "_new_post")])
+    _raise_problem(made[(CALLED, "_error")], synapses, j, p, n, where)
+    synapses._add_synapses(made[(CALLED, "_new_pre")], made[(CALLED, "_new_post")])
 
 
 CALLBACK_INTERVAL = 0.1  # seconds of wall time between checks for Ctrl-C, as in run()

@@ -12,6 +12,7 @@ from typing import Any
 from ...errors import EquationError
 from ...frontend.expressions import Statement
 from ...frontend.namespace import External
+from ...objects.schedule import CALLED, call_members
 from ...objects.synapses import Synapses
 from ..ir import Field, FieldKind, NetworkIR, ObjectIR, sym
 from ..printer import field_ref
@@ -20,9 +21,9 @@ from .neurons import group_access, lower_subexpressions, integer_names, lower_st
 from .synapses import SYNAPSE_LOOP, SynapseNames, add_synapse_fields
 
 
-def call_members(objects: list[Any]) -> dict[int, str]:
+def member_ids(objects: list[Any]) -> dict[int, str]:
     """The struct members of a one-off call's objects: the called one first (``group0``)."""
-    return {id(o): f"group{k}" for k, o in enumerate(objects)}
+    return {id(o): member for member, o in call_members(objects).items()}
 
 
 def lower_assignment(objects: list[Any], variable: str, expression: str, where: str,
@@ -30,8 +31,8 @@ def lower_assignment(objects: list[Any], variable: str, expression: str, where: 
     """The network of one assignment: the assigned object (``group0``) with its one kernel,
     and the groups the expression reads (a synapse's pre and post) as plain structs."""
     group = objects[0]
-    members = call_members(objects)
-    ctx = ObjectContext(group, "group0", externals, members)
+    members = member_ids(objects)
+    ctx = ObjectContext(group, CALLED, externals, members)
     if variable not in group._specs:
         raise EquationError(f"{where}: '{variable}' is not a stored variable")
     scope = _scope(ctx)
@@ -46,10 +47,10 @@ def lower_assignment(objects: list[Any], variable: str, expression: str, where: 
                           integer_names=scope.integer_names, roles=scope.roles,
                           comment=[f"assignment: {statement.line}"],
                           phase="call", **scope.loop)
-    obj = ObjectIR("group0", struct_name("group0"), type(group).__name__,
+    obj = ObjectIR(CALLED, struct_name(CALLED), type(group).__name__,
                    (type(group).__name__, *(eq.line for eq in group._equations)), tuple(ctx.fields), (kernel,))
     others = tuple(fields_only(o, members[id(o)]) for o in objects[1:])
-    return NetworkIR((obj, *others), (), (("group0", kernel.name),))
+    return NetworkIR((obj, *others), (), ((CALLED, kernel.name),))
 
 
 def _scope(ctx: Any) -> Any:

@@ -8,7 +8,8 @@ import sympy
 from ...errors import EquationError
 from ...frontend.expressions import parse_expression
 from ..ir import ConnectOptions, FieldKind, NetworkIR, ObjectIR, sym
-from .assignment import call_members, fields_only
+from ...objects.schedule import CALLED
+from .assignment import fields_only, member_ids
 from .common import ObjectContext, build_kernel, check_dims, convert, struct_name
 from .synapses import SYNAPSE_LOOP, SynapseNames, add_synapse_fields
 from ...frontend.namespace import External
@@ -20,8 +21,8 @@ def lower_connect(objects: list[Any], pieces: Mapping[str, str], variable: str, 
                   externals: Mapping[str, External], where: str) -> NetworkIR:
 
     synapses = objects[0]
-    members = call_members(objects)
-    ctx = ObjectContext(synapses, "group0", externals, members)
+    members = member_ids(objects)
+    ctx = ObjectContext(synapses, CALLED, externals, members)
     add_synapse_fields(ctx)
     ctx.add_field("_dt", "double", FieldKind.SCALAR, "time step of the synapses' clock, second (dt in expressions)")
     for name, ctype, comment in (("_new_pre", "int32_t", "presynaptic index of each new synapse"),
@@ -67,7 +68,7 @@ def lower_connect(objects: list[Any], pieces: Mapping[str, str], variable: str, 
         comment=[f"connect: {key} = {text}" for key, text in pieces.items()],
         phase="call", template_draws=random, outputs=tuple(sorted(reads)),
         options=ConnectOptions(tuple(exprs.items()), draws + 1, skip_if_invalid, if_reads_target), **SYNAPSE_LOOP)
-    obj = ObjectIR("group0", struct_name("group0"), "Synapses", ("Synapses (connect)",), tuple(ctx.fields),
+    obj = ObjectIR(CALLED, struct_name(CALLED), "Synapses", ("Synapses (connect)",), tuple(ctx.fields),
                    (kernel,))
     others = tuple(fields_only(o, members[id(o)]) for o in objects[1:])
-    return NetworkIR((obj, *others), (), (("group0", kernel.name),))
+    return NetworkIR((obj, *others), (), ((CALLED, kernel.name),))
