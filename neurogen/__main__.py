@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from .compiled import cache
+from .preferences import prefs
+from .errors import CacheError
 
 
 def _human(n: int) -> str:
@@ -16,9 +19,6 @@ def _human(n: int) -> str:
 
 
 def _cache_info(args: argparse.Namespace) -> int:
-    from .compiled import cache
-
-    from .preferences import prefs
 
     summary = cache.info(int(prefs.cache.max_bytes))
     print(f"cache root: {summary['root']} (format v{summary['format']})")
@@ -34,8 +34,6 @@ def _cache_info(args: argparse.Namespace) -> int:
 
 
 def _cache_clear(args: argparse.Namespace) -> int:
-    from .compiled import cache
-
     removed = cache.clear()
     print(f"removed {removed} cache entr{'y' if removed == 1 else 'ies'} from {cache.cache_root()}")
     return 0
@@ -52,8 +50,6 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .errors import CacheError
-
     args = _parser().parse_args(argv)  # exits with code 2 and usage on bad input
     try:
         return args.run(args)

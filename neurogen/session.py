@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import weakref
 from typing import Any, Protocol
+import numbers
+from .objects.clock import Clock
 
 
 class Backend(Protocol):
@@ -31,8 +33,6 @@ class Session:
     """Default clock, seed, and a weak registry of created objects (for ``run()``'s warnings)."""
 
     def __init__(self) -> None:
-        from .objects.clock import Clock
-
         self.defaultclock = Clock(name="defaultclock")
         self.seed_value: int | None = None
         self.scope_id = 0
@@ -102,8 +102,6 @@ def start_scope() -> None:
 
 def seed(value: int | None = None) -> None:
     """Fix the random numbers of later runs (``None`` returns to fresh entropy per run)."""
-    import numbers
-
     if value is not None and not isinstance(value, numbers.Integral):  # seed(1.5) was seed(1)
         raise TypeError(f"seed has to be None or an integer (as in Brian2), got {type(value).__name__} {value!r}")
     if value is not None and not (0 <= int(value) < 2**64):

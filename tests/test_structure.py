@@ -130,6 +130,33 @@ def test_each_layer_imports_only_the_layers_below_it(package):
     assert {m: t for m, t in wrong.items() if t} == {}
 
 
+#: What a module may import inside a function, and why: the compiler (sympy, Jinja2) only on a
+#: cold path, optional or heavy third-party modules only when used, and the one units circle.
+LAZY_IMPORTS_ALLOWED = ("neurogen.compiler.", "Cython", "matplotlib", "pwd", "logging", "os",
+                        "neurogen.units.definitions")
+
+
+def test_imports_inside_functions_only_keep_the_cold_path_lazy():
+    """An import placed in a function to hide a circle is how the old 26-module circle grew;
+    the only ones left keep sympy, Jinja2, Cython and matplotlib off the warm path."""
+    modules = _modules()
+    hidden = []
+    for module, path in modules.items():
+        for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(function):
+                if isinstance(node, ast.Import):
+                    targets = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom):
+                    targets = _imported(module, path, node, modules) or [str(node.module)]
+                else:
+                    continue
+                hidden += [f"{module}:{node.lineno} {t}" for t in targets
+                           if not (t + ".").startswith(LAZY_IMPORTS_ALLOWED) and not t.startswith(LAZY_IMPORTS_ALLOWED)]
+    assert hidden == []
+
+
 def _underscore_members_defined_in(where: Path) -> set[str]:
     """``_name`` members the classes of a module (or package) define: methods, class attributes,
     ``self._name = ``."""

@@ -20,6 +20,7 @@ from ..errors import DamagedCacheEntryError
 from ..resources import static_headers, templates_dir
 from .toolchain import (BuildConfig, build_config, compile_shared_library, cythonize,
                         extension_suffix, python_include_dirs)
+from ..preferences import prefs
 
 log = logging.getLogger(__name__)
 
@@ -238,8 +239,6 @@ def max_bytes() -> int:
     Eviction never removes the entries a build is about to use, so even 0 works: it keeps only
     the latest build, and every new process compiles again (the cache is in effect off).
     """
-    from ..preferences import prefs
-
     value = prefs.cache.max_bytes
     try:
         number = int(value)

@@ -14,6 +14,7 @@ from typing import Iterator, Literal
 
 from ..errors import EquationError, ReservedNameError
 from ..units import DIMENSIONLESS, UNITS, Dimension, parse_unit
+from .expressions import FUNCTION_DIMS
 
 Kind = Literal["differential", "subexpression", "parameter"]
 DType = Literal["float", "integer", "boolean"]
@@ -239,7 +240,6 @@ def _check_name(name: str, where: str) -> None:
         raise ReservedNameError(f"{where}: '{name}' is a reserved name and cannot be defined in a model")
     if keyword.iskeyword(name) or name.startswith("_"):
         raise ReservedNameError(f"{where}: '{name}' is not a valid variable name")
-    from .expressions import FUNCTION_DIMS
 
     if name in FUNCTION_DIMS or name in ("e", "pi", "inf"):
         raise ReservedNameError(f"{where}: '{name}' is a function or constant of the model language, it "

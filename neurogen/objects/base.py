@@ -7,7 +7,9 @@ from typing import Any, Mapping
 import numpy as np
 
 from ..session import session
-from .clock import Clock
+from .attributes import check_new_attribute, refuse_read_only, refuse_unknown
+from .clock import Clock, whole_steps
+from .validation import check_name, check_namespace, check_order, check_when
 
 
 class _Checked(type):
@@ -42,8 +44,6 @@ class SimObject(metaclass=_Checked):
 
     def __init__(self, *, name: str | None, when: str, order: int, dt: Any = None,
                  clock: Clock | None = None, namespace: Mapping[str, Any] | None = None) -> None:
-        from .validation import check_name, check_namespace, check_order, check_when
-
         state = session()
         if name is not None:
             check_name(name, type(self).__name__)
@@ -69,8 +69,6 @@ class SimObject(metaclass=_Checked):
     def _clock_time(self) -> float:
         """The time of its clock after its last run, in whole steps of its own ``dt`` (Brian2's
         ``G.t``: a run ending between steps ends at the next one, by Brian2's clock rule)."""
-        from .clock import whole_steps
-
         if self._time is None:
             return 0.0
         return whole_steps(self._time, self.clock.dt_) * self.clock.dt_
@@ -80,8 +78,6 @@ class SimObject(metaclass=_Checked):
             object.__setattr__(self, name, value)
             return
         if name in self._settable or name in self.__dict__.get("_added_attributes", ()):
-            from .validation import check_namespace, check_order, check_when
-
             owner = f"{type(self).__name__} '{self.name}'"
             if name == "when":
                 value = check_when(value, self.name)
@@ -98,8 +94,6 @@ class SimObject(metaclass=_Checked):
         self._refuse_assignment(name)
 
     def _refuse_assignment(self, name: str) -> None:
-        from .attributes import refuse_read_only, refuse_unknown
-
         owner = f"{type(self).__name__} '{self.name}'"
         base = name[:-1] if name.endswith("_") else name
         if name in self._read_only_names() or base in self._read_only_names():
@@ -119,8 +113,6 @@ class SimObject(metaclass=_Checked):
 
     def add_attribute(self, name: str) -> None:
         """Brian2's ``add_attribute``: allow assigning a new attribute ``name`` (set to None)."""
-        from .attributes import check_new_attribute
-
         check_new_attribute(self, name, self._writable_names() | self._read_only_names())
         self.__dict__[name] = None
         self.__dict__.setdefault("_added_attributes", set()).add(name)

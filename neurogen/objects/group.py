@@ -11,6 +11,10 @@ from ..units import DIMENSIONLESS, Quantity, second
 from .attributes import refuse_read_only
 from .base import SimObject
 from .variables import VariableSpec, VariableView, coerce_value, wrap
+from ..frontend.namespace import user_namespace
+from .reading import read_subexpression
+from .subgroup import Subgroup, slice_bounds
+from ..session import session
 
 _DTYPES = {"float": "float64", "integer": "int32", "boolean": "bool"}
 
@@ -57,9 +61,6 @@ class Group(SimObject):
         if name == "dt":
             return self.clock.dt
         if "_equations" in self.__dict__ and name in self._equations:
-            from ..frontend.namespace import user_namespace
-            from .reading import read_subexpression
-
             return read_subexpression(self, name, user_namespace())
         raise AttributeError(f"{type(self).__name__} '{self.name}' has no variable '{name}'")
 
@@ -100,8 +101,6 @@ class Group(SimObject):
         return {n for n, s in self._specs.items() if not n.startswith("_") and not s.read_only}
 
     def __getitem__(self, item: Any) -> Any:
-        from .subgroup import Subgroup, slice_bounds
-
         start, stop = slice_bounds(item, self.N, self.name)
         return Subgroup(self, start, stop)
 
@@ -114,7 +113,6 @@ class Group(SimObject):
         spec = self._specs[name]
         if spec.read_only:
             refuse_read_only(f"{type(self).__name__} '{self.name}'", name)
-        from ..session import session
 
         device = session().device
         if device is not None and device.recording:  # between standalone runs

@@ -16,6 +16,7 @@ from .base import SimObject, require_results
 from .clock import Clock
 from .group import Group
 from .validation import check_quantity, require_memory, require_spike_source
+from .subgroup import Subgroup
 
 
 class SpikeMonitor(SimObject):
@@ -347,8 +348,6 @@ def _require_spikes(source: Group, monitor: str) -> None:
 
 
 def _require_group(source: Any, monitor: str) -> None:
-    from .subgroup import Subgroup
-
     if isinstance(source, Subgroup):
         raise NotImplementedError(f"{monitor} of a subgroup ({source!r}): monitor the whole group "
                                   "and select its indices")

@@ -14,6 +14,7 @@ from .clock import Clock
 from .group import Group
 from .validation import require_memory
 from .variables import VariableSpec
+from ..errors import DimensionMismatchError
 
 LASTSPIKE_INITIAL = -1e4  # seconds, Brian2's initial value: "long ago"
 
@@ -111,8 +112,6 @@ class NeuronGroup(Group):
             parse_expression(refractory, where)
             return refractory
         if get_dimensions(refractory) != second.dim:
-            from ..errors import DimensionMismatchError
-
             raise DimensionMismatchError(f"{where} must be a time or a string", get_dimensions(refractory))
         value = float(np.asarray(refractory))
         if not np.isfinite(value):  # NaN or infinite: every neuron would stop for good after a spike

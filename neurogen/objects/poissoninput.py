@@ -19,6 +19,7 @@ from ..frontend.namespace import External
 from ..units import Hz, Quantity, get_dimensions
 from .base import SimObject
 from .subgroup import underlying
+from .neurongroup import NeuronGroup
 
 RATE, WEIGHT = "_rate", "_weight"  # the names numbers go by in the compiled code (runtime values)
 MAX_SOURCES = 2**40  # the exact samplers' log-factorial differences stay accurate well beyond
@@ -39,8 +40,6 @@ class PoissonInput(SimObject):
 
     def __init__(self, target: Any, target_var: str, N: int, rate: Any, weight: Any,
                  when: str = "synapses", order: int = 0, name: str = "poissoninput*") -> None:
-        from .neurongroup import NeuronGroup
-
         group, _, _ = underlying(target)
         super().__init__(name=name, when=when, order=order, clock=group.clock)
         if not isinstance(group, NeuronGroup):

@@ -5,6 +5,7 @@ import zlib
 from typing import Any, Iterable
 
 from .validation import SLOTS
+from ..session import session
 
 
 def member_name(obj: Any, index: int) -> str:
@@ -34,7 +35,5 @@ def stream_id(obj: Any) -> int:
     Not its name (``neurongroup_7`` depends on what was created before) nor its address, so
     building the same network again after ``seed(n)`` draws the same numbers, in any process.
     """
-    from ..session import session
-
     position = obj._creation_index - session().seed_epoch
     return zlib.crc32(f"{type(obj).__name__}:{position}".encode())

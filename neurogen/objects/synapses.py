@@ -21,6 +21,9 @@ from .group import Group
 from .validation import require_spike_source
 from .subgroup import underlying
 from .variables import VariableSpec, coerce_value
+from ..errors import DimensionMismatchError
+from ..session import session
+from .subgroup import Subgroup
 
 #: Names every synaptic expression may use besides the model's own.
 SYNAPSE_NAMES = ("i", "j", "N", "N_pre", "N_post", "N_incoming", "N_outgoing")
@@ -109,8 +112,6 @@ class Synapses(Group):
                                 f"'{name} : unit' there) to receive a summed variable")
         target = group._equations[name]
         if target.dim != eq.dim:
-            from ..errors import DimensionMismatchError
-
             raise DimensionMismatchError(f"{where}: '{name}' of '{group.name}' has other units", target.dim, eq.dim)
 
     def _check_writable(self, stmt: Statement, pathway: str) -> None:
@@ -169,8 +170,6 @@ class Synapses(Group):
                 level: int = 0) -> None:
         """Brian2's ``connect``: index arrays, all-to-all, a condition, a probability, ``n``
         synapses per pair, or a generator (``j='k for k in range(i-3, i+4) if k != i'``)."""
-        from ..session import session
-
         self._connections += 1  # as Brian2, counted even if it fails: its variables may be written
         if isinstance(i, str):
             raise NotImplementedError(f"Synapses '{self.name}'.connect(i='{i}'): generator syntax for i= "
@@ -340,8 +339,6 @@ class Synapses(Group):
     # -- what lowering and the front-end key need -----------------------------------------
 
     def _structure(self) -> tuple[str, ...]:
-        from .subgroup import Subgroup
-
         return ("Synapses", self._equations.text, str(self.on_pre), str(self.on_post), str(self.method),
                 "delay:" + ("none" if "delay" not in self._specs else
                             "shared" if self._specs["delay"].shared else "per-synapse"),

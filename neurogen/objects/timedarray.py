@@ -18,6 +18,7 @@ from ..errors import DimensionMismatchError
 from ..frontend.namespace import TimedFunction
 from ..units import DIMENSIONLESS, Quantity, get_dimensions, second
 from .validation import check_name
+from ..session import session
 
 
 class TimedArray(TimedFunction):
@@ -54,8 +55,6 @@ class TimedArray(TimedFunction):
     def __call__(self, t: Any, i: Any = None, *, dt: Any = None) -> Any:
         """The values at times ``t`` (and neurons ``i``), as compiled code running with time
         step ``dt`` (default: ``defaultclock.dt``) computes them."""
-        from ..session import session
-
         if get_dimensions(t) != second.dim:
             raise DimensionMismatchError("TimedArray: the first argument must be a time", get_dimensions(t))
         if (i is None) != (self.ndim == 1):

@@ -8,6 +8,8 @@ import numpy as np
 
 from ..errors import DimensionMismatchError
 from ..units import Quantity, get_dimensions
+from ..errors import NeurogenError
+from collections.abc import Mapping
 
 
 def check_quantity(value: object, unit: Quantity, what: str) -> float:
@@ -26,8 +28,6 @@ def check_quantity(value: object, unit: Quantity, what: str) -> float:
 def require_spike_source(group: object, where: str) -> None:
     """Spike monitors and synaptic pathways need a group that spikes (declares ``_spikes``:
     a NeuronGroup with a threshold, a PoissonGroup, a SpikeGeneratorGroup)."""
-    from ..errors import NeurogenError
-
     if not getattr(group, "_spikes", False):
         raise NeurogenError(f"{where}: '{getattr(group, 'name', group)}' has no threshold, so it never "
                             "spikes (Brian2: it does not define an event 'spike')")
@@ -77,8 +77,6 @@ def check_name(name: object, kind: str) -> str:
 def check_namespace(namespace: object, what: str) -> dict | None:
     """``namespace=``: None or a mapping of names to values (a string or a list would only
     fail later, or never: ``run(namespace=[1, 2])`` was silently ignored)."""
-    from collections.abc import Mapping
-
     if namespace is None:
         return None
     if not isinstance(namespace, Mapping):

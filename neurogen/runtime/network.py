@@ -28,6 +28,9 @@ from ..objects.monitors import PopulationRateMonitor, StateMonitor
 from .simulation import Simulation, load_simulation
 from ..session import session
 from ..units import Quantity, second
+from ..objects.subgroup import Subgroup
+from ..objects.validation import check_namespace, check_quantity
+from ..objects.group import Group
 
 log = logging.getLogger(__name__)
 
@@ -137,8 +140,6 @@ def _flatten(objects: Iterable[Any]) -> Iterable[Any]:
 
 def _snapshot(obj: Any) -> dict[str, Any]:
     """An object's own state; references to other objects (a synapse's groups) stay as they are."""
-    from ..objects.subgroup import Subgroup
-
     keep = {k: v for k, v in obj.__dict__.items()
             if k not in ("_clock", "namespace") and not isinstance(v, (SimObject, Subgroup))}
     return copy.deepcopy(keep)
@@ -164,8 +165,6 @@ MAX_STEPS = 2**62  # steps are int64 in the compiled code (with room for step + 
 
 def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
          namespace: Mapping[str, Any] | None, frame_namespace: Mapping[str, Any]) -> None:
-    from ..objects.validation import check_namespace, check_quantity
-
     seconds = check_quantity(duration, second, "run(duration)")
     namespace = check_namespace(namespace, "run()")
     if not seconds >= 0 or math.isinf(seconds):
@@ -290,8 +289,6 @@ def _check_unique_names(objects: list[SimObject]) -> None:
 
 
 def _describe(obj: SimObject) -> str:
-    from ..objects.group import Group
-
     size = f" of {obj.N} {obj._element_noun}s" if isinstance(
         obj, Group) else ""
     return f"a {type(obj).__name__}{size}"

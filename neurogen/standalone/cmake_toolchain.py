@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ..errors import CompilerNotFoundError
 from ..compiled.toolchain import BuildConfig, compile_flags
+from ..compiled.library import current_toolchain
 
 FILE = "neurogen-toolchain.cmake"
 
@@ -25,8 +26,6 @@ def cmake_quoted(text: str) -> str:
 def project_toolchain() -> str:
     """The settings of this machine's builds (``compiled.library.current_toolchain``); without any compiler
     known here, the flags only (CMake then finds a compiler where the project is built)."""
-    from ..compiled.library import current_toolchain
-
     try:
         return toolchain_cmake(current_toolchain())
     except CompilerNotFoundError:

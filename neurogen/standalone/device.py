@@ -34,6 +34,10 @@ from .cmake_toolchain import FILE as TOOLCHAIN_FILE, project_toolchain
 from .unit_table import units_header
 from .run_args import NewValues, convert_run_args
 from ..units import DIMENSIONLESS
+from ..objects.monitors import PopulationRateMonitor, StateMonitor
+from ..units import Hz, second
+from ..session import session
+from ..objects.variables import coerce_value
 
 @dataclass
 class _Run:
@@ -161,8 +165,6 @@ class StandaloneDevice:
 
     def record_assignment(self, group: Any, name: str, index: Any, value: Any) -> None:
         """``G.v[...] = values`` between runs: applied by the program before the next run."""
-        from ..objects.variables import coerce_value
-
         where = f"standalone: {group.name}.{name} = ... between run() calls"
         if isinstance(value, str):
             raise NotImplementedError(f"{where}: a string expression depends on the simulated state, "
@@ -322,9 +324,6 @@ class StandaloneDevice:
 # -- helpers ------------------------------------------------------------------------------
 
 def _array_dim(obj: Any, name: str) -> Any:
-    from ..objects.monitors import PopulationRateMonitor, StateMonitor
-    from ..units import Hz, second
-
     if isinstance(obj, StateMonitor) and name.startswith("_rec_"):
         return obj.source._specs[name[4:]].dim if name[4:] in obj.source._specs else DIMENSIONLESS
     if isinstance(obj, (StateMonitor, PopulationRateMonitor)) and name in ("_t", "_rate"):
@@ -421,8 +420,6 @@ work on a copy of the project (delete an edited file to get neurogen's version b
 def set_device(name: str, directory: str | Path | None = "output", build_on_run: bool = True,
                **options: Any) -> None:
     """``set_device('cpp_standalone', directory=..., build_on_run=...)`` or ``set_device('runtime')``."""
-    from ..session import session
-
     current = session().device
     if current is not None and current.recording:
         raise NeurogenError(f"set_device({name!r}): {len(current._runs)} run(s) were recorded for the standalone "
@@ -441,8 +438,6 @@ def set_device(name: str, directory: str | Path | None = "output", build_on_run:
 def export_project(network: Any, directory: str | Path, duration: Any) -> StandaloneDevice:
     """Write (and build) a standalone project for ``network.run(duration)``, without changing the
     global device; returns the device, whose ``run(run_args=...)`` runs the program."""
-    from ..session import session
-
     previous = session().device
     device = StandaloneDevice(directory, build_on_run=False)
     session().device = device
@@ -456,8 +451,6 @@ def export_project(network: Any, directory: str | Path, duration: Any) -> Standa
 
 def reinit_device() -> None:
     """Brian2's ``device.reinit()``: forget the recorded runs (same directory and options)."""
-    from ..session import session
-
     current = session().device
     if current is not None:
         session().device = StandaloneDevice(current.directory, current.build_on_run)
@@ -471,15 +464,11 @@ class _DeviceProxy:
 
     def activate(self, build_on_run: bool = True, **options: Any) -> None:
         """Brian2's ``device.activate()`` after ``reinit()``: the standalone device again."""
-        from ..session import session
-
         current = session().device
         set_device("cpp_standalone", directory=options.pop("directory", current.directory if current else "output"),
                    build_on_run=build_on_run, **options)
 
     def __getattr__(self, name: str) -> Any:
-        from ..session import session
-
         current = session().device
         if current is None:
             raise NeurogenError(f"device.{name}: the current device is the runtime; call "

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from ..units import Quantity
+from ..units.definitions import get_unit, parse_unit
 
 MAGIC = "neurogen-result 1"
 DTYPES = ("<f8", "<i4", "<i8", "|u1", "<u4")  # the element types a program writes
@@ -62,9 +64,6 @@ def load_results(directory: str | Path) -> dict[str, Any]:
     """Every result of a standalone run folder, as ``{'run0': {'group0.v': array, ...},
     'final': {...}}``; values with a unit come back as quantities. ``directory`` is the
     program's results folder (``--results``), or a project folder (then its ``results/``)."""
-    from ..units import Quantity
-    from ..units.definitions import parse_unit
-
     folder = _results_folder(Path(directory))
     found: dict[str, Any] = {}
     for run in sorted(p for p in folder.iterdir() if p.is_dir()):
@@ -100,6 +99,4 @@ def _results_folder(directory: Path) -> Path:
 
 def unit_name(dim: Any) -> str:
     """A dimension as a unit expression without spaces (``volt``, ``metre**2*kilogram``)."""
-    from ..units.definitions import get_unit
-
     return get_unit(dim).name.replace(" ", "")

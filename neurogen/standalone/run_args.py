@@ -18,6 +18,7 @@ import numpy as np
 from ..errors import DimensionMismatchError
 from ..objects.variables import VariableView
 from ..units import Dimension, get_dimensions
+from ..objects.variables import SliceView, coerce_value
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,6 @@ def _constant(name: str, value: Any, constants: Mapping[str, Dimension],
 
 
 def _initial_array(view: Any, value: Any, arrays: Mapping[str, tuple[str, np.ndarray]]) -> tuple[str, tuple[str, bytes]]:
-    from ..objects.variables import SliceView, coerce_value
-
     alias = f"{view.group.name}.{view.spec.name}"
     if isinstance(view, SliceView):
         raise NotImplementedError(f"run_args: the variable of a subgroup ({alias}[{view.start}:{view.stop}]); "

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .results import unit_name
+from ..units.definitions import UNITS
 
 #: Units a ``--set`` value may carry after its number (with a prefix), by the name plans use
 #: for them; the others are understood only in the plan's unit expressions.
@@ -29,8 +30,6 @@ class UnitEntry:
 
 def unit_table() -> list[UnitEntry]:
     """Every unscaled unit of ``neurogen.units`` by each of its names and its symbol, once."""
-    from ..units.definitions import UNITS
-
     entries: dict[str, UnitEntry] = {}
     for name, unit in UNITS.items():
         if unit.scale != 1.0:

@@ -13,6 +13,7 @@ from ...objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonito
 from ...objects.synapses import Synapses
 from ..printer import field_ref
 from ..symbolic import int_, ne
+from .synapses import SYNAPSE_LOOP, SynapseNames
 
 
 def lower_spikemonitor(ctx: ObjectContext) -> list[Kernel]:
@@ -32,7 +33,6 @@ def lower_statemonitor(ctx: ObjectContext) -> list[Kernel]:
     source = mon.source
     source_ctx = ObjectContext(source, ctx.member, ctx.externals, ctx.members)
     if isinstance(source, Synapses):  # element = synapse; v_post, i, j as in synaptic code
-        from .synapses import SYNAPSE_LOOP, SynapseNames
 
         names = SynapseNames(source_ctx, struct_ref="_src")
         access, resolve, ints, loop = names.access, names.resolve, names.integer_names, SYNAPSE_LOOP
