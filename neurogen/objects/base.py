@@ -145,6 +145,9 @@ class SimObject(metaclass=_Checked):
         """The outputs the binding declares carried into the next run (spikes in transit)."""
         raise AssertionError(f"internal error: {type(self).__name__} '{self.name}' carries nothing")
 
+    def _allocate(self, n_records: int) -> None:
+        """Buffers for the ``n_records`` records a run will make (monitors; nothing by default)."""
+
     def _specs_key(self) -> str:
         """The types of its stored variables, for the front-end key (none by default)."""
         return ""

@@ -84,6 +84,9 @@ class ModelObject(Protocol):
     def _before_run(self, dt: float) -> None:
         """Check and prepare for a run whose smallest time step is ``dt``."""
 
+    def _allocate(self, n_records: int) -> None:
+        """Buffers for the records a run will make (monitors)."""
+
     def _ran_with(self, dt: float, every: int) -> None:
         """A run ended; it ran every ``every`` steps of ``dt``."""
 
@@ -132,6 +135,3 @@ class MonitorModel(ModelObject, Protocol):
     records taken after it (``_collect_results``)."""
 
     _values: dict[str, list[np.ndarray]]  # StateMonitor: the records of each run, by variable
-
-    def _allocate(self, n_records: int) -> None:
-        """Buffers for this run's records."""

@@ -24,7 +24,6 @@ from .collect import collect_results
 from ..nonfinite import warn_nan_constants, warn_nonfinite_state
 from ..objects.base import SimObject
 from ..objects.clock import whole_steps
-from ..objects.monitors import PopulationRateMonitor, StateMonitor
 from .simulation import Simulation, load_simulation
 from ..session import session
 from ..units import Quantity, second
@@ -193,15 +192,14 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
     every = {id(o): _every(o, dt) for o in objects}
     externals = {id(o): resolve_externals(o, namespace, frame_namespace) for o in objects}
     warn_nan_constants(objects, externals)
+    for obj in objects:  # this run's record buffers (monitors; nothing for other objects)
+        obj._allocate(_records(step0, n_steps, every[id(obj)]))
     if session().device is not None:
         _record_standalone(net, objects, externals, every, step0, n_steps, dt, start + seconds)
         return
     net._simulation = load_simulation(_frontend_parts(objects, externals, every),
                                       lambda: _lower(objects, externals), net._simulation)
     members = {member_name(o, k): o for k, o in enumerate(objects)}
-    for obj in objects:
-        if isinstance(obj, (StateMonitor, PopulationRateMonitor)):
-            obj._allocate(_records(step0, n_steps, every[id(obj)]))
     values = _values(members, externals, every, step0)
     callback, interval = _callback(report, report_period, seconds, start, n_steps)
     done, error = net._simulation.run(values, dt=dt, t_start=step0 * dt, seed=session().run_seed(),
@@ -223,9 +221,6 @@ def _record_standalone(net: Network, objects: list[Any], externals: Mapping[int,
     """Standalone device: the run goes into the project's plan (built now if build_on_run)."""
     device = session().device
     members = {member_name(o, k): o for k, o in enumerate(objects)}
-    for obj in objects:
-        if isinstance(obj, (StateMonitor, PopulationRateMonitor)):
-            obj._allocate(_records(step0, n_steps, every[id(obj)]))
     device.record_run(objects, externals, members, _values(members, externals, every, step0),
                       step0=step0, n_steps=n_steps, dt=dt, seed=session().run_seed(),
                       make_ir=lambda: _lower(objects, externals))
