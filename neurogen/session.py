@@ -29,6 +29,32 @@ class Backend(Protocol):
         """``S.connect(...)``."""
 
 
+class Device(Protocol):
+    """What user objects and ``run()`` ask of Brian2's ``cpp_standalone`` device, when one is
+    set (``set_device``; ``neurogen.standalone.device.StandaloneDevice``): runs and the
+    assignments between them are recorded into a plan instead of simulated."""
+
+    build_on_run: bool
+
+    @property
+    def recording(self) -> bool:
+        """Runs were recorded and not simulated yet: Python's copies of the state are stale."""
+
+    def record_run(self, objects: list[Any], externals: Any, members: dict[str, Any], values: Any, *,
+                   step0: int, n_steps: int, dt: float, seed: int, make_ir: Any) -> None:
+        """A run, into the plan."""
+
+    def record_event(self, kind: str, name: str) -> None:
+        """``store``/``restore``, into the plan."""
+
+    def record_assignment(self, group: Any, name: str, index: Any, value: Any) -> None:
+        """``G.v[...] = values`` between runs, into the plan."""
+
+    def build(self, directory: Any = None, compile: bool = True, run: bool = True, run_args: Any = None,
+              clean: bool = False, debug: bool = False, with_output: bool = True) -> None:
+        """Write the project, build it and run it."""
+
+
 class Session:
     """Default clock, seed, and a weak registry of created objects (for ``run()``'s warnings)."""
 
@@ -42,7 +68,7 @@ class Session:
         self._objects: "weakref.WeakValueDictionary[int, Any]" = weakref.WeakValueDictionary()
         self._names: dict[str, int] = {}
         self.magic_network: Any = None  # the network run() uses, made by neurogen.runtime.network on first use
-        self.device: Any = None  # a StandaloneDevice after set_device('cpp_standalone'), else the runtime
+        self.device: Device | None = None  # after set_device('cpp_standalone'); None: the runtime
         self.backend: Backend | None = None  # installed on import of neurogen (see Backend)
 
     def compiled(self) -> Backend:
