@@ -134,4 +134,7 @@ class MonitorModel(ModelObject, Protocol):
     """Spike, state and rate monitors: record buffers bound at a run (``_runtime_value``),
     records taken after it (``_collect_results``)."""
 
+    source: ModelGroup                   # the monitored group (or synapses)
+    record: Any                          # StateMonitor: which elements (as given)
+    record_variables: list[str]          # StateMonitor: which variables
     _values: dict[str, list[np.ndarray]]  # StateMonitor: the records of each run, by variable

@@ -8,18 +8,19 @@ records (warned about, ``nonfinite``), the spikes in transit the binding declare
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Mapping
 
 import numpy as np
 
 from ..binding import Binding
 from ..nonfinite import is_error_record, warn_recorded_errors
+from ..objects.protocol import ModelObject
 
 Outputs = Mapping[tuple[str, str], np.ndarray]
 """(member, field) -> values: dynamic outputs, and (standalone) the run's fresh record buffers."""
 
 
-def collect_results(binding: Binding, members: Mapping[str, Any], outputs: Outputs, *,
+def collect_results(binding: Binding, members: Mapping[str, ModelObject], outputs: Outputs, *,
                     dt: Mapping[str, float], rows: Mapping[str, int], carried: bool = True) -> None:
     """Put one call's ``outputs`` into the objects of ``members``.
 

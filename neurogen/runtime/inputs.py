@@ -18,6 +18,7 @@ from typing import Any, Callable, Mapping
 from ..binding import ARRAY
 from ..frontend.namespace import External, runtime_values
 from ..objects.schedule import stream_id
+from ..objects.protocol import ModelObject
 
 Values = Callable[[str, str, str], Any]
 """``values(member, name, kind)``: the value of one input (what ``runtime.Simulation.run`` takes)."""
@@ -28,7 +29,7 @@ def first_record(step0: int, every: int) -> int:
     return -(-step0 // every) * every
 
 
-def value_provider(members: Mapping[str, Any], externals: Mapping[str, Mapping[str, External]], *,
+def value_provider(members: Mapping[str, ModelObject], externals: Mapping[str, Mapping[str, External]], *,
                    every: Mapping[str, int], step0: int,
                    call: Mapping[str, Mapping[str, Any]] | None = None) -> Values:
     """The provider for one call: ``members`` maps struct members to their objects,

@@ -19,6 +19,7 @@ from ..printer import field_ref
 from .common import Access, ObjectContext, build_kernel, expression_dims, make_resolver, struct_name
 from .neurons import group_access, lower_subexpressions, integer_names, lower_statements
 from .synapses import SYNAPSE_LOOP, SynapseNames, add_synapse_fields
+from ...objects.protocol import ModelGroup
 
 
 def member_ids(objects: list[Any]) -> dict[int, str]:
@@ -84,7 +85,7 @@ def _subgroup_names(name: str) -> Any:
     return None
 
 
-def fields_only(group: Any, member: str) -> Any:
+def fields_only(group: ModelGroup, member: str) -> ObjectIR:
     """A group another object's expression reads: its struct, with no kernels."""
     fields = [Field(name, spec.ctype, FieldKind.ARRAY, "") for name, spec in group._specs.items()]
     fields += [Field("N", "int64_t", FieldKind.INTEGER, "number of neurons"),

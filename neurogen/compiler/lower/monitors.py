@@ -1,7 +1,6 @@
 """Monitors → kernels that record into per-run buffers (or C++ vectors, for spikes)."""
 from __future__ import annotations
 
-from typing import Any
 
 import sympy
 
@@ -14,6 +13,7 @@ from ...objects.synapses import Synapses
 from ..printer import field_ref
 from ..symbolic import int_, ne
 from .synapses import SYNAPSE_LOOP, SynapseNames
+from ...objects.protocol import ModelObject
 
 
 def lower_spikemonitor(ctx: ObjectContext) -> list[Kernel]:
@@ -71,7 +71,7 @@ def lower_statemonitor(ctx: ObjectContext) -> list[Kernel]:
                          outputs=tuple(f"_value_{v}" for v in mon.record_variables), **loop)]
 
 
-def _of_declared_type(source: Any, var: str, value: sympy.Expr) -> sympy.Expr:
+def _of_declared_type(source: ModelObject, var: str, value: sympy.Expr) -> sympy.Expr:
     """A subexpression declared ``: integer`` or ``: boolean`` is recorded as a value of that
     type (truncated; 0 or 1), as Brian2 records it; inside other expressions it stays as it is."""
     equations = source._equations

@@ -22,15 +22,16 @@ from ...objects.neurongroup import NeuronGroup
 from ...objects.poissongroup import PoissonGroup
 from ..symbolic import and_, ge, not_, or_, select, timestep
 from ...units import DIMENSIONLESS, second
+from ...objects.protocol import ModelGroup
 
 
 
-def integer_names(group: Any) -> set[str]:
+def integer_names(group: ModelGroup) -> set[str]:
     """Names the printer reads as ``double(...)`` so that ``i / N`` divides as in Python."""
     return {"i", "N"} | {n for n, s in group._specs.items() if s.dtype in ("int32", "int64")}
 
 
-def frozen_while_refractory(group: Any, name: str) -> bool:
+def frozen_while_refractory(group: ModelGroup, name: str) -> bool:
     """An ``(unless refractory)`` variable of a group with refractoriness: neither its equation
     nor an input (synapse, PoissonInput) changes it while the neuron is refractory."""
     equations = group._equations
@@ -38,7 +39,7 @@ def frozen_while_refractory(group: Any, name: str) -> bool:
             and name in equations and "unless refractory" in equations[name].flags)
 
 
-def variable_access(group: Any, struct_ref: str) -> dict[str, Access]:
+def variable_access(group: ModelGroup, struct_ref: str) -> dict[str, Access]:
     """How a kernel reads the stored variables of ``group`` through ``struct_ref``."""
     return {name: Access(spec.ctype, field_ref(struct_ref, name) + ("[0]" if spec.shared else ""),
                          spec.shared) for name, spec in group._specs.items()}
@@ -121,7 +122,7 @@ def _not_refractory(ctx: ObjectContext, dim_of: Any, resolve: Any) -> tuple[list
     ], ["not_refractory"]
 
 
-def _boolean_variables(group: Any) -> set[str]:
+def _boolean_variables(group: ModelGroup) -> set[str]:
     """Boolean variables and subexpressions (``refractory='b'`` may name either)."""
     return ({name for name, spec in group._specs.items() if spec.dtype == "bool"}
             | {eq.name for eq in group._equations.of_kind("subexpression") if eq.dtype == "boolean"})

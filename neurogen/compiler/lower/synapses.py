@@ -25,6 +25,7 @@ from ...objects.synapses import SYNAPSE_NAMES, Synapses
 from ..printer import cpp_name, field_ref
 from ..symbolic import select
 from ...units import second
+from ...objects.protocol import SynapsesModel
 
 _SCALAR = Access("double", "", True)
 PATHWAY_ORDER = {"pre": -1, "post": 1}  # Brian2's order in the synapses slot
@@ -101,7 +102,7 @@ class SynapseNames:
         return value
 
 
-def synapse_access(ctx: ObjectContext, syn: Any, struct_ref: str = "_grp") -> dict[str, Access]:
+def synapse_access(ctx: ObjectContext, syn: SynapsesModel, struct_ref: str = "_grp") -> dict[str, Access]:
     """Access paths of a synapse kernel (also used by assignments, connect kernels and monitors,
     which reach the synapses through ``struct_ref``); the neuron groups through ``_pre``/``_post``."""
     access = scalar_context(ctx)
@@ -346,7 +347,7 @@ def _event_driven(ctx: ObjectContext, names: SynapseNames) -> tuple[list[Stateme
     return statements, [eq.name for eq, _ in equations]
 
 
-def _is_state(syn: Any, name: str) -> bool:
+def _is_state(syn: SynapsesModel, name: str) -> bool:
     return name in syn._equations and syn._equations[name].kind == "differential"
 
 
