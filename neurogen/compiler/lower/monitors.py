@@ -1,7 +1,6 @@
 """Monitors → kernels that record into per-run buffers (or C++ vectors, for spikes)."""
 from __future__ import annotations
 
-
 import sympy
 
 from ..ir import Assign, FieldKind, Kernel, SpikeMonitorOptions, StateMonitorOptions, sym
