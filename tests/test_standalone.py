@@ -307,3 +307,26 @@ def test_misuse_of_the_device_is_refused_with_the_reason(tmp_path):
             device.run(run_args={G.v: [1.0, 2.0]})
     finally:
         _back_to_runtime()
+
+
+def test_result_files_of_state_and_rate_monitors_carry_the_recorded_units(tmp_path):
+    """Bug: a StateMonitor's record buffer ``_rec_v`` was written with unit '1' (its variable
+    was looked up as '_v'), so load_results gave plain numbers where the values are volts."""
+    set_device("cpp_standalone", directory=str(tmp_path / "p"), build_on_run=False)
+    try:
+        G = NeuronGroup(2, "dv/dt = -v/(10*ms) : volt\nI = v/(5*ohm) : amp", threshold="v > 2*mV",
+                        method="exact")
+        G.v = 1 * mV
+        M = StateMonitor(G, ["v", "I"], record=True)
+        R = PopulationRateMonitor(G)
+        run(1 * ms)
+        device.build(directory=str(tmp_path / "p"))
+        results = load_results(tmp_path / "p" / "results")["run0"]
+        member, rate = next(k.split(".")[0] for k in results if k.endswith("._rec_v")), "ratemonitor2"
+        assert results[f"{member}._rec_v"].dim == volt.dim
+        assert results[f"{member}._rec_I"].dim == amp.dim
+        assert results[f"{member}._t"].dim == second.dim and results[f"{rate}._rate"].dim == Hz.dim
+        np.testing.assert_allclose(np.asarray(M.v[0]), np.asarray(results[f"{member}._rec_v"]).reshape(-1, 2)[:, 0])
+        assert len(R.t) == 10
+    finally:
+        _back_to_runtime()

@@ -7,6 +7,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from ..session import session
+from ..units import DIMENSIONLESS
 from .attributes import check_new_attribute, refuse_read_only, refuse_unknown
 from .clock import Clock, whole_steps
 from .validation import check_name, check_namespace, check_order, check_when
@@ -144,6 +145,12 @@ class SimObject(metaclass=_Checked):
     def _collect_carried(self, outputs: Mapping[str, np.ndarray]) -> None:
         """The outputs the binding declares carried into the next run (spikes in transit)."""
         raise AssertionError(f"internal error: {type(self).__name__} '{self.name}' carries nothing")
+
+    def _input_dim(self, name: str) -> Any:
+        """The unit of its compiled input ``name`` (a standalone plan and its result files carry
+        it): a floating-point state variable's, else dimensionless."""
+        spec = self._specs.get(name)
+        return spec.dim if spec is not None and spec.dtype == "float64" else DIMENSIONLESS
 
     def _allocate(self, n_records: int) -> None:
         """Buffers for the ``n_records`` records a run will make (monitors; nothing by default)."""

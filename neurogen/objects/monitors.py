@@ -11,7 +11,7 @@ import numpy as np
 
 from ..errors import NeurogenError
 from ..frontend.expressions import parse_expression
-from ..units import Quantity, second, Hz
+from ..units import DIMENSIONLESS, Hz, Quantity, second
 from .base import SimObject, require_results
 from .clock import Clock
 from .group import Group
@@ -172,6 +172,14 @@ class StateMonitor(SimObject):
             return len(self._record)
         return self._buffers.get(buffer_name(name))
 
+    def _input_dim(self, name: str) -> Any:
+        """Record times in seconds; a record buffer ``_rec_<var>`` in the unit of ``var``."""
+        if name == "_t":
+            return second.dim
+        if name.startswith("_rec_"):
+            return self.source._variable_dims().get(buffer_name(name), DIMENSIONLESS)
+        return DIMENSIONLESS
+
     def _collect_results(self, outputs: Mapping[str, np.ndarray], rows: int) -> None:
         """A call's records: in the buffers it was given, or (standalone) in ``outputs``."""
         if outputs:
@@ -273,6 +281,9 @@ class PopulationRateMonitor(SimObject):
     def _runtime_value(self, name: str) -> Any:
         """This run's record buffers (``_t``, ``_rate``)."""
         return self._buffers.get(name)
+
+    def _input_dim(self, name: str) -> Any:
+        return {"_t": second.dim, "_rate": Hz.dim}.get(name, DIMENSIONLESS)
 
     def _collect_results(self, outputs: Mapping[str, np.ndarray], rows: int) -> None:
         """A call's records: in the buffers it was given, or (standalone) in ``outputs``."""

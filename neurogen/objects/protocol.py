@@ -87,6 +87,9 @@ class ModelObject(Protocol):
     def _allocate(self, n_records: int) -> None:
         """Buffers for the records a run will make (monitors)."""
 
+    def _input_dim(self, name: str) -> Dimension:
+        """The unit of its compiled input ``name`` (plans and result files carry it)."""
+
     def _ran_with(self, dt: float, every: int) -> None:
         """A run ended; it ran every ``every`` steps of ``dt``."""
 

@@ -33,9 +33,6 @@ from .layout import layout_header, layout_text, source_of
 from .cmake_toolchain import FILE as TOOLCHAIN_FILE, project_toolchain
 from .unit_table import units_header
 from .run_args import NewValues, convert_run_args
-from ..units import DIMENSIONLESS
-from ..objects.monitors import PopulationRateMonitor, StateMonitor
-from ..units import Hz, second
 from ..session import session
 from ..objects.variables import coerce_value
 
@@ -136,7 +133,7 @@ class StandaloneDevice:
         if kind == "integer":
             return f"integer {key} carried {dynamic}" if source == "carried" else f"integer {key} {int(value)}"
         array = np.ascontiguousarray(value)
-        unit = unit_name(_array_dim(obj, name))
+        unit = unit_name(obj._input_dim(name))
         if source == "fresh":
             run.shapes[key] = array.shape
             return f"array {ctype} {key} - fresh {array.size} {unit}"
@@ -322,15 +319,6 @@ class StandaloneDevice:
 
 
 # -- helpers ------------------------------------------------------------------------------
-
-def _array_dim(obj: Any, name: str) -> Any:
-    if isinstance(obj, StateMonitor) and name.startswith("_rec_"):
-        return obj.source._specs[name[4:]].dim if name[4:] in obj.source._specs else DIMENSIONLESS
-    if isinstance(obj, (StateMonitor, PopulationRateMonitor)) and name in ("_t", "_rate"):
-        return second.dim if name == "_t" else Hz.dim
-    spec = obj._specs.get(name)
-    return spec.dim if spec is not None and spec.dtype == "float64" else DIMENSIONLESS
-
 
 _RECORDS = ("_i", "_t", "_rate")
 
