@@ -28,9 +28,11 @@ import numpy as np  # noqa: E402  (Brian2's star import provides np and numpy fu
 from numpy import (arange, array, asarray, ceil, clip, cos, cumsum, diff, exp, floor, linspace,  # noqa: E402
                    log, mean, ones, sin, sqrt, std, tanh, var, where, zeros)
 
-from .pylab import FUNCTIONS as _plot_functions, plt  # noqa: E402  (matplotlib: on first use)
+from .pylab import FUNCTIONS as _plot_functions, numpy_names as _numpy_names, plt  # noqa: E402
 
-globals().update(_plot_functions)
+globals().update(_plot_functions)  # matplotlib is imported on first use
+_numpy_extras = _numpy_names(set(globals()) | {"defaultclock"})
+globals().update(_numpy_extras)
 session().backend = CompiledBackend()  # objects reach the compiler and runtime only through it
 
 __version__ = "0.1.0"
@@ -69,3 +71,4 @@ __all__ = [
     "linspace", "log", "mean", "ones", "sin", "sqrt", "std", "tanh", "var", "where", "zeros",
     "plt", *_plot_functions, *_unit_names,
 ]
+__all__ += sorted(set(_numpy_extras) - set(__all__))

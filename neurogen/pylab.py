@@ -6,8 +6,11 @@ gets an error that says what to install.
 """
 from __future__ import annotations
 
+import builtins
 import types
-from typing import Any
+from typing import Any, Iterable
+
+import numpy
 
 #: The plotting functions of ``matplotlib.pyplot`` that Brian2 scripts reach through pylab.
 PLOT_FUNCTIONS = (
@@ -60,3 +63,22 @@ class LazyPyplot(types.ModuleType):
 
 plt = LazyPyplot("matplotlib.pyplot")
 FUNCTIONS = {name: PyplotFunction(name) for name in PLOT_FUNCTIONS}
+
+
+def numpy_names(taken: Iterable[str]) -> dict[str, Any]:
+    """The rest of what ``from brian2 import *`` brings from numpy: ``from numpy import *``,
+    then, as pylab does, ``from numpy.fft/random/linalg import *`` (a later module's name wins,
+    so ``rand``, ``randn``, ``normal``, ``power`` are numpy.random's and ``fft`` is numpy.fft's,
+    as in Brian2). A name neurogen defines itself (``seed``, the units) stays neurogen's.
+
+    Not yet: the names that would shadow Python's builtins (``sum``, ``any``, ``all``, ``min``,
+    ``max``, ``abs``, ``round``, ``pow``, ``divmod``, ``bool``, ``bytes``). Brian2's star import
+    replaces them with numpy's, where ``any(generator)`` is always true; whether neurogen follows
+    is still open, so for now a script keeps Python's.
+    ``test`` (numpy's test runner) is left out too: Brian2's ``test`` runs Brian2's tests.
+    """
+    names: dict[str, Any] = {}
+    for module in (numpy, numpy.fft, numpy.random, numpy.linalg):
+        names.update({name: getattr(module, name) for name in module.__all__ if not name.startswith("__")})
+    taken = set(taken) | set(dir(builtins)) | {"test"}
+    return {name: value for name, value in names.items() if name not in taken}

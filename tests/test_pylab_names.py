@@ -34,3 +34,31 @@ def test_without_matplotlib_plotting_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     with pytest.raises(ImportError, match="pip install matplotlib"):
         neurogen.plot([1, 2])
+
+
+def test_the_star_import_brings_numpys_names_as_brians_does():
+    """``from brian2 import *`` gives numpy's names and pylab's numpy.random/fft/linalg ones (issue
+    12, part 1: 35 of Brian2's 88 example scripts failed on such a name alone)."""
+    import numpy
+
+    namespace: dict = {}
+    exec("from neurogen import *", namespace)
+    for name in ("pi", "concatenate", "int_", "histogram", "bincount", "float64", "inf", "nansum"):
+        assert namespace[name] is getattr(numpy, name), name
+    # later modules win, as in pylab (and so in Brian2)
+    assert namespace["rand"] is numpy.random.rand and namespace["randn"] is numpy.random.randn
+    assert namespace["power"] is numpy.random.power and namespace["fft"] is numpy.fft.fft
+    assert namespace["inv"] is numpy.linalg.inv
+    # neurogen's own names stay neurogen's
+    import neurogen
+
+    assert namespace["seed"] is neurogen.seed and namespace["mV"] is neurogen.mV
+    assert "any" not in namespace and "sum" not in namespace  # Python's builtins, for now
+
+
+def test_the_star_import_leaves_matplotlib_and_sympy_unimported():
+    code = ("import sys\nfrom neurogen import *\n"
+            "assert 'matplotlib' not in sys.modules and 'sympy' not in sys.modules\n"
+            "assert rand(3).shape == (3,) and nansum([1, 2]) == 3\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
