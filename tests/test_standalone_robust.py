@@ -4,7 +4,7 @@ line are finite numbers; a Unicode constant works. One project (built once for t
 module) serves every test that runs the program."""
 from __future__ import annotations
 
-import random
+from random import Random  # the module name "random" is numpy.random.random after the star import, as in Brian2
 import shutil
 import subprocess
 from pathlib import Path
@@ -212,7 +212,7 @@ def test_random_damage_never_crashes_the_program(project, tmp_path):
     deleted, swapped or repeated, numbers replaced by extreme values. Every outcome is exit 0
     (a damage that still makes a valid plan) or exit 2 with one error line: never a signal."""
     directory, _, _ = project
-    rng = random.Random(20240610)
+    rng = Random(20240610)
     files = sorted(str(p.relative_to(directory / "data")) for p in (directory / "data").rglob("*.bin"))
     extremes = ["0", "-1", "1", "2147483647", "2147483648", "-9223372036854775808", "9223372036854775807",
                 "4611686018427387904", "nan", "inf", "", "x"]
