@@ -8,14 +8,10 @@ import shutil
 import pytest
 
 from neurogen import *
+from runtime_device import back_to_runtime
 from neurogen.standalone.project_files import MANIFEST
 
 τ = 10 * ms
-
-
-def _to_runtime():
-    device.reinit()
-    set_device("runtime")
 
 
 def _write_only(directory, **build):
@@ -27,7 +23,7 @@ def _write_only(directory, **build):
         run(1 * ms)
         device.build(compile=False, run=False, **build)
     finally:
-        _to_runtime()
+        back_to_runtime()
 
 
 def test_an_empty_directory_name_is_an_error(tmp_path, monkeypatch):
@@ -97,7 +93,7 @@ def test_a_build_or_results_folder_neurogen_did_not_make_is_refused_before_anyth
         with pytest.raises(FileExistsError, match=f"'{name}' exists and neurogen did not create it"):
             device.build(**build)
     finally:
-        _to_runtime()
+        back_to_runtime()
     assert _listing(folder) == before  # not one project file written, nothing deleted
 
 
@@ -111,7 +107,7 @@ def test_a_folder_cmake_cannot_build_in_is_refused_before_anything_is_written(tm
             device.build()
         device.build(compile=False, run=False)  # writing the project is fine
     finally:
-        _to_runtime()
+        back_to_runtime()
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
     assert (tmp_path / name / "main.cpp").exists() and not (tmp_path / name / "build").exists()
 
@@ -131,5 +127,5 @@ def test_no_directory_means_a_new_temporary_folder_as_in_brian2():
         folder = device.directory
         assert folder.is_dir() and not any(folder.iterdir())
     finally:
-        _to_runtime()
+        back_to_runtime()
     shutil.rmtree(folder)

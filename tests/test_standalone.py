@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from neurogen import *
+from runtime_device import back_to_runtime
 from neurogen.standalone.results import read_result
 
 pytestmark = pytest.mark.skipif(shutil.which("cmake") is None, reason="needs cmake")
@@ -39,12 +40,6 @@ def _outcome(G, M, V):
     return np.asarray(M.i).copy(), np.asarray(M.t_).copy(), np.asarray(V.v).copy(), G.v[:].copy()
 
 
-def _back_to_runtime():
-    """The runtime device again, dropping runs a test recorded but did not build."""
-    device.reinit()
-    set_device("runtime")
-
-
 def _same_as_runtime(script, tmp_path):
     """``script()`` (returning G, M, V) under the runtime and as a standalone project (built after
     its last run): identical spikes, traces and final state."""
@@ -56,7 +51,7 @@ def _same_as_runtime(script, tmp_path):
         device.build()
         _same(_outcome(G, M, V), reference)
     finally:
-        _back_to_runtime()
+        back_to_runtime()
     return M
 
 
@@ -82,7 +77,7 @@ def test_standalone_is_bit_identical_to_the_runtime(tmp_path, runtime_reference)
         assert M.num_spikes > 20
         _same(_outcome(G, M, V), runtime_reference)
     finally:
-        _back_to_runtime()
+        back_to_runtime()
 
 
 def test_several_runs_with_a_constant_changed_between_them(tmp_path):
@@ -104,7 +99,7 @@ def test_several_runs_with_a_constant_changed_between_them(tmp_path):
         _same(_outcome(G, M, V), reference)
     finally:
         tau = 10 * ms
-        _back_to_runtime()
+        back_to_runtime()
 
 
 def test_run_args_change_values_without_compiling(tmp_path):
@@ -129,7 +124,7 @@ def test_run_args_change_values_without_compiling(tmp_path):
         with pytest.raises(NotImplementedError, match="not in the build"):
             device.run(run_args={G.v: "rand()"})
     finally:
-        _back_to_runtime()
+        back_to_runtime()
 
 
 def test_exported_folder_builds_and_runs_without_python(tmp_path):
@@ -185,7 +180,7 @@ def test_reading_or_computing_from_state_before_the_build_is_refused(tmp_path):
         with pytest.raises(NotImplementedError, match="string expression"):
             G.v = "v + 0.1"
     finally:
-        _back_to_runtime()
+        back_to_runtime()
 
 
 def test_results_do_not_depend_on_the_thread_count(tmp_path, runtime_reference):
@@ -208,7 +203,7 @@ def test_results_do_not_depend_on_the_thread_count(tmp_path, runtime_reference):
         _same((np.asarray(M2.i), G2.v[:]), one)
     finally:
         prefs.devices.cpp_standalone.openmp_threads = 0
-        _back_to_runtime()
+        back_to_runtime()
 
 
 def test_store_and_restore_inside_the_program_as_in_the_runtime(tmp_path):
@@ -240,7 +235,7 @@ def test_a_long_run_can_stop_and_resume_from_a_checkpoint(tmp_path):
         run(5 * ms)
         device.build(run=False)
     finally:
-        _back_to_runtime()
+        back_to_runtime()
     main = [str(project / "build" / "main"), "--project", str(project)]
     whole = subprocess.run(main + ["--results", str(tmp_path / "whole")], capture_output=True, text=True)
     assert whole.returncode == 0, whole.stderr
@@ -272,7 +267,7 @@ def test_an_unchanged_model_is_not_rebuilt_and_brian2s_device_calls_work(tmp_pat
             device.reinit()
             device.activate(build_on_run=False, directory=project)
         finally:
-            _back_to_runtime()
+            back_to_runtime()
         current = {p: p.stat().st_mtime_ns for p in (project / "build").rglob("*.o")}
         assert stamps is None or current == stamps
         stamps = current
@@ -306,7 +301,7 @@ def test_misuse_of_the_device_is_refused_with_the_reason(tmp_path):
         with pytest.raises(ValueError, match="neurons.v needs one value or 200"):
             device.run(run_args={G.v: [1.0, 2.0]})
     finally:
-        _back_to_runtime()
+        back_to_runtime()
 
 
 def test_result_files_of_state_and_rate_monitors_carry_the_recorded_units(tmp_path):
@@ -329,4 +324,4 @@ def test_result_files_of_state_and_rate_monitors_carry_the_recorded_units(tmp_pa
         np.testing.assert_allclose(np.asarray(M.v[0]), np.asarray(results[f"{member}._rec_v"]).reshape(-1, 2)[:, 0])
         assert len(R.t) == 10
     finally:
-        _back_to_runtime()
+        back_to_runtime()

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from neurogen import *
+from runtime_device import back_to_runtime
 from neurogen.standalone.results import read_result
 
 needs_cmake = pytest.mark.skipif(shutil.which("cmake") is None, reason="needs cmake")
@@ -49,11 +50,6 @@ def _rich_model():
     return [G, P, SG, S1, S2, PI, M, V1, V2, R]
 
 
-def _to_runtime():
-    device.reinit()
-    set_device("runtime")
-
-
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     """The rich model as a built project (two runs), and its device (to run it again)."""
@@ -73,7 +69,7 @@ def project(tmp_path_factory):
         device.build(run=False)
         built = session().device
     finally:
-        _to_runtime()
+        back_to_runtime()
     yield directory, built, objects
 
 

@@ -9,16 +9,12 @@ import numpy as np
 import pytest
 
 from neurogen import *
+from runtime_device import back_to_runtime
 from neurogen.errors import NeurogenError
 
 pytestmark = pytest.mark.skipif(shutil.which("cmake") is None, reason="needs cmake")
 
 tau = 10 * ms
-
-
-def _to_runtime():
-    device.reinit()
-    set_device("runtime")
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +35,7 @@ def project(tmp_path_factory):
         run(5 * ms)
         built = session().device
     finally:
-        _to_runtime()
+        back_to_runtime()
     return directory, built, G, M
 
 
@@ -113,4 +109,4 @@ def test_running_before_building_says_so(tmp_path):
             device.build(compile=False)
         assert not (tmp_path / "project").exists()  # refused before writing
     finally:
-        _to_runtime()
+        back_to_runtime()
