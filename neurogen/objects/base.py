@@ -176,3 +176,9 @@ def require_results(obj: Any) -> None:
     if device is not None and device.recording:
         raise NotImplementedError(f"'{obj.name}': values cannot be read before device.build() has run "
                                   "the standalone simulation (as in Brian2)")
+
+
+def of_class(table: Mapping[type, Any], obj: Any) -> Any:
+    """``table``'s entry for ``obj``'s class, or for its nearest base class that has one (so a
+    subclass of NeuronGroup is treated as a NeuronGroup); None if no class of it has one."""
+    return next((table[klass] for klass in type(obj).__mro__ if klass in table), None)

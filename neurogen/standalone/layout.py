@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ..binding import INTEGER, RESERVED, SCALAR, Binding, Slot
+from ..objects.base import of_class
 from ..objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
 from ..objects.neurongroup import NeuronGroup
 from ..objects.poissoninput import PoissonInput
@@ -201,6 +202,6 @@ _RULES: dict[type, RuleMaker] = {
 
 
 def _rules_for(obj: Any) -> RuleMaker:
-    """The rules of ``obj``'s class, or of its nearest base class that has some (a subclass of
-    NeuronGroup, or a PoissonGroup, follows a NeuronGroup's rules), as lowering finds lowerers."""
-    return next((_RULES[k] for k in type(obj).__mro__ if k in _RULES), _no_rules)
+    """The rules of ``obj``'s class or nearest base class (a PoissonGroup or a subclass of
+    NeuronGroup follows a NeuronGroup's), as lowering finds lowerers."""
+    return of_class(_RULES, obj) or _no_rules

@@ -15,10 +15,9 @@ from .neurons import LOWERERS as NEURONS
 from .spikegenerator import LOWERERS as SPIKEGENERATORS
 from .synapses import LOWERERS as SYNAPSES
 from ...frontend.namespace import External
+from ...objects.base import of_class
 from ...objects.validation import SLOTS
 from ...objects.schedule import member_name
-
-# -- the network --------------------------------------------------------------------------
 
 Lowerer = Callable[[ObjectContext], list[Kernel]]
 
@@ -50,11 +49,9 @@ def lower_network(objects: list[Any], externals: Mapping[int, Mapping[str, Exter
 
 
 def _lowerer(lowerers: Mapping[type, Lowerer], obj: Any) -> Lowerer:
-    """The lowerer of ``obj``'s class, or of the nearest base class that has one (a subclass of
-    NeuronGroup is lowered as one)."""
-    for klass in type(obj).__mro__:
-        if klass in lowerers:
-            return lowerers[klass]
+    lowerer = of_class(lowerers, obj)
+    if lowerer is not None:
+        return lowerer
     raise NotImplementedError(f"{type(obj).__name__} '{obj.name}': objects of this kind cannot run yet")
 
 
