@@ -146,3 +146,13 @@ def test_a_subclass_of_neurongroup_gets_a_neurongroups_layout_rules():
     text = layout_text(network, {"group0": G})
     assert "array 0 double group0.v persistent - count=group0.N" in text
     assert "group0._spikespace" in text
+
+
+def test_every_kind_of_object_that_lowers_has_standalone_layout_rules():
+    """The whole class of the subclass bug above: lowering and the standalone layout look kinds
+    up the same way, and every kind lowering knows has layout rules (else a project refuses it)."""
+    from neurogen.compiler.lower import inputs, monitors, neurons, spikegenerator, synapses
+    from neurogen.standalone.layout import _RULES
+
+    kinds = [cls for module in (inputs, monitors, neurons, spikegenerator, synapses) for cls in module.LOWERERS]
+    assert kinds and [cls.__name__ for cls in kinds if not any(issubclass(cls, k) for k in _RULES)] == []
