@@ -65,20 +65,25 @@ plt = LazyPyplot("matplotlib.pyplot")
 FUNCTIONS = {name: PyplotFunction(name) for name in PLOT_FUNCTIONS}
 
 
+#: The builtins that pylab (and so Brian2's star import) replaces with numpy's functions.
+NUMPY_OVER_BUILTINS = frozenset({"sum", "any", "all", "divmod"})
+
+
 def numpy_names(taken: Iterable[str]) -> dict[str, Any]:
     """The rest of what ``from brian2 import *`` brings from numpy: ``from numpy import *``,
     then, as pylab does, ``from numpy.fft/random/linalg import *`` (a later module's name wins,
     so ``rand``, ``randn``, ``normal``, ``power`` are numpy.random's and ``fft`` is numpy.fft's,
     as in Brian2). A name neurogen defines itself (``seed``, the units) stays neurogen's.
 
-    Not yet: the names that would shadow Python's builtins (``sum``, ``any``, ``all``, ``min``,
-    ``max``, ``abs``, ``round``, ``pow``, ``divmod``, ``bool``, ``bytes``). Brian2's star import
-    replaces them with numpy's, where ``any(generator)`` is always true; whether neurogen follows
-    is still open, so for now a script keeps Python's.
-    ``test`` (numpy's test runner) is left out too: Brian2's ``test`` runs Brian2's tests.
+    Of numpy's names that are also Python builtins, ``sum``, ``any``, ``all`` and ``divmod`` are
+    numpy's, the others (``abs``, ``bool``, ``bytes``, ``max``, ``min``, ``pow``, ``round``) stay
+    Python's: that is what ``from brian2 import *`` gives with matplotlib installed (pylab restores
+    exactly those seven). So ``sum(M.count)`` is numpy's sum, and, as in Brian2, ``any`` and ``all``
+    of a *generator* are always true: use a list.
+    ``test`` (numpy's test runner) is left out: Brian2's ``test`` runs Brian2's tests.
     """
     names: dict[str, Any] = {}
     for module in (numpy, numpy.fft, numpy.random, numpy.linalg):
         names.update({name: getattr(module, name) for name in module.__all__ if not name.startswith("__")})
-    taken = set(taken) | set(dir(builtins)) | {"test"}
+    taken = set(taken) | (set(dir(builtins)) - NUMPY_OVER_BUILTINS) | {"test"}
     return {name: value for name, value in names.items() if name not in taken}

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from neurogen import *
+from builtins import all, any, sum  # the star import gives numpy's, as Brian2's does
 from neurogen.binding import DT, RESERVED, SEED, T_START, Binding
 from neurogen.compiled.library import Manifest
 from neurogen.errors import DamagedCacheEntryError

@@ -12,6 +12,7 @@ import pytest
 from scipy import stats
 
 from neurogen import *
+from builtins import all, any, sum  # the star import gives numpy's, as Brian2's does
 
 RENDER = textwrap.dedent("""
     import hashlib

@@ -21,6 +21,7 @@ from planted import NOBODY, plant_library
 SCRIPT = textwrap.dedent("""
     import os, sys
     from neurogen import *
+from builtins import all, any, sum  # the star import gives numpy's, as Brian2's does
     if os.environ.get("EXTRA_FLAG"):
         prefs.codegen.cpp.extra_compile_args_gcc = [os.environ["EXTRA_FLAG"]]
     if os.environ.get("MAX_BYTES"):

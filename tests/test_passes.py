@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from kernel_execution import execute
 from model_strategies import numeric, statements
 from neurogen import *
+from builtins import all, any, sum  # the star import gives numpy's, as Brian2's does
 from neurogen.compiler.ir import MatrixExp
 from neurogen.compiler.lower.network import lower_network
 from neurogen.frontend.namespace import resolve_externals

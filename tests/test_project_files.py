@@ -8,6 +8,7 @@ import shutil
 import pytest
 
 from neurogen import *
+from builtins import all, any, sum  # the star import gives numpy's, as Brian2's does
 from runtime_device import back_to_runtime
 from neurogen.standalone.project_files import MANIFEST
 

@@ -53,7 +53,13 @@ def test_the_star_import_brings_numpys_names_as_brians_does():
     import neurogen
 
     assert namespace["seed"] is neurogen.seed and namespace["mV"] is neurogen.mV
-    assert "any" not in namespace and "sum" not in namespace  # Python's builtins, for now
+    # numpy's sum/any/all/divmod replace Python's; pylab keeps Python's abs, bool, max, min, ...
+    for name in ("sum", "any", "all", "divmod"):
+        assert namespace[name] is getattr(numpy, name), name
+    for name in ("abs", "bool", "bytes", "max", "min", "pow", "round", "int", "float"):
+        assert name not in namespace, name
+    exec("total = sum(array([[1, 2], [3, 4]]))", namespace)
+    assert namespace["total"] == 10  # numpy's sum of everything, not Python's sum of rows
 
 
 def test_the_star_import_leaves_matplotlib_and_sympy_unimported():

@@ -8,6 +8,7 @@ import re
 import numpy as np
 
 from neurogen import *
+from builtins import all, any, sum  # the star import gives numpy's, as Brian2's does
 from neurogen.compiler.lower.network import lower_network
 from neurogen.frontend.namespace import resolve_externals
 from neurogen.compiler.passes import run_passes

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from neurogen import *
+from builtins import all, any, sum  # the star import gives numpy's, as Brian2's does
 
 V_RESET, THRESHOLD = -60.0, -50.0  # mV
 
