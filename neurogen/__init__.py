@@ -28,7 +28,9 @@ import numpy as np  # noqa: E402  (Brian2's star import provides np and numpy fu
 from numpy import (arange, array, asarray, ceil, clip, cos, cumsum, diff, exp, floor, linspace,  # noqa: E402
                    log, mean, ones, sin, sqrt, std, tanh, var, where, zeros)
 
-from .pylab import FUNCTIONS as _plot_functions, numpy_names as _numpy_names, plt  # noqa: E402
+from .pylab import FUNCTIONS as _plot_functions, mpl, numpy_names as _numpy_names, plt  # noqa: E402
+import datetime  # noqa: E402,F401  (pylab gives the module, not numpy's datetime names)
+import numpy.ma as ma  # noqa: E402,F401
 
 globals().update(_plot_functions)  # matplotlib is imported on first use
 _numpy_extras = _numpy_names(set(globals()) | {"defaultclock"})
@@ -69,6 +71,6 @@ __all__ = [
     "device", "export_project", "load_results",
     "arange", "array", "asarray", "ceil", "clip", "cos", "cumsum", "diff", "exp", "floor",
     "linspace", "log", "mean", "ones", "sin", "sqrt", "std", "tanh", "var", "where", "zeros",
-    "plt", *_plot_functions, *_unit_names,
+    "plt", "mpl", "ma", "datetime", *_plot_functions, *_unit_names,
 ]
 __all__ += sorted(set(_numpy_extras) - set(__all__))

@@ -7,6 +7,7 @@ gets an error that says what to install.
 from __future__ import annotations
 
 import builtins
+import importlib
 import types
 from typing import Any, Iterable
 
@@ -30,13 +31,17 @@ PLOT_FUNCTIONS = (
 )
 
 
-def pyplot() -> types.ModuleType:
+def matplotlib_module(name: str = "matplotlib.pyplot") -> types.ModuleType:
+    """``matplotlib.pyplot`` (or another matplotlib module), with a clear error when it is missing."""
     try:
-        import matplotlib.pyplot
+        return importlib.import_module(name)
     except ImportError as error:
         raise ImportError("plotting needs matplotlib, which is not installed: pip install matplotlib "
                           "(Brian2 scripts get pyplot's functions through 'from brian2 import *')") from error
-    return matplotlib.pyplot
+
+
+def pyplot() -> types.ModuleType:
+    return matplotlib_module("matplotlib.pyplot")
 
 
 class PyplotFunction:
@@ -54,14 +59,15 @@ class PyplotFunction:
         return f"<matplotlib.pyplot.{self.__name__} (imported on first use)>"
 
 
-class LazyPyplot(types.ModuleType):
-    """``plt``: ``matplotlib.pyplot`` itself, imported on first attribute access."""
+class LazyMatplotlib(types.ModuleType):
+    """``plt`` and ``mpl``: ``matplotlib.pyplot`` and ``matplotlib``, imported on first attribute access."""
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(pyplot(), name)
+        return getattr(matplotlib_module(self.__name__), name)
 
 
-plt = LazyPyplot("matplotlib.pyplot")
+plt = LazyMatplotlib("matplotlib.pyplot")
+mpl = LazyMatplotlib("matplotlib")
 FUNCTIONS = {name: PyplotFunction(name) for name in PLOT_FUNCTIONS}
 
 

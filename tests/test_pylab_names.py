@@ -12,7 +12,8 @@ def test_plotting_names_exist_and_matplotlib_is_imported_on_first_use(tmp_path):
             "assert 'matplotlib' not in sys.modules\n"
             "import matplotlib; matplotlib.use('Agg')\n"
             "plot([0, 1], [1, 2]); xlabel('t'); ylabel('v'); title('x'); legend(['a']); savefig(sys.argv[1])\n"
-            "assert plt.gcf() is not None and callable(show)\n")
+            "assert plt.gcf() is not None and callable(show)\n"
+            "assert isinstance(mpl.__version__, str) and callable(mpl.rcParams.get)\n")
     result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "figure.png")], capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr
@@ -60,6 +61,9 @@ def test_the_star_import_brings_numpys_names_as_brians_does():
         assert name not in namespace, name
     exec("total = sum(array([[1, 2], [3, 4]]))", namespace)
     assert namespace["total"] == 10  # numpy's sum of everything, not Python's sum of rows
+    import datetime
+
+    assert namespace["ma"] is numpy.ma and namespace["datetime"] is datetime
 
 
 def test_the_star_import_leaves_matplotlib_and_sympy_unimported():
