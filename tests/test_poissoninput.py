@@ -123,7 +123,7 @@ def test_units_and_arguments_are_checked():
         PoissonInput(G, "v", N=10, rate=10 * ms, weight=0.5 * mV)
     with pytest.raises(KeyError, match="no variable 'u'"):
         PoissonInput(G, "u", N=10, rate=10 * Hz, weight=0.5 * mV)
-    with pytest.raises(ValueError, match="N must be"):
+    with pytest.raises(ValueError, match="N, the number of Poisson sources, must be"):
         PoissonInput(G, "v", N=-1, rate=10 * Hz, weight=0.5 * mV)
     P = PoissonInput(G, "v", N=10, rate="5*mV", weight=0.5 * mV)
     with pytest.raises(DimensionMismatchError, match="rate '5\\*mV'"):
@@ -169,7 +169,7 @@ def test_misuse_is_refused_with_the_object_named():
         PoissonInput(S, "w", N=10, rate=10 * Hz, weight=1.0)
     P = PoissonInput(G, "v", N=10, rate=10 * Hz, weight=1.0)
     for bad in (2.5, -5, 2**41):
-        with pytest.raises(ValueError, match="N must be an integer"):
+        with pytest.raises(ValueError, match="N, the number of Poisson sources, must be an integer"):
             P.N = bad
     with pytest.raises(AttributeError, match="fixed at construction"):
         P.target_var = "w"

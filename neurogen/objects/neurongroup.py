@@ -12,7 +12,7 @@ from ..frontend.expressions import Statement, is_condition, parse_expression, pa
 from ..units import DIMENSIONLESS, Quantity, get_dimensions, second
 from .clock import Clock
 from .group import Group
-from .validation import require_memory
+from .validation import require_memory, whole_number
 from .variables import VariableSpec
 from ..errors import DimensionMismatchError
 
@@ -163,9 +163,8 @@ MAX_NEURONS = 2**31 - 2  # neuron indices (and N + 1 spike-space entries) are in
 
 
 def _check_size(n: Any, name: str) -> int:
-    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"NeuronGroup '{name}': N must be a positive integer, got {n!r}")
-    if n > MAX_NEURONS:
+    if isinstance(n, (int, float, np.integer, np.floating)) and not isinstance(n, (bool, np.bool_)) \
+            and np.isfinite(n) and n > MAX_NEURONS:
         raise ValueError(f"NeuronGroup '{name}': N = {n} is more than the 2**31 - 2 neurons a group can "
                          "hold (indices are 32-bit integers)")
-    return int(n)
+    return whole_number(n, f"NeuronGroup '{name}': N, the number of neurons,", 1, MAX_NEURONS)

@@ -20,6 +20,7 @@ from ..units import Hz, Quantity, get_dimensions
 from .base import SimObject
 from .subgroup import underlying
 from .neurongroup import NeuronGroup
+from .validation import whole_number
 
 RATE, WEIGHT = "_rate", "_weight"  # the names numbers go by in the compiled code (runtime values)
 MAX_SOURCES = 2**40  # the exact samplers' log-factorial differences stay accurate well beyond
@@ -63,9 +64,7 @@ class PoissonInput(SimObject):
         super().__setattr__(name, value)  # target and target_var are fixed at construction
 
     def _check_sources(self, n: Any) -> int:
-        if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or not 0 <= n <= MAX_SOURCES:
-            raise ValueError(f"PoissonInput '{self.name}': N must be an integer from 0 to 2**40, got {n!r}")
-        return int(n)
+        return whole_number(n, f"PoissonInput '{self.name}': N, the number of Poisson sources,", 0, MAX_SOURCES)
 
     def _check_target(self, target_var: str) -> str:
         specs = self._group._specs

@@ -16,7 +16,7 @@ from ..errors import DimensionMismatchError
 from ..units import DIMENSIONLESS, Quantity, get_dimensions, second
 from .clock import Clock
 from .group import Group
-from .validation import check_quantity
+from .validation import check_quantity, whole_number
 from .variables import VariableSpec
 
 
@@ -148,9 +148,7 @@ class SpikeGeneratorGroup(Group):
 
 
 def _check_size(n: Any, where: str) -> int:
-    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, float, np.number)) or n < 1 or int(n) != n:
-        raise TypeError(f"{where}: N has to be an integer >= 1, got {n!r}")
-    return int(n)
+    return whole_number(n, f"{where}: N, the number of neurons,", 1, 2**31 - 2, error=TypeError)
 
 
 def _as_indices(indices: Any, where: str) -> np.ndarray:

@@ -25,6 +25,8 @@ class TimedArray(TimedFunction):
     """``TimedArray(values, dt)``: 1-D ``values[time]`` or 2-D ``values[time, neuron]``."""
 
     def __init__(self, values: Any, dt: Quantity, name: str | None = None) -> None:
+        if isinstance(values, range):  # Brian2 takes any sequence of numbers
+            values = list(values)
         self.dim = get_dimensions(values)
         array = np.array(np.asarray(values), dtype=np.float64, order="C")
         if array.ndim not in (1, 2) or array.size == 0:

@@ -25,6 +25,27 @@ def check_quantity(value: object, unit: Quantity, what: str) -> float:
     return float(array)
 
 
+def whole_number(value: object, what: str, minimum: int, maximum: int,
+                 error: type[Exception] = ValueError) -> int:
+    """``value`` as an ``int`` from ``minimum`` to ``maximum``: Python and numpy integers, and
+    integral floats, since Brian2 takes sizes computed as ``0.2 * N`` or given as ``10000.0``.
+
+    Where Brian2 truncates (``NeuronGroup(10.5)`` has 10 neurons), this refuses: a fractional size
+    is a mistake in the script, and rounding it would change the model without a word. Only
+    floating-point noise is rounded away (``0.1 * 3 * 10`` is 3.0000000000000004). ``error`` is
+    the exception Brian2 raises for a bad value of this argument (a wrong type is a TypeError).
+    """
+    message = f"{what} must be an integer from {minimum} to {maximum}, got {value!r}"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{message} ({type(value).__name__})")
+    if not np.isfinite(value):
+        raise error(message)
+    whole = round(value)
+    if abs(value - whole) > 1e-9 * max(1.0, abs(value)) or not minimum <= whole <= maximum:
+        raise error(message)
+    return int(whole)
+
+
 def require_spike_source(group: object, where: str) -> None:
     """Spike monitors and synaptic pathways need a group that spikes (declares ``_spikes``:
     a NeuronGroup with a threshold, a PoissonGroup, a SpikeGeneratorGroup)."""
