@@ -20,6 +20,7 @@ from .session import seed, session, start_scope
 from .runtime.backend import CompiledBackend
 from .units import *  # noqa: F401,F403  (Brian2's unit names are part of the API)
 from .objects.timedarray import TimedArray
+from .objects.unsupported import unsupported_names as _unsupported_names
 from .standalone.results import load_results
 from .standalone.device import device, export_project, set_device
 from .units import __all__ as _unit_names
@@ -33,6 +34,7 @@ import datetime  # noqa: E402,F401  (pylab gives the module, not numpy's datetim
 import numpy.ma as ma  # noqa: E402,F401
 
 globals().update(_plot_functions)  # matplotlib is imported on first use
+globals().update(_unsupported_names())  # Brian2's names for what is missing: NotImplementedError naming it
 _numpy_extras = _numpy_names(set(globals()) | {"defaultclock"})
 globals().update(_numpy_extras)
 session().backend = CompiledBackend()  # objects reach the compiler and runtime only through it
@@ -71,6 +73,6 @@ __all__ = [
     "device", "export_project", "load_results",
     "arange", "array", "asarray", "ceil", "clip", "cos", "cumsum", "diff", "exp", "floor",
     "linspace", "log", "mean", "ones", "sin", "sqrt", "std", "tanh", "var", "where", "zeros",
-    "plt", "mpl", "ma", "datetime", *_plot_functions, *_unit_names,
+    "plt", "mpl", "ma", "datetime", *_plot_functions, *_unit_names, *_unsupported_names(),
 ]
 __all__ += sorted(set(_numpy_extras) - set(__all__))

@@ -79,6 +79,23 @@ def _threads(path: str, value: Any) -> None:
         raise ValueError(f"{path}: the number of threads must not be negative (0 or 1: one thread), got {value}")
 
 
+def _float_dtype(path: str, value: Any) -> None:
+    if value in ("float64", "double") or value is float or (isinstance(value, type) and value is np.float64) \
+            or (isinstance(value, np.dtype) and value == np.float64):
+        return
+    if value in ("float32", "single") or value is np.float32 or (isinstance(value, np.dtype) and value == np.float32):
+        raise NotImplementedError(f"{path} = float32: single-precision simulation (a Brian2 feature) is not "
+                                  "supported by neurogen yet; it computes in float64")
+    raise PreferenceError(f"{path} must be float64 or float32, got {value!r}")
+
+
+def _target(path: str, value: Any) -> None:
+    """Brian2's code generation targets all mean "compiled" here: the same model, the same results."""
+    if value not in ("numpy", "cython", "auto"):
+        raise PreferenceError(f"{path} must be 'numpy', 'cython' or 'auto' (neurogen always compiles C++), "
+                              f"got {value!r}")
+
+
 def _defaults() -> PreferenceGroup:
     cpp = PreferenceGroup(
         "prefs.codegen.cpp",
@@ -91,8 +108,14 @@ def _defaults() -> PreferenceGroup:
     )
     return PreferenceGroup(
         "prefs",
-        codegen=PreferenceGroup("prefs.codegen", cpp=cpp, target="cython"),
-        core=PreferenceGroup("prefs.core", default_float_dtype="float64"),
+        codegen=PreferenceGroup("prefs.codegen", validators={"target": _target}, cpp=cpp, target="cython"),
+        core=PreferenceGroup("prefs.core", validators={"default_float_dtype": _float_dtype},
+                             default_float_dtype="float64"),
+        # Brian2's logging settings, taken so scripts that set them run; neurogen logs through the
+        # standard ``logging`` module ("neurogen" logger) and redirects nothing
+        logging=PreferenceGroup("prefs.logging", std_redirection=True, std_redirection_to_file=True,
+                                file_log=True, file_log_level="DEBUG", console_log_level="INFO",
+                                delete_log_on_exit=True, save_script=True, file_log_max_size=10000000),
         cache=PreferenceGroup("prefs.cache", max_bytes=1 << 30),
         devices=PreferenceGroup("prefs.devices", cpp_standalone=PreferenceGroup(
             "prefs.devices.cpp_standalone", validators={"openmp_threads": _threads},

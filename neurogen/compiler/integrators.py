@@ -12,10 +12,11 @@ Equations with white noise (``xi``) go to :mod:`neurogen.compiler.stochastic`.
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Sequence
 
 import sympy
 
+from ..errors import EquationError
 from .ir import DT, T, Integration, MatrixExp, Statement, sym
 from . import stochastic
 from .integration_common import Equations, cannot, depends_on_time, describe_all, first_that_applies, temporary
@@ -27,9 +28,12 @@ Integrator = Callable[[Equations], Integration]
 _RANDOM_FUNCTIONS = frozenset({"rand", "randn", "poisson"})
 
 
-def integrate(equations: Equations, method: str | None) -> Integration:
+def integrate(equations: Equations, method: str | Sequence[str] | None) -> Integration:
     """Integrate ``equations`` with ``method`` (``None``: the first of exact, euler that applies;
-    with noise, euler if it is additive, else heun, as Brian2 chooses)."""
+    with noise, euler if it is additive, else heun, as Brian2 chooses; a list or tuple of names:
+    the first of them that applies, as Brian2's ``method=['exact', 'rk4']``)."""
+    if isinstance(method, (list, tuple)):
+        return _first_of(equations, method)
     eqs = [(name, sympy.sympify(rhs)) for name, rhs in equations]
     if method is not None and method not in METHODS:
         raise ValueError(f"unknown integration method {method!r}; "
@@ -40,6 +44,19 @@ def integrate(equations: Equations, method: str | None) -> Integration:
         return METHODS[method](eqs)
     # Brian2's third choice, heun, only matters with noise; euler applies to every system
     return first_that_applies(("exact", "euler"), lambda candidate: METHODS[candidate](eqs), describe_all(eqs))
+
+
+def _first_of(equations: Equations, methods: Sequence[str]) -> Integration:
+    """The first method of a user's list that can integrate ``equations``."""
+    if not methods:
+        raise ValueError("method=[]: give at least one integration method")
+    refusals = []
+    for method in methods:
+        try:
+            return integrate(equations, method)
+        except EquationError as error:
+            refusals.append(f"{method!r}: {error}")
+    raise EquationError("none of the integration methods given applies: " + "; ".join(refusals))
 
 
 # ---------------------------------------------------------------------------------------------

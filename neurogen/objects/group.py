@@ -144,3 +144,15 @@ class Group(SimObject):
 
     def __len__(self) -> int:
         return self.N
+
+    def run_regularly(self, code: str, dt: Any = None, clock: Any = None, when: str = "start",
+                      order: int = 0, name: str | None = None, codeobj_class: Any = None) -> Any:
+        """Brian2's ``run_regularly``: not supported yet, refused naming it (not "no variable")."""
+        raise NotImplementedError(f"{type(self).__name__} '{self.name}'.run_regularly({code!r}): code run at "
+                                  "regular intervals (a Brian2 feature) is not supported by neurogen yet; split "
+                                  "the run into several run() calls and assign between them")
+
+    def run_on_event(self, event: str, code: str, when: str = "after_resets", order: int | None = None) -> Any:
+        """Brian2's ``run_on_event``: not supported yet (custom events), refused naming it."""
+        raise NotImplementedError(f"{type(self).__name__} '{self.name}'.run_on_event({event!r}, ...): code run on "
+                                  "events (a Brian2 feature) is not supported by neurogen yet; for spikes, use reset=")

@@ -12,7 +12,7 @@ from ..frontend.expressions import Statement, is_condition, parse_expression, pa
 from ..units import DIMENSIONLESS, Quantity, get_dimensions, second
 from .clock import Clock
 from .group import Group
-from .validation import require_memory, whole_number
+from .validation import check_method, require_memory, whole_number
 from .variables import VariableSpec
 from ..errors import DimensionMismatchError
 
@@ -40,7 +40,7 @@ class NeuronGroup(Group):
         n = _check_size(N, self.name)
         self._equations = parse_equations(model, owner=f"NeuronGroup '{self.name}'")
         self._check_flags()
-        self.method = method
+        self.method = check_method(method, f"NeuronGroup '{self.name}'")
         self.threshold = self._check_threshold(threshold, refractory is not False and refractory is not None)
         self.reset = reset
         self._reset_statements = self._check_reset(reset)

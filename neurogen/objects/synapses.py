@@ -18,7 +18,7 @@ from ..frontend.expressions import Statement, parse_expression, parse_statements
 from ..units import DIMENSIONLESS, Quantity, second
 from .clock import Clock
 from .group import Group
-from .validation import require_spike_source
+from .validation import check_method, require_spike_source
 from .subgroup import underlying
 from .variables import VariableSpec, coerce_value
 from ..errors import DimensionMismatchError
@@ -61,7 +61,7 @@ class Synapses(Group):
         self._source_group, self._source_start, _ = underlying(source)
         self._target_group, self._target_start, _ = underlying(target)
         self._equations = parse_equations(model or "", owner=where)
-        self.method = method
+        self.method = check_method(method, where)
         self._check_equations()
         self.on_pre = on_pre
         self.on_post = on_post

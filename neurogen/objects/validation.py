@@ -46,6 +46,23 @@ def whole_number(value: object, what: str, minimum: int, maximum: int,
     return int(whole)
 
 
+def check_method(method: object, where: str) -> object:
+    """An integration method as Brian2 takes it: a name, a list or tuple of names (the first that
+    applies), or None (automatic). Names are checked against the integrators when the model is
+    compiled; Brian2's GSL integrators are refused here, naming the object."""
+    names = list(method) if isinstance(method, (list, tuple)) else [method]
+    if method is None:
+        return None
+    for name in names:
+        if not isinstance(name, str):
+            raise TypeError(f"{where}: method= must be the name of an integration method (e.g. 'exact', "
+                            f"'euler', 'rk4') or a list of names, got {name!r}")
+        if name.startswith("gsl"):
+            raise NotImplementedError(f"{where}: integration method {name!r}: Brian2's GSL integrators are not "
+                                      "supported; use 'rk4' or 'exponential_euler' with a small enough dt")
+    return tuple(method) if isinstance(method, list) else method
+
+
 def require_spike_source(group: object, where: str) -> None:
     """Spike monitors and synaptic pathways need a group that spikes (declares ``_spikes``:
     a NeuronGroup with a threshold, a PoissonGroup, a SpikeGeneratorGroup)."""
