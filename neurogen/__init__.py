@@ -21,6 +21,10 @@ from .runtime.backend import CompiledBackend
 from .units import *  # noqa: F401,F403  (Brian2's unit names are part of the API)
 from .objects.timedarray import TimedArray
 from .objects.unsupported import unsupported_names as _unsupported_names
+from .objects.base import SimObject as BrianObject  # Brian2's base class, for isinstance checks
+from .objects.group import Group
+from .objects.subgroup import Subgroup
+from .frontend.numeric import METHOD_NAMES as _method_names, exprel
 from .standalone.results import load_results
 from .standalone.device import device, export_project, set_device
 from .units import __all__ as _unit_names
@@ -34,6 +38,7 @@ import datetime  # noqa: E402,F401  (pylab gives the module, not numpy's datetim
 import numpy.ma as ma  # noqa: E402,F401
 
 globals().update(_plot_functions)  # matplotlib is imported on first use
+globals().update({name: name for name in _method_names})  # method=euler is method='euler'
 globals().update(_unsupported_names())  # Brian2's names for what is missing: NotImplementedError naming it
 _numpy_extras = _numpy_names(set(globals()) | {"defaultclock"})
 globals().update(_numpy_extras)
@@ -74,5 +79,6 @@ __all__ = [
     "arange", "array", "asarray", "ceil", "clip", "cos", "cumsum", "diff", "exp", "floor",
     "linspace", "log", "mean", "ones", "sin", "sqrt", "std", "tanh", "var", "where", "zeros",
     "plt", "mpl", "ma", "datetime", *_plot_functions, *_unit_names, *_unsupported_names(),
+    "BrianObject", "Group", "Subgroup", "exprel", *_method_names,
 ]
 __all__ += sorted(set(_numpy_extras) - set(__all__))

@@ -72,3 +72,20 @@ def test_the_star_import_leaves_matplotlib_and_sympy_unimported():
             "assert rand(3).shape == (3,) and nansum([1, 2]) == 3\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_brian2s_other_star_names_exprel_methods_and_base_classes():
+    import numpy
+
+    namespace: dict = {}
+    exec("from neurogen import *", namespace)
+    exprel = namespace["exprel"]
+    # Brian2 2.9: exprel(0) == 1.0, exprel(1e-10) == 1.00000000005, exprel(-800) == 1.25e-3
+    assert exprel(0) == 1.0 and abs(exprel(1e-10) - 1.00000000005) < 1e-15
+    assert numpy.allclose(exprel(numpy.array([1.0, -1.0, -800.0])), [numpy.e - 1, 1 - numpy.exp(-1), 1 / 800])
+    with pytest.raises(namespace["DimensionMismatchError"]):
+        exprel(3 * namespace["mV"])
+    assert namespace["euler"] == "euler" and namespace["exponential_euler"] == "exponential_euler"
+    G = namespace["NeuronGroup"](2, "v : 1")
+    assert isinstance(G, namespace["BrianObject"]) and isinstance(G, namespace["Group"])
+    assert isinstance(G[:1], namespace["Subgroup"])
