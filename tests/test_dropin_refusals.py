@@ -93,3 +93,17 @@ def test_a_list_of_methods_uses_the_first_that_applies_as_brian2():
         H = NeuronGroup(2, "dv/dt = -v**2/(10*ms) : 1", method=("exact", "linear"))
         run(0.1 * ms)
     assert H.N == 2
+
+
+@pytest.mark.parametrize("argument, value, feature", [
+    ("events", {"custom": "v > 1"}, "custom events"), ("dtype", {"v": "float32"}, "per-variable data types"),
+    ("method_options", {"x": 1}, "options of integration methods"), ("codeobj_class", object, "choosing the code object class")])
+def test_brian2_arguments_neurogen_cannot_honour_are_refused_naming_them(argument, value, feature):
+    with pytest.raises(NotImplementedError, match=rf"NeuronGroup 'n': the argument {argument}= \({feature}"):
+        NeuronGroup(2, "v : 1", name="n", **{argument: value})
+    NeuronGroup(2, "v : 1", **{argument: None})  # Brian2's defaults are fine
+
+
+def test_the_fourth_positional_argument_is_method_options_as_in_brian2():
+    with pytest.raises(NotImplementedError, match="method_options="):
+        NeuronGroup(2, "v : 1", "euler", "v > 1")  # Brian2 reads 'v > 1' as method_options too

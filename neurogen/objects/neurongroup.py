@@ -12,7 +12,7 @@ from ..frontend.expressions import Statement, is_condition, parse_expression, pa
 from ..units import DIMENSIONLESS, Quantity, get_dimensions, second
 from .clock import Clock
 from .group import Group
-from .validation import check_method, require_memory, whole_number
+from .validation import check_method, refuse_unsupported_arguments, require_memory, whole_number
 from .variables import VariableSpec
 from ..errors import DimensionMismatchError
 
@@ -29,14 +29,14 @@ class NeuronGroup(Group):
     _member_prefix = "group"
 
     def __init__(self, N: int, model: str | Equations, method: str | None = None,
-                 threshold: str | None = None, reset: str | None = None,
+                 method_options: Any = None, threshold: str | None = None, reset: str | None = None,
                  refractory: bool | str | Quantity = False, events: Any = None,
                  namespace: Mapping[str, Any] | None = None, dtype: Any = None,
                  dt: Quantity | None = None, clock: Clock | None = None, order: int = 0,
                  name: str = "neurongroup*", codeobj_class: Any = None) -> None:
         super().__init__(name=name, when="groups", order=order, dt=dt, clock=clock, namespace=namespace)
-        if events is not None or codeobj_class is not None or dtype is not None:
-            raise NotImplementedError("NeuronGroup: events=, dtype= and codeobj_class= are not supported yet")
+        refuse_unsupported_arguments(f"NeuronGroup '{self.name}'", events=events, dtype=dtype,
+                                     codeobj_class=codeobj_class, method_options=method_options)
         n = _check_size(N, self.name)
         self._equations = parse_equations(model, owner=f"NeuronGroup '{self.name}'")
         self._check_flags()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 import re
 
 import numpy as np
@@ -44,6 +45,28 @@ def whole_number(value: object, what: str, minimum: int, maximum: int,
     if abs(value - whole) > 1e-9 * max(1.0, abs(value)) or not minimum <= whole <= maximum:
         raise error(message)
     return int(whole)
+
+
+#: Brian2 constructor arguments neurogen does not support yet, and the feature each one is.
+UNSUPPORTED_ARGUMENTS = {
+    "events": "custom events",
+    "on_event": "pathways triggered by custom events",
+    "dtype": "per-variable data types (neurogen computes in float64, int32 and bool)",
+    "codeobj_class": "choosing the code object class",
+    "method_options": "options of integration methods",
+    "multisynaptic_index": "the multisynaptic index variable",
+    "connect": "connecting in the constructor (deprecated in Brian2: call connect())",
+}
+_ARGUMENT_DEFAULTS = {"on_event": "spike"}
+
+
+def refuse_unsupported_arguments(where: str, **given: Any) -> None:
+    """``NotImplementedError`` naming the first Brian2 argument that was given a value
+    neurogen cannot honour (None, and Brian2's default of the argument, are fine)."""
+    for argument, value in given.items():
+        if value is not None and not (isinstance(value, str) and value == _ARGUMENT_DEFAULTS.get(argument)):
+            raise NotImplementedError(f"{where}: the argument {argument}= ({UNSUPPORTED_ARGUMENTS[argument]}, a Brian2 "
+                                      "feature) is not supported by neurogen yet")
 
 
 def check_method(method: object, where: str) -> object:
