@@ -8,7 +8,7 @@ attributes (``G.v`` / ``G.v_``), so units, types and sizes are checked exactly a
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, NamedTuple
+from typing import Any, Callable, Iterable, Mapping, NamedTuple
 
 import numpy as np
 
@@ -37,8 +37,10 @@ def default_names(owner: Any, subexpressions: bool, read_only_variables: bool) -
 
 
 def get_states(owner: Any, vars: Iterable[str] | str | None, units: bool, format: str,
-               subexpressions: bool, read_only_variables: bool) -> Any:
-    """Copies of ``owner``'s variables, as Brian2's ``Group.get_states``."""
+               subexpressions: bool, read_only_variables: bool,
+               read: Callable[[str], Any] | None = None) -> Any:
+    """Copies of ``owner``'s variables, as Brian2's ``Group.get_states``; ``read(name)``: the
+    value of a name, if not ``getattr(owner, name)``."""
     _check_format(format)
     if vars is None:
         names = default_names(owner, subexpressions, read_only_variables)
@@ -49,15 +51,15 @@ def get_states(owner: Any, vars: Iterable[str] | str | None, units: bool, format
         if units:
             raise NotImplementedError("Units not supported when exporting to pandas data frame "
                                       "(use get_states(units=False, format='pandas'))")
-        return pandas.DataFrame({name: read_state(owner, name, units=False) for name in names})
-    return {name: read_state(owner, name, units) for name in names}
+        return pandas.DataFrame({name: read_state(owner, name, False, read) for name in names})
+    return {name: read_state(owner, name, units, read) for name in names}
 
 
-def read_state(owner: Any, name: str, units: bool) -> Any:
+def read_state(owner: Any, name: str, units: bool, read: Callable[[str], Any] | None = None) -> Any:
     """A copy of ``owner.name`` (values in SI units without ``units``); a shared variable is
     one value (a 0-d array), as Brian2 exports it."""
     try:
-        value = getattr(owner, name)
+        value = getattr(owner, name) if read is None else read(name)
     except AttributeError:
         raise KeyError(f"State variable {name} not found in {_describe(owner)}.") from None
     if isinstance(value, VariableView):
