@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from neurogen import (DimensionMismatchError, NeuronGroup, PopulationRateMonitor, Quantity, SpikeMonitor,
-                      StateMonitor, mV, ms, run, set_device, volt)
+                      StateMonitor, Synapses, mV, ms, run, set_device, volt)
 from runtime_device import back_to_runtime
 
 # -- get_states / set_states ----------------------------------------------------------------
@@ -277,3 +277,17 @@ def test_record_single_timestep_before_a_standalone_build_is_refused(tmp_path):
             M.record_single_timestep()
     finally:
         back_to_runtime()
+
+
+def test_get_states_of_synapses_lists_their_indices_and_variables():
+    G = NeuronGroup(3, "v : 1", threshold="v > 1")
+    S = Synapses(G, G, "w : 1", on_pre="v += w")
+    S.connect(i=[0, 1], j=[1, 2])
+    S.w = [0.5, 0.25]
+    states = S.get_states()
+    assert {"N", "i", "j", "t", "dt", "N_incoming", "N_outgoing", "w"} <= set(states)  # Brian2 2.9
+    assert states["N"] == 2 and list(states["j"]) == [1, 2] and list(states["w"]) == [0.5, 0.25]
+    S.set_states({"w": [1.0, 2.0]})
+    assert list(S.w[:]) == [1.0, 2.0]
+    with pytest.raises(TypeError, match="Variable j is read-only"):
+        S.set_states({"j": [0, 0]})
