@@ -12,7 +12,6 @@ import numpy as np
 
 from ..units import DIMENSIONLESS, Quantity
 from .subgroup import Subgroup
-from .validation import require_spike_source
 
 
 class MonitoredRange(NamedTuple):
@@ -24,16 +23,11 @@ class MonitoredRange(NamedTuple):
     size: int
 
 
-def monitored_range(source: Any, monitor: str, spikes: bool) -> MonitoredRange:
-    """The range a monitor of ``source`` (a group, a subgroup or synapses) watches; ``spikes``:
-    it watches spikes, so the group must spike."""
+def monitored_range(source: Any) -> MonitoredRange:
+    """The range a monitor of ``source`` (a group, a subgroup or synapses) watches."""
     if isinstance(source, Subgroup):
-        found = MonitoredRange(source.parent, source.start, source.N)
-    else:
-        found = MonitoredRange(source, 0, source.N)
-    if spikes:
-        require_spike_source(found.group, monitor)
-    return found
+        return MonitoredRange(source.parent, source.start, source.N)
+    return MonitoredRange(source, 0, source.N)
 
 
 def take(buffer: np.ndarray, rows: int) -> np.ndarray:

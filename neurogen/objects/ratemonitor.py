@@ -15,7 +15,7 @@ from .base import SimObject, require_results
 from .group import Group
 from .monitor_common import joined, monitored_range, take
 from .states import ExportedNames, get_states
-from .validation import check_quantity, require_memory
+from .validation import check_quantity, require_memory, require_spike_source
 
 
 class PopulationRateMonitor(SimObject):
@@ -26,8 +26,9 @@ class PopulationRateMonitor(SimObject):
 
     def __init__(self, source: Group, when: str = "end", order: int = 0,
                  name: str = "ratemonitor*", codeobj_class: Any = None, dtype: Any = None) -> None:
-        monitored = monitored_range(source, "PopulationRateMonitor", spikes=True)
+        monitored = monitored_range(source)
         super().__init__(name=name, when=when, order=order, clock=monitored.group._clock)
+        require_spike_source(monitored.group, "PopulationRateMonitor")
         self.source = source
         # the group, not the range tuple: snapshots (store/restore) leave referenced objects alone
         self._source_group, self._start, self._size = monitored

@@ -15,6 +15,7 @@ from ..units import Quantity, second
 from .base import SimObject, require_results
 from .group import Group
 from .monitor_common import by_index, joined, monitored_range, recordable, with_type
+from .validation import require_spike_source
 from .states import ExportedNames, get_states
 
 
@@ -28,7 +29,7 @@ class SpikeMonitor(SimObject):
     def __init__(self, source: Group, variables: str | Iterable[str] | None = None, record: bool = True,
                  when: str = "thresholds", order: int = 1, name: str = "spikemonitor*",
                  codeobj_class: Any = None) -> None:
-        monitored = monitored_range(source, "SpikeMonitor", spikes=True)
+        monitored = monitored_range(source)
         super().__init__(name=name, when=when, order=order,
                          clock=monitored.group.clock if monitored.group._clock else None)
         if codeobj_class is not None:
@@ -39,6 +40,7 @@ class SpikeMonitor(SimObject):
         # i and t are always recorded (with record=True); Brian2 accepts them in variables= too
         names = [variables] if isinstance(variables, str) else list(variables or ())
         names = recordable(monitored.group, [v for v in names if v not in ("i", "t")], f"SpikeMonitor '{self.name}'")
+        require_spike_source(monitored.group, "SpikeMonitor")
         self.source = source
         self.record = bool(record)
         self.record_variables = tuple(dict.fromkeys(names))

@@ -31,7 +31,7 @@ class StateMonitor(SimObject):
     def __init__(self, source: Group, variables: str | Sequence[str] | bool, record: Any,
                  dt: Quantity | None = None, clock: Clock | None = None, when: str = "start",
                  order: int = 0, name: str = "statemonitor*", codeobj_class: Any = None) -> None:
-        monitored = monitored_range(source, "StateMonitor", spikes=False)
+        monitored = monitored_range(source)
         group = monitored.group
         if dt is None and clock is None:
             clock = group._clock  # Brian2: record on the source's clock unless told otherwise
