@@ -291,3 +291,13 @@ def test_get_states_of_synapses_lists_their_indices_and_variables():
     assert list(S.w[:]) == [1.0, 2.0]
     with pytest.raises(TypeError, match="Variable j is read-only"):
         S.set_states({"j": [0, 0]})
+
+
+def test_spike_monitor_records_a_subexpression_using_names_outside_the_model():
+    scale = 3.0  # noqa: F841 (used by the model)
+    G = NeuronGroup(3, """dv/dt = (2 + i)/(10*ms) : 1
+                          u = scale*v + i : 1""", threshold="v > 1", reset="v = 0", method="exact")
+    S = SpikeMonitor(G, variables=["u", "v"])
+    run(6 * ms)
+    assert S.num_spikes >= 3
+    np.testing.assert_allclose(S.u, 3 * S.v + S.i)

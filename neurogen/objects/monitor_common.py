@@ -6,10 +6,11 @@ and reports indices relative to the subgroup, as Brian2 does.
 """
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any, Iterable, NamedTuple
 
 import numpy as np
 
+from ..frontend.expressions import parse_expression
 from ..units import DIMENSIONLESS, Quantity
 from .subgroup import Subgroup
 
@@ -78,3 +79,12 @@ def recordable(group: Any, variables: Any, monitor: str) -> list[str]:
             raise ValueError(f"{monitor}: {var!r} is not a variable of the recorded group '{group.name}' "
                              f"(its variables: {', '.join(known)})")
     return names
+
+
+def subexpression_sources(group: Any, variables: Iterable[str]) -> list[tuple[str, Any]]:
+    """The group's subexpressions, parsed, when a monitor records one of them (the monitor
+    evaluates them, so it resolves the names they use, where the group's resolve)."""
+    if all(v in group._specs for v in variables):
+        return []
+    return [(eq.describe(), parse_expression(eq.expr, f"{group.name}, {eq.describe()}"))
+            for eq in group._equations.of_kind("subexpression")]

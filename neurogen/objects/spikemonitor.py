@@ -14,7 +14,8 @@ import numpy as np
 from ..units import Quantity, second
 from .base import SimObject, require_results
 from .group import Group
-from .monitor_common import by_index, joined, monitored_range, recordable, with_type
+from .monitor_common import (by_index, joined, monitored_range, recordable, subexpression_sources,
+                             with_type)
 from .validation import require_spike_source
 from .states import ExportedNames, get_states
 
@@ -30,8 +31,10 @@ class SpikeMonitor(SimObject):
                  when: str = "thresholds", order: int = 1, name: str = "spikemonitor*",
                  codeobj_class: Any = None) -> None:
         monitored = monitored_range(source)
+        # subexpressions it records resolve their names where the group's do
         super().__init__(name=name, when=when, order=order,
-                         clock=monitored.group.clock if monitored.group._clock else None)
+                         clock=monitored.group.clock if monitored.group._clock else None,
+                         namespace=monitored.group.namespace)
         if codeobj_class is not None:
             raise NotImplementedError("SpikeMonitor: codeobj_class= (neurogen generates its own code)")
         if record not in (True, False):
@@ -68,7 +71,8 @@ class SpikeMonitor(SimObject):
         return self._source_group._variable_dims() if self.record_variables else {}
 
     def _expression_sources(self) -> list[tuple[str, Any]]:
-        return []
+        """The source's subexpressions, when one of them is recorded (they are evaluated here)."""
+        return subexpression_sources(self._source_group, self.record_variables)
 
     def _runtime_value(self, name: str) -> Any:
         """The spike counts the compiled code adds to; the monitored range of a subgroup."""

@@ -11,13 +11,12 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from ..frontend.expressions import parse_expression
 from ..session import session
 from ..units import DIMENSIONLESS, Quantity, second
 from .base import SimObject, require_results
 from .clock import Clock
 from .group import Group
-from .monitor_common import buffer_name, joined, monitored_range, take, with_type
+from .monitor_common import buffer_name, joined, monitored_range, subexpression_sources, take, with_type
 from .states import ExportedNames, get_states, set_states
 from .validation import require_memory
 
@@ -66,11 +65,7 @@ class StateMonitor(SimObject):
 
     def _expression_sources(self) -> list[tuple[str, Any]]:
         """The source's subexpressions, when one of them is recorded (they are evaluated here)."""
-        group = self._source_group
-        if all(v in group._specs for v in self.record_variables):
-            return []
-        return [(eq.describe(), parse_expression(eq.expr, f"{group.name}, {eq.describe()}"))
-                for eq in group._equations.of_kind("subexpression")]
+        return subexpression_sources(self._source_group, self.record_variables)
 
     def _allocate(self, n_records: int) -> None:
         require_memory(8 * n_records * (1 + len(self.record_variables) * len(self._record)),
