@@ -12,8 +12,8 @@ import shutil
 import numpy as np
 import pytest
 
-from neurogen import (NeuronGroup, PopulationRateMonitor, SpikeMonitor, StateMonitor, device, ms,
-                      run, set_device)
+from neurogen import (Network, NeuronGroup, PopulationRateMonitor, SpikeMonitor, StateMonitor, device,
+                      export_project, ms, run, set_device)
 from runtime_device import back_to_runtime
 
 N = 20
@@ -22,7 +22,7 @@ PART = (5, 15)       # G[5:15]
 RECORD = [0, 3, 9]   # relative to the subgroup: neurons 5, 8 and 14 of G
 
 
-def _script():
+def _objects():
     """One network: whole-group monitors (the truth) and subgroup monitors of G[5:15] and G[:4]."""
     G = NeuronGroup(N, """dv/dt = (I - v)/(10*ms) : 1
                           I : 1
@@ -41,6 +41,11 @@ def _script():
         "part_trace_all": StateMonitor(part, "v", record=True),
         "part_rate": PopulationRateMonitor(part),
     }
+    return G, monitors
+
+
+def _script():
+    G, monitors = _objects()
     run(8 * ms)
     return monitors
 
@@ -113,6 +118,14 @@ def test_subgroup_monitors_in_a_standalone_project_match_the_whole_group_and_the
         back_to_runtime()
     for key, values in reference.items():
         assert all(np.array_equal(a, b) for a, b in zip(found[key], values)), key
+
+
+@pytest.mark.skipif(shutil.which("cmake") is None, reason="needs cmake")
+def test_subgroup_monitors_of_an_exported_project_match_the_whole_group(tmp_path):
+    G, monitors = _objects()
+    exported = export_project(Network(G, *monitors.values()), tmp_path / "exported", 8 * ms)
+    exported.run()
+    _check_against_whole_group(monitors)
 
 
 def test_a_subgroup_covering_its_whole_group_is_the_group():
