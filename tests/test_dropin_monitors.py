@@ -197,6 +197,8 @@ def test_spike_monitor_accepts_i_and_t_as_variables_and_refuses_unknown_ones():
     assert SpikeMonitor(G, variables=["t", "i", "v"]).record_variables == ("v",)  # as Brian2
     with pytest.raises(ValueError, match="'nope' is not a variable"):
         SpikeMonitor(G, variables="nope")
+    with pytest.raises(TypeError, match="variables= must be a name or a list of names"):
+        SpikeMonitor(G, variables=True)
 
 
 def test_spike_monitor_record_false_counts_without_indices_and_times():

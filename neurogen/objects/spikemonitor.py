@@ -41,6 +41,9 @@ class SpikeMonitor(SimObject):
             raise NotImplementedError("SpikeMonitor: record= must be True or False (Brian2 records all "
                                       "neurons or none; select indices from M.i afterwards)")
         # i and t are always recorded (with record=True); Brian2 accepts them in variables= too
+        if not isinstance(variables, (str, list, tuple, type(None))):
+            raise TypeError(f"SpikeMonitor '{self.name}': variables= must be a name or a list of names, "
+                            f"got {variables!r}")
         names = [variables] if isinstance(variables, str) else list(variables or ())
         names = recordable(monitored.group, [v for v in names if v not in ("i", "t")], f"SpikeMonitor '{self.name}'")
         require_spike_source(monitored.group, "SpikeMonitor")
