@@ -26,7 +26,7 @@ stim2 = TimedArray(np.linspace(0, 0.3, 30).reshape(3, 10), dt=2 * ms)
 def _rich_model():
     """Every kind of object and every array with an index rule: subgroups, both pathways,
     shared and per-synapse delays, CSR lists in and out of order, spike generator with a
-    period, monitors of neurons and synapses, PoissonInput onto a subgroup, TimedArrays."""
+    period, monitors of neurons, subgroups and synapses, PoissonInput onto a subgroup, TimedArrays."""
     seed(3)
     G = NeuronGroup(10, """dv/dt = (stim(t) + stim2(t, i) + 1.2 - v)/τ + I/ms : 1 (unless refractory)
                            I : 1
@@ -47,7 +47,9 @@ def _rich_model():
     V1 = StateMonitor(G, ["v", "I"], record=[0, 9])
     V2 = StateMonitor(S1, "w", record=[0, 1])
     R = PopulationRateMonitor(P)
-    return [G, P, SG, S1, S2, PI, M, V1, V2, R]
+    MS = SpikeMonitor(G[2:6], variables="v")  # monitors of subgroups: their range is checked
+    RS = PopulationRateMonitor(G[1:4])
+    return [G, P, SG, S1, S2, PI, M, V1, V2, R, MS, RS]
 
 
 @pytest.fixture(scope="module")
@@ -167,6 +169,12 @@ DAMAGES = {
     "TimedArray without rows": (_replace_in_plan("integer group0._timedarray_stim_rows 3\n",
                                                  "integer group0._timedarray_stim_rows 0\n"),
                                 ["plan.txt", "group0._timedarray_stim_rows is 0"]),
+    "monitored subgroup beyond its group": (_replace_in_plan("integer spikemonitor10._start 2\n",
+                                                             "integer spikemonitor10._start 9\n"),
+                                            ["plan.txt", "spikemonitor10._size is 4, outside [0, 2)"]),
+    "monitored subgroup too large": (_replace_in_plan("integer ratemonitor11._size 3\n",
+                                                      "integer ratemonitor11._size 30\n"),
+                                     ["plan.txt", "ratemonitor11._size is 30, outside [0, 10)"]),
     "subgroup beyond its group": (_replace_in_plan("integer synapses3._target_start 2\n",
                                                    "integer synapses3._target_start 7\n"),
                                   ["plan.txt", "synapses3.N_post is 6, outside [0, 4)"]),

@@ -132,7 +132,7 @@ def test_each_layer_imports_only_the_layers_below_it(package):
 
 #: What a module may import inside a function, and why: the compiler (sympy, Jinja2) only on a
 #: cold path, optional or heavy third-party modules only when used, and the one units circle.
-LAZY_IMPORTS_ALLOWED = ("neurogen.compiler.", "Cython", "matplotlib", "pwd", "logging", "os",
+LAZY_IMPORTS_ALLOWED = ("neurogen.compiler.", "Cython", "matplotlib", "pandas", "pwd", "logging", "os",
                         "neurogen.units.definitions")
 
 

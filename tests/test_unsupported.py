@@ -38,10 +38,6 @@ def test_linked_variables_subgroup_monitors_and_string_indices_are_not_supported
     with pytest.raises(NotImplementedError, match="linked"):
         NeuronGroup(2, "v : 1 (linked)")
     G = NeuronGroup(10, "v : 1", threshold="v > 1")
-    with pytest.raises(NotImplementedError, match="subgroup"):
-        SpikeMonitor(G[:5])
-    with pytest.raises(NotImplementedError, match="subgroup"):
-        StateMonitor(G[:5], "v", record=True)
     with pytest.raises(NotImplementedError, match="step"):
         G[::2]
     with pytest.raises(NotImplementedError, match="condition string"):

@@ -115,6 +115,13 @@ class ThresholdOptions:
 @dataclass(frozen=True, slots=True)
 class SpikeMonitorOptions:
     record: bool  # keep (i, t) of every spike, not only the counts
+    part: bool = False  # it watches part of its group (a subgroup: _start, _size)
+    variables: tuple[str, ...] = ()  # recorded at each spike, each computed into the local _value_<name>
+
+
+@dataclass(frozen=True, slots=True)
+class RateMonitorOptions:
+    part: bool = False  # it watches part of its group (a subgroup: _start, _size)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +167,7 @@ class ConnectOptions:
     if_reads_target: bool     # a generator's ``if`` reads j: tested after the range check
 
 
-KernelOptions = Union[ThresholdOptions, SpikeMonitorOptions, StateMonitorOptions, PathwayOptions,
+KernelOptions = Union[ThresholdOptions, SpikeMonitorOptions, StateMonitorOptions, RateMonitorOptions, PathwayOptions,
                       QueueOptions, SummedOptions, PoissonInputOptions, ConnectOptions]
 
 Phase = Literal["step", "call", "prepare", "finish"]

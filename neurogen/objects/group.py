@@ -1,7 +1,7 @@
 """``Group``: an object with N elements and named state variables (NeuronGroup, later Synapses)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
 import numpy as np
 
@@ -14,6 +14,8 @@ from .variables import VariableSpec, VariableView, coerce_value, wrap
 from ..frontend.namespace import user_namespace
 from .reading import read_subexpression
 from .subgroup import Subgroup, slice_bounds
+from .states import ExportedNames, get_states, set_states
+from .clock import whole_steps
 from ..session import session
 
 _DTYPES = {"float": "float64", "integer": "int32", "boolean": "bool"}
@@ -23,7 +25,8 @@ class Group(SimObject):
     """N elements with state arrays; subclasses declare ``_specs`` and provide ``_equations``."""
 
     _equations: Equations
-    _indexed_by_synapse = False  # Synapses: elements are synapses, which Brian2 also indexes by (i, j)
+    _indexed_by_synapse = False
+    _exported_read_only: tuple[str, ...] = ("N", "i", "t", "dt", "t_in_timesteps")  # get_states() lists them  # Synapses: elements are synapses, which Brian2 also indexes by (i, j)
 
     def _init_state(self, n: int, specs: list[VariableSpec]) -> None:
         object.__setattr__(self, "_specs", {s.name: s for s in specs})
@@ -60,6 +63,8 @@ class Group(SimObject):
             return Quantity(self._clock_time, dim=second.dim)  # where its last run ended (whole steps)
         if name == "dt":
             return self.clock.dt
+        if name == "t_in_timesteps":
+            return np.asarray(whole_steps(self._clock_time, self.clock.dt_))
         if "_equations" in self.__dict__ and name in self._equations:
             return read_subexpression(self, name, user_namespace())
         raise AttributeError(f"{type(self).__name__} '{self.name}' has no variable '{name}'")
@@ -92,7 +97,7 @@ class Group(SimObject):
         return True
 
     def _read_only_names(self) -> set[str]:
-        return super()._read_only_names() | {"i", "t", "dt", "N"}
+        return super()._read_only_names() | {"i", "t", "dt", "N", "t_in_timesteps"}
 
     def _writable_names(self) -> set[str]:
         return super()._writable_names() | self._writable_variables()
@@ -127,12 +132,25 @@ class Group(SimObject):
         """The stored variables' types, as the front-end key sees them."""
         return ";".join(f"{n}:{s.dtype}:{s.shared}" for n, s in self._specs.items())
 
-    def get_states(self, variables: list[str] | None = None) -> dict[str, Any]:
-        """Copies of the stored variables (or of the named ones, which may also be ``i``,
-        ``N``, ``t``, ``dt`` or subexpressions, as in Brian2)."""
-        names = variables if variables is not None else list(self._specs)
-        return {n: wrap(self._state[n].copy(), self._specs[n]) if n in self._specs else getattr(self, n)
-                for n in names}
+    def get_states(self, vars: Iterable[str] | None = None, units: bool = True, format: str = "dict",
+                   subexpressions: bool = False, read_only_variables: bool = True, level: int = 0) -> Any:
+        """Copies of its variables as ``{name: values}`` (``format='pandas'``: a DataFrame, which
+        needs ``units=False``), as Brian2's: by default every public variable, the read-only
+        ones (``N``, ``i``, ``t``, ...) unless ``read_only_variables=False``, subexpressions
+        only with ``subexpressions=True``; ``units=False`` gives values in SI units."""
+        return get_states(self, vars, units, format, subexpressions, read_only_variables)
+
+    def set_states(self, values: Any, units: bool = True, format: str = "dict", level: int = 0) -> None:
+        """Assign several variables at once from ``{name: values}`` (or a DataFrame with
+        ``format='pandas'``, ``units=False``), with the checks of ``G.name = values``."""
+        set_states(self, values, units, format)
+
+    def _exported_names(self) -> ExportedNames:
+        """What ``get_states`` lists (``neurogen.objects.states``)."""
+        variables = [n for n, s in self._specs.items() if not n.startswith("_") and not s.read_only]
+        read_only = [n for n, s in self._specs.items() if not n.startswith("_") and s.read_only]
+        return ExportedNames([*self._exported_read_only, *read_only], variables,
+                             [eq.name for eq in self._equations.of_kind("subexpression")])
 
     def _variable_dims(self) -> dict[str, Any]:
         """Dimensions of every name a model expression of this group may use."""

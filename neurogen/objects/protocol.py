@@ -137,7 +137,9 @@ class MonitorModel(ModelObject, Protocol):
     """Spike, state and rate monitors: record buffers bound at a run (``_runtime_value``),
     records taken after it (``_collect_results``)."""
 
-    source: ModelGroup                   # the monitored group (or synapses)
-    record: Any                          # StateMonitor: which elements (as given)
-    record_variables: list[str]          # StateMonitor: which variables
+    source: Any                          # the monitored group, subgroup or synapses (as given)
+    _source_group: ModelGroup            # the group whose arrays the code reads (a subgroup's parent)
+    _watches_part: bool                  # Spike/rate monitor of a subgroup: its range is _start, _size
+    record: Any                          # StateMonitor: which elements; SpikeMonitor: whether i, t
+    record_variables: list[str]          # which variables (SpikeMonitor: at each spike)
     _values: dict[str, list[np.ndarray]]  # StateMonitor: the records of each run, by variable

@@ -5,10 +5,11 @@ the compiled code indexes the parent's arrays directly (synapses store parent in
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
 import numpy as np
 
+from .states import ExportedNames, get_states, set_states
 from .attributes import refuse_read_only, refuse_unknown
 from .variables import SliceView, VariableView
 
@@ -50,14 +51,17 @@ class Subgroup:
             refuse_read_only(owner, name.removesuffix("_"))
         refuse_unknown(owner, name, parent._writable_variables(), can_add=False)
 
-    def get_states(self, variables: list[str] | None = None) -> dict[str, Any]:
+    def get_states(self, vars: Iterable[str] | None = None, units: bool = True, format: str = "dict",
+                   subexpressions: bool = False, read_only_variables: bool = True, level: int = 0) -> Any:
         """As ``Group.get_states``, over this range (``i`` and ``N`` the subgroup's)."""
-        names = variables if variables is not None else list(self.parent._specs)
-        states = {}
-        for name in names:
-            value = getattr(self, name)
-            states[name] = value[:].copy() if isinstance(value, VariableView) else value
-        return states
+        return get_states(self, vars, units, format, subexpressions, read_only_variables)
+
+    def set_states(self, values: Any, units: bool = True, format: str = "dict", level: int = 0) -> None:
+        """As ``Group.set_states``, over this range."""
+        set_states(self, values, units, format)
+
+    def _exported_names(self) -> ExportedNames:
+        return self.parent._exported_names()
 
     def __getitem__(self, item: Any) -> "Subgroup":
         start, stop = slice_bounds(item, self.N, self.name)

@@ -39,6 +39,7 @@ class Synapses(Group):
     _base_name = "synapses"
     _member_prefix = "synapses"
     _indexed_by_synapse = True
+    _exported_read_only = ("N", "i", "j", "t", "dt", "t_in_timesteps", "N_incoming", "N_outgoing")
     _element_noun = "synapse"
 
     def __init__(self, source: Any, target: Any = None, model: str | Equations = "",

@@ -175,13 +175,22 @@ def _poisson_input(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
     return {"N": f"in=0,{ANY}", "_start": f"in=0,{target}.N+1", "_size": f"in=0,{target}.N-{m}._start+1"}
 
 
+def _monitored_range(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
+    """A spike or rate monitor of a subgroup watches ``[_start, _start + _size)`` of its group."""
+    m, source = o.member, member_of(obj._source_group)
+    if not obj._watches_part:
+        return {}
+    return {"_start": f"in=0,{source}.N+1", "_size": f"in=0,{source}.N-{m}._start+1"}
+
+
 def _spike_monitor(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
-    return {"count": f"count={member_of(obj.source)}.N"}
+    size = f"{o.member}._size" if obj._watches_part else f"{member_of(obj._source_group)}.N"
+    return {"count": f"count={size}", **_monitored_range(o, obj, member_of)}
 
 
 def _state_monitor(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
     m = o.member
-    rules = {"_indices": f"count={m}._n_indices in=0,{member_of(obj.source)}.N",
+    rules = {"_indices": f"count={m}._n_indices in=0,{member_of(obj._source_group)}.N",
              "_n_indices": f"in=0,{INT32_LIMIT}", "_first_step": "free",
              "_t": f"records={m}._first_step,{m}._every"}
     for var in obj.record_variables:
@@ -191,7 +200,8 @@ def _state_monitor(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
 
 def _rate_monitor(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
     m = o.member
-    return {"_first_step": "free", "_t": f"records={m}._first_step,{m}._every", "_rate": f"count=#{m}._t"}
+    return {"_first_step": "free", "_t": f"records={m}._first_step,{m}._every", "_rate": f"count=#{m}._t",
+            **_monitored_range(o, obj, member_of)}
 
 
 _RULES: dict[type, RuleMaker] = {

@@ -1,0 +1,199 @@
+"""``SpikeMonitor``: the index and time of every spike of a group or subgroup, the count per
+neuron, and (``variables=``) the values of variables at each spike, with Brian2's names.
+
+The compiled code counts into ``count`` and appends to C++ vectors (``i``, ``t``,
+``_rec_<var>``); after each run the monitor appends them to its records. Of a subgroup, it
+keeps the spikes in the subgroup's range, with indices relative to it (as Brian2).
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+
+from ..units import Quantity, second
+from .base import SimObject, require_results
+from .group import Group
+from .monitor_common import (by_index, joined, monitored_range, recordable, subexpression_sources,
+                             with_type)
+from .validation import require_spike_source
+from .states import ExportedNames, get_states
+
+
+class SpikeMonitor(SimObject):
+    """Records the spikes of a group (``i``, ``t``, ``count``; ``values``, ``all_values``,
+    ``spike_trains``), and with ``variables=`` the values of variables at each spike."""
+
+    _base_name = "spikemonitor"
+    _member_prefix = "spikemonitor"
+
+    def __init__(self, source: Group, variables: str | Iterable[str] | None = None, record: bool = True,
+                 when: str = "thresholds", order: int = 1, name: str = "spikemonitor*",
+                 codeobj_class: Any = None) -> None:
+        monitored = monitored_range(source)
+        # subexpressions it records resolve their names where the group's do
+        super().__init__(name=name, when=when, order=order,
+                         clock=monitored.group.clock if monitored.group._clock else None,
+                         namespace=monitored.group.namespace)
+        if codeobj_class is not None:
+            raise NotImplementedError("SpikeMonitor: codeobj_class= (neurogen generates its own code)")
+        if record not in (True, False):
+            raise NotImplementedError("SpikeMonitor: record= must be True or False (Brian2 records all "
+                                      "neurons or none; select indices from M.i afterwards)")
+        # i and t are always recorded (with record=True); Brian2 accepts them in variables= too
+        if not isinstance(variables, (str, list, tuple, type(None))):
+            raise TypeError(f"SpikeMonitor '{self.name}': variables= must be a name or a list of names, "
+                            f"got {variables!r}")
+        names = [variables] if isinstance(variables, str) else list(variables or ())
+        names = recordable(monitored.group, [v for v in names if v not in ("i", "t")], f"SpikeMonitor '{self.name}'")
+        require_spike_source(monitored.group, "SpikeMonitor")
+        self.source = source
+        self.record = bool(record)
+        self.record_variables = tuple(dict.fromkeys(names))
+        # the group, not the range tuple: snapshots (store/restore) leave referenced objects alone
+        self._source_group, self._start, self._size = monitored
+        self.count_ = np.zeros(monitored.size, dtype=np.int32)
+        self._i: list[np.ndarray] = []
+        self._t: list[np.ndarray] = []
+        self._values: dict[str, list[np.ndarray]] = {v: [] for v in self.record_variables}
+
+    # -- what the compiler and the runtime read -------------------------------------------
+
+    @property
+    def _watches_part(self) -> bool:
+        """Whether it watches only part of its group (a subgroup): the compiled code filters."""
+        return (self._start, self._size) != (0, self._source_group.N)
+
+    def _dependencies(self) -> tuple[SimObject, ...]:
+        return (self._source_group,)
+
+    def _structure(self) -> tuple[str, ...]:
+        return ("SpikeMonitor", str(self.record), f"part:{self._watches_part}", ",".join(self.record_variables))
+
+    def _variable_dims(self) -> dict[str, Any]:
+        return self._source_group._variable_dims() if self.record_variables else {}
+
+    def _expression_sources(self) -> list[tuple[str, Any]]:
+        """The source's subexpressions, when one of them is recorded (they are evaluated here)."""
+        return subexpression_sources(self._source_group, self.record_variables)
+
+    def _runtime_value(self, name: str) -> Any:
+        """The spike counts the compiled code adds to; the monitored range of a subgroup."""
+        if name == "count":
+            return self.count_
+        if name == "_start":
+            return self._start
+        if name == "_size":
+            return self._size
+        return None
+
+    def _collect_results(self, outputs: Mapping[str, np.ndarray], rows: int) -> None:
+        """The spikes of a call (``i``, ``t`` with ``record=True``; ``_rec_<var>``)."""
+        if self.record and len(outputs["i"]):
+            self._i.append(outputs["i"].astype(np.int32))
+            self._t.append(outputs["t"].astype(float))
+        for var in self.record_variables:
+            if len(outputs[f"_rec_{var}"]):
+                self._values[var].append(outputs[f"_rec_{var}"].astype(float))
+
+    # -- results -------------------------------------------------------------------------
+
+    def _require_record(self) -> None:
+        if not self.record:
+            raise AttributeError(f"SpikeMonitor '{self.name}': indices and times have not been recorded. "
+                                 "Set the record argument to True to record them.")
+
+    @property
+    def i(self) -> np.ndarray:
+        self._require_record()
+        require_results(self)
+        return joined(self._i, (0,), np.int32)
+
+    @property
+    def t_(self) -> np.ndarray:
+        self._require_record()
+        require_results(self)
+        return joined(self._t, (0,))
+
+    @property
+    def t(self) -> Quantity:
+        return Quantity(self.t_, dim=second.dim)
+
+    @property
+    def i_(self) -> np.ndarray:
+        return self.i
+
+    @property
+    def it(self) -> tuple[np.ndarray, Quantity]:
+        return self.i, self.t
+
+    @property
+    def it_(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.i, self.t_
+
+    @property
+    def count(self) -> np.ndarray:
+        require_results(self)
+        return self.count_.copy()
+
+    @property
+    def num_spikes(self) -> int:
+        require_results(self)
+        return int(self.count_.sum())
+
+    @property
+    def N(self) -> int:
+        """The number of recorded spikes (Brian2's ``N`` of a SpikeMonitor)."""
+        if self.record:
+            return len(self.i)
+        return len(self._recorded(self.record_variables[0])) if self.record_variables else 0
+
+    def _recorded(self, var: str) -> Any:
+        require_results(self)
+        return with_type(self._source_group, var, joined(self._values[var], (0,)))
+
+    def values(self, var: str) -> dict[int, Any]:
+        """``{neuron index: values of var at its spikes}`` for every neuron (``'t'``: the spike
+        times), as Brian2's ``values``; indices relative to a monitored subgroup."""
+        self._require_record()
+        if var == "t":
+            recorded: Any = self.t
+        elif var in self.record_variables:
+            recorded = self._recorded(var)
+        else:
+            raise KeyError(f"SpikeMonitor '{self.name}' did not record '{var}' (it records t and "
+                           f"{', '.join(self.record_variables) or 'no variables'})")
+        return by_index(self.i, recorded, self._size)
+
+    def all_values(self) -> dict[str, dict[int, Any]]:
+        """``{'t': values('t'), var: values(var), ...}`` for every recorded variable."""
+        return {var: self.values(var) for var in ("t", *self.record_variables)}
+
+    def spike_trains(self) -> dict[int, Quantity]:
+        """Spike times of each neuron, ``{index: times}`` (Brian2's ``spike_trains()``)."""
+        return self.values("t")
+
+    def get_states(self, vars: Iterable[str] | None = None, units: bool = True, format: str = "dict",
+                   subexpressions: bool = False, read_only_variables: bool = True, level: int = 0) -> Any:
+        """Its records as ``{name: values}`` (``N``, ``count``, ``i``, ``t``, the variables), as
+        Brian2's ``get_states`` of a SpikeMonitor."""
+        return get_states(self, vars, units, format, subexpressions, read_only_variables)
+
+    def _exported_names(self) -> ExportedNames:
+        recorded = ["i", "t"] if self.record else []
+        return ExportedNames(["N", "count", *recorded, *self.record_variables], [], [])
+
+    def _read_only_names(self) -> set[str]:
+        return super()._read_only_names() | set(self.record_variables)
+
+    def __getattr__(self, name: str) -> Any:
+        """``M.v`` / ``M.v_``: the values of a recorded variable at each spike."""
+        values = self.__dict__.get("_values")
+        if values is not None:
+            if name in values:
+                return self._recorded(name)
+            if name.endswith("_") and name[:-1] in values:
+                return np.asarray(self._recorded(name[:-1]))
+            if name in ("i", "t", "i_", "t_", "it", "it_"):  # a property refused: record=False
+                self._require_record()
+        raise AttributeError(f"SpikeMonitor '{self.__dict__.get('name')}' has no attribute '{name}'")
