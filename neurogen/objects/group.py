@@ -9,8 +9,8 @@ from ..frontend.equations import Equations
 from ..errors import NeurogenError
 from ..units import DIMENSIONLESS, Quantity, second
 from .attributes import refuse_read_only
-from .base import SimObject
-from .variables import VariableSpec, VariableView, coerce_value, wrap
+from .base import SimObject, require_results
+from .variables import IndexView, VariableSpec, VariableView, coerce_value, wrap
 from ..frontend.namespace import user_namespace
 from .reading import read_subexpression
 from .subgroup import Subgroup, slice_bounds
@@ -53,7 +53,9 @@ class Group(SimObject):
         if name in specs:
             return VariableView(self, specs[name])
         if name.endswith("_") and name[:-1] in specs:
-            return self._state[name[:-1]]
+            return VariableView(self, specs[name[:-1]], plain=True)
+        if name == "indices":
+            return IndexView(self)
         if name == "i":
             return np.arange(self.N)
         if name == "t":
@@ -108,11 +110,11 @@ class Group(SimObject):
         """Store ``value`` into ``name`` over ``index``. A string is an expression; written
         through a subgroup (``subgroup`` = (start, size)), its ``i`` and ``N`` are the
         subgroup's, as in Brian2."""
-        if isinstance(index, str):
-            raise NotImplementedError(f"{self.name}.{name}['{index}'] = ...: indexing with a condition string")
         spec = self._specs[name]
         if spec.read_only:
             refuse_read_only(f"{type(self).__name__} '{self.name}'", name)
+        if not isinstance(value, str):
+            _check_size(self, name, value, index)
 
         device = session().device
         if device is not None and device.recording:  # between standalone runs
@@ -142,5 +144,41 @@ class Group(SimObject):
         dims.update(i=DIMENSIONLESS, N=DIMENSIONLESS)
         return dims
 
+    def _expression_value(self, name: str) -> Any:
+        """The values (per element, or one) of a stored variable, ``i`` or ``N`` for an
+        expression evaluated from Python (an index condition); None for other names."""
+        spec = self._specs.get(name)
+        if spec is not None and not name.startswith("_"):
+            require_results(self)
+            return wrap(self._state[name], spec)
+        if name == "i":
+            return np.arange(self.N)
+        if name == "N":
+            return self.N
+        return None
+
+    def _linked_name(self, name: str) -> tuple[Any, str, np.ndarray] | None:
+        """(other group, its name, index per element) of a name read from another group
+        (Synapses: ``v_pre``, ``v_post``, ``v``); None: a group reads only its own names."""
+        return None
+
+    def _boolean_names(self) -> set[str]:
+        """The names that are truth values by themselves (boolean variables and subexpressions)."""
+        names = {n for n, s in self._specs.items() if s.dtype == "bool"}
+        return names | {eq.name for eq in self._equations.of_kind("subexpression") if eq.dtype == "boolean"}
+
     def __len__(self) -> int:
         return self.N
+
+
+def _check_size(group: Group, name: str, value: Any, index: Any) -> None:
+    """An array value must have one value per selected element (Brian2's ValueError), not
+    numpy's "could not broadcast" (or, for an integer index, a silent first element)."""
+    size = np.size(value)
+    if np.ndim(value) == 0 or size == 1:
+        return
+    selected = np.arange(len(group._state[name]))[index]
+    if size != np.size(selected):
+        raise ValueError(f"{type(group).__name__} '{group.name}', {name}[...] = ...: {size} values for "
+                         f"{np.size(selected)} selected elements (provided values do not match the size of the "
+                         "indices)")
