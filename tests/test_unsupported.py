@@ -126,8 +126,6 @@ def test_synapse_features_not_supported_yet_raise_not_implemented():
             Synapses(G, G, **options)
     S = Synapses(G, G, "w : 1")
     S.connect()
-    with pytest.raises(NotImplementedError, match="indexing synapses"):
-        S[0, 1]
     with pytest.raises(NotImplementedError, match="sample"):
         S.connect(j="k for k in sample(N_post, size=2)")
 

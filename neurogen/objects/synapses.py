@@ -331,8 +331,10 @@ class Synapses(Group):
     def N_post(self) -> int:
         return len(self.target)
 
-    def __getitem__(self, item: Any) -> Any:
-        raise NotImplementedError(f"Synapses '{self.name}': indexing synapses (S[...]) is not supported yet")
+    def __getitem__(self, item: Any) -> "SynapticSubgroup":
+        """``S[0, :]``, ``S['i > j']``: some synapses, usable as an index (Brian2's
+        ``SynapticSubgroup``, e.g. ``StateMonitor(S, 'w', record=S[0, :])``)."""
+        return SynapticSubgroup(self, self.indices[item])
 
     def __getattr__(self, name: str) -> Any:
         """Also ``S.v_pre``, ``S.v_post`` and ``S.v`` (a postsynaptic variable): the value per
@@ -436,6 +438,27 @@ class Synapses(Group):
                 where = f"on_{pathway} '{stmt.line}'"
                 sources.append((where, parse_expression(stmt.expr, f"{owner}, {where}")))
         return sources
+
+
+class SynapticSubgroup:
+    """Some synapses of a Synapses object, by index (Brian2's ``SynapticSubgroup``): an index
+    for ``record=`` or ``S.w[...]``; refused once synapses were added (its indices could be stale)."""
+
+    def __init__(self, synapses: Synapses, indices: np.ndarray) -> None:
+        self.synapses = synapses
+        self._stored_indices = np.atleast_1d(indices).astype(np.int32)
+        self._created_with = synapses.N
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        if self.synapses.N != self._created_with:
+            raise RuntimeError(f"{self!r}: synapses have been added since this synaptic subgroup was created")
+        return np.array(self._stored_indices, dtype=dtype)
+
+    def __len__(self) -> int:
+        return len(self._stored_indices)
+
+    def __repr__(self) -> str:
+        return f"<SynapticSubgroup, storing {len(self)} indices of {self.synapses.name}>"
 
 
 #: The longest delay, in steps of the network: the spike queue keeps a list for each step.
