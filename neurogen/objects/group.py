@@ -177,8 +177,14 @@ def _check_size(group: Group, name: str, value: Any, index: Any) -> None:
     size = np.size(value)
     if np.ndim(value) == 0 or size == 1:
         return
-    selected = np.arange(len(group._state[name]))[index]
-    if size != np.size(selected):
+    n = len(group._state[name])
+    if isinstance(index, slice):
+        selected = len(range(*index.indices(n)))
+    elif np.ndim(index) == 0:
+        selected = 1
+    else:
+        array = np.asarray(index)
+        selected = int(np.count_nonzero(array)) if array.dtype == bool else array.size
+    if size != selected:
         raise ValueError(f"{type(group).__name__} '{group.name}', {name}[...] = ...: {size} values for "
-                         f"{np.size(selected)} selected elements (provided values do not match the size of the "
-                         "indices)")
+                         f"{selected} selected elements (provided values do not match the size of the indices)")
