@@ -262,6 +262,26 @@ def test_a_shared_delay_reads_per_synapse_and_becomes_per_synapse_when_indexed()
     _same(S.delay[:], [2, 2, 0, 0, 0, 0, 1, 1, 0], ms)
 
 
+def test_subexpressions_are_indexed_like_variables():
+    """Bug: G.I was a plain array, so G.I['i > 2'] or S.x[0, 1] were numpy IndexErrors."""
+    H = NeuronGroup(5, "v : 1\nI = 2*v : 1", name="H")
+    H.v = np.arange(5)
+    S = Synapses(H, H, "w : 1\nx = w*2 : 1", name="S")
+    S.connect(i=[0, 0, 1, 3, 4], j=[1, 2, 0, 4, 3])
+    S.w = np.asarray(S.i) + np.asarray(S.j) * 0.1
+    _same(H.I["i > 2"], [6, 8])
+    _same(H.I[-1], 8)
+    _same(H[2:].I[:], [4, 6, 8])
+    _same(H[2:].I["i > 1"], [8])  # the condition's i is the subgroup's
+    _same(S.x[0, 1], [0.2])
+    _same(S.x["x > 7"], [8.6])
+    _same(S.I_pre[:], [0, 0, 2, 6, 8])
+    _same(S.I_post[0, :], [2, 4])
+    _same(S.w["I_pre > 4"], [3.4, 4.3])
+    with pytest.raises(TypeError, match="H.I is a subexpression and cannot be assigned"):  # Brian2: TypeError
+        H.I[0] = 3
+
+
 # -- synapse counts --------------------------------------------------------------------------------
 
 def test_incoming_and_outgoing_counts():

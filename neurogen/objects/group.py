@@ -10,9 +10,8 @@ from ..errors import NeurogenError
 from ..units import DIMENSIONLESS, Quantity, second
 from .attributes import refuse_read_only
 from .base import SimObject, require_results
-from .variables import IndexView, VariableSpec, VariableView, coerce_value, wrap
-from ..frontend.namespace import user_namespace
-from .reading import read_subexpression
+from .variables import (IndexView, SubexpressionView, VariableSpec, VariableView, coerce_value,
+                        subexpression_spec, wrap)
 from .subgroup import Subgroup, slice_bounds
 from ..session import session
 
@@ -63,7 +62,7 @@ class Group(SimObject):
         if name == "dt":
             return self.clock.dt
         if "_equations" in self.__dict__ and name in self._equations:
-            return read_subexpression(self, name, user_namespace())
+            return SubexpressionView(self, subexpression_spec(self, name))
         raise AttributeError(f"{type(self).__name__} '{self.name}' has no variable '{name}'")
 
     @property
@@ -133,7 +132,7 @@ class Group(SimObject):
         """Copies of the stored variables (or of the named ones, which may also be ``i``,
         ``N``, ``t``, ``dt`` or subexpressions, as in Brian2)."""
         names = variables if variables is not None else list(self._specs)
-        return {n: wrap(self._state[n].copy(), self._specs[n]) if n in self._specs else getattr(self, n)
+        return {n: wrap(self._state[n].copy(), self._specs[n]) if n in self._specs else _plain(getattr(self, n))
                 for n in names}
 
     def _variable_dims(self) -> dict[str, Any]:
@@ -188,3 +187,8 @@ def _check_size(group: Group, name: str, value: Any, index: Any) -> None:
     if size != selected:
         raise ValueError(f"{type(group).__name__} '{group.name}', {name}[...] = ...: {size} values for "
                          f"{selected} selected elements (provided values do not match the size of the indices)")
+
+
+def _plain(value: Any) -> Any:
+    """A view's values (a subexpression read by ``get_states``), anything else as it is."""
+    return value[:] if isinstance(value, VariableView) else value

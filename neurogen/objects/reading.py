@@ -86,10 +86,7 @@ def read_subexpression(group: Any, name: str, frame_namespace: Mapping[str, Any]
     """The value of subexpression ``name`` for every element of ``group``."""
     eq = group._equations[name]
     tree = parse_expression(eq.expr, f"{group.name}.{name}")
-    noises = sorted(n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and is_noise(n.id))
-    if noises:  # Brian2 fails here too: a noise exists only inside the state update
-        raise EquationError(f"{group.name}.{name}: the white noise '{noises[0]}' has no value outside "
-                            "the integration of the differential equations, so it cannot be read")
+    refuse_noise(group, name, tree)
     externals = resolve_externals(ExpressionScope(group, [(f"subexpression '{name}'", tree)]), None,
                                   frame_namespace)
     value = evaluate(group, tree, name, frame_namespace, externals, {}, exclude=name)
@@ -99,6 +96,16 @@ def read_subexpression(group: Any, name: str, frame_namespace: Mapping[str, Any]
     if eq.dtype == "boolean":
         return np.asarray(value) != 0
     return value
+
+
+def refuse_noise(group: Any, name: str, tree: ast.expr | None = None) -> None:
+    """Brian2 fails here too: a white noise exists only inside the state update."""
+    if tree is None:
+        tree = parse_expression(group._equations[name].expr, f"{group.name}.{name}")
+    noises = sorted(n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and is_noise(n.id))
+    if noises:
+        raise EquationError(f"{group.name}.{name}: the white noise '{noises[0]}' has no value outside "
+                            "the integration of the differential equations, so it cannot be read")
 
 
 def evaluate(group: Any, tree: ast.expr, label: str, frame_namespace: Mapping[str, Any],

@@ -12,12 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import DimensionMismatchError
+from ..errors import DimensionMismatchError, ReadOnlyError
 from ..units import DIMENSIONLESS, Dimension, Quantity, get_dimensions
 from ..frontend.namespace import user_namespace
 from .base import require_results
 from .indexing import positions, select
-from .reading import element_values
+from .reading import element_values, read_subexpression, refuse_noise
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +203,37 @@ class LinkedView(VariableView):
 
     def _write(self, selection: Any, value: Any) -> None:
         self.group._refuse_assignment(self.spec.name)
+
+
+class SubexpressionView(VariableView):
+    """``G.I``: a subexpression's value per element, computed when read (with numpy, see
+    :mod:`.reading`), indexable like a variable (``G.I['i > 2']``); not assignable."""
+
+    __slots__ = ()
+
+    @property
+    def _values(self) -> np.ndarray:
+        return np.asarray(read_subexpression(self.group, self.spec.name, user_namespace()))
+
+    def _write(self, selection: Any, value: Any) -> None:
+        raise ReadOnlyError(f"{self.group.name}.{self.spec.name} is a subexpression and cannot be assigned")
+
+
+class SubexpressionSliceView(SliceView, SubexpressionView):
+    """``G[a:b].I``: the parent's subexpression over ``[start, stop)`` (computed with the
+    parent's ``i`` and ``N``, as in Brian2; a condition's ``i`` is the subgroup's)."""
+
+    __slots__ = ()
+
+    def _write(self, selection: Any, value: Any) -> None:
+        SubexpressionView._write(self, selection, value)
+
+
+def subexpression_spec(group: Any, name: str) -> VariableSpec:
+    """A read-only spec for subexpression ``name`` of ``group`` (its unit; booleans as bool)."""
+    eq = group._equations[name]
+    refuse_noise(group, name)
+    return VariableSpec(name, eq.dim, "bool" if eq.dtype == "boolean" else "float64", read_only=True)
 
 
 def linked_view(synapses: Any, name: str) -> LinkedView:
