@@ -78,6 +78,11 @@ def test_integers_slices_ranges_arrays_and_masks_select_as_numpy():
     _same(G.v[np.int64(3)], 3, mV)
     _same(G.v[np.arange(10) > 6], [7, 8, 9], mV)
     _same(G.v[np.array([4, -1], dtype=np.int16)], [4, 9], mV)
+    _same(G.v[np.array(3)], 3, mV)
+    _same(G.v[[True, False] * 5], [0, 2, 4, 6, 8], mV)
+    G.v[np.array(4)] = 0 * mV
+    G.v[np.uint8(5)] = 0 * mV  # Brian2 2.9 refuses unsigned integers here
+    _same(G.v[:], [0, 1, 2, 3, 0, 0, 6, 7, 8, 9], mV)
 
 
 def test_v_underscore_is_the_same_view_without_units():
@@ -360,13 +365,15 @@ def test_out_of_range_or_negative_neuron_indices_of_a_pair_are_errors():
     """Brian2 2.9 silently selects nothing for S.w[20, 0] or S.w[-1, 0]; a typo there would
     go unnoticed, so neurogen names the index and the group's range."""
     _, _, S = _synapses()
-    with pytest.raises(IndexError, match=r"S\.w.*presynaptic index: index 20 is out of range: the valid indices "
-                                         r"are 0 to 9"):
+    with pytest.raises(IndexError, match=r"S\.w\[\.\.\.\]: the presynaptic index \(of 'G'\): neuron 20 is out of "
+                                         r"range: the valid indices are 0 to 9$"):
         S.w[20, 0]
-    with pytest.raises(IndexError, match=r"S\.w.*postsynaptic index: index 20 is out of range.* 0 to 3"):
+    with pytest.raises(IndexError, match=r"S\.w.*postsynaptic index \(of 'H'\): neuron 20 is out of range.* 0 to 3"):
         S.w[0, 20] = 5
-    with pytest.raises(IndexError, match=r"S\.w.*presynaptic index: negative"):
+    with pytest.raises(IndexError, match=r"S\.w.*presynaptic index \(of 'G'\): neuron -1 is out of range.*negative"):
         S.w[-1, 0]
+    with pytest.raises(IndexError, match=r"S\.indices.*postsynaptic index \(of 'H'\): neuron 4 is out of range"):
+        S.indices[:, [1, 4]]
     _same(S.w[:], W)
 
 
@@ -385,7 +392,7 @@ def test_wrong_kinds_and_numbers_of_indices():
         S.w[1, 2, 3, 4]
     with pytest.raises(IndexError, match="multisynaptic_index"):
         S.w[0, 1, 0]
-    with pytest.raises(TypeError, match=r"S\.w.*presynaptic index: indexing is only supported with integers"):
+    with pytest.raises(TypeError, match=r"S\.w.*presynaptic index \(of .G.\): indexing is only supported with integers"):
         S.w[1.0, 2]
     with pytest.raises(TypeError, match="condition string must be the only index"):
         S.w[:, "i > j"]

@@ -53,6 +53,8 @@ def element_index(index: Any, n: int, where: str) -> Any:
                 raise TypeError(f"{where}: slice bounds must be integers, got {part!r}")
         return index
     array = np.asarray(index if not isinstance(index, range) else np.arange(index.start, index.stop, index.step))
+    if array.ndim == 0 and array.dtype.kind in "iu":  # np.array(3): a number
+        return element_index(int(array), n, where)
     if array.size == 0:
         return np.zeros(0, dtype=np.int64)
     if array.dtype.kind not in "biu":
@@ -112,9 +114,9 @@ def synapse_selection(synapses: Any, index: tuple[Any, ...], where: str) -> np.n
         raise IndexError(f"{where}[{', '.join(map(_shown, index))}]: need 1, 2 or 3 indices (synapse; "
                          f"presynaptic, postsynaptic; and the index among one pair's synapses), got {len(index)}")
     keep = np.ones(synapses.N, dtype=bool)
-    for position, (values, n, role) in enumerate(((synapses.i, synapses.N_pre, "presynaptic"),
-                                                  (synapses.j, synapses.N_post, "postsynaptic"))):
-        neurons = _neuron_index(index[position], n, f"{where}[...]: the {role} index")
+    for position, (values, group, role) in enumerate(((synapses.i, synapses.source, "presynaptic"),
+                                                      (synapses.j, synapses.target, "postsynaptic"))):
+        neurons = _neuron_index(index[position], len(group), f"{where}[...]: the {role} index (of '{group.name}')")
         if neurons is not None:
             keep &= np.isin(values, neurons)
     if len(index) == 3:
@@ -131,9 +133,10 @@ def _neuron_index(index: Any, n: int, where: str) -> np.ndarray | None:
         raise TypeError(f"{where}: a condition string must be the only index (e.g. S.w['i > j'])")
     if not isinstance(index, slice):
         array = np.asarray(index if not isinstance(index, range) else list(index))
-        if array.dtype.kind in "iu" and np.any(array < 0):
-            raise IndexError(f"{where}: negative neuron indices ({int(array[array < 0].reshape(-1)[0])}) select no "
-                             f"synapse in Brian2; use indices 0 to {n - 1}")
+        if array.dtype.kind in "iu" and np.any((array < 0) | (array >= n)):
+            bad = int(array[(array < 0) | (array >= n)].reshape(-1)[0])
+            raise IndexError(f"{where}: neuron {bad} is out of range: {_valid(n).split(' (')[0]}"
+                             + (" (a negative index selects no synapse in Brian2)" if bad < 0 else ""))
     return positions(element_index(index, n, where), n)
 
 
