@@ -257,6 +257,17 @@ def test_pre_and_postsynaptic_variables_per_synapse():
     _same(S.v_pre[0, 1], [0, 0], mV)
 
 
+def test_shared_pre_and_postsynaptic_variables_per_synapse():
+    G = NeuronGroup(4, "v : 1\ns : 1 (shared)", name="G")
+    G.v = np.arange(4)
+    G.s = 7
+    H = NeuronGroup(2, "u : 1", name="H")
+    S = Synapses(G, H, "w : 1", name="S")
+    S.connect(i=[0, 1, 3], j=[0, 1, 1])
+    assert np.asarray(S.s_pre[:]).reshape(-1).tolist() == [7]  # Brian2 2.9: a scalar (neurogen: one element)
+    assert S.indices["s_pre > 6 and v_pre > 0"].tolist() == [1, 2]
+
+
 def test_a_shared_delay_reads_per_synapse_and_becomes_per_synapse_when_indexed():
     """Bug: S.delay[...] = x with an index array compared the array with slice(None)."""
     _, _, S = _synapses(on_pre="v_post += w*mV")
@@ -435,7 +446,14 @@ def test_a_value_of_the_wrong_size_names_the_variable():
     _same(S.w[:], W)
 
 
-def test_a_shared_variable_of_a_group_takes_no_condition():
+def test_a_shared_variable_takes_no_condition_or_index_beyond_its_one_value():
+    """Bug: G.s[1] was numpy's 'index 1 is out of bounds for axis 0 with size 1'."""
     G = NeuronGroup(3, "s : 1 (shared)", name="G")
     with pytest.raises(IndexError, match=r"G\.s\['i > 0'\]: 's' is a shared variable"):
         G.s["i > 0"]
+    with pytest.raises(IndexError, match=r"G\.s: index 1 is out of range: the valid indices are 0 to 0"):
+        G.s[1]  # Brian2: IndexError (it allows no integer index at all)
+    S = Synapses(G, G, "w : 1\nx : 1 (shared)", name="S")
+    S.connect()
+    with pytest.raises(IndexError, match=r"S\.x\[\(0, 1\)\] = \.\.\.: 'x' is a shared variable"):
+        S.x[0, 1] = 1

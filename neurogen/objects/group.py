@@ -161,6 +161,11 @@ class Group(SimObject):
         (Synapses: ``v_pre``, ``v_post``, ``v``); None: a group reads only its own names."""
         return None
 
+    def _per_element_writable(self, name: str) -> bool:
+        """Whether shared variable ``name`` may be written per element (it then stops being
+        shared); Synapses: ``delay``."""
+        return False
+
     def _boolean_names(self) -> set[str]:
         """The names that are truth values by themselves (boolean variables and subexpressions)."""
         names = {n for n, s in self._specs.items() if s.dtype == "bool"}

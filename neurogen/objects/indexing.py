@@ -20,6 +20,7 @@ from ..frontend.namespace import ExpressionScope, TimedArrayExternal, resolve_ex
 from ..units import second
 from .reading import evaluate, random_functions
 
+
 def select(group: Any, index: Any, where: str, start: int = 0, stop: int | None = None) -> Any:
     """What ``index`` selects of ``group``'s elements ``[start, stop)`` (a subgroup's range), as
     positions relative to ``start``: an ``int``, a ``slice`` or an int64 array."""

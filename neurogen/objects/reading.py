@@ -148,7 +148,7 @@ def element_values(group: Any, name: str, frame_namespace: Mapping[str, Any]) ->
         return None
     other, base, indices = linked
     values = element_values(other, base, frame_namespace)
-    return values[indices] if np.ndim(values) else values
+    return values[indices] if np.size(values) == other.N and np.ndim(values) else values  # else: shared
 
 
 def random_functions(tree: ast.expr) -> list[str]:

@@ -364,6 +364,9 @@ class Synapses(Group):
             return self._target_group, name, self._state["_synaptic_post"]
         return None
 
+    def _per_element_writable(self, name: str) -> bool:
+        return name == "delay"  # one delay for all synapses until one is set per synapse
+
     def _boolean_names(self) -> set[str]:
         names = super()._boolean_names()
         for suffixes, group in ((("_pre",), self._source_group), (("_post", ""), self._target_group)):

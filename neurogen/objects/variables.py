@@ -16,7 +16,7 @@ from ..errors import DimensionMismatchError, ReadOnlyError
 from ..units import DIMENSIONLESS, Dimension, Quantity, get_dimensions
 from ..frontend.namespace import user_namespace
 from .base import require_results
-from .indexing import positions, select
+from .indexing import element_index, positions, select
 from .reading import element_values, read_subexpression, refuse_noise
 
 
@@ -78,7 +78,11 @@ class VariableView:
         return wrap(self._values.copy(), self.spec)
 
     def _select(self, index: Any) -> Any:
-        if self._by_element(index) and not self.group._indexed_by_synapse:
+        if not self.spec.shared:
+            return select(self.group, index, self._label)
+        if not self._by_element(index):
+            return element_index(index, 1, self._label)  # a shared variable holds one value
+        if not self.group._indexed_by_synapse:
             raise IndexError(f"{self._label}[{index!r}]: '{self.spec.name}' is a shared variable (one value for "
                              "all elements); index it with [:] or [0]")
         return select(self.group, index, self._label)
@@ -99,6 +103,9 @@ class VariableView:
             raise TypeError(f"{self._label}['{index}'] = ...: with a condition string, the value has to be a "
                             "string or a scalar (as in Brian2)")
         selection = self._select(index)
+        if self._by_element(index) and not self.group._per_element_writable(self.spec.name):
+            raise IndexError(f"{self._label}[{index!r}] = ...: '{self.spec.name}' is a shared variable (one value "
+                             "for all elements); assign it with [:] or without an index")
         if self.plain and not isinstance(value, str) and self.spec.dim != DIMENSIONLESS:
             value = Quantity(np.asarray(value), dim=self.spec.dim)  # SI values: units unchecked
         self._write(selection, value)
@@ -194,12 +201,8 @@ class LinkedView(VariableView):
 
     @property
     def _values(self) -> np.ndarray:
-        other, base, indices = self.group._linked_name(self.spec.name)
-        values = element_values(other, base, user_namespace())
-        return np.asarray(values)[indices] if np.ndim(values) else np.full(len(indices), np.asarray(values))
-
-    def _select(self, index: Any) -> Any:
-        return select(self.group, index, self._label)
+        values = np.asarray(element_values(self.group, self.spec.name, user_namespace()))
+        return values if self.spec.shared else np.array(np.broadcast_to(values, (self.group.N,)))
 
     def _write(self, selection: Any, value: Any) -> None:
         self.group._refuse_assignment(self.spec.name)
@@ -242,8 +245,8 @@ def linked_view(synapses: Any, name: str) -> LinkedView:
     spec = other._specs.get(base)
     if spec is None:  # a subexpression, or i
         kind = other._equations[base].dtype if base in other._equations else "integer"
-        spec = VariableSpec(base, other._variable_dims()[base], {"integer": "int64", "boolean": "bool"}.get(kind, "float64"))
-    return LinkedView(synapses, VariableSpec(name, spec.dim, spec.dtype, read_only=True))
+        spec = VariableSpec(base, other._variable_dims()[base], "bool" if kind == "boolean" else "float64")
+    return LinkedView(synapses, VariableSpec(name, spec.dim, spec.dtype, shared=spec.shared, read_only=True))
 
 
 class IndexView:
