@@ -112,17 +112,18 @@ class Group(SimObject):
         spec = self._specs[name]
         if spec.read_only:
             refuse_read_only(f"{type(self).__name__} '{self.name}'", name)
-        if not isinstance(value, str):
-            _check_size(self, name, value, index)
+        coerced = None if isinstance(value, str) else coerce_value(value, spec, self.name)  # units, range
+        if coerced is not None:
+            _check_size(self, name, coerced, index)
 
         device = session().device
         if device is not None and device.recording:  # between standalone runs
             device.record_assignment(self, name, index, value)
             return
-        if isinstance(value, str):
+        if coerced is None:
             session().compiled().assign(self, name, value, index, subgroup)
             return
-        self._state[name][index] = coerce_value(value, spec, self.name)
+        self._state[name][index] = coerced
 
     def _specs_key(self) -> str:
         """The stored variables' types, as the front-end key sees them."""
