@@ -424,6 +424,8 @@ def test_bad_condition_strings_name_the_group_and_the_variable():
         G.v["v > 3"]
     with pytest.raises(NotImplementedError, match=r"G\.v\['rand\(\) < 0\.5'\]: random numbers"):
         G.v["rand() < 0.5"]
+    with pytest.raises(ValueError, match=r"G\.v\['xi > 1'\]: the white noise 'xi' has no value"):
+        G.v["xi > 1"]  # was a bare KeyError 'xi'
     with pytest.raises(TypeError, match=r"G\.v\['i > 5'\] = \.\.\.: with a condition string, the value has to be "
                                         "a string or a scalar"):
         G.v["i > 5"] = [1, 2, 3, 4] * mV

@@ -18,7 +18,7 @@ from ..errors import NotAConditionError
 from ..frontend.expressions import infer_dims, is_condition, parse_expression
 from ..frontend.namespace import ExpressionScope, TimedArrayExternal, resolve_externals, user_namespace
 from ..units import second
-from .reading import evaluate, random_functions
+from .reading import evaluate, random_functions, refuse_noise
 
 
 def select(group: Any, index: Any, where: str, start: int = 0, stop: int | None = None) -> Any:
@@ -90,6 +90,7 @@ def condition_mask(group: Any, condition: str, where: str, frame_namespace: Mapp
     overrides names (a subgroup's ``i`` and ``N``)."""
     label = f"{where}['{condition}']"
     tree = parse_expression(condition, label)
+    refuse_noise(group, condition, tree, label)
     called = random_functions(tree)
     if called:
         raise NotImplementedError(f"{label}: random numbers ({called[0]}()) in an index condition are not "

@@ -98,14 +98,15 @@ def read_subexpression(group: Any, name: str, frame_namespace: Mapping[str, Any]
     return value
 
 
-def refuse_noise(group: Any, name: str, tree: ast.expr | None = None) -> None:
-    """Brian2 fails here too: a white noise exists only inside the state update."""
+def refuse_noise(group: Any, name: str, tree: ast.expr | None = None, where: str | None = None) -> None:
+    """Brian2 fails here too: a white noise exists only inside the state update (``where``:
+    how the error names the expression, by default ``G.name``)."""
     if tree is None:
         tree = parse_expression(group._equations[name].expr, f"{group.name}.{name}")
     noises = sorted(n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and is_noise(n.id))
     if noises:
-        raise EquationError(f"{group.name}.{name}: the white noise '{noises[0]}' has no value outside "
-                            "the integration of the differential equations, so it cannot be read")
+        raise EquationError(f"{where or f'{group.name}.{name}'}: the white noise '{noises[0]}' has no value "
+                            "outside the integration of the differential equations, so it cannot be read")
 
 
 def evaluate(group: Any, tree: ast.expr, label: str, frame_namespace: Mapping[str, Any],
