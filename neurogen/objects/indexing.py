@@ -162,3 +162,35 @@ def _shown(index: Any) -> str:
             f":{index.step}" if index.step is not None else "")
     return repr(index)
 
+
+def rank_within_pairs(pre: np.ndarray, post: np.ndarray) -> np.ndarray:
+    """For each synapse, how many earlier synapses join the same (pre, post) pair."""
+    keys = pre.astype(np.int64) * (int(post.max()) + 1 if post.size else 1) + post
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    rank = np.arange(len(keys)) - np.repeat(starts, np.diff(np.r_[starts, len(keys)]))
+    result = np.empty(len(keys), dtype=np.int32)
+    result[order] = rank
+    return result
+
+
+class SynapticSubgroup:
+    """Some synapses of a Synapses object, by index (Brian2's ``SynapticSubgroup``): an index
+    for ``record=`` or ``S.w[...]``; refused once synapses were added (its indices could be stale)."""
+
+    def __init__(self, synapses: Any, indices: np.ndarray) -> None:
+        self.synapses = synapses
+        self._stored_indices = np.atleast_1d(indices).astype(np.int32)
+        self._created_with = synapses.N
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        if self.synapses.N != self._created_with:
+            raise RuntimeError(f"{self!r}: synapses have been added since this synaptic subgroup was created")
+        return np.array(self._stored_indices, dtype=dtype)
+
+    def __len__(self) -> int:
+        return len(self._stored_indices)
+
+    def __repr__(self) -> str:
+        return f"<SynapticSubgroup, storing {len(self)} indices of {self.synapses.name}>"

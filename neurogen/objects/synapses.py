@@ -20,6 +20,7 @@ from .clock import Clock
 from .group import Group
 from .validation import require_spike_source
 from .subgroup import underlying
+from .indexing import SynapticSubgroup, rank_within_pairs
 from .variables import VariableSpec, coerce_value, linked_view
 from ..errors import DimensionMismatchError
 from ..session import session
@@ -210,7 +211,7 @@ class Synapses(Group):
         self._state["_synaptic_post"][-count:] = post
         object.__setattr__(self, "_N", total)
         if self._multisynaptic_index is not None:
-            self._state[self._multisynaptic_index][:] = _rank_within_pairs(
+            self._state[self._multisynaptic_index][:] = rank_within_pairs(
                 self._state["_synaptic_pre"], self._state["_synaptic_post"])
         self._connectivity = None
 
@@ -331,7 +332,7 @@ class Synapses(Group):
     def N_post(self) -> int:
         return len(self.target)
 
-    def __getitem__(self, item: Any) -> "SynapticSubgroup":
+    def __getitem__(self, item: Any) -> SynapticSubgroup:
         """``S[0, :]``, ``S['i > j']``: some synapses, usable as an index (Brian2's
         ``SynapticSubgroup``, e.g. ``StateMonitor(S, 'w', record=S[0, :])``)."""
         return SynapticSubgroup(self, self.indices[item])
@@ -443,27 +444,6 @@ class Synapses(Group):
         return sources
 
 
-class SynapticSubgroup:
-    """Some synapses of a Synapses object, by index (Brian2's ``SynapticSubgroup``): an index
-    for ``record=`` or ``S.w[...]``; refused once synapses were added (its indices could be stale)."""
-
-    def __init__(self, synapses: Synapses, indices: np.ndarray) -> None:
-        self.synapses = synapses
-        self._stored_indices = np.atleast_1d(indices).astype(np.int32)
-        self._created_with = synapses.N
-
-    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        if self.synapses.N != self._created_with:
-            raise RuntimeError(f"{self!r}: synapses have been added since this synaptic subgroup was created")
-        return np.array(self._stored_indices, dtype=dtype)
-
-    def __len__(self) -> int:
-        return len(self._stored_indices)
-
-    def __repr__(self) -> str:
-        return f"<SynapticSubgroup, storing {len(self)} indices of {self.synapses.name}>"
-
-
 #: The longest delay, in steps of the network: the spike queue keeps a list for each step.
 MAX_DELAY_STEPS = 2**24
 
@@ -477,18 +457,6 @@ def _check_delays(delays: np.ndarray, name: str) -> None:
         value = Quantity(float(delays.reshape(-1)[k]), dim=second.dim)
         which = f"the delay of synapse {k}" if delays.size > 1 else "the delay"
         raise ValueError(f"Synapses '{name}': {which} is {value}; delays must be finite and not negative")
-
-
-def _rank_within_pairs(pre: np.ndarray, post: np.ndarray) -> np.ndarray:
-    """For each synapse, how many earlier synapses join the same (pre, post) pair."""
-    keys = pre.astype(np.int64) * (int(post.max()) + 1 if post.size else 1) + post
-    order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-    rank = np.arange(len(keys)) - np.repeat(starts, np.diff(np.r_[starts, len(keys)]))
-    result = np.empty(len(keys), dtype=np.int32)
-    result[order] = rank
-    return result
 
 
 def _offsets(indices: np.ndarray, n: int) -> np.ndarray:
