@@ -151,20 +151,19 @@ def test_a_string_expression_for_a_shared_variable_says_what_brian2_does():
 
 
 @pytest.mark.parametrize("index", [(0, 1), (0, slice(None)), ([0, 1], [1, 2])])
-def test_synaptic_variables_by_pre_and_post_index_are_not_supported_yet(index):
-    """Bug: numpy's 'too many indices' IndexError for S.w[0, 1] (Brian2 selects the synapses
-    from 0 to 1); the README promises NotImplementedError for S[...]-style indexing."""
+def test_synaptic_variables_by_pre_and_post_index_select_those_synapses(index):
+    """Bug: numpy's 'too many indices' IndexError for S.w[0, 1]; Brian2 selects the synapses
+    from any of the presynaptic to any of the postsynaptic neurons given (in synapse order)."""
     G = _group()
     S = Synapses(G, G, "w : 1")
     S.connect()
-    with pytest.raises(NotImplementedError, match=r"w\[.*\]: indexing synaptic variables by .presynaptic, "
-                                                  "postsynaptic. indices is not supported yet"):
-        S.w[index]
-    with pytest.raises(NotImplementedError, match="not supported yet"):
-        S.w[index] = 1
+    pre, post = (np.atleast_1d(np.arange(G.N)[k]) for k in index)
+    chosen = np.isin(S.i, pre) & np.isin(S.j, post)
+    S.w[index] = 1
+    assert np.array_equal(S.w[:], chosen.astype(float))
+    assert np.array_equal(S.w[index], np.ones(chosen.sum()))
     with pytest.raises(IndexError, match="takes one index"):
         G.v[0, 1]
-    assert np.all(S.w[:] == 0)
 
 
 def test_a_neurongroup_too_large_for_memory_or_int32_is_named():

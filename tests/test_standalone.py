@@ -161,6 +161,9 @@ def test_values_assigned_between_runs_as_in_the_runtime(tmp_path):
         run(5 * ms)
         G.v[:50] = 0.9
         S.w[10:20] = 0.5
+        G.v["i >= 150"] = 0.8  # Brian2's indexing by condition and by neuron pair
+        S.w[3, :] = 0.25
+        S.w["j == i + 1"] = 0.1
         run(5 * ms)
         return G, M, V
 

@@ -40,8 +40,6 @@ def test_linked_variables_subgroup_monitors_and_string_indices_are_not_supported
     G = NeuronGroup(10, "v : 1", threshold="v > 1")
     with pytest.raises(NotImplementedError, match="step"):
         G[::2]
-    with pytest.raises(NotImplementedError, match="condition string"):
-        G.v["i > 5"] = 1.0
 
 
 def test_threshold_may_be_a_boolean_variable():
@@ -118,14 +116,12 @@ def test_python_functions_in_model_code_raise_not_implemented():
 
 def test_synapse_features_not_supported_yet_raise_not_implemented():
     G = NeuronGroup(2, "v : 1", threshold="v > 1")
-    for options in ({"on_pre": {"a": "v += 1"}}, {"on_event": "custom"}, {"multisynaptic_index": "k"},
+    for options in ({"on_pre": {"a": "v += 1"}}, {"on_event": "custom"},
                     {"on_pre": "v += 1", "delay": {"pre": 1 * ms}}):
         with pytest.raises(NotImplementedError):
             Synapses(G, G, **options)
     S = Synapses(G, G, "w : 1")
     S.connect()
-    with pytest.raises(NotImplementedError, match="indexing synapses"):
-        S[0, 1]
     with pytest.raises(NotImplementedError, match="sample"):
         S.connect(j="k for k in sample(N_post, size=2)")
 

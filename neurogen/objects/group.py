@@ -9,10 +9,9 @@ from ..frontend.equations import Equations
 from ..errors import NeurogenError
 from ..units import DIMENSIONLESS, Quantity, second
 from .attributes import refuse_read_only
-from .base import SimObject
-from .variables import VariableSpec, VariableView, coerce_value, wrap
-from ..frontend.namespace import user_namespace
-from .reading import read_subexpression
+from .base import SimObject, require_results
+from .variables import (IndexView, SubexpressionView, VariableSpec, VariableView, coerce_value,
+                        subexpression_spec, wrap)
 from .subgroup import Subgroup, slice_bounds
 from .states import ExportedNames, get_states, set_states
 from .clock import whole_steps
@@ -56,7 +55,9 @@ class Group(SimObject):
         if name in specs:
             return VariableView(self, specs[name])
         if name.endswith("_") and name[:-1] in specs:
-            return self._state[name[:-1]]
+            return VariableView(self, specs[name[:-1]], plain=True)
+        if name == "indices":
+            return IndexView(self)
         if name == "i":
             return np.arange(self.N)
         if name == "t":
@@ -66,7 +67,7 @@ class Group(SimObject):
         if name == "t_in_timesteps":
             return np.asarray(whole_steps(self._clock_time, self.clock.dt_))
         if "_equations" in self.__dict__ and name in self._equations:
-            return read_subexpression(self, name, user_namespace())
+            return SubexpressionView(self, subexpression_spec(self, name))
         raise AttributeError(f"{type(self).__name__} '{self.name}' has no variable '{name}'")
 
     @property
@@ -113,20 +114,21 @@ class Group(SimObject):
         """Store ``value`` into ``name`` over ``index``. A string is an expression; written
         through a subgroup (``subgroup`` = (start, size)), its ``i`` and ``N`` are the
         subgroup's, as in Brian2."""
-        if isinstance(index, str):
-            raise NotImplementedError(f"{self.name}.{name}['{index}'] = ...: indexing with a condition string")
         spec = self._specs[name]
         if spec.read_only:
             refuse_read_only(f"{type(self).__name__} '{self.name}'", name)
+        coerced = None if isinstance(value, str) else coerce_value(value, spec, self.name)  # units, range
+        if coerced is not None:
+            _check_size(self, name, coerced, index)
 
         device = session().device
         if device is not None and device.recording:  # between standalone runs
             device.record_assignment(self, name, index, value)
             return
-        if isinstance(value, str):
+        if coerced is None:
             session().compiled().assign(self, name, value, index, subgroup)
             return
-        self._state[name][index] = coerce_value(value, spec, self.name)
+        self._state[name][index] = coerced
 
     def _specs_key(self) -> str:
         """The stored variables' types, as the front-end key sees them."""
@@ -160,6 +162,34 @@ class Group(SimObject):
         dims.update(i=DIMENSIONLESS, N=DIMENSIONLESS)
         return dims
 
+    def _expression_value(self, name: str) -> Any:
+        """The values (per element, or one) of a stored variable, ``i`` or ``N`` for an
+        expression evaluated from Python (an index condition); None for other names."""
+        spec = self._specs.get(name)
+        if spec is not None and not name.startswith("_"):
+            require_results(self)
+            return wrap(self._state[name], spec)
+        if name == "i":
+            return np.arange(self.N)
+        if name == "N":
+            return self.N
+        return None
+
+    def _linked_name(self, name: str) -> tuple[Any, str, np.ndarray] | None:
+        """(other group, its name, index per element) of a name read from another group
+        (Synapses: ``v_pre``, ``v_post``, ``v``); None: a group reads only its own names."""
+        return None
+
+    def _per_element_writable(self, name: str) -> bool:
+        """Whether shared variable ``name`` may be written per element (it then stops being
+        shared); Synapses: ``delay``."""
+        return False
+
+    def _boolean_names(self) -> set[str]:
+        """The names that are truth values by themselves (boolean variables and subexpressions)."""
+        names = {n for n, s in self._specs.items() if s.dtype == "bool"}
+        return names | {eq.name for eq in self._equations.of_kind("subexpression") if eq.dtype == "boolean"}
+
     def __len__(self) -> int:
         return self.N
 
@@ -174,3 +204,22 @@ class Group(SimObject):
         """Brian2's ``run_on_event``: not supported yet (custom events), refused naming it."""
         raise NotImplementedError(f"{type(self).__name__} '{self.name}'.run_on_event({event!r}, ...): code run on "
                                   "events (a Brian2 feature) is not supported by neurogen yet; for spikes, use reset=")
+
+def _check_size(group: Group, name: str, value: Any, index: Any) -> None:
+    """An array value must have one value per selected element (Brian2's ValueError), not
+    numpy's "could not broadcast" (or, for an integer index, a silent first element)."""
+    size = np.size(value)
+    if np.ndim(value) == 0 or size == 1:
+        return
+    n = len(group._state[name])
+    if isinstance(index, slice):
+        selected = len(range(*index.indices(n)))
+    elif np.ndim(index) == 0:
+        selected = 1
+    else:
+        array = np.asarray(index)
+        selected = int(np.count_nonzero(array)) if array.dtype == bool else array.size
+    if size != selected:
+        raise ValueError(f"{type(group).__name__} '{group.name}', {name}[...] = ...: {size} values for "
+                         f"{selected} selected elements (provided values do not match the size of the indices)")
+

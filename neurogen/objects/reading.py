@@ -86,30 +86,76 @@ def read_subexpression(group: Any, name: str, frame_namespace: Mapping[str, Any]
     """The value of subexpression ``name`` for every element of ``group``."""
     eq = group._equations[name]
     tree = parse_expression(eq.expr, f"{group.name}.{name}")
-    noises = sorted(n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and is_noise(n.id))
-    if noises:  # Brian2 fails here too: a noise exists only inside the state update
-        raise EquationError(f"{group.name}.{name}: the white noise '{noises[0]}' has no value outside "
-                            "the integration of the differential equations, so it cannot be read")
-    scope = ExpressionScope(group, [(f"subexpression '{name}'", tree)])
-    externals = resolve_externals(scope, None, frame_namespace)
-    namespace: dict[str, Any] = {n: UNITS[n] if e.literal and n in UNITS else _external(frame_namespace, group, n, e)
-                                 for n, e in externals.items()}
-    namespace.update({v: getattr(group, v)[:] for v in group._specs if not v.startswith("_")})
-    namespace.update(i=np.arange(group.N), N=group.N, t=group.t, dt=group.clock.dt)
-    for other in group._equations.of_kind("subexpression"):
-        if other.name != name and other.name in {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}:
-            namespace[other.name] = read_subexpression(group, other.name, frame_namespace)
-    namespace.update(_FUNCTIONS, _logical_and=np.logical_and, _logical_or=np.logical_or,
-                     _logical_not=np.logical_not, _number=_number)
-    code = compile(ast.fix_missing_locations(ast.Expression(_CompiledSemantics().visit(tree))), name, "eval")
-    with np.errstate(all="ignore"):  # NaN and infinities as the compiled code makes them
-        value = eval(code, {"__builtins__": {}}, namespace)  # noqa: S307  (a checked model expression)
+    refuse_noise(group, name, tree)
+    externals = resolve_externals(ExpressionScope(group, [(f"subexpression '{name}'", tree)]), None,
+                                  frame_namespace)
+    value = evaluate(group, tree, name, frame_namespace, externals, {}, exclude=name)
     value = value * np.ones(group.N) if np.ndim(value) == 0 else value
     if eq.dtype == "integer":  # a value of its declared type, as a StateMonitor records it
         return np.trunc(np.asarray(value, dtype=float))
     if eq.dtype == "boolean":
         return np.asarray(value) != 0
     return value
+
+
+def refuse_noise(group: Any, name: str, tree: ast.expr | None = None, where: str | None = None) -> None:
+    """Brian2 fails here too: a white noise exists only inside the state update (``where``:
+    how the error names the expression, by default ``G.name``)."""
+    if tree is None:
+        tree = parse_expression(group._equations[name].expr, f"{group.name}.{name}")
+    noises = sorted(n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and is_noise(n.id))
+    if noises:
+        raise EquationError(f"{where or f'{group.name}.{name}'}: the white noise '{noises[0]}' has no value "
+                            "outside the integration of the differential equations, so it cannot be read")
+
+
+def evaluate(group: Any, tree: ast.expr, label: str, frame_namespace: Mapping[str, Any],
+             externals: Mapping[str, Any], local: Mapping[str, Any], exclude: str | None = None) -> Any:
+    """A checked expression of ``group`` (its names resolved into ``externals``), for every
+    element, with the compiled code's semantics; ``local`` overrides names (a subgroup's ``i``)."""
+    namespace: dict[str, Any] = {n: UNITS[n] if e.literal and n in UNITS else _external(frame_namespace, group, n, e)
+                                 for n, e in externals.items()}
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    for name in sorted(used - set(namespace) - set(_FUNCTIONS)):
+        if name in local:
+            namespace[name] = local[name]
+        elif name != exclude:
+            value = element_values(group, name, frame_namespace)
+            if value is not None:
+                namespace[name] = value
+    namespace.update(_FUNCTIONS, _logical_and=np.logical_and, _logical_or=np.logical_or,
+                     _logical_not=np.logical_not, _number=_number)
+    code = compile(ast.fix_missing_locations(ast.Expression(_CompiledSemantics().visit(tree))), label, "eval")
+    with np.errstate(all="ignore"):  # NaN and infinities as the compiled code makes them
+        return eval(code, {"__builtins__": {}}, namespace)  # noqa: S307  (a checked model expression)
+
+
+def element_values(group: Any, name: str, frame_namespace: Mapping[str, Any]) -> Any:
+    """The value, per element, of a name ``group``'s expressions read (a variable, ``i``, ``N``,
+    ``t``, ``dt``, a subexpression; for Synapses also ``j``, ``x_pre``, ``x_post``...); None if
+    it is not one of the group's names."""
+    if name == "t":
+        return group.t
+    if name == "dt":
+        return group.clock.dt
+    value = group._expression_value(name)
+    if value is not None:
+        return value
+    if "_equations" in group.__dict__ and name in group._equations \
+            and group._equations[name].kind == "subexpression":
+        return read_subexpression(group, name, frame_namespace)
+    linked = group._linked_name(name)
+    if linked is None:
+        return None
+    other, base, indices = linked
+    values = element_values(other, base, frame_namespace)
+    return values[indices] if np.size(values) == other.N and np.ndim(values) else values  # else: shared
+
+
+def random_functions(tree: ast.expr) -> list[str]:
+    """The random functions an expression calls (Python cannot draw the compiled code's numbers)."""
+    return sorted({n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call)  # type: ignore[attr-defined]
+                   and getattr(n.func, "id", None) in ("rand", "randn", "poisson")})
 
 
 def _external(frame_namespace: Mapping[str, Any], group: Any, name: str, external: Any) -> Any:

@@ -11,7 +11,7 @@ import numpy as np
 
 from .states import ExportedNames, get_states, set_states
 from .attributes import refuse_read_only, refuse_unknown
-from .variables import SliceView, VariableView
+from .variables import IndexView, SliceView, SubexpressionSliceView, SubexpressionView, VariableView
 
 
 class Subgroup:
@@ -33,12 +33,14 @@ class Subgroup:
     def __getattr__(self, name: str) -> Any:
         if name == "i":
             return np.arange(self.N)
+        if name == "indices":
+            return IndexView(self.parent, self.start, self.stop)
         view = getattr(self.parent, name)
+        if isinstance(view, SubexpressionView):
+            # computed for the parent (its i and N are the parent's, as in Brian2)
+            return SubexpressionSliceView(self.parent, view.spec, self.start, self.stop)
         if isinstance(view, VariableView) and not view.spec.shared:
-            return SliceView(self.parent, view.spec, self.start, self.stop)
-        if "_equations" in self.parent.__dict__ and name in self.parent._equations:
-            # a subexpression, computed for the parent (its i and N are the parent's, as in Brian2)
-            return view[self.start:self.stop]
+            return SliceView(self.parent, view.spec, self.start, self.stop, view.plain)
         return view
 
     def __setattr__(self, name: str, value: Any) -> None:

@@ -20,7 +20,8 @@ from .clock import Clock
 from .group import Group
 from .validation import check_method, require_spike_source
 from .subgroup import underlying
-from .variables import VariableSpec, coerce_value
+from .indexing import SynapticSubgroup, rank_within_pairs
+from .variables import VariableSpec, coerce_value, linked_view
 from ..errors import DimensionMismatchError
 from ..session import session
 from .subgroup import Subgroup
@@ -54,8 +55,7 @@ class Synapses(Group):
         super().__init__(name=name, when="groups", order=order, dt=dt, clock=clock, namespace=namespace)
         where = f"Synapses '{self.name}'"
         _refuse_unsupported(where, connect=connect, on_event=on_event, dtype=dtype,
-                            codeobj_class=codeobj_class, method_options=method_options,
-                            multisynaptic_index=multisynaptic_index)
+                            codeobj_class=codeobj_class, method_options=method_options)
         on_pre = _one_of(on_pre, pre, "on_pre", "pre", where)
         on_post = _one_of(on_post, post, "on_post", "post", where)
         self.source, self.target = source, target
@@ -73,6 +73,7 @@ class Synapses(Group):
                 self._pathways[pathway] = parse_statements(code, f"{where}, on_{pathway}")
         self._init_state(0, self._specs_from_equations(self._equations))
         self._add_internal_variables(delay)
+        self._multisynaptic_index = self._add_multisynaptic_index(multisynaptic_index)
         self._connections = 0                  # connect() calls so far (variables are written after one)
         self._connectivity: dict[str, np.ndarray] | None = None  # CSR views, rebuilt when stale
         self._queue = {"items": np.zeros(0, np.int32), "steps": np.zeros(0, np.int64), "dt": 0.0, "every": 1}
@@ -164,6 +165,20 @@ class Synapses(Group):
         if delay is not None and "pre" in self._pathways:
             self.delay = delay
 
+    def _add_multisynaptic_index(self, name: str | None) -> str | None:
+        """Brian2's ``multisynaptic_index='k'``: a read-only integer variable numbering the
+        synapses of each (pre, post) pair 0, 1, ... in creation order (``S.w[i, j, k]``)."""
+        if name is None:
+            return None
+        where = f"Synapses '{self.name}', multisynaptic_index={name!r}"
+        if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
+            raise TypeError(f"{where}: expected the name of a variable, e.g. 'k'")
+        if name in self._specs or name in self._equations or name in SYNAPSE_NAMES:
+            raise EquationError(f"{where}: '{name}' is already a name of these synapses")
+        self._specs[name] = VariableSpec(name, DIMENSIONLESS, "int32", read_only=True)
+        self._state[name] = np.zeros(0, dtype=np.int32)
+        return name
+
     # -- connectivity -------------------------------------------------------------------
 
     def connect(self, condition: Any = None, i: Any = None, j: Any = None, p: Any = 1.0, n: Any = 1,
@@ -196,6 +211,9 @@ class Synapses(Group):
         self._state["_synaptic_pre"][-count:] = pre
         self._state["_synaptic_post"][-count:] = post
         object.__setattr__(self, "_N", total)
+        if self._multisynaptic_index is not None:
+            self._state[self._multisynaptic_index][:] = rank_within_pairs(
+                self._state["_synaptic_pre"], self._state["_synaptic_post"])
         self._connectivity = None
 
     def _csr(self, name: str) -> Any:
@@ -296,6 +314,18 @@ class Synapses(Group):
         return np.diff(self._csr("_pre_offsets"))[self._state["_synaptic_pre"]].astype(np.int32)
 
     @property
+    def N_incoming_post(self) -> np.ndarray:
+        """For each postsynaptic neuron (of the target, or target subgroup): its incoming synapses."""
+        counts = np.diff(self._csr("_post_offsets")).astype(np.int32)
+        return counts[self._target_start:self._target_start + self.N_post]
+
+    @property
+    def N_outgoing_pre(self) -> np.ndarray:
+        """For each presynaptic neuron (of the source, or source subgroup): its outgoing synapses."""
+        counts = np.diff(self._csr("_pre_offsets")).astype(np.int32)
+        return counts[self._source_start:self._source_start + self.N_pre]
+
+    @property
     def N_pre(self) -> int:
         return len(self.source)
 
@@ -303,8 +333,47 @@ class Synapses(Group):
     def N_post(self) -> int:
         return len(self.target)
 
-    def __getitem__(self, item: Any) -> Any:
-        raise NotImplementedError(f"Synapses '{self.name}': indexing synapses (S[...]) is not supported yet")
+    def __getitem__(self, item: Any) -> SynapticSubgroup:
+        """``S[0, :]``, ``S['i > j']``: some synapses, usable as an index (Brian2's
+        ``SynapticSubgroup``, e.g. ``StateMonitor(S, 'w', record=S[0, :])``)."""
+        return SynapticSubgroup(self, self.indices[item])
+
+    def __getattr__(self, name: str) -> Any:
+        """Also ``S.v_pre``, ``S.v_post`` and ``S.v`` (a postsynaptic variable): the value per
+        synapse, read-only (as Brian2's views of the pre- and postsynaptic groups)."""
+        try:
+            return super().__getattr__(name)
+        except AttributeError:
+            if "_specs" in self.__dict__ and self._linked_name(name) is not None:
+                return linked_view(self, name)
+            raise
+
+    def _expression_value(self, name: str) -> Any:
+        values = {"i": lambda: self.i, "j": lambda: self.j, "N_incoming": lambda: self.N_incoming,
+                  "N_outgoing": lambda: self.N_outgoing, "N_pre": lambda: self.N_pre,
+                  "N_post": lambda: self.N_post}
+        return values[name]() if name in values else super()._expression_value(name)
+
+    def _linked_name(self, name: str) -> tuple[Any, str, np.ndarray] | None:
+        if name.startswith("_"):
+            return None
+        for suffix, group, key in (("_pre", self._source_group, "_synaptic_pre"),
+                                   ("_post", self._target_group, "_synaptic_post")):
+            base = name[:-len(suffix)]
+            if name.endswith(suffix) and base in group._variable_dims() and base != "N":
+                return group, base, self._state[key]
+        if name in self._target_group._variable_dims() and name not in ("i", "N") and name not in self._specs:
+            return self._target_group, name, self._state["_synaptic_post"]
+        return None
+
+    def _per_element_writable(self, name: str) -> bool:
+        return name == "delay"  # one delay for all synapses until one is set per synapse
+
+    def _boolean_names(self) -> set[str]:
+        names = super()._boolean_names()
+        for suffixes, group in ((("_pre",), self._source_group), (("_post", ""), self._target_group)):
+            names |= {n + suffix for n in group._boolean_names() for suffix in suffixes}
+        return names
 
     def _refuse_assignment(self, name: str) -> None:
         group, base = self._group_of(name)
@@ -327,7 +396,7 @@ class Synapses(Group):
         spec = self._specs["delay"]
         if not isinstance(value, str):  # an expression's values are checked before the next run
             _check_delays(coerce_value(value, spec, self.name), self.name)
-        per_synapse = isinstance(value, str) or np.ndim(np.asarray(value)) > 0 or index != slice(None)
+        per_synapse = isinstance(value, str) or np.ndim(np.asarray(value)) > 0 or not _is_everything(index)
         if spec.shared and per_synapse:  # becomes heterogeneous: one delay per synapse from now on
             self._make_delays_heterogeneous()
         super()._set_variable("delay", value, index)
@@ -395,6 +464,10 @@ def _offsets(indices: np.ndarray, n: int) -> np.ndarray:
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(indices, minlength=n), out=offsets[1:])
     return offsets
+
+
+def _is_everything(index: Any) -> bool:
+    return isinstance(index, slice) and index == slice(None)
 
 
 def _require_spikes(group: Any, where: str) -> None:

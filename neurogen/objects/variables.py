@@ -12,9 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import DimensionMismatchError
+from ..errors import DimensionMismatchError, ReadOnlyError
 from ..units import DIMENSIONLESS, Dimension, Quantity, get_dimensions
+from ..frontend.namespace import user_namespace
 from .base import require_results
+from .indexing import element_index, positions, select
+from .reading import element_values, read_subexpression, refuse_noise
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,43 +49,69 @@ def wrap(values: np.ndarray, spec: VariableSpec) -> Any:
 
 
 class VariableView:
-    """``G.v``: indexable, assignable (numbers, quantities, arrays, strings), array-like."""
+    """``G.v``: indexable (see :mod:`.indexing`), assignable (numbers, quantities, arrays,
+    strings), array-like. ``plain``: ``G.v_``, the same values without units."""
 
-    __slots__ = ("group", "spec")
+    __slots__ = ("group", "spec", "plain")
 
-    def __init__(self, group: Any, spec: VariableSpec) -> None:
+    def __init__(self, group: Any, spec: VariableSpec, plain: bool = False) -> None:
         self.group = group
         self.spec = spec
+        self.plain = plain
 
     @property
     def _values(self) -> np.ndarray:
         require_results(self.group)
         return self.group._state[self.spec.name]
 
+    @property
+    def _label(self) -> str:
+        """How errors name this view: ``G.v``, ``G.v_``."""
+        return f"{self.group.name}.{self.spec.name}{'_' if self.plain else ''}"
+
+    def _wrap(self, values: np.ndarray) -> Any:
+        if self.plain:
+            return values.astype(bool) if self.spec.dtype == "bool" else values
+        return wrap(values, self.spec)
+
     def get_value_with_unit(self) -> Any:
         return wrap(self._values.copy(), self.spec)
 
+    def _select(self, index: Any) -> Any:
+        if not self.spec.shared:
+            return select(self.group, index, self._label)
+        if not self._by_element(index):
+            return element_index(index, 1, self._label)  # a shared variable holds one value
+        if not self.group._indexed_by_synapse:
+            raise IndexError(f"{self._label}[{index!r}]: '{self.spec.name}' is a shared variable (one value for "
+                             "all elements); index it with [:] or [0]")
+        return select(self.group, index, self._label)
+
+    def _by_element(self, index: Any) -> bool:
+        """A shared variable indexed per element (``S.delay[0, 1]`` with one delay for all
+        synapses: the value of each selected synapse, as Brian2's default per-synapse delay)."""
+        return self.spec.shared and isinstance(index, (str, tuple))
+
     def __getitem__(self, index: Any) -> Any:
-        if isinstance(index, str):
-            raise NotImplementedError(f"{self.group.name}.{self.spec.name}['{index}']: indexing with a condition string")
-        self._check_index(index)
-        return wrap(self._values[index], self.spec)
+        values = self._values
+        if self._by_element(index):
+            values = np.broadcast_to(values, (self.group.N,))
+        return self._wrap(values[self._select(index)])
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        self._check_index(index)
-        self.group._set_variable(self.spec.name, value, index)
+        if isinstance(index, str) and not isinstance(value, str) and np.size(value) != 1:
+            raise TypeError(f"{self._label}['{index}'] = ...: with a condition string, the value has to be a "
+                            "string or a scalar (as in Brian2)")
+        selection = self._select(index)
+        if self._by_element(index) and not self.group._per_element_writable(self.spec.name):
+            raise IndexError(f"{self._label}[{index!r}] = ...: '{self.spec.name}' is a shared variable (one value "
+                             "for all elements); assign it with [:] or without an index")
+        if self.plain and not isinstance(value, str) and self.spec.dim != DIMENSIONLESS:
+            value = Quantity(np.asarray(value), dim=self.spec.dim)  # SI values: units unchecked
+        self._write(selection, value)
 
-    def _check_index(self, index: Any) -> None:
-        """One index (an integer, slice, array or mask). ``S.w[i, j]`` (synapses by pre- and
-        postsynaptic neuron) is Brian2 syntax not supported yet; numpy would misread it."""
-        if not isinstance(index, tuple):
-            return
-        what = f"{self.group.name}.{self.spec.name}[{', '.join(map(repr, index))}]"
-        if self.group._indexed_by_synapse:
-            raise NotImplementedError(f"{what}: indexing synaptic variables by (presynaptic, postsynaptic) "
-                                      f"indices is not supported yet; select with a mask, e.g. "
-                                      f"S.{self.spec.name}[(S.i == 0) & (S.j == 1)]")
-        raise IndexError(f"{what}: a variable takes one index (an integer, slice, array or mask)")
+    def _write(self, selection: Any, value: Any) -> None:
+        self.group._set_variable(self.spec.name, value, selection)
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         values = self._values.astype(bool) if self.spec.dtype == "bool" else self._values
@@ -96,6 +125,18 @@ class VariableView:
         unwrapped = [x[:] if isinstance(x, VariableView) else x for x in args]
         return func(*unwrapped, **kwargs)
 
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self._values.shape
+
+    @property
+    def ndim(self) -> int:
+        return 1
+
+    @property
+    def dtype(self) -> np.dtype:
+        return np.dtype(bool) if self.spec.dtype == "bool" else self._values.dtype
+
     def __len__(self) -> int:
         return len(self._values)
 
@@ -103,7 +144,7 @@ class VariableView:
         return iter(self[:])
 
     def __repr__(self) -> str:
-        return f"<{self.group.name}.{self.spec.name}: {self[:]!r}>"
+        return f"<{self._label}: {self[:]!r}>"
 
     def __float__(self) -> float:
         return float(self._values.reshape(-1)[0]) if self._values.size == 1 else float(self[:])
@@ -123,24 +164,108 @@ def _forward(name: str) -> Any:
 
 class SliceView(VariableView):
     """``G[a:b].v``: the parent's variable over ``[start, stop)``; writes go to the parent
-    (through its checks), so ``G[a:b].v[1] = x`` sets element ``a + 1``."""
+    (through its checks), so ``G[a:b].v[1] = x`` sets element ``a + 1``; in a condition or
+    an expression, ``i`` and ``N`` are the subgroup's (as in Brian2)."""
 
     __slots__ = ("start", "stop")
 
-    def __init__(self, group: Any, spec: VariableSpec, start: int, stop: int) -> None:
-        super().__init__(group, spec)
+    def __init__(self, group: Any, spec: VariableSpec, start: int, stop: int, plain: bool = False) -> None:
+        super().__init__(group, spec, plain)
         self.start, self.stop = start, stop
 
     @property
     def _values(self) -> np.ndarray:
         return super()._values[self.start:self.stop]
 
-    def __setitem__(self, index: Any, value: Any) -> None:
-        if isinstance(index, str):
-            raise NotImplementedError(f"{self.group.name}[{self.start}:{self.stop}].{self.spec.name}['{index}'] = "
-                                      "...: indexing with a condition string")
-        self.group._set_variable(self.spec.name, value, np.arange(self.start, self.stop)[index],
-                                 (self.start, self.stop - self.start))
+    @property
+    def _label(self) -> str:
+        return f"{self.group.name}[{self.start}:{self.stop}].{self.spec.name}{'_' if self.plain else ''}"
+
+    def _select(self, index: Any) -> Any:
+        return select(self.group, index, self._label, self.start, self.stop)
+
+    def _write(self, selection: Any, value: Any) -> None:
+        size = self.stop - self.start
+        if isinstance(selection, slice) and selection == slice(None):
+            where: Any = slice(self.start, self.stop)
+        else:
+            where = self.start + (selection if isinstance(selection, int) else positions(selection, size))
+        self.group._set_variable(self.spec.name, value, where, (self.start, size))
+
+
+class LinkedView(VariableView):
+    """``S.v_pre``, ``S.v_post``, ``S.v``: a variable of the pre- or postsynaptic group, per
+    synapse (read-only here, as neurogen writes such variables only through their group)."""
+
+    __slots__ = ()
+
+    @property
+    def _values(self) -> np.ndarray:
+        values = np.asarray(element_values(self.group, self.spec.name, user_namespace()))
+        return values if self.spec.shared else np.array(np.broadcast_to(values, (self.group.N,)))
+
+    def _write(self, selection: Any, value: Any) -> None:
+        self.group._refuse_assignment(self.spec.name)
+
+
+class SubexpressionView(VariableView):
+    """``G.I``: a subexpression's value per element, computed when read (with numpy, see
+    :mod:`.reading`), indexable like a variable (``G.I['i > 2']``); not assignable."""
+
+    __slots__ = ()
+
+    @property
+    def _values(self) -> np.ndarray:
+        return np.asarray(read_subexpression(self.group, self.spec.name, user_namespace()))
+
+    def _write(self, selection: Any, value: Any) -> None:
+        raise ReadOnlyError(f"{self.group.name}.{self.spec.name} is a subexpression and cannot be assigned")
+
+
+class SubexpressionSliceView(SliceView, SubexpressionView):
+    """``G[a:b].I``: the parent's subexpression over ``[start, stop)`` (computed with the
+    parent's ``i`` and ``N``, as in Brian2; a condition's ``i`` is the subgroup's)."""
+
+    __slots__ = ()
+
+    def _write(self, selection: Any, value: Any) -> None:
+        SubexpressionView._write(self, selection, value)
+
+
+def subexpression_spec(group: Any, name: str) -> VariableSpec:
+    """A read-only spec for subexpression ``name`` of ``group`` (its unit; booleans as bool)."""
+    eq = group._equations[name]
+    refuse_noise(group, name)
+    return VariableSpec(name, eq.dim, "bool" if eq.dtype == "boolean" else "float64", read_only=True)
+
+
+def linked_view(synapses: Any, name: str) -> LinkedView:
+    """The view of ``S.<name>``, a pre- or postsynaptic name (``v_pre``, ``v_post``, ``v``)."""
+    other, base, _ = synapses._linked_name(name)
+    spec = other._specs.get(base)
+    if spec is None:  # a subexpression, or i
+        kind = other._equations[base].dtype if base in other._equations else "integer"
+        spec = VariableSpec(base, other._variable_dims()[base], "bool" if kind == "boolean" else "float64")
+    return LinkedView(synapses, VariableSpec(name, spec.dim, spec.dtype, shared=spec.shared, read_only=True))
+
+
+class IndexView:
+    """``G.indices[...]``, ``S.indices[...]``: the element (synapse) indices an index selects,
+    as Brian2's ``IndexWrapper`` (a subgroup's are its parent's: ``G[5:].indices[:]`` is 5, 6, ...)."""
+
+    __slots__ = ("group", "start", "stop")
+
+    def __init__(self, group: Any, start: int = 0, stop: int | None = None) -> None:
+        self.group, self.start = group, start
+        self.stop = group.N if stop is None else stop
+
+    def __getitem__(self, index: Any) -> np.ndarray:
+        where = f"{self.group.name}.indices"
+        selection = select(self.group, index, where, self.start, self.stop)
+        return np.asarray(self.start + np.arange(self.stop - self.start)[selection], dtype=np.int32)
+
+    def __repr__(self) -> str:
+        return f"<{self.group.name}.indices>"
 
 
 for _name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "lt", "le", "gt", "ge", "eq", "ne"):
