@@ -18,7 +18,7 @@ from ..frontend.expressions import Statement, parse_expression, parse_statements
 from ..units import DIMENSIONLESS, Quantity, second
 from .clock import Clock
 from .group import Group
-from .validation import check_method, require_spike_source
+from .validation import check_method, refuse_unsupported_arguments, require_spike_source
 from .subgroup import underlying
 from .indexing import SynapticSubgroup, rank_within_pairs
 from .variables import VariableSpec, coerce_value, linked_view
@@ -54,7 +54,7 @@ class Synapses(Group):
         target = source if target is None else target
         super().__init__(name=name, when="groups", order=order, dt=dt, clock=clock, namespace=namespace)
         where = f"Synapses '{self.name}'"
-        _refuse_unsupported(where, connect=connect, on_event=on_event, dtype=dtype,
+        refuse_unsupported_arguments(where, connect=connect, on_event=on_event, dtype=dtype,
                             codeobj_class=codeobj_class, method_options=method_options)
         on_pre = _one_of(on_pre, pre, "on_pre", "pre", where)
         on_post = _one_of(on_post, post, "on_post", "post", where)
@@ -481,11 +481,3 @@ def _one_of(new: Any, old: Any, new_name: str, old_name: str, where: str) -> Any
     if isinstance(code, dict):
         raise NotImplementedError(f"{where}: several pathways ({new_name}={{...}})")
     return code
-
-
-def _refuse_unsupported(where: str, **options: Any) -> None:
-    defaults = {"on_event": "spike"}
-    for option, value in options.items():
-        if value is not None and value != defaults.get(option):
-            raise NotImplementedError(f"{where}: the argument {option}= is not supported yet")
-
