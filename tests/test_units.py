@@ -137,7 +137,7 @@ def test_plain_zero_fits_any_unit_as_documented_by_brian2():
     assert 0 == 0 * mV
     assert bool(1 * mV < np.inf) and bool(-np.inf < 1 * mV)
     with pytest.raises(DimensionMismatchError):
-        (0 * ms / ms) + 1 * mV  # a dimensionless *quantity* zero is not a wildcard
+        Quantity(0.0) + 1 * mV  # a dimensionless *quantity* zero is not a wildcard
 
 
 def test_dimensionless_quantities_mix_with_numbers():
@@ -155,8 +155,8 @@ def test_power_needs_dimensionless_scalar_exponent():
     assert (ms ** 0.5).dim == SECOND ** 0.5
     assert ((4 * ms ** 2) ** 0.5).dim is SECOND
     assert (2 * mV ** -1).dim == VOLT ** -1
-    assert ((3 * mV) ** 0).dim is DIMENSIONLESS
-    assert (2 ** ((np.arange(3) * ms) / ms)).dim is DIMENSIONLESS
+    assert get_dimensions((3 * mV) ** 0) is DIMENSIONLESS
+    assert get_dimensions(2 ** ((np.arange(3) * ms) / ms)) is DIMENSIONLESS
     with pytest.raises(DimensionMismatchError):
         2 ** (1 * mV)
     with pytest.raises(DimensionMismatchError):
@@ -225,7 +225,7 @@ def test_ufuncs_change_or_check_dimensions():
     assert np.allclose(np.asarray(np.sqrt(4 * ms * ms)), 0.002)
     assert np.square(3 * mV).dim == VOLT ** 2
     assert np.abs(-3 * mV).dim is VOLT
-    assert np.exp((10 * ms) / ms).dim is DIMENSIONLESS
+    assert get_dimensions(np.exp((10 * ms) / ms)) is DIMENSIONLESS
     assert np.allclose(np.sin(np.pi / 2 * (ms / ms)), 1.0)
     for func in (np.exp, np.log, np.sin, np.cos, np.tanh, np.log10):
         with pytest.raises(DimensionMismatchError) as info:

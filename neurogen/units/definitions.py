@@ -190,7 +190,7 @@ def parse_unit_value(text: str) -> Quantity:
         raise EquationError(f"Cannot parse unit {text!r}: {exc.msg}") from None
     except (ZeroDivisionError, OverflowError) as exc:
         raise EquationError(f"Cannot evaluate unit {text!r}: {exc}") from None
-    return Quantity(scale, dim)
+    return Quantity(scale, dim, force_quantity=True)
 
 
 @functools.lru_cache(maxsize=512)

@@ -176,6 +176,13 @@ def _reduce_dims(name: str, method: str, arr: Any, axis: Any) -> _Dims:
     raise DimensionMismatchError(f"Cannot apply {name}.{method} to a quantity with units", dim)
 
 
+def plain(values: Any) -> Any:
+    """A dimensionless value as Brian2 gives it: a plain ndarray, or a Python number if 0-d
+    (so ``M.t/ms`` works with ``plt.hist``, ``np.bincount``, ``int()`` and indexing)."""
+    array = np.asarray(values)
+    return array.item() if array.ndim == 0 else array
+
+
 def _wrap(result: Any, dim: Dimension | None, out: Any = None) -> Any:
     if out is None:
         return result if dim is None else Quantity(result, dim)
@@ -187,17 +194,24 @@ def _wrap(result: Any, dim: Dimension | None, out: Any = None) -> Any:
 # ------------------------------------------------------------------------------ Quantity
 
 class Quantity(np.ndarray):
-    """A numpy array of values in SI base units, tagged with their physical ``dim``."""
+    """A numpy array of values in SI base units, tagged with their physical ``dim``.
+
+    As in Brian2, ``Quantity(values, dim=DIMENSIONLESS)`` (every result without units: ``M.t/ms``,
+    ``q/q``, ``exp(x/ms)``) is a plain ndarray, or a Python number if 0-d, unless
+    ``force_quantity``; ``Quantity(values)`` keeps the dimension ``values`` have.
+    """
 
     dim: Dimension
 
     def __new__(cls, arr: Any, dim: Dimension | None = None, dtype: Any = None,
-                copy: bool = False) -> Quantity:
+                copy: bool = False, force_quantity: bool = False) -> Any:
+        if dim is DIMENSIONLESS and not force_quantity:
+            return plain(_numeric(np.array(arr, dtype=dtype, copy=True if copy else None)))
         if dim is None:
             dim = _sequence_dim(arr) if isinstance(arr, (list, tuple)) else _dim_of(arr)
         from .definitions import Unit  # a unit is read-only: its quantities are copies
 
-        values = np.array(arr, dtype=dtype, copy=True if copy or isinstance(arr, Unit) else None)
+        values = _numeric(np.array(arr, dtype=dtype, copy=True if copy or isinstance(arr, Unit) else None))
         if values.dtype.kind in "biu" and dtype is None:
             values = values.astype(np.float64)  # Brian2: quantities are never integers
         obj = values.view(cls)
@@ -312,6 +326,13 @@ class Quantity(np.ndarray):
         shown = np.asarray(values / unit.scale)
         number = np.array2string(shown) if shown.ndim == 0 else repr(shown) if long else str(shown)
         return f"{number} * {unit.name}" if long else f"{number} {unit.dispname}"
+
+
+def _numeric(values: np.ndarray) -> np.ndarray:
+    if values.dtype.kind not in "biufc":
+        raise TypeError(f"Quantities can only be created from numerical data, not {values.dtype} "
+                        f"({_brief(values)})")
+    return values
 
 
 def _sequence_dim(seq: list[Any] | tuple[Any, ...]) -> Dimension:
