@@ -93,3 +93,191 @@ def test_monitor_times_in_ms_are_plain():
 def test_quantities_of_non_numbers_are_refused():
     with pytest.raises(TypeError, match="numerical data"):
         Quantity(["a"])
+
+
+# ------------------------------------------------------------------- printing as Brian2
+
+
+@pytest.mark.parametrize("value, text", [
+    (lambda: 0.5 * mV, "0.5 mV"),  # the prefix that puts the shown values closest to 10
+    (lambda: 1500 * mV, "1.5 V"),
+    (lambda: 20000 * umetre ** 2, "0.02 mm^2"),
+    (lambda: np.array([0.001, 1, 1000]) * mV, "[1.e-03 1.e+00 1.e+03] mV"),
+    (lambda: np.array([0, 0.5, 1e-9]) * mV, "[0.e+00 5.e+05 1.e-03] nV"),
+    (lambda: (np.array([1.0, 2.0, 3.0]) * ms).var(), "0.66666667 ms^2"),
+    (lambda: (np.array([1.0, 2.0, 3.0]) * ms).prod(), "6. ms^3"),
+    (lambda: np.std(np.array([1.0, 2.0, 3.0]) * ms), "0.81649658 ms"),
+    (lambda: 3 * msecond ** -1, "3. kHz"),
+    (lambda: 2 * mV * ms, "2. uWb"),
+    (lambda: 1 * nM, "1. nM"),
+    (lambda: 12345.678 * ms, "12.345678 s"),
+    (lambda: 0 * mV, "0. V"),
+    (lambda: np.nan * mV, "nan V"),
+    (lambda: 0.3 * cm, "3. mm"),
+    (lambda: 3 * gram, "3. g"),
+    (lambda: 1 * kilogram, "1. kg"),
+    (lambda: (1 * nA) * (2 * Mohm), "2. mV"),
+    (lambda: np.array([[1.0, 2.0], [3.0, 4.0]]) * nA, "[[1. 2.]\n [3. 4.]] nA"),
+    (lambda: np.arange(2000) * mV, "[0.000e+00 1.000e+00 2.000e+00 ... 1.997e+03 1.998e+03 1.999e+03] mV"),
+    (lambda: Quantity(3.0), "3."),
+    (lambda: Quantity([1.0, 2.0]), "[1. 2.]"),
+])
+def test_str_as_brian2(value, text):
+    assert str(value()) == text
+
+
+def test_repr_as_brian2():
+    assert repr(0.5 * Hz) == "0.5 * hertz"
+    assert repr(2 * mV * ms) == "2. * uweber"
+    assert repr(1 * mM) == "1. * mmolar"
+    assert repr(Quantity(3.0)) == "Quantity(3.)"
+    assert repr(Quantity([1.0, 2.0])) == "Quantity(array([1., 2.]))"
+    assert repr(np.arange(2000) * mV) == ("array([0.000e+00, 1.000e+00, 2.000e+00, ..., 1.997e+03, 1.998e+03,\n"
+                                          "       1.999e+03], shape=(2000,)) * mvolt")
+
+
+def test_format_item_tolist_and_dot_keep_units_as_in_brian2():
+    q = np.array([1.0, 2.0, 3.0]) * ms
+    assert f"{3 * mV}" == "3. mV" and f"{3 * mV:.4f}" == "0.0030"
+    assert repr(q.tolist()) == "[1. * msecond, 2. * msecond, 3. * msecond]"
+    assert repr((3 * mV).item()) == "3. * mvolt"
+    assert str(q.dot(q)) == "14. ms^2"
+
+
+def test_units_combine_into_named_units_as_in_brian2():
+    assert repr(mV / ms) == "mvolt / msecond" and str(mV / ms) == "mV/ms"
+    assert repr(1 / ms) == "msecond ** -1" and repr(mV * ms) == "mvolt * msecond"
+    assert str(nA / um ** 2) == "nA/(um^2)" and str(siemens / cm ** 2) == "S/(cm^2)"
+    assert str((mV / ms) ** 2) == "(mV/ms)^2" and str(ms / ms) == "ms/ms"
+    assert repr(volt * second ** -1) == "volt * second ** -1"
+    assert isinstance(mV / ms, Unit) and mV / ms == volt / second
+    assert str(2 * mV / ms) == "2. V/s" and type(3 / ms) is Quantity
+
+
+def test_units_are_hashable_and_compare_as_in_brian2():
+    assert {mV: "a", mvolt: "b"}[mV] == "b"
+    assert hash(mV) == hash(mvolt) and hash(mV * mV) == hash(mV ** 2)
+    assert (mV == volt) is False and (mV == mV) is True
+
+
+def test_compound_units_print_readably():
+    """Brian2 prints these in SI base units (``0.002 m^2 kg s^-4 A^-1``) unless the script made a
+    unit of that dimension before; neurogen names them with two units, the first one prefixed."""
+    assert str(2 * mV / second) == "2. mV/s"
+    assert repr(2 * mV / second) == "2. * mvolt / second"
+    assert str(np.array([1.0, 2.0]) * mV / second) == "[1. 2.] mV/s"
+    assert str(2 * nA / cm ** 2) == "20. uA/m^2"
+    assert str(1 * msiemens / cm ** 2) == "10. S/m^2"
+    assert str(1 * uF / cm ** 2) == "10. mF/m^2"
+    assert str(100 * ohm * cm) == "1. ohm m"
+    assert str(3 * um / ms) == "3. mm/s"
+    assert str(3 * nA / mV / ms) == "3. mS/s"
+    assert str(1 * mM / second) == "1. mM/s"
+    assert str(get_dimensions(volt / second)) == "V/s"
+    assert str(get_dimensions(kilogram * metre ** 2 / second ** 3 / amp)) == "V"
+
+
+# ---------------------------------------------------------------- in_unit and friends
+
+
+def test_in_unit_as_brian2():
+    assert in_unit(3 * mV, mV) == "3. mV"
+    assert in_unit(3 * mV, volt) == "0.003 V"
+    assert in_unit(3, 1) == "3.0"
+    assert in_unit([1, 2] * mV, mV) == "[1. 2.] mV"
+    assert in_unit(123123 * msecond, second, 2) == "123.12 s"
+    assert in_unit(10 * uA / cm ** 2, nA / um ** 2) == "1.e-04 nA/(um^2)"
+    assert in_unit(10 * mV, ohm * amp) == "0.01 ohm A"
+    assert in_unit(2.5 * mV / ms, mV / ms) == "2.5 mV/ms"
+    x = 25.123456 * mV
+    assert x.in_unit(volt) == "0.02512346 V" and x.in_unit(volt, 3) == "0.025 V"
+    assert x.in_unit(mV, 3) == "25.123 mV"
+    assert (3 * mV).in_unit(mV, python_code=True) == "3. * mvolt"
+    values = np.array([1.23456, 2.5]) * mV
+    assert values.in_unit(mV, 2) == "[1.23 2.5 ] mV"
+    assert values.in_unit(mV, 2, python_code=True) == "array([1.23, 2.5 ]) * mvolt"
+    with pytest.raises(DimensionMismatchError, match='Non-matching unit for method "in_unit"'):
+        in_unit(3 * mV, ms)
+    with pytest.raises(DimensionMismatchError, match='Non-matching unit for function "in_unit"'):
+        in_unit(3, ms)
+
+
+def test_in_best_unit_as_brian2():
+    x = 0.00123456 * volt
+    assert x.in_best_unit() == "1.23456 mV" and x.in_best_unit(3) == "1.235 mV"
+    assert x.in_best_unit(python_code=True) == "1.23456 * mvolt"
+    assert in_best_unit(x) == "1.23456 mV" and in_best_unit(x, 2) == "1.23 mV"
+    assert in_best_unit(0.123456) == "0.123456" and in_best_unit(0.123456, 2) == "0.12"
+    assert in_best_unit([1, 2] * mV) == "[1. 2.] mV"
+    assert repr((3 * mV).get_best_unit()) == "mvolt"
+
+
+def test_get_unit_as_brian2():
+    assert repr(get_unit(volt * second ** -1)) == "volt * second ** -1"  # a unit: itself
+    assert get_unit(mV) is mV
+    assert get_unit(mV.dim) is volt and get_unit(nS.dim) is siemens and get_unit(Hz.dim) is hertz
+    assert get_unit(mM.dim) is mmolar and get_unit(kilogram.dim) is kilogram
+    assert str(get_unit(1)) == "1"
+    assert str(get_unit((volt / second).dim)) == "V/s"  # neurogen: named, whatever ran before
+    assert get_unit(3 * mV) is volt  # Brian2: TypeError (unhashable)
+
+
+def test_dimension_functions_as_brian2():
+    assert get_dimensions(3 * mV) is mV.dim and str(get_dimensions(3)) == "1"
+    with pytest.raises(TypeError, match="does not have dimensions"):
+        get_dimensions("a")
+    assert have_same_dimensions(mV, volt) and not have_same_dimensions(mV, 3)
+    assert have_same_dimensions(1, 3) and have_same_dimensions(mV / mV, 3)
+    assert is_dimensionless(3) and not is_dimensionless(mV) and is_dimensionless(mV / mV)
+    assert is_dimensionless(3 * mV / ms * ms / mV)
+    assert (3 * mV).has_same_dimensions(2 * volt)
+    assert (3 * mV).dimensions is (3 * mV).dim and not (3 * mV).is_dimensionless
+    assert is_scalar_type(3) and not is_scalar_type(3 * mV)
+    assert not is_scalar_type(np.array([1])) and not is_scalar_type("a")
+    assert get_or_create_dimension(length=1) is metre.dim
+    assert get_or_create_dimension(m=1, s=-1) is (metre / second).dim
+    assert get_or_create_dimension([1, 0, 0, 0, 0, 0, 0]) is metre.dim
+    assert DIMENSIONLESS is get_dimensions(1)
+    assert fail_for_dimension_mismatch(3 * mV, 2 * mV) == (mV.dim, mV.dim)
+
+
+# -------------------------------------------------------------------------- messages
+
+
+@pytest.mark.parametrize("expression, message", [
+    (lambda: 3 * mV + 2 * ms, "Cannot calculate 3. mV add 2. ms, the units do not match (units are V and s)."),
+    (lambda: 3 * mV - 2 * ms, "Cannot calculate 3. mV subtract 2. ms, the units do not match (units are V and s)."),
+    (lambda: 3 * mV + 2, "Cannot calculate 3. mV add 2, the units do not match (units are V and 1)."),
+    (lambda: 2 + 3 * mV, "Cannot calculate 2 add 3. mV, the units do not match (units are 1 and V)."),
+    (lambda: 1 * mV + np.inf, "Cannot calculate 1. mV add inf, the units do not match (units are V and 1)."),
+    (lambda: 3 * mV < 2 * ms, "Cannot perform comparison 3. mV < 2. ms, units do not match (units are V and s)."),
+    (lambda: 3 * mV <= 2, "Cannot perform comparison 3. mV <= 2, units do not match (units are V and 1)."),
+    (lambda: 3 * mV == 2 * ms,
+     "Cannot perform comparison 3. mV == 2. ms, units do not match (units are V and s)."),
+    (lambda: [1, 2] * mV + [1, 2] * nA,
+     "Cannot calculate [1. 2.] mV add [1. 2.] nA, the units do not match (units are V and A)."),
+    (lambda: np.arange(20) * mV + 1 * nA,
+     "Cannot calculate [ 0.  1. ... 18. 19.] mV add 1. nA, the units do not match (units are V and A)."),
+    (lambda: np.exp(3 * mV), "exp expects a dimensionless argument but got 3. mV (unit is V)."),
+    (lambda: np.sin(np.arange(10) * mV),
+     "sin expects a dimensionless argument but got [0. 1. ... 8. 9.] mV (unit is V)."),
+    (lambda: (3 * mV) ** (2 * ms),
+     "The exponent for a power operation has to be dimensionless but was 2. ms (unit is s)."),
+    (lambda: np.maximum(3 * mV, 2 * ms),
+     "Cannot calculate 3. mV maximum 2. ms, the units do not match (units are V and s)."),
+    (lambda: (np.zeros(3) * mV).__setitem__(0, 3 * ms), "Inconsistent units in assignment (units are V and s)."),
+    # Brian2: "... add 0.002 m^2 kg s^-4 A^-1, ... (units are V and m^2 kg s^-4 A^-1)."
+    (lambda: 3 * mV + 2 * mV / second,
+     "Cannot calculate 3. mV add 2. mV/s, the units do not match (units are V and V/s)."),
+])
+def test_mismatch_messages_as_brian2(expression, message):
+    with pytest.raises(DimensionMismatchError) as info:
+        expression()
+    assert str(info.value) == message
+
+
+def test_dimension_mismatch_error_as_brian2():
+    error = DimensionMismatchError("x", volt.dim)
+    assert error.desc == "x" and len(error.args) == 2 and error.dims == (volt.dim,)
+    assert str(DimensionMismatchError("x", volt.dim, second.dim, amp.dim)) == "x (units are (V) (s) (A))."
+    assert str(DimensionMismatchError("x")) == "x"
