@@ -281,3 +281,108 @@ def test_dimension_mismatch_error_as_brian2():
     assert error.desc == "x" and len(error.args) == 2 and error.dims == (volt.dim,)
     assert str(DimensionMismatchError("x", volt.dim, second.dim, amp.dim)) == "x (units are (V) (s) (A))."
     assert str(DimensionMismatchError("x")) == "x"
+
+
+# ------------------------------------------------------------------------ check_units
+
+
+@check_units(I=amp, R=ohm, wibble=metre, result=volt)
+def getvoltage(I, R, **k):
+    return I * R
+
+
+@check_units(value=1, absolute=bool, result=bool)
+def is_high(value, absolute=False):
+    return abs(value) >= 5 if absolute else value >= 5
+
+
+@check_units(summand_1=None, summand_2="summand_1")
+def multiply_sum(multiplicand, summand_1, summand_2):
+    """Calculates multiplicand*(summand_1 + summand_2)"""
+    return multiplicand * (summand_1 + summand_2)
+
+
+def test_check_units_passes_what_brian2_passes():
+    assert str(getvoltage(1 * amp, 1 * ohm, wibble=1 * metre)) == "1. V"
+    assert str(getvoltage(1 * amp, 1 * ohm, wibble="hello")) == "1. V"  # strings are not checked
+    assert str(getvoltage([1 * nA, 2 * nA], 1 * ohm)) == "[1. 2.] nV"
+    assert str(getvoltage(R=1 * ohm, I=3 * nA)) == "3. nV"
+    assert is_high(7) is True and is_high(-7, True) is True
+    assert str(multiply_sum(3, 4 * mV, 5 * mV)) == "27. mV"
+    assert str(multiply_sum(3 * nA, 4 * mV, 5 * mV)) == "27. pW"
+    assert multiply_sum.__name__ == "multiply_sum" and "multiplicand" in multiply_sum.__doc__
+    assert getvoltage._arg_names == ("I", "R") and getvoltage._arg_units == [amp, ohm]
+    assert getvoltage._return_unit is volt and is_high._returns_bool
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: getvoltage(1 * amp, 1 * ohm, wibble=1), DimensionMismatchError,
+     "Function 'getvoltage' expected a quantity with unit metre for argument 'wibble' but got '1' (unit is 1)."),
+    (lambda: getvoltage(1, 1 * ohm), DimensionMismatchError,
+     "Function 'getvoltage' expected a quantity with unit amp for argument 'I' but got '1.' (unit is 1)."),
+    (lambda: getvoltage(1 * mV, 1 * ohm), DimensionMismatchError,
+     "Function 'getvoltage' expected a quantity with unit amp for argument 'I' but got '1. mV' (unit is V)."),
+    (lambda: getvoltage(R=1 * ohm, I=3 * mV), DimensionMismatchError,
+     "Function 'getvoltage' expected a quantity with unit amp for argument 'I' but got '3. mV' (unit is V)."),
+    (lambda: getvoltage([1, 2], 1 * ohm), DimensionMismatchError,
+     "Function 'getvoltage' expected a quantity with unit amp for argument 'I' but got '[1. 2.]' (unit is 1)."),
+    (lambda: is_high(3, 4), TypeError,
+     "Function 'is_high' expected a boolean value for argument 'absolute' but got '4.'"),
+    (lambda: multiply_sum(3 * nA, 4 * mV, 5 * nA), DimensionMismatchError,
+     "Function 'multiply_sum' expected the argument 'summand_2' to have the same units as argument "
+     "'summand_1', but argument 'summand_2' has unit A, while argument 'summand_1' has unit V."),
+])
+def test_check_units_refuses_what_brian2_refuses(call, error, message):
+    with pytest.raises(error) as info:
+        call()
+    assert str(info.value) == message
+
+
+def test_check_units_checks_the_result_as_brian2():
+    @check_units(I=amp, result=volt)
+    def bad(I):
+        return I
+
+    @check_units(result=lambda d: d ** 2)
+    def square(value):
+        return value ** 2
+
+    @check_units(result=lambda d: d ** 2)
+    def not_square(value):
+        return value
+
+    @check_units(x=1, result=1)
+    def scaled(x):
+        return x * mV
+
+    @check_units(result=bool)
+    def not_bool():
+        return 1
+
+    with pytest.raises(DimensionMismatchError) as info:
+        bad(2 * nA)
+    assert str(info.value) == "The return value of function 'bad' was expected to have unit V but was '2. nA' (unit is A)."
+    assert str(square(2 * mV)) == "4. mV^2"
+    with pytest.raises(DimensionMismatchError) as info:
+        not_square(2 * mV)
+    assert str(info.value) == ("The return value of function 'not_square' was expected to have unit V^2 "
+                               "but was '2. mV' (unit is V).")
+    with pytest.raises(DimensionMismatchError, match="expected to have unit 1 but was '2. mV'"):
+        scaled(2)
+    with pytest.raises(TypeError, match="'not_bool' was expected to be a boolean value, but was of type <class 'int'>"):
+        not_bool()
+
+
+def test_check_units_errors_for_arguments_that_are_no_quantities():
+    @check_units(I=amp)
+    def current(I):
+        return I
+
+    @check_units(a="nope")
+    def reference(a):
+        return a
+
+    with pytest.raises(TypeError, match="argument 'I' is not a quantity, expected a quantity with dimensions A"):
+        current(object())
+    with pytest.raises(TypeError, match="there is no argument of that name"):
+        reference(3 * mV)
