@@ -386,3 +386,22 @@ def test_check_units_errors_for_arguments_that_are_no_quantities():
         current(object())
     with pytest.raises(TypeError, match="there is no argument of that name"):
         reference(3 * mV)
+
+
+def test_in_place_division_by_the_unit_leaves_a_plain_value_as_in_brian2():
+    x = np.array([1.0, 2.0]) * mV
+    x /= mV
+    assert type(x) is np.ndarray and x.tolist() == [1.0, 2.0]
+    y = 3 * mV
+    y /= mV
+    assert type(y) is float and y == 3.0
+    z = np.array([1.0, 2.0]) * mV
+    z *= mV
+    assert str(z) == "[1. 2.] mV^2"
+    with pytest.raises(DimensionMismatchError):
+        z += 1 * ms
+
+
+def test_with_dimensions_as_brian2():
+    assert repr(Quantity.with_dimensions(2, mV.dim)) == "2. * volt"
+    assert repr(Quantity.with_dimensions(2, length=1)) == "2. * metre"

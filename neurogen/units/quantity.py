@@ -193,6 +193,8 @@ def _wrap(result: Any, dim: Dimension | None, out: Any = None) -> Any:
         return result if dim is None else Quantity(result, dim)
     if isinstance(out, Quantity):
         out.dim = DIMENSIONLESS if dim is None else dim
+        if out.dim is DIMENSIONLESS:  # ``x /= mV`` leaves x plain, as in Brian2
+            return plain(out)
     return out
 
 
@@ -344,6 +346,13 @@ class Quantity(np.ndarray):
     def in_best_unit(self, precision: int | None = None, python_code: bool = False) -> str:
         """This quantity as a string in the unit Brian2 prints it in: ``'1.23456 mV'``."""
         return self.in_unit(self.get_best_unit(), precision, python_code)
+
+    @staticmethod
+    def with_dimensions(value: Any, *args: Any, **named: float) -> Any:
+        """Brian2's constructor by dimension: ``Quantity.with_dimensions(2, volt.dim)``, or
+        exponents as ``get_or_create_dimension`` takes them (``length=1``)."""
+        dim = args[0] if args and isinstance(args[0], Dimension) else Dimension(*args, **named)
+        return Quantity(value, dim)
 
     def has_same_dimensions(self, other: Any) -> bool:
         return self.dim is get_dimensions(other)
