@@ -28,6 +28,7 @@ import numpy as np  # noqa: E402  (Brian2's star import provides np and numpy fu
 from numpy import (arange, array, asarray, ceil, clip, cos, cumsum, diff, exp, floor, linspace,  # noqa: E402
                    log, mean, ones, sin, sqrt, std, tanh, var, where, zeros)
 
+from .units.functions import arange, exprel  # noqa: E402,F811  (Brian2's unit-aware versions)
 from .pylab import FUNCTIONS as _plot_functions, numpy_names as _numpy_names, plt  # noqa: E402
 
 globals().update(_plot_functions)  # matplotlib is imported on first use

@@ -405,3 +405,55 @@ def test_in_place_division_by_the_unit_leaves_a_plain_value_as_in_brian2():
 def test_with_dimensions_as_brian2():
     assert repr(Quantity.with_dimensions(2, mV.dim)) == "2. * volt"
     assert repr(Quantity.with_dimensions(2, length=1)) == "2. * metre"
+
+
+# ------------------------------------------------- numpy functions in the star import
+
+
+def test_arange_keeps_units_as_brian2s():
+    assert repr(arange(0 * ms, 3 * ms, 1 * ms)) == "array([0., 1., 2.]) * msecond"
+    assert repr(arange(3 * ms, step=1 * ms)) == "array([0., 1., 2.]) * msecond"
+    assert repr(arange(0, 3 * ms, 1 * ms)) == "array([0., 1., 2.]) * msecond"
+    assert repr(arange(0, 5, 2)) == "array([0, 2, 4])" and type(arange(5.0)) is np.ndarray
+    for call, message in [
+        (lambda: arange(3 * ms), "Stop value 3. ms and step value 1 have to have the same units. (units are s and 1)."),
+        (lambda: arange(1 * ms, 3 * ms, 0.5),
+         "Stop value 3. ms and step value 0.5 have to have the same units. (units are s and 1)."),
+        (lambda: arange(1 * ms, 3, 1), "Start value 1. ms and stop value 3 have to have the same units. (units are s and 1)."),
+    ]:
+        with pytest.raises(DimensionMismatchError) as info:
+            call()
+        assert str(info.value) == message
+
+
+def test_where_linspace_trace_keep_units_as_brian2s():
+    c = arange(3) > 1
+    assert repr(where(c, arange(3) * mV, 0 * mV)) == "array([0., 0., 2.]) * mvolt"
+    assert repr(np.where(c, arange(3) * mV, 0)) == "array([0., 0., 2.]) * mvolt"  # numpy's too
+    assert repr(where(c, arange(3), 0)) == "array([0, 0, 2])" and where(c)[0].tolist() == [2]
+    with pytest.raises(DimensionMismatchError, match=r"x and y need to have the same dimensions \(units are V and s\)"):
+        where(c, arange(3) * mV, 0 * ms)
+    assert repr(linspace(0 * mV, 10 * mV, 3)) == "array([ 0.,  5., 10.]) * mvolt"
+    with pytest.raises(DimensionMismatchError) as info:
+        linspace(0 * mV, 10 * ms, 3)
+    assert str(info.value) == ("Start value 0. V and stop value 10. ms have to have the same units. "
+                               "(units are V and s).")
+    assert repr(np.trace(np.eye(2) * mV)) == "2. * mvolt"
+    assert type(ones_like(arange(3) * mV)) is np.ndarray and type(zeros_like(arange(3) * mV)) is np.ndarray
+
+
+def test_products_of_arrays_carry_the_product_unit():
+    """numpy's own (and Brian2's) give ``correlate(q, q)`` in the unit of q, not q's squared."""
+    q = np.array([3.0, 1.0, 2.0]) * ms
+    assert str(np.correlate(q, q)) == "[14.] ms^2"
+    assert np.inner(q, q).dim is (ms ** 2).dim and np.outer(q, q).dim is (ms ** 2).dim
+    assert str(np.interp(1.5 * ms, np.sort(q), q)) == "2. ms"
+
+
+def test_exprel_as_brian2s():
+    assert exprel(0.5) == pytest.approx(1.2974425414002564) and exprel(0) == 1.0
+    assert np.allclose(exprel(arange(3) * mV / mV), [1.0, 1.71828183, 3.19452805])
+    with pytest.raises(DimensionMismatchError) as info:
+        exprel(3 * mV)
+    assert str(info.value) == ("Function 'exprel' expected a quantity with unit 1 for argument 'x' but got "
+                               "'3. mV' (unit is V).")

@@ -11,6 +11,7 @@ from ..errors import DimensionMismatchError
 from .checking import check_units
 from .definitions import UNITS, Unit, get_unit, parse_unit, parse_unit_value  # noqa: F401
 from .dimensions import DIMENSIONLESS, Dimension, get_or_create_dimension
+from .functions import arange, exprel
 from .quantity import (Quantity, fail_for_dimension_mismatch, get_dimensions, have_same_dimensions,
                        in_best_unit, in_unit, is_dimensionless, is_scalar_type)
 
@@ -20,5 +21,5 @@ __all__ = sorted(UNITS) + [
     "Quantity", "Unit", "Dimension", "DIMENSIONLESS", "DimensionMismatchError",
     "get_dimensions", "have_same_dimensions", "fail_for_dimension_mismatch",
     "is_dimensionless", "get_unit", "in_unit", "in_best_unit", "check_units", "is_scalar_type",
-    "get_or_create_dimension",
+    "get_or_create_dimension", "arange", "exprel",
 ]

@@ -468,6 +468,57 @@ def _dot(a: Any, b: Any, out: Any = None) -> Any:
     return _wrap(np.dot(_raw(a), _raw(b), out=_raw(out)), _dim_of(a) * _dim_of(b), out)
 
 
+def _where(condition: Any, *values: Any) -> Any:
+    """``where(c, x, y)`` keeps the unit x and y share (Brian2's star import; numpy drops it)."""
+    if not values:
+        return np.where(_raw(condition))
+    if len(values) != 2:
+        raise TypeError("where takes a condition and either both or neither of x and y")
+    x, y = map(_as_quantity, values)
+    dim = _common_dim((x, y), "x and y need to have the same dimensions")
+    return Quantity(np.where(_raw(condition), _raw(x), _raw(y)), dim)
+
+
+def _linspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, retstep: bool = False,
+              dtype: Any = None, axis: int = 0) -> Any:
+    dim = _common_dim((start, stop), lambda: f"Start value {_brief(start)} and stop value {_brief(stop)} "
+                      "have to have the same units.")
+    result = np.linspace(_raw(start), _raw(stop), num, endpoint, retstep, dtype, axis)
+    if retstep:
+        return Quantity(result[0], dim), Quantity(result[1], dim)
+    return Quantity(result, dim)
+
+
+def _trace(a: Any, *args: Any, **kwargs: Any) -> Any:
+    return Quantity(np.trace(_raw(a), *args, **kwargs), _dim_of(a))
+
+
+def _plain_like(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``ones_like(q)``, ``zeros_like(q)``: plain arrays of q's shape, as in Brian2."""
+    def like(a: Any, *args: Any, **kwargs: Any) -> Any:
+        return function(_raw(a), *args, **kwargs)
+    return like
+
+
+def _product_of(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``outer``, ``inner``, ``correlate``, ``convolve``: sums of products, in the product's unit."""
+    def product(a: Any, b: Any, *args: Any, **kwargs: Any) -> Any:
+        return Quantity(function(_raw(a), _raw(b), *args, **kwargs), _dim_of(a) * _dim_of(b))
+    return product
+
+
+def _interp(x: Any, xp: Any, fp: Any, left: Any = None, right: Any = None, period: Any = None) -> Any:
+    _common_dim((x, xp), lambda: f"Cannot interpolate at {_brief(x)} between points {_brief(xp)}, "
+                "the units do not match")
+    for bound in (left, right):
+        if bound is not None:
+            _common_dim((fp, bound), "left and right must have the units of fp")
+    return Quantity(np.interp(_raw(x), _raw(xp), _raw(fp), _raw(left), _raw(right), _raw(period)), _dim_of(fp))
+
+
 _ARRAY_FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
     np.isclose: _isclose, np.allclose: _allclose, np.array_equal: _array_equal,
-    np.concatenate: _concatenate, np.dot: _dot}
+    np.concatenate: _concatenate, np.dot: _dot, np.where: _where, np.linspace: _linspace,
+    np.trace: _trace, np.ones_like: _plain_like(np.ones_like), np.zeros_like: _plain_like(np.zeros_like),
+    np.outer: _product_of(np.outer), np.inner: _product_of(np.inner),
+    np.correlate: _product_of(np.correlate), np.convolve: _product_of(np.convolve), np.interp: _interp}
