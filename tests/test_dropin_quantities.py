@@ -457,3 +457,11 @@ def test_exprel_as_brian2s():
         exprel(3 * mV)
     assert str(info.value) == ("Function 'exprel' expected a quantity with unit 1 for argument 'x' but got "
                                "'3. mV' (unit is V).")
+
+
+def test_lists_mixing_quantities_and_numbers_are_refused_as_in_brian2():
+    with pytest.raises(TypeError, match="Mixing quantities and non-quantities is not allowed"):
+        Quantity([1 * mV, 2])
+    with pytest.raises(DimensionMismatchError, match="Mixing quantities with different dimensions is not allowed"):
+        Quantity([1 * mV, 2 * ms])
+    assert str(Quantity([1 * mV, 0])) == "[1. 0.] mV"  # neurogen: a plain 0 fits any unit

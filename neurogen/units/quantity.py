@@ -432,6 +432,8 @@ def _sequence_dim(seq: list[Any] | tuple[Any, ...]) -> Dimension:
             (stack if isinstance(item, (list, tuple)) else flat).append(item)
     if not any(isinstance(x, Quantity) for x in flat):
         return DIMENSIONLESS
+    if any(not isinstance(x, Quantity) and not _is_wildcard(x, allow_inf=False) for x in flat):
+        raise TypeError("Mixing quantities and non-quantities is not allowed (only a plain 0 fits any unit).")
     return _common_dim(flat, "Mixing quantities with different dimensions is not allowed")
 
 
