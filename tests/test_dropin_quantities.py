@@ -465,3 +465,12 @@ def test_lists_mixing_quantities_and_numbers_are_refused_as_in_brian2():
     with pytest.raises(DimensionMismatchError, match="Mixing quantities with different dimensions is not allowed"):
         Quantity([1 * mV, 2 * ms])
     assert str(Quantity([1 * mV, 0])) == "[1. 0.] mV"  # neurogen: a plain 0 fits any unit
+
+
+def test_units_made_of_units_pickle_with_their_names():
+    import pickle
+
+    for unit in (mV / ms, 1 / ms, nA / um ** 2):
+        clone = pickle.loads(pickle.dumps(unit))
+        assert isinstance(clone, Unit) and repr(clone) == repr(unit) and str(clone) == str(unit)
+        assert clone == unit and hash(clone) == hash(unit)

@@ -63,6 +63,8 @@ class Unit(Quantity):
     def __reduce__(self) -> tuple[Any, ...]:
         if self.name is not None and UNITS.get(self.name) is self:
             return (_unit_named, (self.name,))
+        if self.name is not None:  # a unit made of others (``mV/ms``) keeps its names
+            return (Unit, (self.scale, self.dim, self.name, self.dispname, self.compound))
         return super().__reduce__()
 
     def __copy__(self) -> Unit:
