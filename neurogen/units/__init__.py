@@ -3,7 +3,10 @@
 Quantities are numpy arrays holding values in SI base units plus a ``Dimension``; numpy
 operations are unit-checked in ``__array_ufunc__``.  As Brian2's documentation specifies, a
 plain ``0`` (and, in comparisons and min/max/clip, ``±inf``) fits any unit, so
-``sum([1*mV, 2*mV])`` and ``v < inf`` work.  ``parse_unit`` reads an equation's unit part.
+``sum([1*mV, 2*mV])`` and ``v < inf`` work.  As in Brian2, a result without units is a plain
+ndarray or number (``M.t/ms``), quantities print in Brian2's best unit, units combine into named
+units (``mV/ms``), and ``in_unit``, ``get_unit``, ``check_units`` ... are Brian2's.
+``parse_unit`` reads an equation's unit part.
 """
 from __future__ import annotations
 
