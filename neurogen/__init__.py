@@ -24,18 +24,21 @@ from .objects.unsupported import unsupported_names as _unsupported_names
 from .objects.base import SimObject as BrianObject  # Brian2's base class, for isinstance checks
 from .objects.group import Group
 from .objects.subgroup import Subgroup
-from .frontend.numeric import METHOD_NAMES as _method_names, exprel
 from .standalone.results import load_results
 from .standalone.device import device, export_project, set_device
 from .units import __all__ as _unit_names
 
 import numpy as np  # noqa: E402  (Brian2's star import provides np and numpy functions too)
-from numpy import (arange, array, asarray, ceil, clip, cos, cumsum, diff, exp, floor, linspace,  # noqa: E402
+from numpy import (array, asarray, ceil, clip, cos, cumsum, diff, exp, floor, linspace,  # noqa: E402
                    log, mean, ones, sin, sqrt, std, tanh, var, where, zeros)
 
+from .units.functions import arange, exprel  # noqa: E402  (Brian2's unit-aware versions)
 from .pylab import FUNCTIONS as _plot_functions, mpl, numpy_names as _numpy_names, plt  # noqa: E402
 import datetime  # noqa: E402,F401  (pylab gives the module, not numpy's datetime names)
 import numpy.ma as ma  # noqa: E402,F401
+
+#: Brian2's integration methods as names: ``method=euler`` works as ``method='euler'``.
+_method_names = ("exact", "linear", "euler", "rk2", "rk4", "heun", "milstein", "exponential_euler")
 
 globals().update(_plot_functions)  # matplotlib is imported on first use
 globals().update({name: name for name in _method_names})  # method=euler is method='euler'

@@ -39,16 +39,20 @@ class DimensionMismatchError(NeurogenError, ValueError):
     """
 
     def __init__(self, description: str, *dims: object) -> None:
-        self.description = description
+        self.description = self.desc = description  # ``desc``: Brian2's name
         self.dims = dims
-        super().__init__(description)
+        super().__init__(description, *dims)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(map(repr, (self.description, *self.dims)))})"
 
     def __str__(self) -> str:
         if not self.dims:
             return self.description
         if len(self.dims) == 1:
             return f"{self.description} (unit is {_dim_text(self.dims[0])})."
-        shown = " and ".join(_dim_text(d) for d in self.dims)
+        shown = (" and ".join(_dim_text(d) for d in self.dims) if len(self.dims) == 2
+                 else " ".join(f"({_dim_text(d)})" for d in self.dims))
         return f"{self.description} (units are {shown})."
 
 

@@ -22,7 +22,8 @@ if "NEUROGEN_CACHE_DIR" not in os.environ:
 QUICK = frozenset({"test_printer", "test_passes", "test_golden", "test_units", "test_integrators",
                    "test_results", "test_object_names", "test_project_files", "test_toolchain",
                    "test_cache", "test_random", "test_structure", "test_lowering",
-                   "test_binding", "test_standalone_units", "test_render"})
+                   "test_binding", "test_standalone_units", "test_render",
+                   "test_dropin_quantities"})
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

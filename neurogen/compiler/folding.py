@@ -17,15 +17,7 @@ import numpy as np
 import sympy
 
 from ..errors import EquationError
-
-
-def _exprel(x: np.float64) -> np.float64:
-    """As ``ng::exprel``: 1 near 0, infinite above 717 (and for inf), NaN for NaN."""
-    if abs(x) < 1e-16:
-        return np.float64(1.0)
-    if x > 717:
-        return np.float64(np.inf)
-    return np.expm1(x) / x
+from ..units.functions import exprel  # as ng::exprel: 1 near 0, infinite above 717, NaN for NaN
 
 
 #: Model functions of numbers, as numpy (and the compiled code) computes them.
@@ -34,7 +26,7 @@ NUMPY_FUNCTIONS: dict[str, Callable[..., np.float64]] = {
     "sinh": np.sinh, "cosh": np.cosh, "tanh": np.tanh, "arcsin": np.arcsin, "arccos": np.arccos,
     "arctan": np.arctan, "asin": np.arcsin, "acos": np.arccos, "atan": np.arctan, "abs": np.abs,
     "floor": np.floor, "ceil": np.ceil, "sign": np.sign, "clip": np.clip, "int": np.trunc,
-    "exprel": _exprel, "log10": np.log10, "expm1": np.expm1, "log1p": np.log1p,
+    "exprel": exprel, "log10": np.log10, "expm1": np.expm1, "log1p": np.log1p,
 }
 
 _OPERATORS: dict[type, Callable[[np.float64, np.float64], np.float64]] = {

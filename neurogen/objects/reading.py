@@ -17,11 +17,7 @@ from ..errors import EquationError
 from ..frontend.expressions import parse_expression
 from ..frontend.namespace import ExpressionScope, TimedArrayExternal, resolve_externals
 from ..units import UNITS, Quantity
-
-def _exprel(x: Any) -> Any:  # as ng::exprel: 1 near 0, inf above 717, NaN for NaN
-    with np.errstate(all="ignore"):
-        return np.where(np.abs(x) < 1e-16, 1.0, np.where(x > 717, np.inf, np.expm1(x) / np.where(x == 0, 1, x)))
-
+from ..units.functions import exprel  # as ng::exprel: 1 near 0, inf above 717, NaN for NaN
 
 _FUNCTIONS = {
     "exp": np.exp, "log": np.log, "log10": np.log10, "expm1": np.expm1, "log1p": np.log1p,
@@ -29,7 +25,7 @@ _FUNCTIONS = {
     "cosh": np.cosh, "tanh": np.tanh, "arcsin": np.arcsin, "arccos": np.arccos,
     "arctan": np.arctan, "asin": np.arcsin, "acos": np.arccos, "atan": np.arctan,
     "floor": np.floor, "ceil": np.ceil, "sign": np.sign, "clip": np.clip, "int": np.trunc,
-    "exprel": _exprel,
+    "exprel": exprel,
 }
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 from ..units import Quantity
-from ..units.definitions import get_unit, parse_unit
+from ..units.definitions import parse_unit, table_unit_name
 
 MAGIC = "neurogen-result 1"
 DTYPES = ("<f8", "<i4", "<i8", "|u1", "<u4")  # the element types a program writes
@@ -99,4 +99,4 @@ def _results_folder(directory: Path) -> Path:
 
 def unit_name(dim: Any) -> str:
     """A dimension as a unit expression without spaces (``volt``, ``metre**2*kilogram``)."""
-    return get_unit(dim).name.replace(" ", "")
+    return table_unit_name(dim).replace(" ", "")
