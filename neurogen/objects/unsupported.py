@@ -55,6 +55,7 @@ FEATURES: dict[str, tuple[str, str]] = {
     "implementation": ("user functions with C++ implementations", ""),
     "declare_types": ("user functions in model code", ""),
     "BinomialFunction": ("binomial random functions in model code", "PoissonInput draws binomial counts"),
+    "register_new_unit": ("registering new units for display", "quantities print in their best unit"),
     "restore_initial_state": ("restore_initial_state (removed from Brian2 too)", "use store() and restore()"),
 }
 
