@@ -72,3 +72,13 @@ def test_range_objects_and_numpy_integers_as_indices():
     ta = TimedArray(range(3), dt=1 * ms)
     assert ta.values.tolist() == [0, 1, 2]
     assert G[np.int64(2):].N == 4
+
+
+def test_a_model_may_declare_radians_as_brian2s_jeffress_example():
+    G = NeuronGroup(2, "dtheta/dt = angular_speed : radian\nangular_speed : radian/second")
+    G.angular_speed = 2 * pi / second
+    assert G.theta[:].tolist() == [0.0, 0.0]  # radian is dimensionless, as in Brian2
+    assert (G.angular_speed[:] / Hz).tolist() == [2 * pi, 2 * pi]
+    namespace: dict = {}
+    exec("from neurogen import *", namespace)
+    assert "radian" not in namespace  # as Brian2's star import

@@ -115,6 +115,9 @@ _ALIASES = {"ms": "msecond", "us": "usecond", "ns": "nsecond", "mV": "mvolt", "u
             "um3": "umetre3", "mM": "mmolar", "uM": "umolar", "nM": "nmolar", "kg": "kilogram"}
 
 UNITS: dict[str, Unit] = {}  # every unit name, for star imports and for parse_unit
+#: Dimensionless units a model may declare (``dtheta/dt = w : radian``, Brian2's jeffress
+#: example) that Brian2's star import does not give, so neither does neurogen's.
+MODEL_ONLY_UNITS = frozenset({"radian", "steradian"})
 
 
 def _build_units() -> None:
@@ -260,6 +263,8 @@ def _number(node: ast.AST, text: str) -> float:
 def _evaluate(node: ast.AST, text: str) -> tuple[float, Dimension]:
     """(scale, dimension) of a unit expression made of names, numbers, *, / and **."""
     if isinstance(node, ast.Name):
+        if node.id in MODEL_ONLY_UNITS:
+            return 1.0, DIMENSIONLESS
         if node.id not in UNITS:
             raise EquationError(f"Unknown unit {node.id!r} in {text!r}")
         return UNITS[node.id].scale, UNITS[node.id].dim
