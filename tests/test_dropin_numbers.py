@@ -82,3 +82,14 @@ def test_a_model_may_declare_radians_as_brian2s_jeffress_example():
     namespace: dict = {}
     exec("from neurogen import *", namespace)
     assert "radian" not in namespace  # as Brian2's star import
+
+
+def test_physical_constants_module_as_brian2s():
+    from neurogen.units.constants import faraday_constant, gas_constant, zero_celsius, elementary_charge
+
+    # Brian2 2.9: faraday_constant = 96485.33289 C/mol, gas_constant = 8.3144598 J/(mol K)
+    assert abs(float(faraday_constant / (coulomb / mole)) - 96485.33289) < 1e-6
+    assert abs(float(gas_constant / (joule / mole / kelvin)) - 8.3144598) < 1e-12
+    assert float(zero_celsius / kelvin) == 273.15 and float(elementary_charge / coulomb) == 1.6021766208e-19
+    thermal_voltage = gas_constant * (zero_celsius + 36 * kelvin) / faraday_constant
+    assert abs(float(thermal_voltage / mV) - 26.64047654) < 1e-6
