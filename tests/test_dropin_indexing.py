@@ -459,3 +459,13 @@ def test_a_shared_variable_takes_no_condition_or_index_beyond_its_one_value():
     S.connect()
     with pytest.raises(IndexError, match=r"S\.x\[\(0, 1\)\] = \.\.\.: 'x' is a shared variable"):
         S.x[0, 1] = 1
+
+
+def test_delay_without_delay_argument_reads_per_synapse_as_brian2():
+    """Brian2 2.9: without ``delay=``, ``S.delay[:]`` has one (zero) value per synapse."""
+    G = NeuronGroup(3, "v : 1", threshold="v > 1")
+    S = Synapses(G, G, "w : 1", on_pre="v_post += w")
+    S.connect()
+    assert len(S.delay[:]) == 9 and not np.any(S.delay[:])
+    S.delay[0] = 1 * ms
+    assert (S.delay[:2] / ms).tolist() == [1.0, 0.0]

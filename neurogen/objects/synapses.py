@@ -163,6 +163,7 @@ class Synapses(Group):
             raise TypeError(f"Synapses '{self.name}': delay= has to be a quantity, got the string '{delay}'; "
                             "to set delays with an expression, assign S.delay = '...' after connect()")
         if delay is not None and "pre" in self._pathways:
+            object.__setattr__(self, "_delay_given", True)
             self.delay = delay
 
     def _add_multisynaptic_index(self, name: str | None) -> str | None:
@@ -341,6 +342,9 @@ class Synapses(Group):
     def __getattr__(self, name: str) -> Any:
         """Also ``S.v_pre``, ``S.v_post`` and ``S.v`` (a postsynaptic variable): the value per
         synapse, read-only (as Brian2's views of the pre- and postsynaptic groups)."""
+        if name in ("delay", "delay_") and "_specs" in self.__dict__ and self._delay_unset_and_shared():
+            # Brian2: without delay= the delay is a synaptic variable, one value per synapse
+            self._make_delays_heterogeneous()
         try:
             return super().__getattr__(name)
         except AttributeError:
@@ -400,6 +404,12 @@ class Synapses(Group):
         if spec.shared and per_synapse:  # becomes heterogeneous: one delay per synapse from now on
             self._make_delays_heterogeneous()
         super()._set_variable("delay", value, index)
+
+    def _delay_unset_and_shared(self) -> bool:
+        """No ``delay=`` was given and none assigned yet: one (zero) delay kept for all synapses,
+        which the compiled code handles faster; read from Python it is per synapse, as in Brian2."""
+        spec = self._specs.get("delay")
+        return spec is not None and spec.shared and not self.__dict__.get("_delay_given", False)
 
     def _make_delays_heterogeneous(self) -> None:
         old = self._specs["delay"]
