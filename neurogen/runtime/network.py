@@ -18,6 +18,7 @@ import numpy as np
 from ..errors import NeurogenError
 from ..objects.schedule import member_name, schedule_order
 from .reachable import collect_objects
+from .report import Reporter, report_function
 from .inputs import Values, first_record, value_provider
 from ..frontend.namespace import External, resolve_externals
 from .collect import collect_results
@@ -165,6 +166,9 @@ MAX_STEPS = 2**62  # steps are int64 in the compiled code (with room for step + 
 def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
          namespace: Mapping[str, Any] | None, frame_namespace: Mapping[str, Any]) -> None:
     seconds = check_quantity(duration, second, "run(duration)")
+    report_period = check_quantity(report_period, second, "run(report_period)")
+    if report is not None:
+        report_function(report)  # a bad report argument fails before anything runs
     namespace = check_namespace(namespace, "run()")
     if not seconds >= 0 or math.isinf(seconds):
         raise ValueError(f"run(): the duration must be a finite time, not negative, got {duration}")
@@ -209,7 +213,7 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
                     rows={m: _records(step0, done, every[id(o)]) for m, o in members.items()})
     net._t = start + seconds if done == n_steps else (step0 + done) * dt  # interrupted: a step
     _reached(objects, net.t_, every)
-    if isinstance(callback, _Reporter) and error is None:
+    if isinstance(callback, Reporter) and error is None:
         callback.finish()
     if error is not None:
         raise error
@@ -344,47 +348,12 @@ def _values(members: Mapping[str, Any], externals: Mapping[int, Mapping[str, Ext
 
 # -- progress reports ---------------------------------------------------------------------
 
-def _callback(report: Any, report_period: Any, duration: float, t_start: float,
+def _callback(report: Any, report_period: float, duration: float, t_start: float,
               n_steps: int) -> tuple[Any, float]:
     """The callback the step loop calls: it always lets Ctrl-C through, and reports if asked."""
     if report is None:
         return None, _REPORT_INTERVAL
-    period = float(np.asarray(report_period))
-    reporter = _Reporter(report, period, duration, t_start, n_steps)
-    return reporter, min(_REPORT_INTERVAL, period)
-
-
-class _Reporter:
-    """Brian2's ``report='text'`` (or a callable ``f(elapsed, completed, start, duration)``)."""
-
-    def __init__(self, report: Any, period: float, duration: float, t_start: float, n_steps: int) -> None:
-        if not (callable(report) or report in ("text", "stdout", "stderr")):
-            raise ValueError(f"run(): report must be 'text', 'stdout', 'stderr' or a callable, got {report!r}")
-        self.report, self.period, self.duration = report, period, duration
-        self.t_start, self.n_steps = t_start, n_steps
-        self.started = self.last = time.monotonic()
-        self._emit(0.0, 0.0)
-
-    def __call__(self, steps_done: int) -> None:
-        now = time.monotonic()
-        if now - self.last >= self.period:
-            self.last = now
-            self._emit(now - self.started, steps_done / self.n_steps)
-
-    def finish(self) -> None:
-        self._emit(time.monotonic() - self.started, 1.0)
-
-    def _emit(self, elapsed: float, completed: float) -> None:
-        if callable(self.report):
-            self.report(elapsed * second, completed, self.t_start * second, self.duration * second)
-            return
-        stream = sys.stderr if self.report == "stderr" else sys.stdout
-        if completed == 0.0:
-            print(f"Starting simulation at t={self.t_start:g} s for duration {self.duration:g} s", file=stream)
-            return
-        remaining = elapsed * (1 - completed) / completed if completed else math.inf
-        print(f"{completed * self.duration:g} s ({completed:.0%}) simulated in {elapsed:.3g} s"
-              + (f", estimated {remaining:.3g} s remaining." if completed < 1 else ""), file=stream)
+    return Reporter(report, report_period, duration, t_start, n_steps), min(_REPORT_INTERVAL, report_period)
 
 
 # -- run() without a Network ----------------------------------------------------------------
@@ -426,6 +395,17 @@ def _caller_frame(level: Any, what: str) -> Any:
         if frame is None:
             raise ValueError(f"{what}(level={level}): the caller has only {up} enclosing frames")
     return frame
+
+
+def collect(level: int = 0) -> set[SimObject]:
+    """Brian2's ``collect()``: the objects visible from the caller (those ``run()`` would
+    simulate), for ``Network(collect())``. As ``run()``, it also finds objects inside lists,
+    tuples, dicts and sets, and only those created since the last ``start_scope()``."""
+    frame = _caller_frame(level, "collect")
+    try:
+        return set(collect_objects(frame, warn=False))
+    finally:
+        del frame
 
 
 def store(name: str = "default") -> None:

@@ -6,6 +6,7 @@ the C++ side are copied out after a run.
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -14,6 +15,7 @@ from ..compiled import cache
 from ..binding import ARRAY, DT, INTEGER, SCALAR, SEED, T_START
 from ..compiled.library import LIBRARY, Manifest, compiled_network, current_toolchain, frontend_key, shell
 from ..errors import DamagedCacheEntryError, NeurogenError
+from ..logger import notice
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +34,10 @@ def load_simulation(frontend_parts: Sequence[str], make_ir: Callable[[], Any],
     key = frontend_key(frontend_parts, config)
     if current is not None and current.frontend_key == key:
         return current  # loaded (and verified) before: repeated runs touch no file
-    model_type = shell().Model  # first: building the shell could evict the library loaded next
+    announce = CompileNotice()
+    make_ir = announce.before(make_ir)
+    with announce.if_slower_than(SHELL_NOTICE_AFTER):
+        model_type = shell().Model  # first: building the shell could evict the library loaded next
     manifest = compiled_network(key, config, make_ir)
     if current is not None and current.manifest == manifest:
         return current
@@ -42,6 +47,51 @@ def load_simulation(frontend_parts: Sequence[str], make_ir: Callable[[], Any],
         log.warning("discarding a damaged neurogen cache entry and building it again: %s", exc)
         cache.discard(manifest.module)
     return Simulation(model_type, compiled_network(key, config, make_ir), key)
+
+
+COMPILE_NOTICE = ("neurogen: compiling the model (first run of this model structure; "
+                  "later runs use the cache)...")
+SHELL_NOTICE_AFTER = 1.0  # seconds: loading a cached shell takes milliseconds, building it many seconds
+
+
+class CompileNotice:
+    """One line telling the user that a run compiles (a new user otherwise waits seconds in
+    silence), never on a warm run. It comes when the model has to be lowered (no manifest
+    for its structure is cached: it is compiled unless an equal library is), or when loading
+    the runtime shell takes longer than a cached load can (it is being built)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.given = False
+
+    def give(self) -> None:
+        with self._lock:
+            if not self.given:
+                self.given = True
+                notice(__name__, COMPILE_NOTICE)
+
+    def before(self, make_ir: Callable[[], Any]) -> Callable[[], Any]:
+        def announced() -> Any:
+            self.give()
+            return make_ir()
+        return announced
+
+    def if_slower_than(self, seconds: float) -> "_Timer":
+        return _Timer(seconds, self.give)
+
+
+class _Timer:
+    """``with _Timer(s, f):`` calls ``f`` (on another thread) if the block takes more than ``s`` seconds."""
+
+    def __init__(self, seconds: float, action: Callable[[], None]) -> None:
+        self.timer = threading.Timer(seconds, action)
+        self.timer.daemon = True
+
+    def __enter__(self) -> None:
+        self.timer.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.timer.cancel()
 
 
 # -- running ------------------------------------------------------------------------------

@@ -1,0 +1,274 @@
+"""Issue 12, part 5: Brian2's network utilities, as a Brian2 user's script uses them.
+
+Each test states Brian2 2.9's documented (and, where noted, observed with the oracle)
+behaviour: names, formats, types. Runs reuse the reference LIF structure (``lif_reference``)
+so the compiled model is shared through the cache.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import re
+import sys
+
+import numpy as np
+import pytest
+
+import neurogen
+from neurogen import (BrianLogger, Network, NeuronGroup, SpikeMonitor, collect, device, get_device,
+                      get_logger, ms, rand, run, second, seed, set_device)
+from neurogen.logger import NOTICE
+from neurogen.runtime import simulation
+from neurogen.runtime.report import format_wall_time
+
+from lif_reference import lif
+
+
+# -- seed() ---------------------------------------------------------------------------------
+
+def test_seed_also_seeds_numpys_global_generator():
+    """Brian2's seed(n) calls np.random.seed(n): rand() in a script repeats, and gives
+    numpy's (and so Brian2's) sequence for that seed (seed(3); rand(3) observed in Brian2)."""
+    seed(3)
+    first = rand(3)
+    np.testing.assert_allclose(first, [0.5507979, 0.70814782, 0.29090474], rtol=1e-7)
+    seed(3)
+    np.testing.assert_array_equal(rand(3), first)
+    seed(2**40)  # numpy refuses seeds >= 2**32; neurogen's seeds go up to 2**64
+    big = np.random.rand(2)
+    seed(2**40)
+    np.testing.assert_array_equal(np.random.rand(2), big)
+
+
+# -- progress reports ------------------------------------------------------------------------
+
+def test_report_text_prints_brian2s_lines(capsys):
+    """Brian2 2.9 (oracle): 'Starting simulation at t=0. s for a duration of 10. ms' and
+    '10. ms (100%) simulated in < 1s'."""
+    G, M, S, R = lif(1, [5])
+    net = Network(G, M, S, R)
+    net.run(2 * ms, report="text")
+    net.run(3 * ms, report="stdout")
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["Starting simulation at t=0. s for a duration of 2. ms",
+                   "2. ms (100%) simulated in < 1s",
+                   "Starting simulation at t=2. ms for a duration of 3. ms",
+                   "3. ms (100%) simulated in < 1s"]
+
+
+def test_report_stderr_and_bad_report_arguments(capsys):
+    G, M, S, R = lif(1, [5])
+    net = Network(G, M, S, R)
+    net.run(1 * ms, report="stderr")
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines()[-1] == "1. ms (100%) simulated in < 1s"
+    with pytest.raises(ValueError, match="report"):  # Brian2: ValueError for an unknown string
+        net.run(1 * ms, report="txt")
+    with pytest.raises(TypeError, match="report"):  # and TypeError for what is not callable
+        net.run(1 * ms, report=3)
+    with pytest.raises(neurogen.DimensionMismatchError):
+        net.run(1 * ms, report="text", report_period=1)
+    assert float(net.t / ms) == pytest.approx(1.0)  # nothing ran
+
+
+@pytest.mark.parametrize("seconds, text", [(0.5, "< 1s"), (12.5, "12s"), (123, "2m 3s"),
+                                           (12345, "3h 25m 45s"), (90061, "1d 1h 1m 1s")])
+def test_wall_times_are_formatted_as_brian2(seconds, text):
+    assert format_wall_time(seconds) == text
+
+
+# -- collect() -------------------------------------------------------------------------------
+
+def test_collect_returns_the_objects_in_the_callers_scope_for_a_network():
+    G, M, S, R = lif(1, [5])
+    found = collect()
+    assert isinstance(found, set)  # as Brian2's
+    assert found == {G, M, S, R}
+    net = Network(collect())
+    net.run(1 * ms)
+    assert float(G.t / ms) == pytest.approx(1.0)
+
+    def inner():
+        H = NeuronGroup(1, "v : 1", name="inner_group")
+        return collect(), H
+
+    inside, H = inner()
+    assert inside == {H}  # the caller's locals (and globals), not its caller's, as Brian2
+
+
+def test_collect_level_and_bad_level():
+    G, M, S, R = lif(1, [5])
+
+    def helper():
+        return collect(level=1)
+
+    assert helper() == {G, M, S, R}
+    with pytest.raises(TypeError):
+        collect(level="up")
+
+
+# -- devices ---------------------------------------------------------------------------------
+
+def test_get_device_and_device_calls_in_runtime_mode_keep_the_runtime():
+    """Brian2: get_device() is the RuntimeDevice; device.reinit(), device.activate() and
+    device.build() do nothing in runtime mode. Before, activate() switched to standalone
+    and the next run() built a C++ project."""
+    assert type(get_device()).__name__ == "RuntimeDevice"
+    assert get_device().build_on_run is True
+    device.reinit()
+    device.activate()
+    device.build()
+    assert type(get_device()).__name__ == "RuntimeDevice"
+    assert neurogen.session().device is None
+    G, M, S, R = lif(1, [5])
+    run(1 * ms)  # the runtime: simulated now, no project
+    assert float(G.t / ms) == pytest.approx(1.0)
+
+
+def test_set_device_and_reset_device(tmp_path):
+    from neurogen import reset_device
+
+    set_device("cpp_standalone", directory=tmp_path / "project", build_on_run=False)
+    try:
+        assert type(get_device()).__name__ == "StandaloneDevice"
+        assert get_device() is neurogen.session().device
+        reset_device()  # back to the device before: the runtime
+        assert type(get_device()).__name__ == "RuntimeDevice"
+        reset_device("runtime")
+        assert type(get_device()).__name__ == "RuntimeDevice"
+        with pytest.raises(TypeError):
+            reset_device(3)
+    finally:
+        set_device("runtime")
+
+
+# -- logging ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def console_level():
+    """Restore the console's level and filters after a test changes them."""
+    handler = neurogen.logger.console()
+    level, filters = handler.level, list(handler.filters)
+    logger_level = logging.getLogger("neurogen").level
+    yield handler
+    handler.setLevel(level)
+    handler.filters[:] = filters
+    logging.getLogger("neurogen").setLevel(logger_level)
+
+
+def test_brianlogger_levels_map_to_pythons_logging(console_level, caplog):
+    assert console_level.level == NOTICE  # by default: warnings and the compile notice
+    BrianLogger.log_level_debug()
+    assert console_level.level == logging.DEBUG
+    assert logging.getLogger("neurogen").getEffectiveLevel() == logging.DEBUG
+    BrianLogger.log_level_info()
+    assert console_level.level == logging.INFO
+    BrianLogger.log_level_warn()
+    assert console_level.level == logging.WARNING
+    BrianLogger.log_level_error()
+    assert console_level.level == logging.ERROR
+    BrianLogger.log_level_info()
+    with caplog.at_level(logging.DEBUG, logger="neurogen"):
+        get_logger("neurogen.myscript").info("from my script")
+        BrianLogger("neurogen").warn("a warning", name_suffix="part")
+        logger = get_logger("neurogen.once")
+        logger.info("only once", once=True)
+        logger.info("only once", once=True)
+        BrianLogger.info("class-level call")
+    records = [(r.name, r.levelno, r.getMessage()) for r in caplog.records]
+    assert ("neurogen.myscript", logging.INFO, "from my script") in records
+    assert ("neurogen.part", logging.WARNING, "a warning") in records
+    assert [r for r in records if r[2] == "only once"] == [("neurogen.once", logging.INFO, "only once")]
+    assert ("neurogen", logging.INFO, "class-level call") in records
+
+
+def _console_lines(handler, emit):
+    """What neurogen's console prints when the application configured no logging."""
+    root = logging.getLogger()
+    saved, root.handlers = root.handlers, []
+    stream, saved_err = io.StringIO(), sys.stderr
+    sys.stderr = stream
+    try:
+        emit()
+    finally:
+        sys.stderr, root.handlers = saved_err, saved
+    return stream.getvalue().splitlines()
+
+
+def test_console_prints_brian2s_format_and_suppresses(console_level):
+    BrianLogger.log_level_info()
+    lines = _console_lines(console_level, lambda: get_logger("neurogen.a.b").info("shown"))
+    assert lines == ["INFO       shown [neurogen.a.b]"]  # Brian2's '%(levelname)-10s %(message)s [%(name)s]'
+    BrianLogger.suppress_name("b")
+    BrianLogger.suppress_hierarchy("neurogen.c")
+    lines = _console_lines(console_level, lambda: (get_logger("neurogen.a.b").info("hidden by name"),
+                                                   get_logger("neurogen.c.d").warn("hidden by hierarchy"),
+                                                   get_logger("neurogen.cd").warn("not in the hierarchy")))
+    assert lines == ["WARNING    not in the hierarchy [neurogen.cd]"]
+    BrianLogger.log_level_warn()
+    assert _console_lines(console_level, lambda: get_logger("neurogen.x").info("below warn")) == []
+
+
+# -- the first-compile notice ----------------------------------------------------------------
+
+def test_a_run_that_compiles_says_so_in_one_line(monkeypatch, console_level):
+    """A model not in the cache is lowered and compiled: one line says so before the wait."""
+    calls = []
+
+    def compiled_network(key, config, make_ir):
+        calls.append(key)
+        raise KeyboardInterrupt  # stop here: the notice must already have been given
+
+    def fake_compiled_network(key, config, make_ir):
+        try:
+            make_ir()
+        except Exception:  # noqa: BLE001 (only the notice matters here)
+            pass
+        return compiled_network(key, config, make_ir)
+
+    monkeypatch.setattr(simulation, "compiled_network", fake_compiled_network)
+    G, M, S, R = lif(1, [5])
+    lines = []
+
+    def go():
+        with pytest.raises(KeyboardInterrupt):
+            Network(G, M, S, R).run(1 * ms)
+
+    lines = _console_lines(console_level, go)
+    assert lines == [simulation.COMPILE_NOTICE]
+    assert calls
+
+
+def test_a_warm_run_says_nothing(caplog, console_level):
+    G, M, S, R = lif(1, [5])
+    Network(G, M, S, R).run(1 * ms)  # compiled (or found) now
+    start_lines = _console_lines(console_level, lambda: None)
+    assert start_lines == []
+    G, M, S, R = lif(1, [5])
+    with caplog.at_level(logging.DEBUG, logger="neurogen"):
+        lines = _console_lines(console_level, lambda: Network(G, M, S, R).run(1 * ms))
+    assert lines == []
+    assert not [r for r in caplog.records if r.levelno >= NOTICE]
+
+
+def test_the_notice_comes_when_loading_the_shell_takes_long(monkeypatch, console_level):
+    """Building the runtime shell (first use of a neurogen version) takes seconds; loading a
+    cached one milliseconds. The notice comes if it takes longer than SHELL_NOTICE_AFTER."""
+    import threading
+
+    release = threading.Event()
+    monkeypatch.setattr(simulation, "SHELL_NOTICE_AFTER", 0.0)
+
+    def slow_shell():
+        release.wait(5)  # the notice timer fires meanwhile
+        raise KeyboardInterrupt
+
+    given = []
+    monkeypatch.setattr(simulation, "notice", lambda name, message: (given.append(message), release.set()))
+    monkeypatch.setattr(simulation, "shell", slow_shell)
+    G, M, S, R = lif(1, [7])
+    G.v = 0 * neurogen.volt  # a fresh front-end key is not needed: a new Network has no Simulation
+    with pytest.raises(KeyboardInterrupt):
+        Network(G, M, S, R).run(1 * ms)
+    assert given == [simulation.COMPILE_NOTICE]
