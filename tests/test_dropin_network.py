@@ -16,7 +16,7 @@ import pytest
 
 import neurogen
 from neurogen import (BrianLogger, Network, NeuronGroup, SpikeMonitor, collect, device, get_device,
-                      get_logger, ms, rand, run, second, seed, set_device)
+                      get_logger, ms, rand, restore, run, second, seed, set_device, store)
 from neurogen.logger import NOTICE
 from neurogen.runtime import simulation
 from neurogen.runtime.report import format_wall_time
@@ -272,3 +272,124 @@ def test_the_notice_comes_when_loading_the_shell_takes_long(monkeypatch, console
     with pytest.raises(KeyboardInterrupt):
         Network(G, M, S, R).run(1 * ms)
     assert given == [simulation.COMPILE_NOTICE]
+
+
+# -- store / restore with a file ---------------------------------------------------------------
+
+def _state_of(G, M, S):
+    return (np.asarray(G.v[:]).copy(), np.asarray(M.i).copy(), np.asarray(M.t / second).copy(),
+            np.asarray(S.t / second).copy(), np.asarray(S.v / neurogen.volt).copy())
+
+
+def test_store_to_a_file_and_restore_into_new_objects_of_the_same_names(tmp_path):
+    """Brian2: restore(filename=) needs the objects to exist with the names they had when
+    stored; the state (variables, records, time) comes back, also in a new script."""
+    path = tmp_path / "state.pkl"  # Brian2 users name it anything; the content is neurogen's
+    G, M, S, R = lif(3, [5, 7, 0])
+    net = Network(G, M, S, R)
+    net.run(2 * ms)
+    net.store("after_2ms", filename=path)
+    stored = _state_of(G, M, S)
+    net.run(3 * ms)
+    later = _state_of(G, M, S)
+    net.restore("after_2ms", filename=path)
+    assert float(net.t / ms) == pytest.approx(2.0)
+    assert float(G.t / ms) == pytest.approx(2.0)
+    for got, want in zip(_state_of(G, M, S), stored):
+        np.testing.assert_array_equal(got, want)
+    net.run(3 * ms)  # deterministic model: the same continuation
+    for got, want in zip(_state_of(G, M, S), later):
+        np.testing.assert_array_equal(got, want)
+
+    neurogen.start_scope()  # a new script: new objects, the same names
+    G2, M2, S2, R2 = lif(3, [5, 7, 0])
+    net2 = Network(G2, M2, S2, R2)
+    net2.restore("after_2ms", filename=str(path))
+    for got, want in zip(_state_of(G2, M2, S2), stored):
+        np.testing.assert_array_equal(got, want)
+    net2.run(3 * ms)
+    for got, want in zip(_state_of(G2, M2, S2), later):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_one_file_holds_several_snapshots_and_the_magic_network_uses_it(tmp_path):
+    path = tmp_path / "snapshots"
+    G, M, S, R = lif(2, [5, 7])
+    store("start", filename=path)
+    run(2 * ms)
+    store("later", filename=path)
+    v_later = np.asarray(G.v[:]).copy()
+    restore("start", filename=path)
+    assert float(G.t / ms) == 0.0 and len(M.i) == 0
+    restore("later", filename=path)
+    np.testing.assert_array_equal(np.asarray(G.v[:]), v_later)
+    store("start", filename=path)  # replaces that snapshot, keeps the other
+    restore("later", filename=path)
+    with pytest.raises(KeyError, match="no snapshot named 'missing'"):
+        restore("missing", filename=path)
+
+
+def test_store_never_replaces_a_file_neurogen_did_not_write(tmp_path):
+    G, M, S, R = lif(1, [5])
+    net = Network(G, M, S, R)
+    precious = tmp_path / "notes.txt"
+    precious.write_text("my notes")
+    with pytest.raises(ValueError, match="not a neurogen store file"):
+        net.store(filename=precious)
+    assert precious.read_text() == "my notes"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]  # no temporary left
+    with pytest.raises(ValueError, match="not a neurogen store file"):
+        net.restore(filename=precious)
+
+
+def test_restore_never_unpickles_a_file(tmp_path):
+    """A Brian2 store file is a pickle; loading one runs the code it names. neurogen refuses it."""
+    import os
+    import pickle
+
+    marker = tmp_path / "code_ran"
+
+    class Payload:
+        def __reduce__(self):
+            return (os.mkdir, (str(marker),))
+
+    path = tmp_path / "brian2_state.pkl"
+    path.write_bytes(pickle.dumps({"default": Payload()}))
+    G, M, S, R = lif(1, [5])
+    with pytest.raises(ValueError, match="not a neurogen store file"):
+        Network(G, M, S, R).restore(filename=path)
+    assert not marker.exists()
+
+
+def test_restore_from_a_file_checks_names_and_models(tmp_path):
+    path = tmp_path / "state"
+    G, M, S, R = lif(1, [5])
+    Network(G, M, S, R).store(filename=path)
+    with pytest.raises(KeyError, match="lif_rate"):  # stored, but not in this network (Brian2's KeyError)
+        Network(G, M, S).restore(filename=path)
+    H = NeuronGroup(1, "v : 1", name="other")
+    with pytest.raises(KeyError, match="other"):  # in the network, not in the file
+        Network(G, M, S, R, H).restore(filename=path)
+    neurogen.start_scope()
+    G2 = NeuronGroup(1, "dv/dt = -v/(10*ms) : volt", name="lif")  # same name, another model
+    M2 = SpikeMonitor(NeuronGroup(1, "v : 1", threshold="v > 1", name="src"), name="lif_spikes")
+    with pytest.raises(ValueError, match="another model"):
+        Network(G2, M2, S, R).restore(filename=path)
+    with pytest.raises(TypeError):
+        Network(G, M, S, R).store(name=3, filename=path)
+
+
+def test_restore_random_state_also_restores_numpys_generator(tmp_path):
+    """Brian2's docs: restore_random_state=True also restores numpy's random generator."""
+    G, M, S, R = lif(1, [5])
+    net = Network(G, M, S, R)
+    seed(11)
+    net.store("in_memory")
+    net.store("in_file", filename=tmp_path / "s")
+    first = np.random.rand(3)
+    net.restore("in_memory", restore_random_state=True)
+    np.testing.assert_array_equal(np.random.rand(3), first)
+    net.restore("in_file", filename=tmp_path / "s", restore_random_state=True)
+    np.testing.assert_array_equal(np.random.rand(3), first)
+    net.restore("in_file", filename=tmp_path / "s")  # not asked: numpy's numbers go on
+    assert not np.array_equal(np.random.rand(3), first)

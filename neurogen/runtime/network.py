@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import logging
 import math
+import os
 import sys
 import time
 import weakref
@@ -19,6 +20,7 @@ from ..errors import NeurogenError
 from ..objects.schedule import member_name, schedule_order
 from .reachable import collect_objects
 from .report import Reporter, report_function
+from .storefile import read_snapshot, write_snapshot
 from .inputs import Values, first_record, value_provider
 from ..frontend.namespace import External, resolve_externals
 from .collect import collect_results
@@ -95,35 +97,79 @@ class Network:
         del frame
         _run(self, duration, report, report_period, namespace, frame_namespace)
 
-    def store(self, name: str = "default") -> None:
-        """Keep a copy of every object's state and records, and the time (Brian2's ``store``).
-        With the standalone device the program keeps the state; Python keeps the times."""
+    def store(self, name: str = "default", filename: str | os.PathLike[str] | None = None) -> None:
+        """Keep a copy of every object's state and records, the time and the random state
+        (Brian2's ``store``); with ``filename``, in that file (see ``runtime.storefile``:
+        data only, never a pickle; an existing file is replaced only if it is a neurogen store
+        file). With the standalone device the program keeps the state; Python keeps the times."""
+        _check_snapshot_name(name, "store")
         device = session().device
         if device is not None:
+            if filename is not None:
+                raise NotImplementedError("store(filename=...) with the standalone device (the program "
+                                          "keeps its snapshots in memory)")
             device.record_event("store", name)
             snapshots = {id(o): {"_time": o._time} for o in self.objects}
-        else:
-            snapshots = {id(o): _snapshot(o) for o in self.objects}
-        self._stored[name] = (self._t, self._dt, session().random_epoch, snapshots)
+            self._stored[name] = (self._t, self._dt, session().random_epoch, None, snapshots)
+            return
+        header = (self._t, self._dt, session().random_epoch, np.random.get_state())
+        if filename is None:
+            self._stored[name] = (*header, {id(o): _snapshot(o) for o in self.objects})
+            return
+        _check_unique_names(self.objects)
+        write_snapshot(filename, name, {"t": header[0], "dt": header[1], "random_epoch": header[2],
+                                        "numpy_random": header[3]},
+                       {o.name: (_model_of(o), _file_state(o)) for o in self.objects})
 
-    def restore(self, name: str = "default", restore_random_state: bool = False) -> None:
-        """Return to a stored state. As in Brian2, later random numbers are new ones unless
-        ``restore_random_state=True`` (then a re-run repeats the stored run exactly)."""
+    def restore(self, name: str = "default", filename: str | os.PathLike[str] | None = None,
+                restore_random_state: bool = False) -> None:
+        """Return to a stored state (Brian2's ``restore``). As in Brian2, later random numbers
+        are new ones unless ``restore_random_state=True`` (then a re-run repeats the stored run
+        exactly, and numpy's global generator is back where it was too)."""
+        _check_snapshot_name(name, "restore")
+        if filename is not None:
+            self._restore_file(name, filename, restore_random_state)
+            return
         if name not in self._stored:
             raise KeyError(f"Network.restore: nothing stored under the name {name!r}")
         device = session().device
-        standalone = all(set(s) == {"_time"} for s in self._stored[name][3].values())
-        if (device is not None) != standalone:
+        t, dt, epoch, numpy_state, snapshots = self._stored[name]
+        if (device is not None) != (numpy_state is None):
             raise NotImplementedError(f"Network.restore({name!r}): stored with one device, restored with another")
         if device is not None:
             device.record_event("restore", name)
-        self._t, self._dt, epoch, snapshots = self._stored[name]
-        state = session()
-        state.random_epoch = epoch if restore_random_state else state.random_epoch + 1
+        self._t, self._dt = t, dt
+        _restore_random(epoch, numpy_state, restore_random_state)
         for obj in self.objects:
             if id(obj) in snapshots:
                 _restore_snapshot(obj, snapshots[id(obj)])
                 obj.clock._t = obj._clock_time
+
+    def _restore_file(self, name: str, filename: str | os.PathLike[str], restore_random_state: bool) -> None:
+        if session().device is not None:
+            raise NotImplementedError("restore(filename=...) with the standalone device")
+        header, stored = read_snapshot(filename, name)
+        _check_unique_names(self.objects)
+        by_name = {o.name: o for o in self.objects}
+        missing = sorted(set(by_name) - set(stored))
+        if missing:  # Brian2's KeyError, both ways
+            raise KeyError(f"restore({name!r}, filename={str(filename)!r}): the file has no state for "
+                           f"{missing}; objects are matched by name (the names they had when stored)")
+        unused = sorted(set(stored) - set(by_name))
+        if unused:
+            raise KeyError(f"restore({name!r}, filename={str(filename)!r}): the file holds the state of "
+                           f"{unused}, which are not part of this network (objects are matched by name)")
+        for obj_name, (model, _) in stored.items():
+            if model != _model_of(by_name[obj_name]):
+                raise ValueError(f"restore({name!r}, filename={str(filename)!r}): '{obj_name}' was stored "
+                                 "with another model (equations, variables or kind); restore needs the "
+                                 "objects as they were when stored")
+        self._t, self._dt = float(header["t"]), header["dt"]
+        _restore_random(int(header["random_epoch"]), header["numpy_random"], restore_random_state)
+        for obj_name, (_, state) in stored.items():
+            obj = by_name[obj_name]
+            _restore_snapshot(obj, state)
+            obj.clock._t = obj._clock_time
 
     def scheduling_summary(self) -> list[tuple[str, str, str, int]]:
         """(object, kind, when, order) in execution order."""
@@ -143,6 +189,31 @@ def _snapshot(obj: Any) -> dict[str, Any]:
     keep = {k: v for k, v in obj.__dict__.items()
             if k not in ("_clock", "namespace") and not isinstance(v, (SimObject, Subgroup))}
     return copy.deepcopy(keep)
+
+
+#: What makes an object this process's object, not its state: never taken from a file.
+_IDENTITY = frozenset({"name", "_scope_id", "_creation_index", "_constructed"})
+
+
+def _file_state(obj: Any) -> dict[str, Any]:
+    return {k: v for k, v in _snapshot(obj).items() if k not in _IDENTITY}
+
+
+def _model_of(obj: Any) -> str:
+    """What a stored state must match to be restored into ``obj``: its kind and model."""
+    return "\n".join((type(obj).__name__, *obj._structure(), obj._specs_key()))
+
+
+def _check_snapshot_name(name: Any, what: str) -> None:
+    if not isinstance(name, str):
+        raise TypeError(f"{what}(name=...): expected a string, got {type(name).__name__} {name!r}")
+
+
+def _restore_random(epoch: int, numpy_state: Any, restore_random_state: bool) -> None:
+    state = session()
+    state.random_epoch = epoch if restore_random_state else state.random_epoch + 1
+    if restore_random_state and numpy_state is not None:
+        np.random.set_state(tuple(numpy_state))
 
 
 def _restore_snapshot(obj: Any, snapshot: dict[str, Any]) -> None:
@@ -408,14 +479,16 @@ def collect(level: int = 0) -> set[SimObject]:
         del frame
 
 
-def store(name: str = "default") -> None:
-    """Brian2's ``store()``: snapshot the objects of the magic network (those visible here)."""
-    _on_magic_network("store", name)
+def store(name: str = "default", filename: str | os.PathLike[str] | None = None) -> None:
+    """Brian2's ``store()``: snapshot the objects of the magic network (those visible here),
+    in memory or in ``filename`` (``Network.store``)."""
+    _on_magic_network("store", name, filename=filename)
 
 
-def restore(name: str = "default", restore_random_state: bool = False) -> None:
+def restore(name: str = "default", filename: str | os.PathLike[str] | None = None,
+            restore_random_state: bool = False) -> None:
     """Brian2's ``restore()``: bring the magic network's objects back to a stored snapshot."""
-    _on_magic_network("restore", name, restore_random_state=restore_random_state)
+    _on_magic_network("restore", name, filename=filename, restore_random_state=restore_random_state)
 
 
 def _on_magic_network(method: str, name: str, **options: Any) -> None:
