@@ -8,7 +8,7 @@ from __future__ import annotations
 from .errors import (CompilationError, DimensionMismatchError, EquationError, NeurogenError, PreferenceError)
 from .frontend.equations import Equations
 from .runtime.network import MagicNetwork, Network, restore, run, store
-from .runtime.network import collect
+from .runtime.network import collect, profiling_summary, scheduling_summary
 from .objects.clock import Clock
 from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
 from .objects.neurongroup import NeuronGroup
@@ -60,5 +60,5 @@ __all__ = [
     "linspace", "log", "mean", "ones", "sin", "sqrt", "std", "tanh", "var", "where", "zeros",
     "plt", *_plot_functions, *_unit_names,
 ]
-__all__ += ["collect", "get_device", "BrianLogger", "get_logger"]
+__all__ += ["collect", "get_device", "BrianLogger", "get_logger", "profiling_summary", "scheduling_summary"]
 __all__ += sorted(set(_numpy_extras) - set(__all__))

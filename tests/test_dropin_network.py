@@ -213,7 +213,9 @@ def test_console_prints_brian2s_format_and_suppresses(console_level):
 # -- the first-compile notice ----------------------------------------------------------------
 
 def test_a_run_that_compiles_says_so_in_one_line(monkeypatch, console_level):
-    """A model not in the cache is lowered and compiled: one line says so before the wait."""
+    """A model not in the cache is lowered and compiled: one line says so before the wait
+    (once per process)."""
+    monkeypatch.setattr(neurogen.session(), "compile_notice_given", False)
     calls = []
 
     def compiled_network(key, config, make_ir):
@@ -238,6 +240,7 @@ def test_a_run_that_compiles_says_so_in_one_line(monkeypatch, console_level):
     lines = _console_lines(console_level, go)
     assert lines == [simulation.COMPILE_NOTICE]
     assert calls
+    assert _console_lines(console_level, go) == []  # said once
 
 
 def test_a_warm_run_says_nothing(caplog, console_level):
@@ -258,6 +261,7 @@ def test_the_notice_comes_when_loading_the_shell_takes_long(monkeypatch, console
     import threading
 
     release = threading.Event()
+    monkeypatch.setattr(neurogen.session(), "compile_notice_given", False)
     monkeypatch.setattr(simulation, "SHELL_NOTICE_AFTER", 0.0)
 
     def slow_shell():
@@ -393,3 +397,54 @@ def test_restore_random_state_also_restores_numpys_generator(tmp_path):
     np.testing.assert_array_equal(np.random.rand(3), first)
     net.restore("in_file", filename=tmp_path / "s")  # not asked: numpy's numbers go on
     assert not np.array_equal(np.random.rand(3), first)
+
+
+# -- scheduling_summary() --------------------------------------------------------------------
+
+#: Brian2 2.9's table for this network (printed by the oracle, byte for byte).
+BRIAN2_SCHEDULE = """\
+              object                |             part of              |       Clock dt       |    when    | order | active
+------------------------------------+----------------------------------+----------------------+------------+-------+-------
+lif_state (StateMonitor)            | lif_state (StateMonitor)         | 100. us (every step) | start      |     0 |  yes  
+lif_stateupdater (StateUpdater)     | lif (NeuronGroup)                | 100. us (every step) | groups     |     0 |  yes  
+lif_spike_thresholder (Thresholder) | lif (NeuronGroup)                | 100. us (every step) | thresholds |     0 |  yes  
+lif_spikes (SpikeMonitor)           | lif_spikes (SpikeMonitor)        | 100. us (every step) | thresholds |     1 |  yes  
+syn_pre (SynapticPathway)           | syn (Synapses)                   | 100. us (every step) | synapses   |    -1 |   no  
+lif_spike_resetter (Resetter)       | lif (NeuronGroup)                | 100. us (every step) | resets     |     0 |  yes  
+lif_rate (PopulationRateMonitor)    | lif_rate (PopulationRateMonitor) | 100. us (every step) | end        |     0 |  yes  """
+
+
+def _lif_with_inactive_synapses():
+    G, M, S, R = lif(2, [5, 7])
+    syn = neurogen.Synapses(G, G, "w : volt", on_pre="v += w", name="syn")
+    syn.connect(i=0, j=1)
+    syn.active = False
+    return G, M, S, R, syn
+
+
+def test_scheduling_summary_prints_brian2s_table():
+    G, M, S, R, syn = _lif_with_inactive_synapses()
+    summary = Network(G, M, S, R, syn).scheduling_summary()
+    assert str(summary) == BRIAN2_SCHEDULE
+    assert repr(summary) == BRIAN2_SCHEDULE
+    assert [e.name for e in summary.entries][:2] == ["lif_state", "lif_stateupdater"]
+    assert summary.entries[4].active is False and summary.entries[4].owner_name == "syn"
+    assert str(neurogen.scheduling_summary()) == BRIAN2_SCHEDULE  # the objects visible here
+
+
+def test_scheduling_summary_of_the_magic_network_leaves_the_next_run_alone():
+    """Brian2's global scheduling_summary() makes its next run() fail ('already been run in
+    the context of another network'); neurogen's only looks."""
+    G, M, S, R = lif(1, [5])
+    text = str(neurogen.scheduling_summary())
+    assert "lif_stateupdater (StateUpdater)" in text
+    run(1 * ms)
+    assert float(G.t / ms) == pytest.approx(1.0)
+
+
+def test_scheduling_summary_counts_steps_of_slower_clocks():
+    G, M, S, R = lif(1, [5], state_dt=1 * ms)
+    rows = str(Network(G, M, S, R).scheduling_summary()).splitlines()
+    assert rows[2].startswith("lif_state (StateMonitor)")
+    assert "| 1. ms (every 10 steps) |" in rows[2]
+    assert "| 100. us (every step)   |" in rows[3]

@@ -21,6 +21,7 @@ from ..objects.schedule import member_name, schedule_order
 from .reachable import collect_objects
 from .report import Reporter, report_function
 from .storefile import read_snapshot, write_snapshot
+from .summaries import ProfilingSummary, SchedulingSummary, schedule_entries
 from .inputs import Values, first_record, value_provider
 from ..frontend.namespace import External, resolve_externals
 from .collect import collect_results
@@ -51,6 +52,7 @@ class Network:
         self._dt: float | None = None
         self._simulation: Simulation | None = None
         self._stored: dict[str, Any] = {}
+        self._profiling_info: list[tuple[str, Quantity]] | None = None
         self.add(*objects)
 
     def add(self, *objects: Any) -> None:
@@ -171,9 +173,22 @@ class Network:
             _restore_snapshot(obj, state)
             obj.clock._t = obj._clock_time
 
-    def scheduling_summary(self) -> list[tuple[str, str, str, int]]:
-        """(object, kind, when, order) in execution order."""
-        return [(o.name, type(o).__name__, o.when, o.order) for o in schedule_order(self.objects)]
+    def scheduling_summary(self) -> SchedulingSummary:
+        """Brian2's table of what runs when: each code object (kernel), the object it is part of,
+        its clock, slot, order and whether it is active, in the order the step loop runs them.
+        Names are resolved as a run would (from the caller's frame)."""
+        frame = sys._getframe(1)
+        frame_namespace = {**frame.f_globals, **frame.f_locals}
+        del frame
+        return _scheduling_summary(self.objects, frame_namespace)
+
+    @property
+    def profiling_info(self) -> list[tuple[str, Quantity]]:
+        """Brian2's ``(code object name, time)`` of the last run with ``profile=True``,
+        longest first (a ``ValueError`` if it was run without profiling, as Brian2)."""
+        if self._profiling_info is None:
+            raise ValueError("No profiling info collected (did you run with 'profile=True?')")
+        return sorted(self._profiling_info, key=lambda item: float(item[1] / second), reverse=True)
 
 
 def _flatten(objects: Iterable[Any]) -> Iterable[Any]:
@@ -477,6 +492,32 @@ def collect(level: int = 0) -> set[SimObject]:
         return set(collect_objects(frame, warn=False))
     finally:
         del frame
+
+
+def _scheduling_summary(objects: list[SimObject], frame_namespace: Mapping[str, Any]) -> SchedulingSummary:
+    objects = sorted(objects, key=lambda o: o._creation_index)
+    externals = {id(o): resolve_externals(o, None, frame_namespace) for o in objects}
+    return SchedulingSummary(schedule_entries(objects, _lower(objects, externals)))
+
+
+def scheduling_summary(net: Network | None = None) -> SchedulingSummary:
+    """Brian2's ``scheduling_summary()``: the table of ``net``, or of the objects a ``run()``
+    here would simulate (it does not touch the magic network: the next run is unchanged)."""
+    frame = sys._getframe(1)
+    frame_namespace = {**frame.f_globals, **frame.f_locals}
+    objects = net.objects if net is not None else collect_objects(frame, warn=False)
+    del frame
+    return _scheduling_summary(objects, frame_namespace)
+
+
+def profiling_summary(net: Network | None = None, show: int | None = None) -> ProfilingSummary:
+    """Brian2's ``profiling_summary()``: the time per code object of ``net``'s last run with
+    ``profile=True`` (the magic network's if no ``net``), longest first; ``show``: the first rows."""
+    if net is None:
+        net = session().magic_network
+        if net is None:
+            raise ValueError("No profiling info collected (did you run with 'profile=True?')")
+    return ProfilingSummary(net.profiling_info, show)
 
 
 def store(name: str = "default", filename: str | os.PathLike[str] | None = None) -> None:

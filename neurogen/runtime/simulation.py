@@ -16,6 +16,7 @@ from ..binding import ARRAY, DT, INTEGER, SCALAR, SEED, T_START
 from ..compiled.library import LIBRARY, Manifest, compiled_network, current_toolchain, frontend_key, shell
 from ..errors import DamagedCacheEntryError, NeurogenError
 from ..logger import notice
+from ..session import session
 
 log = logging.getLogger(__name__)
 
@@ -49,25 +50,25 @@ def load_simulation(frontend_parts: Sequence[str], make_ir: Callable[[], Any],
     return Simulation(model_type, compiled_network(key, config, make_ir), key)
 
 
-COMPILE_NOTICE = ("neurogen: compiling the model (first run of this model structure; "
-                  "later runs use the cache)...")
+COMPILE_NOTICE = ("neurogen: compiling the model to C++ (the first use of a model structure takes "
+                  "seconds; later runs use the cache)...")
 SHELL_NOTICE_AFTER = 1.0  # seconds: loading a cached shell takes milliseconds, building it many seconds
 
 
 class CompileNotice:
-    """One line telling the user that a run compiles (a new user otherwise waits seconds in
-    silence), never on a warm run. It comes when the model has to be lowered (no manifest
-    for its structure is cached: it is compiled unless an equal library is), or when loading
-    the runtime shell takes longer than a cached load can (it is being built)."""
+    """One line telling the user that neurogen compiles (a new user otherwise waits seconds in
+    silence), once per process and never on a warm run. It comes when a model (a network, a
+    string assignment, a ``connect``) has to be lowered (no manifest for its structure is
+    cached: it is compiled unless an equal library is), or when loading the runtime shell
+    takes longer than a cached load can (it is being built)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self.given = False
 
     def give(self) -> None:
         with self._lock:
-            if not self.given:
-                self.given = True
+            if not session().compile_notice_given:
+                session().compile_notice_given = True
                 notice(__name__, COMPILE_NOTICE)
 
     def before(self, make_ir: Callable[[], Any]) -> Callable[[], Any]:
