@@ -448,3 +448,74 @@ def test_scheduling_summary_counts_steps_of_slower_clocks():
     assert rows[2].startswith("lif_state (StateMonitor)")
     assert "| 1. ms (every 10 steps) |" in rows[2]
     assert "| 100. us (every step)   |" in rows[3]
+
+
+# -- profiling -------------------------------------------------------------------------------
+
+LIF_CODE_OBJECTS = {"lif_state", "lif_stateupdater", "lif_spike_thresholder", "lif_spikes",
+                    "lif_spike_resetter", "lif_rate"}
+
+
+def test_run_with_profile_times_each_code_object():
+    G, M, S, R = lif(2, [5, 7])
+    net = Network(G, M, S, R)
+    with pytest.raises(ValueError, match="profile=True"):  # Brian2's error before any profiled run
+        net.profiling_info
+    net.run(5 * ms, profile=True)
+    info = net.profiling_info
+    assert {name for name, _ in info} == LIF_CODE_OBJECTS
+    times = [float(t / second) for _, t in info]
+    assert all(t >= 0 for t in times) and sum(times) > 0
+    assert times == sorted(times, reverse=True)  # longest first, as Brian2
+    assert all(t.dim == second.dim for _, t in info)
+    assert_spikes_unchanged = len(M.i)
+    net.run(5 * ms)  # as Brian2: a run without profiling erases the info
+    with pytest.raises(ValueError):
+        net.profiling_info
+    assert len(M.i) > assert_spikes_unchanged
+
+
+def test_profiling_summary_is_brian2s_table():
+    G, M, S, R = lif(2, [5, 7])
+    run(5 * ms, profile=True)
+    text = str(neurogen.profiling_summary())  # the magic network's last run
+    lines = text.splitlines()
+    assert lines[:2] == ["Profiling summary", "================="]
+    assert len(lines) == 2 + len(LIF_CODE_OBJECTS)
+    row = re.compile(r"^(\S+)\s{4,}\s*(\d+\.\d\d) (ms|s)    \s*(\d+\.\d\d) %$")
+    rows = [row.match(line) for line in lines[2:]]
+    assert all(rows), lines
+    assert {r.group(1) for r in rows} == LIF_CODE_OBJECTS
+    assert sum(float(r.group(4)) for r in rows) == pytest.approx(100, abs=0.05)
+    assert len({len(line) for line in lines[2:]}) == 1  # aligned columns
+    short = str(neurogen.profiling_summary(show=2)).splitlines()  # the longest two (padded to them)
+    assert [line.split() for line in short[2:]] == [line.split() for line in lines[2:4]]
+    with pytest.raises(TypeError):
+        neurogen.profiling_summary(show="all")
+
+
+def test_profiling_times_every_object_of_a_shared_kernel():
+    """Groups of one structure share kernels, called from a table in the loop: each call has
+    its own slot."""
+    G, M, S, R = lif(2, [5, 7])
+    H = NeuronGroup(2, G._equations, threshold="v > vt", reset="v = vr", method="exact", name="lif_twin",
+                    namespace=G.namespace)
+    net = Network(G, M, S, R, H)
+    net.run(2 * ms, profile=True)
+    names = {name for name, _ in net.profiling_info}
+    assert names == LIF_CODE_OBJECTS | {"lif_twin_stateupdater", "lif_twin_spike_thresholder",
+                                        "lif_twin_spike_resetter"}
+
+
+def test_profile_argument_errors(tmp_path):
+    G, M, S, R = lif(1, [5])
+    net = Network(G, M, S, R)
+    with pytest.raises(TypeError, match="profile"):
+        net.run(1 * ms, profile="yes")
+    set_device("cpp_standalone", directory=tmp_path / "project", build_on_run=False)
+    try:
+        with pytest.raises(NotImplementedError, match="profile"):
+            net.run(1 * ms, profile=True)
+    finally:
+        device.reinit()
+        set_device("runtime")

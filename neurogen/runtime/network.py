@@ -21,7 +21,7 @@ from ..objects.schedule import member_name, schedule_order
 from .reachable import collect_objects
 from .report import Reporter, report_function
 from .storefile import read_snapshot, write_snapshot
-from .summaries import ProfilingSummary, SchedulingSummary, schedule_entries
+from .summaries import ProfilingSummary, SchedulingSummary, code_object_name, schedule_entries
 from .inputs import Values, first_record, value_provider
 from ..frontend.namespace import External, resolve_externals
 from .collect import collect_results
@@ -53,6 +53,7 @@ class Network:
         self._simulation: Simulation | None = None
         self._stored: dict[str, Any] = {}
         self._profiling_info: list[tuple[str, Quantity]] | None = None
+        self._profile_names: tuple[str, list[str]] | None = None  # (front-end key, call names)
         self.add(*objects)
 
     def add(self, *objects: Any) -> None:
@@ -92,12 +93,13 @@ class Network:
 
     def run(self, duration: Quantity, report: str | Callable[..., Any] | None = None,
             report_period: Quantity = 10 * second, namespace: Mapping[str, Any] | None = None,
-            level: int = 0) -> None:
-        """Simulate for ``duration``: one compiled call for all steps of all objects."""
+            profile: bool | None = None, level: int = 0) -> None:
+        """Simulate for ``duration``: one compiled call for all steps of all objects.
+        ``profile=True`` times each code object (``profiling_info``, ``profiling_summary``)."""
         frame = _caller_frame(level, "Network.run")
         frame_namespace = {**frame.f_globals, **frame.f_locals}
         del frame
-        _run(self, duration, report, report_period, namespace, frame_namespace)
+        _run(self, duration, report, report_period, namespace, frame_namespace, profile)
 
     def store(self, name: str = "default", filename: str | os.PathLike[str] | None = None) -> None:
         """Keep a copy of every object's state and records, the time and the random state
@@ -250,8 +252,10 @@ MAX_STEPS = 2**62  # steps are int64 in the compiled code (with room for step + 
 
 
 def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
-         namespace: Mapping[str, Any] | None, frame_namespace: Mapping[str, Any]) -> None:
+         namespace: Mapping[str, Any] | None, frame_namespace: Mapping[str, Any],
+         profile: bool | None = None) -> None:
     seconds = check_quantity(duration, second, "run(duration)")
+    profile = _check_profile(profile)
     report_period = check_quantity(report_period, second, "run(report_period)")
     if report is not None:
         report_function(report)  # a bad report argument fails before anything runs
@@ -274,6 +278,7 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
         raise ValueError(f"run({seconds:g} s) from t = {start:g} s would end at step {step0 + n_steps:.3g} of "
                          f"dt = {dt:g} s; a simulation can count up to 2**62 steps ({MAX_STEPS * dt:.3g} s "
                          "at this dt)")
+    net._profiling_info = [] if profile else None  # as Brian2: a run without profiling erases it
     if not objects or n_steps == 0:
         net._t = start + seconds
         _reached(objects, net.t_, None)  # they reached the new time too (the next run starts there)
@@ -285,6 +290,9 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
     for obj in objects:  # this run's record buffers (monitors; nothing for other objects)
         obj._allocate(_records(step0, n_steps, every[id(obj)]))
     if session().device is not None:
+        if profile:
+            raise NotImplementedError("run(profile=True) with the standalone device (profiling times the "
+                                      "runtime's step loop)")
         _record_standalone(net, objects, externals, every, step0, n_steps, dt, start + seconds)
         return
     net._simulation = load_simulation(_frontend_parts(objects, externals, every),
@@ -292,8 +300,12 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
     members = {member_name(o, k): o for k, o in enumerate(objects)}
     values = _values(members, externals, every, step0)
     callback, interval = _callback(report, report_period, seconds, start, n_steps)
+    timers = _profile_timers(net, objects, externals) if profile else None
     done, error = net._simulation.run(values, dt=dt, t_start=step0 * dt, seed=session().run_seed(),
-                                      step0=step0, n_steps=n_steps, interval=interval, callback=callback)
+                                      step0=step0, n_steps=n_steps, interval=interval, callback=callback,
+                                      profile=None if timers is None else timers[1])
+    if timers is not None:
+        net._profiling_info = _profiling_info(*timers)
     collect_results(net._simulation.manifest.binding, members, net._simulation.dynamic(),
                     dt={m: o.clock.dt_ / every[id(o)] for m, o in members.items()},  # steps: the network's
                     rows={m: _records(step0, done, every[id(o)]) for m, o in members.items()})
@@ -413,6 +425,42 @@ def _frontend_parts(objects: list[Any], externals: Mapping[int, Mapping[str, Ext
         parts.append(";".join(e.key() for e in externals[id(obj)].values()))
         parts.append(obj._specs_key())
     return parts
+
+
+def _check_profile(profile: Any) -> bool:
+    if profile is None or isinstance(profile, (bool, np.bool_)):
+        return bool(profile)
+    raise TypeError(f"run(profile=...): expected True or False, got {profile!r}")
+
+
+def _profile_timers(net: Network, objects: list[Any],
+                    externals: Mapping[int, Mapping[str, External]]) -> tuple[list[str], np.ndarray]:
+    """The code object name of each call of the step loop, and a zeroed array the compiled
+    loop adds each call's seconds to. The names come from lowering the network again (the
+    cold path, once per loaded model: profiling is not the warm path); their number must be
+    what the library was compiled with, so the loop never writes outside the array."""
+    simulation = net._simulation
+    assert simulation is not None
+    key = simulation.frontend_key
+    if net._profile_names is None or net._profile_names[0] != key:
+        network_ir = _lower(objects, externals)
+        owners = {o.member: obj for obj, o in zip(objects, network_ir.objects)}
+        kernels = {k.name: k for o in network_ir.objects for k in o.kernels}
+        names = [code_object_name(owners[m], k, m, kernels[k].template)[0] for m, k in network_ir.schedule]
+        net._profile_names = (key, names)
+    names = net._profile_names[1]
+    if len(names) != simulation.profile_slots:
+        raise NeurogenError(f"internal error: the compiled network times {simulation.profile_slots} calls, "
+                            f"its schedule has {len(names)}")
+    return names, np.zeros(len(names))
+
+
+def _profiling_info(names: list[str], seconds: np.ndarray) -> list[tuple[str, Quantity]]:
+    """(code object name, time) per code object, in schedule order (calls of one name add up)."""
+    totals: dict[str, float] = {}
+    for name, spent in zip(names, seconds.tolist()):
+        totals[name] = totals.get(name, 0.0) + spent
+    return [(name, Quantity(spent, dim=second.dim)) for name, spent in totals.items()]
 
 
 def _lower(objects: list[Any], externals: Mapping[int, Mapping[str, External]]) -> Any:
@@ -544,7 +592,7 @@ def _on_magic_network(method: str, name: str, **options: Any) -> None:
 
 
 def run(duration: Quantity, report: Any = None, report_period: Quantity = 10 * second,
-        namespace: Mapping[str, Any] | None = None, level: int = 0) -> None:
+        namespace: Mapping[str, Any] | None = None, profile: bool | None = None, level: int = 0) -> None:
     """Collect the objects visible from the caller (also inside containers) and run them."""
     frame = _caller_frame(level, "run")
     objects = collect_objects(frame)
@@ -552,7 +600,7 @@ def run(duration: Quantity, report: Any = None, report_period: Quantity = 10 * s
     del frame
     net = _magic_network_for(objects)
     try:
-        _run(net, duration, report, report_period, namespace, frame_namespace)
+        _run(net, duration, report, report_period, namespace, frame_namespace, profile)
     finally:
         net.previous = weakref.WeakSet(objects)
         net.objects = []

@@ -110,10 +110,17 @@ class Simulation:
         self.library = found.path
         self.model = model_type(str(found.path))
 
+    @property
+    def profile_slots(self) -> int:
+        """How many calls the compiled step loop times when profiling (one per call per step)."""
+        return int(self.model.profile_slots)
+
     def run(self, values: Callable[[str, str, str], Any], *, dt: float, t_start: float, seed: int,
-            step0: int, n_steps: int, interval: float, callback: Any) -> tuple[int, BaseException | None]:
+            step0: int, n_steps: int, interval: float, callback: Any,
+            profile: np.ndarray | None = None) -> tuple[int, BaseException | None]:
         """``values(member, field, kind)`` supplies every input of the manifest's binding;
-        each goes into the slot the binding gives it (as ``network.cpp``'s ``bind`` reads it)."""
+        each goes into the slot the binding gives it (as ``network.cpp``'s ``bind`` reads it).
+        ``profile``: float64 seconds per call of the step loop (``profile_slots`` of them), to add to."""
         binding = self.manifest.binding
         n_arrays = binding.size(ARRAY)
         arrays, sizes = np.zeros(n_arrays + 1, dtype=np.uintp), np.zeros(n_arrays + 1, dtype=np.int64)
@@ -130,8 +137,16 @@ class Simulation:
                 scalars[slot.index] = float(value)
             else:
                 integers[slot.index] = _as_int64(int(value))
-        return self.model.run(*(a.ctypes.data for a in (arrays, sizes, scalars, integers)), step0, n_steps,
-                              interval, callback)
+        if profile is None:
+            return self.model.run(*(a.ctypes.data for a in (arrays, sizes, scalars, integers)), step0, n_steps,
+                                  interval, callback)
+        _check_array(profile, "double", "", "profile")
+        self.model.set_profile(profile.ctypes.data, profile.size)
+        try:
+            return self.model.run(*(a.ctypes.data for a in (arrays, sizes, scalars, integers)), step0, n_steps,
+                                  interval, callback)
+        finally:
+            self.model.set_profile(0, 0)
 
     def dynamic(self) -> dict[tuple[str, str], np.ndarray]:
         """C++-owned records since the last call, as numpy arrays."""
