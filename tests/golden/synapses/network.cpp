@@ -263,7 +263,7 @@ static int64_t steps(Network& net, int64_t step0, int64_t n_steps, double callba
 // net.profile (one slot per call, in schedule order: PROFILE_SLOTS); with profiling off
 // (net.profile == nullptr, always in a standalone program) a call pays two predictable branches.
 constexpr int64_t PROFILE_SLOTS = 6;
-[[gnu::noinline, maybe_unused]] static double seconds_now() {
+[[maybe_unused]] static double seconds_now() {
     return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
