@@ -519,3 +519,22 @@ def test_profile_argument_errors(tmp_path):
     finally:
         device.reinit()
         set_device("runtime")
+
+
+def test_only_a_profiling_build_has_timing_code():
+    """Runs without profile=True use a build whose step loop has no timing at all (zero cost);
+    run(profile=True) builds (and caches) a variant that times each call."""
+    from dataclasses import replace
+
+    from neurogen.compiler.lower.network import lower_network
+    from neurogen.compiler.render import render_network
+    from neurogen.frontend.namespace import resolve_externals
+
+    G, M, S, R = lif(2, [5, 7])
+    objects = [G, M, S, R]
+    network_ir = lower_network(objects, {id(o): resolve_externals(o, None, {}) for o in objects})
+    plain = render_network(network_ir)["network.cpp"]
+    timed = render_network(replace(network_ir, profile=True))["network.cpp"]
+    assert "seconds_now" not in plain and "PROFILE_SLOTS = 0;" in plain
+    assert timed.count("+= seconds_now() - _t0") == len(network_ir.schedule)
+    assert f"PROFILE_SLOTS = {len(network_ir.schedule)};" in timed

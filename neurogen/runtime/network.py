@@ -12,6 +12,7 @@ import os
 import sys
 import time
 import weakref
+from dataclasses import replace
 from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
@@ -295,8 +296,8 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
                                       "runtime's step loop)")
         _record_standalone(net, objects, externals, every, step0, n_steps, dt, start + seconds)
         return
-    net._simulation = load_simulation(_frontend_parts(objects, externals, every),
-                                      lambda: _lower(objects, externals), net._simulation)
+    parts = _frontend_parts(objects, externals, every) + (["profile"] if profile else [])
+    net._simulation = load_simulation(parts, lambda: _lower(objects, externals, profile), net._simulation)
     members = {member_name(o, k): o for k, o in enumerate(objects)}
     values = _values(members, externals, every, step0)
     callback, interval = _callback(report, report_period, seconds, start, n_steps)
@@ -436,11 +437,11 @@ def _check_profile(profile: Any) -> bool:
 def _profile_timers(net: Network, objects: list[Any],
                     externals: Mapping[int, Mapping[str, External]]) -> tuple[list[str], np.ndarray]:
     """The code object name of each call of the step loop, and a zeroed array the compiled
-    loop adds each call's seconds to. The names come from lowering the network again (the
-    cold path, once per loaded model: profiling is not the warm path); their number must be
-    what the library was compiled with, so the loop never writes outside the array."""
+    loop (a profiling build) adds each call's seconds to. The names come from lowering the
+    network again (once per loaded model: profiling is not the warm path); their number must
+    be what the library was compiled with, so the loop never writes outside the array."""
     simulation = net._simulation
-    assert simulation is not None
+    assert simulation is not None  # the profiling build, loaded
     key = simulation.frontend_key
     if net._profile_names is None or net._profile_names[0] != key:
         network_ir = _lower(objects, externals)
@@ -463,10 +464,13 @@ def _profiling_info(names: list[str], seconds: np.ndarray) -> list[tuple[str, Qu
     return [(name, Quantity(spent, dim=second.dim)) for name, spent in totals.items()]
 
 
-def _lower(objects: list[Any], externals: Mapping[int, Mapping[str, External]]) -> Any:
+def _lower(objects: list[Any], externals: Mapping[int, Mapping[str, External]], profile: bool = False) -> Any:
+    """The network's IR; with ``profile``, for a build whose step loop times each call
+    (a build of its own, so runs without profiling pay nothing for it)."""
     from ..compiler.lower.network import lower_network
 
-    return lower_network(objects, externals)
+    network_ir = lower_network(objects, externals)
+    return replace(network_ir, profile=True) if profile else network_ir
 
 
 def _records(step0: int, n_steps: int, every: int) -> int:

@@ -139,13 +139,7 @@ void bind(Network& net, void* const* arrays, const int64_t* sizes, const double*
 static int64_t steps(Network& net, int64_t step0, int64_t n_steps, double callback_interval,
                      Callback callback, void* callback_data);
 
-// run(profile=True): each call of the step loop adds its wall time to its slot of
-// net.profile (one slot per call, in schedule order: PROFILE_SLOTS); with profiling off
-// (net.profile == nullptr, always in a standalone program) a call pays two predictable branches.
-constexpr int64_t PROFILE_SLOTS = 3;
-[[maybe_unused]] static double seconds_now() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
+constexpr int64_t PROFILE_SLOTS = 0;  // built without profiling (run(profile=True) builds another)
 
 int64_t run(Network& net, const int64_t step0, const int64_t n_steps, const double callback_interval,
             Callback callback, void* callback_data) {
@@ -162,12 +156,11 @@ static int64_t steps(Network& net, const int64_t step0, const int64_t n_steps, c
     using clock = std::chrono::steady_clock;
     auto last_callback = clock::now();
     int64_t stride = 1, since_check = 0;  // look at the clock less often when steps are fast
-    [[maybe_unused]] double* const _profile = net.profile;
     for (int64_t step = step0; step < step0 + n_steps; ++step) {
         [[maybe_unused]] const double t = static_cast<double>(step) * net.dt;
-        if (step % net.statemonitor1._every == 0) { const double _t0 = _profile != nullptr ? seconds_now() : 0.0; statemonitor1_record(net, net.statemonitor1, net.group0, step, t); if (_profile != nullptr) _profile[0] += seconds_now() - _t0; }
-        if (step % net.group0._every == 0) { const double _t0 = _profile != nullptr ? seconds_now() : 0.0; group0_stateupdate(net, net.group0, step, t); if (_profile != nullptr) _profile[1] += seconds_now() - _t0; }
-        if (step % net.group0._every == 0) { const double _t0 = _profile != nullptr ? seconds_now() : 0.0; group0_thresholder(net, net.group0, step, t); if (_profile != nullptr) _profile[2] += seconds_now() - _t0; }
+        if (step % net.statemonitor1._every == 0) statemonitor1_record(net, net.statemonitor1, net.group0, step, t);
+        if (step % net.group0._every == 0) group0_stateupdate(net, net.group0, step, t);
+        if (step % net.group0._every == 0) group0_thresholder(net, net.group0, step, t);
         if (callback != nullptr && ++since_check >= stride) {
             since_check = 0;
             const double elapsed = std::chrono::duration<double>(clock::now() - last_callback).count();
