@@ -381,6 +381,11 @@ def test_restore_from_a_file_checks_names_and_models(tmp_path):
         Network(G2, M2, S, R).restore(filename=path)
     with pytest.raises(TypeError):
         Network(G, M, S, R).store(name=3, filename=path)
+    neurogen.start_scope()
+    G3, M3, S3, R3 = lif(3, [5, 7, 0])  # the same model and names, another size
+    with pytest.raises(ValueError, match=r"'lif.v' was stored with shape \(1,\), but has shape \(3,\)"):
+        Network(G3, M3, S3, R3).restore(filename=path)
+    assert float(G3.t / ms) == 0.0  # nothing restored
 
 
 def test_restore_random_state_also_restores_numpys_generator(tmp_path):

@@ -10,7 +10,6 @@ import logging
 import math
 import os
 import sys
-import time
 import weakref
 from dataclasses import replace
 from typing import Any, Callable, Iterable, Mapping
@@ -35,6 +34,7 @@ from ..units import Quantity, second
 from ..objects.subgroup import Subgroup
 from ..objects.validation import check_namespace, check_quantity
 from ..objects.group import Group
+from ..objects.synapses import Synapses
 
 log = logging.getLogger(__name__)
 
@@ -169,6 +169,8 @@ class Network:
                 raise ValueError(f"restore({name!r}, filename={str(filename)!r}): '{obj_name}' was stored "
                                  "with another model (equations, variables or kind); restore needs the "
                                  "objects as they were when stored")
+        for obj_name, (_, state) in stored.items():
+            _check_sizes(by_name[obj_name], state, name, filename)
         self._t, self._dt = float(header["t"]), header["dt"]
         _restore_random(int(header["random_epoch"]), header["numpy_random"], restore_random_state)
         for obj_name, (_, state) in stored.items():
@@ -220,6 +222,18 @@ def _file_state(obj: Any) -> dict[str, Any]:
 def _model_of(obj: Any) -> str:
     """What a stored state must match to be restored into ``obj``: its kind and model."""
     return "\n".join((type(obj).__name__, *obj._structure(), obj._specs_key()))
+
+
+def _check_sizes(obj: Any, state: Mapping[str, Any], name: str, filename: Any) -> None:
+    """A stored group must have the size of the group it is restored into (a Synapses may
+    have made or lost synapses since, as with a snapshot in memory)."""
+    if isinstance(obj, Synapses):
+        return
+    current = _snapshot(obj).get("_state", {})
+    for variable, array in dict(state.get("_state", {})).items():
+        if variable in current and np.shape(array) != np.shape(current[variable]):
+            raise ValueError(f"restore({name!r}, filename={str(filename)!r}): '{obj.name}.{variable}' was stored "
+                             f"with shape {np.shape(array)}, but has shape {np.shape(current[variable])} now")
 
 
 def _check_snapshot_name(name: Any, what: str) -> None:

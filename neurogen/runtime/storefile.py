@@ -132,7 +132,7 @@ def _reindex(node: Any, arrays: Any, encoder: "_Encoder") -> Any:
 
 # -- snapshots ----------------------------------------------------------------------------
 
-def encode_snapshot(snapshot: dict[str, Any], encoder: _Encoder, what: str) -> dict[str, Any]:
+def encode_snapshot(snapshot: dict[str, Any], encoder: _Encoder) -> dict[str, Any]:
     """An object's snapshot; a member that is not plain data is structure, which a file
     does not keep (the object has it): such members are left out."""
     encoded = {}
@@ -164,7 +164,7 @@ def write_snapshot(path: str | os.PathLike[str], name: str, header: dict[str, An
                             for obj, entry in body["objects"].items()}}
     snapshots[name] = {
         "header": encoder.encode(header),
-        "objects": {obj: {"model": model, "state": encode_snapshot(snap, encoder, obj)}
+        "objects": {obj: {"model": model, "state": encode_snapshot(snap, encoder)}
                     for obj, (model, snap) in objects.items()},
     }
     text = json.dumps({"format": FORMAT, "snapshots": snapshots})
