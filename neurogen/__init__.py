@@ -8,6 +8,7 @@ from __future__ import annotations
 from .errors import (CompilationError, DimensionMismatchError, EquationError, NeurogenError, PreferenceError)
 from .frontend.equations import Equations
 from .runtime.network import MagicNetwork, Network, restore, run, store
+from .runtime.network import collect, profiling_summary, scheduling_summary
 from .objects.clock import Clock
 from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
 from .objects.neurongroup import NeuronGroup
@@ -26,6 +27,8 @@ from .objects.group import Group
 from .objects.subgroup import Subgroup
 from .standalone.results import load_results
 from .standalone.device import device, export_project, set_device
+from .standalone.device import get_device, reset_device  # reset_device: as brian2.devices.device
+from .logger import BrianLogger, configure_from_environment, get_logger
 from .units import __all__ as _unit_names
 
 import numpy as np  # noqa: E402  (Brian2's star import provides np and numpy functions too)
@@ -50,21 +53,7 @@ session().backend = CompiledBackend()  # objects reach the compiler and runtime 
 __version__ = "0.1.0"
 
 
-def _log_from_environment() -> None:
-    """``NEUROGEN_LOG=debug`` (or info, warning) prints neurogen's log, e.g. why it compiled."""
-    import logging
-    import os
-
-    level = os.environ.get("NEUROGEN_LOG")
-    if level:
-        logger = logging.getLogger("neurogen")
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("neurogen %(levelname)s %(name)s: %(message)s"))
-        logger.addHandler(handler)
-        logger.setLevel(level.upper())
-
-
-_log_from_environment()
+configure_from_environment()  # the console for warnings and the compile notice; NEUROGEN_LOG
 
 
 def __getattr__(name: str):  # defaultclock is per session, created on first use
@@ -84,4 +73,5 @@ __all__ = [
     "plt", "mpl", "ma", "datetime", *_plot_functions, *_unit_names, *_unsupported_names(),
     "BrianObject", "Group", "Subgroup", "exprel", *_method_names,
 ]
+__all__ += ["collect", "get_device", "BrianLogger", "get_logger", "profiling_summary", "scheduling_summary"]
 __all__ += sorted(set(_numpy_extras) - set(__all__))

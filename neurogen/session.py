@@ -9,6 +9,9 @@ import os
 import weakref
 from typing import Any, Protocol
 import numbers
+
+import numpy as np
+
 from .objects.clock import Clock
 
 
@@ -69,6 +72,9 @@ class Session:
         self._names: dict[str, int] = {}
         self.magic_network: Any = None  # the network run() uses, made by neurogen.runtime.network on first use
         self.device: Device | None = None  # after set_device('cpp_standalone'); None: the runtime
+        self.previous_device: Device | None = None  # the device before the last set_device (reset_device)
+        self.runtime_device: Any = None  # get_device()'s object for the runtime (made on first use)
+        self.compile_notice_given = False  # "compiling..." is said once per process
         self.backend: Backend | None = None  # installed on import of neurogen (see Backend)
 
     def compiled(self) -> Backend:
@@ -127,11 +133,21 @@ def start_scope() -> None:
 
 
 def seed(value: int | None = None) -> None:
-    """Fix the random numbers of later runs (``None`` returns to fresh entropy per run)."""
+    """Fix the random numbers of later runs (``None`` returns to fresh entropy per run).
+
+    As Brian2's ``seed``, it also seeds numpy's global generator, so ``rand()`` and
+    ``np.random.*`` in a script repeat after ``seed(n)`` (numpy's sequence for ``n`` is the one
+    Brian2 gives; a seed of 2**32 or more, which numpy's legacy seeding refuses, is given to it
+    as two 32-bit words).
+    """
     if value is not None and not isinstance(value, numbers.Integral):  # seed(1.5) was seed(1)
         raise TypeError(f"seed has to be None or an integer (as in Brian2), got {type(value).__name__} {value!r}")
     if value is not None and not (0 <= int(value) < 2**64):
         raise ValueError(f"seed must be an integer in [0, 2**64), got {value!r}")
+    if value is None or int(value) < 2**32:
+        np.random.seed(value if value is None else int(value))
+    else:
+        np.random.seed([int(value) % 2**32, int(value) >> 32])
     state = session()
     state.seed_value = None if value is None else int(value)
     state.seed_epoch = state.peek_creation_index()

@@ -111,12 +111,14 @@ MAY_IMPORT = {
                           "neurogen.nonfinite", "neurogen.resources"),
     "neurogen.compiled": ("neurogen.compiler", "neurogen.binding", "neurogen.preferences", "neurogen.resources"),
     "neurogen.runtime": ("neurogen.frontend", "neurogen.objects", "neurogen.compiler", "neurogen.compiled",
-                         "neurogen.session", "neurogen.binding", "neurogen.nonfinite", "neurogen.preferences"),
+                         "neurogen.session", "neurogen.binding", "neurogen.nonfinite", "neurogen.preferences",
+                         "neurogen.logger"),
     # the vocabulary every layer shares imports no layer (the session makes the default Clock)
     "neurogen.binding": (),
     "neurogen.nonfinite": (),
     "neurogen.resources": (),
     "neurogen.preferences": (),
+    "neurogen.logger": (),
     "neurogen.session": ("neurogen.objects.clock",),
 }
 

@@ -240,6 +240,7 @@ class NetworkIR:
     calls: tuple[tuple[str, str], ...] = ()  # run once before the step loop (assignments)
     prepare: tuple[tuple[str, str], ...] = ()  # every run, before the loop (load spike queues)
     finish: tuple[tuple[str, str], ...] = ()   # every run, after the loop (save spike queues)
+    profile: bool = False  # run(profile=True): a build whose step loop times each call (a key of its own)
 
     def kernels(self) -> tuple[Kernel, ...]:
         return tuple(k for o in self.objects for k in o.kernels)

@@ -73,6 +73,7 @@ def render_network(network: NetworkIR) -> dict[str, str]:
         "prepare": batches([calls[k] for _, k in network.prepare], "prepare"),
         "finish": batches([calls[k] for _, k in network.finish], "finish"),
         "reserved": [{"name": s.name, "ctype": s.ctype, "kind": s.kind, "index": s.index} for s in RESERVED],
+        "profile": network.profile,
     }
     files = {
         "network.hpp": env.get_template("network.hpp.j2").render(context),

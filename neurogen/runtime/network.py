@@ -8,9 +8,10 @@ from __future__ import annotations
 import copy
 import logging
 import math
+import os
 import sys
-import time
 import weakref
+from dataclasses import replace
 from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
@@ -18,6 +19,9 @@ import numpy as np
 from ..errors import NeurogenError
 from ..objects.schedule import member_name, schedule_order
 from .reachable import collect_objects
+from .report import Reporter, report_function
+from .storefile import read_snapshot, write_snapshot
+from .summaries import ProfilingSummary, SchedulingSummary, code_object_name, schedule_entries
 from .inputs import Values, first_record, value_provider
 from ..frontend.namespace import External, resolve_externals
 from .collect import collect_results
@@ -30,6 +34,7 @@ from ..units import Quantity, second
 from ..objects.subgroup import Subgroup
 from ..objects.validation import check_namespace, check_quantity
 from ..objects.group import Group
+from ..objects.synapses import Synapses
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +53,8 @@ class Network:
         self._dt: float | None = None
         self._simulation: Simulation | None = None
         self._stored: dict[str, Any] = {}
+        self._profiling_info: list[tuple[str, Quantity]] | None = None
+        self._profile_names: tuple[str, list[str]] | None = None  # (front-end key, call names)
         self.add(*objects)
 
     def add(self, *objects: Any) -> None:
@@ -87,46 +94,106 @@ class Network:
 
     def run(self, duration: Quantity, report: str | Callable[..., Any] | None = None,
             report_period: Quantity = 10 * second, namespace: Mapping[str, Any] | None = None,
-            level: int = 0) -> None:
-        """Simulate for ``duration``: one compiled call for all steps of all objects."""
+            profile: bool | None = None, level: int = 0) -> None:
+        """Simulate for ``duration``: one compiled call for all steps of all objects.
+        ``profile=True`` times each code object (``profiling_info``, ``profiling_summary``)."""
         frame = _caller_frame(level, "Network.run")
         frame_namespace = {**frame.f_globals, **frame.f_locals}
         del frame
-        _run(self, duration, report, report_period, namespace, frame_namespace)
+        _run(self, duration, report, report_period, namespace, frame_namespace, profile)
 
-    def store(self, name: str = "default") -> None:
-        """Keep a copy of every object's state and records, and the time (Brian2's ``store``).
-        With the standalone device the program keeps the state; Python keeps the times."""
+    def store(self, name: str = "default", filename: str | os.PathLike[str] | None = None) -> None:
+        """Keep a copy of every object's state and records, the time and the random state
+        (Brian2's ``store``); with ``filename``, in that file (see ``runtime.storefile``:
+        data only, never a pickle; an existing file is replaced only if it is a neurogen store
+        file). With the standalone device the program keeps the state; Python keeps the times."""
+        _check_snapshot_name(name, "store")
         device = session().device
         if device is not None:
+            if filename is not None:
+                raise NotImplementedError("store(filename=...) with the standalone device (the program "
+                                          "keeps its snapshots in memory)")
             device.record_event("store", name)
             snapshots = {id(o): {"_time": o._time} for o in self.objects}
-        else:
-            snapshots = {id(o): _snapshot(o) for o in self.objects}
-        self._stored[name] = (self._t, self._dt, session().random_epoch, snapshots)
+            self._stored[name] = (self._t, self._dt, session().random_epoch, None, snapshots)
+            return
+        header = (self._t, self._dt, session().random_epoch, np.random.get_state())
+        if filename is None:
+            self._stored[name] = (*header, {id(o): _snapshot(o) for o in self.objects})
+            return
+        _check_unique_names(self.objects)
+        write_snapshot(filename, name, {"t": header[0], "dt": header[1], "random_epoch": header[2],
+                                        "numpy_random": header[3]},
+                       {o.name: (_model_of(o), _file_state(o)) for o in self.objects})
 
-    def restore(self, name: str = "default", restore_random_state: bool = False) -> None:
-        """Return to a stored state. As in Brian2, later random numbers are new ones unless
-        ``restore_random_state=True`` (then a re-run repeats the stored run exactly)."""
+    def restore(self, name: str = "default", filename: str | os.PathLike[str] | None = None,
+                restore_random_state: bool = False) -> None:
+        """Return to a stored state (Brian2's ``restore``). As in Brian2, later random numbers
+        are new ones unless ``restore_random_state=True`` (then a re-run repeats the stored run
+        exactly, and numpy's global generator is back where it was too)."""
+        _check_snapshot_name(name, "restore")
+        if filename is not None:
+            self._restore_file(name, filename, restore_random_state)
+            return
         if name not in self._stored:
             raise KeyError(f"Network.restore: nothing stored under the name {name!r}")
         device = session().device
-        standalone = all(set(s) == {"_time"} for s in self._stored[name][3].values())
-        if (device is not None) != standalone:
+        t, dt, epoch, numpy_state, snapshots = self._stored[name]
+        if (device is not None) != (numpy_state is None):
             raise NotImplementedError(f"Network.restore({name!r}): stored with one device, restored with another")
         if device is not None:
             device.record_event("restore", name)
-        self._t, self._dt, epoch, snapshots = self._stored[name]
-        state = session()
-        state.random_epoch = epoch if restore_random_state else state.random_epoch + 1
+        self._t, self._dt = t, dt
+        _restore_random(epoch, numpy_state, restore_random_state)
         for obj in self.objects:
             if id(obj) in snapshots:
                 _restore_snapshot(obj, snapshots[id(obj)])
                 obj.clock._t = obj._clock_time
 
-    def scheduling_summary(self) -> list[tuple[str, str, str, int]]:
-        """(object, kind, when, order) in execution order."""
-        return [(o.name, type(o).__name__, o.when, o.order) for o in schedule_order(self.objects)]
+    def _restore_file(self, name: str, filename: str | os.PathLike[str], restore_random_state: bool) -> None:
+        if session().device is not None:
+            raise NotImplementedError("restore(filename=...) with the standalone device")
+        header, stored = read_snapshot(filename, name)
+        _check_unique_names(self.objects)
+        by_name = {o.name: o for o in self.objects}
+        missing = sorted(set(by_name) - set(stored))
+        if missing:  # Brian2's KeyError, both ways
+            raise KeyError(f"restore({name!r}, filename={str(filename)!r}): the file has no state for "
+                           f"{missing}; objects are matched by name (the names they had when stored)")
+        unused = sorted(set(stored) - set(by_name))
+        if unused:
+            raise KeyError(f"restore({name!r}, filename={str(filename)!r}): the file holds the state of "
+                           f"{unused}, which are not part of this network (objects are matched by name)")
+        for obj_name, (model, _) in stored.items():
+            if model != _model_of(by_name[obj_name]):
+                raise ValueError(f"restore({name!r}, filename={str(filename)!r}): '{obj_name}' was stored "
+                                 "with another model (equations, variables or kind); restore needs the "
+                                 "objects as they were when stored")
+        for obj_name, (_, state) in stored.items():
+            _check_sizes(by_name[obj_name], state, name, filename)
+        self._t, self._dt = float(header["t"]), header["dt"]
+        _restore_random(int(header["random_epoch"]), header["numpy_random"], restore_random_state)
+        for obj_name, (_, state) in stored.items():
+            obj = by_name[obj_name]
+            _restore_snapshot(obj, state)
+            obj.clock._t = obj._clock_time
+
+    def scheduling_summary(self) -> SchedulingSummary:
+        """Brian2's table of what runs when: each code object (kernel), the object it is part of,
+        its clock, slot, order and whether it is active, in the order the step loop runs them.
+        Names are resolved as a run would (from the caller's frame)."""
+        frame = sys._getframe(1)
+        frame_namespace = {**frame.f_globals, **frame.f_locals}
+        del frame
+        return _scheduling_summary(self.objects, frame_namespace)
+
+    @property
+    def profiling_info(self) -> list[tuple[str, Quantity]]:
+        """Brian2's ``(code object name, time)`` of the last run with ``profile=True``,
+        longest first (a ``ValueError`` if it was run without profiling, as Brian2)."""
+        if self._profiling_info is None:
+            raise ValueError("No profiling info collected (did you run with 'profile=True?')")
+        return sorted(self._profiling_info, key=lambda item: float(item[1] / second), reverse=True)
 
 
 def _flatten(objects: Iterable[Any]) -> Iterable[Any]:
@@ -142,6 +209,43 @@ def _snapshot(obj: Any) -> dict[str, Any]:
     keep = {k: v for k, v in obj.__dict__.items()
             if k not in ("_clock", "namespace") and not isinstance(v, (SimObject, Subgroup))}
     return copy.deepcopy(keep)
+
+
+#: What makes an object this process's object, not its state: never taken from a file.
+_IDENTITY = frozenset({"name", "_scope_id", "_creation_index", "_constructed"})
+
+
+def _file_state(obj: Any) -> dict[str, Any]:
+    return {k: v for k, v in _snapshot(obj).items() if k not in _IDENTITY}
+
+
+def _model_of(obj: Any) -> str:
+    """What a stored state must match to be restored into ``obj``: its kind and model."""
+    return "\n".join((type(obj).__name__, *obj._structure(), obj._specs_key()))
+
+
+def _check_sizes(obj: Any, state: Mapping[str, Any], name: str, filename: Any) -> None:
+    """A stored group must have the size of the group it is restored into (a Synapses may
+    have made or lost synapses since, as with a snapshot in memory)."""
+    if isinstance(obj, Synapses):
+        return
+    current = _snapshot(obj).get("_state", {})
+    for variable, array in dict(state.get("_state", {})).items():
+        if variable in current and np.shape(array) != np.shape(current[variable]):
+            raise ValueError(f"restore({name!r}, filename={str(filename)!r}): '{obj.name}.{variable}' was stored "
+                             f"with shape {np.shape(array)}, but has shape {np.shape(current[variable])} now")
+
+
+def _check_snapshot_name(name: Any, what: str) -> None:
+    if not isinstance(name, str):
+        raise TypeError(f"{what}(name=...): expected a string, got {type(name).__name__} {name!r}")
+
+
+def _restore_random(epoch: int, numpy_state: Any, restore_random_state: bool) -> None:
+    state = session()
+    state.random_epoch = epoch if restore_random_state else state.random_epoch + 1
+    if restore_random_state and numpy_state is not None:
+        np.random.set_state(tuple(numpy_state))
 
 
 def _restore_snapshot(obj: Any, snapshot: dict[str, Any]) -> None:
@@ -163,8 +267,13 @@ MAX_STEPS = 2**62  # steps are int64 in the compiled code (with room for step + 
 
 
 def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
-         namespace: Mapping[str, Any] | None, frame_namespace: Mapping[str, Any]) -> None:
+         namespace: Mapping[str, Any] | None, frame_namespace: Mapping[str, Any],
+         profile: bool | None = None) -> None:
     seconds = check_quantity(duration, second, "run(duration)")
+    profile = _check_profile(profile)
+    report_period = check_quantity(report_period, second, "run(report_period)")
+    if report is not None:
+        report_function(report)  # a bad report argument fails before anything runs
     namespace = check_namespace(namespace, "run()")
     if not seconds >= 0 or math.isinf(seconds):
         raise ValueError(f"run(): the duration must be a finite time, not negative, got {duration}")
@@ -184,6 +293,7 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
         raise ValueError(f"run({seconds:g} s) from t = {start:g} s would end at step {step0 + n_steps:.3g} of "
                          f"dt = {dt:g} s; a simulation can count up to 2**62 steps ({MAX_STEPS * dt:.3g} s "
                          "at this dt)")
+    net._profiling_info = [] if profile else None  # as Brian2: a run without profiling erases it
     if not objects or n_steps == 0:
         net._t = start + seconds
         _reached(objects, net.t_, None)  # they reached the new time too (the next run starts there)
@@ -195,21 +305,28 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
     for obj in objects:  # this run's record buffers (monitors; nothing for other objects)
         obj._allocate(_records(step0, n_steps, every[id(obj)]))
     if session().device is not None:
+        if profile:
+            raise NotImplementedError("run(profile=True) with the standalone device (profiling times the "
+                                      "runtime's step loop)")
         _record_standalone(net, objects, externals, every, step0, n_steps, dt, start + seconds)
         return
-    net._simulation = load_simulation(_frontend_parts(objects, externals, every),
-                                      lambda: _lower(objects, externals), net._simulation)
+    parts = _frontend_parts(objects, externals, every) + (["profile"] if profile else [])
+    net._simulation = load_simulation(parts, lambda: _lower(objects, externals, profile), net._simulation)
     members = {member_name(o, k): o for k, o in enumerate(objects)}
     values = _values(members, externals, every, step0)
     callback, interval = _callback(report, report_period, seconds, start, n_steps)
+    timers = _profile_timers(net, objects, externals) if profile else None
     done, error = net._simulation.run(values, dt=dt, t_start=step0 * dt, seed=session().run_seed(),
-                                      step0=step0, n_steps=n_steps, interval=interval, callback=callback)
+                                      step0=step0, n_steps=n_steps, interval=interval, callback=callback,
+                                      profile=None if timers is None else timers[1])
+    if timers is not None:
+        net._profiling_info = _profiling_info(*timers)
     collect_results(net._simulation.manifest.binding, members, net._simulation.dynamic(),
                     dt={m: o.clock.dt_ / every[id(o)] for m, o in members.items()},  # steps: the network's
                     rows={m: _records(step0, done, every[id(o)]) for m, o in members.items()})
     net._t = start + seconds if done == n_steps else (step0 + done) * dt  # interrupted: a step
     _reached(objects, net.t_, every)
-    if isinstance(callback, _Reporter) and error is None:
+    if isinstance(callback, Reporter) and error is None:
         callback.finish()
     if error is not None:
         raise error
@@ -325,10 +442,49 @@ def _frontend_parts(objects: list[Any], externals: Mapping[int, Mapping[str, Ext
     return parts
 
 
-def _lower(objects: list[Any], externals: Mapping[int, Mapping[str, External]]) -> Any:
+def _check_profile(profile: Any) -> bool:
+    if profile is None or isinstance(profile, (bool, np.bool_)):
+        return bool(profile)
+    raise TypeError(f"run(profile=...): expected True or False, got {profile!r}")
+
+
+def _profile_timers(net: Network, objects: list[Any],
+                    externals: Mapping[int, Mapping[str, External]]) -> tuple[list[str], np.ndarray]:
+    """The code object name of each call of the step loop, and a zeroed array the compiled
+    loop (a profiling build) adds each call's seconds to. The names come from lowering the
+    network again (once per loaded model: profiling is not the warm path); their number must
+    be what the library was compiled with, so the loop never writes outside the array."""
+    simulation = net._simulation
+    assert simulation is not None  # the profiling build, loaded
+    key = simulation.frontend_key
+    if net._profile_names is None or net._profile_names[0] != key:
+        network_ir = _lower(objects, externals)
+        owners = {o.member: obj for obj, o in zip(objects, network_ir.objects)}
+        kernels = {k.name: k for o in network_ir.objects for k in o.kernels}
+        names = [code_object_name(owners[m], k, m, kernels[k].template)[0] for m, k in network_ir.schedule]
+        net._profile_names = (key, names)
+    names = net._profile_names[1]
+    if len(names) != simulation.profile_slots:
+        raise NeurogenError(f"internal error: the compiled network times {simulation.profile_slots} calls, "
+                            f"its schedule has {len(names)}")
+    return names, np.zeros(len(names))
+
+
+def _profiling_info(names: list[str], seconds: np.ndarray) -> list[tuple[str, Quantity]]:
+    """(code object name, time) per code object, in schedule order (calls of one name add up)."""
+    totals: dict[str, float] = {}
+    for name, spent in zip(names, seconds.tolist()):
+        totals[name] = totals.get(name, 0.0) + spent
+    return [(name, Quantity(spent, dim=second.dim)) for name, spent in totals.items()]
+
+
+def _lower(objects: list[Any], externals: Mapping[int, Mapping[str, External]], profile: bool = False) -> Any:
+    """The network's IR; with ``profile``, for a build whose step loop times each call
+    (a build of its own, so runs without profiling pay nothing for it)."""
     from ..compiler.lower.network import lower_network
 
-    return lower_network(objects, externals)
+    network_ir = lower_network(objects, externals)
+    return replace(network_ir, profile=True) if profile else network_ir
 
 
 def _records(step0: int, n_steps: int, every: int) -> int:
@@ -344,47 +500,12 @@ def _values(members: Mapping[str, Any], externals: Mapping[int, Mapping[str, Ext
 
 # -- progress reports ---------------------------------------------------------------------
 
-def _callback(report: Any, report_period: Any, duration: float, t_start: float,
+def _callback(report: Any, report_period: float, duration: float, t_start: float,
               n_steps: int) -> tuple[Any, float]:
     """The callback the step loop calls: it always lets Ctrl-C through, and reports if asked."""
     if report is None:
         return None, _REPORT_INTERVAL
-    period = float(np.asarray(report_period))
-    reporter = _Reporter(report, period, duration, t_start, n_steps)
-    return reporter, min(_REPORT_INTERVAL, period)
-
-
-class _Reporter:
-    """Brian2's ``report='text'`` (or a callable ``f(elapsed, completed, start, duration)``)."""
-
-    def __init__(self, report: Any, period: float, duration: float, t_start: float, n_steps: int) -> None:
-        if not (callable(report) or report in ("text", "stdout", "stderr")):
-            raise ValueError(f"run(): report must be 'text', 'stdout', 'stderr' or a callable, got {report!r}")
-        self.report, self.period, self.duration = report, period, duration
-        self.t_start, self.n_steps = t_start, n_steps
-        self.started = self.last = time.monotonic()
-        self._emit(0.0, 0.0)
-
-    def __call__(self, steps_done: int) -> None:
-        now = time.monotonic()
-        if now - self.last >= self.period:
-            self.last = now
-            self._emit(now - self.started, steps_done / self.n_steps)
-
-    def finish(self) -> None:
-        self._emit(time.monotonic() - self.started, 1.0)
-
-    def _emit(self, elapsed: float, completed: float) -> None:
-        if callable(self.report):
-            self.report(elapsed * second, completed, self.t_start * second, self.duration * second)
-            return
-        stream = sys.stderr if self.report == "stderr" else sys.stdout
-        if completed == 0.0:
-            print(f"Starting simulation at t={self.t_start:g} s for duration {self.duration:g} s", file=stream)
-            return
-        remaining = elapsed * (1 - completed) / completed if completed else math.inf
-        print(f"{completed * self.duration:g} s ({completed:.0%}) simulated in {elapsed:.3g} s"
-              + (f", estimated {remaining:.3g} s remaining." if completed < 1 else ""), file=stream)
+    return Reporter(report, report_period, duration, t_start, n_steps), min(_REPORT_INTERVAL, report_period)
 
 
 # -- run() without a Network ----------------------------------------------------------------
@@ -428,14 +549,53 @@ def _caller_frame(level: Any, what: str) -> Any:
     return frame
 
 
-def store(name: str = "default") -> None:
-    """Brian2's ``store()``: snapshot the objects of the magic network (those visible here)."""
-    _on_magic_network("store", name)
+def collect(level: int = 0) -> set[SimObject]:
+    """Brian2's ``collect()``: the objects visible from the caller (those ``run()`` would
+    simulate), for ``Network(collect())``. As ``run()``, it also finds objects inside lists,
+    tuples, dicts and sets, and only those created since the last ``start_scope()``."""
+    frame = _caller_frame(level, "collect")
+    try:
+        return set(collect_objects(frame, warn=False))
+    finally:
+        del frame
 
 
-def restore(name: str = "default", restore_random_state: bool = False) -> None:
+def _scheduling_summary(objects: list[SimObject], frame_namespace: Mapping[str, Any]) -> SchedulingSummary:
+    objects = sorted(objects, key=lambda o: o._creation_index)
+    externals = {id(o): resolve_externals(o, None, frame_namespace) for o in objects}
+    return SchedulingSummary(schedule_entries(objects, _lower(objects, externals)))
+
+
+def scheduling_summary(net: Network | None = None) -> SchedulingSummary:
+    """Brian2's ``scheduling_summary()``: the table of ``net``, or of the objects a ``run()``
+    here would simulate (it does not touch the magic network: the next run is unchanged)."""
+    frame = sys._getframe(1)
+    frame_namespace = {**frame.f_globals, **frame.f_locals}
+    objects = net.objects if net is not None else collect_objects(frame, warn=False)
+    del frame
+    return _scheduling_summary(objects, frame_namespace)
+
+
+def profiling_summary(net: Network | None = None, show: int | None = None) -> ProfilingSummary:
+    """Brian2's ``profiling_summary()``: the time per code object of ``net``'s last run with
+    ``profile=True`` (the magic network's if no ``net``), longest first; ``show``: the first rows."""
+    if net is None:
+        net = session().magic_network
+        if net is None:
+            raise ValueError("No profiling info collected (did you run with 'profile=True?')")
+    return ProfilingSummary(net.profiling_info, show)
+
+
+def store(name: str = "default", filename: str | os.PathLike[str] | None = None) -> None:
+    """Brian2's ``store()``: snapshot the objects of the magic network (those visible here),
+    in memory or in ``filename`` (``Network.store``)."""
+    _on_magic_network("store", name, filename=filename)
+
+
+def restore(name: str = "default", filename: str | os.PathLike[str] | None = None,
+            restore_random_state: bool = False) -> None:
     """Brian2's ``restore()``: bring the magic network's objects back to a stored snapshot."""
-    _on_magic_network("restore", name, restore_random_state=restore_random_state)
+    _on_magic_network("restore", name, filename=filename, restore_random_state=restore_random_state)
 
 
 def _on_magic_network(method: str, name: str, **options: Any) -> None:
@@ -450,7 +610,7 @@ def _on_magic_network(method: str, name: str, **options: Any) -> None:
 
 
 def run(duration: Quantity, report: Any = None, report_period: Quantity = 10 * second,
-        namespace: Mapping[str, Any] | None = None, level: int = 0) -> None:
+        namespace: Mapping[str, Any] | None = None, profile: bool | None = None, level: int = 0) -> None:
     """Collect the objects visible from the caller (also inside containers) and run them."""
     frame = _caller_frame(level, "run")
     objects = collect_objects(frame)
@@ -458,7 +618,7 @@ def run(duration: Quantity, report: Any = None, report_period: Quantity = 10 * s
     del frame
     net = _magic_network_for(objects)
     try:
-        _run(net, duration, report, report_period, namespace, frame_namespace)
+        _run(net, duration, report, report_period, namespace, frame_namespace, profile)
     finally:
         net.previous = weakref.WeakSet(objects)
         net.objects = []

@@ -11,7 +11,7 @@ from ..objects.base import SimObject
 from ..session import session
 
 
-def collect_objects(frame: FrameType) -> list[Any]:
+def collect_objects(frame: FrameType, warn: bool = True) -> list[Any]:
     """Objects reachable from the caller's frame by name, also inside lists, tuples, dicts and sets.
 
     Brian2 looks only at plain names and silently drops objects kept in containers; neurogen
@@ -23,7 +23,8 @@ def collect_objects(frame: FrameType) -> list[Any]:
             for obj in _walk(value, depth=2):
                 if isinstance(obj, SimObject) and obj._scope_id == session().scope_id:
                     found[id(obj)] = obj
-    _warn_left_out(found.values())
+    if warn:
+        _warn_left_out(found.values())
     return sorted(found.values(), key=lambda o: o._creation_index)
 
 

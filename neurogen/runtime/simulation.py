@@ -6,6 +6,7 @@ the C++ side are copied out after a run.
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -14,6 +15,8 @@ from ..compiled import cache
 from ..binding import ARRAY, DT, INTEGER, SCALAR, SEED, T_START
 from ..compiled.library import LIBRARY, Manifest, compiled_network, current_toolchain, frontend_key, shell
 from ..errors import DamagedCacheEntryError, NeurogenError
+from ..logger import notice
+from ..session import session
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +35,10 @@ def load_simulation(frontend_parts: Sequence[str], make_ir: Callable[[], Any],
     key = frontend_key(frontend_parts, config)
     if current is not None and current.frontend_key == key:
         return current  # loaded (and verified) before: repeated runs touch no file
-    model_type = shell().Model  # first: building the shell could evict the library loaded next
+    announce = CompileNotice()
+    make_ir = announce.before(make_ir)
+    with announce.if_slower_than(SHELL_NOTICE_AFTER):
+        model_type = shell().Model  # first: building the shell could evict the library loaded next
     manifest = compiled_network(key, config, make_ir)
     if current is not None and current.manifest == manifest:
         return current
@@ -42,6 +48,51 @@ def load_simulation(frontend_parts: Sequence[str], make_ir: Callable[[], Any],
         log.warning("discarding a damaged neurogen cache entry and building it again: %s", exc)
         cache.discard(manifest.module)
     return Simulation(model_type, compiled_network(key, config, make_ir), key)
+
+
+COMPILE_NOTICE = ("neurogen: compiling the model to C++ (the first use of a model structure takes "
+                  "seconds; later runs use the cache)...")
+SHELL_NOTICE_AFTER = 1.0  # seconds: loading a cached shell takes milliseconds, building it many seconds
+
+
+class CompileNotice:
+    """One line telling the user that neurogen compiles (a new user otherwise waits seconds in
+    silence), once per process and never on a warm run. It comes when a model (a network, a
+    string assignment, a ``connect``) has to be lowered (no manifest for its structure is
+    cached: it is compiled unless an equal library is), or when loading the runtime shell
+    takes longer than a cached load can (it is being built)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def give(self) -> None:
+        with self._lock:
+            if not session().compile_notice_given:
+                session().compile_notice_given = True
+                notice(__name__, COMPILE_NOTICE)
+
+    def before(self, make_ir: Callable[[], Any]) -> Callable[[], Any]:
+        def announced() -> Any:
+            self.give()
+            return make_ir()
+        return announced
+
+    def if_slower_than(self, seconds: float) -> "_Timer":
+        return _Timer(seconds, self.give)
+
+
+class _Timer:
+    """``with _Timer(s, f):`` calls ``f`` (on another thread) if the block takes more than ``s`` seconds."""
+
+    def __init__(self, seconds: float, action: Callable[[], None]) -> None:
+        self.timer = threading.Timer(seconds, action)
+        self.timer.daemon = True
+
+    def __enter__(self) -> None:
+        self.timer.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.timer.cancel()
 
 
 # -- running ------------------------------------------------------------------------------
@@ -59,10 +110,17 @@ class Simulation:
         self.library = found.path
         self.model = model_type(str(found.path))
 
+    @property
+    def profile_slots(self) -> int:
+        """How many calls the compiled step loop times when profiling (one per call per step)."""
+        return int(self.model.profile_slots)
+
     def run(self, values: Callable[[str, str, str], Any], *, dt: float, t_start: float, seed: int,
-            step0: int, n_steps: int, interval: float, callback: Any) -> tuple[int, BaseException | None]:
+            step0: int, n_steps: int, interval: float, callback: Any,
+            profile: np.ndarray | None = None) -> tuple[int, BaseException | None]:
         """``values(member, field, kind)`` supplies every input of the manifest's binding;
-        each goes into the slot the binding gives it (as ``network.cpp``'s ``bind`` reads it)."""
+        each goes into the slot the binding gives it (as ``network.cpp``'s ``bind`` reads it).
+        ``profile``: float64 seconds per call of the step loop (``profile_slots`` of them), to add to."""
         binding = self.manifest.binding
         n_arrays = binding.size(ARRAY)
         arrays, sizes = np.zeros(n_arrays + 1, dtype=np.uintp), np.zeros(n_arrays + 1, dtype=np.int64)
@@ -79,8 +137,16 @@ class Simulation:
                 scalars[slot.index] = float(value)
             else:
                 integers[slot.index] = _as_int64(int(value))
-        return self.model.run(*(a.ctypes.data for a in (arrays, sizes, scalars, integers)), step0, n_steps,
-                              interval, callback)
+        if profile is None:
+            return self.model.run(*(a.ctypes.data for a in (arrays, sizes, scalars, integers)), step0, n_steps,
+                                  interval, callback)
+        _check_array(profile, "double", "", "profile")
+        self.model.set_profile(profile.ctypes.data, profile.size)
+        try:
+            return self.model.run(*(a.ctypes.data for a in (arrays, sizes, scalars, integers)), step0, n_steps,
+                                  interval, callback)
+        finally:
+            self.model.set_profile(0, 0)
 
     def dynamic(self) -> dict[tuple[str, str], np.ndarray]:
         """C++-owned records since the last call, as numpy arrays."""

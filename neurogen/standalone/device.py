@@ -405,6 +405,44 @@ work on a copy of the project (delete an edited file to get neurogen's version b
 
 # -- Brian2's device API ---------------------------------------------------------------------
 
+class RuntimeDevice:
+    """Brian2's runtime device: ``run()`` simulates at once (neurogen's compiled runtime).
+
+    ``get_device()`` returns it when no standalone device is set. As Brian2's, its ``build()``
+    and ``reinit()`` do nothing, so a script written for both devices runs in either.
+    """
+
+    build_on_run = True
+
+    def __init__(self) -> None:
+        self.build_options: dict[str, Any] = {}
+
+    def activate(self, build_on_run: bool = True, **options: Any) -> None:
+        """Brian2's ``device.activate()``: the runtime stays the device (options are kept, unused)."""
+        self.build_on_run = build_on_run
+        self.build_options = dict(options)
+
+    def reinit(self) -> None:
+        """Nothing to forget: the runtime records nothing."""
+
+    def build(self, **options: Any) -> None:
+        """Nothing to build: the runtime has run already (Brian2's runtime does nothing either)."""
+
+    def __repr__(self) -> str:
+        return "RuntimeDevice()"
+
+
+def get_device() -> Any:
+    """The current device (Brian2's ``get_device()``): the standalone device after
+    ``set_device('cpp_standalone')``, else the runtime device."""
+    current = session().device
+    if current is not None:
+        return current
+    if session().runtime_device is None:
+        session().runtime_device = RuntimeDevice()
+    return session().runtime_device
+
+
 def set_device(name: str, directory: str | Path | None = "output", build_on_run: bool = True,
                **options: Any) -> None:
     """``set_device('cpp_standalone', directory=..., build_on_run=...)`` or ``set_device('runtime')``."""
@@ -413,6 +451,7 @@ def set_device(name: str, directory: str | Path | None = "output", build_on_run:
         raise NeurogenError(f"set_device({name!r}): {len(current._runs)} run(s) were recorded for the standalone "
                             "project but not built; call device.build() first (or device.reinit() to drop them)")
     if name == "runtime":
+        session().previous_device = current
         session().device = None
         return
     if name != "cpp_standalone":
@@ -420,7 +459,23 @@ def set_device(name: str, directory: str | Path | None = "output", build_on_run:
     unknown = set(options) - {"with_output"}
     if unknown:
         raise NotImplementedError(f"set_device('cpp_standalone'): the options {sorted(unknown)}")
+    session().previous_device = current
     session().device = StandaloneDevice(directory, build_on_run)
+
+
+def reset_device(device: Any = None) -> None:
+    """Brian2's ``reset_device()``: back to the device used before the last ``set_device``
+    (the runtime if there was none), or to ``device`` (a name or a device)."""
+    if isinstance(device, str):
+        set_device(device)
+        return
+    state = session()
+    target = device if device is not None else state.previous_device
+    if isinstance(target, RuntimeDevice):
+        target = None
+    if target is not None and not isinstance(target, StandaloneDevice):
+        raise TypeError(f"reset_device: expected a device or its name, got {target!r}")
+    state.previous_device, state.device = state.device, target
 
 
 def export_project(network: Any, directory: str | Path, duration: Any) -> StandaloneDevice:
@@ -445,23 +500,27 @@ def reinit_device() -> None:
 
 
 class _DeviceProxy:
-    """``device`` as Brian2 scripts use it (``device.build()``): the current standalone device."""
+    """``device`` as Brian2 scripts use it (``device.build()``): the current device, runtime or
+    standalone (Brian2's ``CurrentDeviceProxy``)."""
 
     def reinit(self) -> None:
         reinit_device()
 
     def activate(self, build_on_run: bool = True, **options: Any) -> None:
-        """Brian2's ``device.activate()`` after ``reinit()``: the standalone device again."""
+        """Brian2's ``device.activate()`` after ``reinit()``: the current device again, with
+        these options (in runtime mode the runtime stays; nothing to activate)."""
         current = session().device
-        set_device("cpp_standalone", directory=options.pop("directory", current.directory if current else "output"),
+        if current is None:
+            get_device().activate(build_on_run, **options)
+            return
+        set_device("cpp_standalone", directory=options.pop("directory", current.directory),
                    build_on_run=build_on_run, **options)
 
     def __getattr__(self, name: str) -> Any:
-        current = session().device
-        if current is None:
-            raise NeurogenError(f"device.{name}: the current device is the runtime; call "
-                                "set_device('cpp_standalone', ...) first")
-        return getattr(current, name)
+        return getattr(get_device(), name)
+
+    def __repr__(self) -> str:
+        return f"<device: the current device, {get_device()!r}>"
 
 
 device = _DeviceProxy()

@@ -24,6 +24,8 @@ ctypedef int64_t (*run_t)(void*, void**, const int64_t*, const double*, const in
 ctypedef int64_t (*dyn_size_t)(void*, int) noexcept nogil
 ctypedef const void* (*dyn_data_t)(void*, int) noexcept nogil
 ctypedef void (*dyn_clear_t)(void*, int) noexcept nogil
+ctypedef int64_t (*profile_slots_t)() noexcept nogil
+ctypedef void (*set_profile_t)(void*, double*) noexcept nogil
 
 ABI_VERSION = 1
 
@@ -49,6 +51,8 @@ cdef class Model:
     cdef dyn_size_t dyn_size_fn
     cdef dyn_data_t dyn_data_fn
     cdef dyn_clear_t dyn_clear_fn
+    cdef set_profile_t set_profile_fn
+    cdef readonly int64_t profile_slots
     cdef object callback
     cdef object error
 
@@ -63,6 +67,8 @@ cdef class Model:
         self.dyn_size_fn = <dyn_size_t>_symbol(self.handle, b"ng_dynamic_size")
         self.dyn_data_fn = <dyn_data_t>_symbol(self.handle, b"ng_dynamic_data")
         self.dyn_clear_fn = <dyn_clear_t>_symbol(self.handle, b"ng_dynamic_clear")
+        self.set_profile_fn = <set_profile_t>_symbol(self.handle, b"ng_set_profile")
+        self.profile_slots = (<profile_slots_t>_symbol(self.handle, b"ng_profile_slots"))()
         self.network = (<create_t>_symbol(self.handle, b"ng_create"))()
 
     def __dealloc__(self):
@@ -100,6 +106,13 @@ cdef class Model:
         self.callback = None
         error, self.error = self.error, None
         return done, error
+
+    def set_profile(self, size_t seconds, int64_t size):
+        """Time each call of the step loop into ``seconds`` (the address of ``size`` doubles the
+        caller keeps alive until ``set_profile(0, 0)``); 0 turns profiling off."""
+        if seconds != 0 and size != self.profile_slots:
+            raise ValueError(f"profiling needs {self.profile_slots} slots, got {size}")
+        self.set_profile_fn(self.network, <double*>seconds)
 
     def dynamic(self, int index, int itemsize):
         """A copy of C++-owned record ``index`` as bytes; the C++ side then forgets it."""

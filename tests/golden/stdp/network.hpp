@@ -69,6 +69,7 @@ struct Network {
     Callback callback = nullptr;     // during run(): long one-off calls (connect) call it too
     void* callback_data = nullptr;
     double callback_interval = 0.1;  // seconds of wall time between calls
+    double* profile = nullptr;       // run(profile=True): seconds spent in each call of the step loop
     Group0 group0;
     Synapses1 synapses1;
 };

@@ -259,6 +259,8 @@ void bind(Network& net, void* const* arrays, const int64_t* sizes, const double*
 static int64_t steps(Network& net, int64_t step0, int64_t n_steps, double callback_interval,
                      Callback callback, void* callback_data);
 
+constexpr int64_t PROFILE_SLOTS = 0;  // built without profiling (run(profile=True) builds another)
+
 int64_t run(Network& net, const int64_t step0, const int64_t n_steps, const double callback_interval,
             Callback callback, void* callback_data) {
     net.callback = callback;
@@ -335,6 +337,8 @@ NG_EXPORT int64_t ng_run(void* net, void* const* arrays, const int64_t* sizes, c
     ng::bind(network, arrays, sizes, scalars, integers);
     return ng::run(network, step0, n_steps, callback_interval, callback, callback_data);
 }
+NG_EXPORT int64_t ng_profile_slots() { return ng::PROFILE_SLOTS; }
+NG_EXPORT void ng_set_profile(void* net, double* seconds) { static_cast<ng::Network*>(net)->profile = seconds; }
 NG_EXPORT int64_t ng_dynamic_size(void* net, int id) {
     return ng::dynamic_size(*static_cast<ng::Network*>(net), id);
 }
