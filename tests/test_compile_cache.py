@@ -12,6 +12,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -21,7 +22,6 @@ from planted import NOBODY, plant_library
 SCRIPT = textwrap.dedent("""
     import os, sys
     from neurogen import *
-from builtins import all, any, sum  # the star import gives numpy's, as Brian2's does
     if os.environ.get("EXTRA_FLAG"):
         prefs.codegen.cpp.extra_compile_args_gcc = [os.environ["EXTRA_FLAG"]]
     if os.environ.get("MAX_BYTES"):
@@ -41,9 +41,8 @@ def cache_dir(tmp_path):
     """A fresh cache holding only the runtime shell (built once per test session)."""
     from neurogen.compiled.library import shell
 
-    shell()
     target = tmp_path / "cache"
-    _copy_cache(Path(cache.cache_root()), target, lambda entry: any(entry.glob("_neurogen_shell*")))
+    _copy_cache(Path(cache.cache_root()), target, _is_current_shell(shell()))
     return target
 
 
@@ -52,9 +51,8 @@ def _script_built(tmp_path_factory) -> tuple[Path, str]:
     """A cache in which SCRIPT has run once (shell and model), and the RESULT line it printed."""
     from neurogen.compiled.library import shell
 
-    shell()
     template = tmp_path_factory.mktemp("built") / "cache"
-    _copy_cache(Path(cache.cache_root()), template, lambda entry: any(entry.glob("_neurogen_shell*")))
+    _copy_cache(Path(cache.cache_root()), template, _is_current_shell(shell()))
     line, compiles = run_script(template)
     assert compiles == 1
     return template, line
@@ -67,6 +65,13 @@ def built_cache(_script_built, tmp_path) -> tuple[Path, str]:
     target = tmp_path / "built-cache"
     _copy_cache(template, target, lambda entry: True)
     return target, line
+
+
+def _is_current_shell(module) -> Callable[[Path], bool]:
+    """Selects the cache entry of the shell this session loaded, not older shells a long-lived
+    cache may also hold (built from an earlier version of the shell's source)."""
+    folder = Path(module.__file__).resolve().parent
+    return lambda entry: entry.resolve() == folder
 
 
 def _copy_cache(source: Path, target: Path, wanted) -> None:
