@@ -11,7 +11,8 @@ from typing import Any, Iterable, NamedTuple
 import numpy as np
 
 from ..frontend.expressions import parse_expression
-from ..units import DIMENSIONLESS, Quantity
+from ..units import DIMENSIONLESS, Quantity, second
+from .base import require_results
 from .subgroup import Subgroup
 
 
@@ -88,3 +89,41 @@ def subexpression_sources(group: Any, variables: Iterable[str]) -> list[tuple[st
         return []
     return [(eq.describe(), parse_expression(eq.expr, f"{group.name}, {eq.describe()}"))
             for eq in group._equations.of_kind("subexpression")]
+
+
+class WatchesRange:
+    """For monitors of spikes (SpikeMonitor, PopulationRateMonitor): the part of the source
+    group they watch, ``_start`` and ``_size`` within ``_source_group``."""
+
+    _start: int
+    _size: int
+    _source_group: Any
+
+    @property
+    def _watches_part(self) -> bool:
+        """Whether it watches only part of its group (a subgroup): the compiled code filters."""
+        return (self._start, self._size) != (0, self._source_group.N)
+
+    def _dependencies(self) -> tuple[Any, ...]:
+        return (self._source_group,)
+
+
+class RecordsTimes:
+    """For monitors that record at every step of their clock (StateMonitor,
+    PopulationRateMonitor): ``t``, ``t_`` and ``N``, the number of recorded steps (Brian2's)."""
+
+    _t: list[np.ndarray]
+
+    @property
+    def t_(self) -> np.ndarray:
+        require_results(self)
+        return joined(self._t, (0,))
+
+    @property
+    def t(self) -> Quantity:
+        return Quantity(self.t_, dim=second.dim)
+
+    @property
+    def N(self) -> int:
+        """The number of recorded time steps."""
+        return len(self.t_)

@@ -13,12 +13,12 @@ import numpy as np
 from ..units import DIMENSIONLESS, Hz, Quantity, second
 from .base import SimObject, require_results
 from .group import Group
-from .monitor_common import joined, monitored_range, take
+from .monitor_common import RecordsTimes, WatchesRange, joined, monitored_range, take
 from .states import ExportedNames, get_states
 from .validation import check_quantity, require_memory, require_spike_source
 
 
-class PopulationRateMonitor(SimObject):
+class PopulationRateMonitor(WatchesRange, RecordsTimes, SimObject):
     """The fraction of a group spiking per time step, as a rate (``rate``, ``t``, ``smooth_rate``)."""
 
     _base_name = "ratemonitor"
@@ -37,14 +37,6 @@ class PopulationRateMonitor(SimObject):
         self._buffers: dict[str, np.ndarray] = {}
 
     # -- what the compiler and the runtime read -------------------------------------------
-
-    @property
-    def _watches_part(self) -> bool:
-        """Whether it watches only part of its group (a subgroup): the compiled code filters."""
-        return (self._start, self._size) != (0, self._source_group.N)
-
-    def _dependencies(self) -> tuple[SimObject, ...]:
-        return (self._source_group,)
 
     def _structure(self) -> tuple[str, ...]:
         return ("PopulationRateMonitor", f"part:{self._watches_part}")
@@ -88,20 +80,6 @@ class PopulationRateMonitor(SimObject):
     @property
     def rate(self) -> Quantity:
         return Quantity(self.rate_, dim=Hz.dim)
-
-    @property
-    def t_(self) -> np.ndarray:
-        require_results(self)
-        return joined(self._t, (0,))
-
-    @property
-    def t(self) -> Quantity:
-        return Quantity(self.t_, dim=second.dim)
-
-    @property
-    def N(self) -> int:
-        """The number of recorded time steps (Brian2's ``N`` of a PopulationRateMonitor)."""
-        return len(self.t_)
 
     def get_states(self, vars: Iterable[str] | None = None, units: bool = True, format: str = "dict",
                    subexpressions: bool = False, read_only_variables: bool = True, level: int = 0) -> Any:

@@ -14,13 +14,13 @@ import numpy as np
 from ..units import Quantity, second
 from .base import SimObject, require_results
 from .group import Group
-from .monitor_common import (by_index, joined, monitored_range, recordable, subexpression_sources,
+from .monitor_common import (WatchesRange, by_index, joined, monitored_range, recordable, subexpression_sources,
                              with_type)
 from .validation import require_spike_source
 from .states import ExportedNames, get_states
 
 
-class SpikeMonitor(SimObject):
+class SpikeMonitor(WatchesRange, SimObject):
     """Records the spikes of a group (``i``, ``t``, ``count``; ``values``, ``all_values``,
     ``spike_trains``), and with ``variables=`` the values of variables at each spike."""
 
@@ -58,14 +58,6 @@ class SpikeMonitor(SimObject):
         self._values: dict[str, list[np.ndarray]] = {v: [] for v in self.record_variables}
 
     # -- what the compiler and the runtime read -------------------------------------------
-
-    @property
-    def _watches_part(self) -> bool:
-        """Whether it watches only part of its group (a subgroup): the compiled code filters."""
-        return (self._start, self._size) != (0, self._source_group.N)
-
-    def _dependencies(self) -> tuple[SimObject, ...]:
-        return (self._source_group,)
 
     def _structure(self) -> tuple[str, ...]:
         return ("SpikeMonitor", str(self.record), f"part:{self._watches_part}", ",".join(self.record_variables))

@@ -16,12 +16,12 @@ from ..units import DIMENSIONLESS, Quantity, second
 from .base import SimObject, require_results
 from .clock import Clock
 from .group import Group
-from .monitor_common import buffer_name, joined, monitored_range, subexpression_sources, take, with_type
+from .monitor_common import RecordsTimes, buffer_name, joined, monitored_range, subexpression_sources, take, with_type
 from .states import ExportedNames, get_states, set_states
 from .validation import require_memory
 
 
-class StateMonitor(SimObject):
+class StateMonitor(RecordsTimes, SimObject):
     """Records variables of a group at the start of each (monitor) time step."""
 
     _base_name = "statemonitor"
@@ -116,20 +116,6 @@ class StateMonitor(SimObject):
             values = np.asarray(getattr(group, var), dtype=float).reshape(-1)
             values = np.broadcast_to(values, (group.N,)) if values.size == 1 else values
             self._values[var].append(values[indices].reshape(1, -1))
-
-    @property
-    def t_(self) -> np.ndarray:
-        require_results(self)
-        return joined(self._t, (0,))
-
-    @property
-    def t(self) -> Quantity:
-        return Quantity(self.t_, dim=second.dim)
-
-    @property
-    def N(self) -> int:
-        """The number of recorded time steps (Brian2's ``N`` of a StateMonitor)."""
-        return len(self.t_)
 
     def _records(self, var: str) -> np.ndarray:
         """All records of ``var`` as (times, indices), as doubles."""
