@@ -16,7 +16,8 @@ import pytest
 
 import neurogen
 from neurogen import (BrianLogger, Network, NeuronGroup, SpikeMonitor, collect, device, get_device,
-                      get_logger, ms, rand, restore, run, second, seed, set_device, store)
+                      StateMonitor, defaultclock, get_logger, ms, rand, restore, run, second, seed, set_device,
+                      start_scope, store)
 from neurogen.logger import NOTICE
 from neurogen.runtime import simulation
 from neurogen.runtime.report import format_wall_time
@@ -543,3 +544,22 @@ def test_only_a_profiling_build_has_timing_code():
     assert "seconds_now" not in plain and "PROFILE_SLOTS = 0;" in plain
     assert timed.count("+= seconds_now() - _t0") == len(network_ir.schedule)
     assert f"PROFILE_SLOTS = {len(network_ir.schedule)};" in timed
+
+
+@pytest.mark.parametrize("to_file", [False, True])
+def test_restore_brings_back_the_clocks_dt_as_brian2(tmp_path, to_file):
+    """Brian2 2.9: after store(), dt = 0.05 ms and restore(), dt is 0.1 ms again and a 0.5 ms run
+    records 5 steps (reviewer's finding: neurogen kept 0.05 ms, recording 10)."""
+    start_scope()
+    defaultclock.dt = 0.1 * ms
+    G = NeuronGroup(1, "dv/dt = 1/ms : 1", name="G")
+    M = StateMonitor(G, "v", record=0, name="M")
+    run(0.5 * ms)
+    options = {"filename": str(tmp_path / "state.ngstore")} if to_file else {}
+    store("s", **options)
+    defaultclock.dt = 0.05 * ms
+    run(0.5 * ms)
+    restore("s", **options)
+    assert float(defaultclock.dt / ms) == pytest.approx(0.1)
+    run(0.5 * ms)
+    assert len(M.t) == 10

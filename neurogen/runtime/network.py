@@ -115,15 +115,17 @@ class Network:
                                           "keeps its snapshots in memory)")
             device.record_event("store", name)
             snapshots = {id(o): {"_time": o._time} for o in self.objects}
-            self._stored[name] = (self._t, self._dt, session().random_epoch, None, snapshots)
+            self._stored[name] = (self._t, self._dt, session().random_epoch, None, snapshots, {})
             return
         header = (self._t, self._dt, session().random_epoch, np.random.get_state())
         if filename is None:
-            self._stored[name] = (*header, {id(o): _snapshot(o) for o in self.objects})
+            clocks = {id(o.clock): (o.clock, o.clock._dt) for o in self.objects}  # dt comes back too
+            self._stored[name] = (*header, {id(o): _snapshot(o) for o in self.objects}, clocks)
             return
         _check_unique_names(self.objects)
         write_snapshot(filename, name, {"t": header[0], "dt": header[1], "random_epoch": header[2],
-                                        "numpy_random": header[3]},
+                                        "numpy_random": header[3],
+                                        "clock_dt": {o.name: o.clock._dt for o in self.objects}},
                        {o.name: (_model_of(o), _file_state(o)) for o in self.objects})
 
     def restore(self, name: str = "default", filename: str | os.PathLike[str] | None = None,
@@ -138,13 +140,15 @@ class Network:
         if name not in self._stored:
             raise KeyError(f"Network.restore: nothing stored under the name {name!r}")
         device = session().device
-        t, dt, epoch, numpy_state, snapshots = self._stored[name]
+        t, dt, epoch, numpy_state, snapshots, clocks = self._stored[name]
         if (device is not None) != (numpy_state is None):
             raise NotImplementedError(f"Network.restore({name!r}): stored with one device, restored with another")
         if device is not None:
             device.record_event("restore", name)
         self._t, self._dt = t, dt
         _restore_random(epoch, numpy_state, restore_random_state)
+        for clock, clock_dt in clocks.values():  # Brian2 restores each clock's dt
+            clock._dt = clock_dt
         for obj in self.objects:
             if id(obj) in snapshots:
                 _restore_snapshot(obj, snapshots[id(obj)])
@@ -173,6 +177,8 @@ class Network:
             _check_sizes(by_name[obj_name], state, name, filename)
         self._t, self._dt = float(header["t"]), header["dt"]
         _restore_random(int(header["random_epoch"]), header["numpy_random"], restore_random_state)
+        for obj_name, clock_dt in header.get("clock_dt", {}).items():  # Brian2 restores each clock's dt
+            by_name[obj_name].clock._dt = float(clock_dt)
         for obj_name, (_, state) in stored.items():
             obj = by_name[obj_name]
             _restore_snapshot(obj, state)
