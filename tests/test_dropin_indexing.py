@@ -469,3 +469,15 @@ def test_delay_without_delay_argument_reads_per_synapse_as_brian2():
     assert len(S.delay[:]) == 9 and not np.any(S.delay[:])
     S.delay[0] = 1 * ms
     assert (S.delay[:2] / ms).tolist() == [1.0, 0.0]
+
+
+def test_a_shared_variable_written_through_a_subgroup_is_the_groups_value():
+    """Brian2 2.9: ``G[1:3].s = 5`` and ``G[1:3].set_states({'s': 4})`` set the shared ``s``
+    (the reviewer found both silently ignored: the slice selected nothing of its one value)."""
+    G = NeuronGroup(4, "s : 1 (shared)\nv : 1")
+    sub = G[1:3]
+    sub.set_states({"s": 4})
+    assert float(G.s[:][0]) == 4
+    sub.s = 5
+    assert float(G.s[:][0]) == 5
+    assert G.v[:].tolist() == [0, 0, 0, 0]

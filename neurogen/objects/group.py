@@ -117,6 +117,8 @@ class Group(SimObject):
         spec = self._specs[name]
         if spec.read_only:
             refuse_read_only(f"{type(self).__name__} '{self.name}'", name)
+        if spec.shared and subgroup is not None:  # the group's one value, also through a subgroup (Brian2)
+            index = slice(None)
         coerced = None if isinstance(value, str) else coerce_value(value, spec, self.name)  # units, range
         if coerced is not None:
             _check_size(self, name, coerced, index)
