@@ -475,3 +475,23 @@ def test_units_made_of_units_pickle_with_their_names():
         clone = pickle.loads(pickle.dumps(unit))
         assert isinstance(clone, Unit) and repr(clone) == repr(unit) and str(clone) == str(unit)
         assert clone == unit and hash(clone) == hash(unit)
+
+
+def test_units_multiplied_into_a_plain_array_in_place_are_refused_not_dropped():
+    """``y *= mV`` on a plain array: Brian2 makes y a quantity; numpy never lets a type with
+    ``__array_ufunc__`` do that, and writing the number into y silently dropped the unit
+    (reviewer's finding: ``y`` held 0.001 afterwards). Now a TypeError says what to write."""
+    import numpy as np
+
+    from neurogen import mV, ms
+
+    y = np.ones(3)
+    with pytest.raises(TypeError, match=r"multiply: the result has units \(V\) .* write 'y = y \* mV'"):
+        y *= mV
+    assert y.tolist() == [1.0, 1.0, 1.0]  # untouched
+    w = np.full(2, 2.0)
+    with pytest.raises(TypeError, match="divide: the result has units"):
+        w /= ms
+    z = np.ones(2)
+    z *= mV / mV  # dimensionless: fine
+    assert z.tolist() == [1.0, 1.0]

@@ -262,6 +262,14 @@ class Quantity(np.ndarray):
         else:
             inputs = tuple(map(_as_quantity, inputs))
             dims = _call_dims(name, inputs)
+        if outs and ufunc.nout == 1 and not isinstance(outs[0], Quantity) and dims is not None \
+                and dims is not DIMENSIONLESS:
+            # a plain array cannot hold units, and numpy never lets ``y *= mV`` fall back to
+            # ``y = y * mV`` (Brian2's result) for a type with __array_ufunc__: refuse rather
+            # than keep the number and silently drop the unit
+            raise TypeError(f"{name}: the result has units ({dims}) but the output is a plain "
+                            "numpy array, which cannot hold them (e.g. 'y *= mV' on an array): write "
+                            "'y = y * mV' instead")
         if outs:
             kwargs["out"] = tuple(map(_raw, outs))
         result = getattr(ufunc, method)(*map(_raw, inputs), **kwargs)
