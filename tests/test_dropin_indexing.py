@@ -477,7 +477,19 @@ def test_a_shared_variable_written_through_a_subgroup_is_the_groups_value():
     G = NeuronGroup(4, "s : 1 (shared)\nv : 1")
     sub = G[1:3]
     sub.set_states({"s": 4})
-    assert float(G.s[:][0]) == 4
+    assert float(G.s[:]) == 4
     sub.s = 5
-    assert float(G.s[:][0]) == 5
+    assert float(G.s[:]) == 5
     assert G.v[:].tolist() == [0, 0, 0, 0]
+
+
+def test_a_shared_variable_reads_as_one_value_as_brian2():
+    """Brian2 2.9: ``G.x[:]`` of ``x : 1 (shared)`` is ``np.float64(2.0)``, so ``float(G.x[:])``
+    works (with numpy 2.4 a one-element array no longer converts: the reviewer's finding)."""
+    G = NeuronGroup(3, "x : 1 (shared)\ny : volt (shared)")
+    G.x = 2
+    G.y = 3 * mV
+    assert float(G.x[:]) == 2.0 and np.ndim(G.x[:]) == 0
+    assert float(G.y[:] / mV) == pytest.approx(3.0) and np.ndim(G.y[:]) == 0
+    assert float(G.x_[:]) == 2.0
+    assert int(G.x[:]) == 2 and "%.1f" % G.x[:] == "2.0"

@@ -96,6 +96,8 @@ class VariableView:
         values = self._values
         if self._by_element(index):
             values = np.broadcast_to(values, (self.group.N,))
+        elif self.spec.shared and (index is Ellipsis or isinstance(index, slice) and index == slice(None)):
+            return self._wrap(values[0])  # its one value, as Brian2 (float(G.s[:]) works)
         return self._wrap(values[self._select(index)])
 
     def __setitem__(self, index: Any, value: Any) -> None:
