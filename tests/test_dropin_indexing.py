@@ -493,3 +493,10 @@ def test_a_shared_variable_reads_as_one_value_as_brian2():
     assert float(G.y[:] / mV) == pytest.approx(3.0) and np.ndim(G.y[:]) == 0
     assert float(G.x_[:]) == 2.0
     assert int(G.x[:]) == 2 and "%.1f" % G.x[:] == "2.0"
+
+
+def test_a_subexpression_without_units_reads_as_brian2():
+    """Brian2 2.9: ``G.I_`` of a subexpression is its values in SI units (neurogen raised
+    AttributeError)."""
+    G = NeuronGroup(3, "I = 2*nA*i : amp\nv : 1")
+    assert np.allclose(G.I_[:], [0.0, 2e-9, 4e-9], atol=0) and not isinstance(G.I_[:], Quantity)

@@ -495,3 +495,22 @@ def test_units_multiplied_into_a_plain_array_in_place_are_refused_not_dropped():
     z = np.ones(2)
     z *= mV / mV  # dimensionless: fine
     assert z.tolist() == [1.0, 1.0]
+
+
+def test_isclose_of_quantities_needs_atol_in_their_units_and_round_needs_no_units():
+    """Brian2 2.9 refuses ``np.isclose(1*nA, 2*nA)`` (the default atol=1e-8 is in SI units, so
+    every nA value would be "close": neurogen answered True) and ``round(3.3*ms)`` (neurogen: 0)."""
+    import numpy as np
+
+    from neurogen import DimensionMismatchError, ms, nA, pF
+
+    with pytest.raises(DimensionMismatchError, match="atol"):
+        np.isclose(1 * nA, 2 * nA)
+    with pytest.raises(DimensionMismatchError, match="atol"):
+        np.allclose([1, 2] * pF, [5, 9] * pF)
+    assert not np.isclose(1 * nA, 2 * nA, atol=0 * nA)
+    assert np.allclose([1, 2] * pF, [1, 2] * pF, atol=0 * pF)
+    assert np.isclose(1 * nA, 1.0000001 * nA, atol=1e-20 * nA)
+    with pytest.raises(TypeError, match=r"round\(\) of a quantity with units"):
+        round(3.3 * ms)
+    assert round(3.3 * ms / ms) == 3

@@ -107,3 +107,8 @@ def test_brian2_arguments_neurogen_cannot_honour_are_refused_naming_them(argumen
 def test_the_fourth_positional_argument_is_method_options_as_in_brian2():
     with pytest.raises(NotImplementedError, match="method_options="):
         NeuronGroup(2, "v : 1", "euler", "v > 1")  # Brian2 reads 'v > 1' as method_options too
+
+
+def test_attributes_of_missing_classes_refuse_naming_the_feature_too():
+    with pytest.raises(NotImplementedError, match="Morphology: multicompartment neurons"):
+        Morphology.from_file("neuron.swc")

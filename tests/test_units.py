@@ -262,11 +262,14 @@ def test_reductions_and_numpy_functions_keep_units():
 
 def test_isclose_allclose_array_equal():
     q = np.array([1.0, 2.0]) * mV
-    assert np.allclose(q, [1.0, 2.0] * mV)
-    assert np.allclose(q, q + 1e-12 * volt)
-    assert not np.allclose(q, 2 * q)
-    assert np.isclose(1 * mV, 1.0000001 * mV)
-    assert type(np.isclose(q, q)) is np.ndarray
+    zero = 0 * volt  # as Brian2, atol must be given in the values' units (the default 1e-8 has none)
+    assert np.allclose(q, [1.0, 2.0] * mV, atol=zero)
+    assert np.allclose(q, q + 1e-12 * volt, atol=zero)
+    assert not np.allclose(q, 2 * q, atol=zero)
+    assert np.isclose(1 * mV, 1.0000001 * mV, atol=zero)
+    assert type(np.isclose(q, q, atol=zero)) is np.ndarray
+    with pytest.raises(DimensionMismatchError, match="atol"):
+        np.allclose(q, q)
     assert np.allclose(q, q, atol=1e-6 * volt)
     with pytest.raises(DimensionMismatchError):
         np.allclose(q, np.array([1.0, 2.0]) * ms)

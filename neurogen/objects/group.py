@@ -68,6 +68,8 @@ class Group(SimObject):
             return np.asarray(whole_steps(self._clock_time, self.clock.dt_))
         if "_equations" in self.__dict__ and name in self._equations:
             return SubexpressionView(self, subexpression_spec(self, name))
+        if "_equations" in self.__dict__ and name.endswith("_") and name[:-1] in self._equations:
+            return SubexpressionView(self, subexpression_spec(self, name[:-1]), plain=True)  # G.I_
         raise AttributeError(f"{type(self).__name__} '{self.name}' has no variable '{name}'")
 
     @property

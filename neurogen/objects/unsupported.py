@@ -28,6 +28,11 @@ class UnsupportedFeature:
     def __call__(self, *args: Any, **kwargs: Any) -> NoReturn:
         self.refuse()
 
+    def __getattr__(self, attribute: str) -> Any:  # Morphology.from_file(...), Soma.diameter, ...
+        if attribute.startswith("__"):
+            raise AttributeError(attribute)
+        self.refuse()
+
     def __instancecheck__(self, instance: Any) -> bool:  # isinstance(x, SpatialNeuron) is simply False
         return False
 

@@ -318,6 +318,9 @@ class Quantity(np.ndarray):
         return _wrap(self.view(np.ndarray).round(decimals, out=_raw(out)), self.dim, out)
 
     def __round__(self, ndigits: int | None = None) -> Any:
+        if self.dim is not DIMENSIONLESS:  # round(3.3*ms) would be 0 (seconds): Brian2 refuses it too
+            raise TypeError(f"round() of a quantity with units ({_brief(self)}): divide by a unit first, "
+                            "e.g. round(x/ms)")
         return round(float(self)) if ndigits is None else self.round(ndigits)
 
     # Index-like results must not carry the unit of the values.
@@ -451,9 +454,11 @@ def _isclose(a: Any, b: Any, rtol: float = 1e-05, atol: Any = 1e-08,
     a, b = _as_quantity(a), _as_quantity(b)
     dim = _common_dim((a, b), lambda: f"Cannot compare {_brief(a)} and {_brief(b)}, the units do not match",
                       allow_inf=True)
-    if isinstance(atol, Quantity) and atol.dim is not dim:
-        raise DimensionMismatchError("atol must have the units of the compared values",
-                                     atol.dim, dim)
+    atol_dim = atol.dim if isinstance(atol, Quantity) else DIMENSIONLESS
+    if atol_dim is not dim and np.any(_raw(atol) != 0):
+        # the default 1e-8 is in SI units: for nA or pF every value is "close" (Brian2 refuses it)
+        raise DimensionMismatchError(f"isclose/allclose: atol ({_brief(atol)}) must have the units of the "
+                                     "compared values (give atol in those units, e.g. atol=0*nA)", atol_dim, dim)
     return np.isclose(_raw(a), _raw(b), rtol=rtol, atol=_raw(atol), equal_nan=equal_nan)
 
 
