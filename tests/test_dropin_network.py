@@ -563,3 +563,25 @@ def test_restore_brings_back_the_clocks_dt_as_brian2(tmp_path, to_file):
     assert float(defaultclock.dt / ms) == pytest.approx(0.1)
     run(0.5 * ms)
     assert len(M.t) == 10
+
+
+def test_a_store_file_behind_a_symlink_is_updated_in_place_with_its_mode(tmp_path):
+    """The reviewer's finding: store(filename=link) replaced the user's symlink with a new file
+    (the target kept the old snapshots) and every rewrite made the file 0600."""
+    import os
+
+    start_scope()
+    G = NeuronGroup(2, "v : 1", name="G")
+    G.v = [1, 2]
+    real, link = tmp_path / "real.ngstore", tmp_path / "link.ngstore"
+    store("a", filename=str(real))
+    os.chmod(real, 0o644)
+    link.symlink_to(real)
+    G.v = [3, 4]
+    store("b", filename=str(link))
+    assert link.is_symlink() and (os.stat(real).st_mode & 0o777) == 0o644
+    G.v = [0, 0]
+    restore("b", filename=str(real))
+    assert G.v[:].tolist() == [3, 4]
+    restore("a", filename=str(real))
+    assert G.v[:].tolist() == [1, 2]

@@ -151,8 +151,9 @@ def write_snapshot(path: str | os.PathLike[str], name: str, header: dict[str, An
     ``objects``: object name -> (its model's fingerprint, its snapshot). The file is written
     next to the old one and moved into place, so a failure never leaves half a file.
     """
-    path = Path(path)
+    path = Path(os.path.realpath(path))  # the user's symlink stays a symlink: its target is updated
     existing, arrays_of = _read(path) if path.exists() else ({"format": FORMAT, "snapshots": {}}, {})
+    mode = path.stat().st_mode & 0o777 if path.exists() else None
     encoder = _Encoder()
     snapshots: dict[str, Any] = {}
     for other, body in existing["snapshots"].items():  # keep the others, with their arrays
@@ -172,6 +173,8 @@ def write_snapshot(path: str | os.PathLike[str], name: str, header: dict[str, An
     try:
         with os.fdopen(handle, "wb") as file:
             np.savez(file, **{MARK: np.array(text)}, **encoder.arrays)
+        if mode is not None:  # a file the user shared (0644) stays shared
+            os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)
