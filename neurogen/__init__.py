@@ -5,9 +5,10 @@ work (sympy, the compiler and the cache are touched only when a model first runs
 """
 from __future__ import annotations
 
-from .errors import (CompilationError, DimensionMismatchError, EquationError, NeurogenError, PreferenceError)
+from .errors import (BrianObjectException, CompilationError, DimensionMismatchError, EquationError, MagicError,
+                     NeurogenError, PreferenceError)
 from .frontend.equations import Equations
-from .runtime.network import MagicNetwork, Network, restore, run, store
+from .runtime.network import MagicNetwork, Network, current_magic_network, restore, run, store
 from .runtime.network import collect, profiling_summary, scheduling_summary
 from .objects.clock import Clock
 from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
@@ -36,12 +37,17 @@ from numpy import (array, asarray, ceil, clip, cos, cumsum, diff, exp, floor, li
                    log, mean, ones, sin, sqrt, std, tanh, var, where, zeros)
 
 from .units.functions import arange, exprel  # noqa: E402  (Brian2's unit-aware versions)
-from .pylab import FUNCTIONS as _plot_functions, mpl, numpy_names as _numpy_names, plt  # noqa: E402
+from .pylab import FUNCTIONS as _plot_functions, mpl, numpy_names as _numpy_names, plt, rcParams  # noqa: E402
 import datetime  # noqa: E402,F401  (pylab gives the module, not numpy's datetime names)
+import logging  # noqa: E402,F401  (Brian2's star import gives these modules too)
+import time  # noqa: E402,F401
+import numpy  # noqa: E402,F401
+matplotlib = mpl  # imported on first use
 import numpy.ma as ma  # noqa: E402,F401
 
 #: Brian2's integration methods as names: ``method=euler`` works as ``method='euler'``.
-_method_names = ("exact", "linear", "euler", "rk2", "rk4", "heun", "milstein", "exponential_euler")
+_method_names = ("exact", "linear", "euler", "rk2", "rk4", "heun", "milstein", "exponential_euler",
+                 "gsl_rk2", "gsl_rk4", "gsl_rkf45", "gsl_rkck", "gsl_rk8pd")  # GSL: refused, naming it
 
 globals().update(_plot_functions)  # matplotlib is imported on first use
 globals().update({name: name for name in _method_names})  # method=euler is method='euler'
@@ -59,6 +65,8 @@ configure_from_environment()  # the console for warnings and the compile notice;
 def __getattr__(name: str):  # defaultclock is per session, created on first use
     if name == "defaultclock":
         return session().defaultclock
+    if name == "magic_network":
+        return current_magic_network()
     raise AttributeError(f"module 'neurogen' has no attribute {name!r}")
 
 
@@ -70,7 +78,8 @@ __all__ = [
     "device", "export_project", "load_results",
     "arange", "array", "asarray", "ceil", "clip", "cos", "cumsum", "diff", "exp", "floor",
     "linspace", "log", "mean", "ones", "sin", "sqrt", "std", "tanh", "var", "where", "zeros",
-    "plt", "mpl", "ma", "datetime", *_plot_functions, *_unit_names, *_unsupported_names(),
+    "plt", "mpl", "ma", "datetime", "rcParams", "matplotlib", "logging", "time", "numpy", "magic_network",
+    "MagicError", "BrianObjectException", *_plot_functions, *_unit_names, *_unsupported_names(),
     "BrianObject", "Group", "Subgroup", "exprel", *_method_names,
 ]
 __all__ += ["collect", "get_device", "BrianLogger", "get_logger", "profiling_summary", "scheduling_summary"]

@@ -92,3 +92,12 @@ class DamagedCacheEntryError(CacheError):
 class PreferenceError(NeurogenError, TypeError):
     """A preference set to a value of the wrong type (Brian2's ``PreferenceError``; here also a
     ``TypeError``); the message names the preference and what it takes."""
+
+
+class MagicError(NeurogenError):
+    """Brian2's error class for problems of the magic ``run()`` (given so ``except MagicError``
+    in a script works; neurogen raises its more specific errors)."""
+
+
+class BrianObjectException(NeurogenError):
+    """Brian2's wrapper of errors raised for an object (given for ``except`` clauses in scripts)."""

@@ -28,6 +28,8 @@ PLOT_FUNCTIONS = (
     "subplots_adjust", "suptitle", "text", "tick_params", "ticklabel_format", "tight_layout",
     "title", "tricontour", "tricontourf", "tripcolor", "triplot", "twinx", "twiny", "violinplot",
     "vlines", "xlabel", "xlim", "xscale", "xticks", "ylabel", "ylim", "yscale", "yticks",
+    "figaspect", "autumn", "bone", "cool", "copper", "flag", "gray", "hot", "hsv", "inferno", "jet",
+    "magma", "nipy_spectral", "pink", "plasma", "prism", "spring", "summer", "viridis", "winter",
 )
 
 
@@ -66,6 +68,23 @@ class LazyMatplotlib(types.ModuleType):
         return getattr(matplotlib_module(self.__name__), name)
 
 
+class LazyRcParams:
+    """``rcParams``: matplotlib's settings, imported on first use (``rcParams['font.size'] = 8``)."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(matplotlib_module("matplotlib").rcParams, name)
+
+    def __getitem__(self, key: str) -> Any:
+        return matplotlib_module("matplotlib").rcParams[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        matplotlib_module("matplotlib").rcParams[key] = value
+
+    def __repr__(self) -> str:
+        return "<matplotlib.rcParams (imported on first use)>"
+
+
+rcParams = LazyRcParams()
 plt = LazyMatplotlib("matplotlib.pyplot")
 mpl = LazyMatplotlib("matplotlib")
 FUNCTIONS = {name: PyplotFunction(name) for name in PLOT_FUNCTIONS}

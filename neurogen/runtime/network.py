@@ -516,12 +516,17 @@ def _callback(report: Any, report_period: float, duration: float, t_start: float
 
 # -- run() without a Network ----------------------------------------------------------------
 
-def _magic_network_for(objects: list[SimObject]) -> "MagicNetwork":
-    """The magic network holding ``objects``; it starts afresh if none of them ran in it last."""
+def current_magic_network() -> "MagicNetwork":
+    """The session's magic network (Brian2's ``magic_network``), made on first use."""
     state = session()
     if state.magic_network is None:
         state.magic_network = MagicNetwork()
-    net = state.magic_network
+    return state.magic_network
+
+
+def _magic_network_for(objects: list[SimObject]) -> "MagicNetwork":
+    """The magic network holding ``objects``; it starts afresh if none of them ran in it last."""
+    net = current_magic_network()
     if not any(o in net.previous for o in objects):
         net._t, net._dt, net._simulation = 0.0, None, None
     net.objects = list(objects)
