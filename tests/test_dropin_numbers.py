@@ -93,3 +93,11 @@ def test_physical_constants_module_as_brian2s():
     assert float(zero_celsius / kelvin) == 273.15 and float(elementary_charge / coulomb) == 1.6021766208e-19
     thermal_voltage = gas_constant * (zero_celsius + 36 * kelvin) / faraday_constant
     assert abs(float(thermal_voltage / mV) - 26.64047654) < 1e-6
+
+
+def test_statemonitor_record_takes_whole_floats_as_brian2():
+    G = NeuronGroup(4, "v : 1")
+    assert list(StateMonitor(G, "v", record=2.0).record) == [2]
+    assert list(StateMonitor(G, "v", record=[1.0, 3.0]).record) == [1, 3]
+    with pytest.raises(TypeError, match="record= must be True, False or integer indices"):
+        StateMonitor(G, "v", record=1.5)

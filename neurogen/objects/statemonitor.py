@@ -208,6 +208,8 @@ def _record_indices(source: Any, size: int, record: Any, name: str) -> np.ndarra
     indices = np.atleast_1d(np.asarray(record))
     if indices.size == 0:
         return np.zeros(0, dtype=np.int32)
+    if indices.dtype.kind == "f" and np.all(np.isfinite(indices)) and np.all(indices == np.round(indices)):
+        indices = indices.astype(np.int64)  # record=2.0 or [1.0, 2.0]: Brian2 takes whole floats
     if indices.dtype.kind not in "iu":
         raise TypeError(f"StateMonitor '{name}': record= must be True, False or integer indices")
     if indices.min() < 0 or indices.max() >= size:
