@@ -101,3 +101,9 @@ def test_statemonitor_record_takes_whole_floats_as_brian2():
     assert list(StateMonitor(G, "v", record=[1.0, 3.0]).record) == [1, 3]
     with pytest.raises(TypeError, match="record= must be True, False or integer indices"):
         StateMonitor(G, "v", record=1.5)
+
+
+def test_a_range_assigned_to_a_variable_as_brian2s_tetzlaff_example():
+    G = NeuronGroup(4, "x : 1")
+    G.x = range(4)
+    assert G.x[:].tolist() == [0, 1, 2, 3]

@@ -291,6 +291,8 @@ def coerce_value(value: Any, spec: VariableSpec, owner: str) -> np.ndarray:
     """
     if isinstance(value, VariableView):
         value = value[:]
+    elif isinstance(value, range):  # G.x = range(N): Brian2 takes any sequence of numbers
+        value = np.asarray(value)
     dim = get_dimensions(value)
     if dim != spec.dim and not _is_zero(value):
         raise DimensionMismatchError(

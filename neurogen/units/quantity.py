@@ -195,6 +195,14 @@ def _wrap(result: Any, dim: Dimension | None, out: Any = None) -> Any:
         out.dim = DIMENSIONLESS if dim is None else dim
         if out.dim is DIMENSIONLESS:  # ``x /= mV`` leaves x plain, as in Brian2
             return plain(out)
+    elif dim is not None and dim is not DIMENSIONLESS and isinstance(out, np.ndarray):
+        # a plain array as output of a result with units: numpy's temporary elision turns
+        # ``big_array.flatten() * second`` into multiply(tmp, second, out=tmp), and ``y *= mV``
+        # passes y. The result is the buffer seen as a quantity (``y`` becomes one, as in Brian2);
+        # returning the plain buffer would silently drop the unit.
+        viewed = out.view(Quantity)
+        viewed.dim = dim
+        return viewed
     return out
 
 
@@ -262,14 +270,6 @@ class Quantity(np.ndarray):
         else:
             inputs = tuple(map(_as_quantity, inputs))
             dims = _call_dims(name, inputs)
-        if outs and ufunc.nout == 1 and not isinstance(outs[0], Quantity) and dims is not None \
-                and dims is not DIMENSIONLESS:
-            # a plain array cannot hold units, and numpy never lets ``y *= mV`` fall back to
-            # ``y = y * mV`` (Brian2's result) for a type with __array_ufunc__: refuse rather
-            # than keep the number and silently drop the unit
-            raise TypeError(f"{name}: the result has units ({dims}) but the output is a plain "
-                            "numpy array, which cannot hold them (e.g. 'y *= mV' on an array): write "
-                            "'y = y * mV' instead")
         if outs:
             kwargs["out"] = tuple(map(_raw, outs))
         result = getattr(ufunc, method)(*map(_raw, inputs), **kwargs)
