@@ -518,3 +518,27 @@ def test_isclose_of_quantities_needs_atol_in_their_units_and_round_needs_no_unit
     with pytest.raises(TypeError, match=r"round\(\) of a quantity with units"):
         round(3.3 * ms)
     assert round(3.3 * ms / ms) == 3
+
+
+def test_histograms_of_quantities_as_brian2_also_through_plt_hist():
+    """Brian2's Spreizer_et_al_2019 example: ``ax.hist(counts / T)`` with rates in Hz (matplotlib
+    concatenates, then bins): it failed comparing Hz edges with plain values."""
+    import numpy as np
+
+    from neurogen import Hz, ms, second
+
+    rates = np.array([1.0, 2.0, 3.0, 10.0]) / (2 * second)
+    counts, edges = np.histogram(rates, bins=3)
+    assert counts.tolist() == [3, 0, 1] and type(edges) is np.ndarray and edges.tolist() == [0.5, 2.0, 3.5, 5.0]
+    assert np.histogram(rates, bins=[0, 1, 2, 5] * Hz)[0].tolist() == [1, 2, 1]
+    assert np.histogram(rates, bins=5, range=(0 * Hz, 5 * Hz))[0].tolist() == [1, 2, 0, 0, 1]
+    with pytest.raises(DimensionMismatchError, match="bins must have the units"):
+        np.histogram(rates, bins=[0, 1] * ms)
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as pyplot
+
+    figure, axes = pyplot.subplots()
+    heights = axes.hist(rates, bins=4, density=True, histtype="step", orientation="horizontal")[0]
+    pyplot.close(figure)
+    assert len(heights) == 4

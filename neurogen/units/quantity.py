@@ -531,7 +531,30 @@ def _interp(x: Any, xp: Any, fp: Any, left: Any = None, right: Any = None, perio
     return Quantity(np.interp(_raw(x), _raw(xp), _raw(fp), _raw(left), _raw(right), _raw(period)), _dim_of(fp))
 
 
+def _binned(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``histogram``, ``histogram_bin_edges`` (also through ``plt.hist``): plain counts and edges of
+    the values in SI units, as in Brian2, whose quantities reach numpy as plain arrays. Bins or a
+    range given as quantities must have the values' units; plain numbers are read as SI values."""
+    def binned(a: Any, bins: Any = 10, range: Any = None, *args: Any, **kwargs: Any) -> Any:
+        dim = _dim_of(_as_quantity(a))
+
+        def si(edges: Any, what: str) -> Any:
+            if edges is None or isinstance(edges, (str, int, np.integer)):
+                return edges
+            values = _as_quantity(edges)
+            if values.dim is not DIMENSIONLESS and values.dim is not dim:
+                raise DimensionMismatchError(f"{function.__name__}: the {what} must have the units of the "
+                                             "values", values.dim, dim)
+            return _raw(values)
+        plain_range = None if range is None else tuple(si(edge, "range") for edge in range)
+        if "weights" in kwargs:
+            kwargs["weights"] = _raw(_as_quantity(kwargs["weights"])) if kwargs["weights"] is not None else None
+        return function(_raw(_as_quantity(a)), si(bins, "bins"), plain_range, *args, **kwargs)
+    return binned
+
+
 _ARRAY_FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
+    np.histogram: _binned(np.histogram), np.histogram_bin_edges: _binned(np.histogram_bin_edges),
     np.isclose: _isclose, np.allclose: _allclose, np.array_equal: _array_equal,
     np.concatenate: _concatenate, np.dot: _dot, np.where: _where, np.linspace: _linspace,
     np.trace: _trace, np.ones_like: _plain_like(np.ones_like), np.zeros_like: _plain_like(np.zeros_like),
