@@ -500,3 +500,14 @@ def test_a_subexpression_without_units_reads_as_brian2():
     AttributeError)."""
     G = NeuronGroup(3, "I = 2*nA*i : amp\nv : 1")
     assert np.allclose(G.I_[:], [0.0, 2e-9, 4e-9], atol=0) and not isinstance(G.I_[:], Quantity)
+
+
+def test_synapse_neuron_indices_are_indexed_as_synaptic_variables():
+    """Brian2 2.9 (its spatial_connections example): ``S.j[3, :]`` are the targets of neuron 3,
+    ``S.i['j == 0']`` the sources of neuron 0; other indices are numpy's."""
+    G = NeuronGroup(4, "v : 1", threshold="v > 1")
+    S = Synapses(G, G, "w : 1", on_pre="v += w")
+    S.connect(condition="i != j")
+    assert S.j[1, :].tolist() == [0, 2, 3] and S.i["j == 0"].tolist() == [1, 2, 3]
+    assert S.i[:3].tolist() == [0, 0, 0] and type(S.i[:3]) is np.ndarray
+    assert S.j[np.array([0, 1])].tolist() == [1, 2] and int((S.i == 0).sum()) == 3

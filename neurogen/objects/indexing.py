@@ -175,6 +175,25 @@ def rank_within_pairs(pre: np.ndarray, post: np.ndarray) -> np.ndarray:
     return result
 
 
+class SynapticIndices(np.ndarray):
+    """``S.i``, ``S.j``: the neuron index of each synapse, a plain int32 array that is also
+    indexed as Brian2 indexes synaptic variables: ``S.j[3, :]`` (the targets of neuron 3),
+    ``S.i['j == 0']``. Every other index is numpy's; results are plain arrays."""
+
+    def __getitem__(self, key: Any) -> Any:
+        synapses = self.__dict__.get("synapses")
+        values = self.view(np.ndarray)
+        if synapses is not None and isinstance(key, (tuple, str)):
+            return values[synapses.indices[key]]
+        return values[key]
+
+
+def synaptic_indices(values: np.ndarray, synapses: Any) -> SynapticIndices:
+    indices = np.asarray(values).view(SynapticIndices)
+    indices.synapses = synapses
+    return indices
+
+
 class SynapticSubgroup:
     """Some synapses of a Synapses object, by index (Brian2's ``SynapticSubgroup``): an index
     for ``record=`` or ``S.w[...]``; refused once synapses were added (its indices could be stale)."""

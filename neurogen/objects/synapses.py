@@ -20,7 +20,7 @@ from .clock import Clock
 from .group import Group
 from .validation import check_method, refuse_unsupported_arguments, require_spike_source
 from .subgroup import underlying
-from .indexing import SynapticSubgroup, rank_within_pairs
+from .indexing import SynapticSubgroup, rank_within_pairs, synaptic_indices
 from .variables import VariableSpec, coerce_value, linked_view
 from ..errors import DimensionMismatchError
 from ..session import session
@@ -297,12 +297,12 @@ class Synapses(Group):
     @property
     def i(self) -> np.ndarray:
         """Presynaptic index of each synapse (within the source, or source subgroup)."""
-        return self._state["_synaptic_pre"] - self._source_start
+        return synaptic_indices(self._state["_synaptic_pre"] - self._source_start, self)
 
     @property
     def j(self) -> np.ndarray:
         """Postsynaptic index of each synapse (within the target, or target subgroup)."""
-        return self._state["_synaptic_post"] - self._target_start
+        return synaptic_indices(self._state["_synaptic_post"] - self._target_start, self)
 
     @property
     def N_incoming(self) -> np.ndarray:
