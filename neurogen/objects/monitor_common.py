@@ -127,3 +127,28 @@ class RecordsTimes:
     def N(self) -> int:
         """The number of recorded time steps."""
         return len(self.t_)
+
+
+class RecordsVariables:
+    """For monitors that record variables (StateMonitor, SpikeMonitor with ``variables=``):
+    ``M.v`` and ``M.v_`` read the records (``_recorded``), which are read-only."""
+
+    record_variables: tuple[str, ...]
+
+    def _recorded(self, var: str) -> Any:
+        raise NotImplementedError  # each monitor knows the shape of its records
+
+    def _read_only_names(self) -> set[str]:
+        return super()._read_only_names() | set(self.record_variables)  # type: ignore[misc]
+
+    def __getattr__(self, name: str) -> Any:
+        values = self.__dict__.get("_values")
+        if values is not None:
+            if name in values:
+                return self._recorded(name)
+            if name.endswith("_") and name[:-1] in values:
+                return np.asarray(self._recorded(name[:-1]))
+        return self._not_recorded(name)
+
+    def _not_recorded(self, name: str) -> Any:
+        raise AttributeError(f"{type(self).__name__} '{self.__dict__.get('name')}' has no attribute '{name}'")

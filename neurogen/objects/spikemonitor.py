@@ -14,13 +14,13 @@ import numpy as np
 from ..units import Quantity, second
 from .base import SimObject, require_results
 from .group import Group
-from .monitor_common import (WatchesRange, by_index, joined, monitored_range, recordable, subexpression_sources,
+from .monitor_common import (RecordsVariables, WatchesRange, by_index, joined, monitored_range, recordable, subexpression_sources,
                              with_type)
 from .validation import require_spike_source
 from .states import ExportedNames, get_states
 
 
-class SpikeMonitor(WatchesRange, SimObject):
+class SpikeMonitor(WatchesRange, RecordsVariables, SimObject):
     """Records the spikes of a group (``i``, ``t``, ``count``; ``values``, ``all_values``,
     ``spike_trains``), and with ``variables=`` the values of variables at each spike."""
 
@@ -175,17 +175,7 @@ class SpikeMonitor(WatchesRange, SimObject):
         recorded = ["i", "t"] if self.record else []
         return ExportedNames(["N", "count", *recorded, *self.record_variables], [], [])
 
-    def _read_only_names(self) -> set[str]:
-        return super()._read_only_names() | set(self.record_variables)
-
-    def __getattr__(self, name: str) -> Any:
-        """``M.v`` / ``M.v_``: the values of a recorded variable at each spike."""
-        values = self.__dict__.get("_values")
-        if values is not None:
-            if name in values:
-                return self._recorded(name)
-            if name.endswith("_") and name[:-1] in values:
-                return np.asarray(self._recorded(name[:-1]))
-            if name in ("i", "t", "i_", "t_", "it", "it_"):  # a property refused: record=False
-                self._require_record()
-        raise AttributeError(f"SpikeMonitor '{self.__dict__.get('name')}' has no attribute '{name}'")
+    def _not_recorded(self, name: str) -> Any:
+        if "_values" in self.__dict__ and name in ("i", "t", "i_", "t_", "it", "it_"):
+            self._require_record()  # a property that refused: record=False
+        return super()._not_recorded(name)

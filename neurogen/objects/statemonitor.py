@@ -16,12 +16,12 @@ from ..units import DIMENSIONLESS, Quantity, second
 from .base import SimObject, require_results
 from .clock import Clock
 from .group import Group
-from .monitor_common import RecordsTimes, buffer_name, joined, monitored_range, subexpression_sources, take, with_type
+from .monitor_common import RecordsTimes, RecordsVariables, buffer_name, joined, monitored_range, subexpression_sources, take, with_type
 from .states import ExportedNames, get_states, set_states
 from .validation import require_memory
 
 
-class StateMonitor(RecordsTimes, SimObject):
+class StateMonitor(RecordsTimes, RecordsVariables, SimObject):
     """Records variables of a group at the start of each (monitor) time step."""
 
     _base_name = "statemonitor"
@@ -122,6 +122,9 @@ class StateMonitor(RecordsTimes, SimObject):
         require_results(self)
         return joined(self._values[var], (0, len(self._record)))
 
+    def _recorded(self, var: str) -> Any:
+        return self._trace(var)
+
     def _trace(self, var: str, row: int | None = None) -> Any:
         """All records of ``var`` as (indices, times), or of one recorded index ``row``."""
         values = self._records(var)
@@ -144,17 +147,6 @@ class StateMonitor(RecordsTimes, SimObject):
     def _exported_names(self) -> ExportedNames:
         return ExportedNames(["t", "N", *self.record_variables], [], [])
 
-    def _read_only_names(self) -> set[str]:
-        return super()._read_only_names() | set(self.record_variables)
-
-    def __getattr__(self, name: str) -> Any:
-        values = self.__dict__.get("_values")
-        if values is not None:
-            if name in values:
-                return self._trace(name)
-            if name.endswith("_") and name[:-1] in values:
-                return np.asarray(self._trace(name[:-1]))
-        raise AttributeError(f"StateMonitor '{self.__dict__.get('name')}' has no attribute '{name}'")
 
     def __getitem__(self, index: int) -> "_StateMonitorView":
         matches = np.flatnonzero(self._record == index)
