@@ -12,6 +12,8 @@ import pytest
 
 from neurogen import *  # noqa: F403  (the user's import line)
 from neurogen import DimensionMismatchError, NeuronGroup, SpikeMonitor, StateMonitor
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 SPIKE_TIMES = np.array([1.0, 2.0, 2.5, 7.25]) * ms
 
@@ -542,3 +544,24 @@ def test_histograms_of_quantities_as_brian2_also_through_plt_hist():
     heights = axes.hist(rates, bins=4, density=True, histtype="step", orientation="horizontal")[0]
     pyplot.close(figure)
     assert len(heights) == 4
+
+
+@settings(max_examples=25, deadline=None)
+@given(size=st.sampled_from([1, 7, 1000, 40_000]), scale=st.floats(-1e3, 1e3, allow_nan=False),
+       unit_name=st.sampled_from(["mV", "ms", "nA", "Hz", "pF"]), form=st.sampled_from(["temporary", "inplace"]))
+def test_a_unit_times_a_plain_array_keeps_the_unit_in_every_form(size, scale, unit_name, form):
+    """The class of the elision bug: however numpy routes ``array * unit`` (a new result, a large
+    temporary it reuses, ``y *= unit``), the result has the unit and numpy's numbers in SI."""
+    import numpy as np
+
+    import neurogen
+
+    unit = getattr(neurogen, unit_name)
+    values = np.linspace(-1.0, 1.0, size) * scale
+    if form == "temporary":
+        result = (values * 1.0).reshape(-1) * unit  # a temporary: numpy may write into it
+    else:
+        result = values.copy()
+        result *= unit
+    assert isinstance(result, Quantity) and result.dim == unit.dim
+    assert np.array_equal(np.asarray(result), values * float(np.asarray(unit)))
