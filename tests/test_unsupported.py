@@ -34,9 +34,7 @@ def test_unknown_function_is_an_equation_error():
         _run(G)
 
 
-def test_linked_variables_subgroup_monitors_and_string_indices_are_not_supported_yet():
-    with pytest.raises(NotImplementedError, match="linked"):
-        NeuronGroup(2, "v : 1 (linked)")
+def test_subgroups_with_a_step_are_not_supported_yet():
     G = NeuronGroup(10, "v : 1", threshold="v > 1")
     with pytest.raises(NotImplementedError, match="step"):
         G[::2]

@@ -92,7 +92,11 @@ def prune(kernel: Kernel) -> Kernel:
         if isinstance(stmt, Assign) and not stmt.declare:
             needed.add(stmt.target)
     kept = set(map(id, keep))
-    needed |= {l.index for l in kernel.loads if l.local in needed and l.index}  # v_post needs _jpost
+    while True:  # v_post needs _jpost; a linked x_pre needs its index local, which needs _ipre
+        indices = {l.index for l in kernel.loads if l.local in needed and l.index} - needed
+        if not indices:
+            break
+        needed |= indices
     hoisted = tuple(s for s in kernel.hoisted if id(s) in kept)
     statements = tuple(s for s in kernel.statements if id(s) in kept)
     expressions = [e for _, e in kernel.options.expressions] if isinstance(kernel.options, ConnectOptions) else []

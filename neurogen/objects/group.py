@@ -1,6 +1,7 @@
 """``Group``: an object with N elements and named state variables (NeuronGroup, later Synapses)."""
 from __future__ import annotations
 
+import ast
 from typing import Any, Iterable
 
 import numpy as np
@@ -10,11 +11,12 @@ from ..errors import NeurogenError
 from ..units import DIMENSIONLESS, Quantity, second
 from .attributes import refuse_read_only
 from .base import SimObject, require_results
-from .variables import (IndexView, SubexpressionView, VariableSpec, VariableView, coerce_value,
+from .variables import (IndexView, LinkedVariableView, SubexpressionView, VariableSpec, VariableView, coerce_value,
                         subexpression_spec, wrap)
 from .subgroup import Subgroup, slice_bounds
 from .states import ExportedNames, get_states, set_states
 from .clock import whole_steps
+from .linked import Link, LinkedVariable, check_link_indices, hidden_name, make_link
 from ..session import session
 
 _DTYPES = {"float": "float64", "integer": "int32", "boolean": "bool"}
@@ -31,6 +33,9 @@ class Group(SimObject):
         object.__setattr__(self, "_specs", {s.name: s for s in specs})
         object.__setattr__(self, "_state", {})
         object.__setattr__(self, "_N", n)
+        equations = self.__dict__.get("_equations")
+        links: dict[str, Link | None] = {eq.name: None for eq in equations or () if "linked" in eq.flags}
+        object.__setattr__(self, "_links", links)  # linked variable -> its link (None: not linked yet)
         for spec in specs:
             size = 1 if spec.shared else n
             self._state[spec.name] = np.zeros(size, dtype=spec.numpy_dtype())
@@ -40,7 +45,7 @@ class Group(SimObject):
     def _specs_from_equations(equations: Equations) -> list[VariableSpec]:
         specs = []
         for eq in equations:
-            if eq.kind == "subexpression":
+            if eq.kind == "subexpression" or "linked" in eq.flags:  # a linked variable reads another group
                 continue
             specs.append(VariableSpec(
                 eq.name, eq.dim, _DTYPES[eq.dtype], shared="shared" in eq.flags,
@@ -56,6 +61,9 @@ class Group(SimObject):
             return VariableView(self, specs[name])
         if name.endswith("_") and name[:-1] in specs:
             return VariableView(self, specs[name[:-1]], plain=True)
+        links = self.__dict__.get("_links", {})
+        if name in links or (name.endswith("_") and name[:-1] in links):
+            return self._linked_view(name.removesuffix("_") if name not in links else name, name not in links)
         if name == "indices":
             return IndexView(self)
         if name == "i":
@@ -86,7 +94,15 @@ class Group(SimObject):
         values, units unchecked); False if it is not one. ``subgroup`` (start, size): the
         assignment was made through ``G[start:start + size]`` (see ``_set_variable``)."""
         specs = self._specs
-        if name in specs:
+        if name in self._links:
+            if subgroup is not None or not (isinstance(index, slice) and index == slice(None)):
+                raise NotImplementedError(f"{type(self).__name__} '{self.name}'.{name}: linking part of a group "
+                                          "(through a subgroup) is not supported by neurogen yet")
+            self._links[name] = make_link(self, name, value)
+        elif isinstance(value, LinkedVariable) and name in specs:
+            raise TypeError(f"Cannot link variable '{name}', it has to be marked as a linked variable with "
+                            "'(linked)' in the model equations.")
+        elif name in specs:
             self._set_variable(name, value, index, subgroup)
         elif name.endswith("_") and name[:-1] in specs:
             spec = specs[name[:-1]]
@@ -164,7 +180,68 @@ class Group(SimObject):
         for eq in self._equations.of_kind("subexpression"):
             dims[eq.name] = eq.dim
         dims.update(i=DIMENSIONLESS, N=DIMENSIONLESS)
+        dims.update(self._linked_dims())
         return dims
+
+    def _dependencies(self) -> tuple[Any, ...]:
+        """The groups its linked variables read: they must run in the same network."""
+        return self._link_groups()
+
+    def _before_run(self, dt: float) -> None:
+        self._set_links()
+
+    # -- linked variables (see neurogen.objects.linked) ---------------------------------------
+
+    def _linked_dims(self) -> dict[str, Any]:
+        """The linked variables, and the hidden names a link to a subexpression reads."""
+        dims = {name: self._equations[name].dim for name in self._links}
+        for link in self._links.values():
+            if link is not None:
+                dims.update({hidden_name(link.name, n): link.group._specs[n].dim for n in link.reads})
+        return dims
+
+    def _linked_view(self, name: str, plain: bool) -> Any:
+        link = self._links[name]
+        if link is None:
+            raise TypeError(f"Link target for variable {name} has not been set.")
+        kind = "float64" if link.subexpression or link.group._specs[link.target].dtype == "float64" \
+            else link.group._specs[link.target].dtype
+        return LinkedVariableView(self, VariableSpec(name, link.dim, kind), plain)
+
+    def _set_links(self) -> dict[str, Link]:
+        """The links a run uses; every linked variable must be linked (Brian2 fails to resolve it)."""
+        for name, link in self._links.items():
+            if link is None:
+                raise TypeError(f"{type(self).__name__} '{self.name}': the linked variable '{name}' has not been "
+                                f"linked; link it before run() ({self.name}.{name} = linked_var(group, 'name'))")
+            check_link_indices(self, link)
+        return {name: link for name, link in self._links.items() if link is not None}
+
+    def _links_key(self) -> str:
+        """What the links decide of the generated code (the front-end key)."""
+        return ";".join(link.key() if link is not None else f"{name}:unlinked" for name, link in self._links.items())
+
+    def _link_groups(self) -> tuple[Any, ...]:
+        groups: list[Any] = []
+        for link in self._links.values():
+            if link is not None and all(link.group is not g for g in groups):
+                groups.append(link.group)
+        return tuple(groups)
+
+    def _link_value(self, name: str) -> Any:
+        """A link's index array (``_lnk_<x>_indices``) or element (``_lnk_<x>_offset``), bound at a run."""
+        for link in self._links.values():
+            if link is not None and name == f"_lnk_{link.name}_indices":
+                return link.indices if link.indices is not None else np.zeros(0, dtype=np.int32)
+            if link is not None and name == f"_lnk_{link.name}_offset":
+                return link.offset
+        return None
+
+    def _link_sources(self, suffix: str = "") -> list[tuple[str, ast.expr]]:
+        """The subexpressions links read, for resolving the external names they use (``suffix``:
+        read by synaptic code as ``x_pre``/``x_post``)."""
+        return [(f"linked variable '{link.name}' ('{link.target}' of '{link.group.name}')", link.expression(suffix))
+                for link in self._links.values() if link is not None and link.subexpression]
 
     def _expression_value(self, name: str) -> Any:
         """The values (per element, or one) of a stored variable, ``i`` or ``N`` for an
@@ -177,6 +254,8 @@ class Group(SimObject):
             return np.arange(self.N)
         if name == "N":
             return self.N
+        if name in self._links:
+            return self._linked_view(name, False)[:]
         return None
 
     def _linked_name(self, name: str) -> tuple[Any, str, np.ndarray] | None:

@@ -88,7 +88,7 @@ def subexpression_sources(group: Any, variables: Iterable[str]) -> list[tuple[st
     if all(v in group._specs for v in variables):
         return []
     return [(eq.describe(), parse_expression(eq.expr, f"{group.name}, {eq.describe()}"))
-            for eq in group._equations.of_kind("subexpression")]
+            for eq in group._equations.of_kind("subexpression")] + group._link_sources()
 
 
 class WatchesRange:

@@ -64,8 +64,9 @@ class NeuronGroup(Group):
             if eq.name in attributes:
                 raise EquationError(f"NeuronGroup '{self.name}', {eq.describe()}: '{eq.name}' is an "
                                     "attribute of the group; please rename the variable")
-            if "linked" in eq.flags:
-                raise NotImplementedError(f"NeuronGroup '{self.name}', {eq.describe()}: linked variables")
+            if "linked" in eq.flags and len(eq.flags) > 1:
+                raise EquationError(f"NeuronGroup '{self.name}', {eq.describe()}: the 'linked' flag cannot be "
+                                    "combined with other flags")
             bad = eq.flags & {"clock-driven", "event-driven", "summed"}
             if bad:
                 raise EquationError(
@@ -98,6 +99,10 @@ class NeuronGroup(Group):
         if name not in self._equations:
             raise EquationError(f"NeuronGroup '{self.name}', {where}: '{name}' is not a variable of the model")
         eq = self._equations[name]
+        if "linked" in eq.flags:
+            raise NotImplementedError(f"NeuronGroup '{self.name}', {where}: writing the linked variable '{name}' "
+                                      "from model code is not supported by neurogen yet (Brian2 writes to the "
+                                      "variable it is linked to)")
         if eq.kind == "subexpression" or "constant" in eq.flags:
             raise EquationError(
                 f"NeuronGroup '{self.name}', {where}: '{name}' is a {eq.kind if eq.kind == 'subexpression' else 'constant'}"
@@ -131,7 +136,7 @@ class NeuronGroup(Group):
         ref = self._refractory
         ref_text = "none" if ref is False else ("time" if not isinstance(ref, str) else f"expr:{ref}")
         return (type(self).__name__, self._equations.text, str(self.method), str(self.threshold),
-                str(self.reset), ref_text)
+                str(self.reset), ref_text, self._links_key())
 
     def _expression_sources(self) -> list[tuple[str, ast.expr]]:
         """Every expression of the model, parsed, for name lookup and dimension checks."""
@@ -147,11 +152,13 @@ class NeuronGroup(Group):
         if isinstance(self._refractory, str):
             sources.append((f"refractory '{self._refractory}'",
                             parse_expression(self._refractory, f"{owner}, refractory")))
-        return sources
+        return sources + self._link_sources()
 
     def _runtime_value(self, name: str) -> Any:
         """The refractory period (a time), bound at every run: changing it never recompiles."""
-        return float(np.asarray(self._refractory)) if name == "_refractory" else None
+        if name == "_refractory":
+            return float(np.asarray(self._refractory))
+        return self._link_value(name)
 
     def _variable_dims(self) -> dict[str, Any]:
         dims = super()._variable_dims()

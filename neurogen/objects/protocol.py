@@ -102,6 +102,7 @@ class ModelGroup(ModelObject, Protocol):
     _equations: Equations
     _state: dict[str, np.ndarray]        # the variables' arrays (the compiled code works on them)
     _assignments: int                    # string assignments so far (their random-number counter)
+    _links: Mapping[str, Any]            # linked variable -> its objects.linked.Link (None: not linked)
 
 
 class NeuronGroupModel(ModelGroup, Protocol):

@@ -98,8 +98,9 @@ class Synapses(Group):
                     raise EquationError(f"{where}, {eq.describe()}: (unless refractory) is for neurons")
             if "summed" in eq.flags:
                 self._check_summed(eq)
-            if "linked" in eq.flags:
-                raise NotImplementedError(f"{where}, {eq.describe()}: linked variables")
+            if "linked" in eq.flags and len(eq.flags) > 1:
+                raise EquationError(f"{where}, {eq.describe()}: the 'linked' flag cannot be combined with other "
+                                    "flags")
 
     def _check_summed(self, eq: Any) -> None:
         where = f"Synapses '{self.name}', {eq.describe()}"
@@ -109,6 +110,9 @@ class Synapses(Group):
                 break
         else:
             raise EquationError(f"{where}: a (summed) variable must name its target, e.g. 'I_syn_post'")
+        if name in group._links:
+            raise NotImplementedError(f"{where}: a (summed) variable into the linked variable '{name}' is not "
+                                      "supported by neurogen yet")
         if name not in group._equations or group._equations[name].kind != "parameter":
             raise EquationError(f"{where}: '{name}' must be a parameter of '{group.name}' (declared "
                                 f"'{name} : unit' there) to receive a summed variable")
@@ -119,6 +123,10 @@ class Synapses(Group):
     def _check_writable(self, stmt: Statement, pathway: str) -> None:
         where = f"Synapses '{self.name}', on_{pathway} line '{stmt.line}'"
         name = stmt.target
+        group, base = self._group_of(name)
+        if name in self._links or (group is not None and base in group._links):
+            raise NotImplementedError(f"{where}: writing the linked variable '{name}' from synaptic code is not "
+                                      "supported by neurogen yet (Brian2 writes to the variable it is linked to)")
         if name in self._specs and not self._specs[name].read_only and name not in ("delay", "lastupdate"):
             if self._equations.names and name in self._equations and "constant" in self._equations[name].flags:
                 raise EquationError(f"{where}: '{name}' is a constant and cannot be written")
@@ -245,6 +253,7 @@ class Synapses(Group):
         """Delays are checked before the compiled code sizes its spike queue from them
         (``dt``: the network's time step, the queue's unit). A pathway that was never
         connected is refused, as in Brian2 (a forgotten ``connect()`` would do nothing)."""
+        super()._before_run(dt)  # linked variables
         if self._pathways and not self._connections:
             raise TypeError(f"Synapses '{self.name}' does not do anything, since it has not created synapses "
                             "with 'connect'; set its active attribute to False if you intend to do this only "
@@ -262,6 +271,8 @@ class Synapses(Group):
 
     def _runtime_value(self, name: str) -> Any:
         """Values the compiled code needs besides the variables (sizes, connectivity, queue)."""
+        if name.startswith("_lnk_"):
+            return self._link_value(name)
         if name.endswith(("_offsets", "_synapses", "_in_order")):
             return self._csr(name)
         values = {
@@ -422,16 +433,18 @@ class Synapses(Group):
         return ("Synapses", self._equations.text, str(self.on_pre), str(self.on_post), str(self.method),
                 "delay:" + ("none" if "delay" not in self._specs else
                             "shared" if self._specs["delay"].shared else "per-synapse"),
-                f"sub:{isinstance(self.source, Subgroup)},{isinstance(self.target, Subgroup)}")
+                f"sub:{isinstance(self.source, Subgroup)},{isinstance(self.target, Subgroup)}", self._links_key())
 
     def _dependencies(self) -> tuple[Any, ...]:
-        return (self._source_group, self._target_group)
+        groups = (self._source_group, self._target_group)
+        return groups + tuple(g for g in self._link_groups() if all(g is not o for o in groups))
 
     def _variable_dims(self) -> dict[str, Any]:
         dims = {name: spec.dim for name, spec in self._specs.items() if not name.startswith("_")}
         for eq in self._equations.of_kind("subexpression"):
             if "summed" not in eq.flags:
                 dims[eq.name] = eq.dim
+        dims.update(self._linked_dims())
         for suffix, group in (("_pre", self._source_group), ("_post", self._target_group)):
             for name, dim in group._variable_dims().items():
                 if name not in ("N",):
@@ -452,7 +465,9 @@ class Synapses(Group):
             for stmt in statements:
                 where = f"on_{pathway} '{stmt.line}'"
                 sources.append((where, parse_expression(stmt.expr, f"{owner}, {where}")))
-        return sources
+        # linked variables, its own and those of the groups it reads as x_pre/x_post
+        return (sources + self._link_sources() + self._source_group._link_sources("_pre")
+                + self._target_group._link_sources("_post"))
 
 
 #: The longest delay, in steps of the network: the spike queue keeps a list for each step.

@@ -210,6 +210,43 @@ class LinkedView(VariableView):
         self.group._refuse_assignment(self.spec.name)
 
 
+class LinkedVariableView(VariableView):
+    """``G.x`` of a linked variable: the linked group's values, element by element as the link
+    maps them (read when indexed, so always the current ones). Numbers written go to the
+    linked group's variable (as in Brian2); a link to a subexpression is read-only."""
+
+    __slots__ = ()
+
+    @property
+    def _link(self) -> Any:
+        return self.group._links[self.spec.name]
+
+    @property
+    def _values(self) -> np.ndarray:
+        link = self._link
+        require_results(link.group)
+        if link.subexpression:
+            source = np.broadcast_to(np.asarray(read_subexpression(link.group, link.target, user_namespace())),
+                                     (link.group.N,))
+        else:
+            source = link.group._state[link.target]
+        return source[link.element_indices(self.group)]
+
+    def _write(self, selection: Any, value: Any) -> None:
+        link = self._link
+        if link.subexpression:
+            raise ReadOnlyError(f"{self.group.name}.{self.spec.name} is linked to the subexpression "
+                                f"'{link.target}' of '{link.group.name}' and cannot be assigned")
+        if isinstance(value, str):
+            raise NotImplementedError(f"{self._label}[...] = '{value}': a string expression assigned through a "
+                                      f"linked variable is not supported by neurogen yet; assign "
+                                      f"{link.group.name}.{link.target} instead")
+        if link.group._specs[link.target].shared:
+            link.group._set_variable(link.target, value, slice(None))
+            return
+        link.group._set_variable(link.target, value, link.element_indices(self.group)[selection])
+
+
 class SubexpressionView(VariableView):
     """``G.I``: a subexpression's value per element, computed when read (with numpy, see
     :mod:`.reading`), indexable like a variable (``G.I['i > 2']``); not assignable."""

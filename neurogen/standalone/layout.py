@@ -123,9 +123,25 @@ def _state_counts(o: ObjectIR, obj: Any, size: str) -> Rules:
     return {name: "count=1" if spec.shared else f"count={size}" for name, spec in obj._specs.items()}
 
 
+def _links(o: ObjectIR, obj: Any, member_of: MemberOf, rules: Rules) -> Rules:
+    """A linked variable reads the linked group's array at its index array, its one element or
+    its index variable: every such index must be an element of that group."""
+    for link in obj._links.values():
+        if link is None:
+            continue
+        target = f"{member_of(link.group)}.N"
+        if link.mode == "array":
+            rules[f"_lnk_{link.name}_indices"] = f"count={o.member}.N in=0,{target}"
+        elif link.mode == "scalar":
+            rules[f"_lnk_{link.name}_offset"] = f"in=0,{target}"
+        elif link.mode == "variable" and not link.variable.startswith("_"):
+            rules[link.variable] += f" in=0,{target}"
+    return rules
+
+
 def _neurons(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
     n = f"{o.member}.N"
-    rules = _state_counts(o, obj, n)
+    rules = _links(o, obj, member_of, _state_counts(o, obj, n))
     rules.update({"N": f"in=0,{INT32_LIMIT}", "_spikespace": f"count={n}+1 spikes={n}"})
     return rules
 
@@ -141,7 +157,7 @@ def _spike_generator(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
 def _synapses(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
     m = o.member
     source, target = member_of(obj._source_group), member_of(obj._target_group)
-    rules = _state_counts(o, obj, f"{m}.N")
+    rules = _links(o, obj, member_of, _state_counts(o, obj, f"{m}.N"))
     rules.update({
         "N": f"in=0,{INT32_LIMIT + 1}",
         "_source_start": f"in=0,{source}.N+1", "N_pre": f"in=0,{source}.N-{m}._source_start+1",

@@ -19,6 +19,7 @@ from ..printer import field_ref
 from .common import Access, ObjectContext, build_kernel, expression_dims, make_resolver, struct_name
 from .neurons import group_access, lower_subexpressions, integer_names, lower_statements
 from .synapses import SYNAPSE_LOOP, SynapseNames, add_synapse_fields
+from .linked import link_fields, link_scope
 from ...objects.protocol import ModelGroup
 
 
@@ -70,8 +71,8 @@ def _scope(ctx: Any) -> Any:
                           ("_subgroup_N", "size of the subgroup assigned through (N: the whole group)")):
         ctx.add_field(name, "int64_t", FieldKind.INTEGER, comment)
         access[name] = Access("int64_t", field_ref("_grp", name), True)
-    return SimpleNamespace(access=access, dim_of=dim_of, resolve=resolve,
-                           integer_names=integer_names(group), roles=(), loop={})
+    return SimpleNamespace(access=access, dim_of=dim_of, resolve=resolve, integer_names=integer_names(group),
+                           roles=tuple(link_scope(group, "_grp", ctx.members).roles), loop={})
 
 
 def _subgroup_names(name: str) -> Any:
@@ -88,6 +89,7 @@ def _subgroup_names(name: str) -> Any:
 def fields_only(group: ModelGroup, member: str) -> ObjectIR:
     """A group another object's expression reads: its struct, with no kernels."""
     fields = [Field(name, spec.ctype, FieldKind.ARRAY, "") for name, spec in group._specs.items()]
+    fields += [Field(name, ctype, kind, "") for name, ctype, kind in link_fields(group)]
     fields += [Field("N", "int64_t", FieldKind.INTEGER, "number of neurons"),
                Field("_every", "int64_t", FieldKind.INTEGER, "unused by assignments")]
     return ObjectIR(member, struct_name(member), type(group).__name__, (type(group).__name__,),

@@ -177,9 +177,13 @@ def build_kernel(ctx: ObjectContext, *, name: str, template: str, when: str, ord
         if not indices:
             break
         needed |= indices
+    def depth(n: str) -> int:  # an index local is loaded before the loads it indexes (also chains)
+        index = access[n].index
+        return 1 + depth(index) if index in access and index != n else (1 if index else 0)
+
     loads = tuple(
         Load(n, access[n].ctype, access[n].source, access[n].scalar, access[n].index)
-        for n in sorted(needed, key=lambda n: (bool(access[n].index), n))
+        for n in sorted(needed, key=lambda n: (depth(n), n))
     )
     stores = tuple((w, access[w].source) for w in writes)
     for w in writes:  # see ng::to_integer

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sympy
 
-from ...frontend.expressions import parse_expression
+from ...frontend.expressions import names_in, parse_expression
 from ..ir import DT, Assign, FieldKind, Kernel, PoissonInputOptions, sym
 from .common import (Access, ObjectContext, add_external_fields, build_kernel, check_dims, convert, expression_dims,
                     make_resolver, scalar_context)
@@ -30,6 +30,11 @@ def lower_poissoninput(ctx: ObjectContext) -> list[Kernel]:
                                  ("_size", "int64_t", "number of target neurons")):
         ctx.add_field(name, ctype, FieldKind.INTEGER, comment)
     add_external_fields(ctx)
+    for what in ("rate", "weight"):
+        linked = set(names_in(parse_expression(source._expression(what), ctx.where()))[0]) & set(group._links)
+        if linked:
+            raise NotImplementedError(f"{ctx.where()}: a {what} reading the linked variable '{sorted(linked)[0]}' "
+                                      "is not supported by neurogen yet")
     access = scalar_context(ctx)
     access.update(variable_access(group, "_src"))  # the target group is the kernel's source
     access["N"] = Access("int64_t", "_grp._size", True)  # the target's N (a subgroup's size), as in Brian2

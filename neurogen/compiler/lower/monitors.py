@@ -13,6 +13,7 @@ from ...objects.synapses import Synapses
 from ..printer import field_ref
 from ..symbolic import int_, ne
 from .synapses import SYNAPSE_LOOP, SynapseNames
+from .linked import link_scope
 from ...objects.protocol import ModelObject
 
 
@@ -75,7 +76,9 @@ def _recorded_values(ctx: ObjectContext, source: ModelObject, variables: tuple[s
         access = scalar_context(ctx)
         access["N"] = Access("int64_t", field_ref("_src", "N"), True)
         access.update(variable_access(source, "_src"))
-        ints, loop, roles = integer_names(source), {}, ()
+        links = link_scope(source, "_src", ctx.members)  # linked variables: read through the link
+        access.update(links.access)
+        ints, loop, roles = integer_names(source), {}, tuple(links.roles)
     if variables:
         add_external_fields(ctx)
     statements = []

@@ -18,6 +18,7 @@ from ..ir import Assign, FieldKind, Kernel, Statement, ThresholdOptions, sym
 from ..printer import field_ref
 from .common import (Access, ObjectContext, add_external_fields, build_kernel, check_dims, convert, expression_dims,
                     make_resolver, scalar_context)
+from .linked import add_link_fields, link_scope, refusing
 from ...objects.neurongroup import NeuronGroup
 from ...objects.poissongroup import PoissonGroup
 from ..symbolic import and_, ge, not_, or_, select, timestep
@@ -52,12 +53,13 @@ def lower_neurongroup(ctx: ObjectContext) -> list[Kernel]:
     subexpressions = lower_subexpressions(ctx, dim_of)
     resolve = make_resolver(ctx, subexpressions)
     access = group_access(ctx)
+    roles = tuple(link_scope(group, "_grp", ctx.members).roles)  # the groups its linked variables read
     ints = integer_names(group)
-    kernels = [_state_update(ctx, dim_of, resolve, access, ints)]
+    kernels = [_state_update(ctx, dim_of, resolve, access, ints, roles)]
     if group.threshold is not None:
-        kernels.append(_threshold(ctx, dim_of, resolve, access, ints))
+        kernels.append(_threshold(ctx, dim_of, resolve, access, ints, roles))
         if group._reset_statements:
-            kernels.append(_reset(ctx, dim_of, resolve, access, ints))
+            kernels.append(_reset(ctx, dim_of, resolve, access, ints, roles))
     ctx.add_field("N", "int64_t", FieldKind.INTEGER, "number of neurons")
     return [k for k in kernels if k is not None]
 
@@ -67,8 +69,10 @@ def group_access(ctx: ObjectContext) -> dict[str, Access]:
     access = scalar_context(ctx)
     access["N"] = Access("int64_t", field_ref("_grp", "N"), True)
     access.update(variable_access(group, "_grp"))
+    access.update(link_scope(group, "_grp", ctx.members).access)
     for name, spec in group._specs.items():
         ctx.add_field(name, spec.ctype, FieldKind.ARRAY, f"{spec.dim or '1'}")
+    add_link_fields(ctx)
     add_external_fields(ctx)
     if group._refractory is not False and not isinstance(group._refractory, str):
         ctx.add_field("_refractory", "double", FieldKind.SCALAR, "refractory period, second")
@@ -81,6 +85,11 @@ def lower_subexpressions(ctx: ObjectContext, dim_of: Any) -> dict[str, sympy.Exp
     group = ctx.obj
     pending = {eq.name: eq for eq in group._equations.of_kind("subexpression")}
     done: dict[str, sympy.Expr] = {}
+    links = link_scope(group, "_grp", ctx.members)
+    for name, tree in links.subexpressions.items():  # a link to another group's subexpression
+        where = f"{ctx.where()}, linked variable '{name}'"
+        check_dims(tree, group._equations[name].dim, dim_of, where, "the linked subexpression")
+        done[name] = convert(tree, make_resolver(ctx, {}), where)
     while pending:
         progressed = False
         for name, eq in list(pending.items()):
@@ -142,7 +151,7 @@ def check_refractory_dims(tree: Any, dim_of: Any, where: str, booleans: set[str]
 
 
 def _state_update(ctx: ObjectContext, dim_of: Any, resolve: Any, access: Mapping[str, Access],
-                  integer_names: set[str]) -> Kernel | None:
+                  integer_names: set[str], roles: tuple[tuple[str, str], ...] = ()) -> Kernel | None:
     group = ctx.obj
     statements, writes = _not_refractory(ctx, dim_of, resolve)
     diff = group._equations.of_kind("differential")
@@ -168,12 +177,12 @@ def _state_update(ctx: ObjectContext, dim_of: Any, resolve: Any, access: Mapping
     else:
         method = "none"
     return build_kernel(ctx, name="stateupdate", template="vector", when="groups", order=group.order,
-                        statements=statements, access=access, writes=writes,
+                        statements=statements, access=access, writes=writes, roles=roles,
                         integer_names=integer_names, comment=[f"state update ({method})"])
 
 
 def _threshold(ctx: ObjectContext, dim_of: Any, resolve: Any, access: Mapping[str, Access],
-               integer_names: set[str]) -> Kernel:
+               integer_names: set[str], roles: tuple[tuple[str, str], ...] = ()) -> Kernel:
     group = ctx.obj
     where = f"{ctx.where()}, threshold"
     tree = parse_expression(group.threshold, where)
@@ -183,17 +192,17 @@ def _threshold(ctx: ObjectContext, dim_of: Any, resolve: Any, access: Mapping[st
     if refractory:
         condition = and_(condition, sym("not_refractory"))
     return build_kernel(ctx, name="thresholder", template="threshold", when="thresholds", order=group.order,
-                        statements=(), access=access, condition=condition, integer_names=integer_names,
+                        statements=(), access=access, condition=condition, integer_names=integer_names, roles=roles,
                         comment=[f"threshold: {group.threshold}"], options=ThresholdOptions(refractory))
 
 
 def _reset(ctx: ObjectContext, dim_of: Any, resolve: Any, access: Mapping[str, Access],
-           integer_names: set[str]) -> Kernel:
+           integer_names: set[str], roles: tuple[tuple[str, str], ...] = ()) -> Kernel:
     group = ctx.obj
     statements, writes = lower_statements(ctx, group._reset_statements, dim_of, resolve, "reset")
     return build_kernel(ctx, name="resetter", template="reset", when="resets", order=group.order,
                         statements=statements, access=access, writes=writes, integer_names=integer_names,
-                        comment=[f"reset: {s.line}" for s in group._reset_statements])
+                        roles=roles, comment=[f"reset: {s.line}" for s in group._reset_statements])
 
 
 def lower_statements(ctx: ObjectContext, source: Any, dim_of: Any, resolve: Any,

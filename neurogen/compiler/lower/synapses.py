@@ -21,6 +21,7 @@ from ..ir import (Assign, FieldKind, Kernel, MatrixExp, PathwayMode, PathwayOpti
 from .common import (Access, ObjectContext, add_external_fields, build_kernel, check_dims, convert, expression_dims,
                     make_resolver, scalar_context)
 from .neurons import frozen_while_refractory, lower_statements
+from .linked import add_link_fields, link_scope
 from ...objects.synapses import SYNAPSE_NAMES, Synapses
 from ..printer import cpp_name, field_ref
 from ..symbolic import select
@@ -47,6 +48,12 @@ class SynapseNames:
         # the pre- and postsynaptic groups, reached through the kernel parameters _pre and _post
         self.roles = ((PRE, ctx.members[id(syn._source_group)]), (POST, ctx.members[id(syn._target_group)]))
         self.access = synapse_access(ctx, syn, struct_ref)
+        self.links = [link_scope(syn, struct_ref, ctx.members),  # linked variables, own and the groups'
+                      link_scope(syn._source_group, PRE, ctx.members, suffix="_pre", element_index="_ipre"),
+                      link_scope(syn._target_group, POST, ctx.members, suffix="_post", element_index="_jpost")]
+        for scope in self.links:
+            self.access.update(scope.access)
+            self.roles += tuple(scope.roles)
         dims = syn._variable_dims()
         self.dim_of = expression_dims(ctx, dims)
         self.integer_names = {"_ipre", "_jpost", "_source_start", "_target_start", *SYNAPSE_NAMES}
@@ -57,11 +64,15 @@ class SynapseNames:
                                 if "summed" not in eq.flags}
         self._lowering: set[str] = set()
         self.resolve = make_resolver(ctx, {}, self._base_name)
+        self._linked_subexpressions = {**self.links[0].subexpressions, **self.links[1].subexpressions,
+                                       **self.links[2].subexpressions}
 
     def canonical(self, name: str) -> str:
         """The one local name of a variable: ``w``, ``v_pre``, ``v_post`` (unsuffixed ``v``)."""
         syn = self.syn
-        if name in syn._specs or name in self._subexpressions or name in SYNAPSE_NAMES:
+        if name in syn._specs or name in self._subexpressions or name in SYNAPSE_NAMES or name in syn._links:
+            return name
+        if name.startswith("_lnk_"):  # what a link to a subexpression reads
             return name
         if name.endswith(("_pre", "_post")):
             return name
@@ -72,6 +83,17 @@ class SynapseNames:
     def _base_name(self, name: str) -> sympy.Expr | None:
         if name in self._subexpressions:
             return self._subexpression(name)
+        linked = self.canonical(name)
+        if linked in self._linked_subexpressions:
+            where = f"{self.ctx.where()}, linked variable '{name}'"
+            tree = self._linked_subexpressions[linked]
+            check_dims(tree, self.dim_of(linked), self.dim_of, where, "the linked subexpression")
+            return convert(tree, self.resolve, where)
+        canonical = self.canonical(name)
+        for scope in self.links:
+            if canonical in scope.unavailable:
+                raise NotImplementedError(f"{self.ctx.where()}: reading the linked variable '{name}' here is not "
+                                          f"supported by neurogen yet ({scope.unavailable[canonical]})")
         if name == "i":
             return sym("_ipre") - sym("_source_start")
         if name == "j":
@@ -140,6 +162,7 @@ def add_synapse_fields(ctx: ObjectContext) -> None:
     for name, comment in (("_n_incoming", "synapses per postsynaptic neuron"),
                           ("_n_outgoing", "synapses per presynaptic neuron")):
         ctx.add_field(name, "int64_t", FieldKind.ARRAY, comment)
+    add_link_fields(ctx)
     add_external_fields(ctx)
 
 
