@@ -31,6 +31,12 @@ from .standalone.results import load_results
 from .standalone.device import device, export_project, set_device
 from .standalone.device import get_device, reset_device  # reset_device: as brian2.devices.device
 from .logger import BrianLogger, configure_from_environment, get_logger
+import types as _types
+
+#: Brian2's star import gives its ``codegen`` package; scripts set attributes on it
+#: (``codegen.target = 'numpy'``), which changes nothing here: neurogen always compiles C++.
+codegen = _types.ModuleType("codegen", "Brian2's codegen package as a name; attributes may be set and change "
+                            "nothing (neurogen always generates C++)")
 from .units import __all__ as _unit_names
 
 import numpy as np  # noqa: E402  (Brian2's star import provides np and numpy functions too)
@@ -84,5 +90,6 @@ __all__ = [
     "BrianObject", "Group", "Subgroup", "exprel", *_method_names,
 ]
 __all__ += ["linked_var"]
+__all__ += ["codegen"]
 __all__ += ["collect", "get_device", "BrianLogger", "get_logger", "profiling_summary", "scheduling_summary"]
 __all__ += sorted(set(_numpy_extras) - set(__all__))

@@ -9,6 +9,7 @@ the state a runtime run would.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -35,6 +36,9 @@ from .unit_table import units_header
 from .run_args import NewValues, convert_run_args
 from ..session import session
 from ..objects.variables import coerce_value
+from ..units import second
+
+DEFAULT_DT = 1e-4  # second: Brian2's defaultclock.dt, which a reinitialised device starts from
 
 @dataclass
 class _Run:
@@ -53,8 +57,10 @@ class StandaloneDevice:
 
     def __init__(self, directory: str | Path | None = "output", build_on_run: bool = True) -> None:
         self.directory = _project_directory(directory)
+        self.requested_directory = directory  # None: a new temporary folder again after reinit()
         self.build_on_run = build_on_run
         self.has_been_run = False
+        self.reinitialized = False  # made by device.reinit(): activate() starts a fresh defaultclock
         self._runs: list[_Run] = []
         self._files: dict[str, str] | None = None      # generated sources, the same for every run
         self._layout: str | None = None                # the network's inputs and their rules (layout.hpp)
@@ -63,7 +69,9 @@ class StandaloneDevice:
         self._seen: dict[str, bytes] = {}              # key -> its bytes when last recorded
         self._params: dict[str, Any] = {}              # --set name -> dimension
         self._aliases: dict[str, str] = {}             # "G.v" -> key
-        self._marks: dict[int, Any] = {}               # object id -> its records before the first run
+        # struct member -> its object's records before the first run (by member, not id(): a device
+        # pickled into another process, as multiprocessing sends it, holds copies of the objects)
+        self._marks: dict[str, Any] = {}
         self._assignments: list[tuple[str, np.ndarray, np.ndarray]] = []  # for the next run
         self._events: list[tuple[str, Any]] = []       # ("run", _Run), ("store" | "restore", name)
         self._assigned_at_store: dict[str, list[Any]] = {}
@@ -94,8 +102,8 @@ class StandaloneDevice:
                                       "and equations (the network changed between runs)")
         run = _Run(len(self._runs), [f"run {len(self._runs)} {step0} {n_steps} {dt!r} {step0 * dt!r} {seed}"],
                    members, {}, dt, (step0 * dt, (step0 + n_steps) * dt))
-        for obj in objects:
-            self._marks.setdefault(id(obj), _copy_records(obj))
+        for member, obj in members.items():
+            self._marks.setdefault(member, _copy_records(obj))
         for slot in binding.inputs:  # in bind order, as layout.hpp lists them
             obj = members[slot.member]
             run.lines.append(self._line(run, obj, slot, values(slot.member, slot.name, slot.kind), externals[id(obj)]))
@@ -177,8 +185,8 @@ class StandaloneDevice:
         array[...] = changed
         self._seen[key] = array.tobytes()  # not a change the next run() must refuse
 
-    def _monitors(self) -> dict[int, Any]:
-        return {id(obj): obj for recorded in self._runs for obj in recorded.members.values()}
+    def _monitors(self) -> dict[str, Any]:
+        return {member: obj for recorded in self._runs for member, obj in recorded.members.items()}
 
     def _last_run(self) -> _Run:
         return next(item for kind, item in reversed(self._events) if kind == "run")
@@ -274,13 +282,17 @@ class StandaloneDevice:
         return convert_run_args(run_args, self._params, arrays)
 
     def _set_arguments(self, new_values: NewValues) -> list[str]:
-        """The program's ``--set`` arguments; new initial arrays become files in data/run_args/."""
-        files = {f"data/run_args/{key}.bin": data for key, data in new_values.arrays.values()}
+        """The program's ``--set`` arguments; new initial arrays become files in data/run_args/,
+        named by their content: several processes running one built project at once with
+        different values (Brian2's ``standalone_multiple_processes``) never write one file."""
+        names = {alias: f"data/run_args/{key}.{hashlib.sha256(data).hexdigest()[:16]}.bin"
+                 for alias, (key, data) in new_values.arrays.items()}
+        files = {names[alias]: data for alias, (_, data) in new_values.arrays.items()}
         if files:
             ProjectFolder(self.directory).write(files)
         arguments = []
-        for alias, (key, _) in new_values.arrays.items():
-            arguments += ["--set", f"{alias}=@{self.directory / 'data' / 'run_args' / f'{key}.bin'}"]
+        for alias in new_values.arrays:
+            arguments += ["--set", f"{alias}=@{self.directory / names[alias]}"]
         for name, number in new_values.constants.items():
             arguments += ["--set", f"{name}={number!r}"]
         return arguments
@@ -288,16 +300,16 @@ class StandaloneDevice:
     def _apply(self, results: Path) -> None:
         """Results → monitors (run by run, as the runtime collects them) and final states."""
         monitors = self._monitors()
-        for obj_id, records in self._marks.items():  # what they held before these runs
-            _put_records(monitors[obj_id], records)
-        stored: dict[str, dict[int, Any]] = {}
+        for member, records in self._marks.items():  # what they held before these runs
+            _put_records(monitors[member], records)
+        stored: dict[str, dict[str, Any]] = {}
         for kind, recorded in self._events:
             if kind == "store":  # what the monitors held then comes back at a restore
-                stored[recorded] = {obj_id: _copy_records(obj) for obj_id, obj in monitors.items()}
+                stored[recorded] = {member: _copy_records(obj) for member, obj in monitors.items()}
                 continue
             if kind == "restore":
-                for obj_id, records in stored[recorded].items():
-                    _put_records(monitors[obj_id], records)
+                for member, records in stored[recorded].items():
+                    _put_records(monitors[member], records)
                 continue
             folder = results / f"run{recorded.index}"
             members = recorded.members
@@ -493,10 +505,23 @@ def export_project(network: Any, directory: str | Path, duration: Any) -> Standa
 
 
 def reinit_device() -> None:
-    """Brian2's ``device.reinit()``: forget the recorded runs (same directory and options)."""
+    """Brian2's ``device.reinit()``: forget the recorded runs, keeping the directory as it was
+    asked for (``directory=None``: another new temporary folder) and ``build_on_run``."""
     current = session().device
     if current is not None:
-        session().device = StandaloneDevice(current.directory, current.build_on_run)
+        fresh = StandaloneDevice(current.requested_directory, current.build_on_run)
+        fresh.reinitialized = True
+        session().device = fresh
+
+
+def reinit_devices() -> None:
+    """Brian2's ``reinit_devices()`` (``brian2.devices.device``): reinitialise the device (the
+    recorded runs are dropped) and the default clock (``dt`` 0.1 ms again), as Brian2 does."""
+    reinit_device()
+    current = session().device
+    if current is not None:
+        current.reinitialized = False
+    session().defaultclock.dt = DEFAULT_DT * second
 
 
 class _DeviceProxy:
@@ -513,8 +538,12 @@ class _DeviceProxy:
         if current is None:
             get_device().activate(build_on_run, **options)
             return
-        set_device("cpp_standalone", directory=options.pop("directory", current.directory),
+        # As Brian2: the options given here replace the earlier ones (no directory: "output"),
+        # and a device made by reinit() starts with a new default clock (dt 0.1 ms).
+        set_device("cpp_standalone", directory=options.pop("directory", "output"),
                    build_on_run=build_on_run, **options)
+        if current.reinitialized:
+            session().defaultclock.dt = DEFAULT_DT * second
 
     def __getattr__(self, name: str) -> Any:
         return getattr(get_device(), name)
