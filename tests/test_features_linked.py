@@ -212,3 +212,25 @@ def test_code_writing_a_linked_variable_is_refused_naming_it():
         Synapses(G, G, "w : 1", on_pre="x_post += 1")
     with pytest.raises(NotImplementedError, match="writing the linked variable 'q'"):
         Synapses(G, G, "q : 1 (linked)", on_pre="q += 1")
+
+
+def test_string_assignments_subgroups_and_spike_monitors_read_through_the_link():
+    H = NeuronGroup(3, "y : 1")
+    H.y = [1.0, 2.0, 3.0]
+    G = NeuronGroup(3, "x : 1 (linked)\nv : 1", threshold="True", reset="")
+    G.x = linked_var(H, "y", index=[2, 0, 1])
+    G.v = "10*x"
+    assert list(G.v[:]) == [30.0, 10.0, 20.0]
+    assert list(G[1:3].x[:]) == [1.0, 2.0]
+    with pytest.raises(NotImplementedError, match="through a subgroup"):
+        G[1:3].x[0] = 5.0
+    S = Synapses(G, G, "w : 1", on_pre="w += 1")
+    with pytest.raises(NotImplementedError, match="linked variable 'x_pre' in connect"):
+        S.connect("x_pre > 1.5")
+    S.connect("i != j")
+    S.w = "x_pre + 10*x_post"  # (Brian2 2.9 cannot resolve x_post here; the values are the links')
+    x = np.array([3.0, 1.0, 2.0])
+    np.testing.assert_array_equal(S.w[:], x[S.i[:]] + 10 * x[S.j[:]])
+    M = SpikeMonitor(G, variables=["x"])
+    run(0.1 * ms)
+    np.testing.assert_array_equal(M.x, x[M.i])

@@ -11,7 +11,8 @@ import numpy as np
 
 from .states import ExportedNames, get_states, set_states
 from .attributes import refuse_read_only, refuse_unknown
-from .variables import IndexView, SliceView, SubexpressionSliceView, SubexpressionView, VariableView
+from .variables import (IndexView, LinkedSliceView, LinkedVariableView, SliceView, SubexpressionSliceView,
+                        SubexpressionView, VariableView)
 
 
 class Subgroup:
@@ -39,6 +40,8 @@ class Subgroup:
         if isinstance(view, SubexpressionView):
             # computed for the parent (its i and N are the parent's, as in Brian2)
             return SubexpressionSliceView(self.parent, view.spec, self.start, self.stop)
+        if isinstance(view, LinkedVariableView):
+            return LinkedSliceView(self.parent, view.spec, self.start, self.stop, view.plain)
         if isinstance(view, VariableView) and not view.spec.shared:
             return SliceView(self.parent, view.spec, self.start, self.stop, view.plain)
         return view

@@ -436,8 +436,12 @@ class Synapses(Group):
                 f"sub:{isinstance(self.source, Subgroup)},{isinstance(self.target, Subgroup)}", self._links_key())
 
     def _dependencies(self) -> tuple[Any, ...]:
-        groups = (self._source_group, self._target_group)
-        return groups + tuple(g for g in self._link_groups() if all(g is not o for o in groups))
+        groups = [self._source_group, self._target_group]
+        # the groups its own linked variables read, and those x_pre/x_post read through their links
+        for group in (*self._link_groups(), *self._source_group._link_groups(), *self._target_group._link_groups()):
+            if all(group is not o for o in groups):
+                groups.append(group)
+        return tuple(groups)
 
     def _variable_dims(self) -> dict[str, Any]:
         dims = {name: spec.dim for name, spec in self._specs.items() if not name.startswith("_")}

@@ -261,6 +261,16 @@ class SubexpressionView(VariableView):
         raise ReadOnlyError(f"{self.group.name}.{self.spec.name} is a subexpression and cannot be assigned")
 
 
+class LinkedSliceView(SliceView, LinkedVariableView):
+    """``G[a:b].x`` of a linked variable: the parent's linked values over ``[start, stop)``."""
+
+    __slots__ = ()
+
+    def _write(self, selection: Any, value: Any) -> None:
+        raise NotImplementedError(f"{self._label}[...] = ...: writing a linked variable through a subgroup is not "
+                                  f"supported by neurogen yet; write {self.group.name}.{self.spec.name}[...] instead")
+
+
 class SubexpressionSliceView(SliceView, SubexpressionView):
     """``G[a:b].I``: the parent's subexpression over ``[start, stop)`` (computed with the
     parent's ``i`` and ``N``, as in Brian2; a condition's ``i`` is the subgroup's)."""

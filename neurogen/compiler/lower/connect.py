@@ -40,6 +40,11 @@ def lower_connect(objects: list[Any], pieces: Mapping[str, str], variable: str, 
         if name in synapses._specs:
             raise EquationError(f"{where}: the synaptic variable '{name}' does not exist before the "
                                 "synapses are made")
+        linked = names.canonical(name)
+        if any(linked in scope.access or linked in scope.subexpressions or linked in scope.unavailable
+               for scope in names.links):
+            raise NotImplementedError(f"{where}: reading the linked variable '{name}' in connect() is not supported "
+                                      "(Brian2 cannot resolve it either)")
         return names.resolve(name)
 
     exprs = {}
