@@ -32,8 +32,10 @@ def _network() -> dict:
     G = NeuronGroup(4, "x : 1 (linked)\ndv/dt = x/ms : 1", threshold="x > 0.55", reset="v = 0",
                     method="euler", name="by_element")
     G.x = linked_var(H, "y")
-    G2 = NeuronGroup(5, "x : 1 (linked)\ndv/dt = x/ms : 1", method="euler", name="by_array")
-    G2.x = linked_var(H, "z", index=INDEX_ARRAY)  # a subexpression, through an index array
+    # a subexpression, through an index array; an upper-case name sorts before the index local
+    # '_lnk_X_index_post' that synaptic code loads first
+    G2 = NeuronGroup(5, "X : 1 (linked)\ndv/dt = X/ms : 1", method="euler", name="by_array")
+    G2.X = linked_var(H, "z", index=INDEX_ARRAY)
     G3 = NeuronGroup(3, "x : 1 (linked)\nk : integer\ndv/dt = x/ms : 1", method="euler", name="by_variable")
     G3.k = INDEX_VARIABLE
     G3.x = linked_var(H, "y", index="k")
@@ -42,19 +44,19 @@ def _network() -> dict:
     G4.w = linked_var(H.s)           # a shared variable
     G5 = NeuronGroup(2, "x : 1 (linked)", name="of_subgroup")
     G5.x = linked_var(H[1:3].y)
-    S = Synapses(G, G2, "w : 1\nq : 1 (linked)", on_pre="w += x_pre + 10*x_post + 100*q", name="reads_links")
+    S = Synapses(G, G2, "w : 1\nq : 1 (linked)", on_pre="w += x_pre + 10*X_post + 100*q", name="reads_links")
     S.connect(i=PRE, j=POST)
     S.q = linked_var(H, "y", index="i")
     monitors = {"H": StateMonitor(H, ["y", "z"], record=True), "G": StateMonitor(G, ["x", "v"], record=True),
-                "G2": StateMonitor(G2, ["x", "v"], record=True), "G3": StateMonitor(G3, ["x", "v"], record=True),
+                "G2": StateMonitor(G2, ["X", "v"], record=True), "G3": StateMonitor(G3, ["x", "v"], record=True),
                 "G4": StateMonitor(G4, ["x", "w", "u"], record=True), "G5": StateMonitor(G5, "x", record=True),
-                "S": StateMonitor(S, ["q", "x_pre", "x_post"], record=True), "spikes": SpikeMonitor(G)}
+                "S": StateMonitor(S, ["q", "x_pre", "X_post"], record=True), "spikes": SpikeMonitor(G)}
     return {"H": H, "S": S, "groups": [G, G2, G3, G4, G5], **{f"M{k}": m for k, m in monitors.items()}}
 
 
 def _results(net: dict) -> dict:
-    names = {"MH": ["y", "z"], "MG": ["x", "v"], "MG2": ["x", "v"], "MG3": ["x", "v"], "MG4": ["x", "w", "u"],
-             "MG5": ["x"], "MS": ["q", "x_pre", "x_post"]}
+    names = {"MH": ["y", "z"], "MG": ["x", "v"], "MG2": ["X", "v"], "MG3": ["x", "v"], "MG4": ["x", "w", "u"],
+             "MG5": ["x"], "MS": ["q", "x_pre", "X_post"]}
     out = {f"{m}.{v}": np.asarray(getattr(net[m], v)) for m, variables in names.items() for v in variables}
     out.update({"y_end": np.asarray(net["H"].y), "w": np.asarray(net["S"].w),
                 "spike_i": np.asarray(net["Mspikes"].i), "spike_t": np.asarray(net["Mspikes"].t / ms)})
@@ -67,7 +69,7 @@ def _check_against_the_linked_groups_records(r: dict) -> None:
     np.testing.assert_allclose(y, RATES[:, None] * 0.1 * np.arange(STEPS), rtol=1e-12)
     # every monitor read the link at the same moment as H's monitor read H
     np.testing.assert_array_equal(r["MG.x"], y)
-    np.testing.assert_array_equal(r["MG2.x"], z[INDEX_ARRAY])
+    np.testing.assert_array_equal(r["MG2.X"], z[INDEX_ARRAY])
     np.testing.assert_array_equal(r["MG3.x"], y[INDEX_VARIABLE])
     np.testing.assert_array_equal(r["MG4.x"], np.broadcast_to(y[2], (3, STEPS)))
     np.testing.assert_array_equal(r["MG4.w"], np.full((3, STEPS), 0.25))
@@ -75,7 +77,7 @@ def _check_against_the_linked_groups_records(r: dict) -> None:
     np.testing.assert_array_equal(r["MG5.x"], y[1:3])
     np.testing.assert_array_equal(r["MS.q"], y[PRE])
     np.testing.assert_array_equal(r["MS.x_pre"], y[PRE])
-    np.testing.assert_array_equal(r["MS.x_post"], z[INDEX_ARRAY][POST])
+    np.testing.assert_array_equal(r["MS.X_post"], z[INDEX_ARRAY][POST])
     # the state updates (after H's, order -1) integrated the value H had just reached
     after = np.concatenate([y[:, 1:], r["y_end"][:, None]], axis=1)  # y after H's update of each step
     z_after = 2 * after + 1
