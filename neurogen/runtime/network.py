@@ -61,14 +61,18 @@ class Network:
         for obj in _flatten(objects):
             if not isinstance(obj, SimObject):
                 raise TypeError(f"Network.add: {obj!r} is not a neurogen object")
-            if obj not in self.objects:
-                self.objects.append(obj)
+            for one in (obj, *obj._contained_objects()):  # a group's runners come with it (Brian2)
+                if one not in self.objects:
+                    self.objects.append(one)
 
     def remove(self, *objects: Any) -> None:
         for obj in _flatten(objects):
             if obj not in self.objects:  # Brian2's KeyError
                 raise KeyError(f"Network.remove: {obj!r} is not part of the network '{self.name}'")
             self.objects.remove(obj)
+            for contained in obj._contained_objects():  # its runners leave with it (Brian2)
+                if contained in self.objects:
+                    self.objects.remove(contained)
 
     def __contains__(self, obj: Any) -> bool:
         return obj in self.objects

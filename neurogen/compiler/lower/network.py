@@ -12,6 +12,7 @@ from .common import ObjectContext, struct_name
 from .inputs import LOWERERS as INPUTS
 from .monitors import LOWERERS as MONITORS
 from .neurons import LOWERERS as NEURONS
+from .regular import LOWERERS as RUNNERS
 from .spikegenerator import LOWERERS as SPIKEGENERATORS
 from .synapses import LOWERERS as SYNAPSES
 from ...frontend.namespace import External
@@ -25,7 +26,8 @@ Lowerer = Callable[[ObjectContext], list[Kernel]]
 def lower_network(objects: list[Any], externals: Mapping[int, Mapping[str, External]]) -> NetworkIR:
     """Lower objects (in creation order: it decides their members) into one ``NetworkIR``; the
     schedule puts their kernels in Brian2's order (slot, ``order``, name)."""
-    lowerers: dict[type, Lowerer] = {**NEURONS, **MONITORS, **SYNAPSES, **SPIKEGENERATORS, **INPUTS}
+    lowerers: dict[type, Lowerer] = {**NEURONS, **MONITORS, **SYNAPSES, **SPIKEGENERATORS, **INPUTS,
+                                   **RUNNERS}
     members = {id(o): member_name(o, k) for k, o in enumerate(objects)}
     lowered = []
     for obj in objects:

@@ -1,0 +1,167 @@
+"""Issue 13, part 3: code run during a run — ``run_regularly`` (a kernel in the compiled loop, on
+its own clock and slot, runtime and standalone) and network operations (Python callbacks at step
+boundaries).
+
+Expected numbers were computed with Brian2 2.9 (the oracle) and are hard-coded here."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from neurogen import *
+from neurogen.errors import SharedWriteError
+from runtime_device import back_to_runtime
+
+STEP_COUNTER = '''dv/dt = 1/second : 1
+x : 1
+s : 1 (shared)'''
+
+
+def _every_third_step():
+    G = NeuronGroup(3, STEP_COUNTER, threshold="v > 0.0045", reset="v = 0", name="cells")
+    runner = G.run_regularly("s = t/ms; x = v + s", dt=0.3 * ms, when="start")
+    M = StateMonitor(G, ["v", "x", "s"], record=[0])
+    return G, runner, M
+
+
+# Brian2 2.9: the runner (dt = 3 steps, 'start', before the monitor by name) runs at steps 0, 3, 6, ...
+EVERY_THIRD_X = [0, 0, 0, 0.3003, 0.3003, 0.3003, 0.6006, 0.6006, 0.6006, 0.9009, 0.9009, 0.9009,
+                 1.2012, 1.2012, 1.2012]
+EVERY_THIRD_S = [0, 0, 0, 0.3, 0.3, 0.3, 0.6, 0.6, 0.6, 0.9, 0.9, 0.9, 1.2, 1.2, 1.2]
+
+
+def test_run_regularly_returns_a_runner_on_its_own_clock_and_slot():
+    G, runner, M = _every_third_step()
+    assert runner.name == "cells_run_regularly" and runner.when == "start" and runner.order == 0
+    assert abs(float(runner.clock.dt / ms) - 0.3) < 1e-12
+    assert G.run_regularly("x = 0").name == "cells_run_regularly_1"
+    assert G.run_regularly("x = 0").clock is G.clock  # no dt: the group's clock
+
+
+def test_run_regularly_runs_at_the_steps_of_its_clock():
+    G, runner, M = _every_third_step()
+    run(1.5 * ms)
+    assert np.allclose(M.x[0], EVERY_THIRD_X, rtol=0, atol=1e-12)
+    assert np.allclose(M.s[0], EVERY_THIRD_S, rtol=0, atol=1e-12)
+    assert np.allclose(G.x, G.x[0]) and float(G.s[:]) == pytest.approx(1.2)
+
+
+def test_run_regularly_in_standalone_gives_the_runtime_results(tmp_path):
+    set_device("cpp_standalone", directory=tmp_path / "project")
+    try:
+        G, runner, M = _every_third_step()
+        run(1.5 * ms)
+        assert np.allclose(M.x[0], EVERY_THIRD_X, rtol=0, atol=1e-12)
+        assert np.allclose(M.s[0], EVERY_THIRD_S, rtol=0, atol=1e-12)
+    finally:
+        back_to_runtime()
+
+
+def test_the_slot_decides_what_the_code_sees():
+    """v counts steps (+1 per step), spikes above 2.5 and is reset to 0: Brian2 2.9's values of
+    v as seen from 'start', before and after the reset (resets, order -1 / +1) and 'end'."""
+    G = NeuronGroup(1, '''dv/dt = 10/ms : 1
+a : 1
+b : 1
+c : 1
+d : 1''', threshold="v > 2.5", reset="v = 0", method="euler")
+    G.run_regularly("a = v", when="start")
+    G.run_regularly("b = v", when="resets", order=-1)
+    G.run_regularly("c = v", when="resets", order=1)
+    G.run_regularly("d = v", when="end")
+    M = StateMonitor(G, ["a", "b", "c", "d"], record=0, when="end", order=10)
+    run(0.6 * ms)
+    assert np.allclose(M.a[0], [0, 1, 2, 0, 1, 2])
+    assert np.allclose(M.b[0], [1, 2, 3, 1, 2, 3])
+    assert np.allclose(M.c[0], [1, 2, 0, 1, 2, 0])
+    assert np.allclose(M.d[0], [1, 2, 0, 1, 2, 0])
+
+
+def test_a_later_run_continues_on_the_runners_clock():
+    """After run(0.1 ms) a runner of dt 0.3 ms next runs at 0.3 ms (Brian2's clock rule)."""
+    H = NeuronGroup(1, "n : 1")
+    H.run_regularly("n += 1", dt=0.3 * ms)
+    N = StateMonitor(H, "n", record=0, when="end")
+    run(0.1 * ms)
+    run(1 * ms)
+    assert np.array_equal(N.n[0], [1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4])
+
+
+def test_random_numbers_once_for_shared_code_and_per_element_otherwise():
+    G = NeuronGroup(50, "x : 1\ny : 1\ns : 1 (shared)")
+    G.run_regularly("s = rand()\nx = s\ny = rand()", dt=0.5 * ms)
+    M = StateMonitor(G, ["x", "y"], record=True)
+    run(2 * ms)
+    assert np.all(M.x[:, :] == M.x[0, :])  # one draw per call, every neuron sees it
+    assert len(np.unique(M.x[0, :])) == 4  # a new draw per call (0, 0.5, 1, 1.5 ms)
+    assert len(np.unique(M.y[:, 0])) == 50  # a draw per neuron
+    assert np.all((M.x[:, :] > 0) & (M.x[:, :] < 1))
+
+
+def test_run_regularly_on_synapses():
+    G = NeuronGroup(3, "x : 1")
+    S = Synapses(G, G, "w : 1")
+    S.connect()
+    runner = S.run_regularly("w = i + 10*j")
+    assert runner.when == "start" and runner.name == "synapses_run_regularly"
+    run(0.1 * ms)
+    assert np.array_equal(S.w[:], [0, 10, 20, 1, 11, 21, 2, 12, 22])  # Brian2 2.9
+
+
+def test_run_regularly_switches_poisson_rates():
+    """Wang_2002 switches PoissonGroup rates with run_regularly: rates*dt = 2 from 1 ms on."""
+    P = PoissonGroup(4, rates=0 * Hz)
+    P.run_regularly("rates = int(t >= 1*ms) * 20*kHz", dt=1 * ms)
+    M = SpikeMonitor(P)
+    run(2 * ms)
+    assert M.num_spikes == 4 * 10 and np.all(M.t >= 1 * ms - 1e-9 * ms)
+
+
+def test_network_takes_a_groups_runners_with_it():
+    G = NeuronGroup(1, "n : 1")
+    runner = G.run_regularly("n += 1")
+    net = Network(G)
+    assert runner in net.objects
+    net.run(0.5 * ms)
+    assert G.n[0] == 5
+    net.remove(G)
+    assert runner not in net.objects
+
+
+def test_shared_writes_must_come_first_and_read_only_shared_values():
+    G = NeuronGroup(3, STEP_COUNTER, name="cells")
+    G.run_regularly("x = 1; s = 2")
+    with pytest.raises(SharedWriteError, match=r"'s = 2': all writes to shared variables have to come before"):
+        run(0.1 * ms)
+    assert issubclass(SharedWriteError, SyntaxError)  # as Brian2's
+
+
+def test_a_shared_write_from_a_per_element_value_is_refused():
+    G = NeuronGroup(3, STEP_COUNTER, name="cells")
+    G.run_regularly("s = v")
+    with pytest.raises(SyntaxError, match=r"shared variable 's' with an expression referring to the "
+                                          r"per-element variable 'v'"):
+        run(0.1 * ms)
+    start_scope()
+    H = NeuronGroup(3, STEP_COUNTER, name="cells2")
+    H.run_regularly("s = i")
+    with pytest.raises(SyntaxError, match="per-element variable 'i'"):
+        run(0.1 * ms)
+
+
+def test_bad_runner_code_is_refused_naming_it():
+    G = NeuronGroup(3, STEP_COUNTER, name="cells")
+    G.run_regularly("x = 3*mV")
+    with pytest.raises(DimensionMismatchError, match="run_regularly"):
+        run(0.1 * ms)
+    start_scope()
+    H = NeuronGroup(3, STEP_COUNTER, name="cells")
+    with pytest.raises(NotImplementedError, match=r"Subgroup .*run_regularly"):
+        H[0:2].run_regularly("x = 1")
+
+
+def test_local_temporaries_are_refused_clearly_for_now():
+    G = NeuronGroup(3, STEP_COUNTER, name="cells")
+    G.run_regularly("tmp = 2*v\nx = tmp")
+    with pytest.raises(NotImplementedError, match="'tmp' is not a variable of 'cells'; local temporaries"):
+        run(0.1 * ms)
