@@ -15,6 +15,8 @@ from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
 from .objects.neurongroup import NeuronGroup
 from .objects.poissongroup import PoissonGroup
 from .objects.poissoninput import PoissonInput
+from .objects.operation import NetworkOperation, network_operation, stop
+from .objects.runner import CodeRunner
 from .objects.spikegenerator import SpikeGeneratorGroup
 from .objects.synapses import Synapses
 from .preferences import prefs
@@ -83,4 +85,5 @@ __all__ = [
     "BrianObject", "Group", "Subgroup", "exprel", *_method_names,
 ]
 __all__ += ["collect", "get_device", "BrianLogger", "get_logger", "profiling_summary", "scheduling_summary"]
+__all__ += ["NetworkOperation", "network_operation", "stop", "CodeRunner"]
 __all__ += sorted(set(_numpy_extras) - set(__all__))

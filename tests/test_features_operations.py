@@ -165,3 +165,139 @@ def test_local_temporaries_are_refused_clearly_for_now():
     G.run_regularly("tmp = 2*v\nx = tmp")
     with pytest.raises(NotImplementedError, match="'tmp' is not a variable of 'cells'; local temporaries"):
         run(0.1 * ms)
+
+
+# -- network operations ----------------------------------------------------------------------
+
+def test_an_operation_sees_the_state_of_its_step_and_stop_ends_after_it():
+    """Brian2 2.9: an operation in 'start' sees the state before this step's update and the
+    records of earlier steps; stop() completes the step, so the run ends at 0.7 ms."""
+    G = NeuronGroup(1, "dv/dt = 1/second : 1", method="euler")
+    M = StateMonitor(G, "v", record=0)
+    seen = []
+
+    @network_operation(dt=0.3 * ms)
+    def op(t):
+        seen.append((float(t / ms), float(defaultclock.t / ms), float(G.t / ms), G.v[0], len(M.t)))
+        if t >= 0.6 * ms:
+            stop()
+
+    assert isinstance(op, NetworkOperation) and (op.when, op.order, op.name) == ("start", 0, "networkoperation")
+    run(2 * ms)
+    assert [s[0] for s in seen] == [0.0, 0.3, 0.6]  # its own clock's t
+    assert np.allclose([s[1:4] for s in seen], [(0, 0, 0), (0.3, 0.3, 0.0003), (0.6, 0.6, 0.0006)],
+                       rtol=0, atol=1e-15)
+    assert [s[4] for s in seen] == [0, 3, 6]
+    assert float(defaultclock.t / ms) == pytest.approx(0.7) and float(G.t / ms) == pytest.approx(0.7)
+    assert len(M.t) == 7 and G.v[0] == pytest.approx(0.0007)
+
+
+def test_an_operation_at_the_end_sees_the_step_done():
+    G = NeuronGroup(1, "dv/dt = 1/second : 1", method="euler")
+    seen = []
+
+    @network_operation(when="end")
+    def op2():
+        seen.append(G.v[0])
+
+    net = Network(G, op2)
+    net.run(0.3 * ms)
+    assert np.allclose(seen, [0.0001, 0.0002, 0.0003])
+
+
+def test_network_operation_class_and_decorator_arguments():
+    def f(t):
+        pass
+    o = NetworkOperation(f, dt=0.2 * ms, when="thresholds", order=3, name="myop")
+    assert (o.name, o.when, o.order, o.function) == ("myop", "thresholds", 3, f)
+    with pytest.raises(TypeError, match="no argument or one"):
+        NetworkOperation(lambda a, b: None)
+    with pytest.raises(TypeError, match="expected a function"):
+        NetworkOperation(3)
+
+
+def _busy_network(with_operations):
+    """Delays, spikes in transit across the pauses, random input, monitors in several slots."""
+    seed(11)
+    P = PoissonGroup(20, rates=300 * Hz, name="poisson")
+    G = NeuronGroup(10, "dv/dt = -v/(5*ms) : 1", threshold="v > 0.3", reset="v = 0", refractory=1 * ms,
+                    method="exact", name="cells")
+    S = Synapses(P, G, "w : 1", on_pre="v += w", name="syn")
+    S.connect(p=0.5)
+    S.w = "0.2*rand()"
+    S.delay = "i*0.15*ms"
+    T = Synapses(G, G, on_pre="v += 0.05", delay=0.35 * ms, name="recurrent")
+    T.connect(condition="i != j")
+    M = StateMonitor(G, "v", record=True)
+    R = PopulationRateMonitor(G)
+    K = SpikeMonitor(G)
+    objects = [P, G, S, T, M, R, K]
+    calls = []
+    if with_operations:
+        for when, dt in (("start", 0.3), ("thresholds", 0.1), ("synapses", 0.2), ("end", 0.7)):
+            objects.append(NetworkOperation(lambda t, w=when: calls.append((w, float(t / ms))),
+                                            dt=dt * ms, when=when, name=f"op_{when}"))
+    net = Network(*objects)
+    net.run(5 * ms)
+    net.run(3 * ms)
+    return (G.v[:].copy(), M.v[:].copy(), R.rate[:].copy(), K.i[:].copy(), K.t[:].copy(), S.w[:].copy()), calls
+
+
+def test_no_op_operations_leave_the_results_bit_identical():
+    plain, _ = _busy_network(False)
+    start_scope()
+    paused, calls = _busy_network(True)
+    assert len(plain[3]) > 50  # spikes, with delays: spikes in transit at most pauses
+    for a, b in zip(plain, paused):
+        assert a.shape == b.shape and np.array_equal(np.asarray(a), np.asarray(b))
+    assert len([c for c in calls if c[0] == "thresholds"]) == 80
+
+
+def test_operations_write_state_the_next_step_uses():
+    G = NeuronGroup(2, "x : 1")
+    M = StateMonitor(G, "x", record=True, when="end")
+
+    @network_operation(dt=0.2 * ms, when="start")
+    def bump():
+        G.x = G.x[:] + 1
+
+    run(1 * ms)
+    assert np.array_equal(M.x[0], [1, 1, 2, 2, 3, 3, 4, 4, 5, 5])
+
+
+def test_network_stop_and_an_error_in_an_operation():
+    G = NeuronGroup(1, "n : 1")
+    G.run_regularly("n += 1")
+    net = Network(G)
+
+    def halt(t):
+        if t >= 0.4 * ms:
+            net.stop()
+    halting = NetworkOperation(halt)
+    net.add(halting)
+    net.run(10 * ms)
+    assert G.n[0] == 5 and float(net.t / ms) == pytest.approx(0.5)
+    net.run(10 * ms)  # stops again in its first step: that step is completed
+    assert G.n[0] == 6 and float(net.t / ms) == pytest.approx(0.6)
+    net.remove(halting)
+
+    def fail():
+        raise RuntimeError("from the operation")
+    net.add(NetworkOperation(fail, dt=0.2 * ms, name="failing"))
+    with pytest.raises(RuntimeError, match="from the operation"):
+        net.run(1 * ms)
+    assert G.n[0] == 6 and float(G.t / ms) == pytest.approx(0.6)  # it raised at 0.6 ms, in 'start'
+
+
+def test_network_operations_are_refused_in_standalone(tmp_path):
+    set_device("cpp_standalone", directory=tmp_path / "project", build_on_run=False)
+    try:
+        G = NeuronGroup(1, "n : 1")
+
+        @network_operation
+        def op():
+            pass
+        with pytest.raises(NotImplementedError, match="network operations .* cannot run in a standalone"):
+            run(1 * ms)
+    finally:
+        back_to_runtime()

@@ -241,6 +241,9 @@ class NetworkIR:
     prepare: tuple[tuple[str, str], ...] = ()  # every run, before the loop (load spike queues)
     finish: tuple[tuple[str, str], ...] = ()   # every run, after the loop (save spike queues)
     profile: bool = False  # run(profile=True): a build whose step loop times each call (a key of its own)
+    # network operations: where the step loop may pause for one, as positions in ``schedule``
+    # (one per operation, in their schedule order; see runtime.operations); none: no pausing code
+    cuts: tuple[int, ...] = ()
 
     def kernels(self) -> tuple[Kernel, ...]:
         return tuple(k for o in self.objects for k in o.kernels)

@@ -146,6 +146,13 @@ class CodeRunnerModel(ModelObject, Protocol):
         """How error messages name it (its group and its name)."""
 
 
+class NetworkOperationModel(ModelObject, Protocol):
+    """A Python function called during a run (``NetworkOperation``)."""
+
+    def _call(self, t: Any) -> None:
+        """Call the function (with ``t`` if it takes it)."""
+
+
 class MonitorModel(ModelObject, Protocol):
     """Spike, state and rate monitors: record buffers bound at a run (``_runtime_value``),
     records taken after it (``_collect_results``)."""

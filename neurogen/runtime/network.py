@@ -35,6 +35,8 @@ from ..objects.subgroup import Subgroup
 from ..objects.validation import check_namespace, check_quantity
 from ..objects.group import Group
 from ..objects.synapses import Synapses
+from ..objects.operation import NetworkOperation
+from .operations import frontend_parts as operation_parts, pauses, simulate as simulate_with_operations
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +75,10 @@ class Network:
             for contained in obj._contained_objects():  # its runners leave with it (Brian2)
                 if contained in self.objects:
                     self.objects.remove(contained)
+
+    def stop(self) -> None:
+        """Brian2's ``Network.stop()``: from a network operation, end the run after this step."""
+        session().stop_requested = True
 
     def __contains__(self, obj: Any) -> bool:
         return obj in self.objects
@@ -289,6 +295,7 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
         raise ValueError(f"run(): the duration must be a finite time, not negative, got {duration}")
     _check_unique_names(net.objects)
     objects = [o for o in net.objects if o.active]
+    operations = [o for o in objects if isinstance(o, NetworkOperation)]  # Python, not compiled
     _check_dependencies(objects)
     dt = min((o.clock.dt_ for o in objects), default=session().defaultclock.dt_)
     for obj in objects:
@@ -310,6 +317,11 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
         return
     objects.sort(key=lambda o: o._creation_index)
     every = {id(o): _every(o, dt) for o in objects}
+    if operations and session().device is not None:
+        raise NotImplementedError(f"NetworkOperation '{operations[0].name}': network operations (Python code "
+                                  "called during a run) cannot run in a standalone project (Brian2 refuses "
+                                  "them too); use run_regularly for code on model variables")
+    everything, objects = objects, [o for o in objects if not isinstance(o, NetworkOperation)]
     externals = {id(o): resolve_externals(o, namespace, frame_namespace) for o in objects}
     warn_nan_constants(objects, externals)
     for obj in objects:  # this run's record buffers (monitors; nothing for other objects)
@@ -320,22 +332,40 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
                                       "runtime's step loop)")
         _record_standalone(net, objects, externals, every, step0, n_steps, dt, start + seconds)
         return
-    parts = _frontend_parts(objects, externals, every) + (["profile"] if profile else [])
-    net._simulation = load_simulation(parts, lambda: _lower(objects, externals, profile), net._simulation)
+    parts = (_frontend_parts(objects, externals, every) + operation_parts(objects, operations)
+             + (["profile"] if profile else []))
+    net._simulation = load_simulation(parts, lambda: _lower(objects, externals, profile, operations),
+                                      net._simulation)
     members = {member_name(o, k): o for k, o in enumerate(objects)}
-    values = _values(members, externals, every, step0)
     callback, interval = _callback(report, report_period, seconds, start, n_steps)
     timers = _profile_timers(net, objects, externals) if profile else None
-    done, error = net._simulation.run(values, dt=dt, t_start=step0 * dt, seed=session().run_seed(),
-                                      step0=step0, n_steps=n_steps, interval=interval, callback=callback,
-                                      profile=None if timers is None else timers[1])
+    seed = session().run_seed()
+    if operations:
+        def at_pause(step: int) -> None:  # operations see the time (and records) of this step
+            net._t = step * dt
+            _reached(everything, net.t_, every)
+
+        try:
+            end, error = simulate_with_operations(
+                net._simulation, members, operations, every,
+                lambda first_steps: _values(members, externals, every, first_steps), step0=step0,
+                n_steps=n_steps, dt=dt, seed=seed, interval=interval, callback=callback,
+                profile=None if timers is None else timers[1], at_pause=at_pause)
+        except BaseException:
+            _reached(everything, net.t_, every)  # an operation raised: the time of its pause
+            raise
+        done = end - step0
+    else:
+        done, error = net._simulation.run(_values(members, externals, every, step0), dt=dt, t_start=step0 * dt,
+                                          seed=seed, step0=step0, n_steps=n_steps, interval=interval,
+                                          callback=callback, profile=None if timers is None else timers[1])
+        collect_results(net._simulation.manifest.binding, members, net._simulation.dynamic(),
+                        dt={m: o.clock.dt_ / every[id(o)] for m, o in members.items()},  # steps: the network's
+                        rows={m: _records(step0, done, every[id(o)]) for m, o in members.items()})
     if timers is not None:
         net._profiling_info = _profiling_info(*timers)
-    collect_results(net._simulation.manifest.binding, members, net._simulation.dynamic(),
-                    dt={m: o.clock.dt_ / every[id(o)] for m, o in members.items()},  # steps: the network's
-                    rows={m: _records(step0, done, every[id(o)]) for m, o in members.items()})
-    net._t = start + seconds if done == n_steps else (step0 + done) * dt  # interrupted: a step
-    _reached(objects, net.t_, every)
+    net._t = start + seconds if done == n_steps else (step0 + done) * dt  # interrupted or stopped: a step
+    _reached(everything, net.t_, every)
     if isinstance(callback, Reporter) and error is None:
         callback.finish()
     if error is not None:
@@ -488,12 +518,14 @@ def _profiling_info(names: list[str], seconds: np.ndarray) -> list[tuple[str, Qu
     return [(name, Quantity(spent, dim=second.dim)) for name, spent in totals.items()]
 
 
-def _lower(objects: list[Any], externals: Mapping[int, Mapping[str, External]], profile: bool = False) -> Any:
+def _lower(objects: list[Any], externals: Mapping[int, Mapping[str, External]], profile: bool = False,
+           operations: list[Any] | None = None) -> Any:
     """The network's IR; with ``profile``, for a build whose step loop times each call
-    (a build of its own, so runs without profiling pay nothing for it)."""
+    (a build of its own, so runs without profiling pay nothing for it); with network
+    ``operations``, a build whose step loop can pause where they are due."""
     from ..compiler.lower.network import lower_network
 
-    network_ir = lower_network(objects, externals)
+    network_ir = lower_network(objects, externals, pauses(operations or ()))
     return replace(network_ir, profile=True) if profile else network_ir
 
 
