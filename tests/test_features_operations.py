@@ -301,3 +301,28 @@ def test_network_operations_are_refused_in_standalone(tmp_path):
             run(1 * ms)
     finally:
         back_to_runtime()
+
+
+def test_a_network_of_operations_only_compiles_nothing():
+    calls = []
+
+    @network_operation(dt=1 * ms)
+    def f(t):
+        calls.append(float(t / ms))
+
+    run(3 * ms)
+    assert calls == [0.0, 1.0, 2.0]
+
+
+def test_scheduling_summary_shows_operations_and_runners_as_brian2():
+    @network_operation(dt=1 * ms, name="an_op")
+    def f(t):
+        pass
+    G = NeuronGroup(2, "dv/dt = -v/ms : 1\ns : 1 (shared)", name="cells")
+    runner = G.run_regularly("s = 1; v = 1", name="cells_runner")
+    rows = [(e.name, e.type, e.owner_name, e.when) for e in scheduling_summary().entries]
+    assert rows == [("an_op", "NetworkOperation", "", "start"),
+                    ("cells_runner", "CodeRunner", "cells", "start"),
+                    ("cells_stateupdater", "StateUpdater", "cells", "groups")]
+    assert "\nan_op (NetworkOperation) " in str(scheduling_summary())
+    assert " | --  " in str(scheduling_summary())

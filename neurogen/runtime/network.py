@@ -36,7 +36,7 @@ from ..objects.validation import check_namespace, check_quantity
 from ..objects.group import Group
 from ..objects.synapses import Synapses
 from ..objects.operation import NetworkOperation
-from .operations import frontend_parts as operation_parts, pauses, simulate as simulate_with_operations
+from .operations import frontend_parts as operation_parts, operation_key, pauses, simulate as simulate_with_operations
 
 log = logging.getLogger(__name__)
 
@@ -334,11 +334,12 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
         return
     parts = (_frontend_parts(objects, externals, every) + operation_parts(objects, operations)
              + (["profile"] if profile else []))
-    net._simulation = load_simulation(parts, lambda: _lower(objects, externals, profile, operations),
-                                      net._simulation)
+    if objects:  # only network operations: nothing to compile
+        net._simulation = load_simulation(parts, lambda: _lower(objects, externals, profile, operations),
+                                          net._simulation)
     members = {member_name(o, k): o for k, o in enumerate(objects)}
     callback, interval = _callback(report, report_period, seconds, start, n_steps)
-    timers = _profile_timers(net, objects, externals) if profile else None
+    timers = _profile_timers(net, objects, externals) if profile and objects else None
     seed = session().run_seed()
     if operations:
         def at_pause(step: int) -> None:  # operations see the time (and records) of this step
@@ -609,8 +610,11 @@ def collect(level: int = 0) -> set[SimObject]:
 
 def _scheduling_summary(objects: list[SimObject], frame_namespace: Mapping[str, Any]) -> SchedulingSummary:
     objects = sorted(objects, key=lambda o: o._creation_index)
+    operations = [o for o in objects if isinstance(o, NetworkOperation)]
+    objects = [o for o in objects if not isinstance(o, NetworkOperation)]
     externals = {id(o): resolve_externals(o, None, frame_namespace) for o in objects}
-    return SchedulingSummary(schedule_entries(objects, _lower(objects, externals)))
+    network_ir = _lower(objects, externals, operations=operations)
+    return SchedulingSummary(schedule_entries(objects, network_ir, sorted(operations, key=operation_key)))
 
 
 def scheduling_summary(net: Network | None = None) -> SchedulingSummary:

@@ -129,7 +129,8 @@ def run_in_chunks(operations: Sequence[Any], every: Mapping[int, int], step0: in
 def simulate(simulation: Any, members: Mapping[str, Any], operations: Sequence[Any], every: Mapping[int, int],
              values_for: Callable[[Mapping[str, int]], Any], *, step0: int, n_steps: int, dt: float, seed: int,
              interval: float, callback: Any, profile: Any, at_pause: Callable[[int], None]) -> tuple[int, BaseException | None]:
-    """The chunked run of a loaded ``simulation`` (``runtime.simulation.Simulation``).
+    """The chunked run of a loaded ``simulation`` (``runtime.simulation.Simulation``; None: no
+    compiled objects, only operations).
 
     ``values_for(first_steps)`` gives the value provider of a chunk, ``first_steps`` being
     each member's first step in it (where its record buffer starts); each chunk allocates
@@ -139,6 +140,8 @@ def simulate(simulation: Any, members: Mapping[str, Any], operations: Sequence[A
     segments = {m: segment_of(o, operations) for m, o in members.items()}
 
     def run_chunk(chunk: Chunk) -> tuple[int, BaseException | None]:
+        if simulation is None:  # a network of operations only
+            return chunk.end[0] - chunk.begin[0], None
         first_steps, rows = {}, {}
         for member, obj in members.items():
             first, last = chunk.steps(segments[member])
