@@ -326,3 +326,43 @@ def test_scheduling_summary_shows_operations_and_runners_as_brian2():
                     ("cells_stateupdater", "StateUpdater", "cells", "groups")]
     assert "\nan_op (NetworkOperation) " in str(scheduling_summary())
     assert " | --  " in str(scheduling_summary())
+
+
+# -- binned_rate (Brian2 2.10+; values from Brian2 2.11) ---------------------------------------
+
+def _spikes_for_binning():
+    G = SpikeGeneratorGroup(3, [0, 1, 2, 0, 1, 0], [0.0, 0.1, 0.25, 0.3, 0.55, 0.69] * ms)
+    S = SpikeMonitor(G)
+    R = PopulationRateMonitor(G)
+    run(0.8 * ms)
+    return S, R
+
+
+def test_binned_rate_of_a_spike_monitor():
+    S, R = _spikes_for_binning()
+    bins, rates = S.binned_rate(0.2 * ms)
+    assert np.allclose(bins / ms, [0, 0.2, 0.4, 0.6])
+    assert np.allclose(rates / kHz, [[5, 5, 0, 5], [5, 0, 5, 0], [0, 5, 0, 0]])
+    bins, rates = S.binned_rate(0.7 * ms)  # one complete bin
+    assert np.allclose(rates / Hz, [[3000 / 0.7], [2000 / 0.7], [1000 / 0.7]])
+    bins, rates = S.binned_rate(0.3 * ms)  # 2 complete bins; Brian2's % test refuses 0.3 ms / 0.1 ms
+    assert np.allclose(rates / Hz, np.array([[1, 1], [1, 1], [1, 0]]) / 0.3e-3)  # 0.69 ms: incomplete bin
+
+
+def test_binned_rate_of_a_population_rate_monitor():
+    S, R = _spikes_for_binning()
+    bins, rates = R.binned_rate(0.2 * ms)
+    assert np.allclose(bins / ms, [0, 0.2, 0.4, 0.6])
+    assert np.allclose(rates / Hz, [3333.3333333333335, 3333.3333333333335, 1666.6666666666667, 1666.6666666666667])
+    bins, rates = R.binned_rate(0.1 * ms)  # one step per bin: the records themselves
+    assert np.array_equal(bins, R.t) and np.array_equal(rates, R.rate)
+
+
+def test_binned_rate_refuses_bad_bin_sizes():
+    S, R = _spikes_for_binning()
+    with pytest.raises(ValueError, match="bin_size has to be a multiple of dt"):
+        S.binned_rate(0.15 * ms)
+    with pytest.raises(ValueError, match="bin_size has to be a multiple of dt"):
+        R.binned_rate(0 * ms)
+    with pytest.raises(DimensionMismatchError):
+        S.binned_rate(3)
