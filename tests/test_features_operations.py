@@ -366,3 +366,65 @@ def test_binned_rate_refuses_bad_bin_sizes():
         R.binned_rate(0 * ms)
     with pytest.raises(DimensionMismatchError):
         S.binned_rate(3)
+
+
+# -- run_at and EventClock (Brian2 2.10+; values from Brian2 2.11) ------------------------------
+
+def _run_at_model():
+    G = NeuronGroup(1, "dv/dt = 1/second : 1\nx : 1\ntt : second", method="euler", name="g")
+    runner = G.run_at("x += 1; tt = t", [0.3, 0.5, 1.2] * ms)
+    M = StateMonitor(G, "x", record=0, when="end")
+    return G, runner, M
+
+
+RUN_AT_X = [0, 0, 0, 1, 1, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3]
+
+
+def test_run_at_runs_in_the_steps_of_its_times_across_runs():
+    G, runner, M = _run_at_model()
+    assert (runner.name, runner.when, type(runner.clock).__name__, runner.clock.name) == \
+        ("g_run_at", "start", "EventClock", "g_run_at_eventclock")
+    run(1 * ms)
+    assert float(G.tt[0] / ms) == pytest.approx(0.5)
+    run(1 * ms)
+    assert np.array_equal(M.x[0], RUN_AT_X)
+
+
+def test_run_at_in_standalone(tmp_path):
+    set_device("cpp_standalone", directory=tmp_path / "project", build_on_run=False)
+    try:
+        G, runner, M = _run_at_model()
+        run(1 * ms)
+        run(1 * ms)
+        device.build(directory=tmp_path / "project")
+        assert np.array_equal(M.x[0], RUN_AT_X)
+    finally:
+        back_to_runtime()
+
+
+@pytest.mark.parametrize("time, step", [(0.3, 3), (0.21, 3), (0.29, 3), (0.2000000001, 2), (0.7, None)])
+def test_run_at_times_between_steps_run_in_the_next_step(time, step):
+    """Brian2 2.11: an event between steps runs in the next step (t of that step); one within
+    1e-4 dt of a step runs in it; one after the run does not run."""
+    H = NeuronGroup(1, "x : 1\ntt : second")
+    H.run_at("x += 1; tt = t", [time] * ms)
+    N = StateMonitor(H, "x", record=0)
+    run(0.5 * ms)
+    expected = np.zeros(5) if step is None else (np.arange(5) >= step).astype(float)
+    assert np.array_equal(N.x[0], expected)
+    assert float(H.tt[0]) == (0.0 if step is None else step * 0.1e-3)
+
+
+def test_event_clock_checks_its_times():
+    with pytest.raises(ValueError, match="must not contain duplicates"):
+        EventClock([1, 1] * ms)
+    with pytest.raises(DimensionMismatchError, match="'times' must have dimensions of time"):
+        EventClock([1, 2])
+    assert np.array_equal(EventClock([2, 1] * ms).times, [1, 2] * ms)
+
+
+def test_objects_other_than_run_at_code_refuse_an_event_clock_for_now():
+    G = NeuronGroup(1, "v : 1")
+    M = StateMonitor(G, "v", record=0, clock=EventClock([0.2] * ms), name="on_events")
+    with pytest.raises(NotImplementedError, match="StateMonitor 'on_events' on an EventClock"):
+        run(1 * ms)

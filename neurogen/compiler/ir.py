@@ -129,6 +129,11 @@ class StateMonitorOptions:
     variables: tuple[str, ...]  # recorded, each computed into the local _value_<name>
 
 
+@dataclass(frozen=True, slots=True)
+class RunnerOptions:
+    events: bool  # run_at: the kernel runs only in the steps listed in its _event_steps
+
+
 PathwayMode = Literal["heterogeneous", "homogeneous", "direct"]
 
 
@@ -168,7 +173,7 @@ class ConnectOptions:
 
 
 KernelOptions = Union[ThresholdOptions, SpikeMonitorOptions, StateMonitorOptions, RateMonitorOptions, PathwayOptions,
-                      QueueOptions, SummedOptions, PoissonInputOptions, ConnectOptions]
+                      QueueOptions, SummedOptions, PoissonInputOptions, ConnectOptions, RunnerOptions]
 
 Phase = Literal["step", "call", "prepare", "finish"]
 

@@ -11,6 +11,7 @@ from ..units import DIMENSIONLESS, Quantity, second
 from .attributes import refuse_read_only
 from .base import SimObject, require_results
 from .runner import CodeRunner
+from .eventclock import EventClock
 from .variables import (IndexView, SubexpressionView, VariableSpec, VariableView, coerce_value,
                         subexpression_spec, wrap)
 from .subgroup import Subgroup, slice_bounds
@@ -205,6 +206,16 @@ class Group(SimObject):
         with the group (a ``Network`` takes it with the group, or on its own)."""
         runner = CodeRunner(self, code, dt=dt, clock=clock, when=when, order=order, name=name)
         self.__dict__.setdefault("_contained", []).append(runner)
+        return runner
+
+    def run_at(self, code: str, times: Any, when: str = "start", order: int = 0, name: str | None = None,
+               codeobj_class: Any = None) -> Any:
+        """Brian2 2.10's ``run_at``: run ``code`` at the given ``times`` (an ``EventClock``),
+        in the steps whose times they are by Brian2's clock rule; returns the ``CodeRunner``."""
+        clock = EventClock(times)
+        runner = self.run_regularly(code, clock=clock, when=when, order=order,
+                                    name=name if name is not None else f"{self.name}_run_at*")
+        clock.name = f"{runner.name}_eventclock"
         return runner
 
     def _contained_objects(self) -> tuple[SimObject, ...]:

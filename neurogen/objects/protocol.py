@@ -141,6 +141,7 @@ class CodeRunnerModel(ModelObject, Protocol):
 
     group: ModelGroup                    # the group whose variables the code reads and writes
     _statements: tuple[Statement, ...]   # its code, line by line
+    _on_events: bool                     # run_at: only in the steps of its EventClock
 
     def _where(self) -> str:
         """How error messages name it (its group and its name)."""

@@ -15,6 +15,7 @@ from typing import Any
 from ..frontend.expressions import Statement, parse_expression, parse_statements
 from .base import SimObject
 from .clock import Clock
+from .eventclock import EventClock
 
 
 class CodeRunner(SimObject):
@@ -48,8 +49,26 @@ class CodeRunner(SimObject):
 
     # -- what the compiler and the runtime read --------------------------------------------
 
+    @property
+    def _on_events(self) -> bool:
+        """Whether it runs at given times (``run_at``, an ``EventClock``) rather than every ``dt``."""
+        return isinstance(self.clock, EventClock)
+
     def _structure(self) -> tuple[str, ...]:
-        return ("CodeRunner", type(self.group).__name__, *(s.line for s in self._statements))
+        return ("CodeRunner", type(self.group).__name__, f"events={self._on_events}",
+                *(s.line for s in self._statements))
+
+    def _before_run(self, dt: float) -> None:
+        """An event clock's times as steps of this run's ``dt`` (bound at every run)."""
+        self._event_steps = self.clock._steps(dt) if isinstance(self.clock, EventClock) else None
+
+    def _runtime_value(self, name: str) -> Any:
+        steps = self.__dict__.get("_event_steps")
+        if name == "_event_steps":
+            return steps
+        if name == "_n_events":
+            return len(steps)
+        return None
 
     def _dependencies(self) -> tuple[Any, ...]:
         return (self.group,)

@@ -36,6 +36,8 @@ from ..objects.validation import check_namespace, check_quantity
 from ..objects.group import Group
 from ..objects.synapses import Synapses
 from ..objects.operation import NetworkOperation
+from ..objects.eventclock import EventClock
+from ..objects.runner import CodeRunner
 from .operations import frontend_parts as operation_parts, operation_key, pauses, simulate as simulate_with_operations
 
 log = logging.getLogger(__name__)
@@ -297,7 +299,8 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
     objects = [o for o in net.objects if o.active]
     operations = [o for o in objects if isinstance(o, NetworkOperation)]  # Python, not compiled
     _check_dependencies(objects)
-    dt = min((o.clock.dt_ for o in objects), default=session().defaultclock.dt_)
+    dt = min((o.clock.dt_ for o in objects if not isinstance(o.clock, EventClock)),  # event clocks: no step
+             default=session().defaultclock.dt_)
     for obj in objects:
         obj._before_run(dt)
     start = _start_time(net, objects)
@@ -458,6 +461,11 @@ def _check_dependencies(objects: list[SimObject]) -> None:
 
 
 def _every(obj: SimObject, dt: float) -> int:
+    if isinstance(obj.clock, EventClock):  # looked at in every step; its kernels test their event steps
+        if not isinstance(obj, CodeRunner):
+            raise NotImplementedError(f"{type(obj).__name__} '{obj.name}' on an EventClock is not supported yet "
+                                      "(run_at code is); use dt=")
+        return 1
     ratio = obj.clock.dt_ / dt
     every = int(round(ratio))
     if abs(ratio - every) > 1e-9 * ratio:

@@ -20,7 +20,7 @@ from ...objects.runner import CodeRunner
 from ...objects.synapses import Synapses
 from ...units import DIMENSIONLESS
 from ..analysis import free_names
-from ..ir import Assign, Kernel, Statement, sym
+from ..ir import Assign, FieldKind, Kernel, RunnerOptions, Statement, sym
 from ..printer import field_ref
 from .common import (Access, ObjectContext, add_external_fields, build_kernel, check_dims, convert, expression_dims,
                      make_resolver, scalar_context)
@@ -70,8 +70,12 @@ def lower_runner(ctx: ObjectContext) -> list[Kernel]:
                                f"before writes to per-element variables (as in Brian2); move '{late[0].target}' up")
     kernels = []
     source = ctx.members[id(group)]
+    events = runner._on_events
+    if events:  # run_at: the steps of its event clock, bound at every run
+        ctx.add_field("_event_steps", "int64_t", FieldKind.ARRAY, "steps it runs in (sorted)")
+        ctx.add_field("_n_events", "int64_t", FieldKind.INTEGER, "number of those steps")
     common = dict(when=runner.when, order=runner.order, source=source, roles=names.roles,
-                  integer_names=names.integer_names)
+                  integer_names=names.integer_names, options=RunnerOptions(events))
     if shared:
         statements, writes = _scalar_statements(gctx, shared, names, where)
         kernels.append(build_kernel(ctx, name="scalar", template="scalar", statements=statements,
