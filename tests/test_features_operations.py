@@ -423,8 +423,39 @@ def test_event_clock_checks_its_times():
     assert np.array_equal(EventClock([2, 1] * ms).times, [1, 2] * ms)
 
 
-def test_objects_other_than_run_at_code_refuse_an_event_clock_for_now():
-    G = NeuronGroup(1, "v : 1")
-    M = StateMonitor(G, "v", record=0, clock=EventClock([0.2] * ms), name="on_events")
-    with pytest.raises(NotImplementedError, match="StateMonitor 'on_events' on an EventClock"):
+def _event_monitor():
+    G = NeuronGroup(1, "dv/dt = 1/second : 1", method="euler")
+    E = StateMonitor(G, "v", record=0, clock=EventClock([0.2, 0.7, 1.25] * ms))
+    return G, E
+
+
+def _check_event_records(E):
+    """Brian2 2.11: the event times themselves, values of the step each falls in (1.25 ms: 1.3 ms)."""
+    assert np.array_equal(E.t / ms, [0.2, 0.7, 1.25])
+    assert np.allclose(E.v[0], [0.0002, 0.0007, 0.0013], rtol=0, atol=1e-15)
+
+
+def test_a_state_monitor_records_at_the_times_of_its_event_clock():
+    G, E = _event_monitor()
+    run(1 * ms)
+    assert np.array_equal(E.t / ms, [0.2, 0.7])
+    run(1 * ms)
+    _check_event_records(E)
+
+
+def test_a_state_monitor_on_an_event_clock_in_standalone(tmp_path):
+    set_device("cpp_standalone", directory=tmp_path / "project", build_on_run=False)
+    try:
+        G, E = _event_monitor()
+        run(1 * ms)
+        run(1 * ms)
+        device.build(directory=tmp_path / "project")
+        _check_event_records(E)
+    finally:
+        back_to_runtime()
+
+
+def test_other_objects_refuse_an_event_clock_for_now():
+    G = NeuronGroup(1, "dv/dt = -v/ms : 1", clock=EventClock([0.2] * ms), name="on_events")
+    with pytest.raises(NotImplementedError, match="NeuronGroup 'on_events' on an EventClock"):
         run(1 * ms)

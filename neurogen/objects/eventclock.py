@@ -52,5 +52,20 @@ class EventClock(Clock):
         """The network steps (of ``dt``) it ticks in, sorted, each once."""
         return np.unique(np.array([whole_steps(t, dt) for t in self._times], dtype=np.int64))
 
+    def _events(self, dt: float) -> dict[int, float]:
+        """{network step: the (first) event time in it} for steps of ``dt``."""
+        found: dict[int, float] = {}
+        for t in self._times:
+            found.setdefault(whole_steps(t, dt), float(t))
+        return found
+
     def __repr__(self) -> str:
         return f"EventClock(times={self.times!r}, name={self.name!r})"
+
+
+def event_rows(times: np.ndarray, dt: float, events: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
+    """Of records made every step of ``dt`` at ``times``: which rows are event steps, and the
+    event times to report for them (a monitor on an event clock records its times, as Brian2)."""
+    steps = np.round(np.asarray(times) / dt).astype(np.int64)
+    keep = np.array([s in events for s in steps.tolist()], dtype=bool)
+    return keep, np.array([events[s] for s in steps[keep].tolist()], dtype=float)

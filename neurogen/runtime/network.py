@@ -38,6 +38,7 @@ from ..objects.synapses import Synapses
 from ..objects.operation import NetworkOperation
 from ..objects.eventclock import EventClock
 from ..objects.runner import CodeRunner
+from ..objects.statemonitor import StateMonitor
 from .operations import frontend_parts as operation_parts, operation_key, pauses, simulate as simulate_with_operations
 
 log = logging.getLogger(__name__)
@@ -462,9 +463,9 @@ def _check_dependencies(objects: list[SimObject]) -> None:
 
 def _every(obj: SimObject, dt: float) -> int:
     if isinstance(obj.clock, EventClock):  # looked at in every step; its kernels test their event steps
-        if not isinstance(obj, CodeRunner):
+        if not isinstance(obj, (CodeRunner, StateMonitor)):
             raise NotImplementedError(f"{type(obj).__name__} '{obj.name}' on an EventClock is not supported yet "
-                                      "(run_at code is); use dt=")
+                                      "(run_at code and StateMonitors are); use dt=")
         return 1
     ratio = obj.clock.dt_ / dt
     every = int(round(ratio))
