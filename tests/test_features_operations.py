@@ -100,10 +100,10 @@ def test_random_numbers_once_for_shared_code_and_per_element_otherwise():
 
 def test_run_regularly_on_synapses():
     G = NeuronGroup(3, "x : 1")
-    S = Synapses(G, G, "w : 1")
+    S = Synapses(G, G, "w : 1", name="syn_with_runner")
     S.connect()
     runner = S.run_regularly("w = i + 10*j")
-    assert runner.when == "start" and runner.name == "synapses_run_regularly"
+    assert runner.when == "start" and runner.name == "syn_with_runner_run_regularly"
     run(0.1 * ms)
     assert np.array_equal(S.w[:], [0, 10, 20, 1, 11, 21, 2, 12, 22])  # Brian2 2.9
 
