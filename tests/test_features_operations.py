@@ -459,3 +459,20 @@ def test_other_objects_refuse_an_event_clock_for_now():
     G = NeuronGroup(1, "dv/dt = -v/ms : 1", clock=EventClock([0.2] * ms), name="on_events")
     with pytest.raises(NotImplementedError, match="NeuronGroup 'on_events' on an EventClock"):
         run(1 * ms)
+
+
+def test_store_and_restore_keep_a_groups_runners_and_operations():
+    G = NeuronGroup(2, "n : 1")
+    runner = G.run_regularly("n += 1")
+    calls = []
+
+    @network_operation
+    def count():
+        calls.append(1)
+    net = Network(G, count)
+    net.store()
+    net.run(0.5 * ms)
+    net.restore()
+    assert G._contained_objects() == (runner,) and G.n[0] == 0  # the runner itself, not a copy
+    net.run(0.5 * ms)
+    assert G.n[0] == 5 and len(calls) == 10

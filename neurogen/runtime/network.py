@@ -223,10 +223,15 @@ def _flatten(objects: Iterable[Any]) -> Iterable[Any]:
             yield obj
 
 
+#: What an object is made of rather than its state: a group's runners, a runner's code, an
+#: operation's function. A snapshot leaves them alone (restoring them would swap in copies).
+_STRUCTURE = frozenset({"_contained", "_statements", "code", "function", "_takes_time"})
+
+
 def _snapshot(obj: Any) -> dict[str, Any]:
     """An object's own state; references to other objects (a synapse's groups) stay as they are."""
     keep = {k: v for k, v in obj.__dict__.items()
-            if k not in ("_clock", "namespace") and not isinstance(v, (SimObject, Subgroup))}
+            if k not in ("_clock", "namespace") and k not in _STRUCTURE and not isinstance(v, (SimObject, Subgroup))}
     return copy.deepcopy(keep)
 
 
