@@ -483,20 +483,20 @@ def _random_runner():
     G = NeuronGroup(4, "x : 1\ny : 1\ns : 1 (shared)")
     G.run_regularly("s = rand()*scale\nx = s + i\ny = randn()", dt=0.2 * ms)
     M = StateMonitor(G, ["x", "y"], record=True)
-    return M
+    return G, M
 
 
 scale = 2.5
 
 
 def test_random_runner_code_in_standalone_is_bit_identical_to_the_runtime(tmp_path):
-    M = _random_runner()
+    G, M = _random_runner()
     run(1 * ms)
     runtime = (M.x[:].copy(), M.y[:].copy())
     start_scope()
     set_device("cpp_standalone", directory=tmp_path / "project", build_on_run=False)
     try:
-        M = _random_runner()
+        G, M = _random_runner()
         run(1 * ms)
         device.build(directory=tmp_path / "project")
         assert np.array_equal(M.x[:], runtime[0]) and np.array_equal(M.y[:], runtime[1])
