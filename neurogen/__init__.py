@@ -15,6 +15,9 @@ from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
 from .objects.neurongroup import NeuronGroup
 from .objects.poissongroup import PoissonGroup
 from .objects.poissoninput import PoissonInput
+from .objects.operation import NetworkOperation, network_operation, stop
+from .objects.runner import CodeRunner
+from .objects.eventclock import EventClock
 from .objects.spikegenerator import SpikeGeneratorGroup
 from .objects.synapses import Synapses
 from .preferences import prefs
@@ -92,4 +95,5 @@ __all__ = [
 __all__ += ["linked_var"]
 __all__ += ["codegen"]
 __all__ += ["collect", "get_device", "BrianLogger", "get_logger", "profiling_summary", "scheduling_summary"]
+__all__ += ["NetworkOperation", "network_operation", "stop", "CodeRunner", "EventClock"]
 __all__ += sorted(set(_numpy_extras) - set(__all__))

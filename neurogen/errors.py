@@ -21,6 +21,17 @@ class ReservedNameError(EquationError, SyntaxError):
         return str(self.msg)
 
 
+class SharedWriteError(EquationError, SyntaxError):
+    """Code writes a shared variable after a per-element one, or from a per-element value:
+    a ``SyntaxError`` as in Brian2, and an ``EquationError``."""
+
+    def __init__(self, message: str) -> None:
+        SyntaxError.__init__(self, message)
+
+    def __str__(self) -> str:
+        return str(self.msg)
+
+
 class NotAConditionError(EquationError, TypeError):
     """A threshold, refractory or ``connect()`` condition that is not a truth value (``'v'``,
     ``'i + j'``): a ``TypeError`` as in Brian2, and an ``EquationError`` (a malformed model)."""

@@ -75,6 +75,7 @@ class Session:
         self.previous_device: Device | None = None  # the device before the last set_device (reset_device)
         self.runtime_device: Any = None  # get_device()'s object for the runtime (made on first use)
         self.compile_notice_given = False  # "compiling..." is said once per process
+        self.stop_requested = False  # stop() from a network operation: the run ends after this step
         self.backend: Backend | None = None  # installed on import of neurogen (see Backend)
 
     def compiled(self) -> Backend:

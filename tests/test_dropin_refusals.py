@@ -25,27 +25,10 @@ def test_every_missing_brian2_name_exists_and_refuses_naming_the_feature(name):
     assert not isinstance(3, placeholder) if name[0].isupper() else True
 
 
-def test_decorators_refuse_where_the_script_uses_them():
-    with pytest.raises(NotImplementedError, match="network operations"):
-        @network_operation(dt=1 * ms)
-        def every_ms():
-            pass
-    with pytest.raises(NotImplementedError, match="network operations"):
-        @network_operation
-        def every_step():
-            pass
-
-
 def test_group_methods_of_missing_features_name_them():
     G = NeuronGroup(3, "v : 1", threshold="v > 1", name="cells")
-    with pytest.raises(NotImplementedError, match=r"NeuronGroup 'cells'.run_regularly\('v = 0'\): code run at "
-                                                  "regular intervals"):
-        G.run_regularly("v = 0", dt=1 * ms)
     with pytest.raises(NotImplementedError, match=r"NeuronGroup 'cells'.run_on_event\('spike', ...\)"):
         G.run_on_event("spike", "v = 0")
-    S = Synapses(G, G, "w : 1", on_pre="v += w", name="syn")
-    with pytest.raises(NotImplementedError, match=r"Synapses 'syn'.run_regularly"):
-        S.run_regularly("w = 0")
 
 
 @pytest.mark.parametrize("method", ["gsl_rk45", "gsl", ["gsl_rk2", "euler"]])

@@ -129,6 +129,11 @@ class StateMonitorOptions:
     variables: tuple[str, ...]  # recorded, each computed into the local _value_<name>
 
 
+@dataclass(frozen=True, slots=True)
+class RunnerOptions:
+    events: bool  # run_at: the kernel runs only in the steps listed in its _event_steps
+
+
 PathwayMode = Literal["heterogeneous", "homogeneous", "direct"]
 
 
@@ -168,7 +173,7 @@ class ConnectOptions:
 
 
 KernelOptions = Union[ThresholdOptions, SpikeMonitorOptions, StateMonitorOptions, RateMonitorOptions, PathwayOptions,
-                      QueueOptions, SummedOptions, PoissonInputOptions, ConnectOptions]
+                      QueueOptions, SummedOptions, PoissonInputOptions, ConnectOptions, RunnerOptions]
 
 Phase = Literal["step", "call", "prepare", "finish"]
 
@@ -241,6 +246,9 @@ class NetworkIR:
     prepare: tuple[tuple[str, str], ...] = ()  # every run, before the loop (load spike queues)
     finish: tuple[tuple[str, str], ...] = ()   # every run, after the loop (save spike queues)
     profile: bool = False  # run(profile=True): a build whose step loop times each call (a key of its own)
+    # network operations: where the step loop may pause for one, as positions in ``schedule``
+    # (one per operation, in their schedule order; see runtime.operations); none: no pausing code
+    cuts: tuple[int, ...] = ()
 
     def kernels(self) -> tuple[Kernel, ...]:
         return tuple(k for o in self.objects for k in o.kernels)

@@ -68,7 +68,7 @@ def render_network(network: NetworkIR) -> dict[str, str]:
         "objects": objects,
         "tables": [{**t, "fields": next(o["fields"] for o in objects if o["struct"] == t["struct"])}
                    for t in tables(network, structs, positions)],
-        "schedule": batches([calls[k] for _, k in network.schedule], "schedule"),
+        **_schedule(network, calls),
         "calls": batches([calls[k] for _, k in network.calls], "calls"),
         "prepare": batches([calls[k] for _, k in network.prepare], "prepare"),
         "finish": batches([calls[k] for _, k in network.finish], "finish"),
@@ -80,6 +80,18 @@ def render_network(network: NetworkIR) -> dict[str, str]:
         "network.cpp": env.get_template("network.cpp.j2").render(context),
     }
     return dict(sorted(files.items()))
+
+
+def _schedule(network: NetworkIR, calls: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The step loop's calls as batches (``schedule``) and, with network operations, split
+    into the segments between the points where the loop can pause (``segments``; a batch
+    never spans a pause)."""
+    ordered = [calls[k] for _, k in network.schedule]
+    if not network.cuts:
+        return {"schedule": batches(ordered, "schedule"), "segments": []}
+    bounds = [0, *network.cuts, len(ordered)]
+    segments = [batches(ordered[a:b], f"schedule{g}") for g, (a, b) in enumerate(zip(bounds, bounds[1:]))]
+    return {"schedule": [b for segment in segments for b in segment], "segments": segments}
 
 
 def _arguments(kernel: Kernel) -> list[str]:

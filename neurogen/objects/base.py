@@ -124,6 +124,10 @@ class SimObject(metaclass=_Checked):
         """Objects this one reads from (a monitor's source); they must run in the same network."""
         return ()
 
+    def _contained_objects(self) -> tuple["SimObject", ...]:
+        """Objects that run wherever this one runs (a group's ``run_regularly`` runners)."""
+        return ()
+
     def _value_externals(self) -> dict[str, Any]:
         """Numbers it passes to its code as runtime values, by name (``External``; none by default)."""
         return {}

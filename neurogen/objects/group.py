@@ -11,6 +11,8 @@ from ..errors import NeurogenError
 from ..units import DIMENSIONLESS, Quantity, second
 from .attributes import refuse_read_only
 from .base import SimObject, require_results
+from .runner import CodeRunner
+from .eventclock import EventClock
 from .variables import (IndexView, LinkedVariableView, SubexpressionView, VariableSpec, VariableView, coerce_value,
                         subexpression_spec, wrap)
 from .subgroup import Subgroup, slice_bounds
@@ -278,10 +280,26 @@ class Group(SimObject):
 
     def run_regularly(self, code: str, dt: Any = None, clock: Any = None, when: str = "start",
                       order: int = 0, name: str | None = None, codeobj_class: Any = None) -> Any:
-        """Brian2's ``run_regularly``: not supported yet, refused naming it (not "no variable")."""
-        raise NotImplementedError(f"{type(self).__name__} '{self.name}'.run_regularly({code!r}): code run at "
-                                  "regular intervals (a Brian2 feature) is not supported by neurogen yet; split "
-                                  "the run into several run() calls and assign between them")
+        """Brian2's ``run_regularly``: run ``code`` on this group's variables every ``dt`` (its
+        clock by default) in slot ``when``; returns the ``CodeRunner``, which ``run()`` simulates
+        with the group (a ``Network`` takes it with the group, or on its own)."""
+        runner = CodeRunner(self, code, dt=dt, clock=clock, when=when, order=order, name=name)
+        self.__dict__.setdefault("_contained", []).append(runner)
+        return runner
+
+    def run_at(self, code: str, times: Any, when: str = "start", order: int = 0, name: str | None = None,
+               codeobj_class: Any = None) -> Any:
+        """Brian2 2.10's ``run_at``: run ``code`` at the given ``times`` (an ``EventClock``),
+        in the steps whose times they are by Brian2's clock rule; returns the ``CodeRunner``."""
+        clock = EventClock(times)
+        runner = self.run_regularly(code, clock=clock, when=when, order=order,
+                                    name=name if name is not None else f"{self.name}_run_at*")
+        clock.name = f"{runner.name}_eventclock"
+        return runner
+
+    def _contained_objects(self) -> tuple[SimObject, ...]:
+        """Its runners (``run_regularly``): they run where the group runs."""
+        return tuple(self.__dict__.get("_contained", ()))
 
     def run_on_event(self, event: str, code: str, when: str = "after_resets", order: int | None = None) -> Any:
         """Brian2's ``run_on_event``: not supported yet (custom events), refused naming it."""

@@ -63,6 +63,9 @@ class ModelObject(Protocol):
     def _dependencies(self) -> tuple[Any, ...]:
         """Objects it reads from; they must run in the same network."""
 
+    def _contained_objects(self) -> tuple[Any, ...]:
+        """Objects that run wherever it runs (a group's runners)."""
+
     def _variable_dims(self) -> dict[str, Dimension]:
         """Dimensions of the names its model code may use as its own."""
 
@@ -132,6 +135,24 @@ class PoissonInputModel(ModelObject, Protocol):
 
     def _expression(self, what: str) -> str:
         """``rate`` or ``weight`` as model text."""
+
+
+class CodeRunnerModel(ModelObject, Protocol):
+    """A group's ``run_regularly`` code."""
+
+    group: ModelGroup                    # the group whose variables the code reads and writes
+    _statements: tuple[Statement, ...]   # its code, line by line
+    _on_events: bool                     # run_at: only in the steps of its EventClock
+
+    def _where(self) -> str:
+        """How error messages name it (its group and its name)."""
+
+
+class NetworkOperationModel(ModelObject, Protocol):
+    """A Python function called during a run (``NetworkOperation``)."""
+
+    def _call(self, t: Any) -> None:
+        """Call the function (with ``t`` if it takes it)."""
 
 
 class MonitorModel(ModelObject, Protocol):

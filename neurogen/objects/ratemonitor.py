@@ -16,6 +16,7 @@ from .group import Group
 from .monitor_common import RecordsTimes, WatchesRange, joined, monitored_range, take
 from .states import ExportedNames, get_states
 from .validation import check_quantity, require_memory, require_spike_source
+from .binning import binned_population_rate
 
 
 class PopulationRateMonitor(WatchesRange, RecordsTimes, SimObject):
@@ -111,6 +112,13 @@ class PopulationRateMonitor(WatchesRange, RecordsTimes, SimObject):
             raise TypeError(f"{where}: the window must be a 1-d array with an odd number of values")
         smoothed = np.convolve(self.rate_, window / window.sum(), mode="same")
         return Quantity(smoothed, dim=Hz.dim)
+
+
+    def binned_rate(self, bin_size: Quantity) -> tuple[Quantity, Quantity]:
+        """Brian2 2.10's ``binned_rate``: (bin starts, the mean rate of each complete bin)."""
+        require_results(self)
+        return binned_population_rate(self.t_, self.rate_, self.clock.dt_, bin_size,
+                                      f"PopulationRateMonitor '{self.name}'.binned_rate")
 
 
 def _window(kind: str, width_steps: float) -> np.ndarray:

@@ -17,6 +17,7 @@ from .group import Group
 from .monitor_common import (RecordsVariables, WatchesRange, by_index, joined, monitored_range, recordable, subexpression_sources,
                              with_type)
 from .validation import require_spike_source
+from .binning import binned_spike_rate, steps_run
 from .states import ExportedNames, get_states
 
 
@@ -132,6 +133,15 @@ class SpikeMonitor(WatchesRange, RecordsVariables, SimObject):
     def num_spikes(self) -> int:
         require_results(self)
         return int(self.count_.sum())
+
+    def binned_rate(self, bin_size: Quantity) -> tuple[Quantity, Quantity]:
+        """Brian2 2.10's ``binned_rate``: (bin starts from t = 0, rates per neuron and complete
+        bin, in Hz; all zero without ``record=True``)."""
+        require_results(self)
+        dt = self.clock.dt_
+        i, t = (self.i, self.t_) if self.record else (np.zeros(0, np.int32), np.zeros(0))
+        return binned_spike_rate(t, i, len(self.count_), steps_run(self._clock_time, dt), dt, bin_size,
+                                 f"SpikeMonitor '{self.name}'.binned_rate")
 
     @property
     def N(self) -> int:

@@ -15,6 +15,7 @@ from ..session import session
 from ..units import DIMENSIONLESS, Quantity, second
 from .base import SimObject, require_results
 from .clock import Clock
+from .eventclock import EventClock, event_rows
 from .group import Group
 from .monitor_common import RecordsTimes, RecordsVariables, buffer_name, joined, monitored_range, subexpression_sources, take, with_type
 from .states import ExportedNames, get_states, set_states
@@ -92,14 +93,25 @@ class StateMonitor(RecordsTimes, RecordsVariables, SimObject):
             return self._source_group._variable_dims().get(buffer_name(name), DIMENSIONLESS)
         return DIMENSIONLESS
 
+    def _before_run(self, dt: float) -> None:
+        """On an ``EventClock``: the steps (of the network's ``dt``) whose records it keeps."""
+        if isinstance(self.clock, EventClock):
+            self._event_steps = (dt, self.clock._events(dt))
+
     def _collect_results(self, outputs: Mapping[str, np.ndarray], rows: int) -> None:
-        """A call's records: in the buffers it was given, or (standalone) in ``outputs``."""
+        """A call's records: in the buffers it was given, or (standalone) in ``outputs``. On an
+        ``EventClock`` it recorded every step: only the rows of its event steps are kept."""
         if outputs:
             self._buffers = {buffer_name(name): values for name, values in outputs.items()}
         self._t.append(take(self._buffers["_t"], rows))
         for var in self.record_variables:
             self._values[var].append(take(self._buffers[var], rows))
         self._buffers = {}
+        if isinstance(self.clock, EventClock) and "_event_steps" in self.__dict__:
+            keep, times = event_rows(self._t[-1], *self._event_steps)
+            self._t[-1] = times
+            for var in self.record_variables:
+                self._values[var][-1] = self._values[var][-1][keep]
 
     # -- results -------------------------------------------------------------------------
 

@@ -46,6 +46,11 @@ class Subgroup:
             return SliceView(self.parent, view.spec, self.start, self.stop, view.plain)
         return view
 
+    def run_regularly(self, code: str, *args: Any, **kwargs: Any) -> Any:
+        """Refused: the parent's method would run the code on the whole group (a silent wrong result)."""
+        raise NotImplementedError(f"Subgroup '{self.name}'.run_regularly({code!r}): code run regularly on part "
+                                  "of a group is not supported yet; use the whole group with a condition on i")
+
     def __setattr__(self, name: str, value: Any) -> None:
         """Variables of the parent over this range; any other name is refused (as in Brian2)."""
         parent = self.parent

@@ -30,11 +30,12 @@ def first_record(step0: int, every: int) -> int:
 
 
 def value_provider(members: Mapping[str, ModelObject], externals: Mapping[str, Mapping[str, External]], *,
-                   every: Mapping[str, int], step0: int,
+                   every: Mapping[str, int], step0: int | Mapping[str, int],
                    call: Mapping[str, Mapping[str, Any]] | None = None) -> Values:
     """The provider for one call: ``members`` maps struct members to their objects,
     ``externals`` and ``every`` (network steps per step of its clock) are by member, ``call``
-    holds values that only this call binds (by member, then field name)."""
+    holds values that only this call binds (by member, then field name); ``step0``: the first
+    step, or each member's first step (a chunk of a run with network operations)."""
     runtime = {member: runtime_values(externals.get(member, {})) for member in members}
     call = call or {}
 
@@ -50,7 +51,8 @@ def value_provider(members: Mapping[str, ModelObject], externals: Mapping[str, M
             return runtime[member][name]
         if kind == ARRAY:
             return obj._state[name]
-        return _clock_and_size(obj, name, every[member], step0, member)
+        first = step0[member] if isinstance(step0, Mapping) else step0
+        return _clock_and_size(obj, name, every[member], first, member)
     return value
 
 

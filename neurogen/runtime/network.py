@@ -35,6 +35,11 @@ from ..objects.subgroup import Subgroup
 from ..objects.validation import check_namespace, check_quantity
 from ..objects.group import Group
 from ..objects.synapses import Synapses
+from ..objects.operation import NetworkOperation
+from ..objects.eventclock import EventClock
+from ..objects.runner import CodeRunner
+from ..objects.statemonitor import StateMonitor
+from .operations import frontend_parts as operation_parts, operation_key, pauses, simulate as simulate_with_operations
 
 log = logging.getLogger(__name__)
 
@@ -61,14 +66,22 @@ class Network:
         for obj in _flatten(objects):
             if not isinstance(obj, SimObject):
                 raise TypeError(f"Network.add: {obj!r} is not a neurogen object")
-            if obj not in self.objects:
-                self.objects.append(obj)
+            for one in (obj, *obj._contained_objects()):  # a group's runners come with it (Brian2)
+                if one not in self.objects:
+                    self.objects.append(one)
 
     def remove(self, *objects: Any) -> None:
         for obj in _flatten(objects):
             if obj not in self.objects:  # Brian2's KeyError
                 raise KeyError(f"Network.remove: {obj!r} is not part of the network '{self.name}'")
             self.objects.remove(obj)
+            for contained in obj._contained_objects():  # its runners leave with it (Brian2)
+                if contained in self.objects:
+                    self.objects.remove(contained)
+
+    def stop(self) -> None:
+        """Brian2's ``Network.stop()``: from a network operation, end the run after this step."""
+        session().stop_requested = True
 
     def __contains__(self, obj: Any) -> bool:
         return obj in self.objects
@@ -210,10 +223,15 @@ def _flatten(objects: Iterable[Any]) -> Iterable[Any]:
             yield obj
 
 
+#: What an object is made of rather than its state: a group's runners, a runner's code, an
+#: operation's function. A snapshot leaves them alone (restoring them would swap in copies).
+_STRUCTURE = frozenset({"_contained", "_statements", "code", "function", "_takes_time"})
+
+
 def _snapshot(obj: Any) -> dict[str, Any]:
     """An object's own state; references to other objects (a synapse's groups) stay as they are."""
     keep = {k: v for k, v in obj.__dict__.items()
-            if k not in ("_clock", "namespace") and not isinstance(v, (SimObject, Subgroup))}
+            if k not in ("_clock", "namespace") and k not in _STRUCTURE and not isinstance(v, (SimObject, Subgroup))}
     return copy.deepcopy(keep)
 
 
@@ -285,8 +303,10 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
         raise ValueError(f"run(): the duration must be a finite time, not negative, got {duration}")
     _check_unique_names(net.objects)
     objects = [o for o in net.objects if o.active]
+    operations = [o for o in objects if isinstance(o, NetworkOperation)]  # Python, not compiled
     _check_dependencies(objects)
-    dt = min((o.clock.dt_ for o in objects), default=session().defaultclock.dt_)
+    dt = min((o.clock.dt_ for o in objects if not isinstance(o.clock, EventClock)),  # event clocks: no step
+             default=session().defaultclock.dt_)
     for obj in objects:
         obj._before_run(dt)
     start = _start_time(net, objects)
@@ -306,6 +326,11 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
         return
     objects.sort(key=lambda o: o._creation_index)
     every = {id(o): _every(o, dt) for o in objects}
+    if operations and session().device is not None:
+        raise NotImplementedError(f"NetworkOperation '{operations[0].name}': network operations (Python code "
+                                  "called during a run) cannot run in a standalone project (Brian2 refuses "
+                                  "them too); use run_regularly for code on model variables")
+    everything, objects = objects, [o for o in objects if not isinstance(o, NetworkOperation)]
     externals = {id(o): resolve_externals(o, namespace, frame_namespace) for o in objects}
     warn_nan_constants(objects, externals)
     for obj in objects:  # this run's record buffers (monitors; nothing for other objects)
@@ -316,22 +341,41 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
                                       "runtime's step loop)")
         _record_standalone(net, objects, externals, every, step0, n_steps, dt, start + seconds)
         return
-    parts = _frontend_parts(objects, externals, every) + (["profile"] if profile else [])
-    net._simulation = load_simulation(parts, lambda: _lower(objects, externals, profile), net._simulation)
+    parts = (_frontend_parts(objects, externals, every) + operation_parts(objects, operations)
+             + (["profile"] if profile else []))
+    if objects:  # only network operations: nothing to compile
+        net._simulation = load_simulation(parts, lambda: _lower(objects, externals, profile, operations),
+                                          net._simulation)
     members = {member_name(o, k): o for k, o in enumerate(objects)}
-    values = _values(members, externals, every, step0)
     callback, interval = _callback(report, report_period, seconds, start, n_steps)
-    timers = _profile_timers(net, objects, externals) if profile else None
-    done, error = net._simulation.run(values, dt=dt, t_start=step0 * dt, seed=session().run_seed(),
-                                      step0=step0, n_steps=n_steps, interval=interval, callback=callback,
-                                      profile=None if timers is None else timers[1])
+    timers = _profile_timers(net, objects, externals) if profile and objects else None
+    seed = session().run_seed()
+    if operations:
+        def at_pause(step: int) -> None:  # operations see the time (and records) of this step
+            net._t = step * dt
+            _reached(everything, net.t_, every)
+
+        try:
+            end, error = simulate_with_operations(
+                net._simulation, members, operations, every,
+                lambda first_steps: _values(members, externals, every, first_steps), step0=step0,
+                n_steps=n_steps, dt=dt, seed=seed, interval=interval, callback=callback,
+                profile=None if timers is None else timers[1], at_pause=at_pause)
+        except BaseException:
+            _reached(everything, net.t_, every)  # an operation raised: the time of its pause
+            raise
+        done = end - step0
+    else:
+        done, error = net._simulation.run(_values(members, externals, every, step0), dt=dt, t_start=step0 * dt,
+                                          seed=seed, step0=step0, n_steps=n_steps, interval=interval,
+                                          callback=callback, profile=None if timers is None else timers[1])
+        collect_results(net._simulation.manifest.binding, members, net._simulation.dynamic(),
+                        dt={m: o.clock.dt_ / every[id(o)] for m, o in members.items()},  # steps: the network's
+                        rows={m: _records(step0, done, every[id(o)]) for m, o in members.items()})
     if timers is not None:
         net._profiling_info = _profiling_info(*timers)
-    collect_results(net._simulation.manifest.binding, members, net._simulation.dynamic(),
-                    dt={m: o.clock.dt_ / every[id(o)] for m, o in members.items()},  # steps: the network's
-                    rows={m: _records(step0, done, every[id(o)]) for m, o in members.items()})
-    net._t = start + seconds if done == n_steps else (step0 + done) * dt  # interrupted: a step
-    _reached(objects, net.t_, every)
+    net._t = start + seconds if done == n_steps else (step0 + done) * dt  # interrupted or stopped: a step
+    _reached(everything, net.t_, every)
     if isinstance(callback, Reporter) and error is None:
         callback.finish()
     if error is not None:
@@ -423,6 +467,11 @@ def _check_dependencies(objects: list[SimObject]) -> None:
 
 
 def _every(obj: SimObject, dt: float) -> int:
+    if isinstance(obj.clock, EventClock):  # looked at in every step; its kernels test their event steps
+        if not isinstance(obj, (CodeRunner, StateMonitor)):
+            raise NotImplementedError(f"{type(obj).__name__} '{obj.name}' on an EventClock is not supported yet "
+                                      "(run_at code and StateMonitors are); use dt=")
+        return 1
     ratio = obj.clock.dt_ / dt
     every = int(round(ratio))
     if abs(ratio - every) > 1e-9 * ratio:
@@ -484,12 +533,14 @@ def _profiling_info(names: list[str], seconds: np.ndarray) -> list[tuple[str, Qu
     return [(name, Quantity(spent, dim=second.dim)) for name, spent in totals.items()]
 
 
-def _lower(objects: list[Any], externals: Mapping[int, Mapping[str, External]], profile: bool = False) -> Any:
+def _lower(objects: list[Any], externals: Mapping[int, Mapping[str, External]], profile: bool = False,
+           operations: list[Any] | None = None) -> Any:
     """The network's IR; with ``profile``, for a build whose step loop times each call
-    (a build of its own, so runs without profiling pay nothing for it)."""
+    (a build of its own, so runs without profiling pay nothing for it); with network
+    ``operations``, a build whose step loop can pause where they are due."""
     from ..compiler.lower.network import lower_network
 
-    network_ir = lower_network(objects, externals)
+    network_ir = lower_network(objects, externals, pauses(operations or ()))
     return replace(network_ir, profile=True) if profile else network_ir
 
 
@@ -573,8 +624,11 @@ def collect(level: int = 0) -> set[SimObject]:
 
 def _scheduling_summary(objects: list[SimObject], frame_namespace: Mapping[str, Any]) -> SchedulingSummary:
     objects = sorted(objects, key=lambda o: o._creation_index)
+    operations = [o for o in objects if isinstance(o, NetworkOperation)]
+    objects = [o for o in objects if not isinstance(o, NetworkOperation)]
     externals = {id(o): resolve_externals(o, None, frame_namespace) for o in objects}
-    return SchedulingSummary(schedule_entries(objects, _lower(objects, externals)))
+    network_ir = _lower(objects, externals, operations=operations)
+    return SchedulingSummary(schedule_entries(objects, network_ir, sorted(operations, key=operation_key)))
 
 
 def scheduling_summary(net: Network | None = None) -> SchedulingSummary:

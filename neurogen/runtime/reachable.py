@@ -23,6 +23,8 @@ def collect_objects(frame: FrameType, warn: bool = True) -> list[Any]:
             for obj in _walk(value, depth=2):
                 if isinstance(obj, SimObject) and obj._scope_id == session().scope_id:
                     found[id(obj)] = obj
+                    for contained in obj._contained_objects():  # a group's runners run with it
+                        found[id(contained)] = contained
     if warn:
         _warn_left_out(found.values())
     return sorted(found.values(), key=lambda o: o._creation_index)

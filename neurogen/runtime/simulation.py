@@ -117,10 +117,13 @@ class Simulation:
 
     def run(self, values: Callable[[str, str, str], Any], *, dt: float, t_start: float, seed: int,
             step0: int, n_steps: int, interval: float, callback: Any,
-            profile: np.ndarray | None = None) -> tuple[int, BaseException | None]:
+            profile: np.ndarray | None = None, segment: tuple[int, int] = (0, 0)) -> tuple[int, BaseException | None]:
         """``values(member, field, kind)`` supplies every input of the manifest's binding;
         each goes into the slot the binding gives it (as ``network.cpp``'s ``bind`` reads it).
-        ``profile``: float64 seconds per call of the step loop (``profile_slots`` of them), to add to."""
+        ``profile``: float64 seconds per call of the step loop (``profile_slots`` of them), to add to.
+        ``segment``: (first segment of the first step, segment the run stops before in the step
+        after the last; 0: none), for networks with network operations (``runtime.operations``)."""
+        self.model.set_segment(*segment)
         binding = self.manifest.binding
         n_arrays = binding.size(ARRAY)
         arrays, sizes = np.zeros(n_arrays + 1, dtype=np.uintp), np.zeros(n_arrays + 1, dtype=np.int64)

@@ -33,9 +33,9 @@ def code_object_name(owner: Any, kernel_name: str, member: str, template: str) -
 
 
 def _part_of(owner: Any, template: str) -> Any:
-    """Brian2 counts a PoissonInput as part of its target group."""
+    """Brian2 counts a PoissonInput and a CodeRunner (``run_regularly``) as part of their group."""
     dependencies = owner._dependencies()
-    return dependencies[0] if template == "poissoninput" and dependencies else owner
+    return dependencies[0] if template in ("poissoninput", "regular", "scalar") and dependencies else owner
 
 
 @dataclass(frozen=True)
@@ -52,16 +52,26 @@ class ScheduleEntry:
     owner_type: str
 
 
-def schedule_entries(objects: list[Any], network_ir: Any) -> list[ScheduleEntry]:
-    """The rows of a lowered network, in the order its step loop runs them."""
+def schedule_entries(objects: list[Any], network_ir: Any, operations: list[Any] = ()) -> list[ScheduleEntry]:
+    """The rows of a lowered network, in the order its step loop runs them; ``operations``
+    (network operations, in schedule order) are rows at their pause points (``network_ir.cuts``)."""
     by_member = {o.member: (obj, o) for obj, o in zip(objects, network_ir.objects)}
     kernels = {k.name: k for o in network_ir.objects for k in o.kernels}
     entries: list[ScheduleEntry] = []
-    for member, kernel_name in network_ir.schedule:
+    pending = list(zip(network_ir.cuts, operations))
+    for position, (member, kernel_name) in enumerate([*network_ir.schedule, ("", "")]):
+        while pending and pending[0][0] == position:
+            op = pending.pop(0)[1]
+            entries.append(ScheduleEntry(op.when, _plain(op.order), op.clock.dt, op.name, "NetworkOperation",
+                                         bool(op.active), "", ""))  # part of nothing (Brian2's "--")
+        if not member:
+            break
         owner, _ = by_member[member]
         kernel = kernels[kernel_name]
         if kernel.template == "summed_zero":
             continue  # zeroing a summed variable is part of its code object (the summing row)
+        if kernel.template == "scalar" and f"{member}_regular" in kernels:
+            continue  # run_regularly's shared and per-element code are one code object
         name, kind = code_object_name(owner, kernel_name, member, kernel.template)
         part = _part_of(owner, kernel.template)
         entries.append(ScheduleEntry(kernel.when, _plain(kernel.order), owner.clock.dt, name, kind,
@@ -87,7 +97,7 @@ class SchedulingSummary:
         rows = []
         for e in self.entries:
             steps = self.steps[float(e.dt / second)]
-            rows.append([f"{e.name} ({e.type})", f"{e.owner_name} ({e.owner_type})",
+            rows.append([f"{e.name} ({e.type})", f"{e.owner_name} ({e.owner_type})" if e.owner_name else "--",
                          f"{e.dt!s} (every {'step' if steps == 1 else f'{steps} steps'})",
                          e.when, str(e.order), "yes" if e.active else "no"])
         return rows

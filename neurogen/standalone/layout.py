@@ -20,6 +20,7 @@ from ..objects.base import of_class
 from ..objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
 from ..objects.neurongroup import NeuronGroup
 from ..objects.poissoninput import PoissonInput
+from ..objects.runner import CodeRunner
 from ..objects.spikegenerator import SpikeGeneratorGroup
 from ..objects.synapses import Synapses
 
@@ -220,10 +221,16 @@ def _rate_monitor(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
             **_monitored_range(o, obj, member_of)}
 
 
+def _code_runner(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
+    """run_at: the sorted steps of its event clock."""
+    m = o.member
+    return {"_event_steps": f"count={m}._n_events", "_n_events": f"in=0,{ANY}"} if obj._on_events else {}
+
+
 _RULES: dict[type, RuleMaker] = {
     NeuronGroup: _neurons, SpikeGeneratorGroup: _spike_generator, Synapses: _synapses,
     PoissonInput: _poisson_input, SpikeMonitor: _spike_monitor, StateMonitor: _state_monitor,
-    PopulationRateMonitor: _rate_monitor,
+    PopulationRateMonitor: _rate_monitor, CodeRunner: _code_runner,
 }
 
 

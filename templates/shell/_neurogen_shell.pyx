@@ -26,6 +26,7 @@ ctypedef const void* (*dyn_data_t)(void*, int) noexcept nogil
 ctypedef void (*dyn_clear_t)(void*, int) noexcept nogil
 ctypedef int64_t (*profile_slots_t)() noexcept nogil
 ctypedef void (*set_profile_t)(void*, double*) noexcept nogil
+ctypedef void (*set_segment_t)(void*, int64_t, int64_t) noexcept nogil
 
 ABI_VERSION = 1
 
@@ -52,6 +53,7 @@ cdef class Model:
     cdef dyn_data_t dyn_data_fn
     cdef dyn_clear_t dyn_clear_fn
     cdef set_profile_t set_profile_fn
+    cdef set_segment_t set_segment_fn
     cdef readonly int64_t profile_slots
     cdef object callback
     cdef object error
@@ -69,6 +71,8 @@ cdef class Model:
         self.dyn_clear_fn = <dyn_clear_t>_symbol(self.handle, b"ng_dynamic_clear")
         self.set_profile_fn = <set_profile_t>_symbol(self.handle, b"ng_set_profile")
         self.profile_slots = (<profile_slots_t>_symbol(self.handle, b"ng_profile_slots"))()
+        # only networks with network operations can pause inside a step (NULL for the others)
+        self.set_segment_fn = <set_segment_t>dlsym(self.handle, b"ng_set_segment")
         self.network = (<create_t>_symbol(self.handle, b"ng_create"))()
 
     def __dealloc__(self):
@@ -113,6 +117,15 @@ cdef class Model:
         if seconds != 0 and size != self.profile_slots:
             raise ValueError(f"profiling needs {self.profile_slots} slots, got {size}")
         self.set_profile_fn(self.network, <double*>seconds)
+
+    def set_segment(self, int64_t cut_begin, int64_t cut_end):
+        """Where the next ``run`` starts inside its first step and stops inside the step after
+        its last (segments between network operations); only networks with operations have it."""
+        if self.set_segment_fn == NULL:
+            if cut_begin == 0 and cut_end == 0:
+                return
+            raise ValueError("this compiled network has no network operations to pause at")
+        self.set_segment_fn(self.network, cut_begin, cut_end)
 
     def dynamic(self, int index, int itemsize):
         """A copy of C++-owned record ``index`` as bytes; the C++ side then forgets it."""

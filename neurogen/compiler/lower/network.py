@@ -5,13 +5,14 @@ those helpers and this module imports the lowerers: no circle.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from ..ir import FieldKind, Kernel, NetworkIR, ObjectIR
 from .common import ObjectContext, struct_name
 from .inputs import LOWERERS as INPUTS
 from .monitors import LOWERERS as MONITORS
 from .neurons import LOWERERS as NEURONS
+from .regular import LOWERERS as RUNNERS
 from .spikegenerator import LOWERERS as SPIKEGENERATORS
 from .synapses import LOWERERS as SYNAPSES
 from ...frontend.namespace import External
@@ -22,10 +23,14 @@ from ...objects.schedule import member_name
 Lowerer = Callable[[ObjectContext], list[Kernel]]
 
 
-def lower_network(objects: list[Any], externals: Mapping[int, Mapping[str, External]]) -> NetworkIR:
+def lower_network(objects: list[Any], externals: Mapping[int, Mapping[str, External]],
+                  pauses: Sequence[tuple[str, int | float, str]] = ()) -> NetworkIR:
     """Lower objects (in creation order: it decides their members) into one ``NetworkIR``; the
-    schedule puts their kernels in Brian2's order (slot, ``order``, name)."""
-    lowerers: dict[type, Lowerer] = {**NEURONS, **MONITORS, **SYNAPSES, **SPIKEGENERATORS, **INPUTS}
+    schedule puts their kernels in Brian2's order (slot, ``order``, name). ``pauses``: the
+    (when, order, name) of each network operation, in schedule order; each becomes a point
+    where the step loop can stop and resume (``NetworkIR.cuts``)."""
+    lowerers: dict[type, Lowerer] = {**NEURONS, **MONITORS, **SYNAPSES, **SPIKEGENERATORS, **INPUTS,
+                                   **RUNNERS}
     members = {id(o): member_name(o, k) for k, o in enumerate(objects)}
     lowered = []
     for obj in objects:
@@ -45,7 +50,10 @@ def lower_network(objects: list[Any], externals: Mapping[int, Mapping[str, Exter
     def phase(name: str) -> tuple[tuple[str, str], ...]:
         return tuple((o.member, k.name) for o in lowered for k in o.kernels if k.phase == name)
 
-    return NetworkIR(tuple(lowered), tuple(order), phase("call"), phase("prepare"), phase("finish"))
+    keys = [(slot, k_order, name) for slot, k_order, name, *_ in schedule]
+    cuts = tuple(sum(1 for key in keys if key < (SLOTS.index(when), p_order, p_name))
+                 for when, p_order, p_name in pauses)
+    return NetworkIR(tuple(lowered), tuple(order), phase("call"), phase("prepare"), phase("finish"), cuts=cuts)
 
 
 def _lowerer(lowerers: Mapping[type, Lowerer], obj: Any) -> Lowerer:
