@@ -22,6 +22,7 @@ from .session import seed, session, start_scope
 from .runtime.backend import CompiledBackend
 from .units import *  # noqa: F401,F403  (Brian2's unit names are part of the API)
 from .objects.timedarray import TimedArray
+from .frontend.functions import Function, declare_types, implementation
 from .objects.unsupported import unsupported_names as _unsupported_names
 from .objects.base import SimObject as BrianObject  # Brian2's base class, for isinstance checks
 from .objects.group import Group
@@ -82,5 +83,6 @@ __all__ = [
     "MagicError", "BrianObjectException", *_plot_functions, *_unit_names, *_unsupported_names(),
     "BrianObject", "Group", "Subgroup", "exprel", *_method_names,
 ]
+__all__ += ["Function", "implementation", "declare_types"]
 __all__ += ["collect", "get_device", "BrianLogger", "get_logger", "profiling_summary", "scheduling_summary"]
 __all__ += sorted(set(_numpy_extras) - set(__all__))

@@ -19,6 +19,7 @@ import numpy as np
 from ..errors import EquationError
 from .equations import is_noise
 from .expressions import FUNCTION_DIMS, Signature, names_in
+from .functions import CppImplementation, Function
 from ..units import UNITS, DIMENSIONLESS, Dimension, Quantity, get_dimensions, second
 
 #: Constants every model may use (Brian2 provides these too).
@@ -94,7 +95,47 @@ class TimedArrayExternal:
                 f"{prefix}_dt": self.function.dt_}
 
 
-def runtime_values(externals: Mapping[str, "External | TimedArrayExternal"]) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class FunctionExternal:
+    """A user :class:`~neurogen.frontend.functions.Function` called in model code: its units
+    are checked like any call, and its C++ code (with its dependencies', each once) goes into
+    the generated network; the code is part of the front-end key, so a changed implementation
+    is a new build. It has no runtime data."""
+
+    name: str
+    function: Function
+    sources: tuple[CppImplementation, ...]  # dependencies first; the last one is this function's
+    literal: ClassVar[bool] = False
+    scalar: ClassVar[bool] = False
+
+    @property
+    def cpp_name(self) -> str:
+        return self.sources[-1].name
+
+    @property
+    def dim(self) -> Dimension:
+        return self.function.return_dim()
+
+    def key(self) -> str:
+        code = ",".join(s.digest() for s in self.sources)
+        return (f"{self.name}:function:{self.cpp_name}:{self.signature()!r}:{self.function.result_kind()}:"
+                f"{self.function.stateless}:{code}")
+
+    def signature(self) -> Signature:
+        return Signature(self.function.arg_dims(), self.function.return_dim())
+
+    def fields(self) -> list[tuple[str, str, str, str]]:
+        return []
+
+    def runtime_values(self) -> dict[str, Any]:
+        return {}
+
+
+#: the externals called as functions in model code: a dimension lookup gives their ``signature()``
+CALLED_EXTERNALS = (TimedArrayExternal, FunctionExternal)
+
+
+def runtime_values(externals: Mapping[str, "External | TimedArrayExternal | FunctionExternal"]) -> dict[str, Any]:
     """Every struct member's value the externals of one object supply at a run."""
     return {k: v for e in externals.values() for k, v in e.runtime_values().items()}
 
@@ -177,16 +218,14 @@ def _warn_shadowed(obj: Any, namespace: Mapping[str, Any], expressions: Sources)
 
 
 def _resolve(name: str, sources: list[Mapping[str, Any]], obj: Any,
-             where: str) -> External | TimedArrayExternal:
+             where: str) -> External | TimedArrayExternal | FunctionExternal:
     called = where.endswith("as a function")
     for source in sources:
         if name in source:
             if called and isinstance(source[name], TimedFunction):
                 return TimedArrayExternal(name, source[name].dim, source[name])
             if called and callable(source[name]):
-                raise NotImplementedError(
-                    f"{_owner(obj)}, {where[:-len(', as a function')]}: '{name}' is a "
-                    "Python function; user functions in model code are not supported yet (TimedArray is)")
+                return _function(name, source[name], obj, where[:-len(", as a function")])
             if not called:
                 return _external(name, source[name], obj)
     if called:
@@ -200,6 +239,25 @@ def _resolve(name: str, sources: list[Mapping[str, Any]], obj: Any,
         f"{_owner(obj)}, {where}: the name '{name}' is not a model variable "
         "and is not defined in the namespace (define it before run(), or pass namespace=)"
     )
+
+
+def _function(name: str, value: Any, obj: Any, where: str) -> FunctionExternal:
+    """A user function called in model code: a :class:`Function` (a ``@check_units`` Python
+    function is made one, as Brian2 does) with a C++ implementation."""
+    if not isinstance(value, Function):
+        if not hasattr(value, "_arg_units"):
+            raise NotImplementedError(
+                f"{_owner(obj)}, {where}: '{name}' is a Python function without units and without "
+                f"C++ code; model code runs as compiled C++: wrap it as Function({name}, arg_units=[...], "
+                f"return_unit=...) and add a C++ implementation with @implementation('cpp', code)")
+        value = Function(value)
+    try:
+        sources = value.cpp_sources(name)
+    except NotImplementedError as error:
+        raise NotImplementedError(f"{_owner(obj)}, {where}: {error}") from None
+    except ValueError as error:
+        raise ValueError(f"{_owner(obj)}, {where}: {error}") from None
+    return FunctionExternal(name, value, tuple(sources))
 
 
 def _external(name: str, value: Any, obj: Any) -> External:
