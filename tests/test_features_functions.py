@@ -206,3 +206,72 @@ def test_unsupported_implementation_options_are_refused_naming_them():
     M = StateMonitor(G, "y", record=0)
     with pytest.raises(NotImplementedError, match="libraries"):
         run(0.1 * ms)
+
+
+# ---------------------------------------------------------------------------------------------
+# (constant over dt) subexpressions: Brian2's SubexpressionUpdater, 'before_start' of every step
+
+# Brian2 2.9.0 (numpy target) for _COD_MODEL with v = [0.1, 0.9], 3 steps of 0.1 ms:
+COD_V = [[0.1, 0.1, 0.10062790519529313], [0.9, 0.0, 0.0006279051952931338]]
+COD_I = [[0.1, 0.1627905195293134, 0.2259611387595974], [0.9, 0.06279051952931337, 0.12596113875959739]]
+COD_FINAL = {"I": [0.2259611387595974, 0.12596113875959739], "J": [0.2892625521166608, 0.1892625521166608],
+             "v": [0.10188123753093617, 0.0018812375309361765]}
+_COD_MODEL = '''dv/dt = (I - v)/(10*ms) : 1
+I = sin(2*pi*100*Hz*t) + v : 1 (constant over dt)
+J = sin(2*pi*100*Hz*t) + v : 1'''
+
+
+def _constant_over_dt_run():
+    G = NeuronGroup(2, _COD_MODEL, method="euler", threshold="v > 0.5", reset="v = 0")
+    G.v = [0.1, 0.9]
+    M = StateMonitor(G, ["v", "I", "J"], record=True)
+    net = Network(G, M)
+    net.run(0.3 * ms)
+    return G, M, net
+
+
+def _check_constant_over_dt(G, M):
+    """I is computed before the monitor records ('start') and before the state update: at the
+    step's start, from v after the previous step's reset; J (plain) is computed where it is read."""
+    np.testing.assert_allclose(np.asarray(M.v), COD_V, rtol=1e-9)
+    np.testing.assert_allclose(np.asarray(M.I), COD_I, rtol=1e-9)
+    np.testing.assert_allclose(np.asarray(M.J), COD_I, rtol=1e-9)  # recorded at 'start': the same values
+    for name, values in COD_FINAL.items():  # after the run: I is stored, J computed now
+        np.testing.assert_allclose(np.asarray(getattr(G, name)), values, rtol=1e-9)
+
+
+def test_constant_over_dt_is_brian2s_subexpression_update():
+    G, M, net = _constant_over_dt_run()
+    _check_constant_over_dt(G, M)
+    assert "neurongroup_subexpression_update (SubexpressionUpdater)" in str(net.scheduling_summary())
+    assert "before_start" in str(net.scheduling_summary())
+    G.I = 5  # a stored variable, writable as in Brian2 (the next step computes it again)
+    assert list(np.asarray(G.I)) == [5.0, 5.0]
+
+
+@pytest.mark.skipif(shutil.which("cmake") is None, reason="needs cmake")
+def test_constant_over_dt_in_standalone(tmp_path):
+    set_device("cpp_standalone", directory=tmp_path / "project")
+    try:
+        G, M, _ = _constant_over_dt_run()
+        _check_constant_over_dt(G, M)
+    finally:
+        back_to_runtime()
+
+
+def test_constant_over_dt_random_value_is_one_draw_per_step_used_everywhere():
+    """``r = rand()`` flagged: one number per neuron and step, the same for every use in it."""
+    seed(11)
+    G = NeuronGroup(50, "r = rand() : 1 (constant over dt)\ndx/dt = r/ms : 1\ny = 2*r : 1", method="euler")
+    M = StateMonitor(G, ["r", "x", "y"], record=True)
+    run(2 * ms)
+    r, x, y = np.asarray(M.r), np.asarray(M.x), np.asarray(M.y)
+    np.testing.assert_allclose(np.diff(x, axis=1), 0.1 * r[:, :-1], rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(y, 2 * r)
+    assert np.all((r >= 0) & (r < 1)) and len(np.unique(r)) == r.size  # a new number every time
+
+
+def test_constant_over_dt_in_synapses_is_refused_naming_it():
+    G = NeuronGroup(2, "v : 1")
+    with pytest.raises(NotImplementedError, match=r"constant over dt.*Synapses"):
+        Synapses(G, G, "r = rand() : 1 (constant over dt)")

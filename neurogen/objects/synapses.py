@@ -100,6 +100,9 @@ class Synapses(Group):
                 self._check_summed(eq)
             if "linked" in eq.flags:
                 raise NotImplementedError(f"{where}, {eq.describe()}: linked variables")
+            if "constant over dt" in eq.flags:
+                raise NotImplementedError(f"{where}, {eq.describe()}: '(constant over dt)' in Synapses is not "
+                                          "supported by neurogen yet (it is in a NeuronGroup)")
 
     def _check_summed(self, eq: Any) -> None:
         where = f"Synapses '{self.name}', {eq.describe()}"

@@ -144,7 +144,7 @@ def add_external_fields(ctx: ObjectContext) -> None:
 #: range of its own, apart from any ``rand()``.
 DRAW_BASES = {"vector": 0, "threshold": 1, "reset": 2, "assign": 3, "spikemonitor": 4,
               "statemonitor": 5, "ratemonitor": 6, "on_pre": 7, "on_post": 8, "summed": 9,
-              "connect": 10, "poissoninput": 11, "noise": 12}
+              "connect": 10, "poissoninput": 11, "noise": 12, "subexpression_update": 13}
 
 
 def build_kernel(ctx: ObjectContext, *, name: str, template: str, when: str, order: int,

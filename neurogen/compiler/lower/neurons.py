@@ -53,7 +53,7 @@ def lower_neurongroup(ctx: ObjectContext) -> list[Kernel]:
     resolve = make_resolver(ctx, subexpressions)
     access = group_access(ctx)
     ints = integer_names(group)
-    kernels = [_state_update(ctx, dim_of, resolve, access, ints)]
+    kernels = [_constant_over_dt(ctx, dim_of, resolve, access, ints), _state_update(ctx, dim_of, resolve, access, ints)]
     if group.threshold is not None:
         kernels.append(_threshold(ctx, dim_of, resolve, access, ints))
         if group._reset_statements:
@@ -139,6 +139,26 @@ def check_refractory_dims(tree: Any, dim_of: Any, where: str, booleans: set[str]
     if dim != second.dim:
         raise DimensionMismatchError(f"{where}: expected a time or a condition", dim)
     return dim
+
+
+def _constant_over_dt(ctx: ObjectContext, dim_of: Any, resolve: Any, access: Mapping[str, Access],
+                      integer_names: set[str]) -> Kernel | None:
+    """Brian2's subexpression update: each ``(constant over dt)`` subexpression stored once per
+    step, in model order, before everything else of the step (``before_start``), also while refractory."""
+    group = ctx.obj
+    flagged = [eq for eq in group._equations.of_kind("parameter") if "constant over dt" in eq.flags]
+    if not flagged:
+        return None
+    statements = []
+    for eq in flagged:
+        where = f"{ctx.where()}, {eq.describe()}"
+        tree = parse_expression(eq.expr, where)
+        check_dims(tree, eq.dim, dim_of, where, f"'{eq.expr}'")
+        statements.append(Assign(eq.name, convert(tree, resolve, where), comment=eq.line))
+    return build_kernel(ctx, name="subexpression_update", template="vector", when="before_start",
+                        order=group.order, statements=statements, access=access,
+                        writes=[eq.name for eq in flagged], integer_names=integer_names,
+                        draws="subexpression_update", comment=["(constant over dt) subexpressions"])
 
 
 def _state_update(ctx: ObjectContext, dim_of: Any, resolve: Any, access: Mapping[str, Access],
