@@ -222,7 +222,7 @@ J = sin(2*pi*100*Hz*t) + v : 1'''
 
 
 def _constant_over_dt_run():
-    G = NeuronGroup(2, _COD_MODEL, method="euler", threshold="v > 0.5", reset="v = 0")
+    G = NeuronGroup(2, _COD_MODEL, method="euler", threshold="v > 0.5", reset="v = 0", name="cod")
     G.v = [0.1, 0.9]
     M = StateMonitor(G, ["v", "I", "J"], record=True)
     net = Network(G, M)
@@ -243,8 +243,8 @@ def _check_constant_over_dt(G, M):
 def test_constant_over_dt_is_brian2s_subexpression_update():
     G, M, net = _constant_over_dt_run()
     _check_constant_over_dt(G, M)
-    assert "neurongroup_subexpression_update (SubexpressionUpdater)" in str(net.scheduling_summary())
-    assert "before_start" in str(net.scheduling_summary())
+    first = str(net.scheduling_summary()).splitlines()[2]
+    assert "cod_subexpression_update (SubexpressionUpdater)" in first and "before_start" in first
     G.I = 5  # a stored variable, writable as in Brian2 (the next step computes it again)
     assert list(np.asarray(G.I)) == [5.0, 5.0]
 
@@ -275,3 +275,29 @@ def test_constant_over_dt_in_synapses_is_refused_naming_it():
     G = NeuronGroup(2, "v : 1")
     with pytest.raises(NotImplementedError, match=r"constant over dt.*Synapses"):
         Synapses(G, G, "r = rand() : 1 (constant over dt)")
+
+
+def test_a_function_used_as_a_value_is_an_error():
+    f = Function(lambda x: x, arg_units=[1], return_unit=1)
+    G = NeuronGroup(1, "y = f + 1 : 1", namespace={"f": f})
+    M = StateMonitor(G, "y", record=0)
+    with pytest.raises(EquationError, match="'f' was used like a variable/constant, but it is a function"):
+        run(0.1 * ms)
+
+
+def test_functions_in_string_assignments_synaptic_code_headers_and_macros():
+    """A call in ``G.v = '...'`` and in ``on_pre`` (one-off and pathway kernels); ``headers=``
+    and ``define_macros=`` reach the generated code (and the macro ends with the user code)."""
+    @implementation("cpp", "double shifted(double x) { return std::fma(x, 1.0, OFFSET); }",
+                    headers=["<cmath>"], define_macros=[("OFFSET", "0.25")])
+    @check_units(x=1, result=1)
+    def shifted(x):
+        return x + 0.25
+
+    G = NeuronGroup(3, "x : 1", threshold="i == 0")
+    G.x = "shifted(i)"
+    np.testing.assert_allclose(np.asarray(G.x), [0.25, 1.25, 2.25])
+    S = Synapses(G, G, on_pre="x_post = shifted(x_post)")
+    S.connect(i=0, j=[1, 2])
+    run(0.25 * ms)  # steps at 0, 0.1, 0.2 ms: three spikes of neuron 0, each shifting x of 1 and 2
+    np.testing.assert_allclose(np.asarray(G.x), [0.25, 2.0, 3.0])

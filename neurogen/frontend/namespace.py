@@ -262,10 +262,8 @@ def _function(name: str, value: Any, obj: Any, where: str) -> FunctionExternal:
 
 def _external(name: str, value: Any, obj: Any) -> External:
     if callable(value) and not isinstance(value, (Quantity, np.ndarray)):
-        raise NotImplementedError(
-            f"{_owner(obj)}: '{name}' is a Python function; user-defined "
-            "functions in model code are not supported yet"
-        )
+        raise EquationError(f"{_owner(obj)}: '{name}' was used like a variable/constant, but it is a "
+                            f"function (call it with its arguments: {name}(...))")
     literal = name in UNITS and value is UNITS[name]
     if isinstance(value, int) and not -2**1023 < value < 2**1023:
         raise TypeError(f"{_owner(obj)}: external '{name}' is an integer of {len(str(abs(value)))} digits, "
