@@ -186,3 +186,22 @@ def test_refuses_variable_only_inside_a_function():
     G = NeuronGroup(1, "dx/dt = tanh(x)/tau : 1", method="exponential_euler")
     with pytest.raises(EquationError, match=r"dx/dt = tanh\(x\)/tau: .*no term is proportional to x"):
         run(0.1 * ms)
+
+
+def test_sqrt_of_the_variable_is_a_function_as_in_brian2():
+    """Brian2's sqrt is a function: ``sqrt(x)`` alone goes to B, ``x*sqrt(x)`` has A = sqrt(x)
+    (sympy writes them x**(1/2) and x**(3/2)); Brian2 2.9 integrates both."""
+    defaultclock.dt = 0.1 * ms
+    tau = 10 * ms
+    G = NeuronGroup(2, "dx/dt = (sqrt(x) - x)/tau : 1\ndy/dt = -y*sqrt(y)/tau : 1", method="exponential_euler")
+    G.x = [0.25, 4.0]
+    G.y = [0.25, 4.0]
+    run(1 * ms)
+    x = np.array([0.25, 4.0])
+    y = x.copy()
+    decay = np.exp(-0.1 / 10)
+    for _ in range(10):
+        x = np.sqrt(x) + (x - np.sqrt(x)) * decay  # -B/A = sqrt(x), frozen over the step
+        y = y * np.exp(-np.sqrt(y) * 0.1 / 10)
+    np.testing.assert_allclose(np.asarray(G.x), x, rtol=1e-12)
+    np.testing.assert_allclose(np.asarray(G.y), y, rtol=1e-12)

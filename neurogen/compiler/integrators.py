@@ -152,6 +152,10 @@ def _conditionally_linear(name: str, rhs: sympy.Expr) -> tuple[sympy.Expr, sympy
                 power += exponent
             else:
                 rest.append(factor)
+        if power == sympy.S.Half:  # sqrt(x): a function of x to Brian2, so part of B
+            power, rest = sympy.S.Zero, rest + [sympy.sqrt(x)]
+        elif power == sympy.Rational(3, 2):  # x*sqrt(x): sympy's x**(3/2); Brian2's A is sqrt(x)
+            power, rest = sympy.S.One, rest + [sympy.sqrt(x)]
         if power == 0:
             offset.append(term)
         elif power == 1:
