@@ -109,14 +109,17 @@ def test_declared_types_integer_and_boolean_results():
 
 
 def test_stateful_function_is_called_every_step_for_every_element():
-    """``stateless=False``: never hoisted out of the loop (a counter sees every call)."""
-    counter = Function(lambda: 0.0, arg_units=[], return_unit=1, stateless=False)
-    counter.implementations.add_implementation("cpp", "double next_count() { static double n = 0.0; n += 1.0; return n; }",
-                                               name="next_count")
-    H = NeuronGroup(3, "dx/dt = counter()/ms : 1", method="euler", namespace={"counter": counter})
+    """``stateless=False``: never hoisted out of the loop, even with arguments that are the same
+    for every element (a counter sees every call)."""
+    counter = Function(lambda scale: 0.0, arg_units=[1], return_unit=1, stateless=False)
+    counter.implementations.add_implementation(
+        "cpp", "double next_count(double scale) { static double n = 0.0; n += 1.0; return scale*n; }",
+        name="next_count")
+    H = NeuronGroup(3, "dx/dt = counter(scale)/ms : 1", method="euler",
+                    namespace={"counter": counter, "scale": 2.0})
     run(0.2 * ms)
-    # 2 steps x 3 elements = 6 calls: dt/ms * (1+2+3) for the first step, (4+5+6) for the second
-    np.testing.assert_allclose(np.asarray(H.x), 0.1 * (np.array([1, 2, 3]) + np.array([4, 5, 6])), rtol=1e-12)
+    # 2 steps x 3 elements = 6 calls: dt/ms * 2 * ((1+2+3) for the first step, (4+5+6) for the second)
+    np.testing.assert_allclose(np.asarray(H.x), 0.2 * (np.array([1, 2, 3]) + np.array([4, 5, 6])), rtol=1e-12)
 
 
 def test_subexpression_calling_a_function_reads_from_python_with_its_python_body():
