@@ -8,6 +8,7 @@ Results are compared with the same arithmetic in numpy.
 from __future__ import annotations
 
 import shutil
+from math import erf as math_erf
 
 import numpy as np
 import pytest
@@ -304,3 +305,23 @@ def test_functions_in_string_assignments_synaptic_code_headers_and_macros():
     S.connect(i=0, j=[1, 2])
     run(0.25 * ms)  # steps at 0, 0.1, 0.2 ms: three spikes of neuron 0, each shifting x of 1 and 2
     np.testing.assert_allclose(np.asarray(G.x), [0.25, 2.0, 3.0])
+
+
+def test_includes_in_the_code_and_a_function_cpp_already_has():
+    """``#include`` lines of the code go before the user namespace (a header inside it would
+    break); ``code=None`` with ``name=``: a function C++ already has (here C's erf)."""
+    @implementation("cpp", """
+    #include <complex>
+    double summed3(double a) { return std::real(std::complex<double>(6*a, 1.0)); }
+    """)
+    @check_units(a=1, result=1)
+    def summed3(a):
+        return 6 * a
+
+    erf = Function(lambda x: x, arg_units=[1], return_unit=1)
+    erf.implementations.add_implementation("cpp", None, name="erf")
+    G = NeuronGroup(2, "y = summed3(x) + erf(x) : 1\nx : 1", namespace={"summed3": summed3, "erf": erf})
+    G.x = [0.5, -1]
+    M = StateMonitor(G, "y", record=True)
+    run(0.1 * ms)
+    np.testing.assert_allclose(np.asarray(M.y)[:, 0], [3 + math_erf(0.5), -6 + math_erf(-1)], rtol=1e-14)

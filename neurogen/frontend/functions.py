@@ -200,8 +200,12 @@ def _cpp_source(function: str, name: str, implementation: FunctionImplementation
             raise NotImplementedError(f"Function '{function}': C++ code blocks {sorted(unknown)} are not supported "
                                       "by neurogen (only 'support_code' and 'hashdefine_code')")
         code = "\n".join(str(code.get(block, "")) for block in ("hashdefine_code", "support_code"))
+    if code is None and implementation.name is not None:  # a function C++ already has (a library's)
+        code = f"using ::{name};"
     if not isinstance(code, str) or not code.strip():
-        raise ValueError(f"Function '{function}': the C++ implementation needs its code as a string, got {code!r}")
+        raise ValueError(f"Function '{function}': the C++ implementation needs its code as a string "
+                         f"(or name= of a function C++ already has), got {code!r}")
+    code, included = _split_includes(code)
     if implementation.namespace:
         raise NotImplementedError(f"Function '{function}': values passed to C++ code with namespace= "
                                   f"({', '.join(sorted(implementation.namespace))}) are not supported by neurogen yet")
@@ -211,7 +215,7 @@ def _cpp_source(function: str, name: str, implementation: FunctionImplementation
         raise NotImplementedError(f"Function '{function}': the compiler keyword(s) {', '.join(unsupported)} of its "
                                   "C++ implementation are not supported by neurogen yet (headers= and "
                                   "define_macros= are)")
-    headers = tuple(str(h) for h in kwds.get("headers", ()))
+    headers = tuple(str(h) for h in kwds.get("headers", ())) + tuple(h for h in included if h not in kwds.get("headers", ()))
     for header in headers:
         if not re.fullmatch(r'<[^<>"\n]+>|"[^<>"\n]+"', header):
             raise ValueError(f"Function '{function}': header {header!r} must be '<name>' or '\"name\"'")
@@ -222,6 +226,16 @@ def _cpp_source(function: str, name: str, implementation: FunctionImplementation
             raise ValueError(f"Function '{function}': define_macros entry {macro!r} is not (NAME, value)")
         macros.append((str(key), "" if value is None else str(value)))
     return CppImplementation(name, code, headers, tuple(macros))
+
+
+_INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*(<[^<>"\n]+>|"[^<>"\n]+")[ \t]*$', re.MULTILINE)
+
+
+def _split_includes(code: str) -> tuple[str, tuple[str, ...]]:
+    """The ``#include`` lines of a function's code, moved out of it: its code goes inside a C++
+    namespace, where a header's declarations must not land (Brian2 puts the code at file scope)."""
+    headers = tuple(dict.fromkeys(m.group(1) for m in _INCLUDE.finditer(code)))
+    return _INCLUDE.sub("", code), headers
 
 
 def _dimension(function: str, unit: Any) -> Dimension:
