@@ -325,3 +325,37 @@ def test_includes_in_the_code_and_a_function_cpp_already_has():
     M = StateMonitor(G, "y", record=True)
     run(0.1 * ms)
     np.testing.assert_allclose(np.asarray(M.y)[:, 0], [3 + math_erf(0.5), -6 + math_erf(-1)], rtol=1e-14)
+
+
+@pytest.mark.parametrize("call, received", [
+    ("half_floor(x)", r"\['float'\]"),          # a float would be truncated by C++'s int parameter
+    ("half_floor(i > 1)", r"\['boolean'\]"),
+    ("half_floor(i/2)", r"\['float'\]"),
+])
+def test_declared_argument_types_are_checked_as_brian2_does(call, received):
+    """Brian2 2.9 refuses each of these with this TypeError; ``half_floor(i)`` and
+    ``half_floor(i + 1)`` (integers) run."""
+    @implementation("cpp", "int half_floor(int n) { return n / 2; }")
+    @declare_types(n="integer", result="integer")
+    @check_units(n=1, result=1)
+    def half_floor(n):
+        return n // 2
+
+    G = NeuronGroup(2, f"m = {call} : 1\nx : 1")
+    M = StateMonitor(G, "m", record=True)
+    with pytest.raises(TypeError, match=r"Function 'half_floor' takes arguments with types \['integer'\] but "
+                                        r"received " + received):
+        run(0.1 * ms)
+
+
+def test_functions_in_connect_conditions():
+    @implementation("cpp", "int parity_difference(int a, int b) { return (a - b) % 2; }")
+    @declare_types(a="integer", b="integer", result="integer")
+    @check_units(a=1, b=1, result=1)
+    def parity_difference(a, b):
+        return (a - b) % 2
+
+    G = NeuronGroup(4, "v : 1")
+    S = Synapses(G, G)
+    S.connect(condition="parity_difference(i, j) == 0 and i != j")
+    assert sorted(zip(np.asarray(S.i).tolist(), np.asarray(S.j).tolist())) == [(0, 2), (1, 3), (2, 0), (3, 1)]

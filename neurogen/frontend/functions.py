@@ -13,6 +13,7 @@ calls and places the C++ code (:class:`CppImplementation`) once into the generat
 """
 from __future__ import annotations
 
+import ast
 import hashlib
 import re
 from dataclasses import dataclass
@@ -277,3 +278,57 @@ def declare_types(**types: str) -> Callable[[Callable[..., Any]], Callable[..., 
         function._return_type = types.get("result", "float")  # type: ignore[attr-defined]
         return function
     return annotate
+
+
+# -- Brian2's argument types ---------------------------------------------------------------------
+
+#: builtin model functions whose result is not a float, to Brian2
+_BUILTIN_TYPES = {"int": "integer", "poisson": "integer"}
+
+
+def expression_type(node: ast.AST, names: Mapping[str, str], functions: Mapping[str, Function]) -> str:
+    """Brian2's type of an expression: ``'boolean'`` (conditions, boolean variables),
+    ``'integer'`` (integer variables, ``i``, whole-number literals and arithmetic on them but
+    ``/``) or ``'float'``; ``names``: the types of typed names (others are floats)."""
+    if isinstance(node, (ast.Compare, ast.BoolOp)) or (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)):
+        return "boolean"
+    if isinstance(node, ast.Constant):
+        value = node.value
+        return "boolean" if isinstance(value, bool) else "integer" if isinstance(value, int) else "float"
+    if isinstance(node, ast.Name):
+        return "boolean" if node.id in ("True", "False") else names.get(node.id, "float")
+    if isinstance(node, ast.UnaryOp):
+        return _highest([expression_type(node.operand, names, functions)])
+    if isinstance(node, ast.BinOp):
+        if isinstance(node.op, ast.Div):
+            return "float"
+        return _highest([expression_type(node.left, names, functions), expression_type(node.right, names, functions)])
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        function = functions.get(node.func.id)
+        if function is None:
+            return _BUILTIN_TYPES.get(node.func.id, "float")
+        if function.return_type == "highest":
+            return _highest([expression_type(a, names, functions) for a in node.args])
+        return function.return_type
+    return "float"
+
+
+def _highest(types: list[str]) -> str:
+    """Arithmetic's type: float if any operand is, else integer (booleans count as integers)."""
+    return "float" if "float" in types else "integer"
+
+
+def check_argument_types(tree: ast.AST, names: Mapping[str, str], functions: Mapping[str, Function],
+                         where: str) -> None:
+    """Brian2's check of declared argument types (``arg_types``/``@declare_types``; ``'any'``
+    accepts every type): a float passed where C++ takes an integer would be truncated silently."""
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions):
+            continue
+        function = functions[node.func.id]
+        if all(t == "any" for t in function.arg_types) or len(node.args) != len(function.arg_types):
+            continue  # the argument count is checked with the units
+        received = [expression_type(a, names, functions) for a in node.args]
+        if any(d not in ("any", r) for d, r in zip(function.arg_types, received)):
+            raise TypeError(f"{where}: Function '{node.func.id}' takes arguments with types "
+                            f"{function.arg_types} but received {received} (in '{ast.unparse(node)}')")

@@ -19,7 +19,7 @@ import numpy as np
 from ..errors import EquationError
 from .equations import is_noise
 from .expressions import FUNCTION_DIMS, Signature, names_in
-from .functions import CppImplementation, Function
+from .functions import CppImplementation, Function, check_argument_types
 from ..units import UNITS, DIMENSIONLESS, Dimension, Quantity, get_dimensions, second
 
 #: Constants every model may use (Brian2 provides these too).
@@ -152,6 +152,7 @@ class ExpressionScope:
         self.group, self.sources = group, sources
         self.name, self.namespace = group.name, group.namespace
         self._described_as = type(group).__name__  # what error messages call it
+        self._specs, self._equations = group._specs, group._equations  # the variables' types
 
     def _variable_dims(self) -> dict[str, Any]:
         return self.group._variable_dims()
@@ -200,8 +201,24 @@ def resolve_externals(obj: Any, run_namespace: Mapping[str, Any] | None,
                 f"{_owner(obj)}, {where}: the constant '{name}' starts with '_'; neurogen "
                 "reserves such names for its own values (Brian2 accepts them): please rename it")
     resolved = {name: _resolve(name, sources, obj, where) for name, where in names.items()}
+    functions = {name: e.function for name, e in resolved.items() if isinstance(e, FunctionExternal)}
+    if functions:
+        types = _variable_types(obj)
+        for where, tree in expressions:
+            check_argument_types(tree, types, functions, f"{_owner(obj)}, {where}")
     resolved.update(obj._value_externals())  # numbers an object passes as runtime values
     return resolved
+
+
+def _variable_types(obj: Any) -> dict[str, str]:
+    """Brian2's types of an object's names that are not floats: its integer and boolean
+    variables and subexpressions, and the indices ``i``, ``j``, ``N``."""
+    kinds = {"int32": "integer", "int64": "integer", "bool": "boolean"}
+    types = {"i": "integer", "j": "integer", "N": "integer"}
+    types.update({name: kinds[spec.dtype] for name, spec in obj._specs.items() if spec.dtype in kinds})
+    if obj._equations is not None:
+        types.update({eq.name: eq.dtype for eq in obj._equations if eq.dtype != "float"})
+    return types
 
 
 def _warn_shadowed(obj: Any, namespace: Mapping[str, Any], expressions: Sources) -> None:
