@@ -26,6 +26,7 @@ from .runtime.backend import CompiledBackend
 from .units import *  # noqa: F401,F403  (Brian2's unit names are part of the API)
 from .objects.timedarray import TimedArray
 from .objects.linked import linked_var
+from .frontend.functions import Function, declare_types, implementation
 from .objects.unsupported import unsupported_names as _unsupported_names
 from .objects.base import SimObject as BrianObject  # Brian2's base class, for isinstance checks
 from .objects.group import Group
@@ -94,6 +95,7 @@ __all__ = [
 ]
 __all__ += ["linked_var"]
 __all__ += ["codegen"]
+__all__ += ["Function", "implementation", "declare_types"]
 __all__ += ["collect", "get_device", "BrianLogger", "get_logger", "profiling_summary", "scheduling_summary"]
 __all__ += ["NetworkOperation", "network_operation", "stop", "CodeRunner", "EventClock"]
 __all__ += sorted(set(_numpy_extras) - set(__all__))

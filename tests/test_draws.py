@@ -24,12 +24,10 @@ def test_rand_in_two_equations_and_two_reset_lines_are_different_numbers():
 
 
 def test_a_subexpression_drawing_random_numbers_needs_constant_over_dt():
-    """Brian2 refuses it without the flag (each use would draw anew); the flag is not
-    supported yet, so both raise (before, each statement silently drew its own value)."""
+    """Brian2 refuses it without the flag (each use would draw anew; before, each statement
+    silently drew its own value); with the flag, see tests/test_features_functions.py."""
     with pytest.raises(EquationError, match="constant over dt"):
         NeuronGroup(2, "r = rand() : 1\nv : 1")
-    with pytest.raises(NotImplementedError, match="constant over dt"):
-        NeuronGroup(2, "r = rand() : 1 (constant over dt)\nv : 1")
 
 
 def test_connect_expressions_may_use_poisson_timed_arrays_and_dt():

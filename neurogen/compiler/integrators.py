@@ -20,6 +20,7 @@ from ..errors import EquationError
 from .ir import DT, T, Integration, MatrixExp, Statement, sym
 from . import stochastic
 from .integration_common import Equations, cannot, depends_on_time, describe_all, first_that_applies, temporary
+from .symbolic import model_text
 
 
 Integrator = Callable[[Equations], Integration]
@@ -130,20 +131,61 @@ def _milstein(eqs: Equations) -> Integration:
 # exponential Euler: dx/dt = A x + B, A and B frozen at the start of the step
 
 
+def _conditionally_linear(name: str, rhs: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
+    """Split ``rhs`` into ``A*x + B`` as Brian2 does for a conditionally linear equation.
+
+    Brian2 expands the right-hand side and collects its terms by their power of ``x``: a term
+    ``c*x`` adds ``c`` to ``A``, a term without a power of ``x`` adds to ``B``. ``c`` may still
+    contain ``x`` inside a function (Morris-Lecar's ``x*tanh(x)``, HH's ``m(v)**3*h*v``): like
+    every coefficient it is evaluated at the start of the step. A term with another power of
+    ``x`` (``x**2``, ``1/x``, ``sqrt(x)``) fits neither: Brian2 refuses it when it has no
+    term linear in ``x`` and otherwise drops it without a word; we refuse it always.
+    """
+    x = sym(name)
+    linear, offset = [], []
+    for term in sympy.Add.make_args(sympy.expand(rhs)):
+        power = sympy.S.Zero
+        rest = []
+        for factor in sympy.Mul.make_args(term):
+            base, exponent = factor.as_base_exp()
+            if base == x:
+                power += exponent
+            else:
+                rest.append(factor)
+        if power == sympy.S.Half:  # sqrt(x): a function of x to Brian2, so part of B
+            power, rest = sympy.S.Zero, rest + [sympy.sqrt(x)]
+        elif power == sympy.Rational(3, 2):  # x*sqrt(x): sympy's x**(3/2); Brian2's A is sqrt(x)
+            power, rest = sympy.S.One, rest + [sympy.sqrt(x)]
+        if power == 0:
+            offset.append(term)
+        elif power == 1:
+            linear.append(sympy.Mul(*rest))
+        else:
+            raise cannot("exponential_euler", name, rhs,
+                         f"it is not linear in {name} (not even conditionally): the term {model_text(term)} "
+                         f"is not of the form A*{name} + B (A and B may depend on {name} only "
+                         f"through functions such as exp or tanh)")
+    coefficient, remainder = sympy.Add(*linear), sympy.Add(*offset)
+    if coefficient == 0 and remainder.has(x):
+        raise cannot("exponential_euler", name, rhs,
+                     f"it is not linear in {name} (not even conditionally): no term is proportional to {name}, "
+                     f"yet {name} appears inside a function")
+    return coefficient, remainder
+
+
 def _exponential_euler(eqs: Equations) -> Integration:
-    """``x_new = -B/A + (x + B/A) exp(A dt)``, exact if A and B were constant over the step."""
+    """``x_new = -B/A + (x + B/A) exp(A dt)``, exact if A and B were constant over the step.
+
+    A and B of every variable are computed from the values at the start of the step (Brian2's
+    conditionally linear systems: HH gating variables, Morris-Lecar's voltage)."""
     statements: list[Statement] = []
     updates = []
     for name, rhs in eqs:
         x = sym(name)
-        coef = _coefficient(rhs, x, {x})
-        if coef.has(x):
-            raise cannot("exponential_euler", name, rhs,
-                          f"it is not linear in {name} (the coefficient of {name} is {coef})")
+        coef, offset = _conditionally_linear(name, rhs)
         if coef == 0:  # no self-dependence: exp(A dt) -> 1, fall back to Euler
-            updates.append((name, x + DT * rhs))
+            updates.append((name, x + DT * offset))
             continue
-        offset = rhs.xreplace({x: sympy.S.Zero})
         assign_a, a = temporary(f"_A_{name}", coef, f"coefficient of {name} in d{name}/dt")
         statements.append(assign_a)
         if offset == 0:

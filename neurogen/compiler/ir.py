@@ -12,6 +12,7 @@ from typing import Literal, Union
 import sympy
 
 from ..binding import Binding
+from ..frontend.functions import CppImplementation
 
 
 def sym(name: str) -> sympy.Symbol:
@@ -218,6 +219,7 @@ class Kernel:
     noise_base: int | None = None
     random_functions: frozenset[str] = frozenset()
     options: KernelOptions | None = None
+    user_code: tuple[CppImplementation, ...] = ()  # C++ of the user functions it calls (with dependencies)
 
     @property
     def random(self) -> bool:

@@ -8,7 +8,7 @@ import sympy
 
 from .ir import Assign, ConnectOptions, Kernel, MatrixExp, NetworkIR, Statement, sym
 from .analysis import free_names, random_functions
-from .symbolic import uses_random
+from .symbolic import uses_random, uses_stateful
 
 
 def hoist(kernel: Kernel) -> Kernel:
@@ -58,8 +58,9 @@ def _entries(stmt: MatrixExp) -> list[str]:
 
 
 def _is_invariant(expr: sympy.Expr, scalar: set[str]) -> bool:
-    """Worth hoisting: a compound expression of per-call values only, with no random draw."""
-    if expr.is_Atom or uses_random(expr) or (expr.is_Mul and any(a.is_Number for a in expr.args) and len(expr.args) == 2 and expr.args[1].is_Symbol):
+    """Worth hoisting: a compound expression of per-call values only, with no random draw and
+    no call of a user function that is not stateless."""
+    if expr.is_Atom or uses_random(expr) or uses_stateful(expr) or (expr.is_Mul and any(a.is_Number for a in expr.args) and len(expr.args) == 2 and expr.args[1].is_Symbol):
         return False
     if isinstance(expr, sympy.Pow) and expr.exp == -1 and expr.base.is_Symbol:
         return expr.base.name in scalar
@@ -73,7 +74,7 @@ def _always_scalar(kernel: Kernel) -> set[str]:
 def _is_hoistable(stmt: Statement, scalar: set[str]) -> bool:
     if isinstance(stmt, MatrixExp):
         return free_names([stmt]) <= scalar
-    return stmt.declare and not uses_random(stmt.expr) and free_names([stmt]) <= scalar
+    return stmt.declare and not uses_random(stmt.expr) and not uses_stateful(stmt.expr) and free_names([stmt]) <= scalar
 
 
 def prune(kernel: Kernel) -> Kernel:

@@ -22,7 +22,7 @@ import sympy
 from ..errors import EquationError
 from .ir import Assign, MatrixExp, Statement
 from ..nonfinite import DOMAIN_ERRORS
-from .symbolic import TIMED_ARRAY_PREFIX, model_text
+from .symbolic import TIMED_ARRAY_PREFIX, model_text, user_function_call
 
 # C++ precedence, higher binds tighter (only the levels neurogen emits).
 ATOM, UNARY, MUL, ADD, REL, EQ, AND, OR, COND = 100, 90, 80, 70, 60, 55, 40, 30, 20
@@ -40,6 +40,11 @@ _STD_CALLS = {
 _INTEGER_CALLS = {"timestep": "ng::timestep"}
 _RELATIONS = {"gt": ">", "ge": ">=", "lt": "<", "le": "<=", "eq": "==", "ne": "!="}
 _RANDOM = ("rand", "randn", "poisson", "binomial", "noise")  # first argument: the draw index
+
+
+#: The C++ namespace of user functions' code (Brian2's @implementation('cpp', ...)): apart from
+#: model names (``v_``) and neurogen's own (``ng::``, ``_x``), so a user's name clashes with neither.
+USER_NAMESPACE = "ng_user"
 
 
 def cpp_name(name: str) -> str:
@@ -262,6 +267,9 @@ class CppPrinter:
             return _Code(f"_{name}({', '.join(args)})", ATOM)
         if name.startswith(TIMED_ARRAY_PREFIX):
             return self._timed_array(name, expr.args)
+        user = user_function_call(name)
+        if user is not None:  # the user's C++ code, in its own namespace (see render)
+            return _Code(self._call(f"{USER_NAMESPACE}::{user[0]}", expr.args).text, ATOM, user[1])
         if name in _STD_CALLS:
             return self._call(_STD_CALLS[name], expr.args)
         if name in _INTEGER_CALLS:

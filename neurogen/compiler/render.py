@@ -15,9 +15,10 @@ from typing import Any
 import jinja2
 
 from ..binding import RESERVED
+from ..frontend.functions import CppImplementation
 from .ir import Assign, ConnectOptions, FieldKind, Kernel, NetworkIR, PoissonInputOptions
 from .analysis import free_names
-from .printer import cpp_comment, cpp_name, print_expr, print_statement
+from .printer import USER_NAMESPACE, cpp_comment, cpp_name, print_expr, print_statement
 from .render_layout import batches, field_offsets, input_positions, struct_types, tables
 from ..resources import templates_dir
 
@@ -74,6 +75,8 @@ def render_network(network: NetworkIR) -> dict[str, str]:
         "finish": batches([calls[k] for _, k in network.finish], "finish"),
         "reserved": [{"name": s.name, "ctype": s.ctype, "kind": s.kind, "index": s.index} for s in RESERVED],
         "profile": network.profile,
+        "user_code": _user_code(network),
+        "user_namespace": USER_NAMESPACE,
     }
     files = {
         "network.hpp": env.get_template("network.hpp.j2").render(context),
@@ -92,6 +95,28 @@ def _schedule(network: NetworkIR, calls: dict[str, dict[str, Any]]) -> dict[str,
     bounds = [0, *network.cuts, len(ordered)]
     segments = [batches(ordered[a:b], f"schedule{g}") for g, (a, b) in enumerate(zip(bounds, bounds[1:]))]
     return {"schedule": [b for segment in segments for b in segment], "segments": segments}
+
+
+def _user_code(network: NetworkIR) -> dict[str, Any]:
+    """The user functions' C++ (Brian2's ``@implementation('cpp', ...)``), each once, in the
+    order first needed (dependencies before their users), with the headers and macros it needs."""
+    sources: dict[str, CppImplementation] = {}
+    for kernel in network.kernels():
+        for source in kernel.user_code:
+            existing = sources.setdefault(source.name, source)
+            if existing != source:
+                raise ValueError(f"two different C++ implementations of the user function '{source.name}' "
+                                 "are called in one network; give one of them another name with "
+                                 "@implementation('cpp', code, name=...)")
+    headers = sorted({h for s in sources.values() for h in s.headers})
+    macros: dict[str, str] = {}
+    for source in sources.values():
+        for key, value in source.macros:
+            if macros.setdefault(key, value) != value:
+                raise ValueError(f"two user functions define the macro '{key}' differently "
+                                 f"({macros[key]!r} and {value!r})")
+    return {"headers": headers, "macros": sorted(macros.items()),
+            "functions": [{"name": s.name, "code": s.code} for s in sources.values()]}
 
 
 def _arguments(kernel: Kernel) -> list[str]:

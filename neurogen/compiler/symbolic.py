@@ -65,6 +65,33 @@ def timed_array(name: str, ndim: int) -> sympy.FunctionClass:
     ``timedarray2__stim(t, i, dt)`` (``dt``: the caller's step, for Brian2's rounding rule)."""
     return sympy.Function(f"{TIMED_ARRAY_PREFIX}{ndim}__{name}", real=True)
 
+USER_FUNCTION_PREFIX = "userfunction"
+_RESULT_KINDS = {"double": "d", "integer": "i", "bool": "b"}
+
+
+def user_function(cpp_name: str, result_kind: str, stateless: bool) -> sympy.FunctionClass:
+    """The opaque function of a user :class:`~neurogen.frontend.functions.Function`:
+    ``userfunction<kind><s|x>__<C++ name>(args)`` (kind of result: d/i/b; ``x``: not stateless,
+    so its calls are never hoisted out of the loop)."""
+    tag = _RESULT_KINDS[result_kind] + ("s" if stateless else "x")
+    return sympy.Function(f"{USER_FUNCTION_PREFIX}{tag}__{cpp_name}", real=True)
+
+
+def user_function_call(name: str) -> tuple[str, str, bool] | None:
+    """``(C++ name, result kind, stateless)`` of a user function's sympy name, else None."""
+    if not name.startswith(USER_FUNCTION_PREFIX):
+        return None
+    tag, cpp_name = name[len(USER_FUNCTION_PREFIX):].split("__", 1)
+    kinds = {v: k for k, v in _RESULT_KINDS.items()}
+    return cpp_name, kinds[tag[0]], tag[1] == "s"
+
+
+def uses_stateful(expr: sympy.Expr) -> bool:
+    """Calls a user function that is not stateless (each call may give another value)."""
+    return any((call := user_function_call(type(f).__name__)) is not None and not call[2]
+               for f in expr.atoms(sympy.Function))
+
+
 # noise(k): the N(0, 1) sample of white-noise variable k in a state update (neurogen.compiler.stochastic);
 # a random draw too, but from its own range (compiler.lower.common.DRAW_BASES["noise"]), never renumbered.
 noise = sympy.Function("noise")
@@ -169,9 +196,11 @@ class _Converter(ast.NodeVisitor):
         function = _FUNCTIONS.get(name)
         if function is not None:
             return function(*args)
-        function = self.resolve(name)  # a TimedArray of the namespace
+        function = self.resolve(name)  # a TimedArray or user function of the namespace
         if not isinstance(function, sympy.FunctionClass):
             raise EquationError(f"{self.where}: unknown function '{name}'")
+        if function.__name__.startswith(USER_FUNCTION_PREFIX):
+            return function(*args)
         return function(*args, DT)
 
     def generic_visit(self, node: ast.AST) -> sympy.Expr:
@@ -225,6 +254,8 @@ class _ModelTextPrinter(StrPrinter):
             return f"{name}({', '.join(args[1:])})"  # the first argument is the draw number
         if name.startswith(TIMED_ARRAY_PREFIX):
             return f"{name.split('__', 1)[1]}({', '.join(args[:-1])})"  # the last argument is dt
+        if name.startswith(USER_FUNCTION_PREFIX):
+            return f"{name.split('__', 1)[1]}({', '.join(args)})"
         if name in self._INFIX:
             return f"({args[0]} {self._INFIX[name]} {args[1]})"
         if name == "not_":

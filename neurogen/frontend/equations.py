@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import keyword
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator, Literal
 
 from ..errors import EquationError, ReservedNameError
@@ -116,7 +116,7 @@ def _parse_text(text: object, owner: str) -> tuple[Equation, ...]:
     _check_unique(records, owner)
     _check_noise(records, owner)
     _check_stateful_subexpressions(records, owner)
-    return tuple(records)
+    return tuple(_constant_over_dt(eq) for eq in records)
 
 
 def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
@@ -218,19 +218,29 @@ _RANDOM_CALL = re.compile(r"(?<![\w.])(rand|randn|poisson)\s*\(")
 
 def _check_stateful_subexpressions(records: list[Equation], owner: str) -> None:
     """A subexpression drawing random numbers has no single value (each use would draw anew):
-    Brian2 demands ``(constant over dt)``, which computes it once per step; not supported yet."""
+    Brian2 demands ``(constant over dt)``, which computes it once per step."""
     for eq in records:
         if eq.kind != "subexpression":
             continue
         if "constant over dt" in eq.flags:
-            raise NotImplementedError(f"{owner}, {eq.describe()}: the flag '(constant over dt)' is not "
-                                      "supported yet (use a parameter set by the reset or an assignment)")
+            if "shared" in eq.flags:
+                raise NotImplementedError(f"{owner}, {eq.describe()}: a shared subexpression '(shared, constant "
+                                          "over dt)' is not supported by neurogen yet")
+            continue
         match = _RANDOM_CALL.search(eq.expr or "")
         if match:
             raise EquationError(
                 f"{owner}, {eq.describe()}: the subexpression '{eq.name}' calls {match.group(1)}(), so it "
-                "has no single value in a time step; Brian2 requires the flag '(constant over dt)' "
-                "(not supported by neurogen yet)")
+                "has no single value in a time step; Brian2 requires the flag '(constant over dt)'")
+
+
+def _constant_over_dt(eq: Equation) -> Equation:
+    """A ``(constant over dt)`` subexpression is, as in Brian2, a stored variable (readable,
+    writable, recordable) that its expression sets once per step, before everything else of
+    the step (``when='before_start'``); the expression stays on the record for that update."""
+    if eq.kind == "subexpression" and "constant over dt" in eq.flags:
+        return replace(eq, kind="parameter")
+    return eq
 
 
 def _check_name(name: str, where: str) -> None:

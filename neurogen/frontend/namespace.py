@@ -19,6 +19,7 @@ import numpy as np
 from ..errors import EquationError
 from .equations import is_noise
 from .expressions import FUNCTION_DIMS, Signature, names_in
+from .functions import CppImplementation, Function, check_argument_types
 from ..units import UNITS, DIMENSIONLESS, Dimension, Quantity, get_dimensions, second
 
 #: Constants every model may use (Brian2 provides these too).
@@ -94,7 +95,47 @@ class TimedArrayExternal:
                 f"{prefix}_dt": self.function.dt_}
 
 
-def runtime_values(externals: Mapping[str, "External | TimedArrayExternal"]) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class FunctionExternal:
+    """A user :class:`~neurogen.frontend.functions.Function` called in model code: its units
+    are checked like any call, and its C++ code (with its dependencies', each once) goes into
+    the generated network; the code is part of the front-end key, so a changed implementation
+    is a new build. It has no runtime data."""
+
+    name: str
+    function: Function
+    sources: tuple[CppImplementation, ...]  # dependencies first; the last one is this function's
+    literal: ClassVar[bool] = False
+    scalar: ClassVar[bool] = False
+
+    @property
+    def cpp_name(self) -> str:
+        return self.sources[-1].name
+
+    @property
+    def dim(self) -> Dimension:
+        return self.function.return_dim()
+
+    def key(self) -> str:
+        code = ",".join(s.digest() for s in self.sources)
+        return (f"{self.name}:function:{self.cpp_name}:{self.signature()!r}:{self.function.result_kind()}:"
+                f"{self.function.stateless}:{code}")
+
+    def signature(self) -> Signature:
+        return Signature(self.function.arg_dims(), self.function.return_dim())
+
+    def fields(self) -> list[tuple[str, str, str, str]]:
+        return []
+
+    def runtime_values(self) -> dict[str, Any]:
+        return {}
+
+
+#: the externals called as functions in model code: a dimension lookup gives their ``signature()``
+CALLED_EXTERNALS = (TimedArrayExternal, FunctionExternal)
+
+
+def runtime_values(externals: Mapping[str, "External | TimedArrayExternal | FunctionExternal"]) -> dict[str, Any]:
     """Every struct member's value the externals of one object supply at a run."""
     return {k: v for e in externals.values() for k, v in e.runtime_values().items()}
 
@@ -111,6 +152,7 @@ class ExpressionScope:
         self.group, self.sources = group, sources
         self.name, self.namespace = group.name, group.namespace
         self._described_as = type(group).__name__  # what error messages call it
+        self._specs, self._equations = group._specs, group._equations  # the variables' types
 
     def _variable_dims(self) -> dict[str, Any]:
         return self.group._variable_dims()
@@ -159,8 +201,24 @@ def resolve_externals(obj: Any, run_namespace: Mapping[str, Any] | None,
                 f"{_owner(obj)}, {where}: the constant '{name}' starts with '_'; neurogen "
                 "reserves such names for its own values (Brian2 accepts them): please rename it")
     resolved = {name: _resolve(name, sources, obj, where) for name, where in names.items()}
+    functions = {name: e.function for name, e in resolved.items() if isinstance(e, FunctionExternal)}
+    if functions:
+        types = _variable_types(obj)
+        for where, tree in expressions:
+            check_argument_types(tree, types, functions, f"{_owner(obj)}, {where}")
     resolved.update(obj._value_externals())  # numbers an object passes as runtime values
     return resolved
+
+
+def _variable_types(obj: Any) -> dict[str, str]:
+    """Brian2's types of an object's names that are not floats: its integer and boolean
+    variables and subexpressions, and the indices ``i``, ``j``, ``N``."""
+    kinds = {"int32": "integer", "int64": "integer", "bool": "boolean"}
+    types = {"i": "integer", "j": "integer", "N": "integer"}
+    types.update({name: kinds[spec.dtype] for name, spec in obj._specs.items() if spec.dtype in kinds})
+    if obj._equations is not None:
+        types.update({eq.name: eq.dtype for eq in obj._equations if eq.dtype != "float"})
+    return types
 
 
 def _warn_shadowed(obj: Any, namespace: Mapping[str, Any], expressions: Sources) -> None:
@@ -177,16 +235,14 @@ def _warn_shadowed(obj: Any, namespace: Mapping[str, Any], expressions: Sources)
 
 
 def _resolve(name: str, sources: list[Mapping[str, Any]], obj: Any,
-             where: str) -> External | TimedArrayExternal:
+             where: str) -> External | TimedArrayExternal | FunctionExternal:
     called = where.endswith("as a function")
     for source in sources:
         if name in source:
             if called and isinstance(source[name], TimedFunction):
                 return TimedArrayExternal(name, source[name].dim, source[name])
             if called and callable(source[name]):
-                raise NotImplementedError(
-                    f"{_owner(obj)}, {where[:-len(', as a function')]}: '{name}' is a "
-                    "Python function; user functions in model code are not supported yet (TimedArray is)")
+                return _function(name, source[name], obj, where[:-len(", as a function")])
             if not called:
                 return _external(name, source[name], obj)
     if called:
@@ -202,12 +258,29 @@ def _resolve(name: str, sources: list[Mapping[str, Any]], obj: Any,
     )
 
 
+def _function(name: str, value: Any, obj: Any, where: str) -> FunctionExternal:
+    """A user function called in model code: a :class:`Function` (a ``@check_units`` Python
+    function is made one, as Brian2 does) with a C++ implementation."""
+    if not isinstance(value, Function):
+        if not hasattr(value, "_arg_units"):
+            raise NotImplementedError(
+                f"{_owner(obj)}, {where}: '{name}' is a Python function without units and without "
+                f"C++ code; model code runs as compiled C++: wrap it as Function({name}, arg_units=[...], "
+                f"return_unit=...) and add a C++ implementation with @implementation('cpp', code)")
+        value = Function(value)
+    try:
+        sources = value.cpp_sources(name)
+    except NotImplementedError as error:
+        raise NotImplementedError(f"{_owner(obj)}, {where}: {error}") from None
+    except ValueError as error:
+        raise ValueError(f"{_owner(obj)}, {where}: {error}") from None
+    return FunctionExternal(name, value, tuple(sources))
+
+
 def _external(name: str, value: Any, obj: Any) -> External:
     if callable(value) and not isinstance(value, (Quantity, np.ndarray)):
-        raise NotImplementedError(
-            f"{_owner(obj)}: '{name}' is a Python function; user-defined "
-            "functions in model code are not supported yet"
-        )
+        raise EquationError(f"{_owner(obj)}: '{name}' was used like a variable/constant, but it is a "
+                            f"function (call it with its arguments: {name}(...))")
     literal = name in UNITS and value is UNITS[name]
     if isinstance(value, int) and not -2**1023 < value < 2**1023:
         raise TypeError(f"{_owner(obj)}: external '{name}' is an integer of {len(str(abs(value)))} digits, "

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..errors import NotAConditionError
 from ..frontend.expressions import infer_dims, is_condition, parse_expression
-from ..frontend.namespace import ExpressionScope, TimedArrayExternal, resolve_externals, user_namespace
+from ..frontend.namespace import CALLED_EXTERNALS, ExpressionScope, resolve_externals, user_namespace
 from ..units import second
 from .reading import evaluate, random_functions, refuse_noise
 
@@ -97,7 +97,7 @@ def condition_mask(group: Any, condition: str, where: str, frame_namespace: Mapp
                                   "supported; draw them into a variable first (e.g. G.r = 'rand()', then 'r < 0.5')")
     externals = resolve_externals(ExpressionScope(group, [(label, tree)]), None, frame_namespace)
     dims = {**group._variable_dims(), "t": second.dim, "dt": second.dim}
-    dims.update({name: e.signature() if isinstance(e, TimedArrayExternal) else e.dim for name, e in externals.items()})
+    dims.update({name: e.signature() if isinstance(e, CALLED_EXTERNALS) else e.dim for name, e in externals.items()})
     infer_dims(tree, dims.__getitem__, label)  # units must agree ('v > 3' is an error, as in Brian2)
     if not is_condition(tree, group._boolean_names()):
         raise NotAConditionError(f"{label}: '{condition}' is not a boolean expression (expected a comparison "

@@ -15,7 +15,7 @@ import numpy as np
 from ..frontend.equations import is_noise
 from ..errors import EquationError
 from ..frontend.expressions import parse_expression
-from ..frontend.namespace import ExpressionScope, TimedArrayExternal, resolve_externals
+from ..frontend.namespace import ExpressionScope, FunctionExternal, TimedArrayExternal, resolve_externals
 from ..units import UNITS, Quantity
 from ..units.functions import exprel  # as ng::exprel: 1 near 0, inf above 717, NaN for NaN
 
@@ -157,5 +157,7 @@ def random_functions(tree: ast.expr) -> list[str]:
 def _external(frame_namespace: Mapping[str, Any], group: Any, name: str, external: Any) -> Any:
     if isinstance(external, TimedArrayExternal):  # a TimedArray: called as in the compiled code
         return functools.partial(external.function, dt=group.clock.dt_)
+    if isinstance(external, FunctionExternal):  # a user function: its Python body, as Brian2's numpy target
+        return external.function
     source = group.namespace if group.namespace is not None else frame_namespace
     return source.get(name, external.value)

@@ -101,6 +101,9 @@ class Synapses(Group):
             if "linked" in eq.flags and len(eq.flags) > 1:
                 raise EquationError(f"{where}, {eq.describe()}: the 'linked' flag cannot be combined with other "
                                     "flags")
+            if "constant over dt" in eq.flags:
+                raise NotImplementedError(f"{where}, {eq.describe()}: '(constant over dt)' in Synapses is not "
+                                          "supported by neurogen yet (it is in a NeuronGroup)")
 
     def _check_summed(self, eq: Any) -> None:
         where = f"Synapses '{self.name}', {eq.describe()}"

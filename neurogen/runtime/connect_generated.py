@@ -190,6 +190,7 @@ class _ConnectScope:
         self.synapses, self.sources, self.variable = synapses, sources, variable
         self.name, self.namespace = synapses.name, synapses.namespace
         self._described_as = "Synapses"  # what error messages call it
+        self._specs, self._equations = {}, None  # typed names: only i, j, N (user functions' argument types)
 
     def _variable_dims(self) -> dict[str, Any]:
         return {**self.synapses._variable_dims(), self.variable: DIMENSIONLESS}

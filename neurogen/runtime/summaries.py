@@ -22,12 +22,17 @@ _KINDS: dict[str, tuple[str, str | None]] = {
     "pathway": ("{owner}_{suffix}", "SynapticPathway"),
 }
 
+#: kernels named by their suffix rather than their template
+_SUFFIXES: dict[str, tuple[str, str | None]] = {
+    "subexpression_update": ("{owner}_subexpression_update", "SubexpressionUpdater"),  # (constant over dt)
+}
+
 
 def code_object_name(owner: Any, kernel_name: str, member: str, template: str) -> tuple[str, str]:
     """(Brian2's code object name, its class) of a kernel ``member_suffix`` of ``owner``.
     A summed variable's zeroing and summing are one code object in Brian2 (and here)."""
     suffix = kernel_name[len(member) + 1:] if kernel_name.startswith(member + "_") else kernel_name
-    pattern, kind = _KINDS.get(template, ("{owner}", None))
+    pattern, kind = _SUFFIXES.get(suffix) or _KINDS.get(template, ("{owner}", None))
     variable = suffix.split("_", 1)[1] if template in ("summed", "summed_zero") else ""
     return pattern.format(owner=owner.name, suffix=suffix, variable=variable), kind or type(owner).__name__
 

@@ -14,8 +14,9 @@ import sympy
 
 from ...errors import DimensionMismatchError, EquationError
 from ...frontend.equations import is_noise
+from ...frontend.functions import CppImplementation
 from ...frontend.expressions import infer_dims, is_zero
-from ...frontend.namespace import External, TimedArrayExternal
+from ...frontend.namespace import CALLED_EXTERNALS, External, FunctionExternal, TimedArrayExternal
 from ...nonfinite import INTEGER_ERRORS
 from ...objects.protocol import ModelObject
 from ...units import Dimension, second
@@ -23,7 +24,8 @@ from ..analysis import free_names, random_functions
 from ..ir import (Assign, ConnectOptions, Field, FieldKind, Kernel, KernelOptions, Load, MatrixExp, Phase,
                   Statement, sym)
 from ..printer import field_ref
-from ..symbolic import renumber_draws, timed_array, to_sympy, uses_noise, uses_random
+from ..symbolic import (renumber_draws, timed_array, to_sympy, user_function, user_function_call, uses_noise,
+                        uses_random)
 
 
 @dataclass
@@ -68,7 +70,7 @@ def expression_dims(ctx: ObjectContext, dims: Mapping[str, Dimension]) -> Callab
             return second.dim ** -0.5
         if name in ctx.externals:
             external = ctx.externals[name]
-            return external.signature() if isinstance(external, TimedArrayExternal) else external.dim
+            return external.signature() if isinstance(external, CALLED_EXTERNALS) else external.dim
         raise EquationError(f"{ctx.where()}: unknown name '{name}'")
     return dim_of
 
@@ -99,6 +101,8 @@ def make_resolver(ctx: ObjectContext, subexpressions: Mapping[str, sympy.Expr],
             return sympy.Float(external.value)
         if isinstance(external, TimedArrayExternal):  # called with its arguments and dt
             return timed_array(name, external.function.ndim)
+        if isinstance(external, FunctionExternal):  # a user function: called with its arguments
+            return user_function(external.cpp_name, external.function.result_kind(), external.function.stateless)
         return sym(name)
     return resolve
 
@@ -140,7 +144,8 @@ def add_external_fields(ctx: ObjectContext) -> None:
 #: range of its own, apart from any ``rand()``.
 DRAW_BASES = {"vector": 0, "threshold": 1, "reset": 2, "assign": 3, "spikemonitor": 4,
               "statemonitor": 5, "ratemonitor": 6, "on_pre": 7, "on_post": 8, "summed": 9,
-              "connect": 10, "poissoninput": 11, "noise": 12, "regular": 13, "scalar": 14}
+              "connect": 10, "poissoninput": 11, "noise": 12, "regular": 13, "scalar": 14,
+              "subexpression_update": 15}
 
 
 def build_kernel(ctx: ObjectContext, *, name: str, template: str, when: str, order: int,
@@ -191,6 +196,7 @@ def build_kernel(ctx: ObjectContext, *, name: str, template: str, when: str, ord
             ctx.add_field(f"{INTEGER_ERRORS}{w}", "double", FieldKind.DYNAMIC,
                           f"(count, first value, step, element) of numbers {w} could not hold")
     expressions = [e for _, e in options.expressions] if isinstance(options, ConnectOptions) else []
+    user_code = _user_code(ctx, [*statements, condition, *expressions])
     return Kernel(
         name=f"{ctx.member}_{name}", template=template, owner=ctx.member,
         source=source or ctx.member, when=when, order=order, loads=loads, stores=stores,
@@ -199,8 +205,22 @@ def build_kernel(ctx: ObjectContext, *, name: str, template: str, when: str, ord
         draw_base=DRAW_BASES[draws or template] << 20 if random or template_draws else None,
         noise_base=DRAW_BASES["noise"] << 20 if noise else None,
         random_functions=random_functions([*statements, condition, *expressions]),
-        phase=phase, element=element, restrict=restrict, outputs=outputs, options=options,
+        phase=phase, element=element, restrict=restrict, outputs=outputs, options=options, user_code=user_code,
     )
+
+
+def _user_code(ctx: ObjectContext, items: list) -> tuple[CppImplementation, ...]:
+    """The C++ of the user functions the statements call, dependencies first, each once."""
+    exprs = [e for item in items if item is not None
+             for e in (item.matrix if isinstance(item, MatrixExp) else
+                       [item.expr] if isinstance(item, Assign) else [item])]
+    called = {call[0] for e in exprs for f in e.atoms(sympy.Function)
+              if (call := user_function_call(type(f).__name__)) is not None}
+    code: list[CppImplementation] = []  # render checks that one name has one code
+    for external in ctx.externals.values():
+        if isinstance(external, FunctionExternal) and external.cpp_name in called:
+            code += [source for source in external.sources if source not in code]
+    return tuple(code)
 
 
 def _number_draws(statements: tuple[Statement, ...],

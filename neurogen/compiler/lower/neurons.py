@@ -18,7 +18,7 @@ from ..ir import Assign, FieldKind, Kernel, Statement, ThresholdOptions, sym
 from ..printer import field_ref
 from .common import (Access, ObjectContext, add_external_fields, build_kernel, check_dims, convert, expression_dims,
                     make_resolver, scalar_context)
-from .linked import add_link_fields, link_scope, refusing
+from .linked import add_link_fields, link_scope
 from ...objects.neurongroup import NeuronGroup
 from ...objects.poissongroup import PoissonGroup
 from ..symbolic import and_, ge, not_, or_, select, timestep
@@ -55,7 +55,8 @@ def lower_neurongroup(ctx: ObjectContext) -> list[Kernel]:
     access = group_access(ctx)
     roles = tuple(link_scope(group, "_grp", ctx.members).roles)  # the groups its linked variables read
     ints = integer_names(group)
-    kernels = [_state_update(ctx, dim_of, resolve, access, ints, roles)]
+    kernels = [_constant_over_dt(ctx, dim_of, resolve, access, ints, roles),
+               _state_update(ctx, dim_of, resolve, access, ints, roles)]
     if group.threshold is not None:
         kernels.append(_threshold(ctx, dim_of, resolve, access, ints, roles))
         if group._reset_statements:
@@ -148,6 +149,26 @@ def check_refractory_dims(tree: Any, dim_of: Any, where: str, booleans: set[str]
     if dim != second.dim:
         raise DimensionMismatchError(f"{where}: expected a time or a condition", dim)
     return dim
+
+
+def _constant_over_dt(ctx: ObjectContext, dim_of: Any, resolve: Any, access: Mapping[str, Access],
+                      integer_names: set[str], roles: tuple[tuple[str, str], ...] = ()) -> Kernel | None:
+    """Brian2's subexpression update: each ``(constant over dt)`` subexpression stored once per
+    step, in model order, before everything else of the step (``before_start``), also while refractory."""
+    group = ctx.obj
+    flagged = [eq for eq in group._equations.of_kind("parameter") if "constant over dt" in eq.flags]
+    if not flagged:
+        return None
+    statements = []
+    for eq in flagged:
+        where = f"{ctx.where()}, {eq.describe()}"
+        tree = parse_expression(eq.expr, where)
+        check_dims(tree, eq.dim, dim_of, where, f"'{eq.expr}'")
+        statements.append(Assign(eq.name, convert(tree, resolve, where), comment=eq.line))
+    return build_kernel(ctx, name="subexpression_update", template="vector", when="before_start",
+                        order=group.order, statements=statements, access=access,
+                        writes=[eq.name for eq in flagged], integer_names=integer_names, roles=roles,
+                        draws="subexpression_update", comment=["(constant over dt) subexpressions"])
 
 
 def _state_update(ctx: ObjectContext, dim_of: Any, resolve: Any, access: Mapping[str, Access],

@@ -23,8 +23,9 @@ static void group0_stateupdate([[maybe_unused]] Network& _net, [[maybe_unused]] 
     const double dt_ = _grp._dt;
     const double g_na_ = _grp.g_na_;
     const double gl_ = _grp.gl_;
-    const double _invariant_0 = 1.0/Cm_;  // loop invariant
-    const double _invariant_1 = El_*gl_;  // loop invariant
+    const double _invariant_0 = -gl_/Cm_;  // loop invariant
+    const double _invariant_1 = 1.0/Cm_;  // loop invariant
+    const double _invariant_2 = El_*gl_/Cm_;  // loop invariant
     double* __restrict const _ptr_m_ = _grp.m_;
     char* __restrict const _ptr_not_refractory_ = _grp.not_refractory_;
     double* __restrict const _ptr_v_ = _grp.v_;
@@ -38,8 +39,9 @@ static void group0_stateupdate([[maybe_unused]] Network& _net, [[maybe_unused]] 
         char not_refractory_ = _ptr_not_refractory_[i_];
         double v_ = _ptr_v_[i_];
         not_refractory_ = char(not_refractory_ || !(v_ > -0.02));  // refractory: v > -20*mV
-        const double _A_v = _invariant_0*(-g_na_*(m_*m_*m_) - gl_);  // coefficient of v in dv/dt
-        const double _BA_v = (ENa_*g_na_*(m_*m_*m_) + _invariant_1)/(-g_na_*(m_*m_*m_) - gl_);  // B/A, minus the fixed point of v
+        const double _A_v = _invariant_0 - _invariant_1*g_na_*(m_*m_*m_);  // coefficient of v in dv/dt
+        const double _BA_v = (ENa_*_invariant_1*g_na_*(m_*m_*m_) + _invariant_2)/(_invariant_0
+            - _invariant_1*g_na_*(m_*m_*m_));  // B/A, minus the fixed point of v
         const double _A_m = -1280.0/ng::exprel(250.0*VT_ - 250.0*v_ + 3.2500000000000004)
             - 1400.0000000000002/ng::exprel(-200.0*VT_ + 200.0*v_ - 8.0);  // coefficient of m in dm/dt
         const double _BA_m = 1280.0/((-1280.0/ng::exprel(250.0*VT_ - 250.0*v_ + 3.2500000000000004)
