@@ -134,16 +134,20 @@ PathwayMode = Literal["heterogeneous", "homogeneous", "direct"]
 
 @dataclass(frozen=True, slots=True)
 class PathwayOptions:
-    pathway: str       # "pre" or "post": names the CSR arrays and queue members (_pre_offsets)
+    pathway: str       # "pre", "post" or "pathway<k>": names the queue members (_pre_queue)
     mode: PathwayMode  # a delay per synapse, one shared delay, or delivery at once (on_post)
-    spikes: str        # the kernel parameter whose _spikespace triggers it (_pre, _post)
+    spikes: str        # the kernel parameter whose events trigger it (_pre, _post)
     ordered: bool      # deliver in synapse order: a neuron variable is set or read back
+    side: str = "pre"  # "pre" or "post": names the CSR arrays (_pre_offsets)
+    delay: str = "_grp.delay_"       # C++ access to its delay array
+    events: str = "_spikespace"      # the member of ``spikes`` listing this step's events
 
 
 @dataclass(frozen=True, slots=True)
 class QueueOptions:
     pathway: str
     mode: PathwayMode
+    delay: str = "_grp.delay_"       # C++ access to its delay array
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +217,7 @@ class Kernel:
     noise_base: int | None = None
     random_functions: frozenset[str] = frozenset()
     options: KernelOptions | None = None
+    sort_name: str = ""      # the name Brian2 schedules it by, if not its object's (a pathway: S_up)
 
     @property
     def random(self) -> bool:

@@ -22,6 +22,7 @@ import numpy as np
 from ..frontend.equations import Equations
 from ..frontend.expressions import Statement
 from ..units import Dimension
+from .pathways import PathwaySpec
 from .variables import VariableSpec
 
 
@@ -116,7 +117,7 @@ class SynapsesModel(ModelGroup, Protocol):
     _target_group: ModelGroup
     _source_start: int                   # where a subgroup source/target starts in its parent
     _target_start: int
-    _pathways: Mapping[str, tuple[Statement, ...]]
+    _pathways: Mapping[str, PathwaySpec]  # by Brian2's pathway name
 
     def _group_of(self, name: str) -> tuple[ModelGroup | None, str]:
         """The group a synaptic name (``v_post``, ``w``) belongs to, and its base name."""

@@ -36,7 +36,7 @@ def lower_network(objects: list[Any], externals: Mapping[int, Mapping[str, Exter
         lowered.append(ObjectIR(ctx.member, struct_name(ctx.member), type(obj).__name__,
                                 _description(obj), tuple(ctx.fields), tuple(kernels)))
     schedule = sorted(
-        ((SLOTS.index(k.when), k.order, obj.name, pos, o.member, k.name)
+        ((SLOTS.index(k.when), k.order, k.sort_name or obj.name, pos, o.member, k.name)
          for obj, o in zip(objects, lowered) for pos, k in enumerate(o.kernels)
          if k.phase == "step"),
     )
