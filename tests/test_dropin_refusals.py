@@ -41,8 +41,6 @@ def test_group_methods_of_missing_features_name_them():
     with pytest.raises(NotImplementedError, match=r"NeuronGroup 'cells'.run_regularly\('v = 0'\): code run at "
                                                   "regular intervals"):
         G.run_regularly("v = 0", dt=1 * ms)
-    with pytest.raises(NotImplementedError, match=r"NeuronGroup 'cells'.run_on_event\('spike', ...\)"):
-        G.run_on_event("spike", "v = 0")
     S = Synapses(G, G, "w : 1", on_pre="v += w", name="syn")
     with pytest.raises(NotImplementedError, match=r"Synapses 'syn'.run_regularly"):
         S.run_regularly("w = 0")
@@ -96,7 +94,7 @@ def test_a_list_of_methods_uses_the_first_that_applies_as_brian2():
 
 
 @pytest.mark.parametrize("argument, value, feature", [
-    ("events", {"custom": "v > 1"}, "custom events"), ("dtype", {"v": "float32"}, "per-variable data types"),
+    ("dtype", {"v": "float32"}, "per-variable data types"),
     ("method_options", {"x": 1}, "options of integration methods"), ("codeobj_class", object, "choosing the code object class")])
 def test_brian2_arguments_neurogen_cannot_honour_are_refused_naming_them(argument, value, feature):
     with pytest.raises(NotImplementedError, match=rf"NeuronGroup 'n': the argument {argument}= \({feature}"):

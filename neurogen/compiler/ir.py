@@ -110,6 +110,12 @@ class Load:
 @dataclass(frozen=True, slots=True)
 class ThresholdOptions:
     refractory: bool  # a spike sets lastspike and not_refractory
+    space: str = "_spikespace"  # the member listing the neurons with the event (custom: _event<k>_space)
+
+
+@dataclass(frozen=True, slots=True)
+class ResetOptions:
+    space: str = "_spikespace"  # the event whose neurons the code runs for (its space)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +123,7 @@ class SpikeMonitorOptions:
     record: bool  # keep (i, t) of every spike, not only the counts
     part: bool = False  # it watches part of its group (a subgroup: _start, _size)
     variables: tuple[str, ...] = ()  # recorded at each spike, each computed into the local _value_<name>
+    space: str = "_spikespace"  # the event it records (EventMonitor: _event<k>_space)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +178,7 @@ class ConnectOptions:
     if_reads_target: bool     # a generator's ``if`` reads j: tested after the range check
 
 
-KernelOptions = Union[ThresholdOptions, SpikeMonitorOptions, StateMonitorOptions, RateMonitorOptions, PathwayOptions,
+KernelOptions = Union[ThresholdOptions, ResetOptions, SpikeMonitorOptions, StateMonitorOptions, RateMonitorOptions, PathwayOptions,
                       QueueOptions, SummedOptions, PoissonInputOptions, ConnectOptions]
 
 Phase = Literal["step", "call", "prepare", "finish"]

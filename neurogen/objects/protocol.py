@@ -22,6 +22,7 @@ import numpy as np
 from ..frontend.equations import Equations
 from ..frontend.expressions import Statement
 from ..units import Dimension
+from .events import EventCode
 from .pathways import PathwaySpec
 from .variables import VariableSpec
 
@@ -110,6 +111,11 @@ class NeuronGroupModel(ModelGroup, Protocol):
     method: str | None
     _refractory: Any                     # False, a time in seconds, or a condition (text)
     _reset_statements: tuple[Statement, ...]
+    _events: Mapping[str, str]           # custom events: name -> condition (text)
+    _event_code: Mapping[str, EventCode]  # run_on_event: the code run on each event
+
+    def _event_slot(self, event: str) -> tuple[str, int | float]:
+        """(when, order) of the test of ``event``."""
 
 
 class SynapsesModel(ModelGroup, Protocol):

@@ -54,7 +54,6 @@ FEATURES: dict[str, tuple[str, str]] = {
     "NetworkOperation": ("network operations (Python code called during a run)",
                          "split the run into several run() calls and change the state between them"),
     "stop": ("stopping a run from a network operation", ""),
-    "EventMonitor": ("custom events (NeuronGroup(events=...)) and their monitors", ""),
     "linked_var": ("linked variables ('x : 1 (linked)')", "use a (summed) variable or Synapses"),
     "Function": ("user functions in model code", "TimedArray is supported"),
     "implementation": ("user functions with C++ implementations", ""),

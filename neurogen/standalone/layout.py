@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ..binding import INTEGER, RESERVED, SCALAR, Binding, Slot
 from ..objects.base import of_class
-from ..objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
+from ..objects.events import event_space
+from ..objects.monitors import EventMonitor, PopulationRateMonitor, StateMonitor
 from ..objects.neurongroup import NeuronGroup
 from ..objects.poissoninput import PoissonInput
 from ..objects.spikegenerator import SpikeGeneratorGroup
@@ -127,6 +128,8 @@ def _neurons(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
     n = f"{o.member}.N"
     rules = _state_counts(o, obj, n)
     rules.update({"N": f"in=0,{INT32_LIMIT}", "_spikespace": f"count={n}+1 spikes={n}"})
+    for event in obj._events:  # custom events: a space each, as the spikes'
+        rules[event_space(obj, event)] = f"count={n}+1 spikes={n}"
     return rules
 
 
@@ -213,7 +216,7 @@ def _rate_monitor(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
 
 _RULES: dict[type, RuleMaker] = {
     NeuronGroup: _neurons, SpikeGeneratorGroup: _spike_generator, Synapses: _synapses,
-    PoissonInput: _poisson_input, SpikeMonitor: _spike_monitor, StateMonitor: _state_monitor,
+    PoissonInput: _poisson_input, EventMonitor: _spike_monitor, StateMonitor: _state_monitor,
     PopulationRateMonitor: _rate_monitor,
 }
 

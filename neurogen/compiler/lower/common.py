@@ -142,7 +142,10 @@ DRAW_BASES = {"vector": 0, "threshold": 1, "reset": 2, "assign": 3, "spikemonito
               "statemonitor": 5, "ratemonitor": 6, "on_pre": 7, "on_post": 8, "summed": 9,
               "connect": 10, "poissoninput": 11, "noise": 12,
               # the pathways of on_pre/on_post dicts beyond the default ones (pathway<k>, k < 64)
-              **{f"pathway{k}": 16 + k for k in range(64)}}
+              **{f"pathway{k}": 16 + k for k in range(64)},
+              # custom events: the test of the k-th event and the code run on it (k < 64)
+              **{f"event{k}_threshold": 80 + k for k in range(64)},
+              **{f"event{k}_reset": 144 + k for k in range(64)}}
 
 
 def build_kernel(ctx: ObjectContext, *, name: str, template: str, when: str, order: int,

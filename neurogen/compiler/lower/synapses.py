@@ -21,6 +21,7 @@ from ..ir import (Assign, FieldKind, Kernel, MatrixExp, PathwayMode, PathwayOpti
 from .common import (Access, ObjectContext, add_external_fields, build_kernel, check_dims, convert, expression_dims,
                     make_resolver, scalar_context)
 from .neurons import frozen_while_refractory, lower_statements
+from ...objects.events import event_space
 from ...objects.pathways import PathwaySpec
 from ...objects.synapses import SYNAPSE_NAMES, Synapses
 from ..printer import cpp_name, field_ref
@@ -246,7 +247,8 @@ def _pathway(ctx: ObjectContext, names: SynapseNames, pathway: PathwaySpec) -> l
     key, side = pathway.key, pathway.side
     _add_pathway_fields(ctx, key, side, queue=mode != "direct")
     options = PathwayOptions(key, mode, PRE if side == "pre" else POST, _needs_order(code, names), side,
-                             field_ref("_grp", pathway.delay_variable), event_space(pathway.event))
+                             field_ref("_grp", pathway.delay_variable),
+                             event_space(syn._source_group if side == "pre" else syn._target_group, pathway.event))
     kernel = build_kernel(
         ctx, name=key, template="pathway", when="synapses", order=PATHWAY_ORDER[side],
         statements=statements, access=names.access, writes=writes, integer_names=names.integer_names,
@@ -261,11 +263,6 @@ def _pathway(ctx: ObjectContext, names: SynapseNames, pathway: PathwaySpec) -> l
                 statements=(), access={}, comment=[f"{phase} the spikes in transit of {pathway.where}"],
                 phase=phase, options=QueueOptions(key, mode, options.delay)))
     return kernels
-
-
-def event_space(event: str) -> str:
-    """The struct member of a group that lists the neurons with ``event`` in this step."""
-    return "_spikespace" if event == "spike" else f"_{event}_space"
 
 
 def _add_pathway_fields(ctx: ObjectContext, key: str, side: str, queue: bool) -> None:
