@@ -174,3 +174,19 @@ def test_bad_events_are_refused_as_brian2():
     H = NeuronGroup(1, "v : 1", threshold="v > 1")
     with pytest.raises(ValueError, match="'.*' does not define an event 'e'"):
         Synapses(G, H, on_post="v_pre += 1", on_event={"post": "e"})  # the target's events trigger on_post
+
+
+def test_moving_an_event_test_is_a_new_build():
+    """The slot of an event's test is part of the model's key: a cached build of the same model
+    with the test elsewhere must not be reused."""
+    def first_event(move: bool):
+        neurogen.start_scope()
+        G = NeuronGroup(1, "dx/dt = 1/ms : 1", events={"g": "x > 0.25"})
+        if move:
+            G.set_event_schedule("g", when="before_groups")  # before the state update
+        M = EventMonitor(G, "g", "x", when="end")  # the same monitor in both
+        run(0.5 * ms)
+        return float(M.t[0] / ms), float(M.x[0])
+
+    assert np.allclose(first_event(False), (0.2, 0.3))
+    assert np.allclose(first_event(True), (0.3, 0.4))

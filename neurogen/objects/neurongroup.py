@@ -198,7 +198,8 @@ class NeuronGroup(Group):
         return (type(self).__name__, self._equations.text, str(self.method), str(self.threshold),
                 str(self.reset), ref_text,
                 *(f"event:{name}:{condition}" for name, condition in self._events.items()),
-                *(f"on_event:{c.event}:{c.code}" for c in self._event_code.values()))
+                *(f"event_schedule:{name}:{when}:{order}" for name, (when, order) in self._event_schedule.items()),
+                *(f"on_event:{c.event}:{c.code}:{c.when}:{c.order}" for c in self._event_code.values()))
 
     def _expression_sources(self) -> list[tuple[str, ast.expr]]:
         """Every expression of the model, parsed, for name lookup and dimension checks."""
