@@ -124,6 +124,8 @@ def test_bad_pathways_and_delays_are_refused_as_brian2():
         Synapses(G, G, on_pre={1: "v += 1"})
     with pytest.raises(ValueError, match="already have an attribute"):
         Synapses(G, G, "w : 1", on_pre={"w": "v += w"})
+    with pytest.raises(ValueError, match="already have an attribute"):  # S.delay is the 'pre' pathway's
+        Synapses(G, G, on_pre={"pre": "v += 1", "delay": "v += 2"})
     with pytest.raises(ValueError, match="twice"):
         Synapses(G, G, on_pre={"a": "v += 1"}, on_post={"a": "v += 1"})
     with pytest.raises(EquationError, match=r"on_pre\['a'\]"):
@@ -134,3 +136,18 @@ def test_bad_pathways_and_delays_are_refused_as_brian2():
         S.delay
     with pytest.raises(ValueError, match="negative"):
         S.a.delay = -1 * ms
+
+
+def test_spikes_in_transit_of_every_pathway_survive_store_and_restore():
+    src = SpikeGeneratorGroup(2, [0, 1], [0 * ms, 0 * ms])
+    tgt = NeuronGroup(1, "x : 1")
+    S = Synapses(src, tgt, on_pre={"up": "x_post += 1", "down": "x_post -= 10"}, delay={"up": 0.1 * ms})
+    S.connect()
+    S.down.delay = "i*0.2*ms + 0.1*ms"
+    run(0.2 * ms)
+    neurogen.store()   # the 'down' spike of synapse 1 is in transit
+    run(0.4 * ms)
+    assert tgt.x[0] == -18  # Brian2 2.9 (as in the trace above)
+    neurogen.restore()
+    run(0.4 * ms)
+    assert tgt.x[0] == -18

@@ -121,7 +121,8 @@ class Synapses(Group):
     def _check_pathway_names(self) -> None:
         """A pathway is an attribute (``S.up``): its name must not be taken (Brian2's ValueError)."""
         for name in self._pathways:
-            if name in self._specs or name in self._equations or hasattr(type(self), name) or name in SYNAPSE_NAMES:
+            if (name in self._specs or name in self._equations or hasattr(type(self), name)
+                    or name in (*SYNAPSE_NAMES, "delay", "lastupdate")):
                 raise ValueError(f"Synapses '{self.name}': cannot add a pathway named '{name}', the synapses "
                                  "already have an attribute with this name")
 
