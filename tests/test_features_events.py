@@ -207,3 +207,14 @@ def test_events_of_subgroups_are_those_of_the_group():
     assert list(part.i) == list(whole.i[keep] - 2)
     assert np.allclose(part.t / ms, whole.t[keep] / ms) and np.allclose(part.v, whole.v[keep])
     assert list(H.n) == [3, 5]  # Brian2 2.9
+
+
+def test_a_postsynaptic_pathway_on_a_custom_event_with_a_delay():
+    src = NeuronGroup(2, "v : 1", threshold="v > 1")
+    G = NeuronGroup(3, "dv/dt = (1 + i)/ms : 1", events={"e": "v > 0.5"})
+    G.run_on_event("e", "v = 0")
+    S = Synapses(src, G, "w : 1", on_pre="v_post += 0", on_post="w += 1", on_event={"post": "e"},
+                 delay={"post": 0.2 * ms})
+    S.connect()
+    run(1 * ms)
+    assert list(S.w) == [1, 2, 4, 1, 2, 4]  # Brian2 2.9
