@@ -8,7 +8,7 @@ postsynaptic indices (within a subgroup). Every kernel loops over synapses with 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Mapping
 
 import sympy
 
