@@ -12,6 +12,7 @@ from .runtime.network import MagicNetwork, Network, current_magic_network, resto
 from .runtime.network import collect, profiling_summary, scheduling_summary
 from .objects.clock import Clock
 from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
+from .objects.monitors import EventMonitor
 from .objects.neurongroup import NeuronGroup
 from .objects.poissongroup import PoissonGroup
 from .objects.poissoninput import PoissonInput
@@ -83,6 +84,7 @@ def __getattr__(name: str):  # defaultclock is per session, created on first use
 
 __all__ = [
     "NeuronGroup", "SpikeMonitor", "StateMonitor", "PopulationRateMonitor", "Network",
+    "EventMonitor",
     "MagicNetwork", "run", "store", "restore", "Clock", "defaultclock", "seed", "start_scope", "prefs", "Equations",
     "NeurogenError", "EquationError", "DimensionMismatchError", "CompilationError", "PreferenceError", "np",
     "Synapses", "PoissonInput", "PoissonGroup", "SpikeGeneratorGroup", "TimedArray", "set_device",

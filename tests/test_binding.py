@@ -130,9 +130,9 @@ def test_one_collector_puts_outputs_back_by_the_binding():
                (state, "_t"): np.array([0.0, 1e-4]), (state, "_rec_v"): np.zeros((2, 1))}
     rows = {m: 2 for m in members}
     collect_results(binding, members, outputs, dt={m: 1e-4 for m in members}, rows=rows, carried=False)
-    assert len(members[synapses]._queue["items"]) == 0
+    assert len(members[synapses]._queue("pre")["items"]) == 0
     collect_results(binding, members, outputs, dt={m: 1e-4 for m in members}, rows=rows)
-    assert list(members[synapses]._queue["steps"]) == [7]
+    assert list(members[synapses]._queue("pre")["steps"]) == [7]
     assert list(members[monitor].i) == [1, 2, 1, 2] and len(members[state].t) == 4
 
 

@@ -25,12 +25,6 @@ def test_every_missing_brian2_name_exists_and_refuses_naming_the_feature(name):
     assert not isinstance(3, placeholder) if name[0].isupper() else True
 
 
-def test_group_methods_of_missing_features_name_them():
-    G = NeuronGroup(3, "v : 1", threshold="v > 1", name="cells")
-    with pytest.raises(NotImplementedError, match=r"NeuronGroup 'cells'.run_on_event\('spike', ...\)"):
-        G.run_on_event("spike", "v = 0")
-
-
 @pytest.mark.parametrize("method", ["gsl_rk45", "gsl", ["gsl_rk2", "euler"]])
 def test_gsl_integration_is_refused_when_the_group_is_made(method):
     with pytest.raises(NotImplementedError, match=r"NeuronGroup 'n': integration method 'gsl.*': Brian2's GSL "):
@@ -79,7 +73,7 @@ def test_a_list_of_methods_uses_the_first_that_applies_as_brian2():
 
 
 @pytest.mark.parametrize("argument, value, feature", [
-    ("events", {"custom": "v > 1"}, "custom events"), ("dtype", {"v": "float32"}, "per-variable data types"),
+    ("dtype", {"v": "float32"}, "per-variable data types"),
     ("method_options", {"x": 1}, "options of integration methods"), ("codeobj_class", object, "choosing the code object class")])
 def test_brian2_arguments_neurogen_cannot_honour_are_refused_naming_them(argument, value, feature):
     with pytest.raises(NotImplementedError, match=rf"NeuronGroup 'n': the argument {argument}= \({feature}"):

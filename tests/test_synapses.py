@@ -219,8 +219,6 @@ def test_errors_name_the_problem():
         Synapses(G, H, "x = 1 : 1 (summed)")
     with pytest.raises(EquationError, match="must be a parameter"):
         Synapses(G, H, "y_post = 1 : 1 (summed)")
-    with pytest.raises(NotImplementedError):
-        Synapses(G, H, on_pre={"a": "v += 1", "b": "v += 2"})
     assert len(S) == 0  # failed connects add nothing
 
 

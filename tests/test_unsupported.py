@@ -114,10 +114,6 @@ def test_python_functions_in_model_code_raise_not_implemented():
 
 def test_synapse_features_not_supported_yet_raise_not_implemented():
     G = NeuronGroup(2, "v : 1", threshold="v > 1")
-    for options in ({"on_pre": {"a": "v += 1"}}, {"on_event": "custom"},
-                    {"on_pre": "v += 1", "delay": {"pre": 1 * ms}}):
-        with pytest.raises(NotImplementedError):
-            Synapses(G, G, **options)
     S = Synapses(G, G, "w : 1")
     S.connect()
     with pytest.raises(NotImplementedError, match="sample"):

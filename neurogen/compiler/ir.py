@@ -111,6 +111,12 @@ class Load:
 @dataclass(frozen=True, slots=True)
 class ThresholdOptions:
     refractory: bool  # a spike sets lastspike and not_refractory
+    space: str = "_spikespace"  # the member listing the neurons with the event (custom: _event<k>_space)
+
+
+@dataclass(frozen=True, slots=True)
+class ResetOptions:
+    space: str = "_spikespace"  # the event whose neurons the code runs for (its space)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +124,7 @@ class SpikeMonitorOptions:
     record: bool  # keep (i, t) of every spike, not only the counts
     part: bool = False  # it watches part of its group (a subgroup: _start, _size)
     variables: tuple[str, ...] = ()  # recorded at each spike, each computed into the local _value_<name>
+    space: str = "_spikespace"  # the event it records (EventMonitor: _event<k>_space)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,16 +147,20 @@ PathwayMode = Literal["heterogeneous", "homogeneous", "direct"]
 
 @dataclass(frozen=True, slots=True)
 class PathwayOptions:
-    pathway: str       # "pre" or "post": names the CSR arrays and queue members (_pre_offsets)
+    pathway: str       # "pre", "post" or "pathway<k>": names the queue members (_pre_queue)
     mode: PathwayMode  # a delay per synapse, one shared delay, or delivery at once (on_post)
-    spikes: str        # the kernel parameter whose _spikespace triggers it (_pre, _post)
+    spikes: str        # the kernel parameter whose events trigger it (_pre, _post)
     ordered: bool      # deliver in synapse order: a neuron variable is set or read back
+    side: str = "pre"  # "pre" or "post": names the CSR arrays (_pre_offsets)
+    delay: str = "_grp.delay_"       # C++ access to its delay array
+    events: str = "_spikespace"      # the member of ``spikes`` listing this step's events
 
 
 @dataclass(frozen=True, slots=True)
 class QueueOptions:
     pathway: str
     mode: PathwayMode
+    delay: str = "_grp.delay_"       # C++ access to its delay array
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,8 +184,8 @@ class ConnectOptions:
     if_reads_target: bool     # a generator's ``if`` reads j: tested after the range check
 
 
-KernelOptions = Union[ThresholdOptions, SpikeMonitorOptions, StateMonitorOptions, RateMonitorOptions, PathwayOptions,
-                      QueueOptions, SummedOptions, PoissonInputOptions, ConnectOptions, RunnerOptions]
+KernelOptions = Union[ThresholdOptions, ResetOptions, SpikeMonitorOptions, StateMonitorOptions, RateMonitorOptions,
+                      PathwayOptions, QueueOptions, SummedOptions, PoissonInputOptions, ConnectOptions, RunnerOptions]
 
 Phase = Literal["step", "call", "prepare", "finish"]
 
@@ -220,6 +231,7 @@ class Kernel:
     random_functions: frozenset[str] = frozenset()
     options: KernelOptions | None = None
     user_code: tuple[CppImplementation, ...] = ()  # C++ of the user functions it calls (with dependencies)
+    sort_name: str = ""      # the name Brian2 schedules it by, if not its object's (a pathway: S_up)
 
     @property
     def random(self) -> bool:

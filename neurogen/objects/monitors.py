@@ -3,7 +3,7 @@ in its own module (``spikemonitor``, ``statemonitor``, ``ratemonitor``)."""
 from __future__ import annotations
 
 from .ratemonitor import PopulationRateMonitor
-from .spikemonitor import SpikeMonitor
+from .spikemonitor import EventMonitor, SpikeMonitor
 from .statemonitor import StateMonitor
 
-__all__ = ["PopulationRateMonitor", "SpikeMonitor", "StateMonitor"]
+__all__ = ["EventMonitor", "PopulationRateMonitor", "SpikeMonitor", "StateMonitor"]

@@ -11,8 +11,10 @@ from ..errors import EquationError, NotAConditionError
 from ..frontend.expressions import Statement, is_condition, parse_expression, parse_statements
 from ..units import DIMENSIONLESS, Quantity, get_dimensions, second
 from .clock import Clock
+from .events import SPIKE, EventCode, check_events, defined_events, event_space
 from .group import Group
-from .validation import check_method, refuse_unsupported_arguments, require_memory, whole_number
+from .validation import (check_method, check_order, check_when, refuse_unsupported_arguments, require_memory,
+                         whole_number)
 from .variables import VariableSpec
 from ..errors import DimensionMismatchError
 
@@ -35,13 +37,25 @@ class NeuronGroup(Group):
                  dt: Quantity | None = None, clock: Clock | None = None, order: int = 0,
                  name: str = "neurongroup*", codeobj_class: Any = None) -> None:
         super().__init__(name=name, when="groups", order=order, dt=dt, clock=clock, namespace=namespace)
-        refuse_unsupported_arguments(f"NeuronGroup '{self.name}'", events=events, dtype=dtype,
+        refuse_unsupported_arguments(f"NeuronGroup '{self.name}'", dtype=dtype,
                                      codeobj_class=codeobj_class, method_options=method_options)
         n = _check_size(N, self.name)
         self._equations = parse_equations(model, owner=f"NeuronGroup '{self.name}'")
         self._check_flags()
         self.method = check_method(method, f"NeuronGroup '{self.name}'")
-        self.threshold = self._check_threshold(threshold, refractory is not False and refractory is not None)
+        events = check_events(events, f"NeuronGroup '{self.name}'")
+        if SPIKE in events:  # Brian2: the 'spike' event is the threshold
+            if threshold is not None:
+                raise ValueError(f"NeuronGroup '{self.name}' defines both a threshold and a 'spike' event")
+            threshold = events.pop(SPIKE)
+        has_refractory = refractory is not False and refractory is not None
+        self.threshold = self._check_threshold(threshold, has_refractory)
+        # custom events (name -> condition), where each is tested, the code run on each
+        self._events = {name: self._check_threshold(condition, has_refractory, f"events['{name}']")
+                        for name, condition in events.items()}
+        self._event_schedule: dict[str, tuple[str, int | float | None]] = {
+            SPIKE: ("thresholds", None), **{name: ("after_thresholds", None) for name in self._events}}
+        self._event_code: dict[str, EventCode] = {}
         self.reset = reset
         self._reset_statements = self._check_reset(reset)
         self._refractory = self._check_refractory(refractory)
@@ -49,11 +63,13 @@ class NeuronGroup(Group):
         if self._refractory is not False:
             specs += [VariableSpec("lastspike", second.dim, "float64", read_only=False),
                       VariableSpec("not_refractory", DIMENSIONLESS, "bool")]
-        specs.append(VariableSpec("_spikespace", DIMENSIONLESS, "int32", read_only=True))
+        spaces = [event_space(self, event) for event in (SPIKE, *self._events)]
+        specs += [VariableSpec(space, DIMENSIONLESS, "int32", read_only=True) for space in spaces]
         require_memory(sum((1 if s.shared else n) * s.numpy_dtype().itemsize for s in specs),
                        f"NeuronGroup '{self.name}'", f"the state of {n} neurons")
         self._init_state(n, specs)
-        self._state["_spikespace"] = np.zeros(n + 1, dtype=np.int32)
+        for space in spaces:  # the neurons with the event in this step, their count at [N]
+            self._state[space] = np.zeros(n + 1, dtype=np.int32)
         if self._refractory is not False:
             self._state["lastspike"][:] = LASTSPIKE_INITIAL
             self._state["not_refractory"][:] = 1
@@ -74,16 +90,65 @@ class NeuronGroup(Group):
                     "belongs to Synapses, not to a NeuronGroup"
                 )
 
-    def _check_threshold(self, threshold: str | None, refractory: bool) -> str | None:
+    def _check_threshold(self, threshold: str | None, refractory: bool, what: str = "threshold") -> str | None:
         if threshold is None:
             return None
-        where = f"NeuronGroup '{self.name}', threshold"
+        where = f"NeuronGroup '{self.name}', {what}"
         tree = parse_expression(threshold, where)
         booleans = {eq.name for eq in self._equations if eq.dtype == "boolean"}
         if not is_condition(tree, booleans | ({"not_refractory"} if refractory else set())):
             raise NotAConditionError(f"{where}: '{threshold}' is not a boolean expression (expected a condition "
                                      "such as 'v > v_th', or a boolean variable; Brian2 refuses it too)")
         return threshold
+
+    # -- custom events ------------------------------------------------------------------------
+
+    def run_on_event(self, event: str, code: str, when: str = "after_resets", order: int | None = None) -> None:
+        """Brian2's ``run_on_event``: run ``code`` for the neurons that had ``event`` in this step,
+        in the slot ``when`` (a reset is the code of the ``spike`` event, in ``resets``)."""
+        where = f"NeuronGroup '{self.name}'.run_on_event({event!r}, ...)"
+        if event not in defined_events(self):
+            hint = " Did you forget to define a threshold?" if event == SPIKE else ""
+            raise ValueError(f"{where}: unknown event '{event}'.{hint}")
+        if event in self._event_code or event == SPIKE and self.reset is not None:
+            raise ValueError(f"{where}: cannot add code for event '{event}', code for this event has already "
+                             "been added")
+        if not isinstance(code, str):
+            raise TypeError(f"{where}: the code has to be a string, got {code!r}")
+        check_when(when, where)
+        if order is not None:
+            order = check_order(order, where)
+        statements = parse_statements(code, where)
+        for stmt in statements:
+            self._check_writable(stmt.target, f"run_on_event({event!r}) line '{stmt.line}'")
+        self._event_code[event] = EventCode(event, code, tuple(statements), when, order)
+
+    def set_event_schedule(self, event: str, when: str = "after_thresholds", order: int | None = None) -> None:
+        """Brian2's ``set_event_schedule``: the slot in which the condition of ``event`` is tested."""
+        where = f"NeuronGroup '{self.name}'.set_event_schedule({event!r}, ...)"
+        if event not in defined_events(self):
+            raise ValueError(f"{where}: unknown event '{event}'")
+        check_when(when, where)
+        if order is not None:
+            order = check_order(order, where)
+        self._event_schedule[event] = (when, order)
+
+    @property
+    def events(self) -> dict[str, str]:
+        """Brian2's ``G.events``: every event's condition (the threshold is the ``spike`` event's)."""
+        spike = {SPIKE: self.threshold} if self.threshold is not None else {}
+        return {**self._events, **spike}
+
+    @property
+    def event_codes(self) -> dict[str, str]:
+        """Brian2's ``G.event_codes``: the code run on each event (the reset is the spike's)."""
+        reset = {SPIKE: self.reset} if self.threshold is not None and self.reset is not None else {}
+        return {**reset, **{event: code.code for event, code in self._event_code.items()}}
+
+    def _event_slot(self, event: str) -> tuple[str, int | float]:
+        """(when, order) of the test of ``event`` (an EventMonitor records just after it)."""
+        when, order = self._event_schedule[event]
+        return when, self.order if order is None else order
 
     def _check_reset(self, reset: str | None) -> tuple[Statement, ...]:
         if reset is None:
@@ -136,7 +201,10 @@ class NeuronGroup(Group):
         ref = self._refractory
         ref_text = "none" if ref is False else ("time" if not isinstance(ref, str) else f"expr:{ref}")
         return (type(self).__name__, self._equations.text, str(self.method), str(self.threshold),
-                str(self.reset), ref_text, self._links_key())
+                str(self.reset), ref_text, self._links_key(),
+                *(f"event:{name}:{condition}" for name, condition in self._events.items()),
+                *(f"event_schedule:{name}:{when}:{order}" for name, (when, order) in self._event_schedule.items()),
+                *(f"on_event:{c.event}:{c.code}:{c.when}:{c.order}" for c in self._event_code.values()))
 
     def _expression_sources(self) -> list[tuple[str, ast.expr]]:
         """Every expression of the model, parsed, for name lookup and dimension checks."""
@@ -149,6 +217,12 @@ class NeuronGroup(Group):
             sources.append((f"threshold '{self.threshold}'", parse_expression(self.threshold, f"{owner}, threshold")))
         for stmt in self._reset_statements:
             sources.append((f"reset '{stmt.line}'", parse_expression(stmt.expr, f"{owner}, reset")))
+        for name, condition in self._events.items():
+            sources.append((f"events['{name}'] '{condition}'", parse_expression(condition, f"{owner}, events")))
+        for code in self._event_code.values():
+            for stmt in code.statements:
+                sources.append((f"run_on_event({code.event!r}) '{stmt.line}'",
+                                parse_expression(stmt.expr, f"{owner}, run_on_event")))
         if isinstance(self._refractory, str):
             sources.append((f"refractory '{self._refractory}'",
                             parse_expression(self._refractory, f"{owner}, refractory")))
@@ -162,7 +236,8 @@ class NeuronGroup(Group):
 
     def _variable_dims(self) -> dict[str, Any]:
         dims = super()._variable_dims()
-        dims.pop("_spikespace", None)
+        for event in (SPIKE, *self._events):
+            dims.pop(event_space(self, event), None)
         return dims
 
 

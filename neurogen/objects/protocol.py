@@ -22,6 +22,8 @@ import numpy as np
 from ..frontend.equations import Equations
 from ..frontend.expressions import Statement
 from ..units import Dimension
+from .events import EventCode
+from .pathways import PathwaySpec
 from .variables import VariableSpec
 
 
@@ -113,6 +115,11 @@ class NeuronGroupModel(ModelGroup, Protocol):
     method: str | None
     _refractory: Any                     # False, a time in seconds, or a condition (text)
     _reset_statements: tuple[Statement, ...]
+    _events: Mapping[str, str]           # custom events: name -> condition (text)
+    _event_code: Mapping[str, EventCode]  # run_on_event: the code run on each event
+
+    def _event_slot(self, event: str) -> tuple[str, int | float]:
+        """(when, order) of the test of ``event``."""
 
 
 class SynapsesModel(ModelGroup, Protocol):
@@ -120,7 +127,7 @@ class SynapsesModel(ModelGroup, Protocol):
     _target_group: ModelGroup
     _source_start: int                   # where a subgroup source/target starts in its parent
     _target_start: int
-    _pathways: Mapping[str, tuple[Statement, ...]]
+    _pathways: Mapping[str, PathwaySpec]  # by Brian2's pathway name
 
     def _group_of(self, name: str) -> tuple[ModelGroup | None, str]:
         """The group a synaptic name (``v_post``, ``w``) belongs to, and its base name."""

@@ -14,13 +14,14 @@ import numpy as np
 
 from ..frontend.equations import Equations, parse_equations
 from ..errors import EquationError, NeurogenError
-from ..frontend.expressions import Statement, parse_expression, parse_statements
+from ..frontend.expressions import Statement, parse_expression
 from ..units import DIMENSIONLESS, Quantity, second
 from .clock import Clock
 from .group import Group
 from .validation import check_method, refuse_unsupported_arguments, require_spike_source
 from .subgroup import underlying
 from .indexing import SynapticSubgroup, rank_within_pairs, synaptic_indices
+from .pathways import PathwayDelayView, PathwaySpec, PathwayView, pathway_specs
 from .variables import VariableSpec, coerce_value, linked_view
 from ..errors import DimensionMismatchError
 from ..session import session
@@ -46,7 +47,7 @@ class Synapses(Group):
     def __init__(self, source: Any, target: Any = None, model: str | Equations = "",
                  on_pre: str | None = None, pre: str | None = None, on_post: str | None = None,
                  post: str | None = None, connect: Any = None, delay: Any = None,
-                 on_event: str = "spike", multisynaptic_index: str | None = None,
+                 on_event: Any = "spike", multisynaptic_index: str | None = None,
                  namespace: Mapping[str, Any] | None = None, dtype: Any = None,
                  codeobj_class: Any = None, dt: Quantity | None = None, clock: Clock | None = None,
                  order: int = 0, method: str | None = None, method_options: Any = None,
@@ -54,7 +55,7 @@ class Synapses(Group):
         target = source if target is None else target
         super().__init__(name=name, when="groups", order=order, dt=dt, clock=clock, namespace=namespace)
         where = f"Synapses '{self.name}'"
-        refuse_unsupported_arguments(where, connect=connect, on_event=on_event, dtype=dtype,
+        refuse_unsupported_arguments(where, connect=connect, dtype=dtype,
                             codeobj_class=codeobj_class, method_options=method_options)
         on_pre = _one_of(on_pre, pre, "on_pre", "pre", where)
         on_post = _one_of(on_post, post, "on_post", "post", where)
@@ -66,20 +67,21 @@ class Synapses(Group):
         self._check_equations()
         self.on_pre = on_pre
         self.on_post = on_post
-        self._pathways: dict[str, tuple[Statement, ...]] = {}
-        for pathway, code, group in (("pre", on_pre, source), ("post", on_post, target)):
-            if code is not None:
-                _require_spikes(group, f"{where}, on_{pathway}")
-                self._pathways[pathway] = parse_statements(code, f"{where}, on_{pathway}")
+        self._pathways: dict[str, PathwaySpec] = pathway_specs(on_pre, on_post, on_event, where)
+        for spec in self._pathways.values():
+            _require_event(source if spec.side == "pre" else target, spec.event, f"{where}, {spec.where}")
         self._init_state(0, self._specs_from_equations(self._equations))
+        self._check_pathway_names()
+        self._delays_given: set[str] = set()   # delay variables given a value (delay=, S.x.delay = ...)
         self._add_internal_variables(delay)
         self._multisynaptic_index = self._add_multisynaptic_index(multisynaptic_index)
         self._connections = 0                  # connect() calls so far (variables are written after one)
         self._connectivity: dict[str, np.ndarray] | None = None  # CSR views, rebuilt when stale
-        self._queue = {"items": np.zeros(0, np.int32), "steps": np.zeros(0, np.int64), "dt": 0.0, "every": 1}
-        for pathway, statements in self._pathways.items():
-            for stmt in statements:
-                self._check_writable(stmt, pathway)
+        # spikes in transit of each queued pathway (by its key), carried from run to run
+        self._queues: dict[str, dict[str, Any]] = {}
+        for spec in self._pathways.values():
+            for stmt in spec.statements:
+                self._check_writable(stmt, spec.where)
 
     # -- construction checks ------------------------------------------------------------
 
@@ -123,8 +125,16 @@ class Synapses(Group):
         if target.dim != eq.dim:
             raise DimensionMismatchError(f"{where}: '{name}' of '{group.name}' has other units", target.dim, eq.dim)
 
+    def _check_pathway_names(self) -> None:
+        """A pathway is an attribute (``S.up``): its name must not be taken (Brian2's ValueError)."""
+        for name in self._pathways:
+            if (name in self._specs or name in self._equations or hasattr(type(self), name)
+                    or name in (*SYNAPSE_NAMES, "delay", "lastupdate")):
+                raise ValueError(f"Synapses '{self.name}': cannot add a pathway named '{name}', the synapses "
+                                 "already have an attribute with this name")
+
     def _check_writable(self, stmt: Statement, pathway: str) -> None:
-        where = f"Synapses '{self.name}', on_{pathway} line '{stmt.line}'"
+        where = f"Synapses '{self.name}', {pathway} line '{stmt.line}'"
         name = stmt.target
         group, base = self._group_of(name)
         if name in self._links or (group is not None and base in group._links):
@@ -154,28 +164,53 @@ class Synapses(Group):
         return None, name
 
     def _add_internal_variables(self, delay: Any) -> None:
-        """``_synaptic_pre``/``_post`` (parent indices), ``delay``, ``lastupdate``."""
+        """``_synaptic_pre``/``_post`` (parent indices), the delays of the pathways, ``lastupdate``.
+
+        Every presynaptic pathway has a delay (one shared value until one per synapse is set);
+        a postsynaptic pathway delivers at once unless it is given a delay (then it is queued too).
+        """
         specs = [VariableSpec("_synaptic_pre", DIMENSIONLESS, "int32", read_only=True),
                  VariableSpec("_synaptic_post", DIMENSIONLESS, "int32", read_only=True)]
-        if "pre" in self._pathways:
-            homogeneous = delay is None or np.ndim(np.asarray(delay)) == 0 and not isinstance(delay, str)
-            specs.append(VariableSpec("delay", second.dim, "float64", shared=homogeneous))
-        elif delay is not None:
-            raise EquationError(f"Synapses '{self.name}': delay= given but there is no on_pre")
+        delays = self._delays_by_pathway(delay)
+        for pathway in self._pathways.values():
+            given = delays.get(pathway.name)
+            if pathway.side == "pre" or given is not None:
+                homogeneous = given is None or np.ndim(np.asarray(given)) == 0
+                specs.append(VariableSpec(pathway.delay_variable, second.dim, "float64", shared=homogeneous))
         if self._equations.of_kind("differential") and any(
                 "event-driven" in eq.flags for eq in self._equations):
             specs.append(VariableSpec("lastupdate", second.dim, "float64"))
         for spec in specs:
             self._specs[spec.name] = spec
             self._state[spec.name] = np.zeros(1 if spec.shared else 0, dtype=spec.numpy_dtype())
-        if isinstance(delay, dict):
-            raise NotImplementedError(f"Synapses '{self.name}': delays per pathway (delay={{...}})")
+        for name, value in delays.items():
+            variable = self._pathways[name].delay_variable
+            self._delays_given.add(variable)
+            self._set_delay(variable, value, slice(None))
+
+    def _delays_by_pathway(self, delay: Any) -> dict[str, Any]:
+        """``delay=``: the delay of the ``pre`` pathway, or a dict of delays by pathway name."""
+        where = f"Synapses '{self.name}'"
+        if delay is None:
+            return {}
         if isinstance(delay, str):  # Brian2's TypeError: there are no synapses to evaluate it for yet
-            raise TypeError(f"Synapses '{self.name}': delay= has to be a quantity, got the string '{delay}'; "
+            raise TypeError(f"{where}: delay= has to be a quantity, got the string '{delay}'; "
                             "to set delays with an expression, assign S.delay = '...' after connect()")
-        if delay is not None and "pre" in self._pathways:
-            object.__setattr__(self, "_delay_given", True)
-            self.delay = delay
+        if not isinstance(delay, Mapping):
+            if not any(p.side == "pre" for p in self._pathways.values()):
+                raise EquationError(f"{where}: delay= given but there is no on_pre")
+            if "pre" not in self._pathways:
+                raise ValueError(f"{where}: cannot set the delay for pathway 'pre': unknown pathway (give "
+                                 "delay={'name': ...} for the pathways of on_pre={...})")
+            return {"pre": delay}
+        for name, value in delay.items():
+            if name not in self._pathways:
+                raise ValueError(f"{where}: cannot set the delay for pathway '{name}': unknown pathway")
+            if isinstance(value, str) or np.ndim(np.asarray(value)) != 0:
+                raise TypeError(f"{where}: cannot set the delay for pathway '{name}': expected a scalar "
+                                f"quantity, got {value!r}; assign S.{name}.delay = ... after connect() for "
+                                "delays per synapse")
+        return dict(delay)
 
     def _add_multisynaptic_index(self, name: str | None) -> str | None:
         """Brian2's ``multisynaptic_index='k'``: a read-only integer variable numbering the
@@ -261,16 +296,22 @@ class Synapses(Group):
             raise TypeError(f"Synapses '{self.name}' does not do anything, since it has not created synapses "
                             "with 'connect'; set its active attribute to False if you intend to do this only "
                             "for a later run")
-        if "delay" not in self._specs or not self._state["delay"].size:
-            return
-        delays = self._state["delay"]
-        _check_delays(delays, self.name)
-        own_dt = self.clock.dt_
-        steps = np.floor(np.max(delays) / own_dt + 0.5) * round(own_dt / dt)
-        if steps > MAX_DELAY_STEPS:
-            raise ValueError(f"Synapses '{self.name}': a delay of {str(Quantity(np.max(delays), dim=second.dim))} "
-                             f"is {steps:.3g} time steps of dt = {str(Quantity(dt, dim=second.dim))}; delays of up "
-                             f"to 2**24 steps ({str(Quantity(MAX_DELAY_STEPS * dt, dim=second.dim))}) are supported")
+        for variable in self._delay_variables():
+            delays = self._state[variable]
+            if not delays.size:
+                continue
+            _check_delays(delays, self.name)
+            own_dt = self.clock.dt_
+            steps = np.floor(np.max(delays) / own_dt + 0.5) * round(own_dt / dt)
+            if steps > MAX_DELAY_STEPS:
+                raise ValueError(f"Synapses '{self.name}': a delay of {str(Quantity(np.max(delays), dim=second.dim))} "
+                                 f"is {steps:.3g} time steps of dt = {str(Quantity(dt, dim=second.dim))}; delays of "
+                                 f"up to 2**24 steps ({str(Quantity(MAX_DELAY_STEPS * dt, dim=second.dim))}) are "
+                                 "supported")
+
+    def _delay_variables(self) -> list[str]:
+        """The delay variables that exist (a postsynaptic pathway without a delay has none)."""
+        return [p.delay_variable for p in self._pathways.values() if p.delay_variable in self._specs]
 
     def _runtime_value(self, name: str) -> Any:
         """Values the compiled code needs besides the variables (sizes, connectivity, queue)."""
@@ -281,30 +322,42 @@ class Synapses(Group):
         values = {
             "N_pre": len(self.source), "N_post": len(self.target),
             "_source_start": self._source_start, "_target_start": self._target_start,
-            "_pre_queue_n": len(self._queue["items"]),
-            "_pre_queue_items": self._queue["items"], "_pre_queue_steps": self._queue["steps"],
-            "_pre_queue_dt": self._queue["dt"], "_pre_queue_every": self._queue["every"],
         }
         if name in values:
             return values[name]
+        for pathway in self._pathways.values():
+            prefix = f"_{pathway.key}_queue_"
+            if name.startswith(prefix):
+                queue = self._queue(pathway.key)
+                part = name[len(prefix):]
+                return len(queue["items"]) if part == "n" else queue[part]
         if name == "_n_incoming":
             return np.diff(self._csr("_post_offsets"))
         if name == "_n_outgoing":
             return np.diff(self._csr("_pre_offsets"))
         return None
 
+    def _queue(self, key: str) -> dict[str, Any]:
+        """The spikes in transit of one pathway (by its key) and the clock their steps count in."""
+        return self._queues.get(key, {"items": np.zeros(0, np.int32), "steps": np.zeros(0, np.int64),
+                                      "dt": 0.0, "every": 1})
+
     def _collect_carried(self, outputs: Mapping[str, np.ndarray]) -> None:
         """The spikes in transit the binding carries from this run into the next."""
-        self._collect_pending(outputs["_pre_pending_items"], outputs["_pre_pending_steps"])
+        for pathway in self._pathways.values():
+            items = outputs.get(f"_{pathway.key}_pending_items")
+            if items is not None:
+                self._collect_pending(pathway.key, items, outputs[f"_{pathway.key}_pending_steps"])
 
-    def _collect_pending(self, items: np.ndarray, steps: np.ndarray) -> None:
+    def _collect_pending(self, key: str, items: np.ndarray, steps: np.ndarray) -> None:
         """Spikes still in transit after a run: the next run (or a restore) starts from them."""
-        self._queue = {**self._queue, "items": items.astype(np.int32), "steps": steps.astype(np.int64)}
+        self._queues[key] = {**self._queue(key), "items": items.astype(np.int32), "steps": steps.astype(np.int64)}
 
     def _ran_with(self, dt: float, every: int) -> None:
         """The clock the steps of the spikes in transit count in after a run (its ``dt``, and
         network steps per step): a run with another dt converts them (see ``SpikeQueue``)."""
-        self._queue = {**self._queue, "dt": dt, "every": every}
+        for pathway in self._pathways.values():
+            self._queues[pathway.key] = {**self._queue(pathway.key), "dt": dt, "every": every}
 
     # -- what users read ------------------------------------------------------------------
 
@@ -356,9 +409,15 @@ class Synapses(Group):
     def __getattr__(self, name: str) -> Any:
         """Also ``S.v_pre``, ``S.v_post`` and ``S.v`` (a postsynaptic variable): the value per
         synapse, read-only (as Brian2's views of the pre- and postsynaptic groups)."""
-        if name in ("delay", "delay_") and "_specs" in self.__dict__ and self._delay_unset_and_shared():
+        pathways = self.__dict__.get("_pathways")
+        if pathways is not None and name in pathways:
+            return PathwayView(self, pathways[name])
+        if name in ("delay", "delay_") and pathways is not None and "pre" not in pathways:
+            raise AttributeError(f"Synapses '{self.name}' do not have a 'pre' pathway, so 'delay' refers to "
+                                 "nothing; use the delay of a pathway (S.<pathway>.delay)")
+        if name in ("delay", "delay_") and "_specs" in self.__dict__ and self._delay_unset_and_shared("delay"):
             # Brian2: without delay= the delay is a synaptic variable, one value per synapse
-            self._make_delays_heterogeneous()
+            self._make_delays_heterogeneous("delay")
         try:
             return super().__getattr__(name)
         except AttributeError:
@@ -385,7 +444,7 @@ class Synapses(Group):
         return None
 
     def _per_element_writable(self, name: str) -> bool:
-        return name == "delay"  # one delay for all synapses until one is set per synapse
+        return name in self._delay_variables()  # one delay for all synapses until one is set per synapse
 
     def _boolean_names(self) -> set[str]:
         names = super()._boolean_names()
@@ -403,32 +462,53 @@ class Synapses(Group):
     def _set_variable(self, name: str, value: Any, index: Any, subgroup: tuple[int, int] | None = None) -> None:
         if "_constructed" in self.__dict__ and not self._connections:
             # there is nothing to write to yet: a value set now would be lost (Brian2's error)
-            raise TypeError(f"Synapses '{self.name}': cannot write to synaptic variable '{name}', you need "
+            shown = next((f"{p.name}.delay" for p in self._pathways.values() if p.delay_variable == name), name)
+            raise TypeError(f"Synapses '{self.name}': cannot write to synaptic variable '{shown}', you need "
                             "to call connect(...) first")
-        if name == "delay":
-            self._set_delay(value, index)
+        if name in self._delay_variables():
+            self._set_delay(name, value, index)
             return
         super()._set_variable(name, value, index, subgroup)
 
-    def _set_delay(self, value: Any, index: Any) -> None:
-        spec = self._specs["delay"]
+    def _set_delay(self, name: str, value: Any, index: Any) -> None:
+        spec = self._specs[name]
         if not isinstance(value, str):  # an expression's values are checked before the next run
             _check_delays(coerce_value(value, spec, self.name), self.name)
         per_synapse = isinstance(value, str) or np.ndim(np.asarray(value)) > 0 or not _is_everything(index)
         if spec.shared and per_synapse:  # becomes heterogeneous: one delay per synapse from now on
-            self._make_delays_heterogeneous()
-        super()._set_variable("delay", value, index)
+            self._make_delays_heterogeneous(name)
+        super()._set_variable(name, value, index)
 
-    def _delay_unset_and_shared(self) -> bool:
+    def _delay_unset_and_shared(self, name: str) -> bool:
         """No ``delay=`` was given and none assigned yet: one (zero) delay kept for all synapses,
         which the compiled code handles faster; read from Python it is per synapse, as in Brian2."""
-        spec = self._specs.get("delay")
-        return spec is not None and spec.shared and not self.__dict__.get("_delay_given", False)
+        spec = self._specs.get(name)
+        return spec is not None and spec.shared and name not in self.__dict__.get("_delays_given", ())
 
-    def _make_delays_heterogeneous(self) -> None:
-        old = self._specs["delay"]
-        self._specs["delay"] = VariableSpec("delay", old.dim, old.dtype)
-        self._state["delay"] = np.full(self._N, float(self._state["delay"][0]))
+    def _make_delays_heterogeneous(self, name: str) -> None:
+        old = self._specs[name]
+        self._specs[name] = VariableSpec(name, old.dim, old.dtype)
+        self._state[name] = np.full(self._N, float(self._state[name][0]))
+
+    def _delay_spec(self, pathway: PathwaySpec) -> VariableSpec:
+        """The delay variable of a pathway; a postsynaptic pathway without one gets one now (zero:
+        it is queued from now on, which delivers as before until a delay is set)."""
+        name = pathway.delay_variable
+        if name not in self._specs:
+            self._specs[name] = VariableSpec(name, second.dim, "float64", shared=True)
+            self._state[name] = np.zeros(1)
+        return self._specs[name]
+
+    def _pathway_delay(self, pathway: PathwaySpec, plain: bool) -> Any:
+        """``S.up.delay`` (``plain``: ``S.up.delay_``); for the ``pre`` pathway the same as ``S.delay``."""
+        name = self._delay_spec(pathway).name
+        if self._delay_unset_and_shared(name):
+            self._make_delays_heterogeneous(name)  # read per synapse, as Brian2
+        return PathwayDelayView(self, self._specs[name], pathway.name, plain=plain)
+
+    def _set_pathway_delay(self, pathway: PathwaySpec, value: Any, plain: bool = False) -> None:
+        name = self._delay_spec(pathway).name
+        self._assign(name + ("_" if plain else ""), value, slice(None))
 
     # -- what lowering and the front-end key need -----------------------------------------
 
@@ -436,6 +516,9 @@ class Synapses(Group):
         return ("Synapses", self._equations.text, str(self.on_pre), str(self.on_post), str(self.method),
                 "delay:" + ("none" if "delay" not in self._specs else
                             "shared" if self._specs["delay"].shared else "per-synapse"),
+                *(f"pathway:{p.name}:{p.side}:{p.event}:" + ("none" if p.delay_variable not in self._specs else
+                  "shared" if self._specs[p.delay_variable].shared else "per-synapse")
+                  for p in self._pathways.values()),
                 f"sub:{isinstance(self.source, Subgroup)},{isinstance(self.target, Subgroup)}", self._links_key())
 
     def _dependencies(self) -> tuple[Any, ...]:
@@ -468,9 +551,9 @@ class Synapses(Group):
         for eq in self._equations:
             if eq.expr is not None:
                 sources.append((eq.describe(), parse_expression(eq.expr, f"{owner}, {eq.describe()}")))
-        for pathway, statements in self._pathways.items():
-            for stmt in statements:
-                where = f"on_{pathway} '{stmt.line}'"
+        for pathway in self._pathways.values():
+            for stmt in pathway.statements:
+                where = f"{pathway.where} '{stmt.line}'"
                 sources.append((where, parse_expression(stmt.expr, f"{owner}, {where}")))
         # linked variables, its own and those of the groups it reads as x_pre/x_post
         return (sources + self._link_sources() + self._source_group._link_sources("_pre")
@@ -502,14 +585,16 @@ def _is_everything(index: Any) -> bool:
     return isinstance(index, slice) and index == slice(None)
 
 
-def _require_spikes(group: Any, where: str) -> None:
-    require_spike_source(underlying(group)[0], where)
+def _require_event(group: Any, event: str, where: str) -> None:
+    """The group whose events trigger a pathway must define that event (Brian2's ValueError)."""
+    source = underlying(group)[0]
+    if event == "spike":
+        require_spike_source(source, where)
+    elif event not in getattr(source, "_events", {}):
+        raise ValueError(f"{where}: group '{source.name}' does not define an event '{event}'")
 
 
 def _one_of(new: Any, old: Any, new_name: str, old_name: str, where: str) -> Any:
     if new is not None and old is not None:
         raise TypeError(f"{where}: give {new_name}= or its old name {old_name}=, not both")
-    code = new if new is not None else old
-    if isinstance(code, dict):
-        raise NotImplementedError(f"{where}: several pathways ({new_name}={{...}})")
-    return code
+    return new if new is not None else old

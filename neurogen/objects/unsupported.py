@@ -49,7 +49,6 @@ FEATURES: dict[str, tuple[str, str]] = {
     "Soma": (_MULTICOMPARTMENT, ""),
     "Cylinder": (_MULTICOMPARTMENT, ""),
     "Section": (_MULTICOMPARTMENT, ""),
-    "EventMonitor": ("custom events (NeuronGroup(events=...)) and their monitors", ""),
     "BinomialFunction": ("binomial random functions in model code", "PoissonInput draws binomial counts"),
     "register_new_unit": ("registering new units for display", "quantities print in their best unit"),
     "restore_initial_state": ("restore_initial_state (removed from Brian2 too)", "use store() and restore()"),

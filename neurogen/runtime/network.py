@@ -516,7 +516,7 @@ def _profile_timers(net: Network, objects: list[Any],
         network_ir = _lower(objects, externals)
         owners = {o.member: obj for obj, o in zip(objects, network_ir.objects)}
         kernels = {k.name: k for o in network_ir.objects for k in o.kernels}
-        names = [code_object_name(owners[m], k, m, kernels[k].template)[0] for m, k in network_ir.schedule]
+        names = [code_object_name(owners[m], k, m, kernels[k].template, kernels[k].sort_name)[0] for m, k in network_ir.schedule]
         net._profile_names = (key, names)
     names = net._profile_names[1]
     if len(names) != simulation.profile_slots:

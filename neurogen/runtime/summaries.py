@@ -28,9 +28,13 @@ _SUFFIXES: dict[str, tuple[str, str | None]] = {
 }
 
 
-def code_object_name(owner: Any, kernel_name: str, member: str, template: str) -> tuple[str, str]:
-    """(Brian2's code object name, its class) of a kernel ``member_suffix`` of ``owner``.
+def code_object_name(owner: Any, kernel_name: str, member: str, template: str,
+                     sort_name: str = "") -> tuple[str, str]:
+    """(Brian2's code object name, its class) of a kernel ``member_suffix`` of ``owner``
+    (``sort_name``: the name the kernel carries, a pathway's ``S_up``).
     A summed variable's zeroing and summing are one code object in Brian2 (and here)."""
+    if sort_name:
+        return sort_name, _KINDS.get(template, ("", None))[1] or type(owner).__name__
     suffix = kernel_name[len(member) + 1:] if kernel_name.startswith(member + "_") else kernel_name
     pattern, kind = _SUFFIXES.get(suffix) or _KINDS.get(template, ("{owner}", None))
     variable = suffix.split("_", 1)[1] if template in ("summed", "summed_zero") else ""
@@ -77,7 +81,7 @@ def schedule_entries(objects: list[Any], network_ir: Any, operations: list[Any] 
             continue  # zeroing a summed variable is part of its code object (the summing row)
         if kernel.template == "scalar" and f"{member}_regular" in kernels:
             continue  # run_regularly's shared and per-element code are one code object
-        name, kind = code_object_name(owner, kernel_name, member, kernel.template)
+        name, kind = code_object_name(owner, kernel_name, member, kernel.template, kernel.sort_name)
         part = _part_of(owner, kernel.template)
         entries.append(ScheduleEntry(kernel.when, _plain(kernel.order), owner.clock.dt, name, kind,
                                      bool(owner.active), part.name, type(part).__name__))

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ..binding import INTEGER, RESERVED, SCALAR, Binding, Slot
 from ..objects.base import of_class
-from ..objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
+from ..objects.events import event_space
+from ..objects.monitors import EventMonitor, PopulationRateMonitor, StateMonitor
 from ..objects.neurongroup import NeuronGroup
 from ..objects.poissoninput import PoissonInput
 from ..objects.runner import CodeRunner
@@ -144,6 +145,8 @@ def _neurons(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
     n = f"{o.member}.N"
     rules = _links(o, obj, member_of, _state_counts(o, obj, n))
     rules.update({"N": f"in=0,{INT32_LIMIT}", "_spikespace": f"count={n}+1 spikes={n}"})
+    for event in obj._events:  # custom events: a space each, as the spikes'
+        rules[event_space(obj, event)] = f"count={n}+1 spikes={n}"
     return rules
 
 
@@ -167,22 +170,29 @@ def _synapses(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
         "_synaptic_post": f"count={m}.N in={m}._target_start,{m}._target_start+{m}.N_post",
         "_n_incoming": f"count={target}.N", "_n_outgoing": f"count={source}.N",
     })
-    if "delay" in obj._specs:
-        rules["delay"] += f" delays={m}._dt,{m}._every"
-    homogeneous = "delay" in obj._specs and obj._specs["delay"].shared
-    for pathway, spiking in (("pre", source), ("post", target)):
-        p = f"{m}._{pathway}"
+    for side, spiking in (("pre", source), ("post", target)):
+        p = f"{m}._{side}"
         rules.update({
-            f"_{pathway}_offsets": f"count={spiking}.N+1 offsets={m}.N",
-            f"_{pathway}_synapses": f"count={m}.N-{p}_in_order*{m}.N in=0,{m}.N",
-            f"_{pathway}_in_order": "in=0,2",
-            # spikes in transit: presynaptic neurons (one delay) or synapses (one delay each)
-            f"_{pathway}_queue_items": f"count={p}_queue_n in=0,{spiking if homogeneous else m}.N",
-            f"_{pathway}_queue_steps": f"count={p}_queue_n pending",
-            f"_{pathway}_queue_n": f"in=0,{ANY}",
+            f"_{side}_offsets": f"count={spiking}.N+1 offsets={m}.N",
+            f"_{side}_synapses": f"count={m}.N-{p}_in_order*{m}.N in=0,{m}.N",
+            f"_{side}_in_order": "in=0,2",
+        })
+    for pathway in obj._pathways.values():
+        delay = obj._specs.get(pathway.delay_variable)
+        if delay is None:
+            continue
+        rules[pathway.delay_variable] += f" delays={m}._dt,{m}._every"
+        spiking = source if pathway.side == "pre" else target
+        p = f"{m}._{pathway.key}"
+        key = pathway.key
+        rules.update({
+            # spikes in transit: spiking neurons (one delay) or synapses (one delay each)
+            f"_{key}_queue_items": f"count={p}_queue_n in=0,{spiking if delay.shared else m}.N",
+            f"_{key}_queue_steps": f"count={p}_queue_n pending",
+            f"_{key}_queue_n": f"in=0,{ANY}",
             # the clock the steps in transit count in (converted when dt changed between runs;
             # its dt is 0 before the first run, and prepare() converts only from a positive one)
-            f"_{pathway}_queue_every": f"in=1,{ANY}",
+            f"_{key}_queue_every": f"in=1,{ANY}",
         })
     return rules
 
@@ -229,7 +239,7 @@ def _code_runner(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
 
 _RULES: dict[type, RuleMaker] = {
     NeuronGroup: _neurons, SpikeGeneratorGroup: _spike_generator, Synapses: _synapses,
-    PoissonInput: _poisson_input, SpikeMonitor: _spike_monitor, StateMonitor: _state_monitor,
+    PoissonInput: _poisson_input, EventMonitor: _spike_monitor, StateMonitor: _state_monitor,
     PopulationRateMonitor: _rate_monitor, CodeRunner: _code_runner,
 }
 

@@ -145,7 +145,12 @@ def add_external_fields(ctx: ObjectContext) -> None:
 DRAW_BASES = {"vector": 0, "threshold": 1, "reset": 2, "assign": 3, "spikemonitor": 4,
               "statemonitor": 5, "ratemonitor": 6, "on_pre": 7, "on_post": 8, "summed": 9,
               "connect": 10, "poissoninput": 11, "noise": 12, "regular": 13, "scalar": 14,
-              "subexpression_update": 15}
+              "subexpression_update": 15,
+              # the pathways of on_pre/on_post dicts beyond the default ones (pathway<k>, k < 64)
+              **{f"pathway{k}": 16 + k for k in range(64)},
+              # custom events: the test of the k-th event and the code run on it (k < 64)
+              **{f"event{k}_threshold": 80 + k for k in range(64)},
+              **{f"event{k}_reset": 144 + k for k in range(64)}}
 
 
 def build_kernel(ctx: ObjectContext, *, name: str, template: str, when: str, order: int,
@@ -155,7 +160,7 @@ def build_kernel(ctx: ObjectContext, *, name: str, template: str, when: str, ord
                  roles: Iterable[tuple[str, str]] = (), comment: Iterable[str] = (),
                  draws: str | None = None, template_draws: bool = False, phase: Phase = "step",
                  element: str = "i", restrict: bool = True, outputs: tuple[str, ...] = (),
-                 options: KernelOptions | None = None) -> Kernel:
+                 options: KernelOptions | None = None, sort_name: str = "") -> Kernel:
     """A kernel whose loads/stores are derived from what its statements read and write.
 
     Its random draws come from the range ``DRAW_BASES[draws or template]``; ``template_draws``:
@@ -206,6 +211,7 @@ def build_kernel(ctx: ObjectContext, *, name: str, template: str, when: str, ord
         noise_base=DRAW_BASES["noise"] << 20 if noise else None,
         random_functions=random_functions([*statements, condition, *expressions]),
         phase=phase, element=element, restrict=restrict, outputs=outputs, options=options, user_code=user_code,
+        sort_name=sort_name,
     )
 
 

@@ -8,7 +8,8 @@ from ..ir import (Assign, FieldKind, Kernel, RateMonitorOptions, SpikeMonitorOpt
 from .common import (Access, ObjectContext, add_external_fields, build_kernel, expression_dims,
                     make_resolver, scalar_context)
 from .neurons import lower_subexpressions, integer_names, variable_access
-from ...objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
+from ...objects.events import event_space
+from ...objects.monitors import EventMonitor, PopulationRateMonitor, StateMonitor
 from ...objects.synapses import Synapses
 from ..printer import field_ref
 from ..symbolic import int_, ne
@@ -32,7 +33,8 @@ def lower_spikemonitor(ctx: ObjectContext) -> list[Kernel]:
                          statements=statements, access=access, source=ctx.members[id(source)],
                          integer_names=ints, roles=roles,
                          comment=[f"record the spikes of its source (a {type(mon.source).__name__})"],
-                         options=SpikeMonitorOptions(mon.record, part, tuple(mon.record_variables)),
+                         options=SpikeMonitorOptions(mon.record, part, tuple(mon.record_variables),
+                                                     event_space(source, mon.event)),
                          outputs=tuple(f"_value_{v}" for v in mon.record_variables), **loop)]
 
 
@@ -123,5 +125,5 @@ def lower_ratemonitor(ctx: ObjectContext) -> list[Kernel]:
                          comment=["population rate: spikes / (N * dt)"], options=RateMonitorOptions(part))]
 
 
-LOWERERS = {SpikeMonitor: lower_spikemonitor, StateMonitor: lower_statemonitor,
+LOWERERS = {EventMonitor: lower_spikemonitor, StateMonitor: lower_statemonitor,
             PopulationRateMonitor: lower_ratemonitor}

@@ -14,11 +14,12 @@ import sympy
 from ...errors import DimensionMismatchError, EquationError, NotAConditionError
 from ...frontend.expressions import infer_dims, is_condition, names_in, parse_expression
 from ..integrators import integrate
-from ..ir import Assign, FieldKind, Kernel, Statement, ThresholdOptions, sym
+from ..ir import Assign, FieldKind, Kernel, ResetOptions, Statement, ThresholdOptions, sym
 from ..printer import field_ref
 from .common import (Access, ObjectContext, add_external_fields, build_kernel, check_dims, convert, expression_dims,
                     make_resolver, scalar_context)
 from .linked import add_link_fields, link_scope
+from ...objects.events import SPIKE, EventCode, event_space
 from ...objects.neurongroup import NeuronGroup
 from ...objects.poissongroup import PoissonGroup
 from ..symbolic import and_, ge, not_, or_, select, timestep
@@ -58,9 +59,14 @@ def lower_neurongroup(ctx: ObjectContext) -> list[Kernel]:
     kernels = [_constant_over_dt(ctx, dim_of, resolve, access, ints, roles),
                _state_update(ctx, dim_of, resolve, access, ints, roles)]
     if group.threshold is not None:
-        kernels.append(_threshold(ctx, dim_of, resolve, access, ints, roles))
-        if group._reset_statements:
-            kernels.append(_reset(ctx, dim_of, resolve, access, ints, roles))
+        kernels.append(_threshold(ctx, dim_of, resolve, access, ints, roles=roles))
+    for event in group._events:
+        kernels.append(_threshold(ctx, dim_of, resolve, access, ints, event, roles))
+    codes = list(group._event_code.values())
+    if group.threshold is not None and group._reset_statements:
+        codes.insert(0, EventCode(SPIKE, group.reset, group._reset_statements, "resets", None))
+    for code in codes:
+        kernels.append(_reset(ctx, dim_of, resolve, access, ints, code, roles))
     ctx.add_field("N", "int64_t", FieldKind.INTEGER, "number of neurons")
     return [k for k in kernels if k is not None]
 
@@ -202,28 +208,49 @@ def _state_update(ctx: ObjectContext, dim_of: Any, resolve: Any, access: Mapping
                         integer_names=integer_names, comment=[f"state update ({method})"])
 
 
+def _event_key(group: ModelGroup, event: str) -> str:
+    """Names the kernels of an event: ``""`` for the spike, ``event<k>_`` for the k-th custom event."""
+    return "" if event == SPIKE else event_space(group, event)[1:-len("space")]
+
+
 def _threshold(ctx: ObjectContext, dim_of: Any, resolve: Any, access: Mapping[str, Access],
-               integer_names: set[str], roles: tuple[tuple[str, str], ...] = ()) -> Kernel:
+               integer_names: set[str], event: str = SPIKE,
+               roles: tuple[tuple[str, str], ...] = ()) -> Kernel:
+    """The test of an event's condition; only the spike's is blocked by (and starts) refractoriness."""
     group = ctx.obj
-    where = f"{ctx.where()}, threshold"
-    tree = parse_expression(group.threshold, where)
-    check_dims(tree, DIMENSIONLESS, dim_of, where, f"'{group.threshold}'")
+    text = group.threshold if event == SPIKE else group._events[event]
+    what = "threshold" if event == SPIKE else f"events['{event}']"
+    where = f"{ctx.where()}, {what}"
+    tree = parse_expression(text, where)
+    check_dims(tree, DIMENSIONLESS, dim_of, where, f"'{text}'")
     condition = convert(tree, resolve, where)
-    refractory = group._refractory is not False
+    refractory = group._refractory is not False and event == SPIKE
     if refractory:
         condition = and_(condition, sym("not_refractory"))
-    return build_kernel(ctx, name="thresholder", template="threshold", when="thresholds", order=group.order,
-                        statements=(), access=access, condition=condition, integer_names=integer_names, roles=roles,
-                        comment=[f"threshold: {group.threshold}"], options=ThresholdOptions(refractory))
+    key = _event_key(group, event)
+    when, order = group._event_slot(event)
+    return build_kernel(ctx, name=f"{key}thresholder", template="threshold", when=when, order=order,
+                        statements=(), access=access, condition=condition, integer_names=integer_names,
+                        roles=roles, comment=[f"{what}: {text}"], draws=f"{key}threshold" if key else None,
+                        options=ThresholdOptions(refractory, event_space(group, event)),
+                        sort_name=f"{group.name}_{event}_thresholder")
 
 
 def _reset(ctx: ObjectContext, dim_of: Any, resolve: Any, access: Mapping[str, Access],
-           integer_names: set[str], roles: tuple[tuple[str, str], ...] = ()) -> Kernel:
+           integer_names: set[str], code: EventCode,
+           roles: tuple[tuple[str, str], ...] = ()) -> Kernel:
+    """Code run for the neurons that had an event (``reset``: the spike's, in ``resets``)."""
     group = ctx.obj
-    statements, writes = lower_statements(ctx, group._reset_statements, dim_of, resolve, "reset")
-    return build_kernel(ctx, name="resetter", template="reset", when="resets", order=group.order,
+    what = "reset" if code.when == "resets" and code.event == SPIKE else f"run_on_event({code.event!r})"
+    statements, writes = lower_statements(ctx, code.statements, dim_of, resolve, what)
+    key = _event_key(group, code.event)
+    return build_kernel(ctx, name=f"{key}resetter", template="reset", when=code.when,
+                        order=group.order if code.order is None else code.order,
                         statements=statements, access=access, writes=writes, integer_names=integer_names,
-                        roles=roles, comment=[f"reset: {s.line}" for s in group._reset_statements])
+                        roles=roles,
+                        comment=[f"{what}: {s.line}" for s in code.statements], draws=f"{key}reset" if key else None,
+                        options=ResetOptions(event_space(group, code.event)),
+                        sort_name=f"{group.name}_{code.event}_resetter")
 
 
 def lower_statements(ctx: ObjectContext, source: Any, dim_of: Any, resolve: Any,

@@ -8,7 +8,7 @@ postsynaptic indices (within a subgroup). Every kernel loops over synapses with 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Mapping
 
 import sympy
 
@@ -22,6 +22,8 @@ from .common import (Access, ObjectContext, add_external_fields, build_kernel, c
                     make_resolver, scalar_context)
 from .neurons import frozen_while_refractory, lower_statements
 from .linked import add_link_fields, link_scope
+from ...objects.events import event_space
+from ...objects.pathways import PathwaySpec
 from ...objects.synapses import SYNAPSE_NAMES, Synapses
 from ..printer import cpp_name, field_ref
 from ..symbolic import select
@@ -55,6 +57,8 @@ class SynapseNames:
             self.access.update(scope.access)
             self.roles += tuple(scope.roles)
         dims = syn._variable_dims()
+        dims.update({p.delay_variable: second.dim for p in syn._pathways.values()  # S.up.delay = '...'
+                     if p.delay_variable in syn._specs})
         self.dim_of = expression_dims(ctx, dims)
         self.integer_names = {"_ipre", "_jpost", "_source_start", "_target_start", *SYNAPSE_NAMES}
         for suffix, specs in (("", syn._specs), ("_pre", syn._source_group._specs),
@@ -138,6 +142,11 @@ def synapse_access(ctx: ObjectContext, syn: SynapsesModel, struct_ref: str = "_g
     for name, spec in syn._specs.items():
         if not name.startswith("_"):
             access[name] = Access(spec.ctype, field_ref(ref, name) + ("[0]" if spec.shared else ""), spec.shared)
+    for pathway in syn._pathways.values():  # hidden delay variables (S.up.delay = '...')
+        name = pathway.delay_variable
+        if name.startswith("_") and name in syn._specs:
+            spec = syn._specs[name]
+            access[name] = Access(spec.ctype, field_ref(ref, name) + ("[0]" if spec.shared else ""), spec.shared)
     for suffix, role, index, group in (("_pre", PRE, "_ipre", syn._source_group),
                                        ("_post", POST, "_jpost", syn._target_group)):
         for name, spec in group._specs.items():
@@ -174,8 +183,8 @@ def lower_synapses(ctx: ObjectContext) -> list[Kernel]:
     if clock_driven is not None:
         kernels.append(clock_driven)
     kernels += _summed(ctx, names)
-    for pathway, statements in ctx.obj._pathways.items():
-        kernels += _pathway(ctx, names, pathway, statements)
+    for pathway in ctx.obj._pathways.values():
+        kernels += _pathway(ctx, names, pathway)
     return kernels
 
 
@@ -242,50 +251,52 @@ def _summed(ctx: ObjectContext, names: SynapseNames) -> list[Kernel]:
 
 # -- pathways -------------------------------------------------------------------------------
 
-def _pathway(ctx: ObjectContext, names: SynapseNames, pathway: str,
-             code: Iterable[CodeLine]) -> list[Kernel]:
+def _pathway(ctx: ObjectContext, names: SynapseNames, pathway: PathwaySpec) -> list[Kernel]:
+    """One pathway's kernel in the ``synapses`` slot (and, when it is queued, the kernels that
+    load and save its spikes in transit). Its events come from the source (``pre`` side) or the
+    target (``post``); it is queued when it has a delay (a postsynaptic one only when given)."""
     syn = ctx.obj
-    code = [CodeLine(names.canonical(c.target), c.op, c.expr, c.line, c.lineno) for c in code]
+    code = [CodeLine(names.canonical(c.target), c.op, c.expr, c.line, c.lineno) for c in pathway.statements]
     statements, writes = _event_driven(ctx, names)
-    body, body_writes = lower_statements(ctx, code, names.dim_of, names.resolve, f"on_{pathway}")
+    body, body_writes = lower_statements(ctx, code, names.dim_of, names.resolve, pathway.where)
     guards, restores = _refractory_guards(names, body_writes)
     statements += guards + body + restores
     writes += [w for w in body_writes if w not in writes]
     if "lastupdate" in syn._specs:
         statements.append(Assign("lastupdate", sym("t"), comment="event-driven variables are up to date"))
         writes.append("lastupdate")
-    mode: PathwayMode
-    if pathway == "pre":
-        mode = "heterogeneous" if not syn._specs["delay"].shared else "homogeneous"
-        spikes = PRE
-    else:
-        mode, spikes = "direct", POST
-    _add_pathway_fields(ctx, pathway, queue=mode != "direct")
+    delay = syn._specs.get(pathway.delay_variable)
+    mode: PathwayMode = ("direct" if delay is None else "homogeneous" if delay.shared else "heterogeneous")
+    key, side = pathway.key, pathway.side
+    _add_pathway_fields(ctx, key, side, queue=mode != "direct")
+    options = PathwayOptions(key, mode, PRE if side == "pre" else POST, _needs_order(code, names), side,
+                             field_ref("_grp", pathway.delay_variable),
+                             event_space(syn._source_group if side == "pre" else syn._target_group, pathway.event))
     kernel = build_kernel(
-        ctx, name=pathway, template="pathway", when="synapses", order=PATHWAY_ORDER[pathway],
+        ctx, name=key, template="pathway", when="synapses", order=PATHWAY_ORDER[side],
         statements=statements, access=names.access, writes=writes, integer_names=names.integer_names,
-        roles=names.roles, comment=[f"on_{pathway}: {c.line}" for c in code],
-        draws=f"on_{pathway}", options=PathwayOptions(pathway, mode, spikes, _needs_order(code, names)),
+        roles=names.roles, comment=[f"{pathway.where}: {c.line}" for c in code],
+        draws=f"on_{key}" if key == side else key, options=options, sort_name=f"{syn.name}_{pathway.name}",
         **SYNAPSE_LOOP)
     kernels = [kernel]
-    if pathway == "pre":
+    if mode != "direct":
         for phase in ("prepare", "finish"):
             kernels.append(build_kernel(
-                ctx, name=f"{pathway}_{phase}", template=f"queue_{phase}", when="start", order=0,
-                statements=(), access={}, comment=[f"{phase} the spikes in transit of on_{pathway}"],
-                phase=phase, options=QueueOptions(pathway, mode)))
+                ctx, name=f"{key}_{phase}", template=f"queue_{phase}", when="start", order=0,
+                statements=(), access={}, comment=[f"{phase} the spikes in transit of {pathway.where}"],
+                phase=phase, options=QueueOptions(key, mode, options.delay)))
     return kernels
 
 
-def _add_pathway_fields(ctx: ObjectContext, pathway: str, queue: bool) -> None:
+def _add_pathway_fields(ctx: ObjectContext, key: str, side: str, queue: bool) -> None:
     fields = [
-        (f"_{pathway}_order", "std::vector<int32_t>", FieldKind.INTERNAL, "synapses of one step, sorted"),
-        (f"_{pathway}_offsets", "int64_t", FieldKind.ARRAY, "first synapse of each neuron (CSR)"),
-        (f"_{pathway}_synapses", "int32_t", FieldKind.ARRAY, "synapses ordered by neuron (CSR; empty if in order)"),
-        (f"_{pathway}_in_order", "int64_t", FieldKind.INTEGER, "1: synapses are stored in neuron order"),
+        (f"_{key}_order", "std::vector<int32_t>", FieldKind.INTERNAL, "synapses of one step, sorted"),
+        (f"_{side}_offsets", "int64_t", FieldKind.ARRAY, "first synapse of each neuron (CSR)"),
+        (f"_{side}_synapses", "int32_t", FieldKind.ARRAY, "synapses ordered by neuron (CSR; empty if in order)"),
+        (f"_{side}_in_order", "int64_t", FieldKind.INTEGER, "1: synapses are stored in neuron order"),
     ]
     if queue:
-        fields += _queue_fields(pathway)
+        fields += _queue_fields(key)
     for name, ctype, kind, comment, *carried_from in fields:
         ctx.add_field(name, ctype, kind, comment, *carried_from)
 
