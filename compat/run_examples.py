@@ -3,7 +3,7 @@
 Usage::
 
     python compat/run_examples.py BRIAN2_EXAMPLES_FOLDER [--brian2-python PY] [--timeout S]
-                                  [--jobs J] [--only TEXT] [--json OUT] [--reference IN]
+                                  [--jobs J] [--only TEXT]... [--json OUT] [--reference IN]
 
 The folder is the ``examples/`` folder of a checkout of brian-team/brian2 (fetch it; it is never
 committed here). Each script runs in a fresh temporary copy of its folder (scripts write files and
@@ -112,10 +112,11 @@ def point_neuron(script: str) -> bool:
                 or script in NEEDS_UNAVAILABLE)
 
 
-def find_scripts(folder: Path, only: str | None) -> list[str]:
+def find_scripts(folder: Path, only: list[str] | None) -> list[str]:
+    """The example scripts under ``folder``; with ``only``, those whose path contains one of its texts."""
     scripts = sorted(str(path.relative_to(folder)) for path in folder.rglob("*.py"))
     scripts = [script for script in scripts if script not in HELPER_MODULES]
-    return [script for script in scripts if only is None or only in script]
+    return [script for script in scripts if not only or any(text in script for text in only)]
 
 
 def run_all(folder: Path, scripts: list[str], python: str, swap: bool, timeout: float,
@@ -162,7 +163,8 @@ def main() -> int:
     parser.add_argument("--python", default=sys.executable, help="the interpreter with neurogen")
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds per script")
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--only", help="run only scripts whose path contains this text")
+    parser.add_argument("--only", action="append",
+                        help="run only scripts whose path contains this text (repeat for several)")
     parser.add_argument("--json", type=Path, help="write every outcome to this file")
     parser.add_argument("--reference", type=Path, help="Brian2's outcomes from an earlier --json")
     parser.add_argument("--brian2-only", action="store_true",

@@ -140,6 +140,7 @@ class StateMonitorOptions:
 @dataclass(frozen=True, slots=True)
 class RunnerOptions:
     events: bool  # run_at: the kernel runs only in the steps listed in its _event_steps
+    ranged: bool = False  # a neuron group's runner: elements [_subgroup_start, +_subgroup_N) (a subgroup's)
 
 
 PathwayMode = Literal["heterogeneous", "homogeneous", "direct"]

@@ -283,17 +283,25 @@ class Group(SimObject):
         """Brian2's ``run_regularly``: run ``code`` on this group's variables every ``dt`` (its
         clock by default) in slot ``when``; returns the ``CodeRunner``, which ``run()`` simulates
         with the group (a ``Network`` takes it with the group, or on its own)."""
-        runner = CodeRunner(self, code, dt=dt, clock=clock, when=when, order=order, name=name)
-        self.__dict__.setdefault("_contained", []).append(runner)
-        return runner
+        return self._add_runner(code, dt=dt, clock=clock, when=when, order=order, name=name)
 
     def run_at(self, code: str, times: Any, when: str = "start", order: int = 0, name: str | None = None,
                codeobj_class: Any = None) -> Any:
         """Brian2 2.10's ``run_at``: run ``code`` at the given ``times`` (an ``EventClock``),
         in the steps whose times they are by Brian2's clock rule; returns the ``CodeRunner``."""
+        return self._add_runner_at(code, times, when=when, order=order, name=name)
+
+    def _add_runner(self, code: str, **options: Any) -> CodeRunner:
+        """A runner of this group (or, with ``element_range``, of a subgroup of it), kept with it."""
+        runner = CodeRunner(self, code, **options)
+        self.__dict__.setdefault("_contained", []).append(runner)
+        return runner
+
+    def _add_runner_at(self, code: str, times: Any, name: str | None = None, **options: Any) -> CodeRunner:
         clock = EventClock(times)
-        runner = self.run_regularly(code, clock=clock, when=when, order=order,
-                                    name=name if name is not None else f"{self.name}_run_at*")
+        owner = options.get("subgroup_name") or self.name
+        runner = self._add_runner(code, clock=clock, name=name if name is not None else f"{owner}_run_at*",
+                                  **options)
         clock.name = f"{runner.name}_eventclock"
         return runner
 

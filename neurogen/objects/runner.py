@@ -25,17 +25,24 @@ class CodeRunner(SimObject):
     _member_prefix = "runner"
 
     def __init__(self, group: Any, code: str, dt: Any = None, clock: Clock | None = None, when: str = "start",
-                 order: int = 0, name: str | None = None) -> None:
-        name = name if name is not None else f"{group.name}_run_regularly*"
+                 order: int = 0, name: str | None = None, element_range: tuple[int, int] | None = None,
+                 subgroup_name: str | None = None) -> None:
+        name = name if name is not None else f"{subgroup_name or group.name}_run_regularly*"
         if dt is None and clock is None:
             clock = group.clock
         super().__init__(name=name, when=when, order=order, dt=dt, clock=clock)
         self.group = group
         self.code = code
+        # a subgroup's runner (G[a:b].run_regularly): the parent's elements [a, b), with i and N
+        # the subgroup's (as Brian2); the range is bound at run time, so it never recompiles
+        self._element_range = element_range
+        self._subgroup_name = subgroup_name
         self._statements: tuple[Statement, ...] = parse_statements(code, self._where())
 
     def _where(self) -> str:
-        return f"{type(self.group).__name__} '{self.group.name}', run_regularly '{self.name}'"
+        owner = (f"Subgroup '{self._subgroup_name}'" if self._subgroup_name
+                 else f"{type(self.group).__name__} '{self.group.name}'")
+        return f"{owner}, run_regularly '{self.name}'"
 
     @property
     def namespace(self) -> Any:
@@ -63,6 +70,11 @@ class CodeRunner(SimObject):
         self._event_steps = self.clock._steps(dt) if isinstance(self.clock, EventClock) else None
 
     def _runtime_value(self, name: str) -> Any:
+        first, stop = self._element_range or (0, len(self.group))
+        if name == "_subgroup_start":
+            return first
+        if name == "_subgroup_N":
+            return stop - first
         steps = self.__dict__.get("_event_steps")
         if name == "_event_steps":
             return steps

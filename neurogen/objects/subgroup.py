@@ -46,10 +46,18 @@ class Subgroup:
             return SliceView(self.parent, view.spec, self.start, self.stop, view.plain)
         return view
 
-    def run_regularly(self, code: str, *args: Any, **kwargs: Any) -> Any:
-        """Refused: the parent's method would run the code on the whole group (a silent wrong result)."""
-        raise NotImplementedError(f"Subgroup '{self.name}'.run_regularly({code!r}): code run regularly on part "
-                                  "of a group is not supported yet; use the whole group with a condition on i")
+    def run_regularly(self, code: str, dt: Any = None, clock: Any = None, when: str = "start", order: int = 0,
+                      name: str | None = None, codeobj_class: Any = None) -> Any:
+        """Brian2's ``run_regularly`` on this range of the parent: the code sees the subgroup's
+        ``i`` (from 0) and ``N``; the runner runs where the parent runs."""
+        return self.parent._add_runner(code, dt=dt, clock=clock, when=when, order=order, name=name,
+                                       element_range=(self.start, self.stop), subgroup_name=self.name)
+
+    def run_at(self, code: str, times: Any, when: str = "start", order: int = 0, name: str | None = None,
+               codeobj_class: Any = None) -> Any:
+        """Brian2 2.10's ``run_at`` on this range of the parent (see ``run_regularly``)."""
+        return self.parent._add_runner_at(code, times, when=when, order=order, name=name,
+                                          element_range=(self.start, self.stop), subgroup_name=self.name)
 
     def __setattr__(self, name: str, value: Any) -> None:
         """Variables of the parent over this range; any other name is refused (as in Brian2)."""

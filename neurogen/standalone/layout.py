@@ -232,9 +232,14 @@ def _rate_monitor(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
 
 
 def _code_runner(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
-    """run_at: the sorted steps of its event clock."""
+    """run_at: the sorted steps of its event clock; a neuron group's runner: its range of
+    elements (a subgroup's) inside the group."""
     m = o.member
-    return {"_event_steps": f"count={m}._n_events", "_n_events": f"in=0,{ANY}"} if obj._on_events else {}
+    rules = {"_event_steps": f"count={m}._n_events", "_n_events": f"in=0,{ANY}"} if obj._on_events else {}
+    if not isinstance(obj.group, Synapses):
+        n = f"{member_of(obj.group)}.N"
+        rules.update({"_subgroup_start": f"in=0,{n}+1", "_subgroup_N": f"in=0,{n}-{m}._subgroup_start+1"})
+    return rules
 
 
 _RULES: dict[type, RuleMaker] = {

@@ -64,7 +64,7 @@ def _scope(ctx: Any) -> Any:
         return SimpleNamespace(access=names.access, dim_of=names.dim_of, resolve=names.resolve,
                                integer_names=names.integer_names, roles=names.roles, loop=SYNAPSE_LOOP)
     dim_of = expression_dims(ctx, group._variable_dims())
-    resolve = make_resolver(ctx, lower_subexpressions(ctx, dim_of), _subgroup_names)
+    resolve = make_resolver(ctx, lower_subexpressions(ctx, dim_of), subgroup_names)
     access = group_access(ctx)
     ctx.add_field("N", "int64_t", FieldKind.INTEGER, "number of elements")
     for name, comment in (("_subgroup_start", "first assigned element's subgroup start (0: the whole group)"),
@@ -75,10 +75,10 @@ def _scope(ctx: Any) -> Any:
                            roles=tuple(link_scope(group, "_grp", ctx.members).roles), loop={})
 
 
-def _subgroup_names(name: str) -> Any:
-    """The assigned expression's own ``i`` and ``N``: those of the subgroup it was written
-    through (Brian2's subgroup variables); subexpressions are substituted before this, so
-    theirs stay the group's."""
+def subgroup_names(name: str) -> Any:
+    """The expression's own ``i`` and ``N``: those of the subgroup it was written through
+    (Brian2's subgroup variables; also a subgroup's ``run_regularly``); subexpressions are
+    substituted before this, so theirs stay the group's."""
     if name == "i":
         return sym("i") - sym("_subgroup_start")
     if name == "N":

@@ -24,6 +24,7 @@ from ..ir import Assign, FieldKind, Kernel, RunnerOptions, Statement, sym
 from ..printer import field_ref
 from .common import (Access, ObjectContext, add_external_fields, build_kernel, check_dims, convert, expression_dims,
                      make_resolver, scalar_context)
+from .assignment import subgroup_names
 from .neurons import integer_names, lower_statements, lower_subexpressions, variable_access
 from .synapses import SYNAPSE_LOOP, SynapseNames
 
@@ -43,11 +44,15 @@ class _Names:
             self.canonical: Callable[[str], str] = names.canonical
             self.integer_names: set[str] = names.integer_names
             self.roles, self.loop = names.roles, SYNAPSE_LOOP
-        else:
+        else:  # a neuron group, or a subgroup: its range [_subgroup_start, +_subgroup_N) of the parent
             self.dim_of = expression_dims(gctx, group._variable_dims())
-            self.resolve = make_resolver(gctx, lower_subexpressions(gctx, self.dim_of))
+            self.resolve = make_resolver(gctx, lower_subexpressions(gctx, self.dim_of), subgroup_names)
             self.access = scalar_context(ctx)
             self.access["N"] = Access("int64_t", field_ref("_src", "N"), True)
+            for name, comment in (("_subgroup_start", "first element it runs on (0, or a subgroup's start)"),
+                                  ("_subgroup_N", "number of elements it runs on (N, or a subgroup's size)")):
+                ctx.add_field(name, "int64_t", FieldKind.INTEGER, comment)
+                self.access[name] = Access("int64_t", field_ref("_grp", name), True)
             self.access.update(variable_access(group, "_src"))
             self.canonical = lambda name: name
             self.integer_names = integer_names(group)
@@ -75,7 +80,8 @@ def lower_runner(ctx: ObjectContext) -> list[Kernel]:
         ctx.add_field("_event_steps", "int64_t", FieldKind.ARRAY, "steps it runs in (sorted)")
         ctx.add_field("_n_events", "int64_t", FieldKind.INTEGER, "number of those steps")
     common = dict(when=runner.when, order=runner.order, source=source, roles=names.roles,
-                  integer_names=names.integer_names, options=RunnerOptions(events))
+                  integer_names=names.integer_names,
+                  options=RunnerOptions(events, ranged=not isinstance(group, Synapses)))
     if shared:
         statements, writes = _scalar_statements(gctx, shared, names, where)
         kernels.append(build_kernel(ctx, name="scalar", template="scalar", statements=statements,
