@@ -14,7 +14,7 @@ from typing import Iterator, Literal
 
 from ..errors import EquationError, ReservedNameError
 from ..units import DIMENSIONLESS, UNITS, Dimension, parse_unit
-from .expressions import FUNCTION_DIMS
+from .expressions import FUNCTION_DIMS, parse_expression
 
 Kind = Literal["differential", "subexpression", "parameter"]
 DType = Literal["float", "integer", "boolean"]
@@ -120,8 +120,14 @@ def _parse_text(text: object, owner: str) -> tuple[Equation, ...]:
 
 
 def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
-    """Model lines without comments; a line continues while its parentheses are open (Brian2)."""
-    pending, first, depth = "", 0, 0
+    """Model lines without comments, each with the number of the line where it starts.
+
+    As in Brian2's grammar, an expression runs on over line ends until the ``:`` of its unit
+    (``dv/dt = (a +`` / ``b) : volt`` is one equation, its lines joined by a space); whether the
+    joined expression is valid (``a`` / ``b`` without an operator is not) is the expression
+    parser's question. Flags may continue on the next line while their parenthesis is open.
+    """
+    pending, first = "", 0
     for lineno, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()
         if not line:
@@ -129,10 +135,11 @@ def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
         if not pending:
             first = lineno
         pending = f"{pending} {line}".strip()
-        depth += line.count("(") - line.count(")")
-        if depth <= 0:
-            yield first, pending
-            pending, depth = "", 0
+        if ":" in pending:
+            tail = pending.rpartition(":")[2]
+            if tail.count("(") <= tail.count(")"):
+                yield first, pending
+                pending = ""
     if pending:
         yield first, pending
 
@@ -145,6 +152,9 @@ def _parse_line(line: str, lineno: int, owner: str) -> Equation:
     unit_text, flags = _split_flags(tail.strip(), where)
     kind, name, expr = _parse_lhs(body.strip(), where)
     dtype, dim = _parse_type(unit_text, where)
+    if "point current" in flags:
+        raise NotImplementedError(f"{where}: the flag '(point current)' belongs to SpatialNeuron "
+                                  "(multicompartment models), which neurogen does not support yet")
     allowed = FLAGS[kind]
     unknown = sorted(flags - allowed)
     if unknown:
@@ -181,6 +191,7 @@ def _parse_lhs(body: str, where: str) -> tuple[Kind, str, str | None]:
                 expr = expr.strip()
                 if not expr:
                     raise EquationError(f"{where}: missing expression after '='")
+                parse_expression(expr, where)  # a syntax error names the line now, as in Brian2
             return kind, name, expr  # type: ignore[return-value]
     raise EquationError(
         f"{where}: expected 'dx/dt = expression', 'x = expression' or 'x' before ': unit'"

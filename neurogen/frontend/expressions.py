@@ -10,7 +10,7 @@ import ast
 from dataclasses import dataclass
 from typing import Callable, Collection
 
-from ..errors import DimensionMismatchError, EquationError
+from ..errors import DimensionMismatchError, EquationError, ModelSyntaxError
 from ..units import DIMENSIONLESS, Dimension
 
 #: Functions usable in models, with how each treats dimensions:
@@ -63,7 +63,7 @@ def parse_expression(text: str, where: str) -> ast.expr:
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
-        raise EquationError(f"{where}: syntax error in '{text}': {exc.msg}") from None
+        raise ModelSyntaxError(f"{where}: syntax error in '{text}': {exc.msg}") from None
     except (RecursionError, MemoryError):  # Python's parser gives up on very deep nesting
         raise _too_deep(where, text, None) from None
     for node in ast.walk(tree):
@@ -144,13 +144,17 @@ def _parse_statement(line: str, lineno: int, where: str) -> Statement:
     try:
         node = ast.parse(line, mode="exec").body[0]
     except (SyntaxError, IndexError) as exc:
-        raise EquationError(f"{here}: not a statement ({getattr(exc, 'msg', exc)})") from None
+        hint = ""
+        if line.endswith(("+", "-", "*", "/", "(", "[", ",", "\\", "and", "or", "not")) or line.count("(") != line.count(")"):
+            hint = ("; a statement must be on one line (as in Brian2, which does not continue code "
+                    "statements over line ends, not even inside brackets): join the lines")
+        raise ModelSyntaxError(f"{here}: not a statement ({getattr(exc, 'msg', exc)}){hint}") from None
     if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
         target, op, value = node.targets[0].id, "=", node.value
     elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and type(node.op) in _AUG_OPS:
         target, op, value = node.target.id, _AUG_OPS[type(node.op)], node.value
     else:
-        raise EquationError(f"{here}: expected 'variable = expression' (or +=, -=, *=, /=)")
+        raise ModelSyntaxError(f"{here}: expected 'variable = expression' (or +=, -=, *=, /=)")
     expr = ast.unparse(value)
     parse_expression(expr, here)
     return Statement(target, op, expr, line, lineno)

@@ -1,0 +1,73 @@
+"""Issue 13, part 1: equation text as Brian2 reads it.
+
+Multi-line equations, local temporaries in event code, ``Equations(eqs, name=replacement)``
+and reading a pre-/postsynaptic subexpression in synaptic code. Numbers are checked against
+plain numpy evaluations of the same model (or closed forms); Brian2's behaviour where it
+refuses input was read off Brian2 2.9 and is restated in each test's docstring.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from neurogen import *
+from neurogen.errors import EquationError, ModelSyntaxError
+
+
+# -- multi-line equations ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "dv/dt = -v/tau +\n    1*mV/ms : volt",            # a trailing operator
+    "dv/dt = -v/tau\n    + 1*mV/ms : volt",            # a leading operator (Brian2 joins the lines)
+    "dv/dt = (-v/tau  # a comment\n   + 1*mV/ms) : volt",  # inside brackets, with a comment
+])
+def test_an_expression_continues_until_the_unit(text):
+    eqs = Equations(text + "\nw : 1")
+    assert eqs["v"].expr.replace("(", "").replace(")", "") == "-v/tau + 1*mV/ms"
+    assert eqs["v"].lineno == 1 and eqs["w"].lineno == 3
+
+
+def test_line_numbers_name_the_line_where_the_equation_starts():
+    text = "\n# parameters\nw : 1\ndv/dt = (-v +\n  w*mV)/tau +\n  u : volt\nu : volt/second"
+    eqs = Equations(text)
+    assert [(e.name, e.lineno) for e in eqs] == [("w", 3), ("v", 4), ("u", 7)]
+    with pytest.raises(EquationError, match="line 4"):
+        Equations("\n\nx : 1\ndv/dt = (-v +\n  w)/tau : volt\ndv/dt = 1/second : 1")
+
+
+def test_flags_may_continue_inside_their_parenthesis():
+    eqs = Equations("x : 1 (shared,\n   constant)\ny : 1")
+    assert eqs["x"].flags == {"shared", "constant"} and eqs["y"].lineno == 3
+
+
+@pytest.mark.parametrize("text, message", [
+    ("dv/dt = -v/tau\n   1*mV/ms : volt", "invalid syntax"),        # no operator to continue
+    ("dv/dt = (-v/tau : volt\ndw/dt = -w/tau : 1", "never closed"),  # an unclosed bracket
+    ("dv/dt = -v/tau \\\n   + 1*mV/ms : volt", "continuation"),       # Brian2 refuses a backslash too
+])
+def test_expressions_that_do_not_continue_are_syntax_errors(text, message):
+    """Brian2 2.9 raises SyntaxError for all three, when the Equations are made."""
+    with pytest.raises(SyntaxError, match=message) as info:
+        Equations(text)
+    assert isinstance(info.value, EquationError) and "line 1" in str(info.value)
+
+
+@pytest.mark.parametrize("reset", ["v = (0 +\n 0.1)", "v = 0 +\n 0.1", "v = 0\n + 0.1", "v = clip(0.1,\n 0, 1)"])
+def test_statements_do_not_continue_over_lines(reset):
+    """Brian2 2.9 refuses each of these resets with a SyntaxError (its code statements are one
+    line each, even inside brackets)."""
+    with pytest.raises(ModelSyntaxError):
+        NeuronGroup(2, "dv/dt = 1/ms : 1", threshold="v > 0.5", reset=reset)
+
+
+def test_a_multiline_model_runs_as_its_one_line_form():
+    tau = 10 * ms
+    G = NeuronGroup(2, "dv/dt = (-v +\n   i*mV) / tau\n   + 0*mV/ms : volt", method="exact")
+    run(5 * ms)
+    expected = np.arange(2) * (1 - np.exp(-0.5)) * 1e-3
+    assert np.allclose(G.v_[:], expected, rtol=1e-12, atol=0)
+
+
+def test_point_current_belongs_to_spatialneuron():
+    with pytest.raises(NotImplementedError, match="SpatialNeuron"):
+        Equations("I = 1*nA : amp (point current)")
