@@ -71,3 +71,54 @@ def test_a_multiline_model_runs_as_its_one_line_form():
 def test_point_current_belongs_to_spatialneuron():
     with pytest.raises(NotImplementedError, match="SpatialNeuron"):
         Equations("I = 1*nA : amp (point current)")
+
+
+# -- Equations(eqs, name=replacement) ---------------------------------------------------------
+
+def test_a_string_renames_a_name_everywhere_at_once():
+    """As COBAHH_approximated builds its gating variables (Brian2 2.9's text, reordered)."""
+    eqs = Equations("dx/dt = (xinf - x)/tau : 1 (unless refractory)", x="m", xinf="m_inf", tau="tau_m")
+    assert eqs.names == ("m",) and eqs["m"].flags == {"unless refractory"}
+    assert eqs["m"].expr.replace(" ", "") == "(m_inf-m)/tau_m"
+    swapped = Equations("dv/dt = (w - v)/tau : volt\ndw/dt = -w/tau : volt", v="w", w="v")
+    assert [(e.name, e.expr.replace(" ", "")) for e in swapped] == [("w", "(v-w)/tau"), ("v", "-v/tau")]
+    assert Equations(Equations("x = f*2 : 1"), f="g")["x"].expr.replace(" ", "") == "g*2"
+
+
+def test_a_value_replaces_an_external_name_exactly():
+    """-E with E = -70 mV keeps its sign (the value is put in as a tree, not pasted as text)."""
+    E, tau = -70 * mV, 10 * ms
+    G = NeuronGroup(1, Equations("dv/dt = (-E - v)/tau_v : volt", E=E, tau_v=tau), method="exact")
+    run(2 * ms)
+    assert G.v_[0] == pytest.approx(0.070 * (1 - np.exp(-0.2)), rel=1e-12)
+    third = Equations("x = c : 1", c=1 / 3)["x"].expr
+    assert eval(third) == 1 / 3  # every digit kept
+
+
+def test_a_subexpression_renamed_by_substitution_runs():
+    G = NeuronGroup(2, Equations("v : volt\ny = 1/(1 + exp((v_half - v)/k)) : 1", y="m_inf", v_half="vh",
+                                 k="k_m"), namespace={"vh": -40 * mV, "k_m": 5 * mV})
+    G.v = [-40, -30] * mV
+    assert np.allclose(G.m_inf[:], 1 / (1 + np.exp(np.array([0.0, -2.0]))), rtol=1e-12)
+    assert G.m_inf[:, None].shape == (2, 1)  # matplotlib's x[:, None] on a view, as Brian2 allows
+
+
+def test_bad_substitutions():
+    """Brian2 2.9: a model variable replaced by a value is a ValueError, a renaming that defines
+    a name twice an EquationError, a name the model does not use is ignored."""
+    eqs = "dv/dt = (g*(E - v) + I)/tau : volt\nI : amp\ng = gbar*m : siemens"
+    for name in ("v", "I", "g"):
+        with pytest.raises(ValueError, match=f"model variable '{name}'"):
+            Equations(eqs, **{name: 3})
+    with pytest.raises(EquationError, match="defined twice"):
+        Equations(eqs, v="I")
+    with pytest.raises(SyntaxError, match="reserved"):
+        Equations(eqs, v="t")
+    with pytest.raises(EquationError, match="must be a name"):
+        Equations(eqs, tau="3*ms")  # Brian2 pastes the text: '/3*ms', which divides by 3 only
+    for bad in ([1, 2], None, np.ones(2) * mV):
+        with pytest.raises(TypeError, match="scalar number or quantity"):
+            Equations(eqs, E=bad)
+    def lines(e):
+        return [(q.name, (q.expr or "").replace(" ", ""), q.unit) for q in e]
+    assert lines(Equations(eqs, unused="x", other=3)) == lines(Equations(eqs))

@@ -131,8 +131,7 @@ def test_equations_objects_as_in_brian2():
     assert eqs.names == ("v", "I")
     continued = Equations("dv/dt = (2*mV -\n   v)/(10*ms) : volt")  # open parenthesis continues
     assert continued.names == ("v",)
-    with pytest.raises(NotImplementedError, match="substitut"):
-        Equations("dv/dt = -v/tau : 1", tau=5 * ms)
+    assert Equations("dv/dt = -v/tau : 1", tau=5 * ms)["v"].expr == "-v / (0.005 * second)"  # substituted
 
 
 def test_model_text_with_backslashes_and_newlines_stays_in_comments():

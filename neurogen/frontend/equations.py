@@ -10,11 +10,13 @@ from __future__ import annotations
 import keyword
 import re
 from dataclasses import dataclass
-from typing import Iterator, Literal
+from typing import Iterator, Literal, Mapping
+
+import numpy as np
 
 from ..errors import EquationError, ReservedNameError
-from ..units import DIMENSIONLESS, UNITS, Dimension, parse_unit
-from .expressions import FUNCTION_DIMS, parse_expression
+from ..units import DIMENSIONLESS, UNITS, Dimension, get_dimensions, parse_unit
+from .expressions import FUNCTION_DIMS, parse_expression, replace_names
 
 Kind = Literal["differential", "subexpression", "parameter"]
 DType = Literal["float", "integer", "boolean"]
@@ -64,12 +66,13 @@ class Equations:
     __slots__ = ("equations", "text")
 
     def __init__(self, eqns: "str | Equations" = "", **substitutions: object) -> None:
-        if substitutions:
-            raise NotImplementedError("Equations(..., name=replacement): substituting names or values")
         if isinstance(eqns, Equations):
             self.equations, self.text = eqns.equations, eqns.text
         else:
             self.equations, self.text = _parse_text(eqns, "Equations"), eqns
+        if substitutions:
+            self.text = substitute(self.equations, substitutions)
+            self.equations = _parse_text(self.text, "Equations")
 
     def __add__(self, other: "str | Equations") -> "Equations":
         return Equations(self.text + "\n" + Equations(other).text)
@@ -98,6 +101,62 @@ class Equations:
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(eq.name for eq in self.equations)
+
+
+def substitute(records: tuple[Equation, ...], substitutions: Mapping[str, object]) -> str:
+    """The model text with Brian2's substitutions made: a string renames a name everywhere (also
+    the variable an equation defines: ``Equations('dx/dt = -x/tau : 1', x='m')``), any other
+    value replaces an external name by that number or quantity. A name the model does not use
+    is ignored, as in Brian2; a model variable cannot be replaced by a value (Brian2's error)."""
+    defined = {eq.name for eq in records}
+    renames: dict[str, str] = {}
+    replacements: dict[str, str] = {}
+    for name, value in substitutions.items():
+        if isinstance(value, str):
+            if not value.isidentifier():
+                raise EquationError(
+                    f"Equations({name}={value!r}): a string renames '{name}', so it must be a name; to "
+                    "replace a name by an expression, write the expression into the equations")
+            renames[name] = replacements[name] = value
+        elif name in defined:
+            raise EquationError(f"Equations({name}=...): cannot replace the model variable '{name}' with a "
+                                "value (only external names can be replaced by values; a string renames it)")
+        else:
+            replacements[name] = value_text(value, f"Equations({name}=...)")
+    lines = []
+    for eq in records:
+        name = renames.get(eq.name, eq.name)
+        lhs = {"differential": f"d{name}/dt = ", "subexpression": f"{name} = ", "parameter": name}[eq.kind]
+        expr = replace_names(eq.expr, replacements, f"Equations, {eq.describe()}") if eq.expr is not None else ""
+        flags = f" ({', '.join(sorted(eq.flags))})" if eq.flags else ""
+        lines.append(f"{lhs}{expr} : {eq.unit}{flags}")
+    return "\n".join(lines)
+
+
+_BASE_UNITS = ("metre", "kilogram", "second", "amp", "kelvin", "mole", "candela")  # Dimension.dims order
+
+
+def value_text(value: object, where: str) -> str:
+    """A number or quantity as exact model text: its SI value (``repr``, so no digit is lost)
+    times SI base units, each of which is 1 (``-0.07 * kilogram * metre**2 * ...`` for -70 mV)."""
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    try:
+        array = np.asarray(value)
+    except Exception:  # an object numpy cannot hold
+        array = np.asarray(None)
+    if array.ndim != 0 or array.dtype.kind not in "iuf":
+        raise TypeError(f"{where}: expected a string (a new name), or a scalar number or quantity, "
+                        f"got {type(value).__name__} {value!r:.60}")
+    number = float(array)
+    if number != number:
+        raise ValueError(f"{where}: cannot put NaN into equations")
+    text = repr(abs(number)) if abs(number) != float("inf") else "inf"
+    dim = get_dimensions(value)
+    factors = [base if power == 1 else f"{base}**{power:g}"
+               for base, power in zip(_BASE_UNITS, dim.dims) if power]
+    text = " * ".join([text, *factors])
+    return f"(-{text})" if number < 0 else f"({text})"
 
 
 def parse_equations(text: "str | Equations", *, owner: str = "model") -> Equations:

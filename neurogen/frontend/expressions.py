@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Callable, Collection
+from typing import Callable, Collection, Mapping
 
 from ..errors import DimensionMismatchError, EquationError, ModelSyntaxError
 from ..units import DIMENSIONLESS, Dimension
@@ -158,6 +158,28 @@ def _parse_statement(line: str, lineno: int, where: str) -> Statement:
     expr = ast.unparse(value)
     parse_expression(expr, here)
     return Statement(target, op, expr, line, lineno)
+
+
+def replace_names(text: str, replacements: Mapping[str, str], where: str, *, calls: bool = True) -> str:
+    """``text`` with every name in ``replacements`` replaced by the expression given for it, all
+    at once (``x -> y, y -> x`` swaps them); the result is printed from the syntax tree, so a
+    replacement keeps its meaning whatever the operators around it (``-E`` with ``E = -70*mV``).
+    ``calls``: also rename called names (``f(x)``); only names are renamed, never a value."""
+    tree = parse_expression(text, where)
+    parsed = {name: parse_expression(new, where) for name, new in replacements.items()}
+
+    class _Replace(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.expr:
+            return parsed.get(node.id, node)
+
+        def visit_Call(self, node: ast.Call) -> ast.expr:
+            node.args = [self.visit(a) for a in node.args]
+            func = node.func
+            if calls and isinstance(func, ast.Name) and isinstance(parsed.get(func.id), ast.Name):
+                node.func = parsed[func.id]
+            return node
+
+    return ast.unparse(_Replace().visit(tree))
 
 
 def names_in(tree: ast.expr) -> tuple[set[str], set[str]]:
