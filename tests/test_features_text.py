@@ -122,3 +122,95 @@ def test_bad_substitutions():
     def lines(e):
         return [(q.name, (q.expr or "").replace(" ", ""), q.unit) for q in e]
     assert lines(Equations(eqs, unused="x", other=3)) == lines(Equations(eqs))
+
+
+# -- local temporaries in event code ------------------------------------------------------------
+
+TEMP_MODEL = "w : 1\nq : second"
+#: Locals: ``a`` (const, reads the integer i), ``b`` (assigned three times: a plain local),
+#: ``tau`` (shadows the external tau below: the local is used), ``ms`` (shadows a unit).
+TEMP_RESET = """a = w*2 + i
+b = a
+b += q/second*1000
+b *= 0.5
+w = b/4
+tau = 0.002*second
+ms = 3
+q = a*tau + tau/ms"""
+tau = 50 * ms  # shadowed by the reset's local
+
+
+def _temporaries_model():
+    G = NeuronGroup(4, TEMP_MODEL, threshold="True", reset=TEMP_RESET, name="temps")
+    G.w = [0.5, 1.0, -2.0, 3.0]
+    G.q = [1, 0, 2, 5] * ms
+    return G
+
+
+def _temporaries_numpy(steps):
+    w, q, i = np.array([0.5, 1.0, -2.0, 3.0]), np.array([1e-3, 0, 2e-3, 5e-3]), np.arange(4)
+    for _ in range(steps):
+        a = w * 2 + i
+        b = (a + q / 1e-3) * 0.5
+        w = b / 4
+        q = a * 2e-3 + 2e-3 / 3
+    return w, q
+
+
+def test_temporaries_in_a_reset_match_numpy():
+    G = _temporaries_model()
+    run(0.5 * ms)  # five resets
+    w, q = _temporaries_numpy(5)
+    assert np.allclose(G.w[:], w, rtol=1e-13, atol=0) and np.allclose(G.q_[:], q, rtol=1e-13, atol=0)
+
+
+@pytest.mark.skipif(__import__("shutil").which("cmake") is None, reason="needs cmake")
+def test_temporaries_in_standalone_give_the_runtime_numbers(tmp_path):
+    from runtime_device import back_to_runtime
+    G = _temporaries_model()
+    run(0.5 * ms)
+    runtime = G.w[:].copy(), G.q_[:].copy()
+    set_device("cpp_standalone", directory=tmp_path / "project", build_on_run=False)
+    try:
+        start_scope()
+        G = _temporaries_model()
+        run(0.5 * ms)
+        device.build()
+        assert np.array_equal(G.w[:], runtime[0]) and np.array_equal(G.q_[:], runtime[1])
+    finally:
+        back_to_runtime()
+
+
+def test_temporaries_in_on_pre_match_numpy():
+    """Stimberg et al. 2018's synapse: ``r_S = u_S * x_S`` is released, then used twice."""
+    times = np.array([1.0, 3.0, 4.0, 4.5]) * ms
+    source = SpikeGeneratorGroup(1, np.zeros(4, dtype=int), times)
+    target = NeuronGroup(3, "g : 1")
+    S = Synapses(source, target, "u_S : 1\nx_S : 1\nw : 1",
+                 on_pre="r_S = u_S * x_S\nx_S -= r_S\nu_S += 0.1*(1 - u_S)\ng_post += w*r_S")
+    S.connect()
+    S.u_S, S.x_S, S.w = 0.2, 1.0, [1.0, 2.0, 0.5]
+    run(6 * ms)
+    u, x, g = 0.2, 1.0, 0.0
+    for _ in times:
+        r = u * x
+        x -= r
+        u += 0.1 * (1 - u)
+        g += r
+    assert np.allclose(S.x_S[:], x, rtol=1e-13) and np.allclose(S.u_S[:], u, rtol=1e-13)
+    assert np.allclose(target.g[:], g * np.array([1.0, 2.0, 0.5]), rtol=1e-13)
+
+
+@pytest.mark.parametrize("reset, error, message", [
+    ("w = a\na = 2", EquationError, "'a' is read before it is assigned"),   # Brian2: KeyError
+    ("a = a + 1", EquationError, "'a' is read before it is assigned"),
+    ("a += 1\nw = a", EquationError, "no value yet"),                       # Brian2: KeyError
+    ("a = 3*ms\nw = a", DimensionMismatchError, "'a' has the wrong units"),   # as Brian2
+    ("a = 2\na = 3*ms\nq = a", DimensionMismatchError, "wrong units"),         # as Brian2
+    ("_a = 2\nw = _a", NotImplementedError, "starts with '_'"),
+    ("s = 3", EquationError, "subexpression"),                               # Brian2: SyntaxError
+])
+def test_bad_temporaries(reset, error, message):
+    with pytest.raises(error, match=message):
+        G = NeuronGroup(1, TEMP_MODEL + "\ns = 2*w : 1", threshold="True", reset=reset)
+        run(0.1 * ms)

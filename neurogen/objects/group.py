@@ -166,6 +166,11 @@ class Group(SimObject):
         dims.update(i=DIMENSIONLESS, N=DIMENSIONLESS)
         return dims
 
+    def _code_names(self) -> set[str]:
+        """Names the event code of this object (reset, on_pre/on_post, run_regularly) reads as
+        its own; any other name such code assigns is a local temporary (frontend.temporaries)."""
+        return set(self._variable_dims()) | set(self._specs) | {"t", "dt"}
+
     def _expression_value(self, name: str) -> Any:
         """The values (per element, or one) of a stored variable, ``i`` or ``N`` for an
         expression evaluated from Python (an index condition); None for other names."""

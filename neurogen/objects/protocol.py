@@ -103,6 +103,9 @@ class ModelGroup(ModelObject, Protocol):
     _state: dict[str, np.ndarray]        # the variables' arrays (the compiled code works on them)
     _assignments: int                    # string assignments so far (their random-number counter)
 
+    def _code_names(self) -> set[str]:
+        """Names its event code reads as its own (others it assigns are local temporaries)."""
+
 
 class NeuronGroupModel(ModelGroup, Protocol):
     threshold: str | None

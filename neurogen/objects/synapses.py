@@ -15,6 +15,7 @@ import numpy as np
 from ..frontend.equations import Equations, parse_equations
 from ..errors import EquationError, NeurogenError
 from ..frontend.expressions import Statement, parse_expression, parse_statements
+from ..frontend.temporaries import external_trees, local_temporaries
 from ..units import DIMENSIONLESS, Quantity, second
 from .clock import Clock
 from .group import Group
@@ -78,8 +79,10 @@ class Synapses(Group):
         self._connectivity: dict[str, np.ndarray] | None = None  # CSR views, rebuilt when stale
         self._queue = {"items": np.zeros(0, np.int32), "steps": np.zeros(0, np.int64), "dt": 0.0, "every": 1}
         for pathway, statements in self._pathways.items():
+            temporaries = local_temporaries(statements, self._code_names(), f"{where}, on_{pathway}")
             for stmt in statements:
-                self._check_writable(stmt, pathway)
+                if stmt.target not in temporaries:
+                    self._check_writable(stmt, pathway)
 
     # -- construction checks ------------------------------------------------------------
 
@@ -449,9 +452,8 @@ class Synapses(Group):
             if eq.expr is not None:
                 sources.append((eq.describe(), parse_expression(eq.expr, f"{owner}, {eq.describe()}")))
         for pathway, statements in self._pathways.items():
-            for stmt in statements:
-                where = f"on_{pathway} '{stmt.line}'"
-                sources.append((where, parse_expression(stmt.expr, f"{owner}, {where}")))
+            temporaries = local_temporaries(statements, self._code_names(), f"{owner}, on_{pathway}")
+            sources += external_trees(statements, temporaries, f"on_{pathway}")
         return sources
 
 

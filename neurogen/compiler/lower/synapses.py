@@ -15,6 +15,7 @@ import sympy
 from ...frontend.equations import is_noise
 from ...errors import EquationError
 from ...frontend.expressions import Statement as CodeLine, names_in, parse_expression
+from ...frontend.temporaries import local_temporaries
 from ..integrators import integrate
 from ..ir import (Assign, FieldKind, Kernel, MatrixExp, PathwayMode, PathwayOptions, QueueOptions, Statement,
                  SummedOptions, sym)
@@ -222,9 +223,10 @@ def _summed(ctx: ObjectContext, names: SynapseNames) -> list[Kernel]:
 def _pathway(ctx: ObjectContext, names: SynapseNames, pathway: str,
              code: Iterable[CodeLine]) -> list[Kernel]:
     syn = ctx.obj
+    temporaries = local_temporaries(tuple(code), syn._code_names(), f"{ctx.where()}, on_{pathway}")
     code = [CodeLine(names.canonical(c.target), c.op, c.expr, c.line, c.lineno) for c in code]
     statements, writes = _event_driven(ctx, names)
-    body, body_writes = lower_statements(ctx, code, names.dim_of, names.resolve, f"on_{pathway}")
+    body, body_writes = lower_statements(ctx, code, names.dim_of, names.resolve, f"on_{pathway}", temporaries)
     guards, restores = _refractory_guards(names, body_writes)
     statements += guards + body + restores
     writes += [w for w in body_writes if w not in writes]
@@ -242,7 +244,7 @@ def _pathway(ctx: ObjectContext, names: SynapseNames, pathway: str,
         ctx, name=pathway, template="pathway", when="synapses", order=PATHWAY_ORDER[pathway],
         statements=statements, access=names.access, writes=writes, integer_names=names.integer_names,
         roles=names.roles, comment=[f"on_{pathway}: {c.line}" for c in code],
-        draws=f"on_{pathway}", options=PathwayOptions(pathway, mode, spikes, _needs_order(code, names)),
+        draws=f"on_{pathway}", options=PathwayOptions(pathway, mode, spikes, _needs_order(code, names, temporaries)),
         **SYNAPSE_LOOP)
     kernels = [kernel]
     if pathway == "pre":
@@ -284,13 +286,13 @@ def _queue_fields(pathway: str) -> list[tuple[str, ...]]:
     ]
 
 
-def _needs_order(code: list[CodeLine], names: SynapseNames) -> bool:
+def _needs_order(code: list[CodeLine], names: SynapseNames, temporaries: Iterable[str] = ()) -> bool:
     """Whether delivery must follow synapse order: a neuron variable is set (``=``) or read back.
 
     ``+=``/``-=`` into neuron variables commute, so any fixed order gives the same sums; with
     ``I = w`` the last synapse in index order wins, as Brian2 documents.
     """
-    neuron_writes = {c.target for c in code if c.target not in names.syn._specs}
+    neuron_writes = {c.target for c in code if c.target not in names.syn._specs and c.target not in temporaries}
     if any(c.op not in ("+=", "-=") for c in code if c.target in neuron_writes):
         return True
     read = set()
@@ -353,7 +355,7 @@ def _is_state(syn: SynapsesModel, name: str) -> bool:
 
 def _substitute(stmt: Statement, mapping: Mapping[sympy.Expr, sympy.Expr]) -> Statement:
     if isinstance(stmt, Assign):
-        return Assign(stmt.target, stmt.expr.xreplace(mapping), stmt.declare, stmt.comment)
+        return replace(stmt, expr=stmt.expr.xreplace(mapping))
     return MatrixExp(stmt.target, stmt.size, tuple(e.xreplace(mapping) for e in stmt.matrix), stmt.comment)
 
 
