@@ -214,3 +214,40 @@ def test_bad_temporaries(reset, error, message):
     with pytest.raises(error, match=message):
         G = NeuronGroup(1, TEMP_MODEL + "\ns = 2*w : 1", threshold="True", reset=reset)
         run(0.1 * ms)
+
+
+# -- pre-/postsynaptic subexpressions read in synaptic code ----------------------------------
+
+def test_neuron_subexpressions_read_by_synapses_match_numpy():
+    """Tetzlaff 2015's F_pre: a neuron subexpression (reading another one, i, N and outside
+    constants) evaluated with each synapse's pre- or postsynaptic index, in a clock-driven
+    equation, a summed variable and on_pre (unsuffixed F: the postsynaptic one)."""
+    F_max, beta, epsilon = 2.0, 3.0, 0.5
+    G = NeuronGroup(5, """F = F_max/(1 + exp(beta*(epsilon - u))) : 1
+                          H = F*i + N : 1
+                          u : 1
+                          I : 1""", threshold="True")
+    G.u = np.linspace(-1, 1, 5)
+    S = Synapses(G, G, """dw/dt = (F_pre*F_post + H_pre)/second : 1 (clock-driven)
+                          x : 1
+                          I_post = w*F_pre : 1 (summed)""",
+                 on_pre="x += F_pre - H", method="euler")
+    pre, post = np.array([0, 1, 2, 3, 4, 0]), np.array([1, 2, 3, 4, 0, 4])
+    S.connect(i=pre, j=post)
+    w0 = np.linspace(0.1, 0.6, 6)
+    S.w = w0
+    run(0.1 * ms)  # one step: the summed variable reads w before the update, on_pre once
+    u = np.linspace(-1, 1, 5)
+    F = F_max / (1 + np.exp(beta * (epsilon - u)))
+    H = F * np.arange(5) + 5
+    assert np.allclose(S.w[:], w0 + 1e-4 * (F[pre] * F[post] + H[pre]), rtol=1e-13, atol=0)
+    assert np.allclose(G.I[:], np.bincount(post, weights=w0 * F[pre], minlength=5), rtol=1e-13, atol=0)
+    assert np.allclose(S.x[:], F[pre] - H[post], rtol=1e-13, atol=0)
+
+
+def test_an_unknown_pre_name_is_still_refused():
+    G = NeuronGroup(2, "u : 1", threshold="True")
+    S = Synapses(G, G, "x : 1", on_pre="x += nothing_pre")
+    S.connect()
+    with pytest.raises((NotImplementedError, EquationError), match="nothing_pre"):
+        run(0.1 * ms)

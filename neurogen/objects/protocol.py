@@ -124,6 +124,9 @@ class SynapsesModel(ModelGroup, Protocol):
     def _group_of(self, name: str) -> tuple[ModelGroup | None, str]:
         """The group a synaptic name (``v_post``, ``w``) belongs to, and its base name."""
 
+    def _neuron_subexpression(self, name: str) -> ast.expr | None:
+        """A pre-/postsynaptic subexpression (``F_pre``) in the synapses' names, or None."""
+
     def _add_synapses(self, pre: np.ndarray, post: np.ndarray) -> None:
         """Append synapses (parent indices)."""
 

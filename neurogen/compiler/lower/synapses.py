@@ -80,13 +80,26 @@ class SynapseNames:
         canonical = self.canonical(name)
         if canonical != name or name.endswith(("_pre", "_post")):
             if canonical not in self.access:
-                group, base = self.syn._group_of(canonical)
-                what = ("the subexpression" if group is not None and base in group._equations
-                        else "the name")
-                raise NotImplementedError(f"{self.ctx.where()}: reading {what} '{name}' of the pre- or "
-                                          "postsynaptic group in synaptic code")
+                tree = self.syn._neuron_subexpression(canonical)
+                if tree is None:
+                    raise NotImplementedError(f"{self.ctx.where()}: reading the name '{name}' of the pre- or "
+                                              "postsynaptic group in synaptic code")
+                return self._neuron_subexpression(canonical, tree)
             return sym(canonical)
         return None
+
+    def _neuron_subexpression(self, name: str, tree: Any) -> sympy.Expr:
+        """A pre-/postsynaptic subexpression (``F_pre``) inlined: evaluated with the synapse's
+        pre- or postsynaptic index, as Brian2 does (``u`` of the group read as ``u_pre``)."""
+        group, base = self.syn._group_of(name)
+        where = f"{self.ctx.where()}, '{name}' ({group.name}, {group._equations[base].describe()})"
+        if name in self._lowering:
+            raise EquationError(f"{where}: subexpressions refer to each other in a cycle")
+        self._lowering.add(name)
+        check_dims(tree, group._equations[base].dim, self.dim_of, where, f"'{name}'")
+        value = convert(tree, self.resolve, where)
+        self._lowering.discard(name)
+        return value
 
     def _subexpression(self, name: str) -> sympy.Expr:
         """A synaptic subexpression as sympy (lowered when first used; cycles are errors)."""
