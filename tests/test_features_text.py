@@ -251,3 +251,15 @@ def test_an_unknown_pre_name_is_still_refused():
     S.connect()
     with pytest.raises((NotImplementedError, EquationError), match="nothing_pre"):
         run(0.1 * ms)
+
+
+def test_connect_conditions_and_assignments_read_neuron_subexpressions():
+    F_max = 2.0
+    G = NeuronGroup(3, "F = F_max*u : 1\nu : 1")
+    G.u = [0.1, 0.2, 0.3]
+    S = Synapses(G, G, "w : 1")
+    S.connect(condition="F_pre > 0.3")
+    assert list(S.i[:]) == [1, 1, 1, 2, 2, 2] and list(S.j[:]) == [0, 1, 2, 0, 1, 2]
+    S.w = "F_pre + F_post"
+    F = 2.0 * np.array([0.1, 0.2, 0.3])
+    assert np.allclose(S.w[:], F[S.i[:]] + F[S.j[:]], rtol=1e-15)

@@ -166,6 +166,11 @@ class Group(SimObject):
         dims.update(i=DIMENSIONLESS, N=DIMENSIONLESS)
         return dims
 
+    def _neuron_subexpression_sources(self, sources: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+        """Subexpressions of other groups that ``sources`` read (Synapses: ``F_pre``), parsed, so
+        that their outside names are looked up too; a neuron group reads none."""
+        return []
+
     def _code_names(self) -> set[str]:
         """Names the event code of this object (reset, on_pre/on_post, run_regularly) reads as
         its own; any other name such code assigns is a local temporary (frontend.temporaries)."""

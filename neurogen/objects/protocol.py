@@ -106,6 +106,9 @@ class ModelGroup(ModelObject, Protocol):
     def _code_names(self) -> set[str]:
         """Names its event code reads as its own (others it assigns are local temporaries)."""
 
+    def _neuron_subexpression_sources(self, sources: list[tuple[str, ast.expr]]) -> list[tuple[str, ast.expr]]:
+        """Other groups' subexpressions that ``sources`` read (``F_pre``), parsed."""
+
 
 class NeuronGroupModel(ModelGroup, Protocol):
     threshold: str | None

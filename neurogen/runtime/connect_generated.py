@@ -195,7 +195,7 @@ class _ConnectScope:
         return {**self.synapses._variable_dims(), self.variable: DIMENSIONLESS}
 
     def _expression_sources(self) -> list[tuple[str, ast.expr]]:
-        return self.sources
+        return self.sources + self.synapses._neuron_subexpression_sources(self.sources)
 
     def _value_externals(self) -> dict[str, External]:
         return {}
