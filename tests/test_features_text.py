@@ -263,3 +263,16 @@ def test_connect_conditions_and_assignments_read_neuron_subexpressions():
     S.w = "F_pre + F_post"
     F = 2.0 * np.array([0.1, 0.2, 0.3])
     assert np.allclose(S.w[:], F[S.i[:]] + F[S.j[:]], rtol=1e-15)
+
+
+def test_connect_with_one_conditional_target():
+    """Brian2's j='i + 1 if i < 3' (Stimberg et al. 2018, example 4): one target per i, if."""
+    G = NeuronGroup(5, "v : 1")
+    S = Synapses(G, G)
+    S.connect(j="i + 1 if i < 3")
+    assert list(S.i[:]) == [0, 1, 2] and list(S.j[:]) == [1, 2, 3]
+    S2 = Synapses(G, G)
+    S2.connect(j="i + 10 if i < 3", skip_if_invalid=True)
+    assert len(S2) == 0
+    with pytest.raises(IndexError, match="outside the allowed range"):
+        Synapses(G, G).connect(j="i + 10 if i < 3")
