@@ -276,3 +276,14 @@ def test_connect_with_one_conditional_target():
     assert len(S2) == 0
     with pytest.raises(IndexError, match="outside the allowed range"):
         Synapses(G, G).connect(j="i + 10 if i < 3")
+
+
+def test_an_external_named_like_a_connectivity_array():
+    """An outside constant 'N_synapses' (Stimberg et al. 2018) was taken for the synapses' own
+    CSR array '_pre_synapses' (both end in '_synapses'): a TypeError before the fix."""
+    N_synapses = 3
+    G = NeuronGroup(5, "v : 1")
+    E = Synapses(G, G, "y : 1")
+    E.connect(j="i if i < N_synapses")
+    E.y = "N_synapses*1.5"
+    assert list(E.j[:]) == [0, 1, 2] and np.all(E.y[:] == 4.5)

@@ -265,7 +265,7 @@ class Synapses(Group):
 
     def _runtime_value(self, name: str) -> Any:
         """Values the compiled code needs besides the variables (sizes, connectivity, queue)."""
-        if name.endswith(("_offsets", "_synapses", "_in_order")):
+        if name.startswith("_") and name.endswith(("_offsets", "_synapses", "_in_order")):  # not N_synapses
             return self._csr(name)
         values = {
             "N_pre": len(self.source), "N_post": len(self.target),
