@@ -287,3 +287,14 @@ def test_an_external_named_like_a_connectivity_array():
     E.connect(j="i if i < N_synapses")
     E.y = "N_synapses*1.5"
     assert list(E.j[:]) == [0, 1, 2] and np.all(E.y[:] == 4.5)
+
+
+def test_boolean_and_integer_temporaries_compute_as_brian2():
+    """Brian2 2.9 (cython) gives w = [1, 1] and x = [0.5, 1.5]: a local takes any value of its
+    right-hand side (a truth value, an integer) and computes on in doubles; compiled with
+    warnings as errors."""
+    G = NeuronGroup(2, "v : 1\nw : 1\nx : 1", threshold="True",
+                    reset="b = v > 0.7\nw = 1*(not b)\nk = i\nk = k + 0.5\nx = k")
+    G.v = 0.6
+    run(0.1 * ms)
+    assert list(G.w[:]) == [1.0, 1.0] and list(G.x[:]) == [0.5, 1.5]
