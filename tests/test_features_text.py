@@ -302,3 +302,12 @@ def test_boolean_and_integer_temporaries_compute_as_brian2():
     G.v = 0.6
     run(0.1 * ms)
     assert list(G.w[:]) == [1.0, 1.0] and list(G.x[:]) == [0.5, 1.5]
+
+
+def test_the_star_import_has_pylab_tick_formatters():
+    """Brian2's star import brings pylab's ScalarFormatter, MaxNLocator... (Stimberg et al. 2018)."""
+    import neurogen
+    namespace: dict = {}
+    exec("from neurogen import *", namespace)
+    for name in ("ScalarFormatter", "FormatStrFormatter", "MaxNLocator"):
+        assert name in namespace and name in neurogen.__all__
