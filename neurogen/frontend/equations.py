@@ -16,7 +16,7 @@ import numpy as np
 
 from ..errors import EquationError, ReservedNameError
 from ..units import DIMENSIONLESS, UNITS, Dimension, get_dimensions, parse_unit
-from .expressions import FUNCTION_DIMS, parse_expression, replace_names
+from .expressions import FUNCTION_DIMS, check_syntax, replace_names
 
 Kind = Literal["differential", "subexpression", "parameter"]
 DType = Literal["float", "integer", "boolean"]
@@ -250,7 +250,7 @@ def _parse_lhs(body: str, where: str) -> tuple[Kind, str, str | None]:
                 expr = expr.strip()
                 if not expr:
                     raise EquationError(f"{where}: missing expression after '='")
-                parse_expression(expr, where)  # a syntax error names the line now, as in Brian2
+                check_syntax(expr, where)  # a syntax error names the line now, as in Brian2
             return kind, name, expr  # type: ignore[return-value]
     raise EquationError(
         f"{where}: expected 'dx/dt = expression', 'x = expression' or 'x' before ': unit'"

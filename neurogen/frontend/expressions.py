@@ -79,6 +79,17 @@ def parse_expression(text: str, where: str) -> ast.expr:
     return tree.body
 
 
+def check_syntax(text: str, where: str) -> None:
+    """A ``ModelSyntaxError`` if ``text`` is not Python expression syntax (a line of a model split
+    where it cannot continue); what the syntax may contain is checked where it is used."""
+    try:
+        ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise ModelSyntaxError(f"{where}: syntax error in '{text}': {exc.msg}") from None
+    except (RecursionError, MemoryError):  # too deep: parse_expression reports it where it is used
+        pass
+
+
 #: How deeply an expression may nest (``a + b + ...`` counts one level per term, a function
 #: call two, ``and``/``or`` and comparison chains one per operand): the symbolic and C++
 #: stages recurse per level, and beyond ~300 levels Python's recursion limit stops them.
