@@ -32,6 +32,18 @@ class SharedWriteError(EquationError, SyntaxError):
         return str(self.msg)
 
 
+class ModelSyntaxError(EquationError, SyntaxError):
+    """Model text that is not valid syntax (an expression split over lines without an operator
+    or bracket to continue it, a statement over two lines): a ``SyntaxError`` as in Brian2, and
+    an ``EquationError``."""
+
+    def __init__(self, message: str) -> None:
+        SyntaxError.__init__(self, message)
+
+    def __str__(self) -> str:
+        return str(self.msg)
+
+
 class NotAConditionError(EquationError, TypeError):
     """A threshold, refractory or ``connect()`` condition that is not a truth value (``'v'``,
     ``'i + j'``): a ``TypeError`` as in Brian2, and an ``EquationError`` (a malformed model)."""

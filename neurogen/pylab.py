@@ -30,6 +30,10 @@ PLOT_FUNCTIONS = (
     "vlines", "xlabel", "xlim", "xscale", "xticks", "ylabel", "ylim", "yscale", "yticks",
     "figaspect", "autumn", "bone", "cool", "copper", "flag", "gray", "hot", "hsv", "inferno", "jet",
     "magma", "nipy_spectral", "pink", "plasma", "prism", "spring", "summer", "viridis", "winter",
+    # the tick formatters and locators pyplot re-exports (Stimberg et al. 2018's ScalarFormatter())
+    "ScalarFormatter", "FormatStrFormatter", "FuncFormatter", "FixedFormatter", "NullFormatter",
+    "LogFormatter", "MaxNLocator", "MultipleLocator", "LogLocator", "AutoLocator", "NullLocator",
+    "FixedLocator", "LinearLocator", "IndexLocator",
 )
 
 

@@ -125,8 +125,7 @@ def test_equations_objects_as_in_brian2():
     assert eqs.names == ("v", "I")
     continued = Equations("dv/dt = (2*mV -\n   v)/(10*ms) : volt")  # open parenthesis continues
     assert continued.names == ("v",)
-    with pytest.raises(NotImplementedError, match="substitut"):
-        Equations("dv/dt = -v/tau : 1", tau=5 * ms)
+    assert Equations("dv/dt = -v/tau : 1", tau=5 * ms)["v"].expr == "-v / (0.005 * second)"  # substituted
 
 
 def test_model_text_with_backslashes_and_newlines_stays_in_comments():
@@ -143,9 +142,11 @@ def test_model_names_that_clash_with_group_attributes_are_refused():
         NeuronGroup(1, "active : 1")
 
 
-def test_reading_neuron_subexpressions_in_synaptic_code_is_not_supported_yet():
-    G = NeuronGroup(2, "dv/dt = -v/ms : 1\nI = 2*v : 1", threshold="v > 1")
+def test_synaptic_code_reads_neuron_subexpressions():
+    """Was a placeholder (NotImplementedError); unsuffixed I is the postsynaptic I = 2*v."""
+    G = NeuronGroup(2, "dv/dt = -v/ms : 1\nI = 2*v : 1", threshold="v > 1", method="exact")
+    G.v = [2, 0.5]
     S = Synapses(G, G, on_pre="v += I")
     S.connect()
-    with pytest.raises(NotImplementedError, match="subexpression 'I'"):
-        Network(G, S).run(0.1 * ms)
+    Network(G, S).run(0.1 * ms)  # neuron 0 spikes: each target once, v += 2*v
+    assert np.allclose(G.v[:], 3 * np.array([2, 0.5]) * np.exp(-0.1), rtol=1e-13)

@@ -30,12 +30,14 @@ T = sym("t")
 
 @dataclass(frozen=True, slots=True)
 class Assign:
-    """``target = expr``; ``declare`` makes a new local (``const double``), else it writes a variable."""
+    """``target = expr``; ``declare`` makes a new local (``const double``), else it writes a variable
+    (or a local declared ``mutable`` before: a temporary of event code assigned more than once)."""
 
     target: str
     expr: sympy.Expr
     declare: bool = False
     comment: str = ""
+    mutable: bool = False  # with declare: a plain ``double`` local, assigned again later
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,7 +74,9 @@ def _always_scalar(kernel: Kernel) -> set[str]:
 def _is_hoistable(stmt: Statement, scalar: set[str]) -> bool:
     if isinstance(stmt, MatrixExp):
         return free_names([stmt]) <= scalar
-    return stmt.declare and not uses_random(stmt.expr) and not uses_stateful(stmt.expr) and free_names([stmt]) <= scalar
+    # a mutable local is assigned again inside the loop: its declaration stays there
+    return (stmt.declare and not stmt.mutable and not uses_random(stmt.expr) and not uses_stateful(stmt.expr)
+            and free_names([stmt]) <= scalar)
 
 
 def prune(kernel: Kernel) -> Kernel:
@@ -82,9 +84,10 @@ def prune(kernel: Kernel) -> Kernel:
     statements = list(kernel.hoisted) + list(kernel.statements)
     needed = free_names([kernel.condition]) | {name for name, _ in kernel.stores}
     needed |= set(kernel.outputs)
+    locals_ = {s.target for s in statements if isinstance(s, Assign) and s.mutable}
     keep: list[Statement] = []
     for stmt in reversed(statements):
-        if isinstance(stmt, Assign) and stmt.declare and stmt.target not in needed:
+        if isinstance(stmt, Assign) and (stmt.declare or stmt.target in locals_) and stmt.target not in needed:
             continue
         if isinstance(stmt, MatrixExp) and not any(n.startswith(f"{stmt.target}_") for n in needed):
             continue

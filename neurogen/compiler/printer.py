@@ -404,7 +404,7 @@ def print_statement(stmt: Statement, ctypes: dict[str, str], integer_names: Iter
         value = _converted(code, ctype, element, stmt.target)
         target = cpp_name(stmt.target)
         if stmt.declare:
-            return [wrap(f"const {ctype} {target} = {value};") + comment]
+            return [wrap(f"{'' if stmt.mutable else 'const '}{ctype} {target} = {value};") + comment]
         return [wrap(f"{target} = {value};") + comment]
     return _print_matrix_exp(stmt, printer, comment, used)
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 import keyword
 import re
 from dataclasses import dataclass, replace
-from typing import Iterator, Literal
+from typing import Iterator, Literal, Mapping
+
+import numpy as np
 
 from ..errors import EquationError, ReservedNameError
-from ..units import DIMENSIONLESS, UNITS, Dimension, parse_unit
-from .expressions import FUNCTION_DIMS
+from ..units import DIMENSIONLESS, UNITS, Dimension, get_dimensions, parse_unit
+from .expressions import FUNCTION_DIMS, check_syntax, replace_names
 
 Kind = Literal["differential", "subexpression", "parameter"]
 DType = Literal["float", "integer", "boolean"]
@@ -64,12 +66,13 @@ class Equations:
     __slots__ = ("equations", "text")
 
     def __init__(self, eqns: "str | Equations" = "", **substitutions: object) -> None:
-        if substitutions:
-            raise NotImplementedError("Equations(..., name=replacement): substituting names or values")
         if isinstance(eqns, Equations):
             self.equations, self.text = eqns.equations, eqns.text
         else:
             self.equations, self.text = _parse_text(eqns, "Equations"), eqns
+        if substitutions:
+            self.text = substitute(self.equations, substitutions)
+            self.equations = _parse_text(self.text, "Equations")
 
     def __add__(self, other: "str | Equations") -> "Equations":
         return Equations(self.text + "\n" + Equations(other).text)
@@ -100,6 +103,62 @@ class Equations:
         return tuple(eq.name for eq in self.equations)
 
 
+def substitute(records: tuple[Equation, ...], substitutions: Mapping[str, object]) -> str:
+    """The model text with Brian2's substitutions made: a string renames a name everywhere (also
+    the variable an equation defines: ``Equations('dx/dt = -x/tau : 1', x='m')``), any other
+    value replaces an external name by that number or quantity. A name the model does not use
+    is ignored, as in Brian2; a model variable cannot be replaced by a value (Brian2's error)."""
+    defined = {eq.name for eq in records}
+    renames: dict[str, str] = {}
+    replacements: dict[str, str] = {}
+    for name, value in substitutions.items():
+        if isinstance(value, str):
+            if not value.isidentifier():
+                raise EquationError(
+                    f"Equations({name}={value!r}): a string renames '{name}', so it must be a name; to "
+                    "replace a name by an expression, write the expression into the equations")
+            renames[name] = replacements[name] = value
+        elif name in defined:
+            raise EquationError(f"Equations({name}=...): cannot replace the model variable '{name}' with a "
+                                "value (only external names can be replaced by values; a string renames it)")
+        else:
+            replacements[name] = value_text(value, f"Equations({name}=...)")
+    lines = []
+    for eq in records:
+        name = renames.get(eq.name, eq.name)
+        lhs = {"differential": f"d{name}/dt = ", "subexpression": f"{name} = ", "parameter": name}[eq.kind]
+        expr = replace_names(eq.expr, replacements, f"Equations, {eq.describe()}") if eq.expr is not None else ""
+        flags = f" ({', '.join(sorted(eq.flags))})" if eq.flags else ""
+        lines.append(f"{lhs}{expr} : {eq.unit}{flags}")
+    return "\n".join(lines)
+
+
+_BASE_UNITS = ("metre", "kilogram", "second", "amp", "kelvin", "mole", "candela")  # Dimension.dims order
+
+
+def value_text(value: object, where: str) -> str:
+    """A number or quantity as exact model text: its SI value (``repr``, so no digit is lost)
+    times SI base units, each of which is 1 (``-0.07 * kilogram * metre**2 * ...`` for -70 mV)."""
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    try:
+        array = np.asarray(value)
+    except Exception:  # an object numpy cannot hold
+        array = np.asarray(None)
+    if array.ndim != 0 or array.dtype.kind not in "iuf":
+        raise TypeError(f"{where}: expected a string (a new name), or a scalar number or quantity, "
+                        f"got {type(value).__name__} {value!r:.60}")
+    number = float(array)
+    if number != number:
+        raise ValueError(f"{where}: cannot put NaN into equations")
+    text = repr(abs(number)) if abs(number) != float("inf") else "inf"
+    dim = get_dimensions(value)
+    factors = [base if power == 1 else f"{base}**{power:g}"
+               for base, power in zip(_BASE_UNITS, dim.dims) if power]
+    text = " * ".join([text, *factors])
+    return f"(-{text})" if number < 0 else f"({text})"
+
+
 def parse_equations(text: "str | Equations", *, owner: str = "model") -> Equations:
     """Split a model string into :class:`Equation` records, checking names, units and flags."""
     if isinstance(text, Equations):
@@ -120,8 +179,14 @@ def _parse_text(text: object, owner: str) -> tuple[Equation, ...]:
 
 
 def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
-    """Model lines without comments; a line continues while its parentheses are open (Brian2)."""
-    pending, first, depth = "", 0, 0
+    """Model lines without comments, each with the number of the line where it starts.
+
+    As in Brian2's grammar, an expression runs on over line ends until the ``:`` of its unit
+    (``dv/dt = (a +`` / ``b) : volt`` is one equation, its lines joined by a space); whether the
+    joined expression is valid (``a`` / ``b`` without an operator is not) is the expression
+    parser's question. Flags may continue on the next line while their parenthesis is open.
+    """
+    pending, first = "", 0
     for lineno, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()
         if not line:
@@ -129,10 +194,11 @@ def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
         if not pending:
             first = lineno
         pending = f"{pending} {line}".strip()
-        depth += line.count("(") - line.count(")")
-        if depth <= 0:
-            yield first, pending
-            pending, depth = "", 0
+        if ":" in pending:
+            tail = pending.rpartition(":")[2]
+            if tail.count("(") <= tail.count(")"):
+                yield first, pending
+                pending = ""
     if pending:
         yield first, pending
 
@@ -145,6 +211,9 @@ def _parse_line(line: str, lineno: int, owner: str) -> Equation:
     unit_text, flags = _split_flags(tail.strip(), where)
     kind, name, expr = _parse_lhs(body.strip(), where)
     dtype, dim = _parse_type(unit_text, where)
+    if "point current" in flags:
+        raise NotImplementedError(f"{where}: the flag '(point current)' belongs to SpatialNeuron "
+                                  "(multicompartment models), which neurogen does not support yet")
     allowed = FLAGS[kind]
     unknown = sorted(flags - allowed)
     if unknown:
@@ -181,6 +250,7 @@ def _parse_lhs(body: str, where: str) -> tuple[Kind, str, str | None]:
                 expr = expr.strip()
                 if not expr:
                     raise EquationError(f"{where}: missing expression after '='")
+                check_syntax(expr, where)  # a syntax error names the line now, as in Brian2
             return kind, name, expr  # type: ignore[return-value]
     raise EquationError(
         f"{where}: expected 'dx/dt = expression', 'x = expression' or 'x' before ': unit'"

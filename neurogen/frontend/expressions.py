@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Callable, Collection
+from typing import Callable, Collection, Mapping
 
-from ..errors import DimensionMismatchError, EquationError
+from ..errors import DimensionMismatchError, EquationError, ModelSyntaxError
 from ..units import DIMENSIONLESS, Dimension
 
 #: Functions usable in models, with how each treats dimensions:
@@ -63,7 +63,7 @@ def parse_expression(text: str, where: str) -> ast.expr:
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
-        raise EquationError(f"{where}: syntax error in '{text}': {exc.msg}") from None
+        raise ModelSyntaxError(f"{where}: syntax error in '{text}': {exc.msg}") from None
     except (RecursionError, MemoryError):  # Python's parser gives up on very deep nesting
         raise _too_deep(where, text, None) from None
     for node in ast.walk(tree):
@@ -77,6 +77,17 @@ def parse_expression(text: str, where: str) -> ast.expr:
     if depth > MAX_NESTING:
         raise _too_deep(where, text, depth)
     return tree.body
+
+
+def check_syntax(text: str, where: str) -> None:
+    """A ``ModelSyntaxError`` if ``text`` is not Python expression syntax (a line of a model split
+    where it cannot continue); what the syntax may contain is checked where it is used."""
+    try:
+        ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise ModelSyntaxError(f"{where}: syntax error in '{text}': {exc.msg}") from None
+    except (RecursionError, MemoryError):  # too deep: parse_expression reports it where it is used
+        pass
 
 
 #: How deeply an expression may nest (``a + b + ...`` counts one level per term, a function
@@ -144,16 +155,42 @@ def _parse_statement(line: str, lineno: int, where: str) -> Statement:
     try:
         node = ast.parse(line, mode="exec").body[0]
     except (SyntaxError, IndexError) as exc:
-        raise EquationError(f"{here}: not a statement ({getattr(exc, 'msg', exc)})") from None
+        hint = ""
+        if line.endswith(("+", "-", "*", "/", "(", "[", ",", "\\", "and", "or", "not")) or line.count("(") != line.count(")"):
+            hint = ("; a statement must be on one line (as in Brian2, which does not continue code "
+                    "statements over line ends, not even inside brackets): join the lines")
+        raise ModelSyntaxError(f"{here}: not a statement ({getattr(exc, 'msg', exc)}){hint}") from None
     if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
         target, op, value = node.targets[0].id, "=", node.value
     elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and type(node.op) in _AUG_OPS:
         target, op, value = node.target.id, _AUG_OPS[type(node.op)], node.value
     else:
-        raise EquationError(f"{here}: expected 'variable = expression' (or +=, -=, *=, /=)")
+        raise ModelSyntaxError(f"{here}: expected 'variable = expression' (or +=, -=, *=, /=)")
     expr = ast.unparse(value)
     parse_expression(expr, here)
     return Statement(target, op, expr, line, lineno)
+
+
+def replace_names(text: str, replacements: Mapping[str, str], where: str, *, calls: bool = True) -> str:
+    """``text`` with every name in ``replacements`` replaced by the expression given for it, all
+    at once (``x -> y, y -> x`` swaps them); the result is printed from the syntax tree, so a
+    replacement keeps its meaning whatever the operators around it (``-E`` with ``E = -70*mV``).
+    ``calls``: also rename called names (``f(x)``); only names are renamed, never a value."""
+    tree = parse_expression(text, where)
+    parsed = {name: parse_expression(new, where) for name, new in replacements.items()}
+
+    class _Replace(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.expr:
+            return parsed.get(node.id, node)
+
+        def visit_Call(self, node: ast.Call) -> ast.expr:
+            node.args = [self.visit(a) for a in node.args]
+            func = node.func
+            if calls and isinstance(func, ast.Name) and isinstance(parsed.get(func.id), ast.Name):
+                node.func = parsed[func.id]
+            return node
+
+    return ast.unparse(_Replace().visit(tree))
 
 
 def names_in(tree: ast.expr) -> tuple[set[str], set[str]]:

@@ -245,6 +245,16 @@ class Group(SimObject):
         return [(f"linked variable '{link.name}' ('{link.target}' of '{link.group.name}')", link.expression(suffix))
                 for link in self._links.values() if link is not None and link.subexpression]
 
+    def _neuron_subexpression_sources(self, sources: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+        """Subexpressions of other groups that ``sources`` read (Synapses: ``F_pre``), parsed, so
+        that their outside names are looked up too; a neuron group reads none."""
+        return []
+
+    def _code_names(self) -> set[str]:
+        """Names the event code of this object (reset, on_pre/on_post, run_regularly) reads as
+        its own; any other name such code assigns is a local temporary (frontend.temporaries)."""
+        return set(self._variable_dims()) | set(self._specs) | {"t", "dt"}
+
     def _expression_value(self, name: str) -> Any:
         """The values (per element, or one) of a stored variable, ``i`` or ``N`` for an
         expression evaluated from Python (an index condition); None for other names."""

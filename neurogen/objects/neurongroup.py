@@ -9,6 +9,7 @@ import numpy as np
 from ..frontend.equations import Equations, parse_equations
 from ..errors import EquationError, NotAConditionError
 from ..frontend.expressions import Statement, is_condition, parse_expression, parse_statements
+from ..frontend.temporaries import external_trees, local_temporaries
 from ..units import DIMENSIONLESS, Quantity, get_dimensions, second
 from .clock import Clock
 from .events import SPIKE, EventCode, check_events, defined_events, event_space
@@ -57,7 +58,6 @@ class NeuronGroup(Group):
             SPIKE: ("thresholds", None), **{name: ("after_thresholds", None) for name in self._events}}
         self._event_code: dict[str, EventCode] = {}
         self.reset = reset
-        self._reset_statements = self._check_reset(reset)
         self._refractory = self._check_refractory(refractory)
         specs = self._specs_from_equations(self._equations)
         if self._refractory is not False:
@@ -70,6 +70,7 @@ class NeuronGroup(Group):
         self._init_state(n, specs)
         for space in spaces:  # the neurons with the event in this step, their count at [N]
             self._state[space] = np.zeros(n + 1, dtype=np.int32)
+        self._reset_statements = self._check_reset(reset)  # after the state: which names are variables
         if self._refractory is not False:
             self._state["lastspike"][:] = LASTSPIKE_INITIAL
             self._state["not_refractory"][:] = 1
@@ -156,8 +157,10 @@ class NeuronGroup(Group):
         if self.threshold is None:
             raise EquationError(f"NeuronGroup '{self.name}': reset given without a threshold")
         statements = parse_statements(reset, f"NeuronGroup '{self.name}', reset")
+        temporaries = local_temporaries(statements, self._code_names(), f"NeuronGroup '{self.name}', reset")
         for stmt in statements:
-            self._check_writable(stmt.target, f"reset line '{stmt.line}'")
+            if stmt.target not in temporaries:
+                self._check_writable(stmt.target, f"reset line '{stmt.line}'")
         return statements
 
     def _check_writable(self, name: str, where: str) -> None:
@@ -215,14 +218,14 @@ class NeuronGroup(Group):
                 sources.append((f"{eq.describe()}", parse_expression(eq.expr, f"{owner}, {eq.describe()}")))
         if self.threshold is not None:
             sources.append((f"threshold '{self.threshold}'", parse_expression(self.threshold, f"{owner}, threshold")))
-        for stmt in self._reset_statements:
-            sources.append((f"reset '{stmt.line}'", parse_expression(stmt.expr, f"{owner}, reset")))
+        temporaries = local_temporaries(self._reset_statements, self._code_names(), f"{owner}, reset")
+        sources += external_trees(self._reset_statements, temporaries, "reset")
         for name, condition in self._events.items():
             sources.append((f"events['{name}'] '{condition}'", parse_expression(condition, f"{owner}, events")))
         for code in self._event_code.values():
-            for stmt in code.statements:
-                sources.append((f"run_on_event({code.event!r}) '{stmt.line}'",
-                                parse_expression(stmt.expr, f"{owner}, run_on_event")))
+            what = f"run_on_event({code.event!r})"
+            temporaries = local_temporaries(code.statements, self._code_names(), f"{owner}, {what}")
+            sources += external_trees(code.statements, temporaries, what)
         if isinstance(self._refractory, str):
             sources.append((f"refractory '{self._refractory}'",
                             parse_expression(self._refractory, f"{owner}, refractory")))

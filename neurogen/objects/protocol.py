@@ -109,6 +109,12 @@ class ModelGroup(ModelObject, Protocol):
     _assignments: int                    # string assignments so far (their random-number counter)
     _links: Mapping[str, Any]            # linked variable -> its objects.linked.Link (None: not linked)
 
+    def _code_names(self) -> set[str]:
+        """Names its event code reads as its own (others it assigns are local temporaries)."""
+
+    def _neuron_subexpression_sources(self, sources: list[tuple[str, ast.expr]]) -> list[tuple[str, ast.expr]]:
+        """Other groups' subexpressions that ``sources`` read (``F_pre``), parsed."""
+
 
 class NeuronGroupModel(ModelGroup, Protocol):
     threshold: str | None
@@ -131,6 +137,9 @@ class SynapsesModel(ModelGroup, Protocol):
 
     def _group_of(self, name: str) -> tuple[ModelGroup | None, str]:
         """The group a synaptic name (``v_post``, ``w``) belongs to, and its base name."""
+
+    def _neuron_subexpression(self, name: str) -> ast.expr | None:
+        """A pre-/postsynaptic subexpression (``F_pre``) in the synapses' names, or None."""
 
     def _add_synapses(self, pre: np.ndarray, post: np.ndarray) -> None:
         """Append synapses (parent indices)."""

@@ -14,7 +14,8 @@ import numpy as np
 
 from ..frontend.equations import Equations, parse_equations
 from ..errors import EquationError, NeurogenError
-from ..frontend.expressions import Statement, parse_expression
+from ..frontend.expressions import Statement, names_in, parse_expression, replace_names
+from ..frontend.temporaries import external_trees, local_temporaries
 from ..units import DIMENSIONLESS, Quantity, second
 from .clock import Clock
 from .group import Group
@@ -80,8 +81,10 @@ class Synapses(Group):
         # spikes in transit of each queued pathway (by its key), carried from run to run
         self._queues: dict[str, dict[str, Any]] = {}
         for spec in self._pathways.values():
+            temporaries = local_temporaries(spec.statements, self._code_names(), f"{where}, {spec.where}")
             for stmt in spec.statements:
-                self._check_writable(stmt, spec.where)
+                if stmt.target not in temporaries:
+                    self._check_writable(stmt, spec.where)
 
     # -- construction checks ------------------------------------------------------------
 
@@ -317,7 +320,7 @@ class Synapses(Group):
         """Values the compiled code needs besides the variables (sizes, connectivity, queue)."""
         if name.startswith("_lnk_"):
             return self._link_value(name)
-        if name.endswith(("_offsets", "_synapses", "_in_order")):
+        if name.startswith("_") and name.endswith(("_offsets", "_synapses", "_in_order")):  # not N_synapses
             return self._csr(name)
         values = {
             "N_pre": len(self.source), "N_post": len(self.target),
@@ -552,12 +555,49 @@ class Synapses(Group):
             if eq.expr is not None:
                 sources.append((eq.describe(), parse_expression(eq.expr, f"{owner}, {eq.describe()}")))
         for pathway in self._pathways.values():
-            for stmt in pathway.statements:
-                where = f"{pathway.where} '{stmt.line}'"
-                sources.append((where, parse_expression(stmt.expr, f"{owner}, {where}")))
+            temporaries = local_temporaries(pathway.statements, self._code_names(), f"{owner}, {pathway.where}")
+            sources += external_trees(pathway.statements, temporaries, pathway.where)
+        sources += self._neuron_subexpression_sources(sources)
         # linked variables, its own and those of the groups it reads as x_pre/x_post
         return (sources + self._link_sources() + self._source_group._link_sources("_pre")
                 + self._target_group._link_sources("_post"))
+
+    def _neuron_subexpression_sources(self, sources: list[tuple[str, ast.expr]]) -> list[tuple[str, ast.expr]]:
+        """The pre-/postsynaptic subexpressions the synaptic code reads (``F_pre``, and those
+        they read in turn), as it reads them: their outside names are looked up for the synapses."""
+        found: list[tuple[str, ast.expr]] = []
+        pending = [name for _, tree in sources for name in names_in(tree)[0]]
+        seen: set[str] = set()
+        own = set(self._specs) | set(self._equations.names) | set(SYNAPSE_NAMES)
+        while pending:
+            name = pending.pop()
+            if name not in own and not name.endswith(("_pre", "_post")):
+                name = f"{name}_post"  # unsuffixed: a postsynaptic name, as in Brian2
+            if name in seen:
+                continue
+            seen.add(name)
+            tree = self._neuron_subexpression(name)
+            if tree is not None:
+                found.append((f"'{name}'", tree))
+                pending += names_in(tree)[0]
+        return found
+
+    def _neuron_subexpression(self, name: str) -> ast.expr | None:
+        """The subexpression ``x`` of the pre- or postsynaptic group that ``name`` (``x_pre``,
+        ``x_post``) reads, written in the synapses' names: its variables and subexpressions
+        with the same suffix, ``i`` as ``i`` (presynaptic) or ``j``, ``N`` as ``N_pre``/``N_post``
+        (Brian2 evaluates it with the synapse's pre-/postsynaptic index). None if it is not one."""
+        if not name.endswith(("_pre", "_post")):
+            return None
+        group, base = self._group_of(name)
+        eq = group._equations[base] if group is not None and base in group._equations else None
+        if eq is None or eq.kind != "subexpression":
+            return None
+        suffix = name[len(base):]
+        index = "i" if suffix == "_pre" else "j"
+        renames = {n: (index if n == "i" else f"{n}{suffix}") for n in group._variable_dims()}
+        where = f"Synapses '{self.name}', '{name}' ({group.name}, {eq.describe()})"
+        return parse_expression(replace_names(eq.expr, renames, where, calls=False), where)
 
 
 #: The longest delay, in steps of the network: the spike queue keeps a list for each step.

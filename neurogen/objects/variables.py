@@ -93,6 +93,10 @@ class VariableView:
         return self.spec.shared and isinstance(index, (str, tuple))
 
     def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, tuple) and any(x is None for x in index) and sum(x is not None for x in index) == 1:
+            # numpy's new axes around one index (matplotlib's x[:, None]), as Brian2's views allow
+            selected = self[next(x for x in index if x is not None)]
+            return selected[tuple(slice(None) if x is not None else None for x in index)]
         values = self._values
         if self._by_element(index):
             values = np.broadcast_to(values, (self.group.N,))

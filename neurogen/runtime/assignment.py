@@ -28,6 +28,7 @@ def run_assignment(group: Any, variable: str, expression: str, index: Any,
     sources = [(where, parse_expression(expression, where))] + [
         (eq.describe(), parse_expression(eq.expr, eq.describe()))
         for eq in group._equations.of_kind("subexpression") if "summed" not in eq.flags]
+    sources += group._neuron_subexpression_sources(sources)  # F_pre read by a synaptic assignment
     indices = _assigned_indices(group.N, index)
     externals = resolve_externals(ExpressionScope(group, sources), None, user_namespace())
     objects = call_objects(group)

@@ -42,6 +42,11 @@ class Candidates:
         try:
             tree = ast.parse(f"[{j}]", mode="eval").body
         except SyntaxError as exc:
+            target, sep, condition = j.partition(" if ")
+            if sep and " for " not in target:  # Brian2's 'i + 1 if i < 3': that one target, if
+                parse_expression(target, where)
+                parse_expression(condition, where)
+                return cls(variable="_k", low="0", high="1", target=target.strip(), condition=condition.strip())
             raise EquationError(f"{where}: cannot parse j='{j}': {exc.msg}") from None
         if not isinstance(tree, ast.ListComp):
             parse_expression(j, where)
@@ -196,7 +201,7 @@ class _ConnectScope:
         return {**self.synapses._variable_dims(), self.variable: DIMENSIONLESS}
 
     def _expression_sources(self) -> list[tuple[str, ast.expr]]:
-        return self.sources
+        return self.sources + self.synapses._neuron_subexpression_sources(self.sources)
 
     def _value_externals(self) -> dict[str, External]:
         return {}

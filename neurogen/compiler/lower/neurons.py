@@ -13,6 +13,7 @@ import sympy
 
 from ...errors import DimensionMismatchError, EquationError, NotAConditionError
 from ...frontend.expressions import infer_dims, is_condition, names_in, parse_expression
+from ...frontend.temporaries import local_temporaries
 from ..integrators import integrate
 from ..ir import Assign, FieldKind, Kernel, ResetOptions, Statement, ThresholdOptions, sym
 from ..printer import field_ref
@@ -242,7 +243,8 @@ def _reset(ctx: ObjectContext, dim_of: Any, resolve: Any, access: Mapping[str, A
     """Code run for the neurons that had an event (``reset``: the spike's, in ``resets``)."""
     group = ctx.obj
     what = "reset" if code.when == "resets" and code.event == SPIKE else f"run_on_event({code.event!r})"
-    statements, writes = lower_statements(ctx, code.statements, dim_of, resolve, what)
+    temporaries = local_temporaries(code.statements, group._code_names(), f"{ctx.where()}, {what}")
+    statements, writes = lower_statements(ctx, code.statements, dim_of, resolve, what, temporaries)
     key = _event_key(group, code.event)
     return build_kernel(ctx, name=f"{key}resetter", template="reset", when=code.when,
                         order=group.order if code.order is None else code.order,
@@ -253,13 +255,33 @@ def _reset(ctx: ObjectContext, dim_of: Any, resolve: Any, access: Mapping[str, A
                         sort_name=f"{group.name}_{code.event}_resetter")
 
 
-def lower_statements(ctx: ObjectContext, source: Any, dim_of: Any, resolve: Any,
-                     what: str) -> tuple[list[Statement], list[str]]:
-    """``x op= expr`` lines → assignments, each checked against the target's units."""
+def lower_statements(ctx: ObjectContext, source: Any, dim_of: Any, resolve: Any, what: str,
+                     temporaries: Mapping[str, bool] | None = None) -> tuple[list[Statement], list[str]]:
+    """``x op= expr`` lines → assignments, each checked against the target's units.
+
+    ``temporaries`` (from :func:`neurogen.frontend.temporaries.local_temporaries`): the block's
+    local names, each with whether it is assigned more than once. A local is a C++ local
+    (``const double``, or a plain ``double`` when assigned again) whose units are those of its
+    first right-hand side; from its first assignment on, its name means the local, not any
+    outside value of that name. Locals are not among the returned writes."""
+    temporaries = temporaries or {}
+    local_dims: dict[str, Any] = {}
+
+    def local_dim_of(name: str) -> Any:
+        return local_dims[name] if name in local_dims else dim_of(name)
+
+    def local_resolve(name: str) -> Any:
+        return sym(name) if name in local_dims else resolve(name)
+
     statements: list[Statement] = []
     writes: list[str] = []
     for stmt in source:
         where = f"{ctx.where()}, {what} line '{stmt.line}'"
+        tree = parse_expression(stmt.expr, where)
+        if stmt.target in temporaries:
+            statements.append(_local_assignment(stmt, tree, where, local_dims, local_dim_of, local_resolve,
+                                                temporaries[stmt.target]))
+            continue
         spec = ctx.obj._specs.get(stmt.target)
         if spec is not None and spec.shared and what == "assignment":
             raise NotImplementedError(
@@ -270,20 +292,35 @@ def lower_statements(ctx: ObjectContext, source: Any, dim_of: Any, resolve: Any,
             raise NotImplementedError(
                 f"{where}: writing the shared variable '{stmt.target}' from per-neuron code "
                 "(Brian2 refuses this too; use a per-neuron variable)")
-        tree = parse_expression(stmt.expr, where)
         target_dim = dim_of(stmt.target)
         expected = DIMENSIONLESS if stmt.op in ("*=", "/=") else target_dim
-        check_dims(tree, expected, dim_of, where, f"'{stmt.expr}'")
-        value = convert(tree, resolve, where)
-        if stmt.op == "/=" and value.is_number and value.is_zero:
-            raise EquationError(f"{where}: division by zero")
-        old = sym(stmt.target)
-        value = {"=": value, "+=": old + value, "-=": old - value, "*=": old * value,
-                 "/=": old / value}[stmt.op]
+        check_dims(tree, expected, local_dim_of, where, f"'{stmt.expr}'")
+        value = _combined(stmt, convert(tree, local_resolve, where), where)
         statements.append(Assign(stmt.target, value, comment=stmt.line))
         if stmt.target not in writes:
             writes.append(stmt.target)
     return statements, writes
+
+
+def _local_assignment(stmt: Any, tree: Any, where: str, local_dims: dict[str, Any], dim_of: Any,
+                      resolve: Any, reassigned: bool) -> Assign:
+    """One assignment to a local temporary: its first declares it (its units: the right-hand
+    side's), later ones must keep its units (Brian2's DimensionMismatchError otherwise)."""
+    if stmt.target not in local_dims:
+        local_dims[stmt.target] = infer_dims(tree, dim_of, where)
+        value = convert(tree, resolve, where)
+        return Assign(stmt.target, value, declare=True, comment=stmt.line, mutable=reassigned)
+    expected = DIMENSIONLESS if stmt.op in ("*=", "/=") else local_dims[stmt.target]
+    check_dims(tree, expected, dim_of, where, f"'{stmt.expr}'")
+    return Assign(stmt.target, _combined(stmt, convert(tree, resolve, where), where), comment=stmt.line)
+
+
+def _combined(stmt: Any, value: sympy.Expr, where: str) -> sympy.Expr:
+    """The value stored by ``target op= value``."""
+    if stmt.op == "/=" and value.is_number and value.is_zero:
+        raise EquationError(f"{where}: division by zero")
+    old = sym(stmt.target)
+    return {"=": value, "+=": old + value, "-=": old - value, "*=": old * value, "/=": old / value}[stmt.op]
 
 
 LOWERERS = {NeuronGroup: lower_neurongroup, PoissonGroup: lower_neurongroup}

@@ -8,13 +8,14 @@ postsynaptic indices (within a subgroup). Every kernel loops over synapses with 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import sympy
 
 from ...frontend.equations import is_noise
 from ...errors import EquationError
 from ...frontend.expressions import Statement as CodeLine, names_in, parse_expression
+from ...frontend.temporaries import local_temporaries
 from ..integrators import integrate
 from ..ir import (Assign, FieldKind, Kernel, MatrixExp, PathwayMode, PathwayOptions, QueueOptions, Statement,
                  SummedOptions, sym)
@@ -105,13 +106,26 @@ class SynapseNames:
         canonical = self.canonical(name)
         if canonical != name or name.endswith(("_pre", "_post")):
             if canonical not in self.access:
-                group, base = self.syn._group_of(canonical)
-                what = ("the subexpression" if group is not None and base in group._equations
-                        else "the name")
-                raise NotImplementedError(f"{self.ctx.where()}: reading {what} '{name}' of the pre- or "
-                                          "postsynaptic group in synaptic code")
+                tree = self.syn._neuron_subexpression(canonical)
+                if tree is None:
+                    raise NotImplementedError(f"{self.ctx.where()}: reading the name '{name}' of the pre- or "
+                                              "postsynaptic group in synaptic code")
+                return self._neuron_subexpression(canonical, tree)
             return sym(canonical)
         return None
+
+    def _neuron_subexpression(self, name: str, tree: Any) -> sympy.Expr:
+        """A pre-/postsynaptic subexpression (``F_pre``) inlined: evaluated with the synapse's
+        pre- or postsynaptic index, as Brian2 does (``u`` of the group read as ``u_pre``)."""
+        group, base = self.syn._group_of(name)
+        where = f"{self.ctx.where()}, '{name}' ({group.name}, {group._equations[base].describe()})"
+        if name in self._lowering:
+            raise EquationError(f"{where}: subexpressions refer to each other in a cycle")
+        self._lowering.add(name)
+        check_dims(tree, group._equations[base].dim, self.dim_of, where, f"'{name}'")
+        value = convert(tree, self.resolve, where)
+        self._lowering.discard(name)
+        return value
 
     def _subexpression(self, name: str) -> sympy.Expr:
         """A synaptic subexpression as sympy (lowered when first used; cycles are errors)."""
@@ -256,9 +270,10 @@ def _pathway(ctx: ObjectContext, names: SynapseNames, pathway: PathwaySpec) -> l
     load and save its spikes in transit). Its events come from the source (``pre`` side) or the
     target (``post``); it is queued when it has a delay (a postsynaptic one only when given)."""
     syn = ctx.obj
+    temporaries = local_temporaries(pathway.statements, syn._code_names(), f"{ctx.where()}, {pathway.where}")
     code = [CodeLine(names.canonical(c.target), c.op, c.expr, c.line, c.lineno) for c in pathway.statements]
     statements, writes = _event_driven(ctx, names)
-    body, body_writes = lower_statements(ctx, code, names.dim_of, names.resolve, pathway.where)
+    body, body_writes = lower_statements(ctx, code, names.dim_of, names.resolve, pathway.where, temporaries)
     guards, restores = _refractory_guards(names, body_writes)
     statements += guards + body + restores
     writes += [w for w in body_writes if w not in writes]
@@ -269,7 +284,7 @@ def _pathway(ctx: ObjectContext, names: SynapseNames, pathway: PathwaySpec) -> l
     mode: PathwayMode = ("direct" if delay is None else "homogeneous" if delay.shared else "heterogeneous")
     key, side = pathway.key, pathway.side
     _add_pathway_fields(ctx, key, side, queue=mode != "direct")
-    options = PathwayOptions(key, mode, PRE if side == "pre" else POST, _needs_order(code, names), side,
+    options = PathwayOptions(key, mode, PRE if side == "pre" else POST, _needs_order(code, names, temporaries), side,
                              field_ref("_grp", pathway.delay_variable),
                              event_space(syn._source_group if side == "pre" else syn._target_group, pathway.event))
     kernel = build_kernel(
@@ -318,13 +333,13 @@ def _queue_fields(pathway: str) -> list[tuple[str, ...]]:
     ]
 
 
-def _needs_order(code: list[CodeLine], names: SynapseNames) -> bool:
+def _needs_order(code: list[CodeLine], names: SynapseNames, temporaries: Iterable[str] = ()) -> bool:
     """Whether delivery must follow synapse order: a neuron variable is set (``=``) or read back.
 
     ``+=``/``-=`` into neuron variables commute, so any fixed order gives the same sums; with
     ``I = w`` the last synapse in index order wins, as Brian2 documents.
     """
-    neuron_writes = {c.target for c in code if c.target not in names.syn._specs}
+    neuron_writes = {c.target for c in code if c.target not in names.syn._specs and c.target not in temporaries}
     if any(c.op not in ("+=", "-=") for c in code if c.target in neuron_writes):
         return True
     read = set()
@@ -387,7 +402,7 @@ def _is_state(syn: SynapsesModel, name: str) -> bool:
 
 def _substitute(stmt: Statement, mapping: Mapping[sympy.Expr, sympy.Expr]) -> Statement:
     if isinstance(stmt, Assign):
-        return Assign(stmt.target, stmt.expr.xreplace(mapping), stmt.declare, stmt.comment)
+        return replace(stmt, expr=stmt.expr.xreplace(mapping))
     return MatrixExp(stmt.target, stmt.size, tuple(e.xreplace(mapping) for e in stmt.matrix), stmt.comment)
 
 
