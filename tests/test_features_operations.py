@@ -179,10 +179,58 @@ def test_bad_runner_code_is_refused_naming_it():
         run(0.1 * ms)
 
 
-def test_local_temporaries_are_refused_clearly_for_now():
-    G = NeuronGroup(3, STEP_COUNTER, name="cells")
-    G.run_regularly("tmp = 2*v\nx = tmp")
-    with pytest.raises(NotImplementedError, match="'tmp' is not a variable of 'cells'; local temporaries"):
+SHARED_LOCALS = """c = c + 1
+a = c * 2
+a += 1
+d = a
+x = a + i"""
+
+
+@pytest.mark.parametrize("standalone", [False, True])
+def test_local_temporaries_of_shared_values_are_computed_once_per_call(standalone, tmp_path):
+    """Brian2 2.9 gives x = [9, 10, 11], c = 4, d = 9 after three calls (a is a shared local,
+    computed after c's write; the per-element code reads its value)."""
+    if standalone:
+        set_device("cpp_standalone", directory=tmp_path / "project")
+    try:
+        G = NeuronGroup(3, "x : 1\nc : 1 (shared)\nd : 1 (shared)", name="locals")
+        G.c = 1
+        G.run_regularly(SHARED_LOCALS, dt=0.1 * ms)
+        run(0.3 * ms)
+        assert list(G.x[:]) == [9, 10, 11] and float(G.c[:]) == 4 and float(G.d[:]) == 9
+    finally:
+        if standalone:
+            back_to_runtime()
+
+
+def test_a_shared_local_may_read_a_variable_written_later_when_only_shared_code_reads_it():
+    """Brian2 2.9: x = [150, 160, 170], c = 15 (a = 2c before c = a + 1 is written)."""
+    G = NeuronGroup(3, "x : 1\nc : 1 (shared)", name="locals2")
+    G.c = 1
+    G.run_regularly("a = c * 2\nc = a + 1\nb = c + i\nx = b * 10", dt=0.1 * ms)
+    run(0.3 * ms)
+    assert list(G.x[:]) == [150, 160, 170] and float(G.c[:]) == 15
+
+
+def test_a_local_that_draws_a_random_number_is_one_per_element():
+    """As Brian2 (Clopath et al. 2010's input switch): 'selected = int(floor(rand()*N))' draws per
+    neuron, so the number of neurons whose draw equals their own index varies from call to call
+    (Binomial(1000, 1/1000) each step: mean 1; a shared draw would give exactly 1 every step)."""
+    seed(11)
+    G = NeuronGroup(1000, "x : 1", name="selectors")
+    G.run_regularly("selected = int(floor(rand()*N))\nx = int(selected == i)")
+    M = StateMonitor(G, "x", record=True)
+    run(40 * ms)
+    counts = M.x.sum(axis=0)
+    assert len(set(counts.tolist())) > 2
+    assert abs(counts.mean() - 1) < 5 * np.sqrt(1 / len(counts))  # 5 standard errors
+
+
+def test_a_shared_local_that_would_be_stale_in_per_element_code_is_refused():
+    G = NeuronGroup(3, "x : 1\nc : 1 (shared)", name="locals3")
+    G.run_regularly("a = c * 2\nc = a + 1\nx = a + i")
+    with pytest.raises(NotImplementedError, match="the local 'a' reads the shared variable 'c', which the code "
+                                                  "writes later"):
         run(0.1 * ms)
 
 

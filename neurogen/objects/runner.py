@@ -13,6 +13,7 @@ import ast
 from typing import Any
 
 from ..frontend.expressions import Statement, parse_expression, parse_statements
+from ..frontend.temporaries import external_trees, local_temporaries
 from .base import SimObject
 from .clock import Clock
 from .eventclock import EventClock
@@ -86,21 +87,16 @@ class CodeRunner(SimObject):
         return (self.group,)
 
     def _variable_dims(self) -> dict[str, Any]:
-        dims = self.group._variable_dims()
-        own = set(dims)
-        for stmt in self._statements:  # temporaries: names the code assigns that are not variables
-            if stmt.target not in own:
-                dims.setdefault(stmt.target, None)
-        return dims
+        return self.group._variable_dims()
 
     def _expression_sources(self) -> list[tuple[str, ast.expr]]:
-        """The code's expressions, and the group's subexpressions it may read."""
+        """The code's expressions (its local temporaries are not outside names), and the
+        group's subexpressions it may read."""
         where = self._where()
         sources = [(eq.describe(), parse_expression(eq.expr, f"{where}, {eq.describe()}"))
                    for eq in self.group._equations.of_kind("subexpression")]
-        sources += [(f"run_regularly line '{s.line}'", parse_expression(s.expr, f"{where}, line '{s.line}'"))
-                    for s in self._statements]
-        return sources
+        temporaries = local_temporaries(self._statements, self.group._code_names(), where)
+        return sources + external_trees(self._statements, temporaries, "run_regularly")
 
     def __repr__(self) -> str:
         return f"CodeRunner({self.group.name!r}, {self.code!r}, when={self.when!r}, name={self.name!r})"

@@ -14,7 +14,8 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable
 
 from ...errors import EquationError, SharedWriteError
-from ...frontend.expressions import Statement as CodeLine, parse_expression
+from ...frontend.expressions import Statement as CodeLine, infer_dims, names_in, parse_expression
+from ...frontend.temporaries import local_temporaries
 from ...objects.protocol import CodeRunnerModel, ModelGroup
 from ...objects.runner import CodeRunner
 from ...objects.synapses import Synapses
@@ -64,15 +65,18 @@ def lower_runner(ctx: ObjectContext) -> list[Kernel]:
     gctx = ObjectContext(group, ctx.members[id(group)], ctx.externals, ctx.members)
     add_external_fields(ctx)
     names = _Names(ctx, gctx)
-    code = [CodeLine(names.canonical(s.target), s.op, s.expr, s.line, s.lineno) for s in runner._statements]
     where = runner._where()
-    _refuse_temporaries(code, group, where)
-    shared = [c for c in code if _is_shared(group, c.target)]
-    first_vector = next((k for k, c in enumerate(code) if not _is_shared(group, c.target)), len(code))
+    temporaries = local_temporaries(runner._statements, group._code_names(), where)
+    code = [CodeLine(s.target if s.target in temporaries else names.canonical(s.target), s.op, s.expr, s.line,
+                     s.lineno) for s in runner._statements]
+    scalar_locals = _scalar_locals(code, temporaries, group, names)
+    is_scalar = [_is_shared(group, c.target) or c.target in scalar_locals for c in code]
+    first_vector = next((k for k, scalar in enumerate(is_scalar) if not scalar), len(code))
     late = [c for c in code[first_vector:] if _is_shared(group, c.target)]
     if late:
         raise SharedWriteError(f"{where}, line '{late[0].line}': all writes to shared variables have to come "
                                f"before writes to per-element variables (as in Brian2); move '{late[0].target}' up")
+    _refuse_stale_locals(code, scalar_locals, group, where)
     kernels = []
     source = ctx.members[id(group)]
     events = runner._on_events
@@ -82,15 +86,25 @@ def lower_runner(ctx: ObjectContext) -> list[Kernel]:
     common = dict(when=runner.when, order=runner.order, source=source, roles=names.roles,
                   integer_names=names.integer_names,
                   options=RunnerOptions(events, ranged=not isinstance(group, Synapses)))
-    if shared:
-        statements, writes = _scalar_statements(gctx, shared, names, where)
-        kernels.append(build_kernel(ctx, name="scalar", template="scalar", statements=statements,
-                                    access=_one_element(names.access), writes=writes, element=SCALAR_ELEMENT,
-                                    comment=[f"run_regularly, shared variables: {c.line}" for c in shared],
-                                    **common))
-    vector = code[first_vector:]
+    scalar_code = [c for c, scalar in zip(code, is_scalar) if scalar]
+    # scalar locals, as values: written into the scalar code and into the per-element code that reads them
+    values: dict[str, Any] = {}
+    local_dims: dict[str, Any] = {}
+    dim_of = lambda name: local_dims[name] if name in local_dims else names.dim_of(name)  # noqa: E731
+    resolve = lambda name: values[name] if name in values else names.resolve(name)  # noqa: E731
+    if scalar_code:
+        reassigned = {name for name, again in temporaries.items() if again}
+        statements, writes = _scalar_statements(scalar_code, names, where, scalar_locals, reassigned, values,
+                                                local_dims)
+        if statements:
+            kernels.append(build_kernel(ctx, name="scalar", template="scalar", statements=statements,
+                                        access=_one_element(names.access), writes=writes, element=SCALAR_ELEMENT,
+                                        comment=[f"run_regularly, shared code: {c.line}" for c in scalar_code],
+                                        **common))
+    vector = [c for c, scalar in zip(code, is_scalar) if not scalar]
     if vector:
-        statements, writes = lower_statements(gctx, vector, names.dim_of, names.resolve, "run_regularly")
+        vector_locals = {name: again for name, again in temporaries.items() if name not in scalar_locals}
+        statements, writes = lower_statements(gctx, vector, dim_of, resolve, "run_regularly", vector_locals)
         kernels.append(build_kernel(ctx, name="regular", template="regular", statements=statements,
                                     access=names.access, writes=writes,
                                     comment=[f"run_regularly: {c.line}" for c in vector], **common, **names.loop))
@@ -102,15 +116,52 @@ def _is_shared(group: ModelGroup, name: str) -> bool:
     return spec is not None and spec.shared
 
 
-def _refuse_temporaries(code: Iterable[CodeLine], group: ModelGroup, where: str) -> None:
-    """Names the code assigns that are not variables would be local temporaries in Brian2;
-    not supported here yet (statement lowering does not declare them)."""
+#: functions whose every call is a new value per element (Brian2 draws them per element)
+PER_ELEMENT_FUNCTIONS = frozenset({"rand", "randn", "poisson"})
+
+
+def _scalar_locals(code: Iterable[CodeLine], temporaries: Iterable[str], group: ModelGroup,
+                   names: _Names) -> set[str]:
+    """The local temporaries Brian2 computes once per call (its *scalar* statements): those whose
+    right-hand sides read only shared values, constants and other such locals, and draw no random
+    number (``rand()`` is one draw per element, so a local that calls it is per element)."""
+    subexpressions = {eq.name for eq in group._equations.of_kind("subexpression")}
+    locals_ = set(temporaries)
+    scalar: set[str] = set()
+    vector: set[str] = set()
     for c in code:
-        if c.target not in group._specs and not c.target.endswith(("_pre", "_post")):
+        if c.target not in locals_:
+            continue
+        read, called = names_in(parse_expression(c.expr, c.line))
+        per_element = (called & PER_ELEMENT_FUNCTIONS or "i" in read or read & subexpressions or read & vector
+                       or any(_per_element_name(names.canonical(n), names) for n in read if n not in locals_))
+        if per_element or c.target in vector:  # once per element, it stays so when assigned again
+            vector.add(c.target)
+            scalar.discard(c.target)
+        else:
+            scalar.add(c.target)
+    return scalar
+
+
+def _per_element_name(name: str, names: _Names) -> bool:
+    return name.endswith(("_pre", "_post")) or (name in names.access and not names.access[name].scalar)
+
+
+def _refuse_stale_locals(code: list[CodeLine], scalar_locals: set[str], group: ModelGroup, where: str) -> None:
+    """A shared local read by the per-element code is written into it as its expression, so it
+    must not read a shared variable that the code writes after it (its value would have changed)."""
+    vector_reads = {n for c in code if not (_is_shared(group, c.target) or c.target in scalar_locals)
+                    for n in names_in(parse_expression(c.expr, c.line))[0]}
+    for position, c in enumerate(code):
+        if c.target not in scalar_locals or c.target not in vector_reads:
+            continue
+        read = names_in(parse_expression(c.expr, c.line))[0]
+        later = [d.target for d in code[position + 1:] if _is_shared(group, d.target) and d.target in read]
+        if later:
             raise NotImplementedError(
-                f"{where}, line '{c.line}': '{c.target}' is not a variable of '{group.name}'; local "
-                "temporaries in run_regularly code are not supported by neurogen yet (write the expression "
-                "into the statements that use it)")
+                f"{where}, line '{c.line}': the local '{c.target}' reads the shared variable '{later[0]}', which "
+                "the code writes later, and per-element code reads the local; neurogen does not support this "
+                "yet (compute the local after the write)")
 
 
 def _one_element(access: dict[str, Access]) -> dict[str, Access]:
@@ -123,18 +174,30 @@ def _one_element(access: dict[str, Access]) -> dict[str, Access]:
     return found
 
 
-def _scalar_statements(gctx: ObjectContext, code: list[CodeLine], names: _Names,
-                       where: str) -> tuple[list[Statement], list[str]]:
+def _scalar_statements(code: list[CodeLine], names: _Names, where: str, scalar_locals: set[str],
+                       reassigned: set[str], values: dict[str, Any],
+                       local_dims: dict[str, Any]) -> tuple[list[Statement], list[str]]:
     """Writes to shared variables, each checked like a reset line and refused (Brian2's
-    ``SyntaxError``) when it reads a per-element value."""
+    ``SyntaxError``) when it reads a per-element value. A shared local is a C++ local here; its
+    value (in terms of shared variables and constants) is kept in ``values`` (its units in
+    ``local_dims``) for the per-element code, which has it written into its statements."""
     statements: list[Statement] = []
     writes: list[str] = []
+    dim_of = lambda name: local_dims[name] if name in local_dims else names.dim_of(name)  # noqa: E731
+    resolve = lambda name: sym(name) if name in local_dims else names.resolve(name)  # noqa: E731  (the C++ local)
     for c in code:
         here = f"{where}, line '{c.line}'"
         tree = parse_expression(c.expr, here)
-        target_dim = names.dim_of(c.target)
-        check_dims(tree, DIMENSIONLESS if c.op in ("*=", "/=") else target_dim, names.dim_of, here, f"'{c.expr}'")
-        value = convert(tree, names.resolve, here)
+        is_local = c.target in scalar_locals
+        if is_local and c.target not in local_dims:  # a shared local's first assignment: a C++ local
+            value = convert(tree, resolve, here)
+            values[c.target] = value.xreplace({sym(n): v for n, v in values.items()})
+            local_dims[c.target] = infer_dims(tree, dim_of, here)
+            statements.append(Assign(c.target, value, declare=True, comment=c.line, mutable=c.target in reassigned))
+            continue
+        target_dim = dim_of(c.target)
+        check_dims(tree, DIMENSIONLESS if c.op in ("*=", "/=") else target_dim, dim_of, here, f"'{c.expr}'")
+        value = convert(tree, resolve, here)
         per_element = sorted(n for n in free_names([Assign(c.target, value)])
                              if n == "i" or (n in names.access and not names.access[n].scalar))
         if per_element:
@@ -142,9 +205,15 @@ def _scalar_statements(gctx: ObjectContext, code: list[CodeLine], names: _Names,
                                    f"referring to the per-element variable '{per_element[0]}' (as in Brian2)")
         if c.op == "/=" and value.is_number and value.is_zero:
             raise EquationError(f"{here}: division by zero")
+        if is_local:  # a shared local assigned again: the C++ local, and its value for per-element code
+            old_value, inlined = values[c.target], value.xreplace({sym(n): v for n, v in values.items()})
+            values[c.target] = {"=": inlined, "+=": old_value + inlined, "-=": old_value - inlined,
+                                "*=": old_value * inlined, "/=": old_value / inlined}[c.op]
         old = sym(c.target)
         value = {"=": value, "+=": old + value, "-=": old - value, "*=": old * value, "/=": old / value}[c.op]
         statements.append(Assign(c.target, value, comment=c.line))
+        if is_local:
+            continue
         if c.target not in writes:
             writes.append(c.target)
     return statements, writes
