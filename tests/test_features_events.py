@@ -15,25 +15,9 @@ import pytest
 
 import neurogen
 from neurogen import (EventMonitor, NeuronGroup, SpikeGeneratorGroup, SpikeMonitor, StateMonitor, Synapses, ms,
-                      run, set_device)
+                      run)
 from neurogen.errors import NotAConditionError
-from runtime_device import back_to_runtime
-
-DEVICES = ["runtime", "cpp_standalone"]
-
-
-def _on_device(device: str, tmp_path, script):
-    """Run ``script()`` (it returns a function reading the results) on ``device``."""
-    if device == "runtime":
-        return script()()
-    set_device("cpp_standalone", directory=tmp_path / "project", build_on_run=False)
-    try:
-        results = script()
-        neurogen.device.build()
-        return results()
-    finally:
-        back_to_runtime()
-
+from runtime_device import DEVICES, on_device as _on_device
 
 def _slots_script():
     G = NeuronGroup(2, """dx/dt = 1/ms : 1 (unless refractory)

@@ -14,24 +14,8 @@ import pytest
 
 import neurogen
 from neurogen import (EquationError, NeuronGroup, SpikeGeneratorGroup, StateMonitor, Synapses, ms, run,
-                      scheduling_summary, set_device)
-from runtime_device import back_to_runtime
-
-DEVICES = ["runtime", "cpp_standalone"]
-
-
-def _on_device(device: str, tmp_path, script):
-    """Run ``script()`` (it returns a function reading the results) on ``device``."""
-    if device == "runtime":
-        return script()()
-    set_device("cpp_standalone", directory=tmp_path / "project", build_on_run=False)
-    try:
-        results = script()
-        neurogen.device.build()
-        return results()
-    finally:
-        back_to_runtime()
-
+                      scheduling_summary)
+from runtime_device import DEVICES, on_device as _on_device
 
 def _order_script():
     src = SpikeGeneratorGroup(1, [0, 0], [0 * ms, 0.3 * ms])
