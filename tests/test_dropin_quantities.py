@@ -565,3 +565,19 @@ def test_a_unit_times_a_plain_array_keeps_the_unit_in_every_form(size, scale, un
         result *= unit
     assert isinstance(result, Quantity) and result.dim == unit.dim
     assert np.array_equal(np.asarray(result), values * float(np.asarray(unit)))
+
+
+def test_radian_in_model_expressions_is_the_number_one():
+    """Brian2 reads radian in equations and string expressions (coupled_oscillators:
+    'clip(...)*radian/second'); Brian2 2.9 gives th = [0, 0.0005] and omega = [0, 0.5] Hz."""
+    G = NeuronGroup(2, "dth/dt = omega + 0*radian/second : radian\nomega : radian/second", method="euler")
+    G.omega = "i*0.5*radian/second"
+    run(1 * ms)
+    assert np.allclose(G.th[:], [0, 0.0005], rtol=1e-12, atol=0)
+    assert np.allclose(np.asarray(G.omega[:]), [0, 0.5], rtol=1e-12, atol=0)
+
+
+def test_an_unknown_name_in_a_string_assignment_names_its_group_once():
+    G = NeuronGroup(2, "x : 1", name="cells")
+    with pytest.raises(EquationError, match=r"^NeuronGroup 'cells', assignment 'x = nosuchname': the name "):
+        G.x = "nosuchname"

@@ -21,6 +21,7 @@ from .equations import is_noise
 from .expressions import FUNCTION_DIMS, Signature, names_in
 from .functions import CppImplementation, Function, check_argument_types
 from ..units import UNITS, DIMENSIONLESS, Dimension, Quantity, get_dimensions, second
+from ..units.definitions import MODEL_ONLY_UNITS
 
 #: Constants every model may use (Brian2 provides these too).
 CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e, "inf": math.inf}
@@ -252,8 +253,11 @@ def _resolve(name: str, sources: list[Mapping[str, Any]], obj: Any,
         return _external(name, UNITS[name], obj)
     if name in CONSTANTS:
         return External(name, DIMENSIONLESS, CONSTANTS[name], literal=True)
+    if name in MODEL_ONLY_UNITS:  # '0.5*radian/second' in model code, as Brian2 reads it: the number 1
+        return External(name, DIMENSIONLESS, 1.0, literal=True)
+    owner = _owner(obj)
     raise EquationError(
-        f"{_owner(obj)}, {where}: the name '{name}' is not a model variable "
+        f"{where if where.startswith(owner) else f'{owner}, {where}'}: the name '{name}' is not a model variable "
         "and is not defined in the namespace (define it before run(), or pass namespace=)"
     )
 
