@@ -491,6 +491,10 @@ def _frontend_parts(objects: list[Any], externals: Mapping[int, Mapping[str, Ext
     for obj in objects:
         parts += list(obj._structure())
         parts.append(f"when={obj.when};order={obj.order};rank={rank[id(obj)]}")
+        # Brian2 orders code objects by their names (object name + '_' + kind): where one
+        # object's name starts another's, the rest of that name decides too.
+        parts.append(repr(sorted(o.name[len(obj.name):] for o in objects
+                                 if o is not obj and o.name.startswith(obj.name))))
         parts.append(",".join(str(index.get(id(d), -1)) for d in obj._dependencies()))
         parts.append(";".join(e.key() for e in externals[id(obj)].values()))
         parts.append(obj._specs_key())

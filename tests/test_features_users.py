@@ -1,0 +1,53 @@
+"""Scripts as a new user writes them (issue 13 features), compared with Brian2 2.9's numbers.
+
+Each case was found by running the same script under Brian2 2.9 and neurogen; the expected
+values are Brian2's (hard-coded: the tests do not need Brian2).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from neurogen import NeuronGroup, StateMonitor, linked_var, ms, run, set_device
+from runtime_device import back_to_runtime
+
+#: v of B's first neuron over the first steps, when B's state update runs before A's (it sees
+#: A's y of the step before) and after it (it sees this step's y); Brian2 2.9's values
+B_FIRST = [0.0, 0.0, 0.005, 0.01475, 0.0290125]
+A_FIRST = [0.0, 0.005, 0.01475, 0.0290125, 0.047561875]
+
+
+def _linked(names: tuple[str, str] | None) -> StateMonitor:
+    kwargs = ({"name": names[0]}, {"name": names[1]}) if names else ({}, {})
+    A = NeuronGroup(3, "dy/dt = (i+1)/ms : 1", method="euler", **kwargs[0])
+    B = NeuronGroup(6, "dv/dt = (x - v)/(2*ms) : 1\nx : 1 (linked)", method="euler", **kwargs[1])
+    B.x = linked_var(A, "y", index=[0, 0, 1, 1, 2, 2])
+    M = StateMonitor(B, "v", record=[0])
+    run(0.5 * ms)
+    return M
+
+
+@pytest.mark.parametrize("names, expected", [
+    (None, B_FIRST),  # Brian2 runs 'neurongroup_1_stateupdater' before 'neurongroup_stateupdater'
+    (("zeta", "alpha"), B_FIRST),
+    (("alpha", "zeta"), A_FIRST),
+    (("grp", "grp_b"), B_FIRST),  # 'grp_b_stateupdater' < 'grp_stateupdater'
+    (("grp", "grp_z"), A_FIRST),  # 'grp_z_stateupdater' > 'grp_stateupdater'
+    (("grp", "grp_1"), B_FIRST),  # 'grp_1_stateupdater' < 'grp_stateupdater'
+])
+def test_state_updates_of_a_slot_run_in_the_order_of_brian2s_code_object_names(names, expected):
+    """Brian2 sorts a slot's code objects by their own names, not their groups' names: a
+    group named 'neurongroup_1' updates before 'neurongroup' (it read the linked variable one
+    step later than Brian2 did, a silent difference in every script with two default-named groups)."""
+    M = _linked(names)
+    np.testing.assert_allclose(M.v[0], expected, rtol=1e-12, atol=0)
+
+
+def test_a_standalone_program_orders_the_state_updates_as_brian2(tmp_path):
+    set_device("cpp_standalone", directory=tmp_path / "project")
+    try:
+        M = _linked(("grp", "grp_1"))
+        values = np.asarray(M.v[0])
+    finally:
+        back_to_runtime()
+    np.testing.assert_allclose(values, B_FIRST, rtol=1e-12, atol=0)
