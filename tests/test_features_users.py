@@ -51,3 +51,39 @@ def test_a_standalone_program_orders_the_state_updates_as_brian2(tmp_path):
     finally:
         back_to_runtime()
     np.testing.assert_allclose(values, B_FIRST, rtol=1e-12, atol=0)
+
+
+def _runners_reading_links() -> tuple:
+    H = NeuronGroup(4, "y : 1", name="linked_to")
+    H.y = [1.0, 2.0, 4.0, 8.0]
+    one = NeuronGroup(1, "s : 1", name="one")
+    one.s = 0.5
+    G = NeuronGroup(3, "x : 1 (linked)\nz : 1 (linked)\na : 1\nb : 1", name="reader")
+    G.x = linked_var(H, "y", index=[3, 0, 2])
+    G.z = linked_var(one, "s")
+    G.run_regularly("a = 10*x + i + z")
+    G[1:].run_regularly("b = x + N", when="end")
+    return H, one, G
+
+
+def test_run_regularly_code_reads_linked_variables():
+    """Brian2 runs 'a = 10*x' with x linked (found by a user script: the runner's C++ did not
+    declare the linked name, a compiler error)."""
+    H, one, G = _runners_reading_links()
+    run(0.2 * ms)
+    y = np.array([1.0, 2.0, 4.0, 8.0])[[3, 0, 2]]
+    np.testing.assert_array_equal(G.a[:], 10 * y + np.arange(3) + 0.5)
+    np.testing.assert_array_equal(G.b[:], [0.0, y[1] + 2, y[2] + 2])
+
+
+def test_a_standalone_program_runs_run_regularly_on_linked_variables(tmp_path):
+    set_device("cpp_standalone", directory=tmp_path / "project")
+    try:
+        H, one, G = _runners_reading_links()
+        run(0.2 * ms)
+        a, b = np.asarray(G.a[:]), np.asarray(G.b[:])
+    finally:
+        back_to_runtime()
+    y = np.array([1.0, 2.0, 4.0, 8.0])[[3, 0, 2]]
+    np.testing.assert_array_equal(a, 10 * y + np.arange(3) + 0.5)
+    np.testing.assert_array_equal(b, [0.0, y[1] + 2, y[2] + 2])
