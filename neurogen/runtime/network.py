@@ -328,8 +328,8 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
     every = {id(o): _every(o, dt) for o in objects}
     if operations and session().device is not None:
         raise NotImplementedError(f"NetworkOperation '{operations[0].name}': network operations (Python code "
-                                  "called during a run) cannot run in a standalone project (Brian2 refuses "
-                                  "them too); use run_regularly for code on model variables")
+                                  "called during a run) cannot run in a standalone project (Brian2 2.9 "
+                                  "skips them without a word); use run_regularly for code on model variables")
     everything, objects = objects, [o for o in objects if not isinstance(o, NetworkOperation)]
     externals = {id(o): resolve_externals(o, namespace, frame_namespace) for o in objects}
     warn_nan_constants(objects, externals)
