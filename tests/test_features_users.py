@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from neurogen import NeuronGroup, StateMonitor, linked_var, ms, run, set_device
+from neurogen import NeuronGroup, SpikeMonitor, StateMonitor, Synapses, linked_var, ms, run, set_device
 from runtime_device import back_to_runtime
 
 #: v of B's first neuron over the first steps, when B's state update runs before A's (it sees
@@ -87,3 +87,16 @@ def test_a_standalone_program_runs_run_regularly_on_linked_variables(tmp_path):
     y = np.array([1.0, 2.0, 4.0, 8.0])[[3, 0, 2]]
     np.testing.assert_array_equal(a, 10 * y + np.arange(3) + 0.5)
     np.testing.assert_array_equal(b, [0.0, y[1] + 2, y[2] + 2])
+
+
+@pytest.mark.parametrize("make", [
+    lambda G: SpikeMonitor(G),
+    lambda G: Synapses(G, G, on_pre="v += 1"),
+    lambda G: Synapses(G, G, on_post="v += 1"),
+])
+def test_a_group_without_threshold_as_a_spike_source_is_brian2s_value_error(make):
+    """Brian2 raises ValueError ("does not define an event 'spike'"); a script's
+    ``except ValueError`` must catch ours too (it was a bare NeurogenError)."""
+    G = NeuronGroup(2, "v : 1")
+    with pytest.raises(ValueError, match="no threshold"):
+        make(G)
