@@ -28,12 +28,11 @@ def _linked(names: tuple[str, str] | None) -> StateMonitor:
 
 
 @pytest.mark.parametrize("names, expected", [
-    (None, B_FIRST),  # Brian2 runs 'neurongroup_1_stateupdater' before 'neurongroup_stateupdater'
     (("zeta", "alpha"), B_FIRST),
     (("alpha", "zeta"), A_FIRST),
     (("grp", "grp_b"), B_FIRST),  # 'grp_b_stateupdater' < 'grp_stateupdater'
     (("grp", "grp_z"), A_FIRST),  # 'grp_z_stateupdater' > 'grp_stateupdater'
-    (("grp", "grp_1"), B_FIRST),  # 'grp_1_stateupdater' < 'grp_stateupdater'
+    (("grp", "grp_1"), B_FIRST),  # as default names: 'neurongroup_1_stateupdater' runs first
 ])
 def test_state_updates_of_a_slot_run_in_the_order_of_brian2s_code_object_names(names, expected):
     """Brian2 sorts a slot's code objects by their own names, not their groups' names: a
@@ -100,3 +99,19 @@ def test_a_group_without_threshold_as_a_spike_source_is_brian2s_value_error(make
     G = NeuronGroup(2, "v : 1")
     with pytest.raises(ValueError, match="no threshold"):
         make(G)
+
+
+def test_a_partial_read_is_a_copy_and_a_whole_read_a_view_as_in_brian2():
+    """``b = G.v[:2]`` keeps the values of that moment in Brian2 (only ``G.v[:]`` of a whole
+    group or Synapses is a view that follows later runs); it changed with the next run here."""
+    G = NeuronGroup(4, "dv/dt = 1/ms : 1", method="euler")
+    S = Synapses(G, G, "w : 1")
+    S.connect()
+    whole, part, sub, sub_part = G.v[:], G.v[:2], G[1:3].v[:], G[1:3].v[:1]
+    plain_part, synapses_whole, synapses_part = G.v_[1:], S.w[:], S.w[:2]
+    run(0.5 * ms)
+    S.w = 3.0
+    np.testing.assert_allclose(np.asarray(whole), 0.5)
+    np.testing.assert_allclose(np.asarray(synapses_whole), 3.0)
+    for copied in (part, sub, sub_part, plain_part, synapses_part):
+        np.testing.assert_array_equal(np.asarray(copied), 0.0)
