@@ -6,6 +6,10 @@ class NeurogenError(Exception):
     """Base class of all neurogen errors."""
 
 
+class NoSuchEventError(NeurogenError, ValueError):
+    """A monitor or pathway needs an event (``spike``) its group does not define (Brian2's ValueError)."""
+
+
 class EquationError(NeurogenError, ValueError):
     """A model string (equation, threshold, reset, statement) is malformed or inconsistent."""
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..errors import DimensionMismatchError
 from ..units import Quantity, get_dimensions
-from ..errors import NeurogenError
+from ..errors import NoSuchEventError
 from collections.abc import Mapping
 
 
@@ -90,7 +90,7 @@ def require_spike_source(group: object, where: str) -> None:
     """Spike monitors and synaptic pathways need a group that spikes (declares ``_spikes``:
     a NeuronGroup with a threshold, a PoissonGroup, a SpikeGeneratorGroup)."""
     if not getattr(group, "_spikes", False):
-        raise NeurogenError(f"{where}: '{getattr(group, 'name', group)}' has no threshold, so it never "
+        raise NoSuchEventError(f"{where}: '{getattr(group, 'name', group)}' has no threshold, so it never "
                             "spikes (Brian2: it does not define an event 'spike')")
 
 

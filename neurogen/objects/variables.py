@@ -102,7 +102,15 @@ class VariableView:
             values = np.broadcast_to(values, (self.group.N,))
         elif self.spec.shared and (index is Ellipsis or isinstance(index, slice) and index == slice(None)):
             return self._wrap(values[0])  # its one value, as Brian2 (float(G.s[:]) works)
-        return self._wrap(values[self._select(index)])
+        selected = values[self._select(index)]
+        if isinstance(selected, np.ndarray) and selected.base is not None and not self._whole_view(index):
+            selected = selected.copy()  # Brian2: only G.v[:] of a whole group follows later runs
+        return self._wrap(selected)
+
+    def _whole_view(self, index: Any) -> bool:
+        """Brian2 reads ``G.v[:]`` (``S.w[:]``) of a whole group as a view of its array, any
+        other selection (a part, a subgroup's ``[:]``) as a copy."""
+        return type(self) is VariableView and isinstance(index, slice) and index == slice(None)
 
     def __setitem__(self, index: Any, value: Any) -> None:
         if isinstance(index, str) and not isinstance(value, str) and np.size(value) != 1:

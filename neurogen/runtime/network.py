@@ -328,8 +328,8 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
     every = {id(o): _every(o, dt) for o in objects}
     if operations and session().device is not None:
         raise NotImplementedError(f"NetworkOperation '{operations[0].name}': network operations (Python code "
-                                  "called during a run) cannot run in a standalone project (Brian2 refuses "
-                                  "them too); use run_regularly for code on model variables")
+                                  "called during a run) cannot run in a standalone project (Brian2 2.9 "
+                                  "skips them without a word); use run_regularly for code on model variables")
     everything, objects = objects, [o for o in objects if not isinstance(o, NetworkOperation)]
     externals = {id(o): resolve_externals(o, namespace, frame_namespace) for o in objects}
     warn_nan_constants(objects, externals)
@@ -491,6 +491,10 @@ def _frontend_parts(objects: list[Any], externals: Mapping[int, Mapping[str, Ext
     for obj in objects:
         parts += list(obj._structure())
         parts.append(f"when={obj.when};order={obj.order};rank={rank[id(obj)]}")
+        # Brian2 orders code objects by their names (object name + '_' + kind): where one
+        # object's name starts another's, the rest of that name decides too.
+        parts.append(repr(sorted(o.name[len(obj.name):] for o in objects
+                                 if o is not obj and o.name.startswith(obj.name))))
         parts.append(",".join(str(index.get(id(d), -1)) for d in obj._dependencies()))
         parts.append(";".join(e.key() for e in externals[id(obj)].values()))
         parts.append(obj._specs_key())

@@ -42,7 +42,11 @@ def frontend_parts(objects: Sequence[Any], operations: Sequence[Any]) -> list[st
     parts = []
     for op in sorted(operations, key=operation_key):
         before = "".join("1" if o.name < op.name else "0" for o in objects)
-        parts.append(f"operation;when={op.when};order={op.order};names={before}")
+        # kernels sort by Brian2's code object names (object name + '_' + kind): where one name
+        # starts the other, the rest of the longer one decides too
+        rests = [o.name[len(op.name):] if o.name.startswith(op.name) else
+                 "-" + op.name[len(o.name):] if op.name.startswith(o.name) else "" for o in objects]
+        parts.append(f"operation;when={op.when};order={op.order};names={before};{rests!r}")
     return parts
 
 

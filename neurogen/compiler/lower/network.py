@@ -26,9 +26,10 @@ Lowerer = Callable[[ObjectContext], list[Kernel]]
 def lower_network(objects: list[Any], externals: Mapping[int, Mapping[str, External]],
                   pauses: Sequence[tuple[str, int | float, str]] = ()) -> NetworkIR:
     """Lower objects (in creation order: it decides their members) into one ``NetworkIR``; the
-    schedule puts their kernels in Brian2's order (slot, ``order``, name). Kernels of one object
-    in one slot and order go by the names Brian2 gives them (``S_a`` before ``S_b``); across
-    objects the object's name decides (the front-end key holds that rank, see runtime.network).
+    schedule puts their kernels in Brian2's order (slot, ``order``, name), by the names Brian2
+    gives its code objects (``sort_name``: ``S_a`` before ``S_b``, ``neurongroup_1_stateupdater``
+    before ``neurongroup_stateupdater``), else the object's name (the front-end key holds what
+    decides that order, see runtime.network).
     ``pauses``: the (when, order, name) of each network operation, in schedule order; each
     becomes a point where the step loop can stop and resume (``NetworkIR.cuts``)."""
     lowerers: dict[type, Lowerer] = {**NEURONS, **MONITORS, **SYNAPSES, **SPIKEGENERATORS, **INPUTS,
@@ -43,7 +44,7 @@ def lower_network(objects: list[Any], externals: Mapping[int, Mapping[str, Exter
         lowered.append(ObjectIR(ctx.member, struct_name(ctx.member), type(obj).__name__,
                                 _description(obj), tuple(ctx.fields), tuple(kernels)))
     schedule = sorted(
-        ((SLOTS.index(k.when), k.order, obj.name, k.sort_name, pos, o.member, k.name)
+        ((SLOTS.index(k.when), k.order, k.sort_name or obj.name, pos, o.member, k.name)
          for obj, o in zip(objects, lowered) for pos, k in enumerate(o.kernels)
          if k.phase == "step"),
     )

@@ -206,7 +206,8 @@ def _state_update(ctx: ObjectContext, dim_of: Any, resolve: Any, access: Mapping
         method = "none"
     return build_kernel(ctx, name="stateupdate", template="vector", when="groups", order=group.order,
                         statements=statements, access=access, writes=writes, roles=roles,
-                        integer_names=integer_names, comment=[f"state update ({method})"])
+                        integer_names=integer_names, comment=[f"state update ({method})"],
+                        sort_name=f"{group.name}_stateupdater")
 
 
 def _event_key(group: ModelGroup, event: str) -> str:

@@ -26,6 +26,7 @@ from ..printer import field_ref
 from .common import (Access, ObjectContext, add_external_fields, build_kernel, check_dims, convert, expression_dims,
                      make_resolver, scalar_context)
 from .assignment import subgroup_names
+from .linked import link_scope
 from .neurons import integer_names, lower_statements, lower_subexpressions, variable_access
 from .synapses import SYNAPSE_LOOP, SynapseNames
 
@@ -55,6 +56,9 @@ class _Names:
                 ctx.add_field(name, "int64_t", FieldKind.INTEGER, comment)
                 self.access[name] = Access("int64_t", field_ref("_grp", name), True)
             self.access.update(variable_access(group, "_src"))
+            links = link_scope(group, "_src", ctx.members)  # linked variables: the other group's arrays
+            self.access.update(links.access)
+            self.roles = tuple(links.roles)
             self.canonical = lambda name: name
             self.integer_names = integer_names(group)
 

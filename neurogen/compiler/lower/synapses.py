@@ -228,7 +228,8 @@ def _clock_driven(ctx: ObjectContext, names: SynapseNames) -> Kernel | None:
     return build_kernel(ctx, name="stateupdate", template="vector", when="groups", order=ctx.obj.order,
                         statements=statements, access=names.access, writes=[eq.name for eq, _ in equations],
                         integer_names=names.integer_names, roles=names.roles,
-                        comment=[f"clock-driven synaptic equations ({integration.method})"], **SYNAPSE_LOOP)
+                        comment=[f"clock-driven synaptic equations ({integration.method})"],
+                        sort_name=f"{ctx.obj.name}_stateupdater", **SYNAPSE_LOOP)
 
 
 def _summed(ctx: ObjectContext, names: SynapseNames) -> list[Kernel]:
