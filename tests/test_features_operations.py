@@ -569,3 +569,31 @@ def test_random_runner_code_in_standalone_is_bit_identical_to_the_runtime(tmp_pa
         assert np.array_equal(M.x[:], runtime[0]) and np.array_equal(M.y[:], runtime[1])
     finally:
         back_to_runtime()
+
+
+@pytest.mark.parametrize("standalone", [False, True])
+def test_run_regularly_writes_to_unless_refractory_variables_skip_refractory_neurons(standalone, tmp_path):
+    """As Brian2 ('v[not_refractory] += 0.05'): Brian2 2.9 records v = [1.55, 0, 0, ...] over the
+    first 1.2 ms (the neuron fires at once and its writes are dropped while it is refractory; they
+    were added before the fix), and for Synapses writing v_post: G2.v = [0.49569106, 0] at 12 ms."""
+    if standalone:
+        set_device("cpp_standalone", directory=tmp_path / "project")
+    try:
+        G = NeuronGroup(1, "dv/dt = -v/(10*ms) : 1 (unless refractory)", threshold="v>1", reset="v=0",
+                        refractory=2 * ms, method="euler", name="masked")
+        G.v = 1.5
+        G.run_regularly("v += 0.05", dt=0.3 * ms)
+        M = StateMonitor(G, "v", record=True)
+        G2 = NeuronGroup(2, "dv/dt = (1.2 - v)/(5*ms) : 1 (unless refractory)", threshold="v>1", reset="v=0",
+                         refractory=2 * ms, method="euler", name="masked_targets")
+        H = NeuronGroup(1, "x : 1", name="masked_source")
+        S = Synapses(H, G2, "w : 1", name="masked_synapses")
+        S.connect()
+        S.w = [0.1, 0.2]
+        S.run_regularly("v_post += w")
+        run(12 * ms)
+        assert np.allclose(M.v[0][:12], [1.55] + [0.0] * 11, rtol=0, atol=1e-12)
+        assert np.allclose(G2.v[:], [0.49569106, 0.0], rtol=0, atol=1e-8)
+    finally:
+        if standalone:
+            back_to_runtime()

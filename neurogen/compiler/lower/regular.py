@@ -23,11 +23,12 @@ from ...units import DIMENSIONLESS
 from ..analysis import free_names
 from ..ir import Assign, FieldKind, Kernel, RunnerOptions, Statement, sym
 from ..printer import field_ref
+from ..symbolic import select
 from .common import (Access, ObjectContext, add_external_fields, build_kernel, check_dims, convert, expression_dims,
                      make_resolver, scalar_context)
 from .assignment import subgroup_names
 from .linked import link_scope
-from .neurons import integer_names, lower_statements, lower_subexpressions, variable_access
+from .neurons import frozen_while_refractory, integer_names, lower_statements, lower_subexpressions, variable_access
 from .synapses import SYNAPSE_LOOP, SynapseNames
 
 SCALAR_ELEMENT = "_e"  # the scalar kernel's one element: index 0 of every shared array
@@ -109,10 +110,40 @@ def lower_runner(ctx: ObjectContext) -> list[Kernel]:
     if vector:
         vector_locals = {name: again for name, again in temporaries.items() if name not in scalar_locals}
         statements, writes = lower_statements(gctx, vector, dim_of, resolve, "run_regularly", vector_locals)
+        statements = _masked_while_refractory(statements, group)
         kernels.append(build_kernel(ctx, name="regular", template="regular", statements=statements,
                                     access=names.access, writes=writes,
                                     comment=[f"run_regularly: {c.line}" for c in vector], **common, **names.loop))
     return kernels
+
+
+def _masked_while_refractory(statements: list[Statement], group: ModelGroup) -> list[Statement]:
+    """As Brian2 (``v[not_refractory] += ...``): a write to an ``(unless refractory)`` variable
+    changes only the neurons that are not refractory, each write at once (a later line reads
+    the masked value); also a Synapses runner's write to ``v_post``/``v_pre``."""
+    masked: list[Statement] = []
+    for k, statement in enumerate(statements):
+        suffix = (_refractory_suffix(group, statement.target)
+                  if isinstance(statement, Assign) and not statement.declare else None)
+        if suffix is None:
+            masked.append(statement)
+            continue
+        old = f"_{statement.target}_before{k}"
+        masked += [Assign(old, sym(statement.target), declare=True), statement,
+                   Assign(statement.target, select(sym(f"not_refractory{suffix}"), sym(statement.target), sym(old)),
+                          comment=f"{statement.target} is (unless refractory)")]
+    return masked
+
+
+def _refractory_suffix(group: ModelGroup, name: str) -> str | None:
+    """'' (or '_pre'/'_post' from Synapses) when ``name`` is an (unless refractory) variable of a
+    neuron group with refractoriness; None otherwise."""
+    if isinstance(group, Synapses):
+        owner, base = group._group_of(name)
+        if owner is None or name in group._specs or not frozen_while_refractory(owner, base):
+            return None
+        return name[len(base):]
+    return "" if frozen_while_refractory(group, name) else None
 
 
 def _is_shared(group: ModelGroup, name: str) -> bool:
