@@ -210,3 +210,13 @@ def test_other_packages_read_user_objects_only_through_the_declared_protocol():
                     and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))):
                 undeclared.setdefault(node.attr, set()).add(path.name)
     assert undeclared == {}
+
+
+def test_every_subpackage_is_installed():
+    """pyproject.toml lists the packages setuptools installs: a subpackage missing there exists
+    in a checkout but not in an installed neurogen (neurogen.devices was missing once)."""
+    root = Path(__file__).resolve().parent.parent
+    line = next(line for line in (root / "pyproject.toml").read_text().splitlines() if line.startswith("packages = ["))
+    listed = set(ast.literal_eval(line.split("=", 1)[1].strip()))
+    found = {".".join(p.parent.relative_to(root).parts) for p in (root / "neurogen").rglob("__init__.py")}
+    assert found - listed == set()
