@@ -318,10 +318,14 @@ def _local_assignment(stmt: Any, tree: Any, where: str, local_dims: dict[str, An
 
 def _combined(stmt: Any, value: sympy.Expr, where: str) -> sympy.Expr:
     """The value stored by ``target op= value``."""
-    if stmt.op == "/=" and value.is_number and value.is_zero:
+    return combined(stmt.op, sym(stmt.target), value, where)
+
+
+def combined(op: str, old: sympy.Expr, value: sympy.Expr, where: str) -> sympy.Expr:
+    """``old op= value`` as the value it stores (``old`` the target, or an expression for it)."""
+    if op == "/=" and value.is_number and value.is_zero:
         raise EquationError(f"{where}: division by zero")
-    old = sym(stmt.target)
-    return {"=": value, "+=": old + value, "-=": old - value, "*=": old * value, "/=": old / value}[stmt.op]
+    return {"=": value, "+=": old + value, "-=": old - value, "*=": old * value, "/=": old / value}[op]
 
 
 LOWERERS = {NeuronGroup: lower_neurongroup, PoissonGroup: lower_neurongroup}

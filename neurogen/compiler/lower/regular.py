@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
-from ...errors import EquationError, SharedWriteError
+from ...errors import SharedWriteError
 from ...frontend.expressions import Statement as CodeLine, infer_dims, names_in, parse_expression
 from ...frontend.temporaries import local_temporaries
 from ...objects.protocol import CodeRunnerModel, ModelGroup
@@ -28,8 +28,9 @@ from .common import (Access, ObjectContext, add_external_fields, build_kernel, c
                      make_resolver, scalar_context)
 from .assignment import subgroup_names
 from .linked import link_scope
-from .neurons import frozen_while_refractory, integer_names, lower_statements, lower_subexpressions, variable_access
-from .synapses import SYNAPSE_LOOP, SynapseNames
+from .neurons import (combined, frozen_while_refractory, integer_names, lower_statements, lower_subexpressions,
+                      variable_access)
+from .synapses import SYNAPSE_LOOP, SynapseNames, unless_refractory_suffix
 
 SCALAR_ELEMENT = "_e"  # the scalar kernel's one element: index 0 of every shared array
 
@@ -139,10 +140,7 @@ def _refractory_suffix(group: ModelGroup, name: str) -> str | None:
     """'' (or '_pre'/'_post' from Synapses) when ``name`` is an (unless refractory) variable of a
     neuron group with refractoriness; None otherwise."""
     if isinstance(group, Synapses):
-        owner, base = group._group_of(name)
-        if owner is None or name in group._specs or not frozen_while_refractory(owner, base):
-            return None
-        return name[len(base):]
+        return unless_refractory_suffix(group, name)
     return "" if frozen_while_refractory(group, name) else None
 
 
@@ -238,15 +236,10 @@ def _scalar_statements(code: list[CodeLine], names: _Names, where: str, scalar_l
         if per_element:
             raise SharedWriteError(f"{here}: cannot write to the shared variable '{c.target}' with an expression "
                                    f"referring to the per-element variable '{per_element[0]}' (as in Brian2)")
-        if c.op == "/=" and value.is_number and value.is_zero:
-            raise EquationError(f"{here}: division by zero")
         if is_local:  # a shared local assigned again: the C++ local, and its value for per-element code
-            old_value, inlined = values[c.target], value.xreplace({sym(n): v for n, v in values.items()})
-            values[c.target] = {"=": inlined, "+=": old_value + inlined, "-=": old_value - inlined,
-                                "*=": old_value * inlined, "/=": old_value / inlined}[c.op]
-        old = sym(c.target)
-        value = {"=": value, "+=": old + value, "-=": old - value, "*=": old * value, "/=": old / value}[c.op]
-        statements.append(Assign(c.target, value, comment=c.line))
+            inlined = value.xreplace({sym(n): v for n, v in values.items()})
+            values[c.target] = combined(c.op, values[c.target], inlined, here)
+        statements.append(Assign(c.target, combined(c.op, sym(c.target), value, here), comment=c.line))
         if is_local:
             continue
         if c.target not in writes:

@@ -349,16 +349,24 @@ def _needs_order(code: list[CodeLine], names: SynapseNames, temporaries: Iterabl
     return bool(read & neuron_writes)
 
 
+def unless_refractory_suffix(syn: SynapsesModel, name: str) -> str | None:
+    """``'_pre'``/``'_post'`` when synaptic code's ``name`` is an ``(unless refractory)`` variable
+    of the pre-/postsynaptic group (a write to it is dropped while that neuron is refractory);
+    None otherwise (a synaptic variable, or a neuron variable that is not frozen)."""
+    group, base = syn._group_of(name)
+    if group is None or name in syn._specs or not frozen_while_refractory(group, base):
+        return None
+    return name[len(base):]
+
+
 def _refractory_guards(names: SynapseNames, writes: list[str]) -> tuple[list[Statement], list[Statement]]:
     """Writes to an ``(unless refractory)`` neuron variable have no effect while it is refractory
     (Brian2 does the same: ``v += w`` arriving during the refractory period is dropped)."""
     guards, restores = [], []
     for name in writes:
-        group, base = names.syn._group_of(name)
-        if group is None or name in names.syn._specs:
-            continue
-        if frozen_while_refractory(group, base):
-            suffix = name[len(base):]
+        suffix = unless_refractory_suffix(names.syn, name)
+        if suffix is not None:
+            base = name[:len(name) - len(suffix)]
             old = f"_{name}_before"
             guards.append(Assign(old, sym(name), declare=True))
             restores.append(Assign(name, select(sym(f"not_refractory{suffix}"), sym(name), sym(old)),
