@@ -13,6 +13,7 @@ from .runtime.network import collect, profiling_summary, scheduling_summary
 from .objects.clock import Clock
 from .objects.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
 from .objects.monitors import EventMonitor
+from .objects.contributions import ContributionMonitor
 from .objects.neurongroup import NeuronGroup
 from .objects.poissongroup import PoissonGroup
 from .objects.poissoninput import PoissonInput
@@ -84,7 +85,7 @@ def __getattr__(name: str):  # defaultclock is per session, created on first use
 
 __all__ = [
     "NeuronGroup", "SpikeMonitor", "StateMonitor", "PopulationRateMonitor", "Network",
-    "EventMonitor",
+    "EventMonitor", "ContributionMonitor",
     "MagicNetwork", "run", "store", "restore", "Clock", "defaultclock", "seed", "start_scope", "prefs", "Equations",
     "NeurogenError", "EquationError", "DimensionMismatchError", "CompilationError", "PreferenceError", "np",
     "Synapses", "PoissonInput", "PoissonGroup", "SpikeGeneratorGroup", "TimedArray", "set_device",

@@ -187,8 +187,17 @@ class ConnectOptions:
     if_reads_target: bool     # a generator's ``if`` reads j: tested after the range check
 
 
+@dataclass(frozen=True, slots=True)
+class ContributionOptions:
+    mode: Literal["clock", "before", "after"]  # record the row's time; copy the values; add the change
+    variable: str  # C++ access to the monitored variable's array (``_src.v_``)
+    plane: int     # the source whose record the change is added to
+    planes: int    # the number of sources (record planes per row)
+
+
 KernelOptions = Union[ThresholdOptions, ResetOptions, SpikeMonitorOptions, StateMonitorOptions, RateMonitorOptions,
-                      PathwayOptions, QueueOptions, SummedOptions, PoissonInputOptions, ConnectOptions, RunnerOptions]
+                      PathwayOptions, QueueOptions, SummedOptions, PoissonInputOptions, ConnectOptions, RunnerOptions,
+                      ContributionOptions]
 
 Phase = Literal["step", "call", "prepare", "finish"]
 

@@ -166,6 +166,10 @@ class SimObject(metaclass=_Checked):
     def _before_run(self, dt: float) -> None:
         """Check and prepare for a run whose smallest time step is ``dt`` (nothing by default)."""
 
+    def _join_network(self, objects: Any) -> None:
+        """Before a run: the (active) objects it runs with, for an object whose work depends on
+        the others (a ContributionMonitor finds the writers of its variable; nothing by default)."""
+
     def _ran_with(self, dt: float, every: int) -> None:
         """A run ended; it ran every ``every`` steps of ``dt`` (nothing to remember by default)."""
 

@@ -92,6 +92,9 @@ class ModelObject(Protocol):
     def _allocate(self, n_records: int) -> None:
         """Buffers for the records a run will make (monitors)."""
 
+    def _join_network(self, objects: Any) -> None:
+        """Before a run: the objects it runs with (a ContributionMonitor finds its writers)."""
+
     def _input_dim(self, name: str) -> Dimension:
         """The unit of its compiled input ``name`` (plans and result files carry it)."""
 
@@ -181,3 +184,12 @@ class MonitorModel(ModelObject, Protocol):
     record: Any                          # StateMonitor: which elements; SpikeMonitor: whether i, t
     record_variables: list[str]          # which variables (SpikeMonitor: at each spike)
     _values: dict[str, list[np.ndarray]]  # StateMonitor: the records of each run, by variable
+
+
+class ContributionMonitorModel(ModelObject, Protocol):
+    """A ContributionMonitor: the recorded variable's writers, found before the run."""
+
+    variable: str
+    _source_group: ModelGroup            # the group whose array it reads (a subgroup's parent)
+    _writes: list[Any]                   # objects.writers.Write of each place writing the variable
+    _run_sources: list[str]              # this run's sources, in the order of its record planes

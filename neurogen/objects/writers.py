@@ -35,7 +35,7 @@ class Write:
     ``writer``: the object whose code it is (the group itself, a Synapses, a PoissonInput, a
     CodeRunner); ``kind``: ``'state update'``, ``'reset'``, ``'event'`` (other event code),
     ``'pathway'`` (``on_pre``/``on_post``), ``'summed'``, ``'poissoninput'``,
-    ``'run_regularly'``; ``op``: ``=``, ``+=``, ``-=``, ``*=``, ``/=``, :data:`ODE` or
+    ``'run_regularly'``, ``'(constant over dt)'`` (the subexpression's value, stored each step); ``op``: ``=``, ``+=``, ``-=``, ``*=``, ``/=``, :data:`ODE` or
     :data:`SUMMED`; ``line``: the model or code line; ``part``: the pathway or event name
     (empty for the others); ``when``/``order``: where in a step it runs."""
 
@@ -96,6 +96,9 @@ def writes_to(objects: Iterable[Any], group: Any, variable: str) -> list[Write]:
 def _group_writes(group: NeuronGroup) -> list[Write]:
     writes = [Write(group, "state update", group, eq.name, ODE, eq.line, group.when, group.order, expr=eq.expr)
               for eq in group._equations.of_kind("differential")]
+    writes += [Write(group, "(constant over dt)", group, eq.name, "=", eq.line, "before_start", group.order,
+                     expr=eq.expr)
+               for eq in group._equations.of_kind("parameter") if "constant over dt" in eq.flags]
     if group.threshold is not None and group.reset is not None:
         writes += _statement_writes(group, "reset", group, group._reset_statements, "resets", group.order)
     for event, code in group._event_code.items():
@@ -111,12 +114,13 @@ def _synapse_writes(syn: Synapses) -> list[Write]:
         for stmt in pathway.statements:
             group, base = syn._group_of(stmt.target)
             if group is not None and stmt.target not in syn._specs:
-                writes.append(Write(syn, "pathway", group, base, stmt.op, stmt.line, "synapses", syn.order,
+                writes.append(Write(syn, "pathway", group, base, stmt.op, stmt.line, "synapses",
+                                    -1 if pathway.side == "pre" else 1,  # Brian2's order of pathways
                                     part=pathway.where, expr=stmt.expr))
     for eq in syn._equations.of_kind("subexpression"):
         if "summed" in eq.flags:
             group, base = syn._group_of(eq.name)
-            writes.append(Write(syn, "summed", group, base, SUMMED, eq.line, "groups", syn.order, expr=eq.expr))
+            writes.append(Write(syn, "summed", group, base, SUMMED, eq.line, "groups", -1, expr=eq.expr))
     return writes
 
 

@@ -304,6 +304,8 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
     _check_unique_names(net.objects)
     objects = [o for o in net.objects if o.active]
     operations = [o for o in objects if isinstance(o, NetworkOperation)]  # Python, not compiled
+    for obj in objects:
+        obj._join_network(objects)
     _check_dependencies(objects)
     dt = min((o.clock.dt_ for o in objects if not isinstance(o.clock, EventClock)),  # event clocks: no step
              default=session().defaultclock.dt_)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 from ..binding import INTEGER, RESERVED, SCALAR, Binding, Slot
 from ..objects.base import of_class
 from ..objects.events import event_space
+from ..objects.contributions import ContributionMonitor
 from ..objects.monitors import EventMonitor, PopulationRateMonitor, StateMonitor
 from ..objects.neurongroup import NeuronGroup
 from ..objects.poissoninput import PoissonInput
@@ -35,7 +36,7 @@ ANY = str(2**62)             # an upper bound that is not a limit (int64 values 
 
 def is_fresh(obj: Any, name: str) -> bool:
     """A monitor's record buffers are new for every run; everything else persists or is carried."""
-    return isinstance(obj, (StateMonitor, PopulationRateMonitor)) and name != "_indices"
+    return isinstance(obj, (StateMonitor, PopulationRateMonitor, ContributionMonitor)) and name != "_indices"
 
 
 def source_of(obj: Any, slot: Slot, binding: Binding) -> tuple[str, str]:
@@ -225,6 +226,14 @@ def _state_monitor(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
     return rules
 
 
+def _contribution_monitor(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
+    m = o.member
+    return {"_indices": f"count={m}._n_indices in=0,{member_of(obj._source_group)}.N",
+            "_n_indices": f"in=0,{INT32_LIMIT}", "_first_step": "free",
+            "_t": f"records={m}._first_step,{m}._every", "_before": f"count={m}._n_indices",
+            "_delta": f"count=#{m}._t*{m}._n_indices*{len(obj._run_sources)}"}
+
+
 def _rate_monitor(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
     m = o.member
     return {"_first_step": "free", "_t": f"records={m}._first_step,{m}._every", "_rate": f"count=#{m}._t",
@@ -245,7 +254,7 @@ def _code_runner(o: ObjectIR, obj: Any, member_of: MemberOf) -> Rules:
 _RULES: dict[type, RuleMaker] = {
     NeuronGroup: _neurons, SpikeGeneratorGroup: _spike_generator, Synapses: _synapses,
     PoissonInput: _poisson_input, EventMonitor: _spike_monitor, StateMonitor: _state_monitor,
-    PopulationRateMonitor: _rate_monitor, CodeRunner: _code_runner,
+    PopulationRateMonitor: _rate_monitor, CodeRunner: _code_runner, ContributionMonitor: _contribution_monitor,
 }
 
 

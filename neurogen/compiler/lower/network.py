@@ -9,6 +9,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from ..ir import FieldKind, Kernel, NetworkIR, ObjectIR
 from .common import ObjectContext, struct_name
+from .contributions import LOWERERS as CONTRIBUTIONS, add_contribution_kernels
 from .inputs import LOWERERS as INPUTS
 from .monitors import LOWERERS as MONITORS
 from .neurons import LOWERERS as NEURONS
@@ -33,7 +34,7 @@ def lower_network(objects: list[Any], externals: Mapping[int, Mapping[str, Exter
     ``pauses``: the (when, order, name) of each network operation, in schedule order; each
     becomes a point where the step loop can stop and resume (``NetworkIR.cuts``)."""
     lowerers: dict[type, Lowerer] = {**NEURONS, **MONITORS, **SYNAPSES, **SPIKEGENERATORS, **INPUTS,
-                                   **RUNNERS}
+                                   **RUNNERS, **CONTRIBUTIONS}
     members = {id(o): member_name(o, k) for k, o in enumerate(objects)}
     lowered = []
     for obj in objects:
@@ -43,18 +44,26 @@ def lower_network(objects: list[Any], externals: Mapping[int, Mapping[str, Exter
         kernels = _lowerer(lowerers, obj)(ctx)
         lowered.append(ObjectIR(ctx.member, struct_name(ctx.member), type(obj).__name__,
                                 _description(obj), tuple(ctx.fields), tuple(kernels)))
+    lowered, around = add_contribution_kernels(objects, lowered, members)
+    placed = {name for calls in around.values() for _, before, after in calls for name in (before, after)}
     schedule = sorted(
         ((SLOTS.index(k.when), k.order, k.sort_name or obj.name, pos, o.member, k.name)
          for obj, o in zip(objects, lowered) for pos, k in enumerate(o.kernels)
-         if k.phase == "step"),
+         if k.phase == "step" and k.name not in placed),
     )
-    order = [(m, k) for *_, m, k in schedule]
+    # a ContributionMonitor's kernels go right around each kernel writing its variable (same key)
+    keyed = []
+    for slot, k_order, name, _, member, kernel in schedule:
+        calls = around.get(kernel, [])
+        keyed += [((slot, k_order, name), m, before) for m, before, _ in calls]
+        keyed.append(((slot, k_order, name), member, kernel))
+        keyed += [((slot, k_order, name), m, after) for m, _, after in reversed(calls)]
+    order = [(m, k) for _, m, k in keyed]
 
     def phase(name: str) -> tuple[tuple[str, str], ...]:
         return tuple((o.member, k.name) for o in lowered for k in o.kernels if k.phase == name)
 
-    keys = [(slot, k_order, name) for slot, k_order, name, *_ in schedule]
-    cuts = tuple(sum(1 for key in keys if key < (SLOTS.index(when), p_order, p_name))
+    cuts = tuple(sum(1 for key, *_ in keyed if key < (SLOTS.index(when), p_order, p_name))
                  for when, p_order, p_name in pauses)
     return NetworkIR(tuple(lowered), tuple(order), phase("call"), phase("prepare"), phase("finish"), cuts=cuts)
 

@@ -1,0 +1,248 @@
+"""``ContributionMonitor``: how much each writer changed a variable in each step.
+
+A neuron variable such as ``v`` changes in one step through several writers: its differential
+equation (the state update), each Synapses pathway, each PoissonInput, the reset,
+``run_regularly`` code. The compiled step loop copies the recorded elements' values before
+each writer's kernel and adds ``after - before`` to that writer's record after it, so a
+record is the jump the writer really made: a write dropped while refractory counts as zero,
+an ``=`` write as the jump it made. The monitor only reads the variable: spikes and state are
+bit-identical with and without it.
+
+Which writers there are comes from the model text (:mod:`neurogen.objects.writers`), before
+anything is compiled; lowering checks that the compiled kernels writing the variable are
+exactly these. Records are kept per run and per source; a source absent from a run has
+zeros there.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+
+from ..units import DIMENSIONLESS, Quantity, second
+from .base import SimObject, require_results
+from .group import Group
+from .operation import NetworkOperation
+from .monitor_common import RecordsTimes, joined, monitored_range, take
+from .statemonitor import _record_indices
+from .validation import require_memory
+from .writers import Write, writes_to
+
+
+class ContributionMonitor(RecordsTimes, SimObject):
+    """Records, for each recorded element and step, the change of ``variable`` made by each writer.
+
+    >>> C = ContributionMonitor(G, 'v', record=[0, 1])
+    >>> run(100*ms)
+    >>> C.sources                 # ['neurongroup: state update', 'synapses: on_pre', 'poissoninput', ...]
+    >>> C.delta['synapses: on_pre']   # (recorded elements, steps), in v's unit
+    >>> C.total                   # their sum: v after step k minus v before step k
+    >>> C.cumulative('poissoninput')
+
+    A step runs from the first slot (``before_start``) to the last, so a ``StateMonitor`` that
+    records before every writer of a step (``when='before_start'``; its default ``'start'``
+    does too unless ``run_regularly`` code runs in ``start`` before it) has
+    ``M.v[:, k + 1] - M.v[:, k] == C.total[:, k]`` to rounding. Records are made on the
+    group's clock; writers on a clock of a whole multiple of it are recorded in the steps they run.
+    """
+
+    _base_name = "contributionmonitor"
+    _member_prefix = "contributionmonitor"
+
+    def __init__(self, source: Group, variable: str, record: Any = True, when: str = "start", order: int = 0,
+                 name: str = "contributionmonitor*") -> None:
+        monitored = monitored_range(source)
+        group = monitored.group
+        super().__init__(name=name, when=when, order=order, clock=group._clock)
+        self.source = source
+        self._source_group, self._start, self._size = monitored
+        self.variable = self._checked_variable(group, variable)
+        self._record = _record_indices(source, monitored.size, record, self.name)
+        self._writes: list[Write] = []
+        self._run_sources: list[str] = []  # the sources of the run being recorded, in buffer order
+        self._t: list[np.ndarray] = []
+        self._records: dict[str, list[tuple[int, np.ndarray]]] = {}  # source -> [(run, records)]
+        self._run_rows: list[int] = []  # rows recorded by each run
+        self._buffers: dict[str, np.ndarray] = {}
+
+    def _checked_variable(self, group: Any, variable: Any) -> str:
+        if not isinstance(variable, str):
+            raise TypeError(f"ContributionMonitor '{self.name}': the variable must be a name, got {variable!r}")
+        spec = group._specs.get(variable)
+        if spec is None or variable.startswith("_") or variable in ("i", "N"):
+            known = sorted(n for n, s in group._specs.items() if not n.startswith("_") and s.dtype == "float64")
+            raise KeyError(f"ContributionMonitor '{self.name}': '{variable}' is not a variable of "
+                           f"'{group.name}' that code can change (its variables: {', '.join(known)})")
+        if spec.dtype != "float64":
+            kind = "a boolean" if spec.dtype == "bool" else "an integer"
+            raise TypeError(f"ContributionMonitor '{self.name}': '{variable}' of '{group.name}' is {kind} "
+                            "variable; contributions are recorded for floating-point variables")
+        return variable
+
+    @property
+    def record(self) -> np.ndarray:
+        """The recorded indices, relative to the monitored (sub)group."""
+        return self._record.copy()
+
+    # -- before a run: the writers -------------------------------------------------------
+
+    def _join_network(self, objects: Iterable[Any]) -> None:
+        """The writers of the variable among the network's objects (its sources for this run)."""
+        objects = list(objects)
+        operations = [o for o in objects if isinstance(o, NetworkOperation)]
+        if operations:
+            raise NotImplementedError(
+                f"ContributionMonitor '{self.name}' in a network with network operations ('{operations[0].name}'): "
+                "the Python code they run between steps is not recorded yet; use run_regularly for model code")
+        writes = writes_to(objects, self._source_group, self.variable)
+        for write in writes:
+            ratio = write.writer.clock.dt_ / self.clock.dt_
+            if abs(ratio - round(ratio)) > 1e-9 * ratio or round(ratio) < 1:
+                raise NotImplementedError(
+                    f"ContributionMonitor '{self.name}': '{write.source}' runs with dt={write.writer.clock.dt}, "
+                    f"not a whole multiple of the monitored group's dt={self.clock.dt}; contributions are "
+                    "recorded on the group's clock")
+        self._writes = writes
+        self._run_sources = list(dict.fromkeys(w.source for w in writes))
+
+    @property
+    def _writers(self) -> tuple[Any, ...]:
+        return tuple(dict.fromkeys(w.writer for w in self._writes))
+
+    def _dependencies(self) -> tuple[SimObject, ...]:
+        return (self._source_group, *(w for w in self._writers if w is not self._source_group))
+
+    def _variable_dims(self) -> dict[str, Any]:
+        return self._source_group._variable_dims()
+
+    def _expression_sources(self) -> list[tuple[str, Any]]:
+        return []  # it evaluates no model expression: it copies and subtracts values
+
+    def _structure(self) -> tuple[str, ...]:
+        return ("ContributionMonitor", self.variable,
+                *(f"{w.kind}:{w.part}:{w.op}:{self._run_sources.index(w.source)}" for w in self._writes))
+
+    def _allocate(self, n_records: int) -> None:
+        planes = len(self._run_sources)
+        require_memory(8 * n_records * (1 + planes * len(self._record)), f"ContributionMonitor '{self.name}'",
+                       f"recording {n_records} steps of {planes} source(s) for {len(self._record)} element(s)")
+        self._buffers = {"_t": np.zeros(n_records), "_delta": np.zeros((n_records, planes, len(self._record))),
+                         "_before": np.zeros(len(self._record))}
+
+    def _runtime_value(self, name: str) -> Any:
+        if name == "_indices":
+            return self._record + np.int32(self._start)
+        if name == "_n_indices":
+            return len(self._record)
+        return self._buffers.get(name)
+
+    def _input_dim(self, name: str) -> Any:
+        if name == "_t":
+            return second.dim
+        if name in ("_delta", "_before"):
+            return self._source_group._variable_dims()[self.variable]
+        return DIMENSIONLESS
+
+    def _collect_results(self, outputs: Mapping[str, np.ndarray], rows: int) -> None:
+        if outputs:
+            self._buffers = {**self._buffers, **outputs}
+        run = len(self._run_rows)
+        self._t.append(take(self._buffers["_t"], rows))
+        delta = self._buffers["_delta"].reshape(-1, len(self._run_sources), len(self._record))[:rows]
+        for plane, source in enumerate(self._run_sources):
+            self._records.setdefault(source, []).append((run, delta[:, plane, :].T.copy()))
+        self._run_rows.append(rows)
+        self._buffers = {}
+
+    # -- results ---------------------------------------------------------------------------
+
+    @property
+    def sources(self) -> list[str]:
+        """The writers that changed (or could change) the variable, in schedule order of their
+        first run: ``'<group>: state update'``, ``'<synapses>: on_pre'``, ``'<poissoninput>'``,
+        ``'<group>: reset'``, ``'<runner>'``, ..."""
+        return list(self._records) if self._records else list(self._run_sources)
+
+    def _delta_(self, source: str) -> np.ndarray:
+        require_results(self)
+        if source not in self._records:
+            raise KeyError(f"ContributionMonitor '{self.name}': no source named {source!r}; its sources: "
+                           f"{', '.join(repr(s) for s in self.sources) or 'none'}")
+        runs = dict(self._records[source])
+        n = len(self._record)
+        chunks = [runs.get(run, np.zeros((n, rows))) for run, rows in enumerate(self._run_rows)]
+        return np.concatenate(chunks, axis=1) if chunks else np.zeros((n, 0))
+
+    def _with_unit(self, values: np.ndarray) -> Any:
+        dim = self._source_group._variable_dims()[self.variable]
+        return Quantity(values, dim=dim) if dim != DIMENSIONLESS else values
+
+    @property
+    def delta(self) -> Mapping[str, Any]:
+        """``C.delta[source]``: the change each step made by ``source``, shape (recorded elements,
+        steps), in the variable's unit."""
+        return _Deltas(self)
+
+    @property
+    def total(self) -> Any:
+        """The sum over the sources: the change of the variable in each step."""
+        require_results(self)
+        total = np.zeros((len(self._record), len(self.t_)))
+        for source in self.sources:
+            total = total + self._delta_(source)
+        return self._with_unit(total)
+
+    def cumulative(self, source: str | None = None) -> Any:
+        """The running sum of ``source``'s changes (all sources: ``None``), shape as ``delta``:
+        how much of the variable's value that writer has put in since the first recorded step."""
+        values = np.asarray(self.total) if source is None else self._delta_(source)
+        return self._with_unit(np.cumsum(values, axis=1))
+
+    def plot(self, index: int = 0, cumulative: bool = True, ax: Any = None) -> Any:
+        """Stacked contributions of each source over time for the recorded element ``index``
+        (cumulative by default: what each writer has added to the variable); returns the axes."""
+        import matplotlib.pyplot as plt  # only when plotting: matplotlib is optional
+
+        row = self._row(index)
+        if ax is None:
+            ax = plt.gca()
+        t = self.t_ * 1e3
+        series = [np.asarray(self.cumulative(s) if cumulative else self._delta_(s))[row] for s in self.sources]
+        positive = np.zeros_like(t)
+        negative = np.zeros_like(t)
+        for source, values in zip(self.sources, series):
+            base = np.where(values >= 0, positive, negative)
+            ax.fill_between(t, base, base + values, step="post" if not cumulative else None, label=source,
+                            alpha=0.7, linewidth=0)
+            positive = np.where(values >= 0, positive + values, positive)
+            negative = np.where(values < 0, negative + values, negative)
+        ax.plot(t, np.sum(series, axis=0), color="k", linewidth=1, label="total")
+        ax.set_xlabel("t (ms)")
+        ax.set_ylabel(f"{'cumulative ' if cumulative else ''}change of {self.variable}")
+        ax.legend(loc="best", fontsize="small")
+        return ax
+
+    def _row(self, index: int) -> int:
+        matches = np.flatnonzero(self._record == index)
+        if not len(matches):
+            raise IndexError(f"ContributionMonitor '{self.name}': index {index} has not been recorded")
+        return int(matches[0])
+
+    def __repr__(self) -> str:
+        return f"<ContributionMonitor {self.name!r} of {self._source_group.name}.{self.variable}>"
+
+
+class _Deltas(Mapping[str, Any]):
+    """``C.delta``: a read-only mapping from source name to its records."""
+
+    def __init__(self, monitor: ContributionMonitor) -> None:
+        self._monitor = monitor
+
+    def __getitem__(self, source: str) -> Any:
+        return self._monitor._with_unit(self._monitor._delta_(source))
+
+    def __iter__(self) -> Any:
+        return iter(self._monitor.sources)
+
+    def __len__(self) -> int:
+        return len(self._monitor.sources)
