@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from neurogen import (ContributionMonitor, Network, NeuronGroup, PoissonInput, SpikeMonitor, StateMonitor, Synapses,
-                      ms, mV, nS, pF, run, seed, second, start_scope)
+                      ms, mV, nS, pF, seed, second, start_scope)
 from neurogen.units import Quantity
 from runtime_device import DEVICES, on_device
 
@@ -193,7 +193,7 @@ def test_subgroups_record_their_own_indices():
     G = NeuronGroup(10, "dv/dt = -v/(10*ms) : 1", method="exact")
     P = PoissonInput(G[5:], "v", N=100, rate=100 / second, weight=0.01)
     C = ContributionMonitor(G[4:8], "v", record=[0, 1, 2])  # neurons 4, 5, 6
-    run(10 * ms)
+    Network(G, P, C).run(10 * ms)
     assert np.all(np.asarray(C.delta["poissoninput"])[0] == 0)  # neuron 4 gets no input
     assert np.any(np.asarray(C.delta["poissoninput"])[1:] != 0)
 
@@ -227,3 +227,21 @@ def test_standalone_records_the_same_numbers(device_name, tmp_path):
         np.testing.assert_array_equal(result[0][source], runtime[0][source], err_msg=source)
     np.testing.assert_array_equal(result[1], runtime[1])
     np.testing.assert_array_equal(result[2], runtime[2])
+
+
+def test_cumulative_and_the_plot_helper():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    net, G, M, spikes, C = forum_network(record=[2, 4])
+    net.run(30 * ms)
+    for source in C.sources:
+        np.testing.assert_array_equal(np.asarray(C.cumulative(source)), np.cumsum(np.asarray(C.delta[source]), axis=1))
+    fig, ax = plt.subplots()
+    assert C.plot(4, ax=ax) is ax
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == [*C.sources, "total"]
+    plt.close(fig)
+    with pytest.raises(IndexError, match="index 3 has not been recorded"):
+        C.plot(3)

@@ -23,7 +23,7 @@ from ..units import DIMENSIONLESS, Quantity, second
 from .base import SimObject, require_results
 from .group import Group
 from .operation import NetworkOperation
-from .monitor_common import RecordsTimes, joined, monitored_range, take
+from .monitor_common import RecordsTimes, monitored_range, take
 from .statemonitor import _record_indices
 from .validation import require_memory
 from .writers import Write, writes_to
