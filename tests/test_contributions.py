@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from neurogen import (ContributionMonitor, Network, NeuronGroup, PoissonInput, SpikeMonitor, StateMonitor, Synapses,
+                      network_operation,
                       ms, mV, nS, pF, seed, second, start_scope)
 from neurogen.units import Quantity
 from runtime_device import DEVICES, on_device
@@ -245,3 +246,29 @@ def test_cumulative_and_the_plot_helper():
     plt.close(fig)
     with pytest.raises(IndexError, match="index 3 has not been recorded"):
         C.plot(3)
+
+
+@pytest.mark.parametrize("when", ["start", "after_synapses", "end"])
+def test_network_operations_are_sources_too(when):
+    """An operation runs between two chunks of the compiled loop, inside a step: its change is
+    recorded in that step, and the step's two parts are one record."""
+    net, G, M, spikes, C = forum_network(record=[0, 1, 2])
+
+    @network_operation(dt=1 * ms, when=when, name="kick")
+    def kick():
+        G.v[0] = G.v[0] + 0.05
+
+    net.add(kick)
+    initial = np.asarray(G.v)[C.record].copy()
+    net.run(20 * ms)
+    assert C.sources[-1] == "kick" and len(C.sources) == 5
+    assert len(C.t) == 200 and not np.any(np.isnan(C.t_))
+    np.testing.assert_allclose(C.t_, np.arange(200) * 1e-4, rtol=0, atol=1e-15)
+    if when != "start":  # in start, the kick runs before the StateMonitor ('kick' < 'statemonitor')
+        total_matches_state_monitor(C, M)
+    kicks = np.asarray(C.delta["kick"])
+    np.testing.assert_allclose(kicks[0, ::10], 0.05, rtol=1e-12)
+    assert np.all(kicks[0, np.arange(200) % 10 != 0] == 0)
+    assert np.all(kicks[1:] == 0)
+    np.testing.assert_allclose(np.asarray(C.cumulative())[:, -1], np.asarray(G.v)[C.record] - initial,
+                               rtol=0, atol=1e-12)

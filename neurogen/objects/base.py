@@ -42,6 +42,7 @@ class SimObject(metaclass=_Checked):
     _nonfinite: frozenset[str] | set[str] = frozenset()  # variables NaN or infinite after its last run
     _member_prefix = "object"  # its C++ struct member: this prefix and its position (``group3``)
     _settable: frozenset[str] = frozenset({"active", "namespace", "order", "when"})
+    _spans_steps = False  # its kernels run in several slots of a step (a ContributionMonitor's around writers)
 
     def __init__(self, *, name: str | None, when: str, order: int, dt: Any = None,
                  clock: Clock | None = None, namespace: Mapping[str, Any] | None = None) -> None:

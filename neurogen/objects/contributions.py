@@ -48,6 +48,7 @@ class ContributionMonitor(RecordsTimes, SimObject):
 
     _base_name = "contributionmonitor"
     _member_prefix = "contributionmonitor"
+    _spans_steps = True  # its kernels run in every part of a step (around writers in all slots)
 
     def __init__(self, source: Group, variable: str, record: Any = True, when: str = "start", order: int = 0,
                  name: str = "contributionmonitor*") -> None:
@@ -59,6 +60,7 @@ class ContributionMonitor(RecordsTimes, SimObject):
         self.variable = self._checked_variable(group, variable)
         self._record = _record_indices(source, monitored.size, record, self.name)
         self._writes: list[Write] = []
+        self._operations: list[Any] = []
         self._run_sources: list[str] = []  # the sources of the run being recorded, in buffer order
         self._t: list[np.ndarray] = []
         self._records: dict[str, list[tuple[int, np.ndarray]]] = {}  # source -> [(run, records)]
@@ -73,6 +75,9 @@ class ContributionMonitor(RecordsTimes, SimObject):
             known = sorted(n for n, s in group._specs.items() if not n.startswith("_") and s.dtype == "float64")
             raise KeyError(f"ContributionMonitor '{self.name}': '{variable}' is not a variable of "
                            f"'{group.name}' that code can change (its variables: {', '.join(known)})")
+        if spec.shared:
+            raise NotImplementedError(f"ContributionMonitor '{self.name}': '{variable}' of '{group.name}' is a "
+                                      "shared variable; contributions to shared variables are not recorded yet")
         if spec.dtype != "float64":
             kind = "a boolean" if spec.dtype == "bool" else "an integer"
             raise TypeError(f"ContributionMonitor '{self.name}': '{variable}' of '{group.name}' is {kind} "
@@ -90,20 +95,18 @@ class ContributionMonitor(RecordsTimes, SimObject):
         """The writers of the variable among the network's objects (its sources for this run)."""
         objects = list(objects)
         operations = [o for o in objects if isinstance(o, NetworkOperation)]
-        if operations:
-            raise NotImplementedError(
-                f"ContributionMonitor '{self.name}' in a network with network operations ('{operations[0].name}'): "
-                "the Python code they run between steps is not recorded yet; use run_regularly for model code")
         writes = writes_to(objects, self._source_group, self.variable)
-        for write in writes:
-            ratio = write.writer.clock.dt_ / self.clock.dt_
+        for writer, source in [*((w.writer, w.source) for w in writes), *((o, o.name) for o in operations)]:
+            ratio = writer.clock.dt_ / self.clock.dt_
             if abs(ratio - round(ratio)) > 1e-9 * ratio or round(ratio) < 1:
                 raise NotImplementedError(
-                    f"ContributionMonitor '{self.name}': '{write.source}' runs with dt={write.writer.clock.dt}, "
+                    f"ContributionMonitor '{self.name}': '{source}' runs with dt={writer.clock.dt}, "
                     f"not a whole multiple of the monitored group's dt={self.clock.dt}; contributions are "
                     "recorded on the group's clock")
         self._writes = writes
-        self._run_sources = list(dict.fromkeys(w.source for w in writes))
+        # network operations: Python code between steps; whatever it changes is its contribution
+        self._operations = operations
+        self._run_sources = list(dict.fromkeys([*(w.source for w in writes), *(o.name for o in operations)]))
 
     @property
     def _writers(self) -> tuple[Any, ...]:
@@ -119,14 +122,16 @@ class ContributionMonitor(RecordsTimes, SimObject):
         return []  # it evaluates no model expression: it copies and subtracts values
 
     def _structure(self) -> tuple[str, ...]:
-        return ("ContributionMonitor", self.variable,
+        return ("ContributionMonitor", self.variable, f"operations={len(self._operations)}",
                 *(f"{w.kind}:{w.part}:{w.op}:{self._run_sources.index(w.source)}" for w in self._writes))
 
     def _allocate(self, n_records: int) -> None:
         planes = len(self._run_sources)
         require_memory(8 * n_records * (1 + planes * len(self._record)), f"ContributionMonitor '{self.name}'",
                        f"recording {n_records} steps of {planes} source(s) for {len(self._record)} element(s)")
-        self._buffers = {"_t": np.zeros(n_records), "_delta": np.zeros((n_records, planes, len(self._record))),
+        # a row's time stays NaN where its step was split by a network operation and this part
+        # of it did not include the clock kernel (see _collect_results)
+        self._buffers = {"_t": np.full(n_records, np.nan), "_delta": np.zeros((n_records, planes, len(self._record))),
                          "_before": np.zeros(len(self._record))}
 
     def _runtime_value(self, name: str) -> Any:
@@ -144,15 +149,38 @@ class ContributionMonitor(RecordsTimes, SimObject):
         return DIMENSIONLESS
 
     def _collect_results(self, outputs: Mapping[str, np.ndarray], rows: int) -> None:
+        """A call's records. With network operations a run is called in chunks that end where an
+        operation is due, inside a step: that step's records come in two parts (the part without
+        the clock kernel has no time: NaN), which are added into one record."""
         if outputs:
             self._buffers = {**self._buffers, **outputs}
-        run = len(self._run_rows)
-        self._t.append(take(self._buffers["_t"], rows))
+        t = take(self._buffers["_t"], rows)
         delta = self._buffers["_delta"].reshape(-1, len(self._run_sources), len(self._record))[:rows]
+        if rows and self._t and len(self._t[-1]) and (np.isnan(t[0]) or np.isnan(self._t[-1][-1])):
+            if np.isnan(self._t[-1][-1]):
+                self._t[-1][-1] = t[0]
+            for plane, source in enumerate(self._run_sources):
+                self._records[source][-1][1][:, -1] += delta[0, plane, :]
+            t, delta, rows = t[1:], delta[1:], rows - 1
+        run = len(self._run_rows)
+        self._t.append(t)
         for plane, source in enumerate(self._run_sources):
             self._records.setdefault(source, []).append((run, delta[:, plane, :].T.copy()))
         self._run_rows.append(rows)
         self._buffers = {}
+
+    def _values_now(self) -> np.ndarray:
+        """The recorded elements' current values (a network operation is about to run)."""
+        return np.array(self._source_group._state[self.variable][self._record + self._start], dtype=float)
+
+    def _operation_ran(self, operation: Any, before: np.ndarray) -> None:
+        """What ``operation`` changed, added to its record in the current step (the last record:
+        the run paused inside that step, after its records so far were collected)."""
+        records = self._records.get(operation.name)
+        if not records or not self._run_rows or records[-1][1].shape[1] == 0:
+            raise AssertionError(f"internal error: ContributionMonitor '{self.name}' has no record for the step "
+                                 f"in which '{operation.name}' ran")
+        records[-1][1][:, -1] += self._values_now() - before
 
     # -- results ---------------------------------------------------------------------------
 

@@ -51,6 +51,7 @@ class ModelObject(Protocol):
     _element_noun: ClassVar[str]        # "neuron" or "synapse", for messages
     _described_as: str | None           # what error messages call it (None: its class name)
     _nonfinite: frozenset[str] | set[str]  # variables NaN or infinite after its last run
+    _spans_steps: ClassVar[bool]        # its kernels run in several slots: records span whole steps
 
     @property
     def _clock_time(self) -> float:
@@ -192,4 +193,11 @@ class ContributionMonitorModel(ModelObject, Protocol):
     variable: str
     _source_group: ModelGroup            # the group whose array it reads (a subgroup's parent)
     _writes: list[Any]                   # objects.writers.Write of each place writing the variable
+    _operations: list[Any]               # the network operations of this run (each a source too)
     _run_sources: list[str]              # this run's sources, in the order of its record planes
+
+    def _values_now(self) -> np.ndarray:
+        """The recorded elements' current values (before a network operation runs)."""
+
+    def _operation_ran(self, operation: Any, before: np.ndarray) -> None:
+        """Add what ``operation`` changed since ``before`` to its record of the current step."""

@@ -75,6 +75,15 @@ class Chunk:
         (s0, b), (s1, e) = self.begin, self.end
         return (s0 if segment >= b else s0 + 1), (s1 if segment < e else s1 - 1)
 
+    def span(self) -> tuple[int, int]:
+        """First and last step (inclusive) this chunk runs any part of (an object whose kernels
+        run in every segment: a ContributionMonitor)."""
+        (s0, _), (s1, e) = self.begin, self.end
+        return s0, (s1 if e > 0 else s1 - 1)
+
+    def steps_of(self, obj: Any, segment: int) -> tuple[int, int]:
+        return self.span() if obj._spans_steps else self.steps(segment)
+
     @property
     def empty(self) -> bool:
         return self.begin >= self.end
@@ -97,12 +106,13 @@ def due_points(operations: Sequence[Any], every: Mapping[int, int], step0: int, 
 
 def run_in_chunks(operations: Sequence[Any], every: Mapping[int, int], step0: int, n_steps: int, dt: float,
                   run_chunk: Callable[[Chunk], tuple[int, BaseException | None]],
-                  at_pause: Callable[[int], None]) -> tuple[int, BaseException | None]:
+                  at_pause: Callable[[int], None], watchers: Sequence[Any] = ()) -> tuple[int, BaseException | None]:
     """Run ``n_steps`` from ``step0``, calling the operations where they are due.
 
     ``run_chunk(chunk)`` runs one chunk and returns (whole steps done, the exception that
     interrupted it or None); ``at_pause(step)`` brings the objects' times and records to that
-    step before operations are called. Returns (the step the run ended at, the interruption).
+    step before operations are called; ``watchers`` (ContributionMonitors) record what each
+    operation changes. Returns (the step the run ended at, the interruption).
     An exception raised by an operation propagates (after ``at_pause``: the state is consistent).
     """
     state = session()
@@ -123,7 +133,10 @@ def run_in_chunks(operations: Sequence[Any], every: Mapping[int, int], step0: in
             return reached, error
         position = (step, k)
         at_pause(step)
+        before = [w._values_now() for w in watchers]
         op._call(Quantity((step // every[id(op)]) * op.clock.dt_, dim=second.dim))  # its clock's t (Brian2)
+        for watcher, values in zip(watchers, before):
+            watcher._operation_ran(op, values)
         if state.stop_requested:  # Brian2: the current step is completed, then the run ends
             state.stop_requested = False
             return advance((step + 1, 0))
@@ -148,7 +161,7 @@ def simulate(simulation: Any, members: Mapping[str, Any], operations: Sequence[A
             return chunk.end[0] - chunk.begin[0], None
         first_steps, rows = {}, {}
         for member, obj in members.items():
-            first, last = chunk.steps(segments[member])
+            first, last = chunk.steps_of(obj, segments[member])
             first_steps[member], rows[member] = records(first, last, every[id(obj)])
             obj._allocate(rows[member])
         (s0, b), (s1, e) = chunk.begin, chunk.end
@@ -158,12 +171,13 @@ def simulate(simulation: Any, members: Mapping[str, Any], operations: Sequence[A
                                      segment=(b, e))
         if error is not None:  # interrupted at a step boundary: the records of whole steps only
             stopped = Chunk(chunk.begin, (s0 + done, 0))
-            rows = {m: records(*stopped.steps(segments[m]), every[id(o)])[1] for m, o in members.items()}
+            rows = {m: records(*stopped.steps_of(o, segments[m]), every[id(o)])[1] for m, o in members.items()}
         collect_results(simulation.manifest.binding, members, simulation.dynamic(),
                         dt={m: o.clock.dt_ / every[id(o)] for m, o in members.items()}, rows=rows)
         return done, error
 
-    return run_in_chunks(operations, every, step0, n_steps, dt, run_chunk, at_pause)
+    watchers = [o for o in members.values() if o._spans_steps]  # ContributionMonitors
+    return run_in_chunks(operations, every, step0, n_steps, dt, run_chunk, at_pause, watchers)
 
 
 def _offset(callback: Callable[[int], Any], steps_before: int) -> Callable[[int], Any]:

@@ -107,7 +107,8 @@ def _planes(mon: ContributionMonitorModel, writers: list[tuple[ObjectIR, Kernel]
                                 f"({kind} {part}) writes {mon.variable}, but none of its sources "
                                 f"({', '.join(mon._run_sources)}) is that writer")
         planes.append(mon._run_sources.index(matches[0]))
-    missing = set(range(len(mon._run_sources))) - set(planes)
+    compiled = {mon._run_sources.index(w.source) for w in mon._writes}  # network operations are Python
+    missing = compiled - set(planes)
     if missing:
         raise NeurogenError(f"internal error: ContributionMonitor '{mon.name}': no compiled code writes "
                             f"{mon.variable} for {', '.join(mon._run_sources[p] for p in sorted(missing))}")
