@@ -272,3 +272,73 @@ def test_network_operations_are_sources_too(when):
     assert np.all(kicks[1:] == 0)
     np.testing.assert_allclose(np.asarray(C.cumulative())[:, -1], np.asarray(G.v)[C.record] - initial,
                                rtol=0, atol=1e-12)
+
+
+# -- every combination of writers: the split adds up, and the monitor changes nothing ----------
+
+WRITERS = ("delta", "set", "post", "poisson", "reset", "runner", "event", "operation")
+
+
+def _combination_network(writers: tuple[str, ...], monitor: bool) -> tuple:
+    seed(7)
+    events = {"low": "v < 0.2"} if "event" in writers else None
+    G = NeuronGroup(20, "dv/dt = (0.8 - v)/(10*ms) : 1 (unless refractory)", threshold="v > 1",
+                    reset="v = 0.1" if "reset" in writers else None, refractory=1 * ms, method="exact",
+                    events=events, name="cells")
+    G.v = "rand()"
+    objects = [G]
+    if "event" in writers:
+        G.run_on_event("low", "v += 0.05")
+    if "delta" in writers:
+        S = Synapses(G, G, "w : 1", on_pre="v += w", delay=0.7 * ms, name="delta")
+        S.connect(p=0.3)
+        S.w = "0.2*rand() - 0.05"
+        S.delay = "0.3*ms*j"
+        objects.append(S)
+    if "set" in writers:
+        S = Synapses(G[:10], G[10:], "w : 1", on_pre="v = w", name="setter")
+        S.connect(p=0.3)
+        S.w = "0.5*rand()"
+        objects.append(S)
+    if "post" in writers:
+        S = Synapses(G, G, on_post="v_pre -= 0.01", name="backwards")
+        S.connect(p=0.2)
+        objects.append(S)
+    if "poisson" in writers:
+        objects.append(PoissonInput(G[5:], "v", N=50, rate=100 / second, weight=0.02, name="drive"))
+    if "runner" in writers:
+        objects.append(G.run_regularly("v = 0.9*v + 0.05", dt=0.5 * ms, when="after_synapses", name="runner"))
+    if "operation" in writers:
+        @network_operation(dt=2 * ms, when="before_resets", name="operation")
+        def operation():
+            G.v[3] = G.v[3] + 0.1
+        objects.append(operation)
+    M = StateMonitor(G, "v", record=True, when="before_start")
+    spikes = SpikeMonitor(G)
+    objects += [M, spikes]
+    C = ContributionMonitor(G, "v", record=[0, 3, 7, 12, 19]) if monitor else None
+    if C is not None:
+        objects.append(C)
+    return Network(*objects), G, M, spikes, C
+
+
+_rng = np.random.default_rng(14)
+COMBINATIONS = [tuple(w for w in WRITERS if _rng.random() < 0.5) for _ in range(5)] + [WRITERS]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("writers", COMBINATIONS, ids=["+".join(c) or "ode" for c in COMBINATIONS])
+def test_any_combination_of_writers_adds_up_and_changes_nothing(writers):
+    results = {}
+    for monitor in (False, True):
+        start_scope()
+        net, G, M, spikes, C = _combination_network(writers, monitor)
+        net.run(30 * ms)
+        results[monitor] = (np.asarray(spikes.i).copy(), np.asarray(spikes.t_).copy(), np.asarray(M.v).copy())
+    for without, with_ in zip(results[False], results[True]):
+        np.testing.assert_array_equal(without, with_)
+    expected = {"delta": "delta: on_pre", "set": "setter: on_pre", "post": "backwards: on_post",
+                "poisson": "drive", "reset": "cells: reset", "runner": "runner", "event": "cells: on low",
+                "operation": "operation"}
+    assert sorted(C.sources) == sorted(["cells: state update", *(expected[w] for w in writers)])
+    total_matches_state_monitor(C, M)
