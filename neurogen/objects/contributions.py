@@ -160,12 +160,12 @@ class ContributionMonitor(RecordsTimes, SimObject):
             if np.isnan(self._t[-1][-1]):
                 self._t[-1][-1] = t[0]
             for plane, source in enumerate(self._run_sources):
-                self._records[source][-1][1][:, -1] += delta[0, plane, :]
+                self._records[source][-1][1][-1, :] += delta[0, plane, :]
             t, delta, rows = t[1:], delta[1:], rows - 1
         run = len(self._run_rows)
         self._t.append(t)
-        for plane, source in enumerate(self._run_sources):
-            self._records.setdefault(source, []).append((run, delta[:, plane, :].T.copy()))
+        for plane, source in enumerate(self._run_sources):  # views of the buffer: (rows, elements)
+            self._records.setdefault(source, []).append((run, delta[:, plane, :]))
         self._run_rows.append(rows)
         self._buffers = {}
 
@@ -177,10 +177,10 @@ class ContributionMonitor(RecordsTimes, SimObject):
         """What ``operation`` changed, added to its record in the current step (the last record:
         the run paused inside that step, after its records so far were collected)."""
         records = self._records.get(operation.name)
-        if not records or not self._run_rows or records[-1][1].shape[1] == 0:
+        if not records or not self._run_rows or records[-1][1].shape[0] == 0:
             raise AssertionError(f"internal error: ContributionMonitor '{self.name}' has no record for the step "
                                  f"in which '{operation.name}' ran")
-        records[-1][1][:, -1] += self._values_now() - before
+        records[-1][1][-1, :] += self._values_now() - before
 
     # -- results ---------------------------------------------------------------------------
 
@@ -198,8 +198,8 @@ class ContributionMonitor(RecordsTimes, SimObject):
                            f"{', '.join(repr(s) for s in self.sources) or 'none'}")
         runs = dict(self._records[source])
         n = len(self._record)
-        chunks = [runs.get(run, np.zeros((n, rows))) for run, rows in enumerate(self._run_rows)]
-        return np.concatenate(chunks, axis=1) if chunks else np.zeros((n, 0))
+        chunks = [runs.get(run, np.zeros((rows, n))) for run, rows in enumerate(self._run_rows)]
+        return (np.concatenate(chunks) if len(chunks) > 1 else chunks[0].copy() if chunks else np.zeros((0, n))).T
 
     def _with_unit(self, values: np.ndarray) -> Any:
         dim = self._source_group._variable_dims()[self.variable]
