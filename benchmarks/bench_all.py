@@ -11,7 +11,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 for name in ("bench_codegen.py", "bench_build.py", "bench_lif_run.py", "bench_synapses.py",
-             "bench_inputs.py", "bench_standalone.py", "bench_many_groups.py"):
+             "bench_inputs.py", "bench_standalone.py", "bench_many_groups.py", "bench_contributions.py"):
     print(f"=== {name} ===", flush=True)
     subprocess.run([sys.executable, str(HERE / name)], check=True)
     print(flush=True)
