@@ -15,7 +15,7 @@ from neurogen import (ContributionMonitor, Network, NeuronGroup, PoissonInput, S
                       network_operation,
                       ms, mV, nS, pF, seed, second, start_scope)
 from neurogen.units import Quantity
-from runtime_device import DEVICES, on_device
+from runtime_device import on_device
 
 N = 60
 
@@ -107,15 +107,15 @@ def test_spikes_and_state_are_bit_identical_with_and_without_the_monitor():
         np.testing.assert_array_equal(without, with_)
 
 
-def test_a_conductance_network_splits_v_and_g_by_writer():
-    """COBA-like: synapses write ge/gi (their own decay), the state update moves v; the
-    contributions to ge come from its decay and the two pathways."""
+def conductance_network(monitor: bool = True) -> tuple:
+    """COBA-like: synapses write ge/gi (each with its own decay), the state update moves v."""
     seed(3)
     eqs = """dv/dt = (gl*(El - v) + ge*(Ee - v) + gi*(Ei - v))/C_m : volt (unless refractory)
              dge/dt = -ge/(5*ms) : siemens
              dgi/dt = -gi/(10*ms) : siemens"""
-    G = NeuronGroup(40, eqs, threshold="v > -50*mV", reset="v = -60*mV", refractory=5 * ms, method="euler", name="cells",
-                    namespace={"gl": 10 * nS, "El": -60 * mV, "Ee": 0 * mV, "Ei": -80 * mV, "C_m": 200 * pF})
+    G = NeuronGroup(40, eqs, threshold="v > -50*mV", reset="v = -60*mV", refractory=5 * ms, method="euler",
+                    name="cells", namespace={"gl": 10 * nS, "El": -60 * mV, "Ee": 0 * mV, "Ei": -80 * mV,
+                                             "C_m": 200 * pF})
     G.v = "-60*mV + 10*mV*rand()"
     exc = Synapses(G[:30], G, on_pre="ge += 6*nS", name="exc")
     inh = Synapses(G[30:], G, on_pre="gi += 60*nS", name="inh")
@@ -123,18 +123,29 @@ def test_a_conductance_network_splits_v_and_g_by_writer():
     inh.connect(p=0.3)
     drive = PoissonInput(G, "ge", N=100, rate=50 / second, weight=1 * nS, name="drive")
     M = StateMonitor(G, ["v", "ge"], record=True)
-    Cv = ContributionMonitor(G, "v", record=[0, 5, 35])
-    Cg = ContributionMonitor(G, "ge", record=[0, 5, 35])
     spikes = SpikeMonitor(G)
-    Network(G, exc, inh, drive, M, Cv, Cg, spikes).run(100 * ms)
-    assert spikes.num_spikes > 0
-    assert Cv.sources == ["cells: state update", "cells: reset"]
-    assert Cg.sources == ["cells: state update", "exc: on_pre", "drive"]
-    assert Cv.total.has_same_dimensions(mV) if isinstance(Cv.total, Quantity) else False
+    monitors = ([ContributionMonitor(G, "v", record=[0, 5, 35]), ContributionMonitor(G, "ge", record=[0, 5, 35])]
+                if monitor else [])
+    return Network(G, exc, inh, drive, M, spikes, *monitors), M, spikes, monitors
+
+
+def conductance_totals_match(M: StateMonitor, Cv: ContributionMonitor, Cg: ContributionMonitor) -> None:
     for C, var in ((Cv, "v"), (Cg, "ge")):
         change = np.diff(np.asarray(getattr(M, var))[C.record], axis=1)
         total = np.asarray(C.total)[:, :-1]
         np.testing.assert_allclose(total, change, rtol=0, atol=1e-12 * np.max(np.abs(getattr(M, var + "_"))))
+
+
+def test_a_conductance_network_splits_v_and_g_by_writer():
+    """The contributions to ge come from its decay, a pathway and the PoissonInput; v changes
+    only through the state update (the conductances act through the ODE) and the reset."""
+    net, M, spikes, (Cv, Cg) = conductance_network()
+    net.run(100 * ms)
+    assert spikes.num_spikes > 0
+    assert Cv.sources == ["cells: state update", "cells: reset"]
+    assert Cg.sources == ["cells: state update", "exc: on_pre", "drive"]
+    assert isinstance(Cv.total, Quantity) and Cv.total.has_same_dimensions(mV)
+    conductance_totals_match(M, Cv, Cg)
     # the excitatory pathway adds 6 nS per spike: whole multiples
     exc_part = np.asarray(Cg.delta["exc: on_pre"]) / 6e-9
     np.testing.assert_allclose(exc_part, np.round(exc_part), atol=1e-6)
@@ -213,21 +224,36 @@ def test_bad_arguments_are_named():
         C.delta["synapses: on_pre"]
 
 
-@pytest.mark.parametrize("device_name", DEVICES)
-def test_standalone_records_the_same_numbers(device_name, tmp_path):
-    def script():
-        start_scope()
-        net, G, M, spikes, C = forum_network(n=30)
-        net.run(50 * ms)
-        return lambda: ({s: np.asarray(C.delta[s]).copy() for s in C.sources}, np.asarray(C.t).copy(),
-                        np.asarray(M.v).copy())
-    runtime = on_device("runtime", tmp_path, script)
-    result = on_device(device_name, tmp_path, script)
-    assert list(result[0]) == list(runtime[0])
-    for source in runtime[0]:
-        np.testing.assert_array_equal(result[0][source], runtime[0][source], err_msg=source)
-    np.testing.assert_array_equal(result[1], runtime[1])
-    np.testing.assert_array_equal(result[2], runtime[2])
+@pytest.mark.parametrize("network", ["forum", "conductance"])
+def test_standalone_records_the_same_numbers(network, tmp_path):
+    """The standalone program records what the runtime records, bit for bit, and its spikes
+    and state are those of the standalone program without the monitor."""
+    def script(monitor: bool):
+        def build():
+            start_scope()
+            if network == "forum":
+                net, G, M, spikes, C = forum_network(n=30, monitor=monitor)
+                monitors = [C] if monitor else []
+            else:
+                net, M, spikes, monitors = conductance_network(monitor)
+            net.run(50 * ms)
+            return lambda: ([{s: np.asarray(C.delta[s]).copy() for s in C.sources} for C in monitors],
+                            [np.asarray(C.t).copy() for C in monitors],
+                            np.asarray(M.v).copy(), np.asarray(spikes.i).copy(), np.asarray(spikes.t_).copy())
+        return build
+    runtime = on_device("runtime", tmp_path / "a", script(True))
+    standalone = on_device("cpp_standalone", tmp_path / "b", script(True))
+    without = on_device("cpp_standalone", tmp_path / "c", script(False))
+    assert len(runtime[3]) > 0
+    for ours, theirs in zip(standalone[0], runtime[0]):
+        assert list(ours) == list(theirs)
+        for source in theirs:
+            np.testing.assert_array_equal(ours[source], theirs[source], err_msg=source)
+    for k in (1, 2, 3, 4):
+        for ours, theirs in zip(standalone[k] if k == 1 else [standalone[k]], runtime[k] if k == 1 else [runtime[k]]):
+            np.testing.assert_array_equal(ours, theirs)
+    for k in (2, 3, 4):  # bit-identical with and without the monitor in standalone too
+        np.testing.assert_array_equal(standalone[k], without[k])
 
 
 def test_cumulative_and_the_plot_helper():
