@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from models import brian2_python, fresh_dir, note_brian2_skipped, ratio, run_child, summary  # noqa: E402
+from models import TIMED_RUNS, brian2_python, fresh_dir, note_brian2_skipped, ratio, run_child, summary  # noqa: E402
 
 BODY = '''
 defaultclock.dt = 0.1*ms
@@ -34,13 +34,7 @@ S.w = '0.04*randn()'
 P = PoissonInput(G, 'v', N=400, rate=10*Hz, weight=0.01)
 spikes = SpikeMonitor(G)
 {monitor}
-run(1*ms)  # warm-up: builds or loads the code
-times = []
-for _ in range({repeat}):
-    _start = _time.perf_counter()
-    run(1*second)
-    times.append(_time.perf_counter() - _start)
-report(times=times, spikes=int(spikes.num_spikes))
+''' + TIMED_RUNS + '''report(times=times, spikes=int(spikes.num_spikes))
 '''
 
 CASES = {

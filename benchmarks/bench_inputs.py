@@ -24,20 +24,14 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from models import brian2_python, fresh_dir, note_brian2_skipped, ratio, run_child, summary  # noqa: E402
+from models import TIMED_RUNS, brian2_python, fresh_dir, note_brian2_skipped, ratio, run_child, summary  # noqa: E402
 
 BODY = '''
 defaultclock.dt = 0.1*ms
 seed(1)
 G = NeuronGroup(10000, 'v : 1')
 P = PoissonInput(G, 'v', N=1000, rate={rate}*Hz, weight=1.0)
-run(1*ms)  # warm-up: builds or loads the code
-times = []
-for _ in range({repeat}):
-    _start = _time.perf_counter()
-    run(1*second)
-    times.append(_time.perf_counter() - _start)
-import numpy as _np
+''' + TIMED_RUNS + '''import numpy as _np
 report(times=times, mean=float(_np.mean(G.v[:])))
 '''
 

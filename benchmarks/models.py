@@ -50,6 +50,18 @@ def report(**values):
 '''
 
 
+#: the timed part of a child script: ``run(1*second)`` ``{repeat}`` times after a ``run(1*ms)``
+#: warm-up (which builds or loads the code); the times go into ``times``
+TIMED_RUNS = '''
+run(1*ms)  # warm-up: builds or loads the code
+times = []
+for _ in range({repeat}):
+    _start = _time.perf_counter()
+    run(1*second)
+    times.append(_time.perf_counter() - _start)
+'''
+
+
 def lif(n: int) -> str:
     return LIF.format(N=n)
 

@@ -49,6 +49,11 @@ class ObjectContext:
                 return
         self.fields.append(Field(name, ctype, kind, comment, carried_from))
 
+    def add_fields(self, fields: Iterable[tuple[str, str, FieldKind, str]]) -> None:
+        """Several struct members: (name, ctype, kind, comment) each."""
+        for name, ctype, kind, comment in fields:
+            self.add_field(name, ctype, kind, comment)
+
     def where(self) -> str:
         return f"{type(self.obj).__name__} '{self.obj.name}'"
 

@@ -31,15 +31,14 @@ def lower_contributionmonitor(ctx: ObjectContext) -> list[Kernel]:
     """The monitor's own fields and the kernel recording each row's time; the kernels around the
     writers are added by :func:`add_contribution_kernels` once every object is lowered."""
     mon = ctx.obj
-    for field_name, ctype, kind, comment in (
+    ctx.add_fields((
         ("_indices", "int32_t", FieldKind.ARRAY, "recorded elements, indices in the group"),
         ("_n_indices", "int64_t", FieldKind.INTEGER, "number of recorded elements"),
         ("_first_step", "int64_t", FieldKind.INTEGER, "step of the first record of this run"),
         ("_t", "double", FieldKind.ARRAY, "record times of this run, second"),
         ("_before", "double", FieldKind.ARRAY, f"{mon.variable} of the recorded elements before a writer ran"),
         ("_delta", "double", FieldKind.ARRAY, f"change of {mon.variable} per (step, source, element)"),
-    ):
-        ctx.add_field(field_name, ctype, kind, comment)
+    ))
     return [build_kernel(ctx, name="clock", template="contribution", when="start", order=mon.order,
                          statements=(), access={}, source=ctx.members[id(mon._source_group)],
                          comment=[f"contributions to {mon.variable}: the time of this step's records"],

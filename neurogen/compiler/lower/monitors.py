@@ -42,13 +42,12 @@ def lower_statemonitor(ctx: ObjectContext) -> list[Kernel]:
     mon = ctx.obj
     source = mon._source_group
     statements, access, ints, loop, roles = _recorded_values(ctx, source, mon.record_variables)
-    for field_name, ctype, kind, comment in (
+    ctx.add_fields((
         ("_indices", "int32_t", FieldKind.ARRAY, "recorded indices"),
         ("_n_indices", "int64_t", FieldKind.INTEGER, "number of recorded indices"),
         ("_first_step", "int64_t", FieldKind.INTEGER, "step of the first record of this run"),
         ("_t", "double", FieldKind.ARRAY, "record times of this run, second"),
-    ):
-        ctx.add_field(field_name, ctype, kind, comment)
+    ))
     for var in mon.record_variables:
         ctx.add_field(f"_rec_{var}", "double", FieldKind.ARRAY, f"records of {var} (rows: times)")
     return [build_kernel(ctx, name="record", template="statemonitor", when=mon.when, order=mon.order,

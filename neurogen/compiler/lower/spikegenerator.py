@@ -14,15 +14,14 @@ from ...objects.spikegenerator import SpikeGeneratorGroup
 
 def lower_spikegenerator(ctx: ObjectContext) -> list[Kernel]:
     group = ctx.obj
-    for name, ctype, kind, comment in (
+    ctx.add_fields((
         ("N", "int64_t", FieldKind.INTEGER, "number of neurons"),
         ("_spikespace", "int32_t", FieldKind.ARRAY, "spiking indices of this step, their count at [N]"),
         ("_spike_steps", "int64_t", FieldKind.ARRAY, "step of each spike on its own clock, non-decreasing"),
         ("_spike_indices", "int32_t", FieldKind.ARRAY, "neuron of each spike"),
         ("_n_spikes", "int64_t", FieldKind.INTEGER, "number of spikes given"),
         ("_period_steps", "int64_t", FieldKind.INTEGER, "period in steps; 0: no repetition"),
-    ):
-        ctx.add_field(name, ctype, kind, comment)
+    ))
     return [build_kernel(ctx, name="emit", template="spikegenerator", when=group.when,
                          order=group.order, statements=(), access={},
                          comment=["emit the given spikes of this step (modulo the period)"])]
