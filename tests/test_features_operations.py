@@ -597,3 +597,13 @@ def test_run_regularly_writes_to_unless_refractory_variables_skip_refractory_neu
     finally:
         if standalone:
             back_to_runtime()
+
+
+def test_after_start_is_a_slot_between_start_and_the_groups():
+    """Brian2 2.9 has 'after_start' (the slot was missing: a ValueError): a runner there runs
+    after a StateMonitor in 'start' and before the state update (Brian2's M.v: [0, 1, 2])."""
+    G = NeuronGroup(1, "v : 1")
+    G.run_regularly("v += 1", when="after_start")
+    M = StateMonitor(G, "v", record=0, when="start")
+    Network(G, M).run(0.3 * ms)
+    np.testing.assert_array_equal(M.v[0], [0, 1, 2])

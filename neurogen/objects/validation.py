@@ -164,6 +164,6 @@ def check_when(when: str, what: str) -> str:
     return when
 
 
-SLOTS = ("before_start", "start", "before_groups", "groups", "after_groups", "before_thresholds", "thresholds",
-         "after_thresholds", "before_synapses", "synapses", "after_synapses", "before_resets",
+SLOTS = ("before_start", "start", "after_start", "before_groups", "groups", "after_groups", "before_thresholds",
+         "thresholds", "after_thresholds", "before_synapses", "synapses", "after_synapses", "before_resets",
          "resets", "after_resets", "before_end", "end", "after_end")
