@@ -288,3 +288,15 @@ def test_a_pathway_never_connected_is_refused_at_run():
         Network(G, S).run(0.1 * ms)
     S.active = False
     Network(G, S).run(0.1 * ms)
+
+
+@pytest.mark.parametrize("side", ["pre", "post"])
+def test_a_synaptic_variable_named_like_a_group_variable_is_refused(side):
+    """Brian2 2.9 raises ValueError ("The pre-synaptic variable v has the same name as a
+    synaptic variable, rename the synaptic variable..."); neurogen accepted it, and then an
+    unsuffixed ``v`` in on_pre silently meant the synapse's own variable."""
+    G = NeuronGroup(2, "v : 1", threshold="False")
+    H = NeuronGroup(2, "u : 1", threshold="False")
+    source, target = (G, H) if side == "pre" else (H, G)
+    with pytest.raises(ValueError, match=f"The {side}-synaptic variable '?v'? has the same name as a synaptic variable"):
+        Synapses(source, target, "v : 1", on_pre="u_pre += 0" if side == "post" else "u += 0")

@@ -66,6 +66,7 @@ class Synapses(Group):
         self._equations = parse_equations(model or "", owner=where)
         self.method = check_method(method, where)
         self._check_equations()
+        self._check_names_of_groups()
         self.on_pre = on_pre
         self.on_post = on_post
         self._pathways: dict[str, PathwaySpec] = pathway_specs(on_pre, on_post, on_event, where)
@@ -109,6 +110,16 @@ class Synapses(Group):
             if "constant over dt" in eq.flags:
                 raise NotImplementedError(f"{where}, {eq.describe()}: '(constant over dt)' in Synapses is not "
                                           "supported by neurogen yet (it is in a NeuronGroup)")
+
+    def _check_names_of_groups(self) -> None:
+        """Brian2 refuses a synaptic variable named like a variable of the pre- or postsynaptic
+        group (``v`` in the synapses would hide ``v_post``'s plain name): ValueError, its words."""
+        mine = {eq.name for eq in self._equations if "summed" not in eq.flags} - {"lastupdate"}
+        for side, group, quote in (("pre", self._source_group, ""), ("post", self._target_group, "'")):
+            for name in sorted(mine & set(group._variable_dims())):
+                raise ValueError(f"The {side}-synaptic variable {quote}{name}{quote} has the same name as a "
+                                 f"synaptic variable, rename the synaptic variable (for example to '{name}_syn') "
+                                 f"to avoid confusion (Synapses '{self.name}')")
 
     def _check_summed(self, eq: Any) -> None:
         where = f"Synapses '{self.name}', {eq.describe()}"
