@@ -208,7 +208,8 @@ class ContributionMonitor(RecordsTimes, SimObject):
     @property
     def delta(self) -> Mapping[str, Any]:
         """``C.delta[source]``: the change each step made by ``source``, shape (recorded elements,
-        steps), in the variable's unit."""
+        steps), in the variable's unit (a plain array for a dimensionless variable, as Brian2's
+        monitors give)."""
         return _Deltas(self)
 
     @property
