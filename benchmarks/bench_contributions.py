@@ -54,7 +54,8 @@ def main() -> None:
     for case, monitor in CASES.items():
         body = BODY.replace("{monitor}", monitor).replace("{repeat}", str(args.repeat))
         ours[case] = run_child("neurogen", body, fresh_dir("neurogen"))
-        print(f"neurogen  {case:34s} run(1*second): {summary(ours[case]['times'])}, {ours[case]['spikes']} spikes")
+        print(f"neurogen  {case:34s} run(1*second): {summary(ours[case]['times'])}, {ours[case]['spikes']} spikes, "
+              f"peak memory {ours[case]['peak_rss_mib']:.0f} MiB")
     base = min(ours["no monitor"]["times"])
     for case in CASES:
         print(f"  {case:42s} / no monitor: {min(ours[case]['times']) / base:.2f}")
@@ -64,8 +65,8 @@ def main() -> None:
     for case in BRIAN2_CASES:
         body = BODY.replace("{monitor}", CASES[case]).replace("{repeat}", str(args.repeat))
         theirs = run_child("brian2", body, fresh_dir("brian2"))
-        print(f"Brian2    {case:34s} run(1*second): {summary(theirs['times'])}, {theirs['spikes']} spikes; "
-              f"{ratio(min(ours[case]['times']), min(theirs['times']))}")
+        print(f"Brian2    {case:34s} run(1*second): {summary(theirs['times'])}, {theirs['spikes']} spikes, "
+              f"peak memory {theirs['peak_rss_mib']:.0f} MiB; {ratio(min(ours[case]['times']), min(theirs['times']))}")
         print(f"  neurogen ContributionMonitor(v, all 1000) against Brian2 {case}: "
               f"{ratio(min(ours['ContributionMonitor(v, all 1000)']['times']), min(theirs['times']))}")
 
