@@ -158,7 +158,10 @@ class Kernel:
         ``unit`` is the unit of ``var``, which must be the unit of the weight (``'siemens'``,
         ``'amp'``, ``'1'``, a unit such as ``nS``: stored as its SI unit); by default the unit
         of the kernel's input: ``siemens`` for ``input='conductance'``, ``amp`` for ``'current'``.
-        Add it to a model: ``NeuronGroup(N, model + k.equations('g'))``."""
+        Add it to a model: ``NeuronGroup(N, model + k.equations('g'))``. Alone or with linear
+        equations, ``method='exact'`` integrates it to rounding; with ``g*(E - v)`` in ``dv/dt``
+        the equations are not linear, the automatic choice is ``euler`` (about 1% off for a 5 ms
+        alpha kernel at dt = 0.1 ms): use ``method='rk4'`` (about 1e-8 there)."""
         return Equations(self.equations_text(var, unit))
 
     def on_pre(self, var: str, weight: str = "w") -> str:

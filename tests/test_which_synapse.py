@@ -170,3 +170,26 @@ def test_summed_variable_is_recomputed_every_step_and_overwrites_other_writes():
     summed.w = [1.0, 0.0, 0.0, 0.0]  # a change of the synapses' values shows in the next step
     run(0.2 * ms)
     np.testing.assert_array_equal(np.asarray(at_end.I)[:, -1], [1.0, 0.0])
+
+
+def test_one_decaying_current_per_source_leaves_v_unchanged():
+    """Two sources into one decaying current I, or each into its own (I_int, I_ext, same tau):
+    v is the same (the model is linear in the currents), so separating sources this way is safe."""
+    defaultclock.dt = DT * second
+    internal = SpikeGeneratorGroup(2, [0, 1, 0, 1], [1.0, 3.3, 7.1, 7.1] * ms)
+    external = SpikeGeneratorGroup(1, [0, 0, 0], [2.0, 3.3, 12.4] * ms)
+    one = NeuronGroup(1, "dv/dt = (I - v)/(10*ms) : 1\ndI/dt = -I/(5*ms) : 1", method="exact")
+    separate = NeuronGroup(1, """dv/dt = (I_int + I_ext - v)/(10*ms) : 1
+                                 dI_int/dt = -I_int/(5*ms) : 1
+                                 dI_ext/dt = -I_ext/(5*ms) : 1""", method="exact")
+    paths = [Synapses(internal, one, "w : 1", on_pre="I += w"), Synapses(external, one, "w : 1", on_pre="I += w"),
+             Synapses(internal, separate, "w : 1", on_pre="I_int += w"),
+             Synapses(external, separate, "w : 1", on_pre="I_ext += w")]
+    for S, weights in zip(paths, ([0.4, -0.2], [0.7], [0.4, -0.2], [0.7])):
+        S.connect()
+        S.w = weights
+    M_one = StateMonitor(one, "v", record=0)
+    M_separate = StateMonitor(separate, "v", record=0)
+    run(20 * ms)
+    assert np.max(np.abs(np.asarray(M_one.v[0]))) > 0.1
+    np.testing.assert_allclose(np.asarray(M_separate.v[0]), np.asarray(M_one.v[0]), rtol=1e-12, atol=1e-15)
