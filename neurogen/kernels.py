@@ -41,7 +41,7 @@ import numpy as np
 
 from .errors import DimensionMismatchError
 from .frontend.equations import Equations
-from .units import Quantity, get_dimensions, second
+from .units import Quantity, Unit, get_dimensions, second
 from .units.dimensions import DIMENSIONLESS, unscaled_names
 
 Normalize = Literal["peak", "area"] | None
@@ -306,7 +306,7 @@ def _unit_text(unit: object) -> str:
         return unit.strip()
     if isinstance(unit, (int, float)) and unit == 1:
         return "1"
-    if isinstance(unit, Quantity):
+    if isinstance(unit, Unit):
         return unscaled_names(get_dimensions(unit))[1].replace(" ", "")
     raise TypeError(f"kernel equations: unit must be a unit (siemens, amp), a unit's name or '1', got {unit!r}")
 

@@ -234,6 +234,8 @@ def test_refusals_name_the_argument():
         kernels.alpha(5 * ms).current("g")
     with pytest.raises(TypeError, match="variable name"):
         kernels.alpha(5 * ms).equations("g h")
+    with pytest.raises(TypeError, match="unit must be a unit"):
+        kernels.alpha(5 * ms).equations("g", unit=2 * nS)
     with pytest.raises(TypeError, match="weight must be"):
         kernels.alpha(5 * ms).on_pre("g", 3)
 
