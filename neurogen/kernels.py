@@ -115,6 +115,10 @@ class Kernel:
         values = self.factor * self._raw(np.maximum(times, 0.0))
         return np.where(times >= 0.0, values, 0.0) * w
 
+    def __call__(self, t: object, w: float = 1.0) -> np.ndarray:
+        """``k(t, w)`` is ``k.response(t, w)``: the kernel as a function, for convolutions."""
+        return self.response(t, w)
+
     @property
     def peak(self) -> float:
         """The peak of the response to one spike of weight 1 (1 for ``'peak'``)."""

@@ -152,6 +152,7 @@ def test_module_closed_form_matches_the_textbook_kernels():
         values = textbook(t)
         assert np.max(np.abs(kernel.response(t) - values)) <= tolerance * np.max(values), name
         assert np.all(kernel.response(-t[1:]) == 0)
+        np.testing.assert_array_equal(kernel(t * second, w=2.0), 2.0 * kernel.response(t))
 
 
 def test_peak_normalization_peaks_at_the_weight():
