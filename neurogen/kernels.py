@@ -49,6 +49,8 @@ Input = Literal["current", "conductance"]
 
 _NORMALIZE = ("peak", "area", None)
 _INPUT = ("current", "conductance")
+#: how much longer than tau_decay tau_rise may be (rounding), before it is refused as swapped
+_SWAP_TOLERANCE = 1e-9
 #: the unit of ``g`` when ``equations()`` is not told: the unit of a weight of that input kind
 _DEFAULT_UNIT = {"conductance": "siemens", "current": "amp"}
 
@@ -236,12 +238,14 @@ def biexponential(tau_rise: Quantity, tau_decay: Quantity, normalize: Normalize 
     not "match" an alpha synapse of peak ``w`` unless both are normalized the same way, the raw
     forms differ by ``e``. ``'peak'``: peak exactly ``w``; ``'area'``: ``c = 1 second/tau_rise``.
 
-    ``tau_rise > tau_decay`` is refused: the response is the same function with the names
-    swapped (it rises with the shorter time constant, decays with the longer one), so the
-    arguments are almost surely swapped."""
+    ``tau_rise > tau_decay`` is refused: no response rises with the longer time constant (the
+    formula is the same function with the names swapped: it rises with the shorter one, decays
+    with the longer one), so the arguments are almost surely swapped. An excess within
+    rounding (relative 1e-9, e.g. two computed values of one time constant) is accepted:
+    the formulas hold for either order and the response is then the alpha kernel to ~1e-9."""
     rise = _tau(tau_rise, "biexponential", "tau_rise")
     decay = _tau(tau_decay, "biexponential", "tau_decay")
-    if rise > decay:
+    if rise > decay * (1 + _SWAP_TOLERANCE):
         raise ValueError(f"biexponential: tau_rise ({rise!r} s) is longer than tau_decay ({decay!r} s); the "
                          "response rises with the shorter and decays with the longer time constant: "
                          "swap the arguments")

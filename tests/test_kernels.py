@@ -213,14 +213,17 @@ def test_simulated_near_equal_time_constants_approach_the_alpha_kernel(simulated
 def test_near_equal_time_constants_approach_the_alpha_kernel():
     t = np.linspace(0, 0.05, 5001)
     alpha = kernels.alpha(5 * ms).response(t)
-    for relative in (1e-3, 1e-6, 1e-9, 1e-12):
-        near = kernels.biexponential(5 * ms * (1 - relative), 5 * ms).response(t)
-        assert np.max(np.abs(near - alpha)) <= 2 * relative + 1e-14, relative
+    for relative in (1e-3, 1e-6, 1e-9, 1e-12, -1e-12, -1e-10):  # < 0: tau_rise longer, within rounding
+        near = kernels.biexponential(5 * ms * (1 - relative), 5 * ms)
+        assert np.max(np.abs(near.response(t) - alpha)) <= 2 * abs(relative) + 1e-14, relative
+        assert near.peak == pytest.approx(1.0, rel=1e-14)
 
 
 def test_refusals_name_the_argument():
     with pytest.raises(ValueError, match="tau_rise.*longer than tau_decay.*swap"):
         kernels.biexponential(5 * ms, 1 * ms)
+    with pytest.raises(ValueError, match="tau_rise.*longer than tau_decay.*swap"):
+        kernels.biexponential(5 * ms * (1 + 1e-6), 5 * ms)
     with pytest.raises(DimensionMismatchError, match="tau must be a time"):
         kernels.alpha(5 * mV)
     with pytest.raises(ValueError, match="positive"):
