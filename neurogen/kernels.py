@@ -1,7 +1,8 @@
 """Synaptic kernels as checked model text: exponential, alpha and biexponential responses.
 
 A kernel is the response of a target variable ``g`` to one spike of weight ``w``. Written as
-linear ODEs, it is integrated exactly (``method='exact'``), and the one thing simulators get
+linear ODEs, it is integrated exactly (``method='exact'``, in a linear model; with ``g*(E - v)``
+in ``dv/dt`` use ``'rk4'``, see ``Kernel.equations``), and the one thing simulators get
 wrong is the normalization: the same two ODEs give a peak of ``w``, ``w/e`` or ``w*tau`` (in the
 simulator's time unit) depending on the factor in the ``on_pre`` statement. Here the factor is
 computed in Python, to full double precision, from the closed form::
