@@ -37,6 +37,7 @@ from .standalone.results import load_results
 from .standalone.device import device, export_project, set_device
 from .standalone.device import get_device, reset_device  # reset_device: as brian2.devices.device
 from .logger import BrianLogger, configure_from_environment, get_logger
+from . import kernels  # noqa: F401  (``from neurogen import kernels``; not in ``*``: a user's own name)
 import types as _types
 
 #: Brian2's star import gives its ``codegen`` package; scripts set attributes on it

@@ -120,6 +120,8 @@ MAY_IMPORT = {
     "neurogen.preferences": (),
     "neurogen.logger": (),
     "neurogen.session": ("neurogen.objects.clock",),
+    # synaptic kernels are model text: they need the parser and units, nothing that runs a model
+    "neurogen.kernels": ("neurogen.frontend",),
 }
 
 
