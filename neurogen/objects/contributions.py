@@ -24,6 +24,7 @@ from .base import SimObject, require_results
 from .group import Group
 from .operation import NetworkOperation
 from .monitor_common import RecordsTimes, monitored_range, take
+from .neurongroup import NeuronGroup
 from .statemonitor import _record_indices
 from .validation import require_memory
 from .writers import Write, writes_to
@@ -58,7 +59,7 @@ class ContributionMonitor(RecordsTimes, SimObject):
         self.source = source
         self._source_group, self._start, self._size = monitored
         self.variable = self._checked_variable(group, variable)
-        self._record = _record_indices(source, monitored.size, record, self.name)
+        self._record = _record_indices(source, monitored.size, record, self.name, "ContributionMonitor")
         self._writes: list[Write] = []
         self._operations: list[Any] = []
         self._run_sources: list[str] = []  # the sources of the run being recorded, in buffer order
@@ -70,6 +71,12 @@ class ContributionMonitor(RecordsTimes, SimObject):
     def _checked_variable(self, group: Any, variable: Any) -> str:
         if not isinstance(variable, str):
             raise TypeError(f"ContributionMonitor '{self.name}': the variable must be a name, got {variable!r}")
+        if not isinstance(group, NeuronGroup):
+            # the writers are found for neuron variables only (objects.writers): a Synapses'
+            # variable would fail at run time with an internal error
+            raise NotImplementedError(f"ContributionMonitor '{self.name}': contributions to variables of "
+                                      f"{type(group).__name__} '{group.name}' ('{variable}') are not recorded "
+                                      "yet; monitor a variable of a NeuronGroup")
         spec = group._specs.get(variable)
         if spec is None or variable.startswith("_") or variable in ("i", "N"):
             known = sorted(n for n, s in group._specs.items() if not n.startswith("_") and s.dtype == "float64")
@@ -155,7 +162,10 @@ class ContributionMonitor(RecordsTimes, SimObject):
         if outputs:
             self._buffers = {**self._buffers, **outputs}
         t = take(self._buffers["_t"], rows)
-        delta = self._buffers["_delta"].reshape(-1, len(self._run_sources), len(self._record))[:rows]
+        # shaped by the allocated rows, not by -1: with no source (nobody writes the variable) or
+        # no recorded element the buffer is empty and its row count cannot be inferred
+        allocated = len(self._buffers["_t"])
+        delta = self._buffers["_delta"].reshape(allocated, len(self._run_sources), len(self._record))[:rows]
         if rows and self._t and len(self._t[-1]) and (np.isnan(t[0]) or np.isnan(self._t[-1][-1])):
             if np.isnan(self._t[-1][-1]):
                 self._t[-1][-1] = t[0]
