@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from neurogen import (ContributionMonitor, Network, NeuronGroup, PoissonInput, SpikeGeneratorGroup, SpikeMonitor,
-                      StateMonitor, Synapses, network_operation, Hz, ms, second, seed, start_scope)
+                      StateMonitor, Synapses, defaultclock, network_operation, Hz, ms, second, seed, start_scope)
 from runtime_device import on_device
 
 DT = 1e-4  # defaultclock.dt of every test (conftest)
@@ -477,3 +477,78 @@ def test_an_impossible_record_is_a_memory_error_naming_the_monitor_before_anythi
     C = ContributionMonitor(G, "v", name="cm")
     with pytest.raises(MemoryError, match=r"ContributionMonitor 'cm'.*2 source\(s\) for 1000 element"):
         Network(G, C).run(10000 * second)
+
+
+# -- clocks, refractoriness of other writers, computed variables ---------------------------------
+
+def test_runners_and_on_post_writes_are_dropped_while_refractory_as_in_brian2():
+    """Brian2 2.9 (checked, numpy target) drops `run_regularly` writes and `on_post` writes of
+    `v_pre` to an `(unless refractory)` variable while the neuron is refractory; neurogen's v
+    was the same to the printed digits. The records: zero there, the full write elsewhere."""
+    G = NeuronGroup(2, "dv/dt = -v/(10*ms) : 1 (unless refractory)", threshold="v > 1", reset="v = 0",
+                    refractory=1 * ms, method="exact", name="G")
+    G.v = [1.5, 0]
+    R = G.run_regularly("v += 0.1", dt=0.2 * ms, when="end", name="R")
+    src = NeuronGroup(1, "", threshold="True", name="src")
+    S = Synapses(G, src, on_post="v_pre += 0.01", name="S")
+    S.connect()
+    M = StateMonitor(G, "v", record=True)
+    C = ContributionMonitor(G, "v")
+    Network(G, R, src, S, M, C).run(1.6 * ms)
+    assert C.sources == ["G: state update", "S: on_post", "G: reset", "R"]
+    assert_total_is_the_change(C, M)
+    np.testing.assert_allclose(np.asarray(M.v)[0, 11:13], [0.11, 0.1189], atol=5e-5)  # Brian2's numbers
+    np.testing.assert_allclose(np.asarray(M.v)[1, 1:4], [0.11, 0.1189, 0.2277], atol=5e-5)
+    runner, on_post = np.asarray(C.delta["R"]), np.asarray(C.delta["S: on_post"])
+    every_other = np.zeros(16)
+    every_other[::2] = 0.1
+    np.testing.assert_allclose(runner[1], every_other, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(runner[0], np.where(np.arange(16) >= 10, every_other, 0), rtol=0, atol=1e-15)
+    np.testing.assert_allclose(on_post, [np.where(np.arange(16) >= 10, 0.01, 0), np.full(16, 0.01)],
+                               rtol=0, atol=1e-15)
+
+
+def test_a_constant_over_dt_subexpression_records_its_new_value_minus_the_last():
+    """Set first thing in a step (before_start, before a StateMonitor there of the same order):
+    its record in step k is x(t_k) - x(t_{k-1}) (x is 0 before the first step); a StateMonitor
+    at `when='before_start', order=-1` sees the value before it."""
+    G = NeuronGroup(3, """dv/dt = (x - v)/(5*ms) : 1
+                          x = sin(2*pi*t/(3*ms)) + i : 1 (constant over dt)""", method="euler", name="G")
+    before = StateMonitor(G, "x", record=True, when="before_start", order=-1)
+    C = ContributionMonitor(G, "x")
+    Network(G, before, C).run(2 * ms)
+    assert C.sources == ["G: (constant over dt)"]
+    x = np.sin(2 * np.pi * np.arange(20) * 0.1 / 3)[None, :] + np.arange(3)[:, None]
+    np.testing.assert_allclose(np.asarray(C.total), np.diff(x, axis=1, prepend=0), rtol=0, atol=1e-12)
+    assert_total_is_the_change(C, before, "x")
+
+
+def test_writers_on_slower_clocks_record_in_their_steps_and_faster_ones_are_refused():
+    G = NeuronGroup(3, "dv/dt = -v/(5*ms) : 1", threshold="t > 0.5*ms and i == 0", method="exact", name="G")
+    S = Synapses(G, G, on_pre="v += 0.1", dt=0.3 * ms, name="S")
+    S.connect(j="i + 1", skip_if_invalid=True)
+    M = StateMonitor(G, "v", record=True, when="before_start")
+    C = ContributionMonitor(G, "v")
+    Network(G, S, M, C).run(3 * ms)
+    assert_total_is_the_change(C, M)
+    np.testing.assert_array_equal(np.flatnonzero(np.asarray(C.delta["S: on_pre"])[1]), np.arange(6, 30, 3))
+    start_scope()
+    H = NeuronGroup(3, "dv/dt = -v/(5*ms) : 1", method="exact", name="H", dt=0.2 * ms)
+    R = H.run_regularly("v += 0.1", dt=0.1 * ms, name="R")
+    with pytest.raises(NotImplementedError, match=r"ContributionMonitor 'cm'.*'R'.*dt=100\. us.*dt=200\. us"):
+        Network(H, R, ContributionMonitor(H, "v", name="cm")).run(1 * ms)
+
+
+def test_a_dt_changed_between_runs_gives_records_at_both_dts():
+    G = NeuronGroup(2, "dv/dt = (1 - v)/(5*ms) : 1", method="exact", name="G")
+    M = StateMonitor(G, "v", record=True, when="before_start")
+    C = ContributionMonitor(G, "v")
+    net = Network(G, M, C)
+    net.run(1 * ms)
+    defaultclock.dt = 0.05 * ms
+    net.run(1 * ms)
+    np.testing.assert_allclose(np.asarray(C.t_), np.r_[np.arange(10) * 1e-4, 1e-3 + np.arange(20) * 5e-5],
+                               rtol=0, atol=1e-15)
+    v = np.asarray(M.v)
+    expected = np.r_[np.full(10, np.exp(-0.1 / 5)), np.full(20, np.exp(-0.05 / 5))] - 1
+    np.testing.assert_allclose(np.asarray(C.total), (v - 1) * expected, rtol=1e-9, atol=1e-15)
