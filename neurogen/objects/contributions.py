@@ -233,7 +233,13 @@ class ContributionMonitor(RecordsTimes, SimObject):
 
     def cumulative(self, source: str | None = None) -> Any:
         """The running sum of ``source``'s changes (all sources: ``None``), shape as ``delta``:
-        how much of the variable's value that writer has put in since the first recorded step."""
+        everything that writer has added since the first recorded step. It is not the part of
+        the variable's *current* value still due to that writer: the leak acts on every part and
+        is recorded as the state update's, so for a decaying ``v`` an input's cumulative sum
+        keeps growing while the state update's falls. For a linear leak, the part still present
+        is the jumps passed through the leak: ``u[k+1] = u[k]*exp(-dt/tau) + delta[:, k]``
+        (with a threshold and reset no such split exists: the reset sets ``v`` whatever each
+        input put in)."""
         values = np.asarray(self.total) if source is None else self._delta_(source)
         return self._with_unit(np.cumsum(values, axis=1))
 
