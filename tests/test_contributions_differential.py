@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from neurogen import (ContributionMonitor, Network, NeuronGroup, PoissonInput, SpikeGeneratorGroup, SpikeMonitor,
-                      StateMonitor, Synapses, defaultclock, network_operation, Hz, ms, second, seed, start_scope)
+                      StateMonitor, Synapses, defaultclock, linked_var, network_operation, Hz, ms, second, seed, start_scope)
 from runtime_device import on_device
 
 DT = 1e-4  # defaultclock.dt of every test (conftest)
@@ -552,3 +552,12 @@ def test_a_dt_changed_between_runs_gives_records_at_both_dts():
     v = np.asarray(M.v)
     expected = np.r_[np.full(10, np.exp(-0.1 / 5)), np.full(20, np.exp(-0.05 / 5))] - 1
     np.testing.assert_allclose(np.asarray(C.total), (v - 1) * expected, rtol=1e-9, atol=1e-15)
+
+
+def test_a_linked_variable_is_refused_naming_it():
+    """It was a KeyError listing no variables at all ("its variables: ")."""
+    A = NeuronGroup(3, "dv/dt = -v/(5*ms) : 1", method="exact", name="A")
+    B = NeuronGroup(3, "v : 1 (linked)", name="B")
+    B.v = linked_var(A, "v")
+    with pytest.raises(NotImplementedError, match=r"ContributionMonitor 'cm'.*'v' of 'B' is a linked variable"):
+        ContributionMonitor(B, "v", name="cm")

@@ -77,6 +77,9 @@ class ContributionMonitor(RecordsTimes, SimObject):
             raise NotImplementedError(f"ContributionMonitor '{self.name}': contributions to variables of "
                                       f"{type(group).__name__} '{group.name}' ('{variable}') are not recorded "
                                       "yet; monitor a variable of a NeuronGroup")
+        if variable in group._links:
+            raise NotImplementedError(f"ContributionMonitor '{self.name}': '{variable}' of '{group.name}' is a "
+                                      "linked variable; monitor the variable it is linked to, in its own group")
         spec = group._specs.get(variable)
         if spec is None or variable.startswith("_") or variable in ("i", "N"):
             known = sorted(n for n, s in group._specs.items() if not n.startswith("_") and s.dtype == "float64")
