@@ -341,30 +341,37 @@ def test_a_set_counts_as_its_jump_and_operations_and_removed_inputs():
     assert_total_is_the_change(C, M, "v")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: with several Synapses summing into one variable, the kernel that "
-                   "zeroes the target each step is recorded as the first summing Synapses' contribution: in a "
-                   "steady state A shows -(B's sum) and B +(its sum) every step, although nothing changes")
 def test_two_summed_synapses_onto_one_variable_each_contribute_their_own_change():
+    """The kernel zeroing the target each step was recorded as the first summing Synapses'
+    contribution: in a steady state A showed -(B's sum) and B +(its sum) every step, although
+    nothing changed. Now each Synapses' record is its sum minus its sum of the step before; what
+    the zeroing removed beyond the sums (the value before the first step, a runner's write) is
+    '<group>: (summed) overwritten'."""
     G = NeuronGroup(2, """dv/dt = (I - v)/(5*ms) : 1
                           I : 1""", method="exact", name="G")
+    G.I = 0.25
     A = Synapses(G, G, "a : 1\nI_post = a : 1 (summed)", name="A")
     A.connect(j="i")
     A.a = 1.0
     B = Synapses(G, G, "b : 1\nI_post = b : 1 (summed)", name="B")
     B.connect(j="i")
     B.b = 10.0
-    B.run_regularly("b += 1", dt=1 * ms)
+    B.run_regularly("b += 1", dt=1 * ms, name="more")
+    kick = G.run_regularly("I += 5", dt=1.5 * ms, when="after_groups", name="kick")  # after the summation
     C = ContributionMonitor(G, "I")
     M = StateMonitor(G, "I", record=True, when="before_start")
-    Network(G, A, B, C, M).run(3 * ms)
+    Network(G, A, B, kick, C, M).run(3 * ms)
+    assert C.sources == ["G: (summed) overwritten", "A: (summed)", "B: (summed)", "kick"]
     assert_total_is_the_change(C, M, "I")
-    expected_a = np.zeros((2, 30))
-    expected_a[:, 0] = 1
-    expected_b = np.zeros((2, 30))
-    expected_b[:, 0] = 10
-    expected_b[:, [0, 10, 20]] += 1  # b += 1 in 'start', before the summation, every 1 ms
-    np.testing.assert_allclose(np.asarray(C.delta["A: (summed)"]), expected_a, rtol=0, atol=1e-15)
-    np.testing.assert_allclose(np.asarray(C.delta["B: (summed)"]), expected_b, rtol=0, atol=1e-15)
+    expected = {source: np.zeros((2, 30)) for source in C.sources}
+    expected["A: (summed)"][:, 0] = 1
+    expected["B: (summed)"][:, 0] = 10
+    expected["B: (summed)"][:, [0, 10, 20]] += 1  # b += 1 in 'start', before the summation, every 1 ms
+    expected["kick"][:, [0, 15]] = 5
+    expected["G: (summed) overwritten"][:, 0] = -0.25  # G.I before the first step
+    expected["G: (summed) overwritten"][:, [1, 16]] = -5  # the kick, gone in the next step
+    for source, values in expected.items():
+        np.testing.assert_allclose(np.asarray(C.delta[source]), values, rtol=0, atol=1e-15, err_msg=source)
 
 
 # -- standalone ---------------------------------------------------------------------------------------

@@ -29,6 +29,10 @@ from .statemonitor import _record_indices
 from .validation import require_memory
 from .writers import Write, writes_to
 
+#: the record plane of the kernels that set ``(summed)`` targets to zero before the summing
+#: kernels add to them: never a source itself (see :meth:`ContributionMonitor._delta_`)
+ZEROED = "(summed targets set to zero)"
+
 
 class ContributionMonitor(RecordsTimes, SimObject):
     """Records, for each recorded element and step, the change of ``variable`` made by each writer.
@@ -63,6 +67,7 @@ class ContributionMonitor(RecordsTimes, SimObject):
         self._writes: list[Write] = []
         self._operations: list[Any] = []
         self._run_sources: list[str] = []  # the sources of the run being recorded, in buffer order
+        self._summed: dict[str, None] = {}  # the (summed) sources of all runs so far, in order
         self._t: list[np.ndarray] = []
         self._records: dict[str, list[tuple[int, np.ndarray]]] = {}  # source -> [(run, records)]
         self._run_rows: list[int] = []  # rows recorded by each run
@@ -116,7 +121,10 @@ class ContributionMonitor(RecordsTimes, SimObject):
         self._writes = writes
         # network operations: Python code between steps; whatever it changes is its contribution
         self._operations = operations
-        self._run_sources = list(dict.fromkeys([*(w.source for w in writes), *(o.name for o in operations)]))
+        summed = [w.source for w in writes if w.kind == "summed"]
+        self._summed.update(dict.fromkeys(summed))
+        self._run_sources = list(dict.fromkeys([*(w.source for w in writes), *(o.name for o in operations),
+                                                *([ZEROED] if summed else [])]))
 
     @property
     def _writers(self) -> tuple[Any, ...]:
@@ -202,14 +210,49 @@ class ContributionMonitor(RecordsTimes, SimObject):
         """The writers that changed (or could change) the variable, in schedule order of their
         first run: ``'<group>: state update'``, ``'<synapses>: on_pre'``, ``'<poissoninput>'``,
         ``'<group>: reset'``, ``'<runner>'``, ..."""
-        return list(self._records) if self._records else list(self._run_sources)
+        names = [s for s in (self._records or self._run_sources) if s != ZEROED]
+        if self._separate_overwrite and names:
+            first = min(names.index(s) for s in self._summed if s in names)
+            names.insert(first, self._overwrite_source)
+        return names
+
+    @property
+    def _separate_overwrite(self) -> bool:
+        """Several Synapses sum into the variable: what setting it to zero removed beyond their
+        sums of the step before (its value before the first step, other writers' changes since)
+        is a source of its own, since it belongs to none of them."""
+        return len(self._summed) > 1
+
+    @property
+    def _overwrite_source(self) -> str:
+        return f"{self._source_group.name}: (summed) overwritten"
 
     def _delta_(self, source: str) -> np.ndarray:
+        """A source's records. A ``(summed)`` variable is set to zero each step, then each
+        Synapses adds its sum: a Synapses' contribution is its sum minus its sum of the step
+        before, and the zeroing's change is given back to the sums it removed."""
         require_results(self)
-        if source not in self._records:
+        if source not in self.sources:
             raise KeyError(f"ContributionMonitor '{self.name}': no source named {source!r}; its sources: "
                            f"{', '.join(repr(s) for s in self.sources) or 'none'}")
-        runs = dict(self._records[source])
+        if ZEROED not in self._records or (source not in self._summed and source != self._overwrite_source):
+            return self._recorded(source)
+        if source == self._overwrite_source:
+            return self._overwritten()
+        sums = self._recorded(source)
+        change = sums - _step_before(sums)
+        if not self._separate_overwrite:
+            change = change + self._overwritten()
+        return change
+
+    def _overwritten(self) -> np.ndarray:
+        """What zeroing the (summed) variable removed that the sums of the step before had not put in."""
+        return self._recorded(ZEROED) + sum((_step_before(self._recorded(s)) for s in self._summed
+                                             if s in self._records), np.zeros(1))
+
+    def _recorded(self, source: str) -> np.ndarray:
+        """The records of ``source``'s plane over all runs (zeros in runs it was absent from)."""
+        runs = dict(self._records.get(source, []))
         n = len(self._record)
         chunks = [runs.get(run, np.zeros((rows, n))) for run, rows in enumerate(self._run_rows)]
         return (np.concatenate(chunks) if len(chunks) > 1 else chunks[0].copy() if chunks else np.zeros((0, n))).T
@@ -278,6 +321,13 @@ class ContributionMonitor(RecordsTimes, SimObject):
 
     def __repr__(self) -> str:
         return f"<ContributionMonitor {self.name!r} of {self._source_group.name}.{self.variable}>"
+
+
+def _step_before(records: np.ndarray) -> np.ndarray:
+    """``records`` (elements, steps) shifted by one step: zero before the first."""
+    shifted = np.zeros_like(records)
+    shifted[:, 1:] = records[:, :-1]
+    return shifted
 
 
 class _Deltas(Mapping[str, Any]):
