@@ -378,7 +378,8 @@ def test_two_summed_synapses_onto_one_variable_each_contribute_their_own_change(
 
 def test_standalone_records_the_adversarial_network_as_the_runtime(tmp_path):
     """Pathways on both sides, heterogeneous delays, subgroups, `=` writes, event code,
-    run_regularly on its own clock, a PoissonInput onto a subgroup: identical numbers."""
+    run_regularly on its own clock, a PoissonInput onto a subgroup, two Synapses summing into a
+    variable that others write too: identical numbers."""
     def script():
         start_scope()
         seed(9)
@@ -394,10 +395,16 @@ def test_standalone_records_the_adversarial_network_as_the_runtime(tmp_path):
         S.w = "0.3*rand()"
         S.delay = "rand()*2*ms"
         P = PoissonInput(G[3:9], "v", N=80, rate=200 * Hz, weight=0.01, name="P")
+        sum_a = Synapses(G, G[4:], "a : 1\nI_post = a*v_pre : 1 (summed)", name="sum_a")  # overwrites S, R
+        sum_a.connect(p=0.5)
+        sum_a.a = "rand()"
+        sum_b = Synapses(G[:3], G, "b : 1\nI_post = b : 1 (summed)", name="sum_b")
+        sum_b.connect(j="i*4")
+        sum_b.b = 0.5
         C = ContributionMonitor(G[2:10], "v", record=[0, 3, 5, 7])
         CI = ContributionMonitor(G, "I", record=[6, 11])
         spikes = SpikeMonitor(G)
-        Network(G, R, S, P, C, CI, spikes).run(30 * ms)
+        Network(G, R, S, P, sum_a, sum_b, C, CI, spikes).run(30 * ms)
 
         def results():
             return ({s: np.asarray(C.delta[s]).copy() for s in C.sources},
@@ -408,7 +415,8 @@ def test_standalone_records_the_adversarial_network_as_the_runtime(tmp_path):
     runtime = on_device("runtime", tmp_path / "a", script)
     standalone = on_device("cpp_standalone", tmp_path / "b", script)
     assert list(runtime[0]) == ["G: state update", "S: on_pre", "P", "S: on_post", "G: reset", "G: on half"]
-    assert list(runtime[1]) == ["S: on_pre", "R"]
+    assert list(runtime[1]) == ["G: (summed) overwritten", "sum_a: (summed)", "sum_b: (summed)", "S: on_pre", "R"]
+    assert np.any(runtime[1]["G: (summed) overwritten"]) and np.any(runtime[1]["sum_a: (summed)"][:, 1:])
     assert len(runtime[3]) > 10
     for ours, theirs in zip(standalone, runtime):
         if isinstance(ours, dict):
