@@ -24,9 +24,14 @@ from .base import SimObject, require_results
 from .group import Group
 from .operation import NetworkOperation
 from .monitor_common import RecordsTimes, monitored_range, take
+from .neurongroup import NeuronGroup
 from .statemonitor import _record_indices
 from .validation import require_memory
 from .writers import Write, writes_to
+
+#: the record plane of the kernels that set ``(summed)`` targets to zero before the summing
+#: kernels add to them: never a source itself (see :meth:`ContributionMonitor._delta_`)
+ZEROED = "(summed targets set to zero)"
 
 
 class ContributionMonitor(RecordsTimes, SimObject):
@@ -58,10 +63,11 @@ class ContributionMonitor(RecordsTimes, SimObject):
         self.source = source
         self._source_group, self._start, self._size = monitored
         self.variable = self._checked_variable(group, variable)
-        self._record = _record_indices(source, monitored.size, record, self.name)
+        self._record = _record_indices(source, monitored.size, record, self.name, "ContributionMonitor")
         self._writes: list[Write] = []
         self._operations: list[Any] = []
         self._run_sources: list[str] = []  # the sources of the run being recorded, in buffer order
+        self._summed: dict[str, None] = {}  # the (summed) sources of all runs so far, in order
         self._t: list[np.ndarray] = []
         self._records: dict[str, list[tuple[int, np.ndarray]]] = {}  # source -> [(run, records)]
         self._run_rows: list[int] = []  # rows recorded by each run
@@ -70,6 +76,15 @@ class ContributionMonitor(RecordsTimes, SimObject):
     def _checked_variable(self, group: Any, variable: Any) -> str:
         if not isinstance(variable, str):
             raise TypeError(f"ContributionMonitor '{self.name}': the variable must be a name, got {variable!r}")
+        if not isinstance(group, NeuronGroup):
+            # the writers are found for neuron variables only (objects.writers): a Synapses'
+            # variable would fail at run time with an internal error
+            raise NotImplementedError(f"ContributionMonitor '{self.name}': contributions to variables of "
+                                      f"{type(group).__name__} '{group.name}' ('{variable}') are not recorded "
+                                      "yet; monitor a variable of a NeuronGroup")
+        if variable in group._links:
+            raise NotImplementedError(f"ContributionMonitor '{self.name}': '{variable}' of '{group.name}' is a "
+                                      "linked variable; monitor the variable it is linked to, in its own group")
         spec = group._specs.get(variable)
         if spec is None or variable.startswith("_") or variable in ("i", "N"):
             known = sorted(n for n, s in group._specs.items() if not n.startswith("_") and s.dtype == "float64")
@@ -106,7 +121,10 @@ class ContributionMonitor(RecordsTimes, SimObject):
         self._writes = writes
         # network operations: Python code between steps; whatever it changes is its contribution
         self._operations = operations
-        self._run_sources = list(dict.fromkeys([*(w.source for w in writes), *(o.name for o in operations)]))
+        summed = [w.source for w in writes if w.kind == "summed"]
+        self._summed.update(dict.fromkeys(summed))
+        self._run_sources = list(dict.fromkeys([*(w.source for w in writes), *(o.name for o in operations),
+                                                *([ZEROED] if summed else [])]))
 
     @property
     def _writers(self) -> tuple[Any, ...]:
@@ -155,7 +173,10 @@ class ContributionMonitor(RecordsTimes, SimObject):
         if outputs:
             self._buffers = {**self._buffers, **outputs}
         t = take(self._buffers["_t"], rows)
-        delta = self._buffers["_delta"].reshape(-1, len(self._run_sources), len(self._record))[:rows]
+        # shaped by the allocated rows, not by -1: with no source (nobody writes the variable) or
+        # no recorded element the buffer is empty and its row count cannot be inferred
+        allocated = len(self._buffers["_t"])
+        delta = self._buffers["_delta"].reshape(allocated, len(self._run_sources), len(self._record))[:rows]
         if rows and self._t and len(self._t[-1]) and (np.isnan(t[0]) or np.isnan(self._t[-1][-1])):
             if np.isnan(self._t[-1][-1]):
                 self._t[-1][-1] = t[0]
@@ -189,14 +210,49 @@ class ContributionMonitor(RecordsTimes, SimObject):
         """The writers that changed (or could change) the variable, in schedule order of their
         first run: ``'<group>: state update'``, ``'<synapses>: on_pre'``, ``'<poissoninput>'``,
         ``'<group>: reset'``, ``'<runner>'``, ..."""
-        return list(self._records) if self._records else list(self._run_sources)
+        names = [s for s in (self._records or self._run_sources) if s != ZEROED]
+        if self._separate_overwrite and names:
+            first = min(names.index(s) for s in self._summed if s in names)
+            names.insert(first, self._overwrite_source)
+        return names
+
+    @property
+    def _separate_overwrite(self) -> bool:
+        """Several Synapses sum into the variable: what setting it to zero removed beyond their
+        sums of the step before (its value before the first step, other writers' changes since)
+        is a source of its own, since it belongs to none of them."""
+        return len(self._summed) > 1
+
+    @property
+    def _overwrite_source(self) -> str:
+        return f"{self._source_group.name}: (summed) overwritten"
 
     def _delta_(self, source: str) -> np.ndarray:
+        """A source's records. A ``(summed)`` variable is set to zero each step, then each
+        Synapses adds its sum: a Synapses' contribution is its sum minus its sum of the step
+        before, and the zeroing's change is given back to the sums it removed."""
         require_results(self)
-        if source not in self._records:
+        if source not in self.sources:
             raise KeyError(f"ContributionMonitor '{self.name}': no source named {source!r}; its sources: "
                            f"{', '.join(repr(s) for s in self.sources) or 'none'}")
-        runs = dict(self._records[source])
+        if ZEROED not in self._records or (source not in self._summed and source != self._overwrite_source):
+            return self._recorded(source)
+        if source == self._overwrite_source:
+            return self._overwritten()
+        sums = self._recorded(source)
+        change = sums - _step_before(sums)
+        if not self._separate_overwrite:
+            change = change + self._overwritten()
+        return change
+
+    def _overwritten(self) -> np.ndarray:
+        """What zeroing the (summed) variable removed that the sums of the step before had not put in."""
+        return self._recorded(ZEROED) + sum((_step_before(self._recorded(s)) for s in self._summed
+                                             if s in self._records), np.zeros(1))
+
+    def _recorded(self, source: str) -> np.ndarray:
+        """The records of ``source``'s plane over all runs (zeros in runs it was absent from)."""
+        runs = dict(self._records.get(source, []))
         n = len(self._record)
         chunks = [runs.get(run, np.zeros((rows, n))) for run, rows in enumerate(self._run_rows)]
         return (np.concatenate(chunks) if len(chunks) > 1 else chunks[0].copy() if chunks else np.zeros((0, n))).T
@@ -223,7 +279,13 @@ class ContributionMonitor(RecordsTimes, SimObject):
 
     def cumulative(self, source: str | None = None) -> Any:
         """The running sum of ``source``'s changes (all sources: ``None``), shape as ``delta``:
-        how much of the variable's value that writer has put in since the first recorded step."""
+        everything that writer has added since the first recorded step. It is not the part of
+        the variable's *current* value still due to that writer: the leak acts on every part and
+        is recorded as the state update's, so for a decaying ``v`` an input's cumulative sum
+        keeps growing while the state update's falls. For a linear leak, the part still present
+        is the jumps passed through the leak: ``u[k+1] = u[k]*exp(-dt/tau) + delta[:, k]``
+        (with a threshold and reset no such split exists: the reset sets ``v`` whatever each
+        input put in)."""
         values = np.asarray(self.total) if source is None else self._delta_(source)
         return self._with_unit(np.cumsum(values, axis=1))
 
@@ -259,6 +321,13 @@ class ContributionMonitor(RecordsTimes, SimObject):
 
     def __repr__(self) -> str:
         return f"<ContributionMonitor {self.name!r} of {self._source_group.name}.{self.variable}>"
+
+
+def _step_before(records: np.ndarray) -> np.ndarray:
+    """``records`` (elements, steps) shifted by one step: zero before the first."""
+    shifted = np.zeros_like(records)
+    shifted[:, 1:] = records[:, :-1]
+    return shifted
 
 
 class _Deltas(Mapping[str, Any]):

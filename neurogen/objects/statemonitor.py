@@ -203,7 +203,7 @@ def _variable_list(source: Group, variables: Any, name: str) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _record_indices(source: Any, size: int, record: Any, name: str) -> np.ndarray:
+def _record_indices(source: Any, size: int, record: Any, name: str, kind: str = "StateMonitor") -> np.ndarray:
     """``record=`` as indices into the monitored (sub)group of ``size`` elements."""
     if record is True:
         return np.arange(size, dtype=np.int32)
@@ -215,8 +215,8 @@ def _record_indices(source: Any, size: int, record: Any, name: str) -> np.ndarra
     if indices.dtype.kind == "f" and np.all(np.isfinite(indices)) and np.all(indices == np.round(indices)):
         indices = indices.astype(np.int64)  # record=2.0 or [1.0, 2.0]: Brian2 takes whole floats
     if indices.dtype.kind not in "iu":
-        raise TypeError(f"StateMonitor '{name}': record= must be True, False or integer indices")
+        raise TypeError(f"{kind} '{name}': record= must be True, False or integer indices")
     if indices.min() < 0 or indices.max() >= size:
-        raise IndexError(f"StateMonitor '{name}': the indices to record from contain values outside of "
+        raise IndexError(f"{kind} '{name}': the indices to record from contain values outside of "
                          f"the range [0, {size - 1}] allowed for '{source.name}'")
     return indices.astype(np.int32)

@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from ...errors import NeurogenError
 from ...objects.events import event_space
-from ...objects.contributions import ContributionMonitor
+from ...objects.contributions import ZEROED, ContributionMonitor
 from ...objects.protocol import ContributionMonitorModel, ModelObject
 from ..ir import ContributionOptions, FieldKind, Kernel, ObjectIR
 from ..printer import cpp_name
@@ -98,6 +98,9 @@ def _planes(mon: ContributionMonitorModel, writers: list[tuple[ObjectIR, Kernel]
     """The record plane (source) of each writing kernel; every source must have one."""
     planes = []
     for _, kernel in writers:
+        if kernel.template == "summed_zero":  # its own plane: the monitor splits it among the sums
+            planes.append(mon._run_sources.index(ZEROED))
+            continue
         owner = owners[kernel.owner]
         kind, part = _kind_of(kernel, owner)
         matches = [w.source for w in mon._writes if w.writer is owner and w.kind == kind and w.part == part]
