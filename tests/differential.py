@@ -27,9 +27,9 @@ from neurogen.compiler.symbolic import to_sympy
 
 #: Names of a neuron's code: float variables (one named like a C++ keyword), an integer and a
 #: boolean variable, two runtime constants (one named like a C macro), i and N.
-NEURON_FLOATS = ("v", "w", "double")
+NEURON_FLOATS = ("v", "u", "double")  # no "w": Brian2 refuses a neuron variable named like the synapses' w
 NEURON_NAMES = NEURON_FLOATS + ("k", "b", "c1", "RAND_MAX", "i", "N")
-NEURON_MODEL = "v : 1\nw : 1\ndouble : 1\nk : integer\nb : boolean\nsel : integer"
+NEURON_MODEL = "v : 1\nu : 1\ndouble : 1\nk : integer\nb : boolean\nsel : integer"
 #: Names of synaptic code: a synaptic weight, pre- and postsynaptic variables, indices.
 SYNAPSE_NAMES = ("w", "v_pre", "v_post", "v", "k_pre", "b_post", "double_pre", "c1", "RAND_MAX", "i", "j")
 CONNECT_NAMES = ("v_pre", "v_post", "k_pre", "b_post", "double_post", "c1", "i", "j")

@@ -578,13 +578,12 @@ def test_a_linked_variable_is_refused_naming_it():
         ContributionMonitor(B, "v", name="cm")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (standalone, not the monitor's): with defaultclock.dt changed between "
-                   "two runs, the standalone program runs every run at the last dt (all monitors: 260 rows instead "
-                   "of 160, times from 0 in steps of 0.05 ms); Brian2 2.9's standalone records 10 rows at 0.1 ms, "
-                   "then 20 at 0.05 ms, as the runtime does")
 def test_standalone_records_a_dt_changed_between_runs_as_the_runtime(tmp_path):
     def script():
         start_scope()
+        # the dt the previous script (the runtime's run) left: start_scope() keeps it, as in Brian2
+        # (the "standalone runs at the last dt" seen here once was that, not a standalone bug)
+        defaultclock.dt = 0.1 * ms
         seed(3)
         G = NeuronGroup(4, "dv/dt = (0.5 - v)/(5*ms) : 1 (unless refractory)", threshold="v > 1", reset="v = 0",
                         refractory=1 * ms, method="exact", name="G")
