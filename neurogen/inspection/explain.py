@@ -76,7 +76,7 @@ class Effect:
         lines = [f"{self.pathway} '{self.line}': {self.kind} ({_KIND_TEXT[self.kind](self)})"]
         for name, r in self.responses.items():
             lines.append(f"  {self.group}.{name}: peak {_show(r.peak)} at {_show_time(r.time_to_peak)}, "
-                         f"area {_show(r.area)}")
+                         f"area {_show_area(r)}")
         if self.note:
             lines.append(f"  ({self.note})")
         return "\n".join(lines)
@@ -324,6 +324,14 @@ def _show(value: Quantity) -> str:
     if not np.isfinite(number):
         return "infinite (does not decay)"
     return f"{number:.6g}" if get_dimensions(value) is DIMENSIONLESS else str(value)
+
+
+def _show_area(r: Response) -> str:
+    """The area as (the variable's unit) x ms: '3. mV * ms' rather than '3. uWb'."""
+    number = float(np.asarray(r.area))
+    if not np.isfinite(number):
+        return "infinite (does not decay)"
+    return f"{_show(Quantity(number * 1e3, dim=get_dimensions(r.peak)))} * ms"
 
 
 def _show_time(value: Quantity) -> str:
