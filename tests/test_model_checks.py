@@ -134,6 +134,8 @@ def test_a_variable_nothing_uses_is_named():
     found = check(G)
     assert codes(found) == ["unused-variable"]
     assert found[0].object == G.name and found[0].line == "unused_x : 1"
+    source = NeuronGroup(1, "dummy : 1", threshold="t > 1*ms")  # a placeholder model: empty on purpose
+    assert check(source) == []
 
 
 def test_a_variable_read_recorded_linked_written_or_set_is_used():
@@ -252,3 +254,33 @@ def test_the_standalone_device_warns_when_the_run_is_recorded(fresh_warned, tmp_
 def test_a_check_that_cannot_evaluate_a_model_finds_nothing_rather_than_failing():
     G = NeuronGroup(2, "dv/dt = -v/tau + 0*rand()/ms : 1", method="euler")
     assert check(G) == []
+
+
+def test_a_pulse_added_then_taken_back_does_not_accumulate():
+    """Brian2's Izhikevich_2003 example: 'up' adds, 'down' (delayed) takes the same back."""
+    G = NeuronGroup(5, "dv/dt = (I - v)/tau : 1\nI : 1", threshold="v > 1", reset="v = 0")
+    S = Synapses(G, G, "w : 1", on_pre={"up": "I += w", "down": "I -= w"}, delay={"up": 0 * ms, "down": 1 * ms})
+    S.connect(p=0.5)
+    assert check(G, S) == []
+
+
+def test_a_synaptic_variable_with_its_own_equation_is_not_a_neuron_variable_without_one():
+    """Brian2's Izhikevich_2007 example: dopamine synapses add to 'd' of STDP synapses, which decays."""
+    G = NeuronGroup(2, "dv/dt = -v/tau : 1", threshold="v > 1", reset="v = 0")
+    stdp = Synapses(G, G, "w : 1\ndd/dt = -d/tau : 1 (clock-driven)", on_pre="v_post += w*d")
+    stdp.connect()
+    D = NeuronGroup(1, "dx/dt = -x/tau : 1", threshold="x > 1", reset="x = 0")
+    reward = Synapses(D, stdp, on_pre="d_post += 0.1")
+    reward.connect()
+    assert check(G, stdp, D, reward) == []
+
+
+def test_a_model_string_shared_by_two_synapses_uses_its_variables_in_both():
+    G = NeuronGroup(4, "dv/dt = -v/tau : 1", threshold="v > 1", reset="v = 0")
+    model = "w : 1\nlabel : integer (constant)"
+    A = Synapses(G, G, model, on_pre="v_post += w")
+    B = Synapses(G, G, model, on_pre="v_post -= w")
+    A.connect()
+    B.connect()
+    A.label = 3  # set on one of them only
+    assert check(G, A, B) == []

@@ -53,22 +53,29 @@ def unused_findings(objects: list[Any]) -> list[Finding]:
     if not groups:
         return []
     used = read_names(objects) | _written_names(objects)
+    # a model string shared by several groups: a variable one of them sets counts as used in all
+    used |= {name for group in groups for name in group._equations.names
+             if name in group._state and np.any(np.asarray(group._state[name]) != 0)}
     findings = []
     for group in groups:
-        for eq in group._equations.of_kind("parameter"):
-            name = eq.name
-            if name in used or name in group._links or name not in group._state:
-                continue
-            values = np.asarray(group._state[name])
-            if values.size == 0 or np.any(values != 0):
-                continue
+        unused = [eq for eq in group._equations.of_kind("parameter") if _unused(group, eq.name, used)]
+        if len(unused) == len(group._equations.names):
+            continue  # nothing but placeholders ('dummy : 1' of a spike source): the model is empty on purpose
+        for eq in unused:
             findings.append(Finding(
                 "unused-variable", group.name, eq.line,
-                f"'{name}' is never read or written during a run (no equation, threshold, reset, synapse, "
+                f"'{eq.name}' is never read or written during a run (no equation, threshold, reset, synapse, "
                 f"monitor or linked variable uses it) and still holds its initial zeros.",
                 f"remove '{eq.line}' from the model, or use it (it may be a misspelling of a name "
                 f"the model means)."))
     return findings
+
+
+def _unused(group: Any, name: str, used: set[str]) -> bool:
+    if name in used or name in group._links or name not in group._state:
+        return False
+    values = np.asarray(group._state[name])
+    return values.size > 0 and not np.any(values != 0)
 
 
 def shadowed_findings(objects: Iterable[Any], namespace_of: Callable[[Any], Mapping[str, Any]]) -> list[Finding]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from ..frontend.expressions import names_in, parse_expression
+from ..objects.neurongroup import NeuronGroup
 from ..objects.writers import ODE, SUMMED, Write, network_writes
 from .findings import Finding
 from .linear import ode_expressions
@@ -22,6 +23,8 @@ def writer_findings(objects: Iterable[Any]) -> list[Finding]:
     read_by_odes: dict[int, set[str]] = {}
     for writes in by_variable.values():
         group, variable = writes[0].group, writes[0].variable
+        if not isinstance(group, NeuronGroup):
+            continue  # a Synapses' variable written by other synapses (its equations are not listed)
         findings += _summed_overwritten(writes)
         if any(w.kind in _OWN_KINDS or w.op == ODE for w in writes):
             continue  # its own dynamics, a reset or other code of the group brings it back
@@ -33,7 +36,7 @@ def writer_findings(objects: Iterable[Any]) -> list[Finding]:
         adds = [w for w in writes if w.op in ("+=", "-=")]
         if sets and not adds:
             findings += [_set_without_dynamics(w) for w in _once(sets)]
-        if adds and not sets:
+        if adds and not sets and len({w.op for w in adds}) == 1:  # '+=' and '-=': a pulse ('up'/'down')
             findings += [_accumulates(w) for w in _once(adds)]
     return findings
 
