@@ -284,3 +284,14 @@ def test_a_model_string_shared_by_two_synapses_uses_its_variables_in_both():
     B.connect()
     A.label = 3  # set on one of them only
     assert check(G, A, B) == []
+
+
+def test_a_sweep_over_a_constant_is_checked_for_each_value(fresh_warned):
+    G = NeuronGroup(1, "dv/dt = -v/tau_fast : 1", method="euler")  # noqa: F841  (run() finds it)
+    found = []
+    for tau_fast in (1 * ms, 0.01 * ms):  # noqa: B007  (run() reads it from this frame)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            run(0.1 * ms)
+        found.append([str(w.message).split(":")[0] for w in caught if issubclass(w.category, ModelWarning)])
+    assert found == [[], ["unstable-dt"]]
