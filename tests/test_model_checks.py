@@ -295,3 +295,8 @@ def test_a_sweep_over_a_constant_is_checked_for_each_value(fresh_warned):
             run(0.1 * ms)
         found.append([str(w.message).split(":")[0] for w in caught if issubclass(w.category, ModelWarning)])
     assert found == [[], ["unstable-dt"]]
+
+
+def test_integer_and_boolean_variables_are_labels_not_unused():
+    G = NeuronGroup(3, "dv/dt = -v/tau : 1\nlabel : integer\nflag : boolean")
+    assert check(G) == []

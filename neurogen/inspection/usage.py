@@ -47,8 +47,9 @@ def _written_names(objects: Iterable[Any]) -> set[str]:
 
 
 def unused_findings(objects: list[Any]) -> list[Finding]:
-    """A parameter of a group that no code reads or writes, no monitor records, no link points
-    to, and that still holds its initial zeros (a value the user set is kept for reading)."""
+    """A floating-point parameter of a group that no code reads or writes, no monitor records,
+    no link points to, and that still holds its initial zeros (a value the user set is kept for
+    reading)."""
     groups = [o for o in objects if isinstance(o, (NeuronGroup, Synapses))]
     if not groups:
         return []
@@ -72,7 +73,11 @@ def unused_findings(objects: list[Any]) -> list[Finding]:
 
 
 def _unused(group: Any, name: str, used: set[str]) -> bool:
+    """Never read or written, and still zeros. Integer and boolean variables are left out: they
+    are indices, labels and flags, set and read from Python (connect conditions, analysis)."""
     if name in used or name in group._links or name not in group._state:
+        return False
+    if group._equations[name].dtype != "float":
         return False
     values = np.asarray(group._state[name])
     return values.size > 0 and not np.any(values != 0)

@@ -23,6 +23,8 @@ def warn_model_findings(objects: list[Any], externals: Mapping[int, Mapping[str,
     if not prefs.checks.validated("enabled"):
         return
     ignore = set(prefs.checks.validated("ignore"))
+    if session().device is not None:  # a standalone program may set initial values (run_args)
+        ignore.add("unused-variable")
     structure = tuple(part for obj in objects for part in (*obj._structure(), obj._specs_key()))
     warned = session().warned_findings
     values = tuple((obj.clock.dt_, tuple(sorted((name, e.value) for name, e in externals[id(obj)].items()
