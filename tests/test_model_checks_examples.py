@@ -47,3 +47,28 @@ def test_no_check_finds_anything_in_an_example_but_its_deliberate_mistakes(examp
     found = findings_of(example, tmp_path)
     allowed = DELIBERATE.get(example.name, set())
     assert [line for line in found if line.split()[1] not in allowed] == []
+
+
+def test_the_tests_shared_models_have_no_finding():
+    """The models other tests share (lif_reference, Brian2's COBAHH of test_cobahh: Hodgkin-Huxley
+    with euler at a small dt must not look unstable), built as those tests build them."""
+    from lif_reference import lif
+    from test_cobahh import COBAHH
+
+    from neurogen import Equations, NeuronGroup, Synapses, check, cm, defaultclock, mV, ms, msiemens, nS, siemens
+    from neurogen import ufarad, umetre
+
+    assert check(*lif(5, periods=[3, 0, 7])) == []
+    area = 20000 * umetre**2
+    namespace = dict(Cm=(1 * ufarad * cm**-2) * area, gl=(5e-5 * siemens * cm**-2) * area, El=-60 * mV,
+                     EK=-90 * mV, ENa=50 * mV, g_na=(100 * msiemens * cm**-2) * area,
+                     g_kd=(30 * msiemens * cm**-2) * area, VT=-63 * mV, taue=5 * ms, taui=10 * ms,
+                     Ee=0 * mV, Ei=-80 * mV, we=6 * nS, wi=67 * nS)
+    for method, dt in (("exponential_euler", 0.1 * ms), ("euler", 0.01 * ms), ("rk4", 0.05 * ms)):
+        defaultclock.dt = dt
+        P = NeuronGroup(40, model=Equations(COBAHH), threshold="v>-20*mV", refractory=3 * ms, method=method,
+                        namespace=namespace)
+        P.v = "El + (((i * 7919) % 100) / 100. * 10 - 10)*mV"
+        Ce = Synapses(P[:32], P, on_pre="ge+=we", namespace=namespace)
+        Ce.connect(p=0.1)
+        assert check(P, Ce) == [], method
