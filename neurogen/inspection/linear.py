@@ -105,10 +105,6 @@ def _is_linear(trees: Mapping[str, ast.expr], variables: tuple[str, ...], base: 
     return True
 
 
-    lines = tuple(group._equations[name].line for name in variables)
-    return LinearSystem(group, variables, lines, first, columns, linear)
-
-
 def _namespace(group: Any, used: set[str], externals: Mapping[str, Any]) -> dict[str, Any] | None:
     names: dict[str, Any] = {}
     for name in used:
