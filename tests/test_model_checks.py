@@ -300,3 +300,8 @@ def test_a_sweep_over_a_constant_is_checked_for_each_value(fresh_warned):
 def test_integer_and_boolean_variables_are_labels_not_unused():
     G = NeuronGroup(3, "dv/dt = -v/tau : 1\nlabel : integer\nflag : boolean")
     assert check(G) == []
+
+
+def test_the_star_import_gives_check_explain_and_model_warning():
+    assert {"ModelWarning", "check", "explain"} <= set(neurogen.__all__)
+    assert issubclass(neurogen.ModelWarning, UserWarning)
