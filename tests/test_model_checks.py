@@ -305,3 +305,9 @@ def test_integer_and_boolean_variables_are_labels_not_unused():
 def test_the_star_import_gives_check_explain_and_model_warning():
     assert {"ModelWarning", "check", "explain"} <= set(neurogen.__all__)
     assert issubclass(neurogen.ModelWarning, UserWarning)
+
+
+def test_check_skips_network_operations():
+    G, S, P = forum_network(mistakes=False)
+    op = neurogen.NetworkOperation(lambda: None, dt=1 * ms)
+    assert check(Network(G, S, P, op)) == []

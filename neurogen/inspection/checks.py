@@ -10,6 +10,7 @@ import logging
 from typing import Any, Callable, Iterable, Mapping
 
 from ..frontend.namespace import namespace_of, resolve_externals, user_namespace
+from ..objects.operation import NetworkOperation
 from .findings import Finding
 from .stability import stability_findings
 from .usage import shadowed_findings, unused_findings
@@ -24,7 +25,7 @@ def check(*objects_or_network: Any) -> list[Finding]:
     as ``run()`` would resolve them from the caller (or the objects' ``namespace=``)."""
     if not objects_or_network:
         raise TypeError("check() takes the objects to check (groups, synapses, ...) or a Network")
-    objects = expand(objects_or_network)
+    objects = [o for o in expand(objects_or_network) if not isinstance(o, NetworkOperation)]  # Python code
     frame = user_namespace()
     externals = {id(o): resolve_externals(o, None, frame, warn_shadowed=False) for o in objects}
     return model_findings(objects, externals, lambda o: namespace_of(o, None, frame))
