@@ -136,6 +136,8 @@ def test_a_variable_nothing_uses_is_named():
     assert found[0].object == G.name and found[0].line == "unused_x : 1"
     source = NeuronGroup(1, "dummy : 1", threshold="t > 1*ms")  # a placeholder model: empty on purpose
     assert check(source) == []
+    placeholders = NeuronGroup(3, "v : 1\nk : integer\ns : 1 (shared)", threshold="True")
+    assert check(placeholders) == []
 
 
 def test_a_variable_read_recorded_linked_written_or_set_is_used():

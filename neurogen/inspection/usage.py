@@ -59,9 +59,10 @@ def unused_findings(objects: list[Any]) -> list[Finding]:
              if name in group._state and np.any(np.asarray(group._state[name]) != 0)}
     findings = []
     for group in groups:
-        unused = [eq for eq in group._equations.of_kind("parameter") if _unused(group, eq.name, used)]
-        if len(unused) == len(group._equations.names):
+        idle = [eq for eq in group._equations.of_kind("parameter") if eq.name not in used]
+        if len(idle) == len(group._equations.names):
             continue  # nothing but placeholders ('dummy : 1' of a spike source): the model is empty on purpose
+        unused = [eq for eq in idle if _unused(group, eq.name, used)]
         for eq in unused:
             findings.append(Finding(
                 "unused-variable", group.name, eq.line,
