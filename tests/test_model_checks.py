@@ -311,5 +311,5 @@ def test_the_star_import_gives_check_explain_and_model_warning():
 
 def test_check_skips_network_operations():
     G, S, P = forum_network(mistakes=False)
-    op = neurogen.NetworkOperation(lambda: None, dt=1 * ms)
+    op = neurogen.NetworkOperation(lambda: None, dt=1 * ms, name="checked_operation")  # a name: the default takes a number
     assert check(Network(G, S, P, op)) == []
