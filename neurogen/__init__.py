@@ -38,6 +38,7 @@ from .standalone.device import device, export_project, set_device
 from .standalone.device import get_device, reset_device  # reset_device: as brian2.devices.device
 from .logger import BrianLogger, configure_from_environment, get_logger
 from . import kernels  # noqa: F401  (``from neurogen import kernels``; not in ``*``: a user's own name)
+from .inspection import ModelWarning, check, explain  # model checks and explain (issue 14)
 import types as _types
 
 #: Brian2's star import gives its ``codegen`` package; scripts set attributes on it
@@ -102,4 +103,5 @@ __all__ += ["codegen"]
 __all__ += ["Function", "implementation", "declare_types"]
 __all__ += ["collect", "get_device", "BrianLogger", "get_logger", "profiling_summary", "scheduling_summary"]
 __all__ += ["NetworkOperation", "network_operation", "stop", "CodeRunner", "EventClock"]
+__all__ += ["ModelWarning", "check", "explain"]  # model checks and explain (issue 14)
 __all__ += sorted(set(_numpy_extras) - set(__all__))

@@ -128,3 +128,10 @@ class MagicError(NeurogenError):
 
 class BrianObjectException(NeurogenError):
     """Brian2's wrapper of errors raised for an object (given for ``except`` clauses in scripts)."""
+
+
+class ModelWarning(UserWarning):
+    """A model that runs but probably does not mean what its author meant (``neurogen.check``):
+    its message starts with the finding's code (``set-without-dynamics: ...``), so
+    ``warnings.filterwarnings('ignore', message='set-without-dynamics')`` silences one kind and
+    ``warnings.filterwarnings('ignore', category=ModelWarning)`` all of them."""

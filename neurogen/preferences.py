@@ -61,6 +61,12 @@ def _strings(path: str, value: Any) -> None:
                               f"got {value!r}")
 
 
+def _codes(path: str, value: Any) -> None:
+    if not isinstance(value, (list, tuple, set, frozenset)) or not all(isinstance(item, str) for item in value):
+        raise PreferenceError(f"{path} must be a list of finding codes (e.g. ['set-without-dynamics']), "
+                              f"got {value!r}")
+
+
 def _switch(path: str, value: Any) -> None:
     if not isinstance(value, (bool, np.bool_)):
         raise PreferenceError(f"{path} must be True or False, got {value!r}")
@@ -117,6 +123,9 @@ def _defaults() -> PreferenceGroup:
                                 file_log=True, file_log_level="DEBUG", console_log_level="INFO",
                                 delete_log_on_exit=True, save_script=True, file_log_max_size=10000000),
         cache=PreferenceGroup("prefs.cache", max_bytes=1 << 30),
+        # the model checks run() warns about (neurogen.check): off, or some codes ignored
+        checks=PreferenceGroup("prefs.checks", validators={"enabled": _switch, "ignore": _codes},
+                               enabled=True, ignore=[]),
         devices=PreferenceGroup("prefs.devices", cpp_standalone=PreferenceGroup(
             "prefs.devices.cpp_standalone", validators={"openmp_threads": _threads},
             openmp_threads=0)),  # 0 or 1: one thread (more: not yet)

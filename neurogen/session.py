@@ -77,6 +77,7 @@ class Session:
         self.compile_notice_given = False  # "compiling..." is said once per process
         self.stop_requested = False  # stop() from a network operation: the run ends after this step
         self.backend: Backend | None = None  # installed on import of neurogen (see Backend)
+        self.warned_findings: set[tuple[Any, ...]] = set()  # model checks: each warned once per structure
 
     def compiled(self) -> Backend:
         """The backend; an error if ``neurogen`` itself was never imported (it installs one)."""

@@ -112,7 +112,10 @@ MAY_IMPORT = {
     "neurogen.compiled": ("neurogen.compiler", "neurogen.binding", "neurogen.preferences", "neurogen.resources"),
     "neurogen.runtime": ("neurogen.frontend", "neurogen.objects", "neurogen.compiler", "neurogen.compiled",
                          "neurogen.session", "neurogen.binding", "neurogen.nonfinite", "neurogen.preferences",
-                         "neurogen.logger"),
+                         "neurogen.logger", "neurogen.inspection"),
+    # model checks and explain: read objects and their text; numbers through numpy, not sympy
+    "neurogen.inspection": ("neurogen.frontend", "neurogen.objects", "neurogen.compiler", "neurogen.session",
+                            "neurogen.preferences", "neurogen.logger"),
     # the vocabulary every layer shares imports no layer (the session makes the default Clock)
     "neurogen.binding": (),
     "neurogen.nonfinite": (),

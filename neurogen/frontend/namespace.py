@@ -185,8 +185,10 @@ def external_names(obj: Any, expressions: Sources) -> dict[str, str]:
 
 
 def resolve_externals(obj: Any, run_namespace: Mapping[str, Any] | None,
-                      frame_namespace: Mapping[str, Any]) -> dict[str, External]:
-    """Resolve every external name of ``obj``; an unknown name raises naming the object."""
+                      frame_namespace: Mapping[str, Any], warn_shadowed: bool = True) -> dict[str, External]:
+    """Resolve every external name of ``obj``; an unknown name raises naming the object.
+    ``warn_shadowed``: warn about a model variable that an outside name shadows (``run()``
+    leaves that to the model checks, which warn once per model structure)."""
     if obj.namespace is not None:
         sources = [obj.namespace]
     elif run_namespace is not None:
@@ -194,7 +196,8 @@ def resolve_externals(obj: Any, run_namespace: Mapping[str, Any] | None,
     else:
         sources = [frame_namespace]
     expressions = obj._expression_sources()  # parsed once: both checks below read them
-    _warn_shadowed(obj, sources[0], expressions)
+    if warn_shadowed:
+        _warn_shadowed(obj, sources[0], expressions)
     names = external_names(obj, expressions)
     for name, where in names.items():
         if name.startswith("_"):  # neurogen's own names (_dt, _refractory...) start with '_'
@@ -224,15 +227,33 @@ def _variable_types(obj: Any) -> dict[str, str]:
 
 def _warn_shadowed(obj: Any, namespace: Mapping[str, Any], expressions: Sources) -> None:
     """Brian2 warns when a model variable also names a value outside: the model's wins."""
+    for name, _ in shadowed_names(obj, namespace, expressions):
+        warnings.warn(f"{_owner(obj)}: '{name}' is a model variable and also "
+                      "a name outside the model; the model variable is used", UserWarning, stacklevel=5)
+
+
+def shadowed_names(obj: Any, namespace: Mapping[str, Any], expressions: Sources) -> list[tuple[str, Any]]:
+    """The model variables of ``obj`` its expressions read that ``namespace`` (where its
+    external names resolve) also defines as a number, with that number (the model's wins)."""
     own = set(obj._variable_dims()) - {"i", "N"}
     used: set[str] = set()
     for _, tree in expressions:
         used |= names_in(tree)[0]
+    found = []
     for name in sorted(own & used):
         value = namespace.get(name)
         if isinstance(value, (int, float, np.number, np.ndarray)) and not isinstance(value, bool):
-            warnings.warn(f"{_owner(obj)}: '{name}' is a model variable and also "
-                          "a name outside the model; the model variable is used", UserWarning, stacklevel=5)
+            found.append((name, value))
+    return found
+
+
+def namespace_of(obj: Any, run_namespace: Mapping[str, Any] | None,
+                 frame_namespace: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Where the external names of ``obj`` resolve: its own ``namespace=``, else the run's, else
+    the caller's frame (as :func:`resolve_externals` looks)."""
+    if obj.namespace is not None:
+        return obj.namespace
+    return run_namespace if run_namespace is not None else frame_namespace
 
 
 def _resolve(name: str, sources: list[Mapping[str, Any]], obj: Any,

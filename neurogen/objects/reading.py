@@ -126,6 +126,17 @@ def evaluate(group: Any, tree: ast.expr, label: str, frame_namespace: Mapping[st
         return eval(code, {"__builtins__": {}}, namespace)  # noqa: S307  (a checked model expression)
 
 
+def evaluate_numbers(tree: ast.expr, label: str, namespace: Mapping[str, Any]) -> Any:
+    """An expression on plain numbers (every name in ``namespace``: SI values or arrays of
+    them, or functions), with the compiled code's semantics and its functions; for the model
+    checks, which differentiate a model's right-hand sides numerically."""
+    names = {**namespace, **_FUNCTIONS, "_logical_and": np.logical_and, "_logical_or": np.logical_or,
+             "_logical_not": np.logical_not, "_number": _number}
+    code = compile(ast.fix_missing_locations(ast.Expression(_CompiledSemantics().visit(tree))), label, "eval")
+    with np.errstate(all="ignore"):
+        return eval(code, {"__builtins__": {}}, names)  # noqa: S307  (a checked model expression)
+
+
 def element_values(group: Any, name: str, frame_namespace: Mapping[str, Any]) -> Any:
     """The value, per element, of a name ``group``'s expressions read (a variable, ``i``, ``N``,
     ``t``, ``dt``, a subexpression; for Synapses also ``j``, ``x_pre``, ``x_post``...); None if

@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable, Mapping
 import numpy as np
 
 from ..errors import NeurogenError
+from ..inspection.warn import warn_model_findings
 from ..objects.schedule import member_name, schedule_order
 from .reachable import collect_objects
 from .report import Reporter, report_function
@@ -333,8 +334,9 @@ def _run(net: Network, duration: Quantity, report: Any, report_period: Any,
                                   "called during a run) cannot run in a standalone project (Brian2 2.9 "
                                   "skips them without a word); use run_regularly for code on model variables")
     everything, objects = objects, [o for o in objects if not isinstance(o, NetworkOperation)]
-    externals = {id(o): resolve_externals(o, namespace, frame_namespace) for o in objects}
+    externals = {id(o): resolve_externals(o, namespace, frame_namespace, warn_shadowed=False) for o in objects}
     warn_nan_constants(objects, externals)
+    warn_model_findings(objects, externals, namespace, frame_namespace)  # once per model structure
     for obj in objects:  # this run's record buffers (monitors; nothing for other objects)
         obj._allocate(_records(step0, n_steps, every[id(obj)]))
     if session().device is not None:
