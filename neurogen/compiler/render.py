@@ -195,6 +195,10 @@ def _kernel_context(kernel: Kernel, structs: dict[str, str]) -> dict[str, Any]:
         "noise_base": kernel.noise_base,
         # PoissonInput: draw 0's first uniforms come from a block drawn beforehand
         "first_uniforms": isinstance(options, PoissonInputOptions) and options.first_uniforms,
+        # PoissonInput: p is the same for every element (hoisted out of the loop), so the
+        # sampler may set up a table for it once per call (distributions.hpp)
+        "invariant_p": isinstance(options, PoissonInputOptions) and any(
+            isinstance(s, Assign) and s.target == "_p" for s in kernel.hoisted),
         # the template's own options (ir.*Options), read as attributes that must exist
         "options": _options(options),
         "expressions": expressions,
