@@ -288,6 +288,15 @@ def test_slow_paths_of_the_normal_match_the_documented_rule(driver, path):
         assert all(abs(z) >= ZIG_R for z in values)
 
 
+def test_batches_of_normals_are_the_numbers_drawn_one_by_one(driver, tmp_path):
+    # kernels draw normals per block of elements (vectorized Philox): the same bits, also on
+    # the wedge and tail paths (100,000 normals: about 1,500 of them take a slow path)
+    count = 100_000 + 17  # a last, partial block
+    one_by_one = sample(driver, tmp_path / "n.bin", "N", count, axis="e", step=3, element=5, draw=9)
+    assert run(driver, [f"B {SEED} {STREAM} 3 5 9 {count} {tmp_path / 'b.bin'}"]) == ["ok"]
+    assert np.fromfile(tmp_path / "b.bin", dtype=np.float64).tobytes() == one_by_one.tobytes()
+
+
 def test_normal_kolmogorov_smirnov(normals):
     assert stats.kstest(normals, "norm").pvalue > 1e-4
 
@@ -383,6 +392,10 @@ def test_header_compiles_cleanly_with_strict_warnings(tmp_path):
         "    const ng::RandomStream rs{seed, stream};\n"
         "    return ng::rand_uniform(seed, stream, step, i, d) + ng::rand_normal(seed, stream, step, i, d)\n"
         "           + rs.uniform(step, i, d) + rs.normal(step, i, d);\n"
+        "}\n"
+        "void batch(uint64_t seed, uint32_t stream, uint64_t step, uint32_t d, double* out) {\n"
+        "    ng::rand_normal_batch(seed, stream, step, d, ng::NORMAL_BATCH,\n"
+        "                          [](int j) { return static_cast<uint32_t>(j); }, out);\n"
         "}\n")
     extra = ["-Wconversion", "-Wsign-conversion", "-Wshadow", "-Wold-style-cast", "-Wcast-qual",
              "-Wdouble-promotion"]

@@ -187,6 +187,41 @@ inline double rand_normal(uint64_t seed, uint32_t stream, uint64_t step, uint32_
     return philox_detail::normal_slow(seed, stream, step, element, draw, 0, w);
 }
 
+// Standard normals for `count` (<= NORMAL_BATCH) elements at one draw, out[j] for the element
+// `element(j)`: the same numbers as rand_normal one by one, faster because the Philox blocks of
+// all of them are computed first, in a loop the compiler vectorizes, and the ziggurat's fast
+// test runs on them afterwards (kernels call this per block of elements).
+constexpr int NORMAL_BATCH = 64;
+
+template <typename Elements>
+inline void rand_normal_batch(uint64_t seed, uint32_t stream, uint64_t step, uint32_t draw, int count,
+                              const Elements& element, double* out) {
+    uint32_t w0[NORMAL_BATCH], w1[NORMAL_BATCH], w2[NORMAL_BATCH], w3[NORMAL_BATCH];
+    const uint32_t key[2] = {uint32_t(seed), stream};
+    const uint32_t c0 = uint32_t(step);
+    const uint32_t c1 = uint32_t(step >> 32) ^ uint32_t(seed >> 32) ^ philox_detail::TAG_NORMAL;
+    for (int j = 0; j < count; ++j) {  // vectorized: no branch, no call
+        const uint32_t ctr[4] = {c0, c1, element(j), draw};
+        uint32_t w[4];
+        philox4x32_10(ctr, key, w);
+        w0[j] = w[0];
+        w1[j] = w[1];
+        w2[j] = w[2];
+        w3[j] = w[3];
+    }
+    for (int j = 0; j < count; ++j) {
+        const uint32_t layer = w0[j] & 0xFFu;
+        const uint64_t a = (uint64_t(w1[j]) << 20) | uint64_t(w2[j] >> 12);
+        if (a < ziggurat::K[layer]) {
+            const double x = double(a) * ziggurat::W[layer];
+            out[j] = (w0[j] & 0x100u) != 0 ? -x : x;
+        } else {
+            const uint32_t w[4] = {w0[j], w1[j], w2[j], w3[j]};
+            out[j] = philox_detail::normal_slow(seed, stream, step, element(j), draw, 0, w);
+        }
+    }
+}
+
 // Convenience for generated code: the (seed, stream) part of the address, fixed per
 // object and run.
 struct RandomStream {
