@@ -5,7 +5,8 @@ compute), ``PoissonInput(G, 'v', N=1000, rate=10*Hz, weight=1.0)``, dt = 0.1 ms:
 draws 10,000 Binomial(1000, 0.001) counts. ``run(1*second)`` after a ``run(1*ms)`` warm-up,
 repeated; the same child script for both simulators (Brian2: runtime target ``cython``).
 A second case, ``rate=200*Hz`` (N*p = 20 per step), is where Brian2 switches to a normal
-approximation while neurogen keeps drawing exact binomials (BTRS).
+approximation while neurogen keeps drawing exact binomials (inversion through a guide table set
+up once per step, since p is the same for every neuron; see templates/static/distributions.hpp).
 
 Generator throughput (neurogen only, one process): ``G.x = 'rand()'`` (and ``randn()``,
 ``poisson(3.5)``) over 10^7 elements on a warm cache, against numpy's ``default_rng``

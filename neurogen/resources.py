@@ -4,7 +4,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-STATIC_HEADERS = ("functions.hpp", "random.hpp", "distributions.hpp", "synapses.hpp")
+STATIC_HEADERS = ("functions.hpp", "random.hpp", "ziggurat_tables.hpp", "distributions.hpp", "synapses.hpp")
 
 
 def templates_dir() -> Path:

@@ -35,7 +35,8 @@ def _one_step_counts(n_targets, N, rate):
     (400, 10 * Hz),        # N*p = 0.4: inversion
     (20, 9000 * Hz),       # p = 0.9: sampled as N - Binomial(N, 0.1)
     (1000, 200 * Hz),      # N*p = 20: transformed rejection (BTRS)
-    (100000, 1000 * Hz),   # N*p = 10^4: BTRS far beyond where a normal approximation is used
+    (100000, 1000 * Hz),   # N*p = 10^4: guide table far beyond where a normal approximation is used
+    (10 ** 7, 1000 * Hz),  # N*p = 10^6: BTRS (a guide table would exceed its 16384 entries)
     (60, 7000 * Hz),       # p = 0.7, N*(1-p) = 18: flipped BTRS
 ])
 def test_counts_are_binomial_by_chi_square(N, rate):
@@ -46,6 +47,57 @@ def test_counts_are_binomial_by_chi_square(N, rate):
     statistic, df = chi_square(counts.astype(int), lambda k: binomial_pmf(N, p, k), min(support, N))
     # Fixed seed; the limit is the 1 - 1e-4 quantile of chi-square(df).
     assert statistic < chi_square_limit(df), (statistic, df)
+
+
+def _check_binomial_sample(counts: np.ndarray, N: int, p: float) -> None:
+    """Chi-square against scipy's Binomial(N, p) pmf (tails pooled to >= 5 expected per bin;
+    limit: the 1 - 1e-4 quantile), and the sample mean and variance within 5 standard errors
+    computed from the distribution's own moments (fixed seed: deterministic)."""
+    from scipy import stats as scipy_stats
+
+    assert np.all(counts == np.round(counts)) and counts.min() >= 0 and counts.max() <= N
+    flip = p > 0.5  # compare N - k with Binomial(N, 1 - p): the bins near N stay small
+    k, q = (N - counts, 1.0 - p) if flip else (counts, p)
+    mean, var = N * q, N * q * (1 - q)
+    support = int(mean + 8 * np.sqrt(var) + 8)
+    statistic, df = chi_square(k.astype(int), lambda x: scipy_stats.binom.pmf(x, N, q), min(support, N))
+    assert statistic < chi_square_limit(df), (statistic, df)
+    n = k.size
+    assert abs(k.mean() - mean) < 5 * np.sqrt(var / n)
+    mu4 = var * (1 + 3 * (N - 2) * q * (1 - q))  # fourth central moment of the binomial
+    assert abs(k.var() - var) < 5 * np.sqrt((mu4 - var ** 2) / n)
+    # the tails beyond 4 sd (chi-square bins are too coarse to see a truncated tail): each
+    # count is Poisson with the binomial's expectation; both one-sided p-values above 1e-5
+    low, high = np.floor(mean - 4 * np.sqrt(var)), np.ceil(mean + 4 * np.sqrt(var))
+    for observed, probability in ((np.sum(k <= low), scipy_stats.binom.cdf(low, N, q)),
+                                  (np.sum(k >= high), scipy_stats.binom.sf(high - 1, N, q))):
+        expected = n * probability
+        assert scipy_stats.poisson.cdf(observed, expected) > 1e-5, (observed, expected)
+        assert scipy_stats.poisson.sf(observed - 1, expected) > 1e-5, (observed, expected)
+
+
+@pytest.mark.parametrize("N, rate", [
+    (1000, 100 * Hz),      # N*p = 10: the smallest mean drawn through the guide table
+    (4000, 100 * Hz),      # N*p = 40
+    (40000, 100 * Hz),     # N*p = 400
+    (400000, 100 * Hz),    # N*p = 4000
+    (8000, 5000 * Hz),     # p = 0.5, N*p = 4000
+    (2000, 9950 * Hz),     # p = 0.995: N - Binomial(N, 0.005), N*(1-p) = 10
+    (100000, 9990 * Hz),   # p = 0.999: N*(1-p) = 100
+])
+def test_guide_table_counts_are_exactly_binomial(N, rate):
+    # 10^6 neurons, one step (about 32 counts expected beyond 4 sd on either side); p is the
+    # same for all, so the kernel inverts through a table
+    _check_binomial_sample(_one_step_counts(10 ** 6, N, rate), N, float(rate * DT))
+
+
+def test_counts_with_a_rate_per_neuron_are_binomial_too():
+    # a rate read from the group differs per neuron in general: no table, BTRS for N*p >= 10
+    G = NeuronGroup(200000, "v : 1\nr : Hz")
+    G.r = 400 * Hz
+    P = PoissonInput(G, "v", N=1000, rate="r", weight=1.0)
+    Network(G, P).run(DT)
+    _check_binomial_sample(G.v[:].copy(), 1000, float(400 * Hz * DT))
 
 
 def test_integrator_mean_and_variance():

@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -99,11 +100,44 @@ def ref_uniform(*args):
     return ref_bits53(w[0], w[1]) * TWO_POW_MINUS_53
 
 
-def ref_normal(*args):
-    w = ref_block(*args, tag=0x80000000)
-    u1 = (ref_bits53(w[0], w[1]) + 1) * TWO_POW_MINUS_53
-    u2 = ref_bits53(w[2], w[3]) * TWO_POW_MINUS_53
-    return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+def ziggurat_tables() -> tuple[list[int], list[float], list[float], float]:
+    """(K, W, F, R) read from the literals of ziggurat_tables.hpp."""
+    text = (STATIC / "ziggurat_tables.hpp").read_text()
+
+    def array(name: str) -> list[str]:
+        body = re.search(rf"{name}\[256\] = \{{(.*?)\}};", text, re.S).group(1)
+        return [v.strip() for v in body.split(",") if v.strip()]
+
+    k = [int(v.rstrip("u"), 16) for v in array("K")]
+    w = [float.fromhex(v) for v in array("W")]
+    f = [float.fromhex(v) for v in array("F")]
+    r = float.fromhex(re.search(r"constexpr double R = (\S+);", text).group(1))
+    return k, w, f, r
+
+
+ZIG_K, ZIG_W, ZIG_F, ZIG_R = ziggurat_tables()
+
+
+def ref_normal(seed, stream, step, element, draw):
+    """The ziggurat as documented in random.hpp (attempt j: tag 0x80000000 | j; tail
+    iteration k: tag 0xC0000000 | k)."""
+    for j in itertools.count():
+        w = ref_block(seed, stream, step, element, draw, tag=0x80000000 | j)
+        layer, sign = w[0] & 0xFF, -1.0 if w[0] & 0x100 else 1.0
+        a = (w[1] << 20) | (w[2] >> 12)
+        x = a * ZIG_W[layer]
+        if a < ZIG_K[layer]:
+            return sign * x
+        if layer == 0:
+            for k in itertools.count():
+                t_ = ref_block(seed, stream, step, element, draw, tag=0xC0000000 | k)
+                t = -math.log((ref_bits53(t_[0], t_[1]) + 1) * TWO_POW_MINUS_53) / ZIG_R
+                y = -math.log((ref_bits53(t_[2], t_[3]) + 1) * TWO_POW_MINUS_53)
+                if y + y > t * t:
+                    return sign * (ZIG_R + t)
+        u = ref_bits53(w[3], w[0]) * TWO_POW_MINUS_53
+        if ZIG_F[layer] + (ZIG_F[layer - 1] - ZIG_F[layer]) * u < math.exp(-0.5 * x * x):
+            return sign * x
 
 
 # -- 1. known answers ----------------------------------------------------------------------
@@ -199,11 +233,68 @@ def test_uniform_kolmogorov_smirnov(uniforms):
 def test_normal_moments(normals):
     n = normals.size
     assert np.all(np.isfinite(normals))
-    assert np.abs(normals).max() <= math.sqrt(-2.0 * math.log(2.0 ** -53))
+    assert np.abs(normals).max() <= ZIG_R + 53 * math.log(2.0) / ZIG_R  # the ziggurat's bound
     assert abs(normals.mean()) < 4 / math.sqrt(n)
     assert abs(normals.var() - 1.0) < 4 * math.sqrt(2.0 / n)
     assert abs(stats.skew(normals)) < 4 * math.sqrt(6.0 / n)
     assert abs(stats.kurtosis(normals)) < 4 * math.sqrt(24.0 / n)  # excess kurtosis
+
+
+def test_normal_tail_frequency(normals):
+    # P(|x| > 4) = 6.33e-5: about 63 of 10^6; the limit is 5 standard deviations of the count
+    # (Poisson), and beyond R = 3.65 (the ziggurat's own tail algorithm) likewise
+    for bound in (4.0, ZIG_R):
+        expected = normals.size * 2 * stats.norm.sf(bound)
+        count = int(np.sum(np.abs(normals) > bound))
+        assert abs(count - expected) < 5 * math.sqrt(expected), (bound, count, expected)
+
+
+def test_ziggurat_tables_have_layers_of_equal_area():
+    f = lambda x: math.exp(-0.5 * x * x)  # noqa: E731
+    x = [w * 2.0 ** 52 for w in ZIG_W]
+    area = ZIG_R * f(ZIG_R) + math.sqrt(math.pi / 2) * math.erfc(ZIG_R / math.sqrt(2))  # base + tail
+    assert x[255] == ZIG_R and ZIG_F[0] == 1.0
+    assert math.isclose(x[0] * f(ZIG_R), area, rel_tol=1e-15)  # the base's pseudo-width
+    for i in range(1, 256):
+        assert math.isclose(ZIG_F[i], f(x[i]), rel_tol=1e-15)
+        assert math.isclose(x[i] * (ZIG_F[i - 1] - ZIG_F[i]), area, rel_tol=1e-11), i  # layer i
+        inner = x[i - 1] if i > 1 else 0.0
+        assert ZIG_K[i] == int(inner / x[i] * 2.0 ** 52)
+    assert ZIG_K[0] == int(ZIG_R / x[0] * 2.0 ** 52)
+
+
+def _addresses_taking(path: str, count: int) -> list[tuple[int, ...]]:
+    """Addresses whose first normal block fails the fast test: in the wedge or the tail."""
+    found = []
+    for element in itertools.count():
+        a = (SEED, STREAM, 7, element, 2)
+        w = ref_block(*a, tag=0x80000000)
+        layer, bits = w[0] & 0xFF, (w[1] << 20) | (w[2] >> 12)
+        if bits >= ZIG_K[layer] and (layer == 0) == (path == "tail"):
+            found.append(a)
+            if len(found) == count:
+                return found
+    raise AssertionError
+
+
+@pytest.mark.parametrize("path", ["wedge", "tail"])
+def test_slow_paths_of_the_normal_match_the_documented_rule(driver, path):
+    addresses = _addresses_taking(path, 40 if path == "wedge" else 4)
+    out = run(driver, [f"n {' '.join(map(str, a))}" for a in addresses])
+    values = [float(v) for v in out]
+    for a, z in zip(addresses, values):
+        assert math.isclose(z, ref_normal(*a), rel_tol=1e-13, abs_tol=1e-15), a
+    if path == "tail":
+        assert all(abs(z) >= ZIG_R for z in values)
+
+
+def test_batches_of_normals_are_the_numbers_drawn_one_by_one(driver, tmp_path):
+    # kernels draw normals per block of elements (vectorized Philox): the same bits, also on
+    # the wedge and tail paths (100,000 normals: about 1,500 of them take a slow path)
+    count = 100_000 + 17  # a last, partial block
+    one_by_one = sample(driver, tmp_path / "n.bin", "N", count, axis="e", step=3, element=5, draw=9)
+    assert run(driver, [f"B {SEED} {STREAM} 3 5 9 {count} {tmp_path / 'b.bin'}"]) == ["ok"]
+    assert np.fromfile(tmp_path / "b.bin", dtype=np.float64).tobytes() == one_by_one.tobytes()
 
 
 def test_normal_kolmogorov_smirnov(normals):
@@ -301,6 +392,10 @@ def test_header_compiles_cleanly_with_strict_warnings(tmp_path):
         "    const ng::RandomStream rs{seed, stream};\n"
         "    return ng::rand_uniform(seed, stream, step, i, d) + ng::rand_normal(seed, stream, step, i, d)\n"
         "           + rs.uniform(step, i, d) + rs.normal(step, i, d);\n"
+        "}\n"
+        "void batch(uint64_t seed, uint32_t stream, uint64_t step, uint32_t d, double* out) {\n"
+        "    ng::rand_normal_batch(seed, stream, step, d, ng::NORMAL_BATCH,\n"
+        "                          [](int j) { return static_cast<uint32_t>(j); }, out);\n"
         "}\n")
     extra = ["-Wconversion", "-Wsign-conversion", "-Wshadow", "-Wold-style-cast", "-Wcast-qual",
              "-Wdouble-promotion"]

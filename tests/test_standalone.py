@@ -209,6 +209,42 @@ def test_results_do_not_depend_on_the_thread_count(tmp_path, runtime_reference):
         back_to_runtime()
 
 
+def _normals_and_counts():
+    """randn() in an assignment and a state update, white noise (in blocks of 64 elements), and
+    PoissonInput counts at N*p >= 10: through a table (p the same for all) and by BTRS (a rate
+    per neuron); 5000 neurons, enough for the threaded loops."""
+    start_scope()
+    defaultclock.dt = 0.1 * ms
+    seed(7)
+    G = NeuronGroup(5000, """dv/dt = -v/tau + 0.2*xi/sqrt(ms) + 0.01*randn()/ms : 1
+                             r : Hz""", method="euler", name="noisy")
+    G.v = "randn()"
+    G.r = "(200 + 200*rand())*Hz"
+    PoissonInput(G, "v", N=1000, rate=400 * Hz, weight=0.001)
+    PoissonInput(G, "v", N=1000, rate="r", weight=0.001)
+    V = StateMonitor(G, "v", record=[0, 4999])
+    return G, V
+
+
+def test_normals_and_binomial_counts_are_the_same_in_standalone_and_for_any_thread_count(tmp_path):
+    set_device("runtime")
+    G, V = _normals_and_counts()
+    run(3 * ms)
+    reference = (np.asarray(V.v).copy(), G.v[:].copy())
+    set_device("cpp_standalone", directory=tmp_path / "project", build_on_run=False)
+    try:
+        G, V = _normals_and_counts()
+        run(3 * ms)
+        device.build()
+        _same((np.asarray(V.v), G.v[:]), reference)
+        prefs.devices.cpp_standalone.openmp_threads = 2
+        device.run()
+        _same((np.asarray(V.v), G.v[:]), reference)
+    finally:
+        prefs.devices.cpp_standalone.openmp_threads = 0
+        back_to_runtime()
+
+
 def test_store_and_restore_inside_the_program_as_in_the_runtime(tmp_path):
     """Brian2's standalone mode refuses store()/restore(); neurogen's program keeps the whole
     state (variables, spikes in transit, monitors' counts) and restores it."""

@@ -17,7 +17,7 @@ import jinja2
 from ..binding import RESERVED
 from ..frontend.functions import CppImplementation
 from .ir import Assign, ConnectOptions, FieldKind, Kernel, NetworkIR, PoissonInputOptions
-from .analysis import free_names
+from .analysis import free_names, normal_draws
 from .printer import USER_NAMESPACE, cpp_comment, cpp_name, print_expr, print_statement
 from .render_layout import batches, field_offsets, input_positions, struct_types, tables
 from ..resources import templates_dir
@@ -195,10 +195,28 @@ def _kernel_context(kernel: Kernel, structs: dict[str, str]) -> dict[str, Any]:
         "noise_base": kernel.noise_base,
         # PoissonInput: draw 0's first uniforms come from a block drawn beforehand
         "first_uniforms": isinstance(options, PoissonInputOptions) and options.first_uniforms,
+        # PoissonInput: p is the same for every element (hoisted out of the loop), so the
+        # sampler may set up a table for it once per call (distributions.hpp)
+        "invariant_p": isinstance(options, PoissonInputOptions) and any(
+            isinstance(s, Assign) and s.target == "_p" for s in kernel.hoisted),
+        # state updates and assignments draw their normals for a block of elements at once
+        "normal_batch": _normal_batch(kernel),
         # the template's own options (ir.*Options), read as attributes that must exist
         "options": _options(options),
         "expressions": expressions,
     }
+
+
+def _normal_batch(kernel: Kernel) -> dict[str, Any] | None:
+    """For a state update or an assignment that takes standard normals (``randn()``, white
+    noise): the draws to take per block of elements (``ng::rand_normal_batch``, vectorized
+    Philox); the numbers are those of ``ng::rand_normal`` one by one. None otherwise."""
+    if kernel.template not in ("vector", "assign"):
+        return None
+    draws = normal_draws([*kernel.statements, kernel.condition])
+    if not draws["randn"] and not draws["noise"]:
+        return None
+    return {name: {"draws": found, "rows": max(found) + 1 if found else 0} for name, found in draws.items()}
 
 
 def _options(options: Any) -> dict[str, Any]:

@@ -14,14 +14,25 @@
 //                ("The transformed rejection method for generating Poisson random
 //                variables", 1993) and BTRS for binomial ("The generation of binomial
 //                random variates", 1993); about 1.15 blocks per sample, O(1)
+//   binomial, mean >= 10, with a table allowed (BinomialSampler(max_table) with the table's
+//                size <= max_table): inversion of the cumulative distribution through a
+//                guide table (Chen & Asau 1974; Devroye 1986, III.2.4): one block, one
+//                uniform u, about two comparisons, no logarithm per sample.  The set-up
+//                computes the probabilities from the mode outwards with the ratio
+//                P(k+1)/P(k) = (n-k)/(k+1) * p/q (relative error ~1e-13 after a thousand
+//                steps), stops where a term falls below 1e-20 of the mode's (the mass left
+//                out is below 1e-21, far below the 2^-53 resolution of u), and normalises.
+//                The sample is the smallest k with u < P(K <= k): exact inversion up to the
+//                rounding of the probabilities.  A kernel allows the table when (n, p) is
+//                the same for all its elements (the set-up is paid once per call), up to the
+//                number of elements, at most MAX_TABLE entries.
 // Binomial(n, p) with p > 1/2 is sampled as n - Binomial(n, 1 - p).
-// Limits: the acceptance tests subtract log-factorials, which loses accuracy for n or a mean
-// beyond ~1e13 (PoissonInput caps N at 2^40 for that reason).
-// The samplers keep the set-up of the last (mean) or (n, p) they saw, so a kernel that
-// draws with the same parameters for every element computes logarithms once per call.
+// Which algorithm a sample takes depends on (n, p) and the max_table of its kernel only
+// (never on threads or on the order of elements), so samples stay reproducible.
 #pragma once
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include "random.hpp"
 
@@ -120,6 +131,14 @@ private:
 class BinomialSampler {
 public:
     using Uniforms = distribution_detail::Uniforms;
+    static constexpr int64_t MAX_TABLE = 16384;  // guide-table inversion up to this many entries
+
+    BinomialSampler() = default;
+    // max_table > 0 allows guide-table inversion for a mean >= 10 with at most
+    // min(max_table, MAX_TABLE) entries (a kernel whose (n, p) is the same for all its
+    // elements passes their number).
+    explicit BinomialSampler(int64_t max_table)
+        : max_table_(max_table < 0 ? 0 : (max_table > MAX_TABLE ? MAX_TABLE : max_table)) {}
 
     double sample(const RandomStream& rng, uint64_t step, uint32_t element, uint32_t draw, double n,
                   double p) {
@@ -133,7 +152,12 @@ public:
         if (!(p > 0.0) || !(n >= 1.0)) return 0.0;
         if (p >= 1.0) return std::floor(n);
         if (n != n_ || p != p_) set_up(n, p);
-        const double k = small_mean_ ? inversion(first.u) : btrs(rng, step, element, draw, first);
+        double k;
+        switch (method_) {
+            case Method::inversion: k = inversion(first.u); break;
+            case Method::guide: k = guided(first.u); break;
+            default: k = btrs(rng, step, element, draw, first); break;
+        }
         return flipped_ ? n_ - k : k;
     }
 
@@ -143,13 +167,21 @@ public:
     }
 
 private:
+    enum class Method { inversion, guide, btrs };
+    int64_t max_table_ = 0;
     double n_ = -1.0, p_ = -1.0;
-    bool flipped_ = false, small_mean_ = true;
+    bool flipped_ = false;
+    Method method_ = Method::inversion;
     double q_ = 0.0, s_ = 0.0, a_ = 0.0;  // p' = min(p, 1 - p); inversion: P(k+1)/P(k) = a/(k+1) - s
     static constexpr int TABLE = 48;      // > mean + 10 sd + 1 for every mean < 10
     double cdf_[TABLE] = {};              // inversion: P(K <= k), k < table_size_
     int table_size_ = 0;
     double b_ = 0.0, c_ = 0.0, v_r_ = 0.0, alpha_ = 0.0, log_pq_ = 0.0, m_ = 0.0, h_ = 0.0;  // BTRS
+    // guide table: P(K <= low_ + i) for i < size (the last entry is 1), and per slot j of
+    // [0, 1) in guide_slots_ equal parts the first i with P(K <= low_ + i) > j / guide_slots_
+    std::vector<double> guide_cdf_;
+    std::vector<int32_t> guide_;
+    double low_ = 0.0, guide_slots_ = 0.0;
 
     void set_up(double n, double p) {
         n_ = std::floor(n);
@@ -157,8 +189,8 @@ private:
         flipped_ = p > 0.5;
         const double pp = flipped_ ? 1.0 - p : p;
         q_ = 1.0 - pp;
-        small_mean_ = n_ * pp < 10.0;
-        if (small_mean_) {
+        if (n_ * pp < 10.0) {
+            method_ = Method::inversion;
             s_ = pp / q_;
             a_ = (n_ + 1.0) * s_;
             const double bound = std::fmin(n_, n_ * pp + 10.0 * std::sqrt(n_ * pp * q_ + 1.0));
@@ -171,6 +203,11 @@ private:
             }
             return;
         }
+        if (set_up_guide(pp)) {
+            method_ = Method::guide;
+            return;
+        }
+        method_ = Method::btrs;
         const double spq = std::sqrt(n_ * pp * q_);
         b_ = 1.15 + 2.53 * spq;
         a_ = -0.0873 + 0.0248 * b_ + 0.01 * pp;
@@ -180,6 +217,57 @@ private:
         log_pq_ = std::log(pp / q_);
         m_ = std::floor((n_ + 1.0) * pp);
         h_ = distribution_detail::log_factorial(m_) + distribution_detail::log_factorial(n_ - m_);
+    }
+
+    // The guide table of Binomial(n_, pp) (see the top of this file); false (BTRS instead)
+    // when it would need more than max_table_ entries.
+    bool set_up_guide(const double pp) {
+        constexpr double TAIL = 1e-20;  // relative to the mode's probability
+        const double sd = std::sqrt(n_ * pp * q_);
+        if (max_table_ == 0 || 20.0 * sd + 3.0 > static_cast<double>(max_table_)) return false;
+        const double mode = std::floor((n_ + 1.0) * pp), ratio = pp / q_;
+        // below the mode, from the mode down: P(k-1)/P(k) = k/(n-k+1) * q/p
+        std::vector<double>& terms = guide_cdf_;
+        terms.clear();
+        double term = 1.0, k = mode;
+        while (k > 0.0) {
+            term *= k / ((n_ - k + 1.0) * ratio);
+            if (term < TAIL) break;
+            terms.push_back(term);
+            k -= 1.0;
+        }
+        low_ = mode - static_cast<double>(terms.size());
+        std::vector<double> below(terms.rbegin(), terms.rend());
+        terms.swap(below);
+        terms.push_back(1.0);  // the mode
+        term = 1.0;
+        k = mode;
+        while (k < n_) {
+            term *= (n_ - k) / (k + 1.0) * ratio;
+            if (term < TAIL) break;
+            terms.push_back(term);
+            k += 1.0;
+        }
+        const size_t size = terms.size();
+        if (static_cast<int64_t>(size) > max_table_) return false;
+        double sum = 0.0;
+        for (double& t : terms) {  // cumulative, then normalised
+            sum += t;
+            t = sum;
+        }
+        for (double& t : terms) t /= sum;
+        terms.back() = 1.0;  // (it is; u < 1 always stops the search there)
+        size_t slots = 1;  // a power of two: u * slots is exact
+        while (slots < size) slots *= 2;
+        guide_slots_ = static_cast<double>(slots);
+        guide_.assign(slots, 0);
+        size_t i = 0;
+        for (size_t j = 0; j < slots; ++j) {
+            const double edge = static_cast<double>(j) / guide_slots_;
+            while (terms[i] <= edge) ++i;
+            guide_[j] = static_cast<int32_t>(i);
+        }
+        return true;
     }
 
     // The smallest k with u < P(K <= k), from the cumulative table; a u beyond the table
@@ -196,6 +284,14 @@ private:
             sum += term;
         }
         return kk;
+    }
+
+    // The smallest k with u < P(K <= k), starting at the guide table's slot of u.
+    double guided(const double u) const {
+        size_t i = static_cast<size_t>(guide_[static_cast<size_t>(u * guide_slots_)]);
+        const double* cdf = guide_cdf_.data();
+        while (u >= cdf[i]) ++i;
+        return low_ + static_cast<double>(i);
     }
 
     double btrs(const RandomStream& rng, uint64_t step, uint32_t element, uint32_t draw,

@@ -13,8 +13,10 @@
 //   ctr[1] = uint32(step >> 32) ^ uint32(seed >> 32) ^ tag
 //   ctr[2] = element                             neuron / synapse index
 //   ctr[3] = draw                                which draw of this element in this step
-// tag is 0 for rand_uniform and 0x80000000 for rand_normal, so that a uniform and a
-// normal at the same arguments come from different blocks and are independent.
+// tag is 0 for rand_uniform; rand_normal uses 0x80000000 | j for its attempt j (j = 0 almost
+// always) and 0xC0000000 | k for iteration k of its tail loop, so a uniform and a normal at
+// the same arguments come from different blocks and are independent, and every extra number a
+// normal needs comes from its own address.  (distributions.hpp uses 0x40000000 | j.)
 // (Folding the seed's high half and the tag into ctr[1] means that two addresses share
 // a block only if one of them has step >= 2^32, which no simulation reaches, or if they
 // belong to two runs whose seeds differ only in their high halves.)
@@ -23,16 +25,28 @@
 //   rand_uniform = k * 2^-53 with k = (uint64(out[0]) << 21) | (out[1] >> 11), the
 //                  53-bit integer made of all of out[0] and the top 21 bits of out[1];
 //                  a multiple of 2^-53 in [0, 1 - 2^-53], computed exactly.
-//   rand_normal  = sqrt(-2 ln u1) * cos(2 pi u2)  (Box-Muller, cosine branch) with
-//                  u1 = (k1 + 1) * 2^-53 in (0, 1]   (k1 from out[0], out[1] as above)
-//                  u2 =  k2      * 2^-53 in [0, 1)   (k2 from out[2], out[3] likewise)
-//                  so log never sees 0 and |rand_normal| <= sqrt(106 ln 2) ~ 8.57.
-// Uniforms are exact integer arithmetic, hence identical on every platform.  Normals
-// go through std::log/std::sqrt/std::cos: bit-identical for a given C library and
-// compiler flags without -ffast-math and with -ffp-contract=off (no FMA contraction).
+//   rand_normal  = a 256-layer ziggurat (Marsaglia & Tsang 2000; tables and their
+//                  construction in ziggurat_tables.hpp).  Attempt j's block gives
+//                    layer i = out[0] & 0xFF, sign = bit 8 of out[0],
+//                    a = (uint64(out[1]) << 20) | (out[2] >> 12)   (52 bits), x = a * W[i];
+//                  a < K[i] accepts +-x at once (98.8% of all samples: integer compare and
+//                  one multiplication, exact, the same on every platform).  Otherwise, for
+//                  i > 0, the wedge test F[i] + (F[i-1] - F[i]) * u < exp(-x^2/2) with
+//                  u = bits53(out[3], out[0]) * 2^-53 (the top 21 bits of out[0]: disjoint
+//                  from layer and sign) accepts x, else attempt j + 1 starts over; for i = 0
+//                  and x >= R the tail R + t is drawn by Marsaglia's method: tail iteration k
+//                  takes u1 = uniform_oc(out[0], out[1]), u2 = uniform_oc(out[2], out[3]),
+//                  t = -ln(u1)/R, accepted when -2 ln(u2) > t^2.  So |rand_normal| <=
+//                  R + 53 ln(2)/R ~ 13.7.
+// Uniforms, and normals on the fast path, are exact integer arithmetic, hence identical on
+// every platform.  The rare wedge and tail paths go through std::exp/std::log: bit-identical
+// for a given C library and compiler flags without -ffast-math and with -ffp-contract=off
+// (no FMA contraction).
 #pragma once
 #include <cmath>
 #include <cstdint>
+
+#include "ziggurat_tables.hpp"
 
 namespace ng {
 
@@ -99,7 +113,9 @@ inline double uniform_oc(uint32_t hi, uint32_t lo) {
 
 namespace philox_detail {
 constexpr uint32_t TAG_UNIFORM = 0u;
-constexpr uint32_t TAG_NORMAL = 0x80000000u;
+constexpr uint32_t TAG_NORMAL = 0x80000000u;       // | attempt
+constexpr uint32_t TAG_NORMAL_TAIL = 0xC0000000u;  // | tail iteration
+constexpr uint32_t NORMAL_ITERATIONS = 0x3FFFFFFFu;  // iteration numbers stay below bit 30
 
 // The Philox block of (seed, stream, step, element, draw), per the table at the top.
 inline void block(uint64_t seed, uint32_t stream, uint64_t step, uint32_t element,
@@ -119,16 +135,91 @@ inline double rand_uniform(uint64_t seed, uint32_t stream, uint64_t step, uint32
     return uniform_co(w[0], w[1]);
 }
 
-// Standard normal: Box-Muller on two 53-bit uniforms, cosine branch (see the top).
+namespace philox_detail {
+// The tail beyond R: Marsaglia's method, iteration k from the block tagged TAIL | k.
+inline double normal_tail(uint64_t seed, uint32_t stream, uint64_t step, uint32_t element,
+                          uint32_t draw) {
+    for (uint32_t k = 0;; ++k) {
+        uint32_t w[4];
+        block(seed, stream, step, element, draw, TAG_NORMAL_TAIL | (k & NORMAL_ITERATIONS), w);
+        const double t = -std::log(uniform_oc(w[0], w[1])) * ziggurat::INV_R;
+        const double y = -std::log(uniform_oc(w[2], w[3]));
+        if (y + y > t * t) return ziggurat::R + t;
+    }
+}
+
+// What follows a failed fast test of attempt j (block w): the wedge test or the tail, then
+// the next attempts.  Out of line: it runs for about 1.2% of the samples.
+[[gnu::noinline]] inline double normal_slow(uint64_t seed, uint32_t stream, uint64_t step,
+                                            uint32_t element, uint32_t draw, uint32_t j,
+                                            const uint32_t* w_first) {
+    uint32_t w[4] = {w_first[0], w_first[1], w_first[2], w_first[3]};
+    for (;;) {
+        const uint32_t layer = w[0] & 0xFFu;
+        const bool negative = (w[0] & 0x100u) != 0;
+        const uint64_t a = (uint64_t(w[1]) << 20) | uint64_t(w[2] >> 12);
+        const double x = double(a) * ziggurat::W[layer];
+        if (a < ziggurat::K[layer]) return negative ? -x : x;
+        if (layer == 0) {
+            const double tail = normal_tail(seed, stream, step, element, draw);
+            return negative ? -tail : tail;
+        }
+        const double u = uniform_co(w[3], w[0]);
+        if (ziggurat::F[layer] + (ziggurat::F[layer - 1] - ziggurat::F[layer]) * u < std::exp(-0.5 * x * x))
+            return negative ? -x : x;
+        j = (j + 1) & NORMAL_ITERATIONS;
+        block(seed, stream, step, element, draw, TAG_NORMAL | j, w);
+    }
+}
+}  // namespace philox_detail
+
+// Standard normal: a counter-based ziggurat (see the top of this file).
 inline double rand_normal(uint64_t seed, uint32_t stream, uint64_t step, uint32_t element,
                           uint32_t draw) {
-    // 2 pi rounded to double; written out so that no M_PI (non-standard) is needed.
-    constexpr double TWO_PI = 6.283185307179586476925286766559;
     uint32_t w[4];
     philox_detail::block(seed, stream, step, element, draw, philox_detail::TAG_NORMAL, w);
-    const double u1 = uniform_oc(w[0], w[1]);  // (0, 1]: log(u1) is finite, <= 0
-    const double u2 = uniform_co(w[2], w[3]);  // [0, 1)
-    return std::sqrt(-2.0 * std::log(u1)) * std::cos(TWO_PI * u2);
+    const uint32_t layer = w[0] & 0xFFu;
+    const uint64_t a = (uint64_t(w[1]) << 20) | uint64_t(w[2] >> 12);
+    if (a < ziggurat::K[layer]) {  // fast path: under the curve for sure
+        const double x = double(a) * ziggurat::W[layer];
+        return (w[0] & 0x100u) != 0 ? -x : x;
+    }
+    return philox_detail::normal_slow(seed, stream, step, element, draw, 0, w);
+}
+
+// Standard normals for `count` (<= NORMAL_BATCH) elements at one draw, out[j] for the element
+// `element(j)`: the same numbers as rand_normal one by one, faster because the Philox blocks of
+// all of them are computed first, in a loop the compiler vectorizes, and the ziggurat's fast
+// test runs on them afterwards (kernels call this per block of elements).
+constexpr int NORMAL_BATCH = 64;
+
+template <typename Elements>
+inline void rand_normal_batch(uint64_t seed, uint32_t stream, uint64_t step, uint32_t draw, int count,
+                              const Elements& element, double* out) {
+    uint32_t w0[NORMAL_BATCH], w1[NORMAL_BATCH], w2[NORMAL_BATCH], w3[NORMAL_BATCH];
+    const uint32_t key[2] = {uint32_t(seed), stream};
+    const uint32_t c0 = uint32_t(step);
+    const uint32_t c1 = uint32_t(step >> 32) ^ uint32_t(seed >> 32) ^ philox_detail::TAG_NORMAL;
+    for (int j = 0; j < count; ++j) {  // vectorized: no branch, no call
+        const uint32_t ctr[4] = {c0, c1, element(j), draw};
+        uint32_t w[4];
+        philox4x32_10(ctr, key, w);
+        w0[j] = w[0];
+        w1[j] = w[1];
+        w2[j] = w[2];
+        w3[j] = w[3];
+    }
+    for (int j = 0; j < count; ++j) {
+        const uint32_t layer = w0[j] & 0xFFu;
+        const uint64_t a = (uint64_t(w1[j]) << 20) | uint64_t(w2[j] >> 12);
+        if (a < ziggurat::K[layer]) {
+            const double x = double(a) * ziggurat::W[layer];
+            out[j] = (w0[j] & 0x100u) != 0 ? -x : x;
+        } else {
+            const uint32_t w[4] = {w0[j], w1[j], w2[j], w3[j]};
+            out[j] = philox_detail::normal_slow(seed, stream, step, element(j), draw, 0, w);
+        }
+    }
 }
 
 // Convenience for generated code: the (seed, stream) part of the address, fixed per

@@ -50,6 +50,22 @@ int main() {
             continue;
         }
         const uint64_t count = num();
+        if (cmd == "B") {
+            std::string path;
+            std::cin >> path;
+            std::FILE* f = std::fopen(path.c_str(), "wb");
+            if (!f) return 1;
+            double block[ng::NORMAL_BATCH];
+            for (uint64_t first = 0; first < count; first += ng::NORMAL_BATCH) {
+                const int n = int(count - first < uint64_t(ng::NORMAL_BATCH) ? count - first : uint64_t(ng::NORMAL_BATCH));
+                ng::rand_normal_batch(seed, stream, step, draw, n,
+                                      [&](int j) { return uint32_t(elem + first + uint64_t(j)); }, block);
+                std::fwrite(block, sizeof(double), size_t(n), f);
+            }
+            std::fclose(f);
+            std::printf("ok\n");
+            continue;
+        }
         std::string axis, path;
         std::cin >> axis >> path;
         std::FILE* f = std::fopen(path.c_str(), "wb");

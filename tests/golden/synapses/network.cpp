@@ -167,12 +167,14 @@ static void poissoninput2_poissoninput([[maybe_unused]] Network& _net, [[maybe_u
     // numbers as drawing it neuron by neuron).
     constexpr int64_t _block_size = 64;
     // a standalone build with OpenMP splits the blocks over threads, each with its own sampler
-    // (it caches a set-up, which changes no sample)
+    // (it caches a set-up, which changes no sample); p is the same for all neurons: the
+    // sampler may invert through a table of up to _size entries (which method is used depends
+    // on N, p and _size only)
 #ifdef _OPENMP
 #pragma omp parallel if (_grp._size >= 4096)
 #endif
     {
-    ng::BinomialSampler _thread_sampler;
+    ng::BinomialSampler _thread_sampler{_grp._size};
     ng::BinomialSampler::Uniforms _first[_block_size];
 #ifdef _OPENMP
 #pragma omp for schedule(static)
