@@ -8,9 +8,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 
-from neurogen import (NeuronGroup, PoissonInput, SpikeGeneratorGroup, StateMonitor, Synapses, defaultclock, Hz,
-                      kernels, ms, run, second)
+from neurogen import (ModelWarning, NeuronGroup, PoissonInput, SpikeGeneratorGroup, StateMonitor, Synapses, defaultclock, Hz,
+                      kernels, ms, run, second, session)
 from stats import binomial_pmf, chi_square, chi_square_limit
 
 DT = 1e-4  # the default dt, 0.1 ms
@@ -113,9 +114,9 @@ def test_conductance_synapse_pulls_v_towards_the_reversal_potential():
 
 
 # ---- +=, = and (summed) -------------------------------------------------------------------------
-def _clamp_or_accumulate(code: str):
+def _clamp_or_accumulate(code: str, mistake: str):
     """Two sources (weights 0.3 and 0.5) onto a variable I without dynamics that v integrates;
-    source 0 fires at 2 ms, source 1 at 6 ms, both at 10 ms."""
+    source 0 fires at 2 ms, source 1 at 6 ms, both at 10 ms. The run warns of the ``mistake``."""
     defaultclock.dt = DT * second
     P = SpikeGeneratorGroup(2, [0, 1, 0, 1], [2, 6, 10, 10] * ms)
     G = NeuronGroup(1, "dv/dt = (I - v)/(10*ms) : 1\nI : 1", method="exact")
@@ -123,14 +124,16 @@ def _clamp_or_accumulate(code: str):
     S.connect()
     S.w = [0.3, 0.5]
     M = StateMonitor(G, "I", record=0, when="end")
-    run(50 * ms)
+    session().warned_findings.clear()  # each finding is warned once per structure and process
+    with pytest.warns(ModelWarning, match=mistake):
+        run(50 * ms)
     return np.asarray(M.I[0])
 
 
 def test_setting_clamps_the_variable_at_the_last_weight_forever():
     """on_pre='I = w' with no dynamics for I: I is w from the arrival on, until the next spike,
     forever; two spikes in one step: the last synapse in index order wins (no sum)."""
-    I = _clamp_or_accumulate("I = w")
+    I = _clamp_or_accumulate("I = w", "set-without-dynamics")
     np.testing.assert_array_equal(I[:20], 0.0)
     np.testing.assert_array_equal(I[20:60], 0.3)
     np.testing.assert_array_equal(I[60:100], 0.5)
@@ -139,7 +142,7 @@ def test_setting_clamps_the_variable_at_the_last_weight_forever():
 
 def test_adding_without_dynamics_accumulates_without_decay():
     """on_pre='I += w' (or a PoissonInput) into I with no dynamics: every spike adds, nothing decays."""
-    I = _clamp_or_accumulate("I += w")
+    I = _clamp_or_accumulate("I += w", "accumulates-without-decay")
     np.testing.assert_array_equal(I[:20], 0.0)
     np.testing.assert_allclose(I[20:60], 0.3, rtol=1e-15)
     np.testing.assert_allclose(I[60:100], 0.8, rtol=1e-15)
@@ -160,7 +163,9 @@ def test_summed_variable_is_recomputed_every_step_and_overwrites_other_writes():
     summed.connect()  # all to all: each I is the sum of two weights
     summed.w = [0.5, 0.25, 0.125, 1.0]  # (i, j) = (0,0), (0,1), (1,0), (1,1)
     at_end = StateMonitor(G, ["I", "v"], record=True, when="end")
-    run(1 * ms)
+    session().warned_findings.clear()
+    with pytest.warns(ModelWarning, match="summed-overwritten"):
+        run(1 * ms)
     recorded_I, v = np.asarray(at_end.I), np.asarray(at_end.v)
     sums = np.array([0.5 + 0.125, 0.25 + 1.0])
     expected_I = np.repeat(sums[:, None], 10, axis=1)
