@@ -15,6 +15,7 @@ from neurogen import (ContributionMonitor, Network, NeuronGroup, PoissonInput, S
                       network_operation,
                       ms, mV, nS, pF, seed, second, start_scope)
 from neurogen.units import Quantity
+from contribution_checks import assert_total_is_the_change
 from runtime_device import on_device
 
 N = 60
@@ -42,21 +43,12 @@ def forum_network(monitor: bool = True, record: list[int] | bool = (0, 1, 2, 3, 
     return Network(*objects), G, M, spikes, C
 
 
-def total_matches_state_monitor(C: ContributionMonitor, M: StateMonitor, rtol: float = 1e-12) -> None:
-    rows = C.record
-    change = np.diff(np.asarray(M.v)[rows], axis=1)
-    total = np.asarray(C.total)[:, :-1]
-    scale = np.maximum(1.0, np.abs(np.asarray(M.v)[rows][:, 1:]))
-    assert total.shape == change.shape
-    assert np.max(np.abs(total - change) / scale) <= rtol
-
-
 def test_the_forum_networks_contributions_add_up_to_the_change_of_v():
     net, G, M, spikes, C = forum_network()
     net.run(200 * ms)
     assert C.sources == ["neurongroup: state update", "synapses: on_pre", "poissoninput", "neurongroup: reset"]
     assert spikes.num_spikes > 50  # the network is active: every writer wrote
-    total_matches_state_monitor(C, M)
+    assert_total_is_the_change(C, M, rows=C.record)
     np.testing.assert_array_equal(C.t, M.t)
     for source in C.sources:
         assert C.delta[source].shape == (len(C.record), len(C.t))
@@ -197,7 +189,7 @@ def test_a_source_absent_from_a_run_has_zeros_there():
                          "extra"]
     assert C.delta["extra"].shape == (len(C.record), 2 * first)
     assert np.all(np.asarray(C.delta["extra"])[:, :first] == 0)
-    total_matches_state_monitor(C, M)
+    assert_total_is_the_change(C, M, rows=C.record)
 
 
 def test_subgroups_record_their_own_indices():
@@ -291,7 +283,7 @@ def test_network_operations_are_sources_too(when):
     assert len(C.t) == 200 and not np.any(np.isnan(C.t_))
     np.testing.assert_allclose(C.t_, np.arange(200) * 1e-4, rtol=0, atol=1e-15)
     if when != "start":  # in start, the kick runs before the StateMonitor ('kick' < 'statemonitor')
-        total_matches_state_monitor(C, M)
+        assert_total_is_the_change(C, M, rows=C.record)
     kicks = np.asarray(C.delta["kick"])
     np.testing.assert_allclose(kicks[0, ::10], 0.05, rtol=1e-12)
     assert np.all(kicks[0, np.arange(200) % 10 != 0] == 0)
@@ -367,4 +359,4 @@ def test_any_combination_of_writers_adds_up_and_changes_nothing(writers):
                 "poisson": "drive", "reset": "cells: reset", "runner": "runner", "event": "cells: on low",
                 "operation": "operation"}
     assert sorted(C.sources) == sorted(["cells: state update", *(expected[w] for w in writers)])
-    total_matches_state_monitor(C, M)
+    assert_total_is_the_change(C, M, rows=C.record)

@@ -20,6 +20,7 @@ import pytest
 
 from neurogen import (ContributionMonitor, Network, NeuronGroup, PoissonInput, SpikeGeneratorGroup, SpikeMonitor,
                       StateMonitor, Synapses, defaultclock, linked_var, network_operation, Hz, ms, second, seed, start_scope)
+from contribution_checks import assert_total_is_the_change
 from runtime_device import on_device
 
 DT = 1e-4  # defaultclock.dt of every test (conftest)
@@ -27,13 +28,6 @@ DT = 1e-4  # defaultclock.dt of every test (conftest)
 
 def steps_of(times: np.ndarray, dt: float = DT) -> np.ndarray:
     return np.round(np.asarray(times) / dt).astype(int)
-
-
-def assert_total_is_the_change(C: ContributionMonitor, M: StateMonitor, var: str = "v", rows=None) -> None:
-    values = np.asarray(getattr(M, var))
-    values = values if rows is None else values[rows]
-    np.testing.assert_allclose(np.asarray(C.total)[:, :-1], np.diff(values, axis=1), rtol=0,
-                               atol=1e-12 * max(1.0, np.max(np.abs(values))))
 
 
 # -- the forum network, every source recomputed from other records --------------------------------
